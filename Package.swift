@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+// Mosaic: measure, diagnose and reduce segregation across schools, within schools
+// and inside classrooms. One package, one target per layer (see ../shared/DESIGN.md).
+import PackageDescription
+
+let package = Package(
+    name: "Mosaic",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mosaic", targets: ["mosaic"]),
+        .library(name: "MosaicMetrics", targets: ["MosaicMetrics"]),
+        .library(name: "MosaicCore", targets: ["MosaicCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // The domain: organisations, school years, demographic dimensions. Value types, no I/O.
+        .target(name: "MosaicCore"),
+        // The numbers library: every index over a units × groups count matrix. No domain types, no I/O.
+        .target(name: "MosaicMetrics"),
+        // Reading files: RFC 4180 CSV, aggregate count tables, the NYC demographic snapshot.
+        .target(name: "MosaicImport", dependencies: ["MosaicCore", "MosaicMetrics"]),
+        // Rendering results: JSON exactly per the contracts, readable terminal tables.
+        .target(name: "MosaicReport", dependencies: ["MosaicMetrics"]),
+        // The command line: a thin shell over the libraries.
+        .executableTarget(
+            name: "mosaic",
+            dependencies: [
+                "MosaicCore", "MosaicMetrics", "MosaicImport", "MosaicReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Fixture loading, approximate comparison and the path to the built binary, for tests only.
+        .target(
+            name: "MosaicTestSupport",
+            dependencies: [.product(name: "Numerics", package: "swift-numerics")],
+            path: "Sources/MosaicTestSupport"
+        ),
+        .testTarget(name: "MosaicCoreTests", dependencies: ["MosaicCore", "MosaicTestSupport"]),
+        .testTarget(
+            name: "MosaicMetricsTests",
+            dependencies: ["MosaicMetrics", "MosaicTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MosaicImportTests",
+            dependencies: ["MosaicImport", "MosaicTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "MosaicReportTests", dependencies: ["MosaicReport", "MosaicTestSupport"]),
+        .testTarget(
+            name: "mosaicTests",
+            dependencies: ["mosaic", "MosaicTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

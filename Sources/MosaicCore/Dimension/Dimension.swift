@@ -1,0 +1,36 @@
+/// One of the five dimensions along which Mosaic measures diversity, each with the
+/// groups it partitions students into.
+///
+/// The group lists here are the ones found in aggregate public data (the NYC DOE
+/// Demographic Snapshot); student-level rosters (OneRoster) refine race to the
+/// federal seven categories.
+public enum Dimension: String, CaseIterable, Sendable, Codable {
+    case race
+    case economic
+    case englishLearner
+    case disability
+    case gender
+
+    /// How an analyst reads the dimension.
+    public var title: String {
+        switch self {
+        case .race: "Race and ethnicity"
+        case .economic: "Economic disadvantage"
+        case .englishLearner: "English learners"
+        case .disability: "Students with disabilities"
+        case .gender: "Gender"
+        }
+    }
+
+    /// The groups of this dimension in aggregate data, in a stable order (the first
+    /// group is the one two-group indices such as Atkinson's measure).
+    public var groups: [String] {
+        switch self {
+        case .race: ["asian", "black", "hispanic", "multiracialOrOther", "white"]
+        case .economic: ["poverty", "notPoverty"]
+        case .englishLearner: ["englishLearner", "notEnglishLearner"]
+        case .disability: ["disability", "noDisability"]
+        case .gender: ["female", "male"]
+        }
+    }
+}

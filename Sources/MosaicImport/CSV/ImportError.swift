@@ -1,0 +1,40 @@
+/// One thing wrong with an input file, where an analyst can find it.
+public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    /// 1-based; 0 when the problem concerns the whole file.
+    public let line: Int
+    public let message: String
+
+    public init(file: String, line: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    /// `file:line: message`, or `file: message` for the whole file.
+    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
+}
+
+/// Why an input was refused: every problem found, each as `file:line: message`.
+/// Nothing is computed or written from a file that has any.
+public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let problems: [ImportProblem]
+
+    public init(problems: [ImportProblem]) {
+        precondition(!problems.isEmpty)
+        self.problems = problems
+    }
+
+    public init(_ file: String, _ line: Int, _ message: String) {
+        self.problems = [ImportProblem(file: file, line: line, message: message)]
+    }
+
+    /// How many problems are listed before the rest are counted.
+    public static let listed = 20
+
+    public var description: String {
+        var lines = problems.prefix(Self.listed).map(\.description)
+        if problems.count > Self.listed { lines.append("… and \(problems.count - Self.listed) more problems") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Shared arithmetic for the index files. Internal: the public API is one function per index.
+
+/// `x·ln x` with `0·ln 0 = 0`.
+@inlinable
+func xlogx(_ x: Double) -> Double { x > 0 ? x * log(x) : 0 }
+
+/// The interaction index I = Σ_k P_k (1 − P_k) for the given group totals.
+@inlinable
+func interaction(groupTotals: [Int], total: Int) -> Double {
+    let T = Double(total)
+    var I = 0.0
+    for Tk in groupTotals { let P = Double(Tk) / T; I += P * (1 - P) }
+    return I
+}
+
+/// S_k = Σ_i t_i (p_ik − P_k)² for every group: the sum behind P, R and C.
+@inlinable
+func squaredDeviations(of m: CountMatrix) -> [Double] {
+    let K = m.groupCount
+    let P = m.composition
+    var S = [Double](repeating: 0, count: K)
+    m.counts.withUnsafeBufferPointer { c in
+        for i in 0..<m.unitCount {
+            let t = Double(m.unitTotals[i])
+            let base = i * K
+            for k in 0..<K {
+                let d = Double(c[base + k]) / t - P[k]
+                S[k] += t * d * d
+            }
+        }
+    }
+    return S
+}
+

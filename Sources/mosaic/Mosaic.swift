@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct Mosaic: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mosaic",
+        abstract: "Measure and reduce segregation across schools, within schools and inside classrooms.",
+        discussion: """
+            Is each student enrolled in a school and attending classes that are racially, \
+            ethnically and socioeconomically diverse? Mosaic computes the indices that answer it.
+            """,
+        subcommands: [Segregation.self, NYCCounts.self, Bench.self]
+    )
+}
