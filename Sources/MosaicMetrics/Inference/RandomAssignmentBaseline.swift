@@ -189,6 +189,14 @@ struct BaselineKernel: Sendable {
                     for o in 0..<outerStart.count {
                         var p = outerStart[o]
                         let end = p + outerSize[o]
+                        // Start every draw from the same arrangement, so that a draw's
+                        // outcome depends on its own seed only, not on the draws this
+                        // worker ran before (the result is then the same on any number
+                        // of threads). One school's segment is copied just before it is
+                        // shuffled, while it is in cache.
+                        template.withUnsafeBufferPointer { t in
+                            for i in p..<end { labels[i] = t[i] }
+                        }
                         for k in 0..<K { remaining[k] = outerGroupTotals[o * K + k] }
                         let first = memberOffsets[o], last = memberOffsets[o + 1] - 1
                         for u in first...last {
