@@ -22,9 +22,9 @@ extension SegregationProfile {
     /// The profile as a readable report for the terminal.
     public func text(_ labels: TextLabels) -> String {
         let f4 = { Format.fixed($0, 4) }
-        var out = "Segregation of \(Format.count(students)) students in \(Format.count(unitCount)) units (\(labels.unitColumn))"
+        var out = "Segregation of \(Format.count(students)) students across \(Format.count(unitCount)) units (column \(labels.unitColumn))"
         if let w = within, let col = labels.withinColumn {
-            out += " within \(Format.count(w.outer.count)) \(col) units"
+            out += ", nested in \(Format.count(w.outer.count)) outer units (column \(col))"
         }
         out += " — \(labels.source)\n"
         out += "Groups: \(groups.joined(separator: ", "))"

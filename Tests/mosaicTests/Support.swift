@@ -1,0 +1,57 @@
+import Foundation
+import MosaicTestSupport
+import Testing
+
+/// The JSON example of a contract in ../shared/contracts, and a structural comparison:
+/// every key the contract shows must be in our output with a value of the same kind, and
+/// our output may not add keys the contract lacks. Keys that are group or unit names
+/// (the contract writes "g", "x", "x|y") are matched by shape.
+enum ContractExample {
+    static func segregation() throws -> Any {
+        let text = try String(contentsOf: TestSupport.shared.appendingPathComponent("contracts/segregation.md"), encoding: .utf8)
+        let start = try #require(text.range(of: "```json\n"))
+        let end = try #require(text.range(of: "\n```", range: start.upperBound..<text.endIndex))
+        return try JSONSerialization.jsonObject(with: Data(text[start.upperBound..<end.lowerBound].utf8))
+    }
+
+    static let placeholderKeys: Set<String> = ["g", "x", "y", "x|y"]
+
+    static func compare(_ ours: Any, _ contract: Any, path: String) -> [String] {
+        switch (ours, contract) {
+        case let (o as [String: Any], c as [String: Any]):
+            if c.keys.allSatisfy(placeholderKeys.contains), let template = c.values.first {
+                // A map keyed by group names: every entry has the template's shape.
+                return o.isEmpty ? ["\(path): empty"] : o.flatMap { compare($0.value, template, path: "\(path).\($0.key)") }
+            }
+            var problems: [String] = []
+            for (k, v) in c {
+                if let mine = o[k] { problems += compare(mine, v, path: "\(path).\(k)") } else { problems.append("\(path).\(k): missing") }
+            }
+            for k in o.keys where c[k] == nil { problems.append("\(path).\(k): not in the contract") }
+            return problems
+        case let (o as [Any], c as [Any]):
+            guard let template = c.first else { return [] }
+            if template is String { return o.allSatisfy { $0 is String } ? [] : ["\(path): not strings"] }
+            if c.count == 2, template is NSNumber { return o.count == 2 ? [] : ["\(path): not a pair"] }
+            return o.flatMap { compare($0, template, path: "\(path)[]") }
+        case (is NSNumber, is NSNumber), (is String, is String):
+            return []
+        default:
+            return ["\(path): \(type(of: ours)) where the contract has \(type(of: contract))"]
+        }
+    }
+}
+
+/// Text snapshots under Tests/mosaicTests/Snapshots; `MOSAIC_RECORD_SNAPSHOTS=1` re-records them.
+enum Snapshot {
+    static func assert(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let url = TestSupport.repositoryRoot.appendingPathComponent("Tests/mosaicTests/Snapshots").appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["MOSAIC_RECORD_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(text == expected, "snapshot \(name) differs; re-record with MOSAIC_RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
+    }
+}
