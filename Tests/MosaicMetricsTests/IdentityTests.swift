@@ -112,6 +112,37 @@ import Testing
         #expect(gini(of: m).isClose(to: expected, within: 1e-12))
     }
 
+    @Test(arguments: seeds) func rearrangedSumsEqualTheDirectDefinitions(seed: UInt64) {
+        // M, unit entropy and local segregation are computed from tabulated n ln n;
+        // check them against the definitions term by term.
+        var rng = SeededGenerator(seed: seed)
+        let m = randomMatrix(units: 1 + rng.below(40), groups: 2 + rng.below(5), maxSize: 60, using: &rng)
+        let K = m.groupCount, T = Double(m.total), P = m.composition
+        var M = 0.0
+        let measures = unitMeasures(of: m)
+        for i in 0..<m.unitCount {
+            let t = Double(m.unitTotals[i])
+            var e = 0.0, ls = 0.0
+            for k in 0..<K where m[unit: i, group: k] > 0 {
+                let x = Double(m[unit: i, group: k]), p = x / t
+                M += x / T * log(p / P[k])
+                e -= p * log(p)
+                ls += p * log(p / P[k])
+            }
+            #expect(measures[i].entropy.isClose(to: e, within: 1e-12))
+            #expect(measures[i].localSegregation.isClose(to: ls, within: 1e-12))
+        }
+        #expect(mutualInformation(of: m).isClose(to: M, within: 1e-12))
+        // Pairwise D against the two-column submatrix.
+        for a in 0..<K {
+            for b in (a + 1)..<K {
+                let sub = m.selecting(groupIndices: [a, b])
+                let expected = sub.groupTotals.allSatisfy { $0 > 0 } ? dissimilarity(of: sub) : 0
+                #expect(dissimilarity(of: a, and: b, in: m).isClose(to: expected, within: 1e-12))
+            }
+        }
+    }
+
     @Test func absentGroupsAreIgnoredNotNaN() {
         let m = matrix([[5, 0, 3], [1, 0, 9]])
         let kept = m.droppingEmptyGroups()

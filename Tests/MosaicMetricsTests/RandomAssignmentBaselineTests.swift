@@ -1,5 +1,5 @@
 import Foundation
-import MosaicMetrics
+@testable import MosaicMetrics
 import MosaicTestSupport
 import Testing
 
@@ -117,5 +117,36 @@ import Testing
         let other = randomAssignmentBaseline(of: district, within: nesting, draws: 300, parallelism: 2, using: &c)
         #expect(one == two)
         #expect(one.D.expected != other.D.expected)
+    }
+}
+
+@Suite struct BaselineKernelTests {
+    @Test(arguments: [UInt64(1), 2, 3, 4, 5])
+    func vectorAndScalarDealingGiveTheSameDraws(seed: UInt64) {
+        // Both find the group of x as the first j with x < Σ_{i ≤ j} remaining_i, so the
+        // same random numbers give the same assignment.
+        var rng = SeededGenerator(seed: seed)
+        let m = randomMatrix(units: 30, groups: 2 + rng.below(7), maxSize: 40, using: &rng)
+        let labels = (0..<m.unitCount).map { "s\($0 % 4)" }
+        let kernel = BaselineKernel(m, nesting: NestedUnits(labels: labels))
+        var scratch = kernel.makeScratch()
+        for _ in 0..<20 {
+            let s = rng.next()
+            var a = SeededGenerator(seed: s), b = SeededGenerator(seed: s)
+            let vector = kernel.drawVector(using: &a)
+            let scalar = kernel.drawScalar(&scratch, using: &b)
+            #expect(vector.0 == scalar.0 && vector.1 == scalar.1)
+        }
+    }
+
+    @Test func moreThanEightGroupsUseTheScalarPathAndStillMatchTheClosedForm() {
+        var rng = SeededGenerator(seed: 12)
+        let m = randomMatrix(units: 10, groups: 10, maxSize: 30, using: &rng).droppingEmptyGroups().matrix
+        let nesting = NestedUnits.single(unitCount: m.unitCount)
+        let exact = RandomAssignmentBaselineTests().exactExpectation(of: m, nesting: nesting)
+        let b = randomAssignmentBaseline(of: m, draws: 4000, parallelism: 2, using: &rng)
+        #expect(m.groupCount > 8)
+        #expect(abs(b.D.expected - exact.D) < 0.004, "mean D \(b.D.expected) vs exact \(exact.D)")
+        #expect(abs(b.M.expected - exact.M) < 0.004, "mean M \(b.M.expected) vs exact \(exact.M)")
     }
 }

@@ -37,9 +37,14 @@ public struct NestedDecomposition: Sendable, Equatable {
 
 /// Splits M and H of `m` (the inner units) into between and within `nesting`'s outer
 /// units. Each outer unit's own indices use only the groups present in it.
+///
+/// One pass sums `Σ_k t_ik ln t_ik` and `t_i ln t_i` per inner unit; each `M_s` is then
+/// `(Σ_{i∈s} Σ_k t_ik ln t_ik − Σ_{i∈s} t_i ln t_i − Σ_k T_sk ln T_sk + T_s ln T_s) / T_s`.
 /// - Complexity: O(units × groups).
 public func nestedDecomposition(of m: CountMatrix, nesting: NestedUnits) -> NestedDecomposition {
     precondition(nesting.outerIndex.count == m.unitCount, "nesting covers a different number of units")
+    let K = m.groupCount
+    let f = NLogN(for: m)
     let T = Double(m.total)
     let E = entropy(of: m)
     let P = m.composition
@@ -49,15 +54,35 @@ public func nestedDecomposition(of m: CountMatrix, nesting: NestedUnits) -> Nest
     var mWithin = 0.0
     var outer: [NestedDecomposition.Outer] = []
     outer.reserveCapacity(nesting.outerCount)
+    var q = [Double](repeating: 0, count: K)
     for s in 0..<nesting.outerCount {
-        let inner = m.units(in: s, of: nesting)
-        let q = inner.composition
-        let Ms = mutualInformation(of: inner)
+        let Ts = between.unitTotals[s]
+        let ts = Double(Ts)
+        var cells = 0.0, sizes = 0.0, present = 0
+        var Is = 0.0
+        for k in 0..<K {
+            let Tsk = between.counts[s * K + k]
+            q[k] = Double(Tsk) / ts
+            Is += q[k] * (1 - q[k])
+            if Tsk > 0 { present += 1 }
+            cells -= f[Tsk]
+        }
+        var dSum = 0.0
+        for i in nesting.members[s] {
+            let t = Double(m.unitTotals[i])
+            sizes += f[m.unitTotals[i]]
+            for k in 0..<K {
+                let x = m.counts[i * K + k]
+                cells += f[x]
+                dSum += abs(Double(x) - t * q[k])
+            }
+        }
+        let Ms = present > 1 ? max(0, (cells - sizes + f[Ts]) / ts) : 0
         let Es = entropy(of: q)
-        mWithin += Double(inner.total) / T * Ms
+        mWithin += ts / T * Ms
         outer.append(.init(
-            id: nesting.outerIDs[s], students: inner.total, M: Ms, H: Es > 0 ? Ms / Es : 0,
-            D: dissimilarity(of: inner), entropy: Es,
+            id: nesting.outerIDs[s], students: Ts, M: Ms, H: Es > 0 ? Ms / Es : 0,
+            D: Is > 0 ? dSum / (2 * ts * Is) : 0, entropy: Es,
             localSegregation: localSegregation(of: q, against: P)))
     }
     let h: (Double) -> Double = { E > 0 ? $0 / E : 0 }

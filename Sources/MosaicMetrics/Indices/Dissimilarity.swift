@@ -43,15 +43,33 @@ public func dissimilarity(of composition: [Double], against reference: [Double])
     return sum / 2
 }
 
-/// Two-group D of every pair of groups, each computed on the two groups' counts only
-/// (units without students of either group are left out), in the matrix's group
-/// order: `(0,1), (0,2), …, (1,2), …`.
+/// Two-group D of groups `a` and `b` computed on their counts only: units without
+/// students of either group are left out, `D = Σ_i |x_i − t'_i P| / (2 T' P (1 − P))`
+/// with `t'_i = x_i + y_i`, `T' = X + Y`, `P = X / T'`. Zero when either group is absent.
+/// - Complexity: O(units).
+public func dissimilarity(of a: Int, and b: Int, in m: CountMatrix) -> Double {
+    let K = m.groupCount
+    let X = Double(m.groupTotals[a]), T = X + Double(m.groupTotals[b])
+    guard X > 0, X < T else { return 0 }
+    let P = X / T
+    var sum = 0.0
+    m.counts.withUnsafeBufferPointer { c in
+        for i in 0..<m.unitCount {
+            let x = Double(c[i * K + a])
+            sum += abs(x - (x + Double(c[i * K + b])) * P)
+        }
+    }
+    return sum / (2 * T * P * (1 - P))
+}
+
+/// Two-group D of every pair of groups (``dissimilarity(of:and:in:)``), in the
+/// matrix's group order: `(0,1), (0,2), …, (1,2), …`.
 /// - Complexity: O(units × groups²).
 public func pairwiseDissimilarity(of m: CountMatrix) -> [(first: String, second: String, D: Double)] {
     var out: [(String, String, Double)] = []
     for a in 0..<m.groupCount {
         for b in (a + 1)..<max(a + 1, m.groupCount) {
-            out.append((m.groups[a], m.groups[b], dissimilarity(of: m.selecting(groupIndices: [a, b]))))
+            out.append((m.groups[a], m.groups[b], dissimilarity(of: a, and: b, in: m)))
         }
     }
     return out

@@ -16,21 +16,20 @@ public func gini(of m: CountMatrix) -> Double {
     guard I > 0 else { return 0 }
     let n = m.unitCount
     let K = m.groupCount
-    let t = m.unitTotals.map(Double.init)
-    var share = [Double](repeating: 0, count: n)
-    var order = Array(0..<n)
+    // (p_ik, t_i) pairs, sorted on p: contiguous, so the sort moves values, not indices.
+    var units = [(share: Double, size: Double)](repeating: (0, 0), count: n)
     var sum = 0.0
     for k in 0..<K where m.groupTotals[k] > 0 {
-        for i in 0..<n { share[i] = Double(m.counts[i * K + k]) / t[i] }
-        share.withUnsafeBufferPointer { p in
-            order.sort { p[$0] < p[$1] }
+        for i in 0..<n {
+            let t = Double(m.unitTotals[i])
+            units[i] = (Double(m.counts[i * K + k]) / t, t)
         }
+        units.sort { $0.share < $1.share }
         var W = 0.0, S = 0.0, pairs = 0.0
-        for j in order {
-            let pj = share[j], tj = t[j]
-            pairs += tj * (pj * W - S)
-            W += tj
-            S += tj * pj
+        for (p, t) in units {
+            pairs += t * (p * W - S)
+            W += t
+            S += t * p
         }
         sum += 2 * pairs
     }

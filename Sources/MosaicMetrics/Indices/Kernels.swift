@@ -40,3 +40,22 @@ func squaredDeviations(of m: CountMatrix) -> [Double] {
     return S
 }
 
+
+/// `n ln n` for whole numbers, tabulated up to the largest unit of a matrix so that the
+/// information indices cost a lookup per cell instead of a logarithm. Every count in a
+/// matrix (a cell, a unit's size, a unit's students outside one group) is at most the
+/// largest unit, so the table covers them; group and grand totals fall back to `log`.
+/// The table is built only when it is no larger than the matrix itself.
+@usableFromInline
+struct NLogN {
+    @usableFromInline let table: [Double]
+
+    @usableFromInline
+    init(for m: CountMatrix) {
+        let largest = m.unitTotals.max() ?? 0
+        table = largest <= max(1024, m.counts.count) ? (0...largest).map { xlogx(Double($0)) } : []
+    }
+
+    @inlinable
+    subscript(_ n: Int) -> Double { n < table.count ? table[n] : xlogx(Double(n)) }
+}

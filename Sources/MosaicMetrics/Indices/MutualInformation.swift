@@ -12,24 +12,19 @@ import Darwin
 /// min(ln n, E). Unlike H it decomposes exactly into between and within parts for any
 /// nesting (see ``nestedDecomposition(of:nesting:)``). Matches R `segregation::mutual_total`.
 /// - Complexity: O(units × groups).
+///
+/// Computed as `M = (Σ_ik t_ik ln t_ik − Σ_i t_i ln t_i − Σ_k T_k ln T_k + T ln T) / T`,
+/// the same sum rearranged, with `n ln n` tabulated for whole counts (``NLogN``).
 @inlinable
 public func mutualInformation(of m: CountMatrix) -> Double {
-    let K = m.groupCount
-    let T = Double(m.total)
+    let f = NLogN(for: m)
     var sum = 0.0
     m.counts.withUnsafeBufferPointer { c in
-        for i in 0..<m.unitCount {
-            let t = Double(m.unitTotals[i])
-            let base = i * K
-            for k in 0..<K {
-                let x = c[base + k]
-                guard x > 0 else { continue }
-                let tik = Double(x)
-                sum += tik * log(tik * T / (t * Double(m.groupTotals[k])))
-            }
-        }
+        for x in c { sum += f[x] }
     }
-    return sum / T
+    for t in m.unitTotals { sum -= f[t] }
+    for Tk in m.groupTotals { sum -= f[Tk] }
+    return (sum + f[m.total]) / Double(m.total)
 }
 
 /// Theil's information theory index (Theil 1972; Reardon & Firebaugh 2002, eq. 10):

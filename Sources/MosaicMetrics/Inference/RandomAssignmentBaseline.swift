@@ -40,9 +40,9 @@ public struct RandomAssignmentBaseline: Sendable, Equatable {
 /// Draws the random-assignment baseline for D, H and M.
 ///
 /// Each draw is an exact uniform random assignment with fixed margins: within each outer
-/// unit the students are shuffled (Fisher–Yates, Durstenfeld 1964) and dealt to the
-/// inner units in order of their sizes. Over the draws, each unit's composition is
-/// multivariate hypergeometric. `M` per draw is `(Σ t_ik ln t_ik + const) / T` with the
+/// unit the students are dealt to the inner units by sampling without replacement from
+/// the outer unit's remaining counts (the urn form of a shuffle), so each unit's
+/// composition is multivariate hypergeometric. `M` per draw is `(Σ t_ik ln t_ik + const) / T` with the
 /// `n ln n` values tabulated, since unit sizes and group totals do not change.
 ///
 /// - Parameters:
@@ -52,7 +52,8 @@ public struct RandomAssignmentBaseline: Sendable, Equatable {
 ///   - parallelism: threads to use; the result is the same for any value.
 ///   - rng: the source of one seed per draw; the same state gives the same result.
 ///   - progress: called with the number of finished draws, from worker threads.
-/// - Complexity: O(N · (T + units × groups)) time, O(parallelism · T) memory.
+/// - Complexity: O(N · (T · K + units × K)) time (the group scan is short: largest group
+///   first), O(units + outer units × K) memory.
 public func randomAssignmentBaseline(
     of m: CountMatrix, within nesting: NestedUnits? = nil, draws: Int, parallelism: Int = 1,
     using rng: inout some RandomNumberGenerator, progress: (@Sendable (Int) -> Void)? = nil
@@ -93,39 +94,45 @@ public func randomAssignmentBaseline(
         carringtonTroskeD: dStar < 1 ? (D.observed - dStar) / (1 - dStar) : 0)
 }
 
-/// The precomputed layout of one baseline: labels per outer unit, unit sizes, the
-/// `n ln n` table and the constant part of M.
+/// The precomputed layout of one baseline: unit sizes per outer unit, each outer unit's
+/// group totals, the `n ln n` table and the constant part of M.
+///
+/// A draw deals each outer unit's students to its inner units from an urn: for every
+/// student, a uniform `x` in `0..<left` picks the group whose remaining count covers
+/// it (groups scanned largest first, so the scan is short), and that count goes down by
+/// one. This is sampling without replacement, so each inner unit's composition is
+/// exactly multivariate hypergeometric, as for a shuffle of the school's students, but
+/// it keeps no array of students: per student one random number and a few comparisons.
+/// Each draw starts from the observed totals, so its outcome depends on its seed alone.
 struct BaselineKernel: Sendable {
     let K: Int
     let T: Double
+    /// `P_k`, in scan order.
     let shares: [Double]
     let dNormalizer: Double
     let mConstant: Double
     let entropy: Double
     /// `nlogn[n] = n ln n` for every unit size and cell count that can occur.
     let nlogn: [Double]
-    /// Per outer unit: where its students start in the label array, and how many.
-    let outerStart: [Int]
-    let outerSize: [Int]
-    /// Per outer unit: its group totals (row-major, K per outer).
+    /// Per outer unit: its group totals in scan order (K per outer) and its size.
     let outerGroupTotals: [Int]
-    /// Inner unit sizes, grouped by outer unit in `memberOffsets` order.
+    let outerSize: [Int]
+    /// Inner unit sizes, grouped by outer unit: those of outer o are
+    /// `memberSizes[memberOffsets[o]..<memberOffsets[o + 1]]`.
     let memberSizes: [Int]
     let memberOffsets: [Int]
-    /// The initial labels: outer unit after outer unit, group k repeated its total times.
-    let template: [UInt16]
 
     struct Scratch {
-        var labels: [UInt16]
-        var counts: [Int]
         var remaining: [Int]
+        var before: [Int]
     }
 
     init(_ m: CountMatrix, nesting: NestedUnits) {
-        precondition(m.groupCount <= Int(UInt16.max), "too many groups for the baseline")
         K = m.groupCount
         T = Double(m.total)
-        shares = m.composition
+        // Scan order: the largest groups first.
+        let order = (0..<K).sorted { m.groupTotals[$0] > m.groupTotals[$1] }
+        shares = order.map { Double(m.groupTotals[$0]) / Double(m.total) }
         let I = interaction(groupTotals: m.groupTotals, total: m.total)
         dNormalizer = I > 0 ? 1 / (2 * T * I) : 0
         entropy = MosaicMetrics.entropy(of: m)
@@ -135,44 +142,37 @@ struct BaselineKernel: Sendable {
         for t in m.unitTotals { c -= xlogx(Double(t)) }
         for Tk in m.groupTotals { c -= xlogx(Double(Tk)) }
         mConstant = c
-        var start: [Int] = [], size: [Int] = [], totals: [Int] = []
+        var totals: [Int] = [], sizes: [Int] = []
         var memberSizes: [Int] = [], memberOffsets: [Int] = [0]
-        var template: [UInt16] = []
-        template.reserveCapacity(m.total)
         for members in nesting.members {
-            start.append(template.count)
             var outerTotals = [Int](repeating: 0, count: K)
             for i in members {
                 memberSizes.append(m.unitTotals[i])
-                for k in 0..<K { outerTotals[k] += m.counts[i * K + k] }
+                for (j, k) in order.enumerated() { outerTotals[j] += m.counts[i * K + k] }
             }
             memberOffsets.append(memberSizes.count)
-            for k in 0..<K {
-                template.append(contentsOf: repeatElement(UInt16(k), count: outerTotals[k]))
-            }
-            size.append(template.count - start.last!)
             totals.append(contentsOf: outerTotals)
+            sizes.append(outerTotals.reduce(0, +))
         }
-        outerStart = start
-        outerSize = size
         outerGroupTotals = totals
+        outerSize = sizes
         self.memberSizes = memberSizes
         self.memberOffsets = memberOffsets
-        self.template = template
     }
 
     func makeScratch() -> Scratch {
-        Scratch(labels: template, counts: [Int](repeating: 0, count: K), remaining: [Int](repeating: 0, count: K))
+        Scratch(remaining: [Int](repeating: 0, count: K), before: [Int](repeating: 0, count: K))
     }
 
     /// D and M of the observed matrix, summed exactly as the draws are.
     func statistics(observed m: CountMatrix) -> (D: Double, M: Double) {
+        let order = (0..<K).sorted { m.groupTotals[$0] > m.groupTotals[$1] }
         var dSum = 0.0, cLogC = 0.0
         for i in 0..<m.unitCount {
             let t = Double(m.unitTotals[i])
-            for k in 0..<K {
+            for (j, k) in order.enumerated() {
                 let c = m.counts[i * K + k]
-                dSum += abs(Double(c) - t * shares[k])
+                dSum += abs(Double(c) - t * shares[j])
                 cLogC += nlogn[c]
             }
         }
@@ -181,45 +181,95 @@ struct BaselineKernel: Sendable {
 
     /// One random assignment: returns its D and M.
     func draw(_ s: inout Scratch, using g: inout SeededGenerator) -> (Double, Double) {
+        K <= 8 ? drawVector(using: &g) : drawScalar(&s, using: &g)
+    }
+
+    /// The draw for up to 8 groups, without branches per student. The outer unit's
+    /// remaining students are held as cumulative counts `cum[j] = Σ_{i ≤ j} remaining_i`
+    /// in one SIMD register (unused lanes hold Int32.max). Student x (uniform in
+    /// `0..<left`) is of the first group j with `x < cum[j]`, and taking them out lowers
+    /// exactly the lanes where `x < cum[j]` by one: one compare and one masked subtract.
+    func drawVector(using g: inout SeededGenerator) -> (Double, Double) {
         var dSum = 0.0, cLogC = 0.0
         let K = self.K
-        s.labels.withUnsafeMutableBufferPointer { labels in
-            s.counts.withUnsafeMutableBufferPointer { counts in
-                s.remaining.withUnsafeMutableBufferPointer { remaining in
-                    for o in 0..<outerStart.count {
-                        var p = outerStart[o]
-                        let end = p + outerSize[o]
-                        // Start every draw from the same arrangement, so that a draw's
-                        // outcome depends on its own seed only, not on the draws this
-                        // worker ran before (the result is then the same on any number
-                        // of threads). One school's segment is copied just before it is
-                        // shuffled, while it is in cache.
-                        template.withUnsafeBufferPointer { t in
-                            for i in p..<end { labels[i] = t[i] }
-                        }
-                        for k in 0..<K { remaining[k] = outerGroupTotals[o * K + k] }
-                        let first = memberOffsets[o], last = memberOffsets[o + 1] - 1
-                        for u in first...last {
-                            let size = memberSizes[u]
-                            if u == last {
-                                for k in 0..<K { counts[k] = remaining[k] }
-                            } else {
-                                for k in 0..<K { counts[k] = 0 }
-                                for _ in 0..<size {
-                                    let r = p + g.below(end - p)
-                                    let label = labels[r]
-                                    labels[r] = labels[p]
-                                    labels[p] = label
-                                    counts[Int(label)] += 1
-                                    p += 1
-                                }
-                                for k in 0..<K { remaining[k] -= counts[k] }
-                            }
-                            let t = Double(size)
+        let one = SIMD8<Int32>(repeating: 1), zero = SIMD8<Int32>(repeating: 0)
+        shares.withUnsafeBufferPointer { shares in
+            nlogn.withUnsafeBufferPointer { nlogn in
+                memberSizes.withUnsafeBufferPointer { memberSizes in
+                    outerGroupTotals.withUnsafeBufferPointer { totals in
+                        for o in 0..<outerSize.count {
+                            var left = outerSize[o]
+                            var cum = SIMD8<Int32>(repeating: .max)
+                            var running: Int32 = 0
                             for k in 0..<K {
-                                dSum += abs(Double(counts[k]) - t * shares[k])
-                                cLogC += nlogn[counts[k]]
+                                running &+= Int32(truncatingIfNeeded: totals[o &* K &+ k])
+                                cum[k] = running
                             }
+                            let first = memberOffsets[o], last = memberOffsets[o + 1] &- 1
+                            for u in first...last {
+                                let size = memberSizes[u]
+                                let t = Double(size)
+                                let before = cum
+                                if u != last {
+                                    for _ in 0..<size {
+                                        let x = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: g.below(left)))
+                                        cum &-= one.replacing(with: zero, where: x .>= cum)
+                                        left &-= 1
+                                    }
+                                } else {
+                                    cum = SIMD8<Int32>(repeating: 0)
+                                }
+                                // dealt[j] = students of groups ≤ j given to this unit.
+                                let dealt = before &- cum
+                                var previous: Int32 = 0
+                                for k in 0..<K {
+                                    let c = Int(dealt[k] &- previous)
+                                    previous = dealt[k]
+                                    dSum += abs(Double(c) - t * shares[k])
+                                    cLogC += nlogn[c]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (dSum * dNormalizer, (cLogC + mConstant) / T)
+    }
+
+    /// The same draw for any number of groups: the remaining counts are scanned, largest
+    /// group first, for the one that covers x.
+    func drawScalar(_ s: inout Scratch, using g: inout SeededGenerator) -> (Double, Double) {
+        var dSum = 0.0, cLogC = 0.0
+        let K = self.K
+        s.remaining.withUnsafeMutableBufferPointer { remaining in
+            s.before.withUnsafeMutableBufferPointer { before in
+                for o in 0..<outerSize.count {
+                    var left = outerSize[o]
+                    for k in 0..<K { remaining[k] = outerGroupTotals[o &* K &+ k] }
+                    let first = memberOffsets[o], last = memberOffsets[o + 1] &- 1
+                    for u in first...last {
+                        let size = memberSizes[u]
+                        let t = Double(size)
+                        for k in 0..<K { before[k] = remaining[k] }
+                        if u != last {
+                            for _ in 0..<size {
+                                var x = g.below(left)
+                                var k = 0
+                                while x >= remaining[k] {
+                                    x &-= remaining[k]
+                                    k &+= 1
+                                }
+                                remaining[k] &-= 1
+                                left &-= 1
+                            }
+                        } else {
+                            for k in 0..<K { remaining[k] = 0 }
+                        }
+                        for k in 0..<K {
+                            let c = before[k] &- remaining[k]
+                            dSum += abs(Double(c) - t * shares[k])
+                            cLogC += nlogn[c]
                         }
                     }
                 }

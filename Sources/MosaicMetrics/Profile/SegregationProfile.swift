@@ -27,6 +27,8 @@ public struct SegregationProfile: Sendable {
         public var id: String
         public var students: Int
         public var measures: UnitMeasures
+        /// `p_ig / P_g` for each of the profile's `groups`.
+        public var locationQuotients: ArraySlice<Double>
         public var dissimilarityVsReference: Double
         /// Only with a nesting: `½ Σ_k |p_ik − q_sk|` against its own outer unit.
         public var dissimilarityVsOuter: Double?
@@ -130,6 +132,8 @@ public func segregationProfile(of table: CountMatrix, options: ProfileOptions = 
         reference = r.map { Double($0) / Double(rt) }
     }
     let measures = unitMeasures(of: m, namedGroupCount: namedK)
+    let quotients = locationQuotients(of: m)
+    let K = m.groupCount
     var nesting: NestedUnits?
     var outerComposition: [[Double]] = []
     if let labels = options.outerLabels {
@@ -148,6 +152,7 @@ public func segregationProfile(of table: CountMatrix, options: ProfileOptions = 
         for k in 0..<namedK { named[k] = Double(table.counts[i * namedK + k]) / t }
         units.append(.init(
             id: table.units[i], students: table.unitTotals[i], measures: measures[i],
+            locationQuotients: quotients[(i * K)..<((i + 1) * K)],
             dissimilarityVsReference: dissimilarity(of: named, against: reference),
             dissimilarityVsOuter: nesting.map { dissimilarity(of: named, against: outerComposition[$0.outerIndex[i]]) }))
     }

@@ -44,7 +44,7 @@ extension SegregationProfile {
                 ("dissimilarityVsReference", num(u.dissimilarityVsReference)),
             ]
             if let d = u.dissimilarityVsOuter { fields.append(("dissimilarityVsOuter", num(d))) }
-            fields.append(("locationQuotient", .object(zip(groups, u.measures.locationQuotients).map { ($0, num($1)) })))
+            fields.append(("locationQuotient", .object(zip(groups, u.locationQuotients).map { ($0, num($1)) })))
             return .object(fields)
         })))
         if let w = within {
