@@ -33,8 +33,8 @@ import Testing
 
     @Test func mutualInformationAndTheilHOfTheMixedTable() {
         let M = 2 * (0.4 * log(0.8 / 0.5) + 0.1 * log(0.2 / 0.5))
-        #expect(mutualInformation(of: mixed).isClose(to: M, within: 1e-14))
-        #expect(informationTheoryIndex(of: mixed).isClose(to: M / log(2), within: 1e-14))
+        #expect(mutualInformation(of: mixed).isClose(to: M, within: 1e-15))
+        #expect(informationTheoryIndex(of: mixed).isClose(to: M / log(2), within: 1e-15))
         #expect(entropy(of: mixed).isClose(to: log(2), within: 1e-15))
     }
 
@@ -52,7 +52,7 @@ import Testing
 
     @Test func atkinsonAndHutchensOfTheMixedTable() {
         // A(0.5) = 1 − 1 · (Σ sqrt(p_i (1 − p_i)) t_i / (P T))² = 1 − (2 · 0.4 · 10 / 10)² = 0.36
-        #expect(atkinson(of: mixed, shape: 0.5).isClose(to: 0.36, within: 1e-14))
+        #expect(atkinson(of: mixed, shape: 0.5).isClose(to: 0.36, within: 1e-15))
         // Hutchens: 1 − (sqrt(0.8 · 0.2) + sqrt(0.2 · 0.8)) = 0.2
         #expect(hutchensSquareRoot(of: mixed).isClose(to: 0.2, within: 1e-15))
         #expect(hutchensSquareRoot(of: matrix([[3, 6], [1, 2]])).isClose(to: 0, within: 1e-15))
@@ -86,7 +86,7 @@ import Testing
         // Both schools mirror the district: nothing between; A's classrooms carry it all.
         #expect(d.mBetween.isClose(to: 0, within: 1e-15))
         let MA = 2 * (0.4 * log(1.6) + 0.1 * log(0.4))
-        #expect(d.outer[0].M.isClose(to: MA, within: 1e-14))
+        #expect(d.outer[0].M.isClose(to: MA, within: 1e-15))
         #expect(d.outer[1].M == 0)
         #expect(d.mWithin.isClose(to: 0.5 * MA, within: 1e-15))
         #expect(d.outer.map(\.id) == ["A", "B"])

@@ -38,8 +38,8 @@ public struct NestedDecomposition: Sendable, Equatable {
 /// Splits M and H of `m` (the inner units) into between and within `nesting`'s outer
 /// units. Each outer unit's own indices use only the groups present in it.
 ///
-/// One pass sums `Σ_k t_ik ln t_ik` and `t_i ln t_i` per inner unit; each `M_s` is then
-/// `(Σ_{i∈s} Σ_k t_ik ln t_ik − Σ_{i∈s} t_i ln t_i − Σ_k T_sk ln T_sk + T_s ln T_s) / T_s`.
+/// Each `M_s = E_s − Σ_{i∈s} (t_i / T_s) e_i` comes from one pass over its inner units,
+/// with tabulated `n ln n` and compensated sums as in ``mutualInformation(of:)``.
 /// - Complexity: O(units × groups).
 public func nestedDecomposition(of m: CountMatrix, nesting: NestedUnits) -> NestedDecomposition {
     precondition(nesting.outerIndex.count == m.unitCount, "nesting covers a different number of units")
@@ -58,26 +58,29 @@ public func nestedDecomposition(of m: CountMatrix, nesting: NestedUnits) -> Nest
     for s in 0..<nesting.outerCount {
         let Ts = between.unitTotals[s]
         let ts = Double(Ts)
-        var cells = 0.0, sizes = 0.0, present = 0
+        var present = 0
         var Is = 0.0
         for k in 0..<K {
             let Tsk = between.counts[s * K + k]
             q[k] = Double(Tsk) / ts
             Is += q[k] * (1 - q[k])
             if Tsk > 0 { present += 1 }
-            cells -= f[Tsk]
         }
+        // M_s = E_s − Σ_{i∈s} (t_i / T_s) e_i, as in ``mutualInformation(of:)``.
+        var unitEntropies = CompensatedSum()
         var dSum = 0.0
         for i in nesting.members[s] {
             let t = Double(m.unitTotals[i])
-            sizes += f[m.unitTotals[i]]
+            var u = f[m.unitTotals[i]]
             for k in 0..<K {
                 let x = m.counts[i * K + k]
-                cells += f[x]
+                u -= f[x]
                 dSum += abs(Double(x) - t * q[k])
             }
+            unitEntropies.add(u)
         }
-        let Ms = present > 1 ? max(0, (cells - sizes + f[Ts]) / ts) : 0
+        let TsEs = between.counts[(s * K)..<((s + 1) * K)].withUnsafeBufferPointer { totalTimesEntropy($0, total: Ts) }
+        let Ms = present > 1 ? max(0, (TsEs - unitEntropies.value) / ts) : 0
         let Es = entropy(of: q)
         mWithin += ts / T * Ms
         outer.append(.init(

@@ -59,3 +59,32 @@ struct NLogN {
     @inlinable
     subscript(_ n: Int) -> Double { n < table.count ? table[n] : xlogx(Double(n)) }
 }
+
+/// Compensated summation (Neumaier 1974, "Rundungsfehleranalyse einiger Verfahren zur
+/// Summation endlicher Summen", ZAMM 54(1)): the rounding error of each addition is
+/// carried along, so a sum of many terms is accurate to a few ulps of the result.
+@usableFromInline
+struct CompensatedSum {
+    @usableFromInline var sum = 0.0
+    @usableFromInline var compensation = 0.0
+
+    @inlinable init() {}
+
+    @inlinable
+    mutating func add(_ x: Double) {
+        let t = sum + x
+        if abs(sum) >= abs(x) { compensation += (sum - t) + x } else { compensation += (x - t) + sum }
+        sum = t
+    }
+
+    @inlinable var value: Double { sum + compensation }
+}
+
+/// `T · E = −Σ_k T_k ln(T_k / T)` for group totals `totals` summing to `total`.
+@inlinable
+func totalTimesEntropy(_ totals: UnsafeBufferPointer<Int>, total: Int) -> Double {
+    let T = Double(total)
+    var s = 0.0
+    for Tk in totals where Tk > 0 { s -= Double(Tk) * log(Double(Tk) / T) }
+    return s
+}

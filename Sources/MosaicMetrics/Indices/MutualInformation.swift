@@ -13,18 +13,24 @@ import Darwin
 /// nesting (see ``nestedDecomposition(of:nesting:)``). Matches R `segregation::mutual_total`.
 /// - Complexity: O(units × groups).
 ///
-/// Computed as `M = (Σ_ik t_ik ln t_ik − Σ_i t_i ln t_i − Σ_k T_k ln T_k + T ln T) / T`,
-/// the same sum rearranged, with `n ln n` tabulated for whole counts (``NLogN``).
+/// Computed as `M = E − Σ_i (t_i / T) e_i` (the whole's entropy less the units' mean
+/// entropy), with each unit's `t_i e_i = t_i ln t_i − Σ_k t_ik ln t_ik` from tabulated
+/// `n ln n` (``NLogN``) and the units summed with compensation: as accurate as the
+/// direct sum (to ~1e-16 on 40,000 classrooms) at a table lookup per cell.
 @inlinable
 public func mutualInformation(of m: CountMatrix) -> Double {
     let f = NLogN(for: m)
-    var sum = 0.0
+    let K = m.groupCount
+    var within = CompensatedSum()
     m.counts.withUnsafeBufferPointer { c in
-        for x in c { sum += f[x] }
+        for i in 0..<m.unitCount {
+            var u = f[m.unitTotals[i]]
+            for k in 0..<K { u -= f[c[i &* K &+ k]] }
+            within.add(u)
+        }
     }
-    for t in m.unitTotals { sum -= f[t] }
-    for Tk in m.groupTotals { sum -= f[Tk] }
-    return (sum + f[m.total]) / Double(m.total)
+    let TE = m.groupTotals.withUnsafeBufferPointer { totalTimesEntropy($0, total: m.total) }
+    return max(0, (TE - within.value) / Double(m.total))
 }
 
 /// Theil's information theory index (Theil 1972; Reardon & Firebaugh 2002, eq. 10):

@@ -113,6 +113,8 @@ struct BaselineKernel: Sendable {
     let mConstant: Double
     let entropy: Double
     /// `nlogn[n] = n ln n` for every unit size and cell count that can occur.
+    /// M of a draw is `(T·E − Σ_u t_u e_u) / T` with `t_u e_u = t_u ln t_u − Σ_k c_uk ln c_uk`
+    /// (see ``mutualInformation(of:)``); `mConstant` is T·E.
     let nlogn: [Double]
     /// Per outer unit: its group totals in scan order (K per outer) and its size.
     let outerGroupTotals: [Int]
@@ -138,10 +140,7 @@ struct BaselineKernel: Sendable {
         entropy = MosaicMetrics.entropy(of: m)
         let largest = m.unitTotals.max() ?? 0
         nlogn = (0...largest).map { xlogx(Double($0)) }
-        var c = T * log(T)
-        for t in m.unitTotals { c -= xlogx(Double(t)) }
-        for Tk in m.groupTotals { c -= xlogx(Double(Tk)) }
-        mConstant = c
+        mConstant = m.groupTotals.withUnsafeBufferPointer { totalTimesEntropy($0, total: m.total) }
         var totals: [Int] = [], sizes: [Int] = []
         var memberSizes: [Int] = [], memberOffsets: [Int] = [0]
         for members in nesting.members {
@@ -167,16 +166,18 @@ struct BaselineKernel: Sendable {
     /// D and M of the observed matrix, summed exactly as the draws are.
     func statistics(observed m: CountMatrix) -> (D: Double, M: Double) {
         let order = (0..<K).sorted { m.groupTotals[$0] > m.groupTotals[$1] }
-        var dSum = 0.0, cLogC = 0.0
+        var dSum = 0.0, unitEntropies = CompensatedSum()
         for i in 0..<m.unitCount {
             let t = Double(m.unitTotals[i])
+            var u = nlogn[m.unitTotals[i]]
             for (j, k) in order.enumerated() {
                 let c = m.counts[i * K + k]
                 dSum += abs(Double(c) - t * shares[j])
-                cLogC += nlogn[c]
+                u -= nlogn[c]
             }
+            unitEntropies.add(u)
         }
-        return (dSum * dNormalizer, (cLogC + mConstant) / T)
+        return (dSum * dNormalizer, max(0, (mConstant - unitEntropies.value) / T))
     }
 
     /// One random assignment: returns its D and M.
@@ -190,7 +191,7 @@ struct BaselineKernel: Sendable {
     /// `0..<left`) is of the first group j with `x < cum[j]`, and taking them out lowers
     /// exactly the lanes where `x < cum[j]` by one: one compare and one masked subtract.
     func drawVector(using g: inout SeededGenerator) -> (Double, Double) {
-        var dSum = 0.0, cLogC = 0.0
+        var dSum = 0.0, unitEntropies = CompensatedSum()
         let K = self.K
         let one = SIMD8<Int32>(repeating: 1), zero = SIMD8<Int32>(repeating: 0)
         shares.withUnsafeBufferPointer { shares in
@@ -222,25 +223,27 @@ struct BaselineKernel: Sendable {
                                 // dealt[j] = students of groups ≤ j given to this unit.
                                 let dealt = before &- cum
                                 var previous: Int32 = 0
+                                var e = nlogn[size]
                                 for k in 0..<K {
                                     let c = Int(dealt[k] &- previous)
                                     previous = dealt[k]
                                     dSum += abs(Double(c) - t * shares[k])
-                                    cLogC += nlogn[c]
+                                    e -= nlogn[c]
                                 }
+                                unitEntropies.add(e)
                             }
                         }
                     }
                 }
             }
         }
-        return (dSum * dNormalizer, (cLogC + mConstant) / T)
+        return (dSum * dNormalizer, max(0, (mConstant - unitEntropies.value) / T))
     }
 
     /// The same draw for any number of groups: the remaining counts are scanned, largest
     /// group first, for the one that covers x.
     func drawScalar(_ s: inout Scratch, using g: inout SeededGenerator) -> (Double, Double) {
-        var dSum = 0.0, cLogC = 0.0
+        var dSum = 0.0, unitEntropies = CompensatedSum()
         let K = self.K
         s.remaining.withUnsafeMutableBufferPointer { remaining in
             s.before.withUnsafeMutableBufferPointer { before in
@@ -266,15 +269,17 @@ struct BaselineKernel: Sendable {
                         } else {
                             for k in 0..<K { remaining[k] = 0 }
                         }
+                        var e = nlogn[size]
                         for k in 0..<K {
                             let c = before[k] &- remaining[k]
                             dSum += abs(Double(c) - t * shares[k])
-                            cLogC += nlogn[c]
+                            e -= nlogn[c]
                         }
+                        unitEntropies.add(e)
                     }
                 }
             }
         }
-        return (dSum * dNormalizer, (cLogC + mConstant) / T)
+        return (dSum * dNormalizer, max(0, (mConstant - unitEntropies.value) / T))
     }
 }
