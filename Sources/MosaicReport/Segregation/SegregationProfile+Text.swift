@@ -19,6 +19,29 @@ extension SegregationProfile {
         }
     }
 
+    /// Two to four sentences an analyst can quote, each computed from the profile.
+    func summary(_ labels: TextLabels) -> String {
+        var lines = ["In short"]
+        // Reardon & Firebaugh (2002): D is the share of students who would have to change
+        // units for every unit to mirror the whole, relative to that share under complete separation.
+        lines.append("  D = \(Format.fixed(indices.D, 3)): for every unit to mirror the whole, \(Format.percent(indices.D)) of the student moves that complete separation would need.")
+        if let w = within, w.mTotal > 0 {
+            let outerName = labels.withinColumn ?? "outer unit"
+            lines.append("  \(Format.percent(w.mBetween / w.mTotal)) of the segregation (M) lies between \(outerName)s, \(Format.percent(w.mWithin / w.mTotal)) among the units within each \(outerName).")
+        }
+        if let b = baseline {
+            let scope = within == nil ? "across all units" : "within each \(labels.withinColumn ?? "outer unit")"
+            let verdict = b.D.pValue <= 0.05
+                ? "the observed \(Format.fixed(b.D.observed, 3)) is beyond chance (p \(b.D.pValue < 0.001 ? "< 0.001" : "= " + Format.fixed(b.D.pValue, 3)))"
+                : "the observed \(Format.fixed(b.D.observed, 3)) is within what chance produces (p = \(Format.fixed(b.D.pValue, 3)))"
+            lines.append("  Random assignment \(scope) would give D = \(Format.fixed(b.D.expected, 3)) by chance alone; \(verdict).")
+        }
+        if groups.count > 2, let most = byGroup.max(by: { $0.DVersusRest < $1.DVersusRest }) {
+            lines.append("  The most separated group is \(most.name): D against all others \(Format.fixed(most.DVersusRest, 3)), isolation \(Format.fixed(most.isolation, 3)) where its share is \(Format.percent(composition[groups.firstIndex(of: most.name)!])).")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// The profile as a readable report for the terminal.
     public func text(_ labels: TextLabels) -> String {
         let f4 = { Format.fixed($0, 4) }
@@ -29,7 +52,7 @@ extension SegregationProfile {
         out += " — \(labels.source)\n"
         out += "Groups: \(groups.joined(separator: ", "))"
         if !droppedGroups.isEmpty { out += "; dropped, no students: \(droppedGroups.joined(separator: ", "))" }
-        out += "\n\n"
+        out += "\n\n" + summary(labels) + "\n"
 
         var composition = TextTable(["group", "students", "share"])
         for (k, g) in groups.enumerated() {
@@ -123,6 +146,8 @@ extension SegregationProfile {
                 t.append([name, f4(e.estimate), f4(e.debiased), f4(e.standardError), "\(f4(e.lower95)) – \(f4(e.upper95))"])
             }
             out += "\nBootstrap: \(Format.count(b.draws)) multinomial resamples, seed \(labels.seed)\n" + t.rendered()
+            out += "  The interval is the 2.5–97.5 percentiles of the resamples, which share the index's upward\n"
+            out += "  small-sample bias; debiased = 2 × estimate − mean of the resamples corrects for it.\n"
         }
         return out
     }
