@@ -58,6 +58,15 @@ import Testing
         }
     }
 
+    @Test func moreStudentsThanAnySchoolSystemIsRefusedNotOverflowed() {
+        #expect(throws: CountMatrixError.tooManyStudents(unit: "b")) {
+            try CountMatrix(units: ["a", "b"], groups: ["x", "y"], rows: [[CountMatrix.maximumStudents - 5, 1], [3, 2]])
+        }
+        #expect(throws: CountMatrixError.tooManyStudents(unit: "a")) {
+            try CountMatrix(units: ["a"], groups: ["x", "y"], rows: [[Int.max, Int.max]])
+        }
+    }
+
     @Test func raggedAndEmptyTablesAreRefused() {
         #expect(throws: CountMatrixError.self) { try CountMatrix(units: ["a"], groups: ["x", "y"], rows: [[1]]) }
         #expect(throws: CountMatrixError.noUnits) { try CountMatrix(units: [], groups: ["x"], rows: []) }

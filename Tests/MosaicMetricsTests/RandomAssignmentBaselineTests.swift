@@ -133,7 +133,7 @@ import Testing
         for _ in 0..<20 {
             let s = rng.next()
             var a = SeededGenerator(seed: s), b = SeededGenerator(seed: s)
-            let vector = kernel.drawVector(using: &a)
+            let vector = kernel.drawVector(using: &a, nlogn: DirectNLogN())
             let scalar = kernel.drawScalar(&scratch, using: &b)
             #expect(vector.0 == scalar.0 && vector.1 == scalar.1)
         }

@@ -17,6 +17,7 @@ import Testing
         #expect(Format.percent(0.1234) == "12.3%")
         #expect(Format.pValue(0.0004) == "<0.001")
         #expect(Format.fixed(.nan, 2) == "–")
+        #expect(Format.fixed(1e300, 4) == "1e+300")
     }
 
     @Test func tablesAlignTextLeftAndNumbersRight() {

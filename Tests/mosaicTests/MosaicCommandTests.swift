@@ -107,34 +107,47 @@ func fixturePath(_ name: String) -> String {
         #expect(options.stderr.contains("--bootstrap needs at least 2 resamples"))
     }
 
+    @Test func absurdCountsAreRefusedWithoutACrash() throws {
+        try withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("huge.csv").path
+            try "id,x,y\na,9223372036854775807,9223372036854775807\nb,99999999999999999999,1\n".write(toFile: file, atomically: true, encoding: .utf8)
+            let run = try Run(["segregation", file, "--unit", "id", "--groups", "x,y", "--baseline", "10"])
+            #expect(run.status == 1)
+            #expect(run.stdout.isEmpty)
+            #expect(run.stderr == "\(file):3: column \"x\": \"99999999999999999999\" is too large\n")
+            try "id,x,y\na,9223372036854775807,9223372036854775807\n".write(toFile: file, atomically: true, encoding: .utf8)
+            let overflow = try Run(["segregation", file, "--unit", "id"])
+            #expect(overflow.status == 1)
+            #expect(overflow.stderr.contains("the counts add up to more than 2147483647 students by unit \"a\""))
+        }
+    }
+
     @Test func aTableWithOneGroupOfStudentsSaysSo() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("one.csv").path
-        try "id,x,y\na,3,0\nb,4,0\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let run = try Run(["segregation", file, "--unit", "id"])
-        #expect(run.status != 0)
-        #expect(run.stderr == "\(file): only x has students; segregation needs at least two groups with students\n")
+        try withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("one.csv").path
+            try "id,x,y\na,3,0\nb,4,0\n".write(toFile: file, atomically: true, encoding: .utf8)
+            let run = try Run(["segregation", file, "--unit", "id"])
+            #expect(run.status != 0)
+            #expect(run.stderr == "\(file): only x has students; segregation needs at least two groups with students\n")
+        }
     }
 }
 
 @Suite struct NYCCountsCommandTests {
     @Test func writesTheCommunityDistrictSchoolsOfAYear() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("race.csv").path
-        let run = try Run(["nyc-counts", "--year", "2017-18", "--dimension", "race", "--out", out])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("wrote 1552 schools (2017-18, race)"))
-        let text = try String(contentsOfFile: out, encoding: .utf8)
-        #expect(text.hasPrefix("dbn,district,borough,name,asian,black,hispanic,multiracialOrOther,white\n01M015,01,Manhattan,"))
-        let seg = try Run(["segregation", out, "--unit", "dbn", "--within", "district", "--format", "json"])
-        let doc = try #require(try JSONSerialization.jsonObject(with: Data(seg.stdout.utf8)) as? [String: Any])
-        #expect(doc["students"] as? Int == 946_582)
-        // PySAL MultiDissim on the same counts: 0.5124835131819333.
-        #expect(abs(((doc["indices"] as! [String: Any])["D"] as! Double) - 0.5124835131819333) < 1e-12)
+        try withTemporaryDirectory { dir in
+            let out = dir.appendingPathComponent("race.csv").path
+            let run = try Run(["nyc-counts", "--year", "2017-18", "--dimension", "race", "--out", out])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("wrote 1552 schools (2017-18, race)"))
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            #expect(text.hasPrefix("dbn,district,borough,name,asian,black,hispanic,multiracialOrOther,white\n01M015,01,Manhattan,"))
+            let seg = try Run(["segregation", out, "--unit", "dbn", "--within", "district", "--format", "json"])
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(seg.stdout.utf8)) as? [String: Any])
+            #expect(doc["students"] as? Int == 946_582)
+            // PySAL MultiDissim on the same counts: 0.5124835131819333.
+            #expect(abs(((doc["indices"] as! [String: Any])["D"] as! Double) - 0.5124835131819333) < 1e-12)
+        }
     }
 
     @Test func anUnknownYearNamesTheYearsThereAre() throws {

@@ -55,3 +55,11 @@ enum Snapshot {
         #expect(text == expected, "snapshot \(name) differs; re-record with MOSAIC_RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
     }
 }
+
+/// Runs `body` with a fresh folder under the system's temporary directory, removed afterwards.
+func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try body(url)
+}

@@ -94,19 +94,19 @@ public struct CountTable: Sendable {
                 }
                 outer.append(label)
             }
-            var size = 0
+            var hasStudents = false
             for c in groupColumns {
                 let raw = row.fields[c].trimmingWhitespace()
                 if let n = Self.count(raw) {
                     counts.append(n)
-                    size += n
+                    if n > 0 { hasStudents = true }
                 } else {
                     counts.append(0)
                     problems.append(.init(file: file, line: row.line, message: "column \"\(csv.header[c])\": \(Self.why(raw))"))
                 }
             }
             units.append(id)
-            if size == 0 && !problems.contains(where: { $0.line == row.line }) {
+            if !hasStudents && !problems.contains(where: { $0.line == row.line }) {
                 problems.append(.init(file: file, line: row.line, message: "unit \"\(id)\" has no students in any group; remove the row or check its counts"))
             }
         }
@@ -128,9 +128,9 @@ public struct CountTable: Sendable {
 
     static func why(_ raw: String) -> String {
         if raw.isEmpty { return "the count is empty; write 0 for no students" }
+        if raw.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return "\"\(raw)\" is too large" }
         if raw.hasPrefix("-"), Double(raw) != nil { return "\"\(raw)\" is negative; counts are numbers of students" }
         if Double(raw) != nil { return "\"\(raw)\" is not a whole number of students" }
-        if raw.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return "\"\(raw)\" is too large" }
         return "\"\(raw)\" is not a count (expected a whole number such as 0 or 25)"
     }
 }

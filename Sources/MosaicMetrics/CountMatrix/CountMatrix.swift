@@ -14,7 +14,8 @@
 ///
 /// Counts are whole numbers of students, stored row-major. A matrix is always valid:
 /// at least one unit and one group, no negative count, no unit without students
-/// (construction throws `CountMatrixError` otherwise). A group may have no students:
+/// (construction throws `CountMatrixError` otherwise), and at most
+/// ``maximumStudents`` students in all. A group may have no students:
 /// use ``droppingEmptyGroups()`` before computing indices that divide by `P_k`.
 ///
 /// ```swift
@@ -34,6 +35,10 @@ public struct CountMatrix: Sendable, Equatable {
     public let groupTotals: [Int]
     /// `T`, all students.
     public let total: Int
+
+    /// The most students one table may hold, 2^31 − 1: more than every school system on
+    /// earth together, so a larger total is a mistake in the data; the samplers rely on it.
+    public static let maximumStudents = Int(Int32.max)
 
     public var unitCount: Int { units.count }
     public var groupCount: Int { groups.count }
@@ -68,15 +73,19 @@ public struct CountMatrix: Sendable, Equatable {
         let K = groups.count
         var unitTotals = [Int](repeating: 0, count: units.count)
         var groupTotals = [Int](repeating: 0, count: K)
+        var total = 0
         for i in 0..<units.count {
             var t = 0
             for k in 0..<K {
                 let c = counts[i * K + k]
                 guard c >= 0 else { throw .negativeCount(unit: units[i], group: groups[k], value: c) }
+                guard c <= Self.maximumStudents - t else { throw .tooManyStudents(unit: units[i]) }
                 t += c
                 groupTotals[k] += c
             }
             guard t > 0 else { throw .emptyUnit(units[i]) }
+            guard t <= Self.maximumStudents - total else { throw .tooManyStudents(unit: units[i]) }
+            total += t
             unitTotals[i] = t
         }
         self.units = units

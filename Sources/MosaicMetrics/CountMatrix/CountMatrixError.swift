@@ -10,6 +10,7 @@ public enum CountMatrixError: Error, Equatable, Sendable, CustomStringConvertibl
     case unknownGroup(String)
     case tooFewGroups(present: [String])
     case unknownUnit(String)
+    case tooManyStudents(unit: String)
 
     public var description: String {
         switch self {
@@ -26,6 +27,8 @@ public enum CountMatrixError: Error, Equatable, Sendable, CustomStringConvertibl
                 ? "no group has any students"
                 : "only \(present.joined(separator: ", ")) has students; segregation needs at least two groups with students"
         case .unknownUnit(let u): "there is no unit \"\(u)\""
+        case .tooManyStudents(let u):
+            "the counts add up to more than \(CountMatrix.maximumStudents) students by unit \"\(u)\"; check the table for a misplaced column or digits"
         }
     }
 }

@@ -47,7 +47,7 @@ func squaredDeviations(of m: CountMatrix) -> [Double] {
 /// largest unit, so the table covers them; group and grand totals fall back to `log`.
 /// The table is built only when it is no larger than the matrix itself.
 @usableFromInline
-struct NLogN {
+struct NLogN: Sendable {
     @usableFromInline let table: [Double]
 
     @usableFromInline

@@ -112,10 +112,11 @@ struct BaselineKernel: Sendable {
     let dNormalizer: Double
     let mConstant: Double
     let entropy: Double
-    /// `nlogn[n] = n ln n` for every unit size and cell count that can occur.
+    /// `n ln n` for every unit size and cell count that can occur (tabulated when the
+    /// largest unit is no larger than the table; see ``NLogN``).
     /// M of a draw is `(T·E − Σ_u t_u e_u) / T` with `t_u e_u = t_u ln t_u − Σ_k c_uk ln c_uk`
     /// (see ``mutualInformation(of:)``); `mConstant` is T·E.
-    let nlogn: [Double]
+    let nlogn: NLogN
     /// Per outer unit: its group totals in scan order (K per outer) and its size.
     let outerGroupTotals: [Int]
     let outerSize: [Int]
@@ -138,8 +139,7 @@ struct BaselineKernel: Sendable {
         let I = interaction(groupTotals: m.groupTotals, total: m.total)
         dNormalizer = I > 0 ? 1 / (2 * T * I) : 0
         entropy = MosaicMetrics.entropy(of: m)
-        let largest = m.unitTotals.max() ?? 0
-        nlogn = (0...largest).map { xlogx(Double($0)) }
+        nlogn = NLogN(for: m)
         mConstant = m.groupTotals.withUnsafeBufferPointer { totalTimesEntropy($0, total: m.total) }
         var totals: [Int] = [], sizes: [Int] = []
         var memberSizes: [Int] = [], memberOffsets: [Int] = [0]
@@ -182,7 +182,9 @@ struct BaselineKernel: Sendable {
 
     /// One random assignment: returns its D and M.
     func draw(_ s: inout Scratch, using g: inout SeededGenerator) -> (Double, Double) {
-        K <= 8 ? drawVector(using: &g) : drawScalar(&s, using: &g)
+        guard K <= 8 else { return drawScalar(&s, using: &g) }
+        if nlogn.table.isEmpty { return drawVector(using: &g, nlogn: DirectNLogN()) }
+        return nlogn.table.withUnsafeBufferPointer { drawVector(using: &g, nlogn: TabulatedNLogN(table: $0)) }
     }
 
     /// The draw for up to 8 groups, without branches per student. The outer unit's
@@ -190,48 +192,46 @@ struct BaselineKernel: Sendable {
     /// in one SIMD register (unused lanes hold Int32.max). Student x (uniform in
     /// `0..<left`) is of the first group j with `x < cum[j]`, and taking them out lowers
     /// exactly the lanes where `x < cum[j]` by one: one compare and one masked subtract.
-    func drawVector(using g: inout SeededGenerator) -> (Double, Double) {
+    func drawVector<F: NLogNSource>(using g: inout SeededGenerator, nlogn: F) -> (Double, Double) {
         var dSum = 0.0, unitEntropies = CompensatedSum()
         let K = self.K
         let one = SIMD8<Int32>(repeating: 1), zero = SIMD8<Int32>(repeating: 0)
         shares.withUnsafeBufferPointer { shares in
-            nlogn.withUnsafeBufferPointer { nlogn in
-                memberSizes.withUnsafeBufferPointer { memberSizes in
-                    outerGroupTotals.withUnsafeBufferPointer { totals in
-                        for o in 0..<outerSize.count {
-                            var left = outerSize[o]
-                            var cum = SIMD8<Int32>(repeating: .max)
-                            var running: Int32 = 0
+            memberSizes.withUnsafeBufferPointer { memberSizes in
+                outerGroupTotals.withUnsafeBufferPointer { totals in
+                    for o in 0..<outerSize.count {
+                        var left = outerSize[o]
+                        var cum = SIMD8<Int32>(repeating: .max)
+                        var running: Int32 = 0
+                        for k in 0..<K {
+                            running &+= Int32(truncatingIfNeeded: totals[o &* K &+ k])
+                            cum[k] = running
+                        }
+                        let first = memberOffsets[o], last = memberOffsets[o + 1] &- 1
+                        for u in first...last {
+                            let size = memberSizes[u]
+                            let t = Double(size)
+                            let before = cum
+                            if u != last {
+                                for _ in 0..<size {
+                                    let x = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: g.below(left)))
+                                    cum &-= one.replacing(with: zero, where: x .>= cum)
+                                    left &-= 1
+                                }
+                            } else {
+                                cum = SIMD8<Int32>(repeating: 0)
+                            }
+                            // dealt[j] = students of groups ≤ j given to this unit.
+                            let dealt = before &- cum
+                            var previous: Int32 = 0
+                            var e = nlogn(size)
                             for k in 0..<K {
-                                running &+= Int32(truncatingIfNeeded: totals[o &* K &+ k])
-                                cum[k] = running
+                                let c = Int(dealt[k] &- previous)
+                                previous = dealt[k]
+                                dSum += abs(Double(c) - t * shares[k])
+                                e -= nlogn(c)
                             }
-                            let first = memberOffsets[o], last = memberOffsets[o + 1] &- 1
-                            for u in first...last {
-                                let size = memberSizes[u]
-                                let t = Double(size)
-                                let before = cum
-                                if u != last {
-                                    for _ in 0..<size {
-                                        let x = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: g.below(left)))
-                                        cum &-= one.replacing(with: zero, where: x .>= cum)
-                                        left &-= 1
-                                    }
-                                } else {
-                                    cum = SIMD8<Int32>(repeating: 0)
-                                }
-                                // dealt[j] = students of groups ≤ j given to this unit.
-                                let dealt = before &- cum
-                                var previous: Int32 = 0
-                                var e = nlogn[size]
-                                for k in 0..<K {
-                                    let c = Int(dealt[k] &- previous)
-                                    previous = dealt[k]
-                                    dSum += abs(Double(c) - t * shares[k])
-                                    e -= nlogn[c]
-                                }
-                                unitEntropies.add(e)
-                            }
+                            unitEntropies.add(e)
                         }
                     }
                 }
@@ -282,4 +282,17 @@ struct BaselineKernel: Sendable {
         }
         return (dSum * dNormalizer, max(0, (mConstant - unitEntropies.value) / T))
     }
+}
+
+/// Where a draw takes `n ln n` from: specialised twice, so the common case (every unit
+/// small enough to tabulate) reads a raw table with no check in the inner loop.
+protocol NLogNSource { func callAsFunction(_ n: Int) -> Double }
+
+struct TabulatedNLogN: NLogNSource {
+    let table: UnsafeBufferPointer<Double>
+    @inline(__always) func callAsFunction(_ n: Int) -> Double { table[n] }
+}
+
+struct DirectNLogN: NLogNSource {
+    @inline(__always) func callAsFunction(_ n: Int) -> Double { xlogx(Double(n)) }
 }

@@ -44,6 +44,7 @@ public enum Format {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = (abs(x) * scale).rounded()
+        guard scaled < 1e18 else { return "\(x)" }
         let negative = x < 0 && scaled > 0
         var digitsText = String(Int(scaled))
         if digits > 0 {
