@@ -47,7 +47,7 @@ struct Segregation: ParsableCommand {
     @Option(help: "Units listed in the table, most locally segregated first (0 = all). JSON always lists all.")
     var units: Int = 20
 
-    @Option(help: "Threads for the baseline and bootstrap (default: every core). Results do not depend on it.")
+    @Option(help: "Threads for the baseline and bootstrap (this machine's cores by default); results do not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
