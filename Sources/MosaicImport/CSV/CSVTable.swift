@@ -59,74 +59,27 @@ public struct CSVTable: Sendable {
 
     static func records(of text: String, name: String) throws(ImportError) -> [Row] {
         var rows: [Row] = []
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var line = 1, recordLine = 1
-        var inQuotes = false, quotedField = false, afterQuote = false
-        var bytes = Array(text.utf8)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            quotedField = false
-            afterQuote = false
-        }
-        func endRecord() {
-            endField()
-            if !(fields.count == 1 && fields[0].isEmpty) {
-                rows.append(Row(line: recordLine, fields: fields))
+        var stream = CSVStream()
+        var badText: Int?
+        let collect: (CSVStream.Record) -> Void = { record in
+            var fields: [String] = []
+            fields.reserveCapacity(record.count)
+            for i in 0..<record.count {
+                guard let f = record.string(i) else { badText = badText ?? record.line; fields.append(""); continue }
+                fields.append(f)
             }
-            fields.removeAll(keepingCapacity: true)
+            rows.append(Row(line: record.line, fields: fields))
         }
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if inQuotes {
-                if b == UInt8(ascii: "\"") {
-                    if i + 1 < n, bytes[i + 1] == UInt8(ascii: "\"") {
-                        field.append(b)
-                        i += 1
-                    } else {
-                        inQuotes = false
-                        afterQuote = true
-                    }
-                } else {
-                    if b == UInt8(ascii: "\n") { line += 1 }
-                    field.append(b)
-                }
-            } else {
-                switch b {
-                case UInt8(ascii: ","):
-                    endField()
-                case UInt8(ascii: "\n"):
-                    endRecord()
-                    line += 1
-                    recordLine = line
-                case UInt8(ascii: "\r"):
-                    if i + 1 < n, bytes[i + 1] == UInt8(ascii: "\n") { break }
-                    endRecord()
-                    line += 1
-                    recordLine = line
-                case UInt8(ascii: "\""):
-                    if field.allSatisfy({ $0 == UInt8(ascii: " ") }) && !quotedField {
-                        field.removeAll()
-                        inQuotes = true
-                        quotedField = true
-                    } else {
-                        throw ImportError(name, line, "a quote (\") inside an unquoted field; quote the whole field and double the inner quote")
-                    }
-                default:
-                    if afterQuote && b != UInt8(ascii: " ") {
-                        throw ImportError(name, line, "text after the closing quote of a field")
-                    }
-                    if !afterQuote { field.append(b) }
-                }
-            }
-            i += 1
+        do {
+            var bytes = Array(text.utf8)
+            try bytes.withUnsafeMutableBytes { try stream.feed(UnsafeRawBufferPointer($0), collect) }
+            try stream.finish(collect)
+        } catch let problem as CSVStream.Problem {
+            throw ImportError(problem: problem, file: name)
+        } catch {
+            throw ImportError(name, 0, "\(error)")
         }
-        if inQuotes { throw ImportError(name, recordLine, "a quoted field is not closed before the end of the file") }
-        if !field.isEmpty || !fields.isEmpty { endRecord() }
+        if let line = badText { throw ImportError(name, line, "the text is not valid UTF-8; save the file as UTF-8") }
         return rows
     }
 }

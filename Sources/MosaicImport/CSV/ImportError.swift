@@ -29,6 +29,16 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         self.problems = [ImportProblem(file: file, line: line, message: message)]
     }
 
+    /// The problem a CSV reader stopped on.
+    public init(problem: CSVStream.Problem, file: String) {
+        switch problem {
+        case .unclosedQuote(let line):
+            self.init(file, line, "a quoted field is not closed before the end of the file")
+        case .strayQuote(let line):
+            self.init(file, line, "a quote (\") inside an unquoted field or after a closing quote; quote the whole field and double the inner quotes")
+        }
+    }
+
     /// How many problems are listed before the rest are counted.
     public static let listed = 20
 

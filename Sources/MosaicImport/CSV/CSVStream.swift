@@ -1,0 +1,174 @@
+/// A streaming RFC 4180 reader: bytes go in chunk by chunk (from a file or a `.zip`
+/// entry as it inflates) and each complete record comes out to a callback with the
+/// line it starts on, so a file never has to be in memory whole.
+///
+/// Accepts a UTF-8 byte-order mark, CRLF or LF, quoted fields with commas, doubled
+/// quotes and line breaks; skips blank lines. A field becomes a `String` only when the
+/// callback asks for it, and is then checked to be valid UTF-8.
+public struct CSVStream {
+    /// One record. It points into the reader's buffer: use it inside the callback only.
+    public struct Record {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let starts: UnsafeBufferPointer<Int>
+        let ends: UnsafeBufferPointer<Int>
+        let quoted: UnsafeBufferPointer<Bool>
+        /// The 1-based line the record starts on.
+        public let line: Int
+
+        init(bytes: UnsafeBufferPointer<UInt8>, starts: UnsafeBufferPointer<Int>, ends: UnsafeBufferPointer<Int>,
+             quoted: UnsafeBufferPointer<Bool>, line: Int) {
+            self.bytes = bytes
+            self.starts = starts
+            self.ends = ends
+            self.quoted = quoted
+            self.line = line
+        }
+
+        public var count: Int { starts.count }
+
+        /// Field `i` as text; `nil` when it is not valid UTF-8. Doubled quotes inside a
+        /// quoted field become one.
+        public func string(_ i: Int) -> String? {
+            let field = UnsafeBufferPointer(rebasing: bytes[starts[i]..<ends[i]])
+            if quoted[i] && field.contains(UInt8(ascii: "\"")) {
+                var out: [UInt8] = []
+                out.reserveCapacity(field.count)
+                var j = 0
+                while j < field.count {
+                    out.append(field[j])
+                    j += field[j] == UInt8(ascii: "\"") ? 2 : 1
+                }
+                return String(validating: out, as: UTF8.self)
+            }
+            return String(validating: field, as: UTF8.self)
+        }
+
+        /// True when field `i` is empty.
+        public func isEmpty(_ i: Int) -> Bool { starts[i] == ends[i] }
+    }
+
+    public enum Problem: Error, Equatable {
+        case unclosedQuote(line: Int)
+        case strayQuote(line: Int)
+    }
+
+    var pending: [UInt8] = []
+    var offset = 0
+    var line = 1
+    var atStart = true
+    var starts: [Int] = []
+    var ends: [Int] = []
+    var quoted: [Bool] = []
+
+    public init() {}
+
+    /// Adds bytes and hands every record they complete to `body`.
+    public mutating func feed(
+        _ chunk: UnsafeRawBufferPointer, _ body: (Record) throws -> Void
+    ) throws {
+        pending.append(contentsOf: chunk)
+        if atStart && pending.count >= 3 {
+            if pending.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3 }
+            atStart = false
+        }
+        try drain(final: false, body)
+        // Keep the unfinished record; drop what is done once it outweighs it.
+        if offset > 0 && offset >= pending.count / 2 {
+            pending.removeFirst(offset)
+            offset = 0
+        }
+    }
+
+    /// Hands over the last record (one without a final line break).
+    public mutating func finish(_ body: (Record) throws -> Void) throws {
+        if atStart && pending.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3 }
+        atStart = false
+        try drain(final: true, body)
+    }
+
+    /// Parses complete records from `pending[offset...]`.
+    mutating func drain(final: Bool, _ body: (Record) throws -> Void) throws {
+        let n = pending.count
+        try pending.withUnsafeBufferPointer { buf in
+            var p = offset
+            while p < n {
+                // One record from p; if it does not complete and more input may come, stop.
+                starts.removeAll(keepingCapacity: true)
+                ends.removeAll(keepingCapacity: true)
+                quoted.removeAll(keepingCapacity: true)
+                let recordLine = line
+                var lines = 0
+                var q = p
+                var complete = false
+                fieldLoop: while true {
+                    if q < n && buf[q] == UInt8(ascii: "\"") {
+                        // Quoted field: to the closing quote.
+                        let s = q + 1
+                        var r = s
+                        var closed = false
+                        while r < n {
+                            let b = buf[r]
+                            if b == UInt8(ascii: "\"") {
+                                if r + 1 < n && buf[r + 1] == UInt8(ascii: "\"") { r += 2; continue }
+                                if r + 1 >= n && !final { break }
+                                closed = true
+                                break
+                            }
+                            if b == UInt8(ascii: "\n") { lines += 1 }
+                            r += 1
+                        }
+                        guard closed else {
+                            if final { throw Problem.unclosedQuote(line: recordLine) }
+                            break fieldLoop
+                        }
+                        starts.append(s)
+                        ends.append(r)
+                        quoted.append(true)
+                        q = r + 1
+                        if q >= n { if final { complete = true }; break fieldLoop }
+                        let b = buf[q]
+                        if b == UInt8(ascii: ",") { q += 1; continue fieldLoop }
+                        if b == UInt8(ascii: "\n") { q += 1; lines += 1; complete = true; break fieldLoop }
+                        if b == UInt8(ascii: "\r") {
+                            if q + 1 < n { q += buf[q + 1] == UInt8(ascii: "\n") ? 2 : 1; lines += 1; complete = true }
+                            else if final { q += 1; complete = true }
+                            break fieldLoop
+                        }
+                        throw Problem.strayQuote(line: recordLine + lines)
+                    }
+                    // Unquoted field: to the next comma or line end.
+                    let s = q
+                    while q < n {
+                        let b = buf[q]
+                        if b == UInt8(ascii: ",") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") { break }
+                        if b == UInt8(ascii: "\"") { throw Problem.strayQuote(line: recordLine + lines) }
+                        q += 1
+                    }
+                    starts.append(s)
+                    ends.append(q)
+                    quoted.append(false)
+                    if q >= n { if final { complete = true }; break fieldLoop }
+                    let b = buf[q]
+                    if b == UInt8(ascii: ",") { q += 1; if q >= n && final { starts.append(q); ends.append(q); quoted.append(false); complete = true; break fieldLoop }; continue fieldLoop }
+                    if b == UInt8(ascii: "\n") { q += 1; lines += 1; complete = true; break fieldLoop }
+                    // \r
+                    if q + 1 < n { q += buf[q + 1] == UInt8(ascii: "\n") ? 2 : 1; lines += 1; complete = true }
+                    else if final { q += 1; complete = true }
+                    break fieldLoop
+                }
+                guard complete else { break }
+                p = q
+                line += lines
+                if starts.count == 1 && starts[0] == ends[0] && !quoted[0] { continue }  // blank line
+                try starts.withUnsafeBufferPointer { st in
+                    try ends.withUnsafeBufferPointer { en in
+                        try quoted.withUnsafeBufferPointer { qu in
+                            try body(Record(bytes: buf, starts: st, ends: en, quoted: qu, line: recordLine))
+                        }
+                    }
+                }
+            }
+            offset = p
+        }
+    }
+}
