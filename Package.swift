@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The domain: organisations, school years, demographic dimensions. Value types, no I/O.
@@ -21,14 +22,16 @@ let package = Package(
         // The numbers library: every index over a units × groups count matrix. No domain types, no I/O.
         .target(name: "MosaicMetrics"),
         // Reading files: RFC 4180 CSV, aggregate count tables, the NYC demographic snapshot.
-        .target(name: "MosaicImport", dependencies: ["MosaicCore", "MosaicMetrics"]),
-        // Rendering results: JSON exactly per the contracts, readable terminal tables.
-        .target(name: "MosaicReport", dependencies: ["MosaicMetrics"]),
+        .target(name: "MosaicImport", dependencies: ["MosaicCore", "MosaicMetrics", "ZIPFoundation"]),
+        // A term's roster turned into findings: the three levels, advanced coursework, root causes.
+        .target(name: "MosaicDiagnostic", dependencies: ["MosaicCore", "MosaicMetrics"]),
+        // Rendering results: JSON exactly per the contracts, terminal tables, the HTML report.
+        .target(name: "MosaicReport", dependencies: ["MosaicDiagnostic", "MosaicMetrics", "MosaicCore"]),
         // The command line: a thin shell over the libraries.
         .executableTarget(
             name: "mosaic",
             dependencies: [
-                "MosaicCore", "MosaicMetrics", "MosaicImport", "MosaicReport",
+                "MosaicCore", "MosaicMetrics", "MosaicImport", "MosaicDiagnostic", "MosaicReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +52,7 @@ let package = Package(
             dependencies: ["MosaicImport", "MosaicTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "MosaicDiagnosticTests", dependencies: ["MosaicDiagnostic", "MosaicTestSupport"]),
         .testTarget(name: "MosaicReportTests", dependencies: ["MosaicReport", "MosaicTestSupport"]),
         .testTarget(
             name: "mosaicTests",

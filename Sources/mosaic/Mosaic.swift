@@ -9,6 +9,6 @@ struct Mosaic: ParsableCommand {
             Is each student enrolled in a school and attending classes that are racially, \
             ethnically and socioeconomically diverse? Mosaic computes the indices that answer it.
             """,
-        subcommands: [Segregation.self, NYCCounts.self, Bench.self]
+        subcommands: [Diagnose.self, Segregation.self, Generate.self, NYCCounts.self, Bench.self]
     )
 }

@@ -23,3 +23,17 @@ public func writeTextFile(_ text: String, to path: String) throws(ImportError) {
         throw ImportError(path, 0, "cannot be written: \(error.localizedDescription)")
     }
 }
+
+import MosaicCore
+
+extension Guidebook {
+    /// Reads the guidebook's root causes and actions (`actions.json`).
+    public init(contentsOf path: String) throws(ImportError) {
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            self = try JSONDecoder().decode(Guidebook.self, from: data)
+        } catch {
+            throw ImportError(path, 0, "cannot be read as the guidebook's actions: \(error)")
+        }
+    }
+}

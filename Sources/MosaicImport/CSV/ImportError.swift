@@ -20,13 +20,18 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
 public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     public let problems: [ImportProblem]
 
-    public init(problems: [ImportProblem]) {
+    /// Lists at most `listed` problems unless `listAll` (the roster reader caps per file itself).
+    public let listAll: Bool
+
+    public init(problems: [ImportProblem], listAll: Bool = false) {
         precondition(!problems.isEmpty)
         self.problems = problems
+        self.listAll = listAll
     }
 
     public init(_ file: String, _ line: Int, _ message: String) {
         self.problems = [ImportProblem(file: file, line: line, message: message)]
+        self.listAll = false
     }
 
     /// The problem a CSV reader stopped on.
@@ -43,6 +48,7 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     public static let listed = 20
 
     public var description: String {
+        if listAll { return problems.map(\.description).joined(separator: "\n") }
         var lines = problems.prefix(Self.listed).map(\.description)
         if problems.count > Self.listed { lines.append("… and \(problems.count - Self.listed) more problems") }
         return lines.joined(separator: "\n")

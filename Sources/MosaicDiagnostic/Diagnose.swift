@@ -1,0 +1,354 @@
+import Dispatch
+import MosaicCore
+import MosaicMetrics
+
+/// What to compute and how.
+public struct DiagnosticOptions: Sendable {
+    /// The academic session to diagnose; `nil` = the latest term with classes.
+    public var term: String?
+    /// Random assignments per school for the classroom baselines.
+    public var baselineDraws: Int
+    public var seed: UInt64
+    /// Smallest count a finding may rest on (and the suppression minimum).
+    public var minimumN: Int
+    public var parallelism: Int
+    public var guidebook: Guidebook
+    /// Called with a step and its progress (done, of).
+    public var progress: (@Sendable (String, Int, Int) -> Void)?
+
+    public init(term: String? = nil, baselineDraws: Int = 200, seed: UInt64 = 0, minimumN: Int = 10,
+                parallelism: Int = 1, guidebook: Guidebook, progress: (@Sendable (String, Int, Int) -> Void)? = nil) {
+        self.term = term
+        self.baselineDraws = baselineDraws
+        self.seed = seed
+        self.minimumN = minimumN
+        self.parallelism = parallelism
+        self.guidebook = guidebook
+        self.progress = progress
+    }
+}
+
+/// Runs the diagnostic on one term of a roster.
+///
+/// Classrooms are the classes of the term; a student counts in a school if enrolled in
+/// at least one class of that school in the term. `unknown` is counted apart and left
+/// out of every index and rate.
+/// - Complexity: O(E · dimensions + draws · seats · dimensions) for E enrollments in the term.
+public func diagnose(_ roster: Roster, options o: DiagnosticOptions) throws(DiagnosticError) -> Diagnostic {
+    let term = try TermView(roster, term: o.term)
+    var dimensions: [DimensionResult] = []
+    var rng = SeededGenerator(seed: o.seed)
+    for (d, dimension) in Dimension.allCases.enumerated() {
+        o.progress?("diagnosing \(dimension.rawValue)", d, Dimension.allCases.count)
+        dimensions.append(analyse(dimension, term, roster, o, using: &rng))
+    }
+    o.progress?("diagnosing", Dimension.allCases.count, Dimension.allCases.count)
+    let findings = Findings.derive(dimensions, options: o)
+    return Diagnostic(
+        termID: roster.sessions[term.term].id, termTitle: roster.sessions[term.term].title,
+        students: term.studentCount, schools: term.schools.count, classes: term.sections.count,
+        enrollments: term.enrollmentSlot.count, baselineDraws: o.baselineDraws, seed: o.seed,
+        dimensions: dimensions, findings: findings)
+}
+
+/// The term's classes, enrollments and students, indexed once for every dimension.
+struct TermView {
+    let term: Int
+    /// Roster section indices of the term's classes, and each one's school slot.
+    let sections: [Int]
+    let sectionSchool: [Int]
+    /// Term enrollments: the class slot and the student.
+    let enrollmentSlot: [Int32]
+    let enrollmentStudent: [Int32]
+    /// Roster org indices of the schools with classes in the term.
+    let schools: [Int]
+    /// (student, school slot) pairs: each student once per school attended.
+    let attendance: [(student: Int32, school: Int32)]
+    let studentCount: Int
+    let advancedSlot: [Bool]
+    /// Per school slot: bit g set when an advanced class of the term lists grade ordinal g.
+    let advancedGrades: [UInt32]
+    /// Students enrolled in at least one advanced class of the term.
+    let participates: [Bool]
+
+    init(_ r: Roster, term requested: String?) throws(DiagnosticError) {
+        let candidates = r.termsWithSections
+        let t: Int
+        if let requested {
+            guard let i = r.sessions.firstIndex(where: { $0.id == requested }) else {
+                throw .unknownTerm(requested, available: candidates.map { r.sessions[$0].id })
+            }
+            t = i
+        } else {
+            guard let latest = candidates.first else { throw .noClassesInTerm("(any)") }
+            t = latest
+        }
+        term = t
+        var slotOf = [Int32](repeating: -1, count: r.sections.count)
+        var sections: [Int] = [], schools: [Int] = [], schoolSlot: [Int: Int] = [:], sectionSchool: [Int] = []
+        for (i, s) in r.sections.enumerated() where s.terms.contains(t) {
+            slotOf[i] = Int32(sections.count)
+            sections.append(i)
+            if schoolSlot[s.school] == nil { schoolSlot[s.school] = schools.count; schools.append(s.school) }
+            sectionSchool.append(schoolSlot[s.school]!)
+        }
+        guard !sections.isEmpty else { throw .noClassesInTerm(r.sessions[t].id) }
+        self.sections = sections
+        self.schools = schools
+        self.sectionSchool = sectionSchool
+        var slots: [Int32] = [], studs: [Int32] = []
+        slots.reserveCapacity(r.enrollmentCount)
+        studs.reserveCapacity(r.enrollmentCount)
+        var firstSchool = [Int32](repeating: -1, count: r.students.count)
+        var extra = Set<Int64>()
+        for e in 0..<r.enrollmentCount {
+            let slot = slotOf[Int(r.enrollmentSection[e])]
+            guard slot >= 0 else { continue }
+            let st = r.enrollmentStudent[e]
+            slots.append(slot)
+            studs.append(st)
+            let school = Int32(sectionSchool[Int(slot)])
+            if firstSchool[Int(st)] < 0 { firstSchool[Int(st)] = school }
+            else if firstSchool[Int(st)] != school { extra.insert(Int64(st) << 32 | Int64(school)) }
+        }
+        enrollmentSlot = slots
+        enrollmentStudent = studs
+        var attendance: [(Int32, Int32)] = []
+        var count = 0
+        for (st, school) in firstSchool.enumerated() where school >= 0 {
+            attendance.append((Int32(st), school))
+            count += 1
+        }
+        for key in extra.sorted() { attendance.append((Int32(key >> 32), Int32(key & 0xFFFF_FFFF))) }
+        self.attendance = attendance
+        studentCount = count
+        var advancedSlot = [Bool](repeating: false, count: sections.count)
+        var advancedGrades = [UInt32](repeating: 0, count: schools.count)
+        for (slot, i) in sections.enumerated() {
+            let s = r.sections[i]
+            guard r.courses[s.course].level.isAdvanced else { continue }
+            advancedSlot[slot] = true
+            for g in r.grades(of: s) { advancedGrades[sectionSchool[slot]] |= 1 << UInt32(g.ordinal) }
+        }
+        var participates = [Bool](repeating: false, count: r.students.count)
+        for (slot, st) in zip(slots, studs) where advancedSlot[Int(slot)] { participates[Int(st)] = true }
+        self.advancedSlot = advancedSlot
+        self.advancedGrades = advancedGrades
+        self.participates = participates
+    }
+}
+
+/// One dimension at every level.
+func analyse(_ dimension: Dimension, _ term: TermView, _ r: Roster, _ o: DiagnosticOptions,
+             using rng: inout SeededGenerator) -> DimensionResult {
+    let groups = dimension.rosterGroups
+    let G = groups.count
+    // Each student's group; G = unknown.
+    let code: [UInt8] = r.students.map { UInt8($0.group(in: dimension) ?? G) }
+    let S = term.schools.count
+    // District and schools: each student once per school attended.
+    var district = [Int](repeating: 0, count: G + 1)
+    var schoolCounts = [Int](repeating: 0, count: S * (G + 1))
+    var counted = [Bool](repeating: false, count: r.students.count)
+    for (st, school) in term.attendance {
+        let g = Int(code[Int(st)])
+        schoolCounts[Int(school) * (G + 1) + g] += 1
+        if !counted[Int(st)] { counted[Int(st)] = true; district[g] += 1 }
+    }
+    let counts = Array(district[0..<G])
+    let known = counts.reduce(0, +)
+    let P = counts.map { known > 0 ? Double($0) / Double(known) : 0 }
+
+    var reference: Double?
+    if let ref = r.reference?[dimension] {
+        let rc = groups.map { ref[$0] ?? 0 }
+        let rt = rc.reduce(0, +)
+        if rt > 0 && known > 0 { reference = dissimilarity(of: P, against: rc.map { Double($0) / Double(rt) }) }
+    }
+
+    // Across schools.
+    var schoolRows: [AcrossSchools.School] = []
+    var unitIDs: [String] = [], unitCounts: [Int] = []
+    for s in 0..<S {
+        let row = Array(schoolCounts[(s * (G + 1))..<(s * (G + 1) + G)])
+        let t = row.reduce(0, +)
+        let org = r.orgs[term.schools[s]]
+        let p = row.map { t > 0 ? Double($0) / Double(t) : 0 }
+        schoolRows.append(.init(id: org.id, name: org.name, counts: row, unknown: schoolCounts[s * (G + 1) + G],
+                                dissimilarityVsDistrict: t > 0 ? dissimilarity(of: p, against: P) : 0))
+        if t > 0 { unitIDs.append(org.id); unitCounts.append(contentsOf: row) }
+    }
+    var across = AcrossSchools(D: 0, H: 0, M: 0, schools: schoolRows)
+    if !unitIDs.isEmpty, let m = try? CountMatrix(units: unitIDs, groups: groups, counts: unitCounts) {
+        across.D = dissimilarity(of: m)
+        across.H = informationTheoryIndex(of: m)
+        across.M = mutualInformation(of: m)
+    }
+
+    // Within schools: classroom seats.
+    let C = term.sections.count
+    var seats = [Int](repeating: 0, count: C * G)
+    for (slot, st) in zip(term.enrollmentSlot, term.enrollmentStudent) {
+        let g = Int(code[Int(st)])
+        if g < G { seats[Int(slot) * G + g] += 1 }
+    }
+    var classSlots: [[Int]] = Array(repeating: [], count: S)
+    for c in 0..<C where seats[(c * G)..<(c * G + G)].contains(where: { $0 > 0 }) {
+        classSlots[term.sectionSchool[c]].append(c)
+    }
+    let within = withinSchools(seats: seats, G: G, groups: groups, classSlots: classSlots, term: term, r: r, o: o,
+                               dimension: dimension, using: &rng)
+    let advanced = advancedCoursework(code: code, G: G, groups: groups, term: term, r: r, minimumN: o.minimumN)
+    return DimensionResult(dimension: dimension, groups: groups, counts: counts, unknown: district[G],
+                           districtVsReference: reference, acrossSchools: across, withinSchools: within, advanced: advanced)
+}
+
+func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], term: TermView, r: Roster,
+                   o: DiagnosticOptions, dimension: Dimension, using rng: inout SeededGenerator) -> WithinSchools {
+    // The district's classrooms nested in schools.
+    var ids: [String] = [], labels: [String] = [], flat: [Int] = []
+    for (s, slots) in classSlots.enumerated() {
+        for c in slots {
+            ids.append(r.sections[term.sections[c]].id)
+            labels.append(r.orgs[term.schools[s]].id)
+            flat.append(contentsOf: seats[(c * G)..<(c * G + G)])
+        }
+    }
+    var result = WithinSchools(hBetween: 0, hWithin: 0, mBetween: 0, mWithin: 0, schools: [])
+    guard !ids.isEmpty, let all = try? CountMatrix(units: ids, groups: groups, counts: flat) else { return result }
+    let split = nestedDecomposition(of: all, nesting: NestedUnits(labels: labels))
+    result.hBetween = split.hBetween
+    result.hWithin = split.hWithin
+    result.mBetween = split.mBetween
+    result.mWithin = split.mWithin
+
+    // Each school's classrooms against random assignment, schools spread over threads;
+    // every school's seed is drawn first, in order, so results do not depend on threads.
+    let schools = classSlots.indices.filter { !classSlots[$0].isEmpty }
+    let seeds = schools.map { _ in rng.next() }
+    var baselines = [RandomAssignmentBaseline?](repeating: nil, count: schools.count)
+    let draws = o.baselineDraws
+    let done = ProgressCounter()
+    let progress = o.progress
+    baselines.withUnsafeMutableBufferPointer { out in
+        nonisolated(unsafe) let out = out
+        let workers = max(1, min(o.parallelism, schools.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for j in stride(from: w, to: schools.count, by: workers) {
+                let slots = classSlots[schools[j]]
+                var counts: [Int] = []
+                counts.reserveCapacity(slots.count * G)
+                for c in slots { counts.append(contentsOf: seats[(c * G)..<(c * G + G)]) }
+                guard draws > 0, let m = try? CountMatrix(units: slots.map { "\($0)" }, groups: groups, counts: counts) else { continue }
+                var g = SeededGenerator(seed: seeds[j])
+                out[j] = randomAssignmentBaseline(of: m, draws: draws, parallelism: 1, using: &g)
+                let n = done.increment()
+                progress?("classroom baselines (\(dimension.rawValue))", n, schools.count)
+            }
+        }
+    }
+    var pValues: [Double] = []
+    for (j, s) in schools.enumerated() {
+        let slots = classSlots[s]
+        var schoolSeats = [Int](repeating: 0, count: G)
+        for c in slots { for k in 0..<G { schoolSeats[k] += seats[c * G + k] } }
+        let total = Double(schoolSeats.reduce(0, +))
+        let q = schoolSeats.map { Double($0) / total }
+        let classrooms = slots.map { c -> WithinSchools.Classroom in
+            let row = Array(seats[(c * G)..<(c * G + G)])
+            let t = Double(row.reduce(0, +))
+            let section = r.sections[term.sections[c]]
+            return .init(id: section.id, title: section.title, counts: row,
+                         dissimilarityVsSchool: dissimilarity(of: row.map { Double($0) / t }, against: q))
+        }
+        let outer = split.outer.first { $0.id == r.orgs[term.schools[s]].id }
+        let b = baselines[j]
+        let H = outer?.H ?? 0
+        result.schools.append(.init(
+            id: r.orgs[term.schools[s]].id, name: r.orgs[term.schools[s]].name, H: H,
+            expectedH: b?.H.expected ?? H, excessH: b.map { H - $0.H.expected } ?? 0, pValue: b?.H.pValue ?? 1,
+            significant: false, classrooms: classrooms))
+        pValues.append(b?.H.pValue ?? 1)
+    }
+    // Benjamini–Hochberg at q = 0.05 across the schools: never flag chance.
+    let significant = benjaminiHochberg(pValues, q: 0.05)
+    for j in result.schools.indices { result.schools[j].significant = significant[j] && result.schools[j].excessH > 0 }
+    return result
+}
+
+/// Benjamini & Hochberg (1995): which of m p-values are discoveries at false-discovery rate q.
+func benjaminiHochberg(_ p: [Double], q: Double) -> [Bool] {
+    let m = p.count
+    let order = p.indices.sorted { p[$0] < p[$1] }
+    var cutoff = -1
+    for (rank, i) in order.enumerated() where p[i] <= Double(rank + 1) / Double(m) * q { cutoff = rank }
+    var out = [Bool](repeating: false, count: m)
+    if cutoff >= 0 { for rank in 0...cutoff { out[order[rank]] = true } }
+    return out
+}
+
+final class ProgressCounter: @unchecked Sendable {
+    private var n = 0
+    private let lock = DispatchSemaphore(value: 1)
+    func increment() -> Int {
+        lock.wait()
+        defer { lock.signal() }
+        n += 1
+        return n
+    }
+}
+
+func advancedCoursework(code: [UInt8], G: Int, groups: [String], term: TermView, r: Roster, minimumN: Int) -> Advanced {
+    let S = term.schools.count
+    var eligibleSG = [Int](repeating: 0, count: S * G), participantsSG = [Int](repeating: 0, count: S * G)
+    var eligibleG = [Int](repeating: 0, count: G), participantsG = [Int](repeating: 0, count: G)
+    var countedEligible = Set<Int32>()
+    for (st, school) in term.attendance {
+        let g = Int(code[Int(st)])
+        guard g < G, let grade = r.students[Int(st)].grade,
+              term.advancedGrades[Int(school)] & (1 << UInt32(grade.ordinal)) != 0 else { continue }
+        let takes = term.participates[Int(st)]
+        eligibleSG[Int(school) * G + g] += 1
+        if takes { participantsSG[Int(school) * G + g] += 1 }
+        if countedEligible.insert(st).inserted {
+            eligibleG[g] += 1
+            if takes { participantsG[g] += 1 }
+        }
+    }
+    func rates(_ eligible: [Int], _ participants: [Int], others: (Int) -> Double?) -> (Double, [Advanced.Group]) {
+        let E = eligible.reduce(0, +), Pn = participants.reduce(0, +)
+        let overall = E > 0 ? Double(Pn) / Double(E) : 0
+        let rate = (0..<G).map { eligible[$0] > 0 ? Double(participants[$0]) / Double(eligible[$0]) : 0 }
+        // The highest rate among groups large enough to be stable (all groups when none is).
+        let stable = (0..<G).filter { eligible[$0] >= minimumN }
+        let pool = stable.isEmpty ? (0..<G).filter { eligible[$0] > 0 } : stable
+        let highest = pool.map { rate[$0] }.max() ?? 0
+        return (overall, (0..<G).map { g in
+            .init(group: groups[g], eligible: eligible[g], participants: participants[g], rate: rate[g],
+                  representationIndex: overall > 0 ? rate[g] / overall : 0,
+                  gapToHighestPP: eligible[g] > 0 ? 100 * (highest - rate[g]) : 0,
+                  missing: others(g) ?? 0,
+                  missingToHighest: max(0, Double(eligible[g]) * highest - Double(participants[g])))
+        })
+    }
+    // missing_g = Σ_s max(0, eligible_sg · r_s,others − participants_sg).
+    func missing(_ g: Int, in schools: Range<Int>) -> Double {
+        var sum = 0.0
+        for s in schools {
+            var eo = 0, po = 0
+            for k in 0..<G where k != g { eo += eligibleSG[s * G + k]; po += participantsSG[s * G + k] }
+            guard eo > 0 else { continue }
+            sum += max(0, Double(eligibleSG[s * G + g]) * Double(po) / Double(eo) - Double(participantsSG[s * G + g]))
+        }
+        return sum
+    }
+    let (overall, district) = rates(eligibleG, participantsG) { g in missing(g, in: 0..<S) }
+    var schools: [Advanced.School] = []
+    for s in 0..<S {
+        let e = Array(eligibleSG[(s * G)..<(s * G + G)]), p = Array(participantsSG[(s * G)..<(s * G + G)])
+        guard e.reduce(0, +) > 0 else { continue }
+        let org = r.orgs[term.schools[s]]
+        schools.append(.init(id: org.id, name: org.name, groups: rates(e, p) { g in missing(g, in: s..<(s + 1)) }.1))
+    }
+    return Advanced(overallRate: overall, groups: district, schools: schools)
+}

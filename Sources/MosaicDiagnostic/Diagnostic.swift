@@ -1,0 +1,150 @@
+import MosaicCore
+import MosaicMetrics
+
+/// The answer to "is each student enrolled in a school and attending classes that are
+/// racially/ethnically and socioeconomically diverse?" for one term of a roster, at the
+/// three levels and for every dimension, with the findings and their actions
+/// (contract `diagnose.md`).
+public struct Diagnostic: Sendable {
+    public var termID: String
+    public var termTitle: String
+    /// Students enrolled in at least one class of the term.
+    public var students: Int
+    public var schools: Int
+    public var classes: Int
+    public var enrollments: Int
+    public var baselineDraws: Int
+    public var seed: UInt64
+    public var dimensions: [DimensionResult]
+    public var findings: [Finding]
+}
+
+/// One dimension (race, economic, …) at every level.
+public struct DimensionResult: Sendable {
+    public var dimension: Dimension
+    /// The dimension's groups (roster groups, `unknown` apart).
+    public var groups: [String]
+    /// Students per group, district-wide; `unknown` apart.
+    public var counts: [Int]
+    public var unknown: Int
+    /// `½ Σ_k |P_k − r_k|` against the roster's reference, when it has one for this dimension.
+    public var districtVsReference: Double?
+    public var acrossSchools: AcrossSchools
+    public var withinSchools: WithinSchools
+    public var advanced: Advanced
+
+    public var known: Int { counts.reduce(0, +) }
+}
+
+/// Schools as units, each against the district.
+public struct AcrossSchools: Sendable {
+    public struct School: Sendable {
+        public var id: String
+        public var name: String
+        public var counts: [Int]
+        public var unknown: Int
+        /// `½ Σ_k |p_sk − P_k|`.
+        public var dissimilarityVsDistrict: Double
+        public var students: Int { counts.reduce(0, +) + unknown }
+    }
+
+    public var D: Double
+    public var H: Double
+    public var M: Double
+    public var schools: [School]
+}
+
+/// Classrooms inside schools: classroom seats (a student once per class).
+public struct WithinSchools: Sendable {
+    public struct Classroom: Sendable {
+        public var id: String
+        public var title: String
+        public var counts: [Int]
+        /// `½ Σ_k |p_ck − q_sk|` against its school's seats.
+        public var dissimilarityVsSchool: Double
+        public var students: Int { counts.reduce(0, +) }
+    }
+
+    public struct School: Sendable {
+        public var id: String
+        public var name: String
+        /// H of the school's classrooms against its own seats.
+        public var H: Double
+        /// Mean H over random assignments keeping class sizes and the school's group totals.
+        public var expectedH: Double
+        public var excessH: Double
+        public var pValue: Double
+        /// Whether `pValue` stays significant after Benjamini–Hochberg across the schools.
+        public var significant: Bool
+        public var classrooms: [Classroom]
+    }
+
+    public var hBetween, hWithin, mBetween, mWithin: Double
+    public var schools: [School]
+}
+
+/// Participation in advanced courses (honors, open honors, AP, IB, dual, gifted).
+public struct Advanced: Sendable {
+    public struct Group: Sendable {
+        public var group: String
+        public var eligible: Int
+        public var participants: Int
+        public var rate: Double
+        /// rate / overall rate.
+        public var representationIndex: Double
+        /// 100 × (highest group rate − rate).
+        public var gapToHighestPP: Double
+        /// Σ_s max(0, eligible_sg · r_s,others − participants_sg).
+        public var missing: Double
+        /// max(0, eligible_g · highest rate − participants_g).
+        public var missingToHighest: Double
+    }
+
+    public struct School: Sendable {
+        public var id: String
+        public var name: String
+        public var groups: [Group]
+    }
+
+    public var overallRate: Double
+    public var groups: [Group]
+    public var schools: [School]
+}
+
+/// A finding names the level of the guidebook's root cause and the actions that fit.
+public struct Finding: Sendable {
+    public enum Level: String, Sendable {
+        case acrossSchools, courseEnrollment, scheduling
+        /// The guidebook's root-cause id.
+        public var rootCause: String {
+            switch self {
+            case .acrossSchools: "districtPolicies"
+            case .courseEnrollment: "courseEnrollment"
+            case .scheduling: "scheduling"
+            }
+        }
+    }
+
+    public var level: Level
+    public var dimension: Dimension
+    /// A school or class id, or `district`.
+    public var subject: String
+    public var metric: String
+    public var value: Double
+    public var message: String
+    public var actions: [Guidebook.Action]
+}
+
+/// Why a diagnostic cannot run.
+public enum DiagnosticError: Error, Equatable, CustomStringConvertible {
+    case unknownTerm(String, available: [String])
+    case noClassesInTerm(String)
+
+    public var description: String {
+        switch self {
+        case .unknownTerm(let t, let available):
+            "term '\(t)' has no classes in this roster; terms with classes: \(available.joined(separator: ", "))"
+        case .noClassesInTerm(let t): "no class of this roster is taught in term '\(t)'"
+        }
+    }
+}

@@ -1,0 +1,435 @@
+import MosaicCore
+
+/// Reads a OneRoster 1.1 or 1.2 CSV bulk roster plus the Mosaic extension files
+/// (contract `roster.md`) into a `Roster`.
+///
+/// Every file is validated (required files and columns, duplicate ids, references that
+/// point nowhere, malformed booleans, dates, grades and levels, students without an
+/// enrollment, enrollments in a class of another school, text that is not UTF-8) and
+/// every problem is collected as `FILE:LINE: message`. A roster with any problem is
+/// refused whole: nothing is returned. Files are streamed, never held whole in memory.
+public enum OneRosterReader {
+    static let orgTypes: Set<String> = ["national", "state", "district", "local", "school", "department"]
+    static let sessionTypes: Set<String> = ["calendarYear", "gradingPeriod", "schoolYear", "semester", "term"]
+
+    /// - Parameters:
+    ///   - path: a folder or a `.zip` of one.
+    ///   - progress: called with a file name and the rows read so far, for large files.
+    /// - Throws: `ImportError` with every problem found.
+    public static func read(_ path: String, progress: ((String, Int) -> Void)? = nil) throws(ImportError) -> Roster {
+        let source = try RosterSource(path: path)
+        let log = ProblemLog()
+        var r = Reading(source: source, log: log, progress: progress)
+        r.readAll()
+        if !log.isEmpty { throw log.error() }
+        return r.roster()
+    }
+}
+
+/// The state of one read: ids to indices, what each file contributed, where.
+struct Reading {
+    let source: RosterSource
+    let log: ProblemLog
+    let progress: ((String, Int) -> Void)?
+
+    var version = "1.1"
+    var orgs: [Roster.Org] = [], orgIndex: [String: Int] = [:]
+    var sessions: [Roster.Session] = [], sessionIndex: [String: Int] = [:]
+    var courses: [Roster.Course] = [], courseIndex: [String: Int] = [:]
+    var sections: [Roster.Section] = [], sectionIndex: [String: Int32] = [:]
+    var students: [Student] = [], studentIndex: [String: Int32] = [:], studentLine: [Int] = []
+    var userRole: [String: String] = [:]
+    var enrollmentSection: [Int32] = [], enrollmentStudent: [Int32] = []
+    var reference: Roster.Reference?
+
+    init(source: RosterSource, log: ProblemLog, progress: ((String, Int) -> Void)?) {
+        self.source = source
+        self.log = log
+        self.progress = progress
+    }
+
+    func roster() -> Roster {
+        Roster(version: version, orgs: orgs, sessions: sessions, courses: courses, sections: sections,
+               students: students, enrollmentSection: enrollmentSection, enrollmentStudent: enrollmentStudent,
+               reference: reference)
+    }
+
+    func require(_ files: [String]) -> Bool {
+        var ok = true
+        for f in files where !source.has(f) {
+            log.add(f, 0, "required file is missing")
+            ok = false
+        }
+        return ok
+    }
+
+    mutating func readAll() {
+        readManifest()
+        let users12 = version == "1.2"
+        var needed = ["orgs.csv", "academicSessions.csv", "courses.csv", "classes.csv", "users.csv", "enrollments.csv"]
+        if users12 { needed.append("roles.csv") }
+        guard require(needed) else { return }
+        readOrgs()
+        readSessions()
+        readCourses()
+        readClasses()
+        readUsers()
+        if source.has("demographics.csv") { readDemographics() }
+        if source.has("mosaic_students.csv") { readStudentExtension() }
+        readEnrollments()
+        if source.has("mosaic_reference.csv") { readReference() }
+    }
+
+    /// Checks that an id is new in its file; logs the line of its first appearance otherwise.
+    func unique(_ id: String, _ seen: inout [String: Int], _ file: String, _ line: Int, what: String = "sourcedId") -> Bool {
+        if id.isEmpty {
+            log.add(file, line, "\(what) is empty")
+            return false
+        }
+        if let first = seen[id] {
+            log.add(file, line, "duplicate \(what) '\(id)' (first on line \(first))")
+            return false
+        }
+        seen[id] = line
+        return true
+    }
+
+    func grades(_ text: String, _ file: String, _ line: Int) -> [Grade] {
+        var out: [Grade] = []
+        for code in RosterValue.list(text) {
+            if let g = Grade(code) { out.append(g) } else {
+                log.add(file, line, "grade '\(code)' is not a CEDS grade (expected KG, 01-12, PK…)")
+            }
+        }
+        return out
+    }
+
+    mutating func readManifest() {
+        if source.has("roles.csv") { version = "1.2" }
+        guard source.has("manifest.csv") else { return }
+        var manifestVersion: String?
+        RosterFile.read("manifest.csv", from: source, required: ["propertyName", "value"], log: log) { f, r in
+            guard let key = f.field("propertyName", r, log), let value = f.field("value", r, log) else { return }
+            if key == "oneroster.version" {
+                guard value == "1.1" || value == "1.2" else {
+                    log.add(f.name, r.line, "oneroster.version '\(value)' is not supported (expected 1.1 or 1.2)")
+                    return
+                }
+                manifestVersion = value
+            } else if key.hasPrefix("file.") {
+                let v = value.lowercased()
+                if v == "delta" {
+                    log.add(f.name, r.line, "\(key) is a delta file; Mosaic reads bulk rosters only for now (export a full bulk roster)")
+                } else if v != "bulk" && v != "absent" {
+                    log.add(f.name, r.line, "\(key) is '\(value)' (expected bulk or absent)")
+                }
+            }
+        }
+        if let v = manifestVersion { version = v }
+    }
+
+    mutating func readOrgs() {
+        var seen: [String: Int] = [:]
+        var parents: [(Int, String, Int)] = []
+        RosterFile.read("orgs.csv", from: source, required: ["sourcedId", "name", "type"], log: log) { f, r in
+            guard let id = f.field("sourcedId", r, log), let name = f.field("name", r, log),
+                  let type = f.field("type", r, log), let parent = f.field("parentSourcedId", r, log) else { return }
+            guard unique(id, &seen, f.name, r.line) else { return }
+            if !OneRosterReader.orgTypes.contains(type) {
+                log.add(f.name, r.line, "type '\(type)' is not an org type (national, state, district, local, school, department)")
+            }
+            orgIndex[id] = orgs.count
+            if !parent.isEmpty { parents.append((orgs.count, parent, r.line)) }
+            orgs.append(.init(id: id, name: name, type: type))
+        }
+        for (i, parent, line) in parents {
+            if let p = orgIndex[parent] { orgs[i].parent = p } else {
+                log.add("orgs.csv", line, "parentSourcedId '\(parent)' is not an org")
+            }
+        }
+    }
+
+    mutating func readSessions() {
+        var seen: [String: Int] = [:]
+        var parents: [(Int, String, Int)] = []
+        RosterFile.read("academicSessions.csv", from: source,
+                        required: ["sourcedId", "title", "type", "startDate", "endDate", "schoolYear"], log: log) { f, r in
+            guard let id = f.field("sourcedId", r, log), let title = f.field("title", r, log),
+                  let type = f.field("type", r, log), let start = f.field("startDate", r, log),
+                  let end = f.field("endDate", r, log), let year = f.field("schoolYear", r, log),
+                  let parent = f.field("parentSourcedId", r, log) else { return }
+            guard unique(id, &seen, f.name, r.line) else { return }
+            if !OneRosterReader.sessionTypes.contains(type) {
+                log.add(f.name, r.line, "type '\(type)' is not a session type (schoolYear, term, semester, gradingPeriod, calendarYear)")
+            }
+            for (column, value) in [("startDate", start), ("endDate", end)] where !RosterValue.isDate(value) {
+                log.add(f.name, r.line, "\(column) '\(value)' is not a date (expected YYYY-MM-DD)")
+            }
+            if RosterValue.isDate(start) && RosterValue.isDate(end) && end < start {
+                log.add(f.name, r.line, "endDate \(end) is before startDate \(start)")
+            }
+            guard let schoolYear = Int(year), year.count == 4 else {
+                log.add(f.name, r.line, "schoolYear '\(year)' is not a year (expected YYYY, the year the school year ends)")
+                return
+            }
+            sessionIndex[id] = sessions.count
+            if !parent.isEmpty { parents.append((sessions.count, parent, r.line)) }
+            sessions.append(.init(id: id, title: title, type: type, startDate: start, endDate: end, schoolYear: schoolYear))
+        }
+        for (i, parent, line) in parents {
+            if let p = sessionIndex[parent] { sessions[i].parent = p } else {
+                log.add("academicSessions.csv", line, "parentSourcedId '\(parent)' is not an academic session")
+            }
+        }
+    }
+
+    mutating func readCourses() {
+        var seen: [String: Int] = [:]
+        var levels: [String: (CourseLevel, Int)] = [:]
+        if source.has("mosaic_courses.csv") {
+            var levelSeen: [String: Int] = [:]
+            RosterFile.read("mosaic_courses.csv", from: source, required: ["sourcedId", "level"], log: log) { f, r in
+                guard let id = f.field("sourcedId", r, log), let level = f.field("level", r, log) else { return }
+                guard unique(id, &levelSeen, f.name, r.line) else { return }
+                guard let l = CourseLevel(rawValue: level) else {
+                    log.add(f.name, r.line, "level '\(level)' is not a course level (\(CourseLevel.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    return
+                }
+                levels[id] = (l, r.line)
+            }
+        }
+        RosterFile.read("courses.csv", from: source, required: ["sourcedId", "title", "orgSourcedId"], log: log) { f, r in
+            guard let id = f.field("sourcedId", r, log), let title = f.field("title", r, log),
+                  let code = f.field("courseCode", r, log), let gradeText = f.field("grades", r, log),
+                  let org = f.field("orgSourcedId", r, log), let year = f.field("schoolYearSourcedId", r, log)
+            else { return }
+            guard unique(id, &seen, f.name, r.line) else { return }
+            guard let o = orgIndex[org] else {
+                log.add(f.name, r.line, "orgSourcedId '\(org)' is not an org")
+                return
+            }
+            if !year.isEmpty && sessionIndex[year] == nil {
+                log.add(f.name, r.line, "schoolYearSourcedId '\(year)' is not an academic session")
+            }
+            courseIndex[id] = courses.count
+            courses.append(.init(id: id, title: title, code: code, grades: grades(gradeText, f.name, r.line), org: o,
+                                 level: levels[id]?.0 ?? .general))
+        }
+        for (id, (_, line)) in levels where courseIndex[id] == nil {
+            log.add("mosaic_courses.csv", line, "sourcedId '\(id)' is not a course")
+        }
+    }
+
+    mutating func readClasses() {
+        var seen: [String: Int] = [:]
+        RosterFile.read("classes.csv", from: source,
+                        required: ["sourcedId", "title", "courseSourcedId", "schoolSourcedId", "termSourcedIds"], log: log,
+                        progress: progress) { f, r in
+            guard let id = f.field("sourcedId", r, log), let title = f.field("title", r, log),
+                  let gradeText = f.field("grades", r, log), let course = f.field("courseSourcedId", r, log),
+                  let school = f.field("schoolSourcedId", r, log), let terms = f.field("termSourcedIds", r, log),
+                  let periods = f.field("periods", r, log) else { return }
+            guard unique(id, &seen, f.name, r.line) else { return }
+            var ok = true
+            let c = courseIndex[course]
+            if c == nil { log.add(f.name, r.line, "courseSourcedId '\(course)' is not a course"); ok = false }
+            let s = orgIndex[school]
+            if s == nil { log.add(f.name, r.line, "schoolSourcedId '\(school)' is not an org"); ok = false }
+            else if orgs[s!].type != "school" { log.add(f.name, r.line, "schoolSourcedId '\(school)' is a \(orgs[s!].type), not a school"); ok = false }
+            var termList: [Int] = []
+            let termIDs = RosterValue.list(terms)
+            if termIDs.isEmpty { log.add(f.name, r.line, "termSourcedIds is empty; a class is taught in at least one term"); ok = false }
+            for t in termIDs {
+                if let i = sessionIndex[t] { termList.append(i) } else {
+                    log.add(f.name, r.line, "termSourcedIds '\(t)' is not an academic session"); ok = false
+                }
+            }
+            let g = grades(gradeText, f.name, r.line)
+            guard ok else { return }
+            sectionIndex[id] = Int32(sections.count)
+            sections.append(.init(id: id, title: title, course: c!, school: s!, terms: termList,
+                                  periods: RosterValue.list(periods), grades: g))
+        }
+    }
+
+    mutating func readUsers() {
+        var seen: [String: Int] = [:]
+        // 1.2 keeps roles apart: the student role comes from roles.csv.
+        var roles12: [String: String] = [:]
+        if version == "1.2" {
+            RosterFile.read("roles.csv", from: source, required: ["userSourcedId", "role", "orgSourcedId"], log: log) { f, r in
+                guard let user = f.field("userSourcedId", r, log), let role = f.field("role", r, log),
+                      let org = f.field("orgSourcedId", r, log) else { return }
+                if orgIndex[org] == nil { log.add(f.name, r.line, "orgSourcedId '\(org)' is not an org") }
+                if roles12[user] != "student" { roles12[user] = role }
+            }
+        }
+        let required = version == "1.2" ? ["sourcedId"] : ["sourcedId", "role"]
+        RosterFile.read("users.csv", from: source, required: required, log: log, progress: progress) { f, r in
+            guard let id = f.field("sourcedId", r, log), let gradeText = f.field("grades", r, log) else { return }
+            guard unique(id, &seen, f.name, r.line) else { return }
+            let role: String
+            if version == "1.2" {
+                guard let rr = roles12[id] else {
+                    log.add(f.name, r.line, "user '\(id)' has no role in roles.csv")
+                    return
+                }
+                role = rr
+            } else {
+                guard let rr = f.field("role", r, log) else { return }
+                role = rr
+                if let orgList = f.field("orgSourcedIds", r, log) {
+                    for o in RosterValue.list(orgList) where orgIndex[o] == nil {
+                        log.add(f.name, r.line, "orgSourcedIds '\(o)' is not an org")
+                    }
+                }
+            }
+            userRole[id] = role
+            guard role == "student" else { return }
+            let g = grades(gradeText, f.name, r.line)
+            studentIndex[id] = Int32(students.count)
+            studentLine.append(r.line)
+            students.append(Student(id: id, grade: g.first))
+        }
+        if version == "1.2" {
+            for (user, _) in roles12 where userRole[user] == nil {
+                log.add("roles.csv", 0, "userSourcedId '\(user)' is not a user")
+                break
+            }
+        }
+    }
+
+    mutating func readDemographics() {
+        var seen: [String: Int] = [:]
+        let flags = ["americanIndianOrAlaskaNative", "asian", "blackOrAfricanAmerican", "nativeHawaiianOrOtherPacificIslander",
+                     "white", "demographicRaceTwoOrMoreRaces", "hispanicOrLatinoEthnicity"]
+        RosterFile.read("demographics.csv", from: source, required: ["sourcedId", "sex"] + flags, log: log, progress: progress) { f, r in
+            guard let id = f.field("sourcedId", r, log), let sexText = f.field("sex", r, log) else { return }
+            guard unique(id, &seen, f.name, r.line) else { return }
+            var values: [Bool?] = []
+            for flag in flags {
+                guard let text = f.field(flag, r, log) else { return }
+                guard let v = RosterValue.bool(text) else {
+                    log.add(f.name, r.line, "\(flag) '\(text)' is not a boolean (true, false or empty)")
+                    return
+                }
+                values.append(v)
+            }
+            var sex: Student.Sex?
+            if !sexText.isEmpty {
+                guard let s = Student.Sex(rawValue: sexText.lowercased()) else {
+                    log.add(f.name, r.line, "sex '\(sexText)' is not one of male, female, other, unspecified")
+                    return
+                }
+                sex = s
+            }
+            guard let i = studentIndex[id] else {
+                if userRole[id] == nil { log.add(f.name, r.line, "sourcedId '\(id)' is not a user") }
+                return
+            }
+            students[Int(i)].sex = sex
+            students[Int(i)].race = Student.race(
+                hispanic: values[6], twoOrMore: values[5], americanIndian: values[0], asian: values[1],
+                black: values[2], pacificIslander: values[3], white: values[4])
+        }
+    }
+
+    mutating func readStudentExtension() {
+        var seen: [String: Int] = [:]
+        RosterFile.read("mosaic_students.csv", from: source, required: ["sourcedId"], log: log, progress: progress) { f, r in
+            guard let id = f.field("sourcedId", r, log) else { return }
+            guard unique(id, &seen, f.name, r.line) else { return }
+            guard let i = studentIndex[id].map(Int.init) else {
+                log.add(f.name, r.line, "sourcedId '\(id)' is not a student")
+                return
+            }
+            func flag(_ column: String) -> Bool? {
+                guard let text = f.field(column, r, log) else { return nil }
+                guard let v = RosterValue.bool(text) else {
+                    log.add(f.name, r.line, "\(column) '\(text)' is not a boolean (true, false or empty)")
+                    return nil
+                }
+                return v
+            }
+            students[i].economicallyDisadvantaged = flag("economicallyDisadvantaged")
+            students[i].englishLearner = flag("englishLearner")
+            students[i].gifted = flag("gifted")
+            if let d = f.field("disability", r, log), !d.isEmpty {
+                if let v = Student.Disability(rawValue: d.lowercased()) { students[i].disability = v } else {
+                    log.add(f.name, r.line, "disability '\(d)' is not one of none, iep, 504")
+                }
+            }
+            if let lang = f.field("homeLanguage", r, log), !lang.isEmpty { students[i].homeLanguage = lang }
+        }
+    }
+
+    mutating func readEnrollments() {
+        var seen = Set<String>()
+        seen.reserveCapacity(1 << 16)
+        var enrolled = [Bool](repeating: false, count: students.count)
+        RosterFile.read("enrollments.csv", from: source,
+                        required: ["sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"], log: log,
+                        progress: progress) { f, r in
+            guard let id = f.field("sourcedId", r, log), let cls = f.field("classSourcedId", r, log),
+                  let school = f.field("schoolSourcedId", r, log), let user = f.field("userSourcedId", r, log),
+                  let role = f.field("role", r, log), let begin = f.field("beginDate", r, log),
+                  let end = f.field("endDate", r, log) else { return }
+            if id.isEmpty { log.add(f.name, r.line, "sourcedId is empty"); return }
+            if !seen.insert(id).inserted { log.add(f.name, r.line, "duplicate sourcedId '\(id)'"); return }
+            for (column, value) in [("beginDate", begin), ("endDate", end)] where !value.isEmpty && !RosterValue.isDate(value) {
+                log.add(f.name, r.line, "\(column) '\(value)' is not a date (expected YYYY-MM-DD)")
+            }
+            guard let section = sectionIndex[cls] else {
+                log.add(f.name, r.line, "classSourcedId '\(cls)' is not a class")
+                return
+            }
+            let classSchool = orgs[sections[Int(section)].school].id
+            if school != classSchool {
+                log.add(f.name, r.line, "class '\(cls)' belongs to school '\(classSchool)', not to schoolSourcedId '\(school)'")
+                return
+            }
+            guard role == "student" else {
+                if userRole[user] == nil { log.add(f.name, r.line, "userSourcedId '\(user)' is not a user") }
+                return
+            }
+            guard let s = studentIndex[user] else {
+                log.add(f.name, r.line, userRole[user] == nil
+                    ? "userSourcedId '\(user)' is not a user"
+                    : "userSourcedId '\(user)' is enrolled as a student but is a \(userRole[user]!)")
+                return
+            }
+            enrollmentSection.append(section)
+            enrollmentStudent.append(s)
+            enrolled[Int(s)] = true
+        }
+        if log.isEmpty {
+            for (i, isEnrolled) in enrolled.enumerated() where !isEnrolled {
+                log.add("users.csv", studentLine[i], "student '\(students[i].id)' has no enrollment")
+            }
+        }
+    }
+
+    mutating func readReference() {
+        var ref: Roster.Reference = [:]
+        var seen: [String: Int] = [:]
+        RosterFile.read("mosaic_reference.csv", from: source, required: ["dimension", "group", "count"], log: log) { f, r in
+            guard let d = f.field("dimension", r, log), let g = f.field("group", r, log),
+                  let c = f.field("count", r, log) else { return }
+            guard let dimension = Dimension(rawValue: d) else {
+                log.add(f.name, r.line, "dimension '\(d)' is not one of \(Dimension.allCases.map(\.rawValue).joined(separator: ", "))")
+                return
+            }
+            guard dimension.rosterGroups.contains(g) else {
+                log.add(f.name, r.line, "group '\(g)' is not a \(d) group (\(dimension.rosterGroups.joined(separator: ", ")))")
+                return
+            }
+            guard unique("\(d),\(g)", &seen, f.name, r.line, what: "row for") else { return }
+            guard let n = Int(c), n >= 0 else {
+                log.add(f.name, r.line, "count '\(c)' is not a whole number of students")
+                return
+            }
+            ref[dimension, default: [:]][g] = n
+        }
+        reference = ref
+    }
+}

@@ -1,0 +1,112 @@
+/// Reads one roster CSV file: checks its header for the required columns, then hands
+/// each data row to `body` with its fields looked up by column name. Problems go to the
+/// log as `file:line: message`.
+struct RosterFile {
+    let name: String
+    let columns: [String: Int]
+    let width: Int
+
+    /// Streams `name` from `source`. Returns false (with a problem logged) when a
+    /// required column is missing; a missing file is the caller's to report.
+    @discardableResult
+    static func read(
+        _ name: String, from source: RosterSource, required: [String], log: ProblemLog,
+        progress: ((String, Int) -> Void)? = nil, body: (RosterFile, CSVStream.Record) -> Void
+    ) -> Bool {
+        withoutActuallyEscaping(body) { body in
+            readEscaping(name, from: source, required: required, log: log, progress: progress, body: body)
+        }
+    }
+
+    private static func readEscaping(
+        _ name: String, from source: RosterSource, required: [String], log: ProblemLog,
+        progress: ((String, Int) -> Void)?, body: @escaping (RosterFile, CSVStream.Record) -> Void
+    ) -> Bool {
+        var file: RosterFile?
+        var ok = true
+        var rows = 0
+        let handle: (CSVStream.Record) -> Void = { record in
+            guard let f = file else {
+                var columns: [String: Int] = [:]
+                for i in 0..<record.count {
+                    let h = (record.string(i) ?? "").trimmingWhitespace()
+                    if columns[h] == nil { columns[h] = i }
+                }
+                let missing = required.filter { columns[$0] == nil }
+                if !missing.isEmpty {
+                    log.add(name, record.line, "missing column\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", "))")
+                    ok = false
+                }
+                file = RosterFile(name: name, columns: columns, width: record.count)
+                return
+            }
+            guard ok else { return }
+            guard record.count == f.width else {
+                log.add(name, record.line, "\(record.count) fields, but the header has \(f.width)")
+                return
+            }
+            body(f, record)
+            rows += 1
+            if let progress, rows % 250_000 == 0 { progress(name, rows) }
+        }
+        do {
+            var stream = CSVStream()
+            try source.stream(name) { chunk in try stream.feed(chunk, handle) }
+            try stream.finish(handle)
+        } catch let problem as CSVStream.Problem {
+            for p in ImportError(problem: problem, file: name).problems { log.add(p.file, p.line, p.message) }
+            return false
+        } catch {
+            log.add(name, 0, "cannot be read: \(error)")
+            return false
+        }
+        if file == nil {
+            log.add(name, 1, "the file is empty; expected a header row")
+            return false
+        }
+        if let progress, rows >= 250_000 { progress(name, rows) }
+        return ok
+    }
+
+    /// A field by column name: `""` when the column is absent; `nil` (with a problem
+    /// logged) when the text is not valid UTF-8.
+    func field(_ column: String, _ record: CSVStream.Record, _ log: ProblemLog) -> String? {
+        guard let i = columns[column] else { return "" }
+        guard let s = record.string(i) else {
+            log.add(name, record.line, "column '\(column)' is not valid UTF-8 text; save the file as UTF-8")
+            return nil
+        }
+        return s
+    }
+}
+
+/// Value parsers shared by the roster files; each returns nil for a malformed value.
+enum RosterValue {
+    /// `true` / `false` in any case; empty is unknown.
+    static func bool(_ s: String) -> Bool?? {
+        switch s.lowercased() {
+        case "": return .some(nil)
+        case "true": return .some(true)
+        case "false": return .some(false)
+        default: return nil
+        }
+    }
+
+    /// An ISO date `YYYY-MM-DD` that exists on the calendar.
+    static func isDate(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              let y = Int(s.prefix(4)), let m = Int(s.dropFirst(5).prefix(2)), let d = Int(s.suffix(2)),
+              (1...12).contains(m) else { return false }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        return (1...days).contains(d)
+    }
+
+    /// A comma-separated list (OneRoster writes lists inside one quoted field).
+    static func list(_ s: String) -> [String] {
+        s.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+}
+
+import MosaicCore

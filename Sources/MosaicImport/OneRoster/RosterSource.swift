@@ -1,0 +1,57 @@
+import Foundation
+import ZIPFoundation
+
+/// Where a roster's files come from: a folder, or a `.zip` of one (the files may sit in
+/// a folder inside the archive). Files are streamed in chunks either way.
+enum RosterSource {
+    case folder(URL)
+    case zip(Archive, [String: Entry])
+
+    /// Opens a folder or a `.zip`.
+    init(path: String) throws(ImportError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ImportError(path, 0, "no such folder or .zip")
+        }
+        if isDirectory.boolValue {
+            self = .folder(URL(fileURLWithPath: path))
+            return
+        }
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw ImportError(path, 0, "is neither a folder nor a readable .zip (\(error))")
+        }
+        var entries: [String: Entry] = [:]
+        for entry in archive where entry.type == .file {
+            let name = (entry.path as NSString).lastPathComponent
+            if entries[name] == nil { entries[name] = entry }
+        }
+        self = .zip(archive, entries)
+    }
+
+    func has(_ file: String) -> Bool {
+        switch self {
+        case .folder(let url): FileManager.default.fileExists(atPath: url.appendingPathComponent(file).path)
+        case .zip(_, let entries): entries[file] != nil
+        }
+    }
+
+    /// Streams a file's bytes in chunks of about `chunkSize`.
+    func stream(_ file: String, chunkSize: Int = 1 << 22, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        switch self {
+        case .folder(let url):
+            let handle = try FileHandle(forReadingFrom: url.appendingPathComponent(file))
+            defer { try? handle.close() }
+            while let data = try handle.read(upToCount: chunkSize), !data.isEmpty {
+                try data.withUnsafeBytes(body)
+            }
+        case .zip(let archive, let entries):
+            guard let entry = entries[file] else { return }
+            _ = try archive.extract(entry, bufferSize: chunkSize, skipCRC32: false) { data in
+                try data.withUnsafeBytes(body)
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+import MosaicCore
+
+/// A synthetic district roster, for demos, tests and benchmarks. Every org name says
+/// "Synthetic".
+///
+/// Realism where it matters to the diagnostic:
+/// - each school's race/ethnicity, poverty, English-learner, disability and sex shares
+///   are those of a real NYC school (2017-18 Demographic Snapshot), drawn at random;
+/// - elementary schools (K–5) have homerooms and gifted / intervention / ESL pull-outs;
+///   middle (6–8) and high schools (9–12) have eight periods of sections: core subjects
+///   at general and advanced levels (honors, open honors, AP, IB, dual enrollment),
+///   electives, ESL for English learners and intervention for the lowest placed;
+/// - `tracking` skews advanced seats by race and income through a placement score
+///   (`score = noise + tracking · advantage`, advantage higher for white and Asian and
+///   non-poor students, as in the tracking literature), and `sorting` deals students to
+///   sections in score order rather than at random, so classrooms are segregated beyond
+///   chance. At 0 and 0 the only classroom segregation is chance.
+public struct SyntheticDistrict: Sendable {
+    public struct Options: Sendable {
+        public var students: Int
+        public var schools: Int
+        public var tracking: Double
+        public var sorting: Double
+        public var schoolYear: Int
+
+        public init(students: Int, schools: Int, tracking: Double = 0.8, sorting: Double = 0.5, schoolYear: Int = 2026) {
+            self.students = students
+            self.schools = schools
+            self.tracking = tracking
+            self.sorting = sorting
+            self.schoolYear = schoolYear
+        }
+    }
+
+    /// A school's shares, from a real school: NYC race groups, then poverty, English
+    /// learners, disability, female.
+    public struct Profile: Sendable {
+        public var race: [Double]          // asian, black, hispanic, multiracialOrOther, white
+        public var poverty, englishLearner, disability, female: Double
+
+        public init(race: [Double], poverty: Double, englishLearner: Double, disability: Double, female: Double) {
+            self.race = race
+            self.poverty = poverty
+            self.englishLearner = englishLearner
+            self.disability = disability
+            self.female = female
+        }
+
+        /// The profiles of every school of `year` with students.
+        public static func from(_ schools: [SchoolDemographics], year: SchoolYear) -> [Profile] {
+            schools.filter { $0.year == year && $0.totalEnrollment > 0 }.map { s in
+                let t = Double(s.totalEnrollment)
+                let race = s.counts(of: .race).map(Double.init)
+                let rt = max(1, race.reduce(0, +))
+                return Profile(
+                    race: race.map { $0 / rt }, poverty: Double(s.counts(of: .economic)[0]) / t,
+                    englishLearner: Double(s.counts(of: .englishLearner)[0]) / t,
+                    disability: Double(s.counts(of: .disability)[0]) / t,
+                    female: Double(s.counts(of: .gender)[0]) / max(1, Double(s.counts(of: .gender).reduce(0, +))))
+            }
+        }
+    }
+
+    public let roster: Roster
+
+    enum Level { case elementary, middle, high
+        var grades: ClosedRange<Int> {
+            switch self { case .elementary: 0...5; case .middle: 6...8; case .high: 9...12 }
+        }
+    }
+
+    /// Builds the district. The same options, profiles and generator state give the same roster.
+    public init(_ o: Options, profiles: [Profile], using rng: inout some RandomNumberGenerator) {
+        precondition(!profiles.isEmpty && o.students > 0 && o.schools > 0)
+        var b = Builder(o: o)
+        b.orgs.append(.init(id: "district", name: "Synthetic Unified School District", type: "district"))
+        b.sessions = [
+            .init(id: "y\(o.schoolYear)", title: "\(o.schoolYear - 1)-\(o.schoolYear % 100)", type: "schoolYear",
+                  startDate: "\(o.schoolYear - 1)-08-25", endDate: "\(o.schoolYear)-06-20", schoolYear: o.schoolYear),
+            .init(id: "fall\(o.schoolYear)", title: "Fall \(o.schoolYear - 1)", type: "semester",
+                  startDate: "\(o.schoolYear - 1)-08-25", endDate: "\(o.schoolYear)-01-20", parent: 0, schoolYear: o.schoolYear),
+            .init(id: "spring\(o.schoolYear)", title: "Spring \(o.schoolYear)", type: "semester",
+                  startDate: "\(o.schoolYear)-01-21", endDate: "\(o.schoolYear)-06-20", parent: 0, schoolYear: o.schoolYear),
+        ]
+        // School levels and sizes: half elementary, a fifth middle, the rest high;
+        // high schools enrol about twice an elementary school.
+        var levels: [Level] = []
+        for s in 0..<o.schools {
+            let u = Double(s) / Double(o.schools)
+            levels.append(u < 0.5 ? .elementary : u < 0.7 ? .middle : .high)
+        }
+        if o.schools >= 3 { levels.shuffle(using: &rng) }
+        let weights = levels.map { l -> Double in (l == .high ? 2.0 : 1.0) * Double.random(in: 0.6...1.4, using: &rng) }
+        let totalWeight = weights.reduce(0, +)
+        var remaining = o.students
+        for s in 0..<o.schools {
+            let size = s == o.schools - 1 ? remaining : min(remaining, max(1, Int((Double(o.students) * weights[s] / totalWeight).rounded())))
+            remaining -= size
+            let profile = profiles[Int.random(in: 0..<profiles.count, using: &rng)]
+            b.addSchool(s, level: levels[s], size: size, profile: profile, using: &rng)
+        }
+        roster = Roster(version: "1.1", orgs: b.orgs, sessions: b.sessions, courses: b.courses, sections: b.sections,
+                        students: b.students, enrollmentSection: b.enrollmentSection, enrollmentStudent: b.enrollmentStudent)
+    }
+}
+
+/// Builds the roster school by school.
+struct Builder {
+    let o: SyntheticDistrict.Options
+    var orgs: [Roster.Org] = []
+    var sessions: [Roster.Session] = []
+    var courses: [Roster.Course] = []
+    var courseIndex: [String: Int] = [:]
+    var sections: [Roster.Section] = []
+    var students: [Student] = []
+    var enrollmentSection: [Int32] = []
+    var enrollmentStudent: [Int32] = []
+
+    static let sectionSize = 26
+
+    /// The district-wide course for a subject, level and grade band.
+    mutating func course(_ code: String, _ title: String, level: CourseLevel, grades: [Grade]) -> Int {
+        if let c = courseIndex[code] { return c }
+        courseIndex[code] = courses.count
+        courses.append(.init(id: "c-\(code)", title: title, code: code, grades: grades, org: 0, level: level))
+        return courses.count - 1
+    }
+
+    mutating func addSchool(_ s: Int, level: SyntheticDistrict.Level, size: Int, profile p: SyntheticDistrict.Profile,
+                            using rng: inout some RandomNumberGenerator) {
+        let school = orgs.count
+        let kind = level == .elementary ? "Elementary" : level == .middle ? "Middle" : "High"
+        orgs.append(.init(id: "sch\(s + 1)", name: "Synthetic \(kind) School \(s + 1)", type: "school", parent: 0))
+        // Students, each with a placement score for tracking.
+        let grades = Array(level.grades)
+        var byGrade: [[(student: Int32, score: Double)]] = Array(repeating: [], count: grades.count)
+        let nycToFederal: [Student.Race] = [.asian, .black, .hispanic, .multiracial, .white]
+        for i in 0..<size {
+            let g = grades[i % grades.count]
+            var u = Double.random(in: 0..<1, using: &rng)
+            var k = 0
+            while k < 4 && u >= p.race[k] { u -= p.race[k]; k += 1 }
+            let race = nycToFederal[k]
+            // Poverty and English learning depend on race as well as on the school, keeping
+            // the school's overall rate about right.
+            let povertyOdds: Double = race == .white || race == .asian ? 0.6 : 1.25
+            let poor = Double.random(in: 0..<1, using: &rng) < min(0.98, p.poverty * povertyOdds)
+            let elOdds: Double = race == .hispanic || race == .asian ? 1.6 : 0.5
+            let el = g > 0 ? Double.random(in: 0..<1, using: &rng) < min(0.9, p.englishLearner * elOdds) : Double.random(in: 0..<1, using: &rng) < p.englishLearner
+            let disabled = Double.random(in: 0..<1, using: &rng) < p.disability
+            let advantage = (race == .white || race == .asian ? 1.0 : 0.0) + (poor ? 0.0 : 1.0) - (el ? 0.5 : 0.0)
+            let score = gaussian(&rng) + o.tracking * advantage
+            let id = Int32(students.count)
+            students.append(Student(
+                id: "stu\(students.count + 1)", grade: Grade(ordinal: 4 + g), race: race,
+                sex: Double.random(in: 0..<1, using: &rng) < p.female ? .female : .male,
+                economicallyDisadvantaged: poor, englishLearner: el,
+                disability: disabled ? (Double.random(in: 0..<1, using: &rng) < 0.8 ? .iep : .section504) : Student.Disability.none,
+                gifted: level == .elementary && score > 1.6, homeLanguage: el ? (race == .asian ? "zh" : "es") : "en"))
+            byGrade[i % grades.count].append((id, score))
+        }
+        for (gi, g) in grades.enumerated() {
+            let roster = byGrade[gi]
+            guard !roster.isEmpty else { continue }
+            let grade = Grade(ordinal: 4 + g)
+            if level == .elementary {
+                let homeroom = course("HR\(g)", "Grade \(grade) Homeroom", level: .general, grades: [grade])
+                deal(roster, into: homeroom, school: school, s: s, code: "HR\(g)", period: "1", using: &rng)
+                let gifted = roster.filter { students[Int($0.student)].gifted == true }
+                if !gifted.isEmpty {
+                    deal(gifted, into: course("GT\(g)", "Grade \(grade) Gifted Pull-out", level: .gifted, grades: [grade]),
+                         school: school, s: s, code: "GT\(g)", period: "5", using: &rng)
+                }
+                let ells = roster.filter { students[Int($0.student)].englishLearner == true }
+                if !ells.isEmpty {
+                    deal(ells, into: course("ESL\(g)", "Grade \(grade) ESL", level: .esl, grades: [grade]),
+                         school: school, s: s, code: "ESL\(g)", period: "3", using: &rng)
+                }
+                continue
+            }
+            // Middle and high school: eight periods.
+            let ranked = roster.sorted { $0.score > $1.score }
+            let advancedShare = level == .high ? 0.3 : 0.25
+            let advancedCount = Int(Double(ranked.count) * advancedShare)
+            let advanced = Array(ranked.prefix(advancedCount)), general = Array(ranked.dropFirst(advancedCount))
+            let advancedLevels: [CourseLevel] = level == .middle ? [.honors, .honors, .openHonors, .honors]
+                : g >= 11 ? [.ap, .ap, .ib, .dual] : [.honors, .honors, .openHonors, .honors]
+            for (period, subject) in ["English", "Mathematics", "Science", "Social Studies"].enumerated() {
+                let code = "\(subject.prefix(3).uppercased())\(g)"
+                let lvl = advancedLevels[period]
+                deal(general, into: course(code, "\(subject) \(grade)", level: .general, grades: [grade]),
+                     school: school, s: s, code: code, period: "\(period + 1)", using: &rng)
+                if !advanced.isEmpty {
+                    deal(advanced, into: course("\(code)-\(lvl.rawValue)", "\(lvl.title) \(subject) \(grade)", level: lvl, grades: [grade]),
+                         school: school, s: s, code: "\(code)-\(lvl.rawValue)", period: "\(period + 1)", using: &rng)
+                }
+            }
+            for (offset, subject) in ["Physical Education", "Arts", "World Languages"].enumerated() {
+                let code = "\(subject.prefix(3).uppercased())\(g)"
+                deal(ranked.shuffled(using: &rng), into: course(code, "\(subject) \(grade)", level: .general, grades: [grade]),
+                     school: school, s: s, code: code, period: "\(offset + 5)", using: &rng, shuffle: false)
+            }
+            // Period 8: ESL for English learners, intervention for the lowest placed, an elective for the rest.
+            let ells = roster.filter { students[Int($0.student)].englishLearner == true }
+            let ellSet = Set(ells.map(\.student))
+            let rest = ranked.filter { !ellSet.contains($0.student) }
+            let interventionCount = rest.count / 8
+            let intervention = Array(rest.suffix(interventionCount)), elective = Array(rest.dropLast(interventionCount))
+            for (members, code, title, lvl) in [(ells, "ESL\(g)", "ESL \(grade)", CourseLevel.esl),
+                                               (intervention, "INT\(g)", "Intervention \(grade)", .intervention),
+                                               (elective, "ELE\(g)", "Elective \(grade)", .general)] where !members.isEmpty {
+                deal(members, into: course(code, title, level: lvl, grades: [grade]), school: school, s: s, code: code, period: "8", using: &rng)
+            }
+        }
+    }
+
+    /// Splits `members` into sections of about `sectionSize`: in score order with
+    /// probability `sorting` per student's draw, else at random.
+    mutating func deal(_ members: [(student: Int32, score: Double)], into course: Int, school: Int, s: Int, code: String,
+                       period: String, using rng: inout some RandomNumberGenerator, shuffle: Bool = true) {
+        let count = max(1, Int((Double(members.count) / Double(Self.sectionSize)).rounded(.up)))
+        // Sorting: order by score plus noise whose size shrinks as sorting grows.
+        let noise = o.sorting > 0 ? (1 - o.sorting) / o.sorting * 2 : .infinity
+        let ordered: [Int32] = shuffle
+            ? members.map { ($0.student, noise.isFinite ? $0.score + noise * gaussian(&rng) : Double.random(in: 0..<1, using: &rng)) }
+                .sorted { $0.1 > $1.1 }.map(\.0)
+            : members.map(\.student)
+        for k in 0..<count {
+            let section = Int32(sections.count)
+            sections.append(.init(id: "sch\(s + 1)-\(code)-\(k + 1)", title: "\(courses[course].title) (\(k + 1))", course: course,
+                                  school: school, terms: [1, 2], periods: [period], grades: []))
+            let lo = members.count * k / count, hi = members.count * (k + 1) / count
+            for m in ordered[lo..<hi] {
+                enrollmentSection.append(section)
+                enrollmentStudent.append(m)
+            }
+        }
+    }
+}
+
+/// A standard normal draw (Box–Muller).
+func gaussian(_ rng: inout some RandomNumberGenerator) -> Double {
+    let u1 = Double.random(in: Double.ulpOfOne..<1, using: &rng), u2 = Double.random(in: 0..<1, using: &rng)
+    return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

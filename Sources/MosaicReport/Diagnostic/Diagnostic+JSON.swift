@@ -1,0 +1,112 @@
+import MosaicCore
+import MosaicDiagnostic
+
+extension Diagnostic {
+    /// The diagnostic as contract `diagnose.md` lays it out (required keys first, more
+    /// after). `policy` applies suppression (the public view); `nil` is the district view.
+    public func json(policy: SuppressionPolicy? = nil) -> JSONValue {
+        var root: [(String, JSONValue)] = [
+            ("students", count(students, policy)),
+            ("dimensions", .object(dimensions.map { ($0.dimension.rawValue, $0.json(policy)) })),
+            ("findings", .array(findings.map(\.json))),
+            ("term", .object([("sourcedId", .string(termID)), ("title", .string(termTitle))])),
+            ("schools", .int(schools)), ("classes", .int(classes)),
+            ("baseline", .object([("draws", .int(baselineDraws)), ("seed", .seed(seed))])),
+        ]
+        if let policy { root.append(("suppression", policy.json)) }
+        return .object(root)
+    }
+}
+
+extension Finding {
+    var json: JSONValue {
+        .object([
+            ("level", .string(level.rawValue)), ("dimension", .string(dimension.rawValue)),
+            ("subject", .string(subject)), ("metric", .string(metric)), ("value", .number(value)),
+            ("message", .string(message)), ("actions", .array(actions.map { .string($0.summary) })),
+            ("actionIds", .array(actions.map { .string($0.id) })),
+        ])
+    }
+}
+
+/// A count, or `null` when the policy suppresses it.
+func count(_ n: Int, _ policy: SuppressionPolicy?) -> JSONValue {
+    if let policy, policy.suppresses(n) { return .null }
+    return .int(n)
+}
+
+extension DimensionResult {
+    func json(_ policy: SuppressionPolicy?) -> JSONValue {
+        // Composition: suppressed with its complements, so no hidden count follows from the total.
+        let shown = policy.map { $0.suppress(row: counts + [unknown]) } ?? (counts + [unknown]).map { Optional($0) }
+        var composition: [(String, JSONValue)] = groups.indices.map { (groups[$0], shown[$0].map(JSONValue.int) ?? .null) }
+        composition.append(("unknown", shown[groups.count].map(JSONValue.int) ?? .null))
+        var out: [(String, JSONValue)] = [("composition", .object(composition))]
+        // Schools × groups with the district's composition as column totals: suppressed as one table.
+        let table = acrossSchools.schools.map { $0.counts + [$0.unknown] }
+        let schoolCells = policy.map { $0.suppress(table: table, columnTotalsShown: true) } ?? table.map { $0.map { Optional($0) } }
+        out.append(("districtVsReference", districtVsReference.map { .object([("dissimilarity", .number($0))]) } ?? .null))
+        out.append(("acrossSchools", .object([
+            ("D", .number(acrossSchools.D)), ("H", .number(acrossSchools.H)), ("M", .number(acrossSchools.M)),
+            ("schools", .array(acrossSchools.schools.enumerated().map { i, s in
+                let cells = schoolCells[i]
+                var comp: [(String, JSONValue)] = groups.indices.map { (groups[$0], cells[$0].map(JSONValue.int) ?? .null) }
+                comp.append(("unknown", cells[groups.count].map(JSONValue.int) ?? .null))
+                return .object([
+                    ("id", .string(s.id)), ("name", .string(s.name)), ("students", count(s.students, policy)),
+                    ("composition", .object(comp)), ("dissimilarityVsDistrict", .number(s.dissimilarityVsDistrict)),
+                ])
+            })),
+        ])))
+        out.append(("withinSchools", .object([
+            ("H_between", .number(withinSchools.hBetween)), ("H_within", .number(withinSchools.hWithin)),
+            ("M_between", .number(withinSchools.mBetween)), ("M_within", .number(withinSchools.mWithin)),
+            ("schools", .array(withinSchools.schools.map { s in
+                .object([
+                    ("id", .string(s.id)), ("name", .string(s.name)), ("classrooms", .int(s.classrooms.count)),
+                    ("H", .number(s.H)), ("expectedH", .number(s.expectedH)), ("excessH", .number(s.excessH)),
+                    ("pValue", .number(s.pValue)), ("significant", .bool(s.significant)),
+                    ("classroomsList", .array(s.classrooms.map { c in
+                        .object([("id", .string(c.id)), ("title", .string(c.title)), ("students", count(c.students, policy)),
+                                 ("dissimilarityVsSchool", .number(c.dissimilarityVsSchool))])
+                    })),
+                ])
+            })),
+        ])))
+        func groupsJSON(_ gs: [Advanced.Group]) -> JSONValue {
+            .object(gs.map { g in
+                let hide = policy.map { $0.suppresses(g.eligible) || $0.suppresses(g.participants) || $0.suppresses(g.eligible - g.participants) } ?? false
+                func rate(_ x: Double) -> JSONValue {
+                    if hide { return .null }
+                    if let policy, let coded = policy.code(share: x) { return .string(coded) }
+                    return .number(x)
+                }
+                return (g.group, .object([
+                    ("eligible", count(g.eligible, policy)), ("participants", hide ? .null : count(g.participants, policy)),
+                    ("rate", rate(g.rate)), ("representationIndex", hide ? .null : .number(g.representationIndex)),
+                    ("gapToHighestPP", hide ? .null : .number(g.gapToHighestPP)),
+                    ("missing", policy.map { $0.suppresses(Int(g.missing.rounded())) } == true ? .null : .number(g.missing)),
+                    ("missingToHighest", policy.map { $0.suppresses(Int(g.missingToHighest.rounded())) } == true ? .null : .number(g.missingToHighest)),
+                ]))
+            })
+        }
+        out.append(("advanced", .object([
+            ("overallRate", .number(advanced.overallRate)),
+            ("groups", groupsJSON(advanced.groups)),
+            ("schools", .array(advanced.schools.map { s in
+                .object([("id", .string(s.id)), ("name", .string(s.name)), ("groups", groupsJSON(s.groups))])
+            })),
+        ])))
+        return .object(out)
+    }
+}
+
+extension SuppressionPolicy {
+    /// The policy as the public JSON states it.
+    var json: JSONValue {
+        .object([
+            ("minimumN", .int(minimumN)),
+            ("rule", .string("counts of 1 to \(minimumN - 1) students are null, with complementary cells hidden so that none can be recovered from a shown total; shares below \(Int((lowShare * 100).rounded()))% or above \(Int((highShare * 100).rounded()))% are coded")),
+        ])
+    }
+}

@@ -1,0 +1,136 @@
+import MosaicCore
+import MosaicDiagnostic
+
+extension HTMLReport {
+    /// Composition bars, one per school, with the district's mix as a bar on top and
+    /// its group boundaries drawn as lines through every school.
+    func compositionChart(_ dim: DimensionResult) -> (String, DataTable) {
+        let G = dim.groups.count
+        let schools = dim.acrossSchools.schools
+        let table = policy.suppress(table: schools.map { $0.counts + [$0.unknown] }, columnTotalsShown: true)
+        let district = policy.suppress(row: dim.counts + [dim.unknown])
+        let order = schools.indices.sorted { schools[$0].dissimilarityVsDistrict > schools[$1].dissimilarityVsDistrict }
+        let shown = Array(order.prefix(chartedSchools))
+        let known = Double(max(1, dim.known))
+        let P = dim.counts.map { Double($0) / known }
+        let rowH = 16, labelW = 230, barW = 560, top = 34
+        let height = top + (shown.count + 1) * (rowH + 4) + 10
+        let title = "\(dim.dimension.title): each school's students against the district"
+        var desc = "Stacked bars of each school's \(dim.dimension.title.lowercased()) composition, the \(shown.count) schools furthest from the district's mix first (of \(schools.count)); vertical lines mark the district's shares."
+        if schools.count > shown.count { desc += " All schools are in the data table." }
+        var svg = "<svg role=\"img\" aria-labelledby=\"t-\(dim.dimension.rawValue)-a d-\(dim.dimension.rawValue)-a\" viewBox=\"0 0 \(labelW + barW + 70) \(height)\" width=\"\(labelW + barW + 70)\">"
+        svg += "<title id=\"t-\(dim.dimension.rawValue)-a\">\(esc(title))</title><desc id=\"d-\(dim.dimension.rawValue)-a\">\(esc(desc))</desc>"
+        svg += "<text x=\"0\" y=\"14\" font-weight=\"600\">\(esc(title))</text>"
+        func bar(_ y: Int, _ label: String, _ cells: [Int?], _ total: Int, _ dissimilarity: Double?) {
+            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 12)\" text-anchor=\"end\">\(esc(String(label.prefix(34))))</text>"
+            var x = Double(labelW)
+            var hidden = Double(total)
+            for k in 0..<G {
+                guard let n = cells[k], total > 0 else { continue }
+                hidden -= Double(n)
+                let w = Double(barW) * Double(n) / Double(total)
+                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(w))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(dim.groups[k])): \(share(Double(n) / Double(total)))</title></rect>"
+                x += w
+            }
+            if hidden > 0 && total > 0 {
+                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(Double(barW) * hidden / Double(total)))\" height=\"\(rowH)\" fill=\"\(hiddenColour)\"><title>suppressed or unknown</title></rect>"
+            }
+            if let dissimilarity { svg += "<text x=\"\(labelW + barW + 6)\" y=\"\(y + 12)\">\(Format.fixed(dissimilarity, 2))</text>" }
+        }
+        bar(top, "District", district, dim.counts.reduce(0, +) + dim.unknown, nil)
+        svg += "<text x=\"\(labelW + barW + 6)\" y=\"\(top - 6)\" class=\"note\">½Σ|p−P|</text>"
+        for (row, s) in shown.enumerated() {
+            bar(top + (row + 1) * (rowH + 4), schools[s].name, table[s], schools[s].students, schools[s].dissimilarityVsDistrict)
+        }
+        var cum = 0.0
+        for k in 0..<(G - 1) {
+            cum += P[k]
+            let x = Double(labelW) + Double(barW) * cum * Double(dim.known) / Double(max(1, dim.known + dim.unknown))
+            svg += "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(top)\" y2=\"\(height - 6)\" stroke=\"#222\" stroke-width=\"1\" stroke-dasharray=\"3 3\" opacity=\".55\"/>"
+        }
+        svg += "</svg>" + legend(dim.groups, hidden: true)
+        let rows = order.map { s -> [String] in
+            let total = schools[s].students
+            return [schools[s].name, policy.suppresses(total) ? "suppressed" : Format.count(total)]
+                + (0...G).map { k in table[s][k].map { "\(Format.count($0)) (\(share(total > 0 ? Double($0) / Double(total) : 0)))" } ?? "suppressed" }
+                + [Format.fixed(schools[s].dissimilarityVsDistrict, 3)]
+        }
+        let districtRow = ["District", Format.count(dim.counts.reduce(0, +) + dim.unknown)]
+            + (0...G).map { k in district[k].map { Format.count($0) } ?? "suppressed" } + [""]
+        return (svg, DataTable(caption: "\(dim.dimension.title) by school (most different first)",
+                               header: ["school", "students"] + dim.groups + ["unknown", "½Σ|p − P| vs district"],
+                               rows: [districtRow] + rows, numeric: Set(1...(G + 3))))
+    }
+
+    /// Each school's classroom H against the H random assignment gives.
+    func classroomChart(_ dim: DimensionResult) -> (String, DataTable) {
+        let schools = dim.withinSchools.schools.sorted { $0.excessH > $1.excessH }
+        let shown = Array(schools.prefix(chartedSchools))
+        let maxH = max(0.05, shown.map { max($0.H, $0.expectedH) }.max() ?? 0.05)
+        let rowH = 14, labelW = 230, plotW = 520, top = 34
+        let height = top + shown.count * (rowH + 4) + 30
+        let title = "\(dim.dimension.title): classrooms within each school against chance"
+        let desc = "For each school (most excess first, \(shown.count) of \(schools.count)), a grey bar shows the classroom H that random assignment of its students to its classes gives, a dot the observed H; a filled dot is beyond chance after Benjamini–Hochberg."
+        var svg = "<svg role=\"img\" aria-labelledby=\"t-\(dim.dimension.rawValue)-b d-\(dim.dimension.rawValue)-b\" viewBox=\"0 0 \(labelW + plotW + 90) \(height)\" width=\"\(labelW + plotW + 90)\">"
+        svg += "<title id=\"t-\(dim.dimension.rawValue)-b\">\(esc(title))</title><desc id=\"d-\(dim.dimension.rawValue)-b\">\(esc(desc))</desc>"
+        svg += "<text x=\"0\" y=\"14\" font-weight=\"600\">\(esc(title))</text>"
+        for (row, s) in shown.enumerated() {
+            let y = top + row * (rowH + 4)
+            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 11)\" text-anchor=\"end\">\(esc(String(s.name.prefix(34))))</text>"
+            svg += "<rect x=\"\(labelW)\" y=\"\(y + 3)\" width=\"\(fmt(Double(plotW) * s.expectedH / maxH))\" height=\"\(rowH - 6)\" fill=\"#cfd8e3\"><title>expected by chance: H = \(Format.fixed(s.expectedH, 3))</title></rect>"
+            let cx = Double(labelW) + Double(plotW) * s.H / maxH
+            svg += "<circle cx=\"\(fmt(cx))\" cy=\"\(y + rowH / 2)\" r=\"5\" fill=\"\(s.significant ? "#D55E00" : "#ffffff")\" stroke=\"#D55E00\" stroke-width=\"2\"><title>observed H = \(Format.fixed(s.H, 3)), p = \(Format.fixed(s.pValue, 3))</title></circle>"
+            svg += "<text x=\"\(labelW + plotW + 8)\" y=\"\(y + 11)\">+\(Format.fixed(max(0, s.excessH), 3))</text>"
+        }
+        let axisY = top + shown.count * (rowH + 4) + 14
+        svg += "<text x=\"\(labelW)\" y=\"\(axisY)\">0</text><text x=\"\(labelW + plotW)\" y=\"\(axisY)\" text-anchor=\"end\">H = \(Format.fixed(maxH, 2))</text></svg>"
+        svg += "<div class=\"legend\"><span><i style=\"background:#cfd8e3\"></i>H by chance</span><span><i style=\"background:#D55E00;border-radius:50%\"></i>observed, beyond chance</span><span><i style=\"border:2px solid #D55E00;border-radius:50%\"></i>observed, within chance</span></div>"
+        let rows = schools.map { s in
+            [s.name, "\(s.classrooms.count)", Format.fixed(s.H, 4), Format.fixed(s.expectedH, 4), Format.fixed(s.excessH, 4),
+             Format.pValue(s.pValue), s.significant ? "yes" : "no",
+             s.classrooms.max { $0.dissimilarityVsSchool < $1.dissimilarityVsSchool }.map { "\($0.title) (\(Format.fixed($0.dissimilarityVsSchool, 2)))" } ?? ""]
+        }
+        return (svg, DataTable(caption: "\(dim.dimension.title): classroom segregation by school",
+                               header: ["school", "classes", "H", "expected H", "excess", "p-value", "beyond chance", "class furthest from the school"],
+                               rows: rows, numeric: [1, 2, 3, 4, 5]))
+    }
+
+    /// Advanced participation by group, the gap to the highest group and missing students.
+    func advancedChart(_ dim: DimensionResult) -> (String, DataTable) {
+        let groups = dim.advanced.groups
+        func hidden(_ g: Advanced.Group) -> Bool {
+            policy.suppresses(g.eligible) || policy.suppresses(g.participants) || policy.suppresses(g.eligible - g.participants)
+        }
+        let rowH = 22, labelW = 170, plotW = 480, top = 34
+        let height = top + groups.count * (rowH + 6) + 24
+        let title = "\(dim.dimension.title): who takes advanced courses"
+        let desc = "Share of eligible students of each group enrolled in at least one honors, open honors, AP, IB, dual-enrollment or gifted class this term; the dashed line is the overall rate. Groups with suppressed counts are not drawn."
+        var svg = "<svg role=\"img\" aria-labelledby=\"t-\(dim.dimension.rawValue)-c d-\(dim.dimension.rawValue)-c\" viewBox=\"0 0 \(labelW + plotW + 80) \(height)\" width=\"\(labelW + plotW + 80)\">"
+        svg += "<title id=\"t-\(dim.dimension.rawValue)-c\">\(esc(title))</title><desc id=\"d-\(dim.dimension.rawValue)-c\">\(esc(desc))</desc>"
+        svg += "<text x=\"0\" y=\"14\" font-weight=\"600\">\(esc(title))</text>"
+        for (k, g) in groups.enumerated() {
+            let y = top + k * (rowH + 6)
+            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(esc(g.group))</text>"
+            if g.eligible == 0 { svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">no eligible students</text>"; continue }
+            if hidden(g) { svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">suppressed (fewer than \(policy.minimumN))</text>"; continue }
+            svg += "<rect x=\"\(labelW)\" y=\"\(y)\" width=\"\(fmt(Double(plotW) * g.rate))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(g.group)): \(share(g.rate)) of eligible students</title></rect>"
+            svg += "<text x=\"\(fmt(Double(labelW) + Double(plotW) * g.rate + 6))\" y=\"\(y + 15)\">\(share(g.rate))</text>"
+        }
+        let ox = Double(labelW) + Double(plotW) * dim.advanced.overallRate
+        svg += "<line x1=\"\(fmt(ox))\" x2=\"\(fmt(ox))\" y1=\"\(top - 4)\" y2=\"\(height - 18)\" stroke=\"#222\" stroke-dasharray=\"4 3\"/>"
+        svg += "<text x=\"\(fmt(ox))\" y=\"\(height - 4)\" text-anchor=\"middle\">overall \(share(dim.advanced.overallRate))</text></svg>"
+        let rows = groups.map { g -> [String] in
+            if hidden(g) { return [g.group, policy.suppresses(g.eligible) ? "suppressed" : Format.count(g.eligible), "suppressed", "suppressed", "suppressed", "suppressed", "suppressed", "suppressed"] }
+            func missing(_ x: Double) -> String { policy.suppresses(Int(x.rounded())) ? "suppressed" : Format.fixed(x, 0) }
+            return [g.group, Format.count(g.eligible), Format.count(g.participants), g.eligible > 0 ? share(g.rate) : "–",
+                    g.eligible > 0 ? Format.fixed(g.representationIndex, 2) : "–", g.eligible > 0 ? Format.fixed(g.gapToHighestPP, 1) : "–",
+                    missing(g.missing), missing(g.missingToHighest)]
+        }
+        return (svg, DataTable(caption: "\(dim.dimension.title): advanced course participation",
+                               header: ["group", "eligible", "participants", "rate", "representation", "gap to highest (pp)", "missing students", "missing to highest rate"],
+                               rows: rows, numeric: [1, 2, 3, 4, 5, 6, 7]))
+    }
+}
+
+/// A coordinate with one decimal.
+func fmt(_ x: Double) -> String { Format.fixed(x, 1) }

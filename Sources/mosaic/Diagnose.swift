@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import MosaicCore
+import MosaicDiagnostic
+import MosaicImport
+import MosaicReport
+
+/// `mosaic diagnose`: contract `diagnose.md`.
+struct Diagnose: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Is each student in a diverse school and diverse classes? The diagnostic of one term of a roster.",
+        discussion: """
+            ROSTER is a OneRoster 1.1/1.2 CSV folder or .zip with the Mosaic extension files (contract roster.md).
+            Example: mosaic generate --out demo-roster && mosaic diagnose demo-roster --format html --out report
+            """
+    )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, html }
+
+    @Argument(help: "The roster: a OneRoster CSV folder or .zip.") var roster: String
+    @Option(help: "The academic session (sourcedId) to diagnose; default: the latest term with classes.") var term: String?
+    @Option(help: "Random assignments per school for the classroom baselines.") var baseline: Int = 200
+    @Option(help: "The random seed; the same seed gives the same output.") var seed: UInt64 = 0
+    @Option(name: .customLong("min-n"), help: "Counts below this are suppressed in public output; findings rest on at least this many students.") var minN: Int = 10
+    @Option(help: "table, json or html (html needs --out).") var format: OutputFormat = .table
+    @Option(help: "The folder for --format html (index.html, CSV tables).") var out: String?
+    @Flag(help: "JSON for the public: every count passes the suppression policy.") var `public` = false
+    @Option(help: "The guidebook's actions.") var actions: String = "../shared/data/actions.json"
+    @Option(help: "Threads for the baselines (this machine's cores by default); results do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard baseline >= 0 else { throw ValidationError("--baseline takes 0 or more random assignments") }
+        guard minN >= 1 else { throw ValidationError("--min-n is at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads takes 1 or more") }
+        if format == .html && out == nil { throw ValidationError("--format html writes a folder: add --out DIR") }
+    }
+
+    func run() throws {
+        do {
+            let progress = Terminal.progress()
+            let guidebook = try Terminal.reportingImportErrors { try Guidebook(contentsOf: actions) }
+            let r = try Terminal.reportingImportErrors {
+                try OneRosterReader.read(roster) { file, rows in progress?("reading \(file)", rows, rows) }
+            }
+            let diagnostic: Diagnostic
+            do {
+                diagnostic = try diagnose(r, options: .init(
+                    term: term, baselineDraws: baseline, seed: seed, minimumN: minN, parallelism: threads,
+                    guidebook: guidebook, progress: progress))
+            } catch {
+                Terminal.error("\(roster): \(error.description)")
+                throw ExitCodeError.failure
+            }
+            switch format {
+            case .table: print(diagnostic.text(), terminator: "")
+            case .json: print(diagnostic.json(policy: `public` ? SuppressionPolicy(minimumN: minN) : nil).serialized())
+            case .html:
+                let files = HTMLReport(diagnostic, roster: r, policy: SuppressionPolicy(minimumN: minN), synthetic: r.orgs.contains { $0.name.contains("Synthetic") }).files()
+                try writeReport(files, to: out!)
+                Terminal.error("wrote \(out!)/index.html and \(files.count - 1) CSV tables")
+            }
+        } catch ExitCodeError.failure {
+            throw ExitCode.failure
+        }
+    }
+
+    /// Writes the report into a fresh folder beside the target, then moves it into place,
+    /// so a failure leaves no half-written report.
+    func writeReport(_ files: [(name: String, text: String)], to folder: String) throws {
+        let fm = FileManager.default
+        let target = URL(fileURLWithPath: folder)
+        let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        try? fm.removeItem(at: staging)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        for f in files { try Data(f.text.utf8).write(to: staging.appendingPathComponent(f.name)) }
+        if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
+        try fm.moveItem(at: staging, to: target)
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import MosaicCore
+import MosaicImport
+import MosaicMetrics
+
+/// `mosaic generate`: a synthetic district as OneRoster 1.1 + Mosaic extension files.
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a synthetic district roster (OneRoster 1.1 CSV + Mosaic extension files).",
+        discussion: """
+            School compositions are drawn from the real NYC 2017-18 schools; classes, courses and \
+            enrollments are synthetic, and every org name says so. --tracking skews advanced seats by \
+            race and income; --sorting deals students to sections in placement order rather than at random.
+            """
+    )
+
+    @Option(help: "The folder to write (created if needed).") var out: String
+    @Option(help: "Students in the district.") var students: Int = 20_000
+    @Option(help: "Schools in the district.") var schools: Int = 40
+    @Option(help: "The random seed; the same seed gives the same roster.") var seed: UInt64 = 1
+    @Option(help: "How much race and income skew placement into advanced courses, 0 (none) to about 2.") var tracking: Double = 0.8
+    @Option(help: "How strongly students are dealt to sections in placement order, 0 (at random) to 1.") var sorting: Double = 0.5
+    @Option(help: "The NYC Demographic Snapshot school file the school compositions come from.")
+    var snapshot: String = "../shared/data/nyc/nyc_demographic_snapshot_school_2013-14_to_2017-18.csv"
+
+    func validate() throws {
+        guard students >= 1, schools >= 1, students >= schools else { throw ValidationError("--students and --schools are positive, with at least one student per school") }
+        guard students <= 5_000_000 else { throw ValidationError("--students is at most 5,000,000") }
+        guard (0...1).contains(sorting) else { throw ValidationError("--sorting lies between 0 and 1") }
+        guard tracking >= 0 else { throw ValidationError("--tracking is 0 or more") }
+    }
+
+    func run() throws {
+        do {
+            let nyc = try Terminal.reportingImportErrors {
+                try NYCDemographicSnapshot.schools(from: CSVTable(contentsOf: snapshot))
+            }
+            let profiles = SyntheticDistrict.Profile.from(nyc, year: SchoolYear(startYear: 2017))
+            var rng = SeededGenerator(seed: seed)
+            let district = SyntheticDistrict(
+                .init(students: students, schools: schools, tracking: tracking, sorting: sorting),
+                profiles: profiles, using: &rng)
+            let r = district.roster
+            let progress = Terminal.progress()
+            try OneRosterWriter.write(r, to: out) { file, rows in progress?("writing \(file)", rows, r.enrollmentCount) }
+            Terminal.error("wrote a synthetic district to \(out): \(r.students.count) students, \(r.orgs.count - 1) schools, \(r.sections.count) classes, \(r.enrollmentCount) enrollments (seed \(seed))")
+        } catch ExitCodeError.failure {
+            throw ExitCode.failure
+        }
+    }
+}
