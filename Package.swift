@@ -49,7 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MosaicImportTests",
-            dependencies: ["MosaicImport", "MosaicTestSupport"],
+            dependencies: ["MosaicImport", "MosaicTestSupport", "ZIPFoundation"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MosaicDiagnosticTests", dependencies: ["MosaicDiagnostic", "MosaicTestSupport"]),

@@ -7,33 +7,36 @@ import Testing
 /// our output may not add keys the contract lacks. Keys that are group or unit names
 /// (the contract writes "g", "x", "x|y") are matched by shape.
 enum ContractExample {
-    static func segregation() throws -> Any {
-        let text = try String(contentsOf: TestSupport.shared.appendingPathComponent("contracts/segregation.md"), encoding: .utf8)
+    static func segregation() throws -> Any { try example("segregation.md") }
+
+    static func example(_ contract: String) throws -> Any {
+        let text = try String(contentsOf: TestSupport.shared.appendingPathComponent("contracts/\(contract)"), encoding: .utf8)
         let start = try #require(text.range(of: "```json\n"))
         let end = try #require(text.range(of: "\n```", range: start.upperBound..<text.endIndex))
         return try JSONSerialization.jsonObject(with: Data(text[start.upperBound..<end.lowerBound].utf8))
     }
 
-    static let placeholderKeys: Set<String> = ["g", "x", "y", "x|y"]
+    static let placeholderKeys: Set<String> = ["g", "x", "y", "x|y", "group"]
 
-    static func compare(_ ours: Any, _ contract: Any, path: String) -> [String] {
+    /// - Parameter allowExtra: the contract lists required keys only ("add more freely").
+    static func compare(_ ours: Any, _ contract: Any, path: String, allowExtra: Bool = false) -> [String] {
         switch (ours, contract) {
         case let (o as [String: Any], c as [String: Any]):
             if c.keys.allSatisfy(placeholderKeys.contains), let template = c.values.first {
                 // A map keyed by group names: every entry has the template's shape.
-                return o.isEmpty ? ["\(path): empty"] : o.flatMap { compare($0.value, template, path: "\(path).\($0.key)") }
+                return o.isEmpty ? ["\(path): empty"] : o.flatMap { compare($0.value, template, path: "\(path).\($0.key)", allowExtra: allowExtra) }
             }
             var problems: [String] = []
             for (k, v) in c {
-                if let mine = o[k] { problems += compare(mine, v, path: "\(path).\(k)") } else { problems.append("\(path).\(k): missing") }
+                if let mine = o[k] { problems += compare(mine, v, path: "\(path).\(k)", allowExtra: allowExtra) } else { problems.append("\(path).\(k): missing") }
             }
-            for k in o.keys where c[k] == nil { problems.append("\(path).\(k): not in the contract") }
+            if !allowExtra { for k in o.keys where c[k] == nil { problems.append("\(path).\(k): not in the contract") } }
             return problems
         case let (o as [Any], c as [Any]):
             guard let template = c.first else { return [] }
             if template is String { return o.allSatisfy { $0 is String } ? [] : ["\(path): not strings"] }
             if c.count == 2, template is NSNumber { return o.count == 2 ? [] : ["\(path): not a pair"] }
-            return o.flatMap { compare($0, template, path: "\(path)[]") }
+            return o.flatMap { compare($0, template, path: "\(path)[]", allowExtra: allowExtra) }
         case (is NSNumber, is NSNumber), (is String, is String):
             return []
         default:

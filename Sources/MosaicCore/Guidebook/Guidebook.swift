@@ -7,6 +7,12 @@ public struct Guidebook: Sendable, Codable {
         /// `acrossSchools`, `withinSchools` or `either`.
         public var scope: String
         public var summary: String
+
+        public init(id: String, scope: String, summary: String) {
+            self.id = id
+            self.scope = scope
+            self.summary = summary
+        }
     }
 
     public struct Action: Sendable, Codable, Equatable {
@@ -16,6 +22,14 @@ public struct Guidebook: Sendable, Codable {
         /// The Mosaic capability that supports the action, when there is one.
         public var tool: String?
         public var summary: String
+
+        public init(id: String, rootCause: String, scope: [String], tool: String?, summary: String) {
+            self.id = id
+            self.rootCause = rootCause
+            self.scope = scope
+            self.tool = tool
+            self.summary = summary
+        }
     }
 
     public var rootCauses: [RootCause]

@@ -3,9 +3,10 @@
 /// - Primary suppression: a count of 1 to `minimumN − 1` students is not shown (0 is).
 /// - Complementary suppression: in a table whose row and column totals are shown, more
 ///   cells are hidden until no hidden cell can be recovered by subtraction: every row and
-///   column holds no hidden cell or at least two, whose sum reaches `minimumN` where the
-///   line allows, and no hidden cell is a *bridge* of the row/column graph of hidden
-///   cells (a bridge's value is fixed by the margins; a cell on a cycle is not).
+///   column holds no hidden cell or at least two (whose sum reaches `minimumN` unless all
+///   are small counts hidden anyway), and no hidden cell is a *bridge* of the row/column graph of hidden
+///   cells (a bridge's value is fixed by the margins; a cell on a cycle is not). Zeros
+///   are never hidden, and a row whose total is hidden binds nothing.
 /// - Shares near 0 or 1 are coded `<5%` / `>95%`.
 public struct SuppressionPolicy: Sendable, Equatable {
     public var minimumN: Int
@@ -36,64 +37,102 @@ public struct SuppressionPolicy: Sendable, Equatable {
     }
 
     /// A table whose row totals (and, when `columnTotalsShown`, column totals) are
-    /// shown: the cells to show, `nil` where hidden.
+    /// shown: the cells to show, `nil` where hidden. Use ``suppressTable(_:columnTotalsShown:)``
+    /// to learn which row totals must be hidden too.
     public func suppress(table: [[Int]], columnTotalsShown: Bool = true) -> [[Int?]] {
+        suppressTable(table, columnTotalsShown: columnTotalsShown).cells
+    }
+
+    /// The result of suppressing a table: its cells, and which rows' totals must be hidden.
+    public struct SuppressedTable: Sendable, Equatable {
+        public var cells: [[Int?]]
+        /// A hidden row total: the row's students are too few, or its one non-zero cell is hidden.
+        public var rowTotalHidden: [Bool]
+    }
+
+    /// Suppresses a table whose row totals (and, when `columnTotalsShown`, column totals)
+    /// are shown. Zeros are never hidden: non-negativity would give them away, and with
+    /// every hidden cell at least 1 a cycle of hidden cells lets each vary both ways.
+    public func suppressTable(_ table: [[Int]], columnTotalsShown: Bool = true) -> SuppressedTable {
         let rows = table.count
-        guard rows > 0 else { return [] }
+        guard rows > 0 else { return SuppressedTable(cells: [], rowTotalHidden: []) }
         let cols = table[0].count
         var hidden = table.map { $0.map(suppresses) }
-        // A row whose total is small hides all its non-zero cells.
-        for r in 0..<rows where suppresses(table[r].reduce(0, +)) {
+        // A row whose total is small hides its total and all its students: it has no
+        // equation left for a reader to use.
+        var free = table.map { suppresses($0.reduce(0, +)) }
+        for r in 0..<rows where free[r] {
             for c in 0..<cols where table[r][c] > 0 { hidden[r][c] = true }
         }
-        func fix(_ cells: [(Int, Int)]) -> Bool {
+        func candidates(_ cells: [(Int, Int)]) -> [(Int, Int)] {
+            cells.filter { !hidden[$0.0][$0.1] && table[$0.0][$0.1] > 0 }
+                .sorted { table[$0.0][$0.1] < table[$1.0][$1.1] }
+        }
+        /// Makes one line safe by one step; true when it changed something.
+        func fix(_ cells: [(Int, Int)], row: Int?) -> Bool {
             let h = cells.filter { hidden[$0.0][$0.1] }
             guard !h.isEmpty else { return false }
             let sum = h.reduce(0) { $0 + table[$1.0][$1.1] }
-            if h.count >= 2 && sum >= minimumN { return false }
-            // Hide the smallest visible non-zero cell; zeros only when nothing else is left
-            // and a lone hidden cell would otherwise stand.
-            let visible = cells.filter { !hidden[$0.0][$0.1] }
-            let candidate = visible.filter { table[$0.0][$0.1] > 0 }.min { table[$0.0][$0.1] < table[$1.0][$1.1] }
-                ?? (h.count < 2 ? visible.first : nil)
-            guard let c = candidate else { return false }
-            hidden[c.0][c.1] = true
-            return true
+            // Two or more hidden cells: their sum tells nothing about one of them when it
+            // reaches the minimum, or when each is a small count hidden anyway.
+            if h.count >= 2 && (sum >= minimumN || h.allSatisfy { suppresses(table[$0.0][$0.1]) }) { return false }
+            if let c = candidates(cells).first {
+                hidden[c.0][c.1] = true
+                return true
+            }
+            // Nothing left to hide beside it: a row gives up its total instead.
+            if let r = row, h.count < 2, !free[r] { free[r] = true; return true }
+            return false
         }
         var changed = true
         while changed {
             changed = false
-            for r in 0..<rows where fix((0..<cols).map { (r, $0) }) { changed = true }
+            for r in 0..<rows where !free[r] && fix((0..<cols).map { (r, $0) }, row: r) { changed = true }
             if columnTotalsShown && rows > 1 {
-                for c in 0..<cols where fix((0..<rows).map { ($0, c) }) { changed = true }
-                if !changed, let (r, c) = bridge(hidden) {
-                    // Tie the bridge into a cycle: hide another cell of its row, then let
-                    // the line rule close the loop.
-                    let options = (0..<cols).filter { $0 != c && !hidden[r][$0] }
-                    if let extra = options.min(by: { table[r][$0] < table[r][$1] }) {
-                        hidden[r][extra] = true
+                for c in 0..<cols where fix((0..<rows).map { ($0, c) }, row: nil) { changed = true }
+                if !changed, let (r, c) = bridge(hidden, free: free) {
+                    // Tie the bridge into a cycle: hide another cell of its row, of its
+                    // column, or of a row that meets its column; failing all, give up the
+                    // row's total. When nothing is left to hide, stop.
+                    let touching = (0..<rows).filter { hidden[$0][c] }.flatMap { rr in (0..<cols).map { (rr, $0) } }
+                    if let extra = (free[r] ? nil : candidates((0..<cols).map { (r, $0) }).first)
+                        ?? candidates((0..<rows).map { ($0, c) }).first ?? candidates(touching).first {
+                        hidden[extra.0][extra.1] = true
+                        changed = true
+                    } else if !free[r] {
+                        free[r] = true
+                        changed = true
+                    } else if let other = (0..<rows).first(where: { $0 != r && !free[$0] && hidden[$0][c] }) {
+                        // One hidden row total protects nothing (the district's total less the
+                        // others gives it back); a second one in the same column does.
+                        free[other] = true
                         changed = true
                     }
                 }
             }
         }
-        return (0..<rows).map { r in (0..<cols).map { c in hidden[r][c] ? nil : table[r][c] } }
+        return SuppressedTable(
+            cells: (0..<rows).map { r in (0..<cols).map { c in hidden[r][c] ? nil : table[r][c] } },
+            rowTotalHidden: free)
     }
 
     /// A hidden cell whose row–column edge is a bridge of the graph of hidden cells, if any
     /// (Tarjan 1974): removing it would disconnect its row from its column, so the margins
     /// determine its value.
-    func bridge(_ hidden: [[Bool]]) -> (Int, Int)? {
+    func bridge(_ hidden: [[Bool]], free: [Bool]) -> (Int, Int)? {
         let rows = hidden.count, cols = hidden[0].count
-        // Nodes: rows 0..<rows, columns rows..<rows+cols.
-        var adjacency = [[(node: Int, edge: Int)]](repeating: [], count: rows + cols)
+        // Nodes: rows 0..<rows, columns rows..<rows+cols, and one ground node for every row
+        // whose total is hidden (no equation binds it).
+        let ground = rows + cols
+        var adjacency = [[(node: Int, edge: Int)]](repeating: [], count: rows + cols + 1)
         var edges: [(Int, Int)] = []
         for r in 0..<rows { for c in 0..<cols where hidden[r][c] {
-            adjacency[r].append((rows + c, edges.count))
-            adjacency[rows + c].append((r, edges.count))
+            let rowNode = free[r] ? ground : r
+            adjacency[rowNode].append((rows + c, edges.count))
+            adjacency[rows + c].append((rowNode, edges.count))
             edges.append((r, c))
         } }
-        var order = [Int](repeating: -1, count: rows + cols), low = [Int](repeating: 0, count: rows + cols)
+        var order = [Int](repeating: -1, count: rows + cols + 1), low = [Int](repeating: 0, count: rows + cols + 1)
         var time = 0
         var found: (Int, Int)?
         func visit(_ v: Int, _ viaEdge: Int) {
@@ -108,7 +147,7 @@ public struct SuppressionPolicy: Sendable, Equatable {
                 }
             }
         }
-        for v in 0..<(rows + cols) where order[v] < 0 && !adjacency[v].isEmpty { visit(v, -1) }
+        for v in 0..<(rows + cols + 1) where order[v] < 0 && !adjacency[v].isEmpty { visit(v, -1) }
         return found
     }
 }

@@ -37,15 +37,14 @@ func count(_ n: Int, _ policy: SuppressionPolicy?) -> JSONValue {
 
 extension DimensionResult {
     func json(_ policy: SuppressionPolicy?) -> JSONValue {
-        // Composition: suppressed with its complements, so no hidden count follows from the total.
-        let shown = policy.map { $0.suppress(row: counts + [unknown]) } ?? (counts + [unknown]).map { Optional($0) }
+        // Composition: the district and its schools suppressed as one table.
+        let suppressed = policy.map { suppressedComposition($0) }
+        let shown = suppressed?.district ?? (counts + [unknown]).map { Optional($0) }
         var composition: [(String, JSONValue)] = groups.indices.map { (groups[$0], shown[$0].map(JSONValue.int) ?? .null) }
         composition.append(("unknown", shown[groups.count].map(JSONValue.int) ?? .null))
         var out: [(String, JSONValue)] = [("composition", .object(composition))]
-        // Schools × groups with the district's composition as column totals: suppressed as one table.
-        let table = acrossSchools.schools.map { $0.counts + [$0.unknown] }
-        let schoolCells = policy.map { $0.suppress(table: table, columnTotalsShown: true) } ?? table.map { $0.map { Optional($0) } }
-        out.append(("districtVsReference", districtVsReference.map { .object([("dissimilarity", .number($0))]) } ?? .null))
+        let schoolCells = suppressed?.schools ?? acrossSchools.schools.map { ($0.counts + [$0.unknown]).map { Optional($0) } }
+        if let r = districtVsReference { out.append(("districtVsReference", .object([("dissimilarity", .number(r))]))) }
         out.append(("acrossSchools", .object([
             ("D", .number(acrossSchools.D)), ("H", .number(acrossSchools.H)), ("M", .number(acrossSchools.M)),
             ("schools", .array(acrossSchools.schools.enumerated().map { i, s in
@@ -53,7 +52,8 @@ extension DimensionResult {
                 var comp: [(String, JSONValue)] = groups.indices.map { (groups[$0], cells[$0].map(JSONValue.int) ?? .null) }
                 comp.append(("unknown", cells[groups.count].map(JSONValue.int) ?? .null))
                 return .object([
-                    ("id", .string(s.id)), ("name", .string(s.name)), ("students", count(s.students, policy)),
+                    ("id", .string(s.id)), ("name", .string(s.name)),
+                    ("students", suppressed.map { $0.schoolStudents[i].map(JSONValue.int) ?? .null } ?? .int(s.students)),
                     ("composition", .object(comp)), ("dissimilarityVsDistrict", .number(s.dissimilarityVsDistrict)),
                 ])
             })),

@@ -7,8 +7,8 @@ extension HTMLReport {
     func compositionChart(_ dim: DimensionResult) -> (String, DataTable) {
         let G = dim.groups.count
         let schools = dim.acrossSchools.schools
-        let table = policy.suppress(table: schools.map { $0.counts + [$0.unknown] }, columnTotalsShown: true)
-        let district = policy.suppress(row: dim.counts + [dim.unknown])
+        let composition = dim.suppressedComposition(policy)
+        let district = composition.district, table = composition.schools
         let order = schools.indices.sorted { schools[$0].dissimilarityVsDistrict > schools[$1].dissimilarityVsDistrict }
         let shown = Array(order.prefix(chartedSchools))
         let known = Double(max(1, dim.known))
@@ -51,11 +51,11 @@ extension HTMLReport {
         svg += "</svg>" + legend(dim.groups, hidden: true)
         let rows = order.map { s -> [String] in
             let total = schools[s].students
-            return [schools[s].name, policy.suppresses(total) ? "suppressed" : Format.count(total)]
+            return [schools[s].name, composition.schoolStudents[s].map(Format.count) ?? "suppressed"]
                 + (0...G).map { k in table[s][k].map { "\(Format.count($0)) (\(share(total > 0 ? Double($0) / Double(total) : 0)))" } ?? "suppressed" }
                 + [Format.fixed(schools[s].dissimilarityVsDistrict, 3)]
         }
-        let districtRow = ["District", Format.count(dim.counts.reduce(0, +) + dim.unknown)]
+        let districtRow = ["District", composition.districtStudents.map(Format.count) ?? "suppressed"]
             + (0...G).map { k in district[k].map { Format.count($0) } ?? "suppressed" } + [""]
         return (svg, DataTable(caption: "\(dim.dimension.title) by school (most different first)",
                                header: ["school", "students"] + dim.groups + ["unknown", "½Σ|p − P| vs district"],

@@ -1,0 +1,199 @@
+import Foundation
+import MosaicCore
+import MosaicImport
+import MosaicTestSupport
+import Testing
+import ZIPFoundation
+
+/// A copy of a fixture roster in a temporary folder, to break on purpose.
+struct RosterCopy {
+    let url: URL
+
+    init(_ fixture: String) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID())")
+        let source = Bundle.module.resourceURL!.appendingPathComponent("Fixtures").appendingPathComponent(fixture)
+        try FileManager.default.copyItem(at: source, to: url)
+    }
+
+    func replace(in file: String, _ old: String, with new: String) throws {
+        let path = url.appendingPathComponent(file).path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        precondition(text.contains(old), "\(file) has no \(old)")
+        try text.replacingOccurrences(of: old, with: new).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func remove(_ file: String) throws { try FileManager.default.removeItem(at: url.appendingPathComponent(file)) }
+
+    /// The problems reading it reports; fails the test if it reads.
+    func problems(sourceLocation: SourceLocation = #_sourceLocation) -> [String] {
+        defer { try? FileManager.default.removeItem(at: url) }
+        do {
+            _ = try OneRosterReader.read(url.path)
+            Issue.record("the broken roster was imported", sourceLocation: sourceLocation)
+            return []
+        } catch {
+            return error.problems.map(\.description)
+        }
+    }
+}
+
+func fixtureRoster(_ name: String) -> String {
+    Bundle.module.resourceURL!.appendingPathComponent("Fixtures").appendingPathComponent(name).path
+}
+
+@Suite struct OneRosterReaderTests {
+    @Test func readsAVersion11RosterWithItsExtensionFiles() throws {
+        let r = try OneRosterReader.read(fixtureRoster("roster-1.1"))
+        #expect(r.version == "1.1")
+        #expect(r.orgs.map(\.name) == ["Hillside Unified School District", "Adams High School, North Campus", "Baker High School"])
+        #expect(r.orgs[1].parent == 0)
+        #expect(r.sessions.map(\.id) == ["Y2026", "T1", "T2"])
+        #expect(r.courses.map(\.level) == [.general, .honors, .general, .general])
+        #expect(r.courses[2].grades.map(\.description) == ["09", "10"])
+        #expect(r.sections.count == 6)
+        // Students only; the teacher's enrollment is not a student's.
+        #expect(r.students.map(\.id) == ["s1", "s2", "s3", "s4", "s5", "s6"])
+        #expect(r.enrollmentCount == 13)
+        // White and Hispanic flags: Hispanic wins; TRUE and Female in any case.
+        #expect(r.students.map(\.race) == [.white, .white, .black, .hispanic, .black, .black])
+        #expect(r.students.map(\.sex) == [.female, .male, .female, .male, .female, nil])
+        #expect(r.students[3].englishLearner == true)
+        #expect(r.students[4].disability == .section504)
+        #expect(r.students[5].economicallyDisadvantaged == nil)
+        #expect(r.students.allSatisfy { $0.grade?.description == "09" })
+        #expect(r.reference?[.race]?["white"] == 500)
+        #expect(r.termsWithSections.map { r.sessions[$0].id } == ["T2", "T1"])
+    }
+
+    @Test func readsAVersion12RosterWithoutExtensionFiles() throws {
+        let r = try OneRosterReader.read(fixtureRoster("roster-1.2"))
+        #expect(r.version == "1.2")
+        #expect(r.students.map(\.id) == ["s1", "s2", "s3", "s4", "s5", "s6"])
+        #expect(r.enrollmentCount == 13)
+        // No demographics.csv or mosaic_students.csv: every group unknown, every course general.
+        #expect(r.students.allSatisfy { $0.race == nil && $0.economicallyDisadvantaged == nil })
+        #expect(r.courses.allSatisfy { $0.level == .general })
+        #expect(r.reference == nil)
+    }
+
+    @Test func readsAZipOfARosterFolder() throws {
+        let zip = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID()).zip")
+        defer { try? FileManager.default.removeItem(at: zip) }
+        let archive = try Archive(url: zip, accessMode: .create)
+        let folder = URL(fileURLWithPath: fixtureRoster("roster-1.1"))
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            try archive.addEntry(with: "export/\(name)", fileURL: folder.appendingPathComponent(name), compressionMethod: .deflate)
+        }
+        let fromZip = try OneRosterReader.read(zip.path)
+        let fromFolder = try OneRosterReader.read(folder.path)
+        #expect(fromZip.students == fromFolder.students)
+        #expect(fromZip.enrollmentSection == fromFolder.enrollmentSection)
+        #expect(fromZip.sections == fromFolder.sections)
+    }
+
+    @Test func aMissingPathIsAClearError() {
+        #expect(throws: ImportError("/nonexistent/roster", 0, "no such folder or .zip")) {
+            try OneRosterReader.read("/nonexistent/roster")
+        }
+    }
+}
+
+/// One test per class of validation error: the message, and that nothing is imported.
+@Suite struct OneRosterValidationTests {
+    @Test func aMissingRequiredFile() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.remove("classes.csv")
+        #expect(copy.problems() == ["classes.csv: required file is missing"])
+    }
+
+    @Test func aMissingRequiredColumn() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "enrollments.csv", "userSourcedId", with: "personId")
+        #expect(copy.problems() == ["enrollments.csv:1: missing column 'userSourcedId'"])
+    }
+
+    @Test func aDuplicateSourcedId() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "users.csv", "s6,,,true,S2", with: "s5,,,true,S2")
+        // The second s5 is refused, so s6 no longer exists: every reference to it is reported too.
+        #expect(copy.problems() == [
+            "users.csv:7: duplicate sourcedId 's5' (first on line 6)",
+            "demographics.csv:7: sourcedId 's6' is not a user",
+            "enrollments.csv:11: userSourcedId 's6' is not a user",
+            "enrollments.csv:13: userSourcedId 's6' is not a user",
+        ])
+    }
+
+    @Test func aDanglingReference() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "enrollments.csv", "e9,,,ENG-2,S2,s5", with: "e9,,,ENG-2,S2,S9")
+        #expect(copy.problems() == ["enrollments.csv:10: userSourcedId 'S9' is not a user"])
+        let classes = try RosterCopy("roster-1.1")
+        try classes.replace(in: "classes.csv", "C-MATH,MATH-2", with: "C-GEOM,MATH-2")
+        #expect(classes.problems().first == "classes.csv:6: courseSourcedId 'C-GEOM' is not a course")
+    }
+
+    @Test func aMalformedBoolean() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "mosaic_students.csv", "s2,false,false", with: "s2,no,false")
+        #expect(copy.problems() == ["mosaic_students.csv:3: economicallyDisadvantaged 'no' is not a boolean (true, false or empty)"])
+    }
+
+    @Test func aMalformedDate() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "academicSessions.csv", "2026-01-21,2026-06-20,Y2026", with: "2026-02-30,2026-06-20,Y2026")
+        #expect(copy.problems() == ["academicSessions.csv:4: startDate '2026-02-30' is not a date (expected YYYY-MM-DD)"])
+    }
+
+    @Test func aMalformedGrade() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "users.csv", ",,,,,09,\ns3", with: ",,,,,13th,\ns3")
+        #expect(copy.problems() == ["users.csv:3: grade '13th' is not a CEDS grade (expected KG, 01-12, PK…)"])
+    }
+
+    @Test func aMalformedLevel() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "mosaic_courses.csv", "C-ENGH,honors", with: "C-ENGH,Honours")
+        #expect(copy.problems() == ["mosaic_courses.csv:2: level 'Honours' is not a course level (general, honors, openHonors, ap, ib, dual, gifted, enrichment, esl, intervention)"])
+    }
+
+    @Test func aStudentWithNoEnrollment() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "enrollments.csv", "e10,,,ENG-2,S2,s6,student,false,,\n", with: "")
+        try copy.replace(in: "enrollments.csv", "e12,,,MATH-2,S2,s6,student,false,,\n", with: "")
+        #expect(copy.problems() == ["users.csv:7: student 's6' has no enrollment"])
+    }
+
+    @Test func anEnrollmentInAClassOfAnotherSchool() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "enrollments.csv", "e9,,,ENG-2,S2", with: "e9,,,ENG-2,S1")
+        #expect(copy.problems() == ["enrollments.csv:10: class 'ENG-2' belongs to school 'S2', not to schoolSourcedId 'S1'"])
+    }
+
+    @Test func textThatIsNotUTF8() throws {
+        let copy = try RosterCopy("roster-1.1")
+        let path = copy.url.appendingPathComponent("orgs.csv")
+        var bytes = try Data(contentsOf: path)
+        bytes.append(contentsOf: Array("S3,,,Caf".utf8) + [0xE9] + Array(" School,school,S3,D1\n".utf8))
+        try bytes.write(to: path)
+        #expect(copy.problems() == ["orgs.csv:5: column 'name' is not valid UTF-8 text; save the file as UTF-8"])
+    }
+
+    @Test func aDeltaFileIsRefusedForNow() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "manifest.csv", "file.enrollments,bulk", with: "file.enrollments,delta")
+        #expect(copy.problems() == ["manifest.csv:5: file.enrollments is a delta file; Mosaic reads bulk rosters only for now (export a full bulk roster)"])
+    }
+
+    @Test func manyProblemsAreAllReportedPerFileUpToALimit() throws {
+        let copy = try RosterCopy("roster-1.1")
+        var rows = ""
+        for i in 0..<40 { rows += "x\(i),,,ENG-1,S1,nobody\(i),student,false,,\n" }
+        let path = copy.url.appendingPathComponent("enrollments.csv")
+        try (String(contentsOf: path, encoding: .utf8) + rows).write(to: path, atomically: true, encoding: .utf8)
+        let problems = copy.problems()
+        #expect(problems.count == 26)
+        #expect(problems.first == "enrollments.csv:16: userSourcedId 'nobody0' is not a user")
+        #expect(problems.last == "enrollments.csv: 15 more problems in this file")
+    }
+}
