@@ -26,6 +26,8 @@ struct Diagnose: ParsableCommand {
     @Option(help: "The folder for --format html (index.html, CSV tables).") var out: String?
     @Flag(help: "JSON for the public: every count passes the suppression policy.") var `public` = false
     @Option(help: "The guidebook's actions.") var actions: String = "../shared/data/actions.json"
+    @Flag(help: "Print how long reading and diagnosing took, and the enrollment rows read per second, on stderr.")
+    var timings = false
     @Option(help: "Threads for the baselines (this machine's cores by default); results do not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -40,9 +42,12 @@ struct Diagnose: ParsableCommand {
         do {
             let progress = Terminal.progress()
             let guidebook = try Terminal.reportingImportErrors { try Guidebook(contentsOf: actions) }
+            let clock = ContinuousClock()
+            let started = clock.now
             let r = try Terminal.reportingImportErrors {
                 try OneRosterReader.read(roster) { file, rows in progress?("reading \(file)", rows, rows) }
             }
+            let read = clock.now
             let diagnostic: Diagnostic
             do {
                 diagnostic = try diagnose(r, options: .init(
@@ -51,6 +56,10 @@ struct Diagnose: ParsableCommand {
             } catch {
                 Terminal.error("\(roster): \(error.description)")
                 throw ExitCodeError.failure
+            }
+            if timings {
+                let readSeconds = (read - started).seconds, diagnoseSeconds = (clock.now - read).seconds
+                Terminal.error("timings: read \(r.students.count) students, \(r.sections.count) classes, \(r.enrollmentCount) enrollments in \(Format.fixed(readSeconds, 2)) s (\(Format.count(Int(Double(r.enrollmentCount) / readSeconds))) enrollment rows/s); diagnosed in \(Format.fixed(diagnoseSeconds, 2)) s")
             }
             switch format {
             case .table: print(diagnostic.text(), terminator: "")
@@ -77,4 +86,8 @@ struct Diagnose: ParsableCommand {
         if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
         try fm.moveItem(at: staging, to: target)
     }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

@@ -40,7 +40,19 @@ public struct CSVStream {
                 }
                 return String(validating: out, as: UTF8.self)
             }
-            return String(validating: field, as: UTF8.self)
+            // Most fields are ASCII: no validation needed beyond that check.
+            var ascii = true
+            for b in field where b >= 0x80 { ascii = false; break }
+            return ascii ? String(decoding: field, as: UTF8.self) : String(validating: field, as: UTF8.self)
+        }
+
+        /// Field `i`'s bytes where they lie, or `nil` for a quoted field with doubled
+        /// quotes (use ``string(_:)`` then). Not checked to be UTF-8.
+        @inline(__always)
+        public func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8>? {
+            let field = UnsafeBufferPointer(rebasing: bytes[starts[i]..<ends[i]])
+            if quoted[i] && field.contains(UInt8(ascii: "\"")) { return nil }
+            return field
         }
 
         /// True when field `i` is empty.

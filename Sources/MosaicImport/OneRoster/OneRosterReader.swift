@@ -33,12 +33,13 @@ struct Reading {
     let progress: ((String, Int) -> Void)?
 
     var version = "1.1"
-    var orgs: [Roster.Org] = [], orgIndex: [String: Int] = [:]
+    var orgs: [Roster.Org] = [], orgIndex: [String: Int] = [:], orgIDs = IdentifierTable()
     var sessions: [Roster.Session] = [], sessionIndex: [String: Int] = [:]
     var courses: [Roster.Course] = [], courseIndex: [String: Int] = [:]
-    var sections: [Roster.Section] = [], sectionIndex: [String: Int32] = [:]
-    var students: [Student] = [], studentIndex: [String: Int32] = [:], studentLine: [Int] = []
-    var userRole: [String: String] = [:]
+    var sections: [Roster.Section] = [], sectionIDs = IdentifierTable()
+    var students: [Student] = [], studentIDs = IdentifierTable(), studentLine: [Int] = []
+    /// Every user (students, teachers, …) and their role, by index in `userIDs`.
+    var userIDs = IdentifierTable(), userRoles: [String] = []
     var enrollmentSection: [Int32] = [], enrollmentStudent: [Int32] = []
     var reference: Roster.Reference?
 
@@ -78,6 +79,22 @@ struct Reading {
         if source.has("mosaic_students.csv") { readStudentExtension() }
         readEnrollments()
         if source.has("mosaic_reference.csv") { readReference() }
+    }
+
+    /// Checks that an id is new in a large file, keeping ids as bytes (`lines[i]` is where
+    /// id i first appeared); logs the line of its first appearance otherwise.
+    func unique(_ id: String, _ seen: inout IdentifierTable, _ lines: inout [Int], _ file: String, _ line: Int) -> Bool {
+        if id.isEmpty {
+            log.add(file, line, "sourcedId is empty")
+            return false
+        }
+        let (i, inserted) = seen.insert(id)
+        guard inserted else {
+            log.add(file, line, "duplicate sourcedId '\(id)' (first on line \(lines[Int(i)]))")
+            return false
+        }
+        lines.append(line)
+        return true
     }
 
     /// Checks that an id is new in its file; logs the line of its first appearance otherwise.
@@ -139,6 +156,7 @@ struct Reading {
                 log.add(f.name, r.line, "type '\(type)' is not an org type (national, state, district, local, school, department)")
             }
             orgIndex[id] = orgs.count
+            _ = orgIDs.insert(id)
             if !parent.isEmpty { parents.append((orgs.count, parent, r.line)) }
             orgs.append(.init(id: id, name: name, type: type))
         }
@@ -246,14 +264,14 @@ struct Reading {
             }
             let g = grades(gradeText, f.name, r.line)
             guard ok else { return }
-            sectionIndex[id] = Int32(sections.count)
+            _ = sectionIDs.insert(id)
             sections.append(.init(id: id, title: title, course: c!, school: s!, terms: termList,
                                   periods: RosterValue.list(periods), grades: g))
         }
     }
 
     mutating func readUsers() {
-        var seen: [String: Int] = [:]
+        var seen = IdentifierTable(capacity: students.count + 16), seenLines: [Int] = []
         // 1.2 keeps roles apart: the student role comes from roles.csv.
         var roles12: [String: String] = [:]
         if version == "1.2" {
@@ -265,9 +283,12 @@ struct Reading {
             }
         }
         let required = version == "1.2" ? ["sourcedId"] : ["sourcedId", "role"]
+        let names = ["sourcedId", "grades", "role", "orgSourcedIds"]
+        var at: [Int] = []
         RosterFile.read("users.csv", from: source, required: required, log: log, progress: progress) { f, r in
-            guard let id = f.field("sourcedId", r, log), let gradeText = f.field("grades", r, log) else { return }
-            guard unique(id, &seen, f.name, r.line) else { return }
+            if at.isEmpty { at = f.positions(names) }
+            guard let id = f.field(at: at[0], names[0], r, log), let gradeText = f.field(at: at[1], names[1], r, log) else { return }
+            guard unique(id, &seen, &seenLines, f.name, r.line) else { return }
             let role: String
             if version == "1.2" {
                 guard let rr = roles12[id] else {
@@ -276,23 +297,24 @@ struct Reading {
                 }
                 role = rr
             } else {
-                guard let rr = f.field("role", r, log) else { return }
+                guard let rr = f.field(at: at[2], names[2], r, log) else { return }
                 role = rr
-                if let orgList = f.field("orgSourcedIds", r, log) {
+                if let orgList = f.field(at: at[3], names[3], r, log) {
                     for o in RosterValue.list(orgList) where orgIndex[o] == nil {
                         log.add(f.name, r.line, "orgSourcedIds '\(o)' is not an org")
                     }
                 }
             }
-            userRole[id] = role
+            _ = userIDs.insert(id)
+            userRoles.append(role)
             guard role == "student" else { return }
             let g = grades(gradeText, f.name, r.line)
-            studentIndex[id] = Int32(students.count)
+            _ = studentIDs.insert(id)
             studentLine.append(r.line)
             students.append(Student(id: id, grade: g.first))
         }
         if version == "1.2" {
-            for (user, _) in roles12 where userRole[user] == nil {
+            for (user, _) in roles12 where userIDs.find(user) == nil {
                 log.add("roles.csv", 0, "userSourcedId '\(user)' is not a user")
                 break
             }
@@ -300,15 +322,19 @@ struct Reading {
     }
 
     mutating func readDemographics() {
-        var seen: [String: Int] = [:]
+        var seen = IdentifierTable(capacity: students.count + 16), seenLines: [Int] = []
         let flags = ["americanIndianOrAlaskaNative", "asian", "blackOrAfricanAmerican", "nativeHawaiianOrOtherPacificIslander",
                      "white", "demographicRaceTwoOrMoreRaces", "hispanicOrLatinoEthnicity"]
-        RosterFile.read("demographics.csv", from: source, required: ["sourcedId", "sex"] + flags, log: log, progress: progress) { f, r in
-            guard let id = f.field("sourcedId", r, log), let sexText = f.field("sex", r, log) else { return }
-            guard unique(id, &seen, f.name, r.line) else { return }
+        let names = ["sourcedId", "sex"] + flags
+        var at: [Int] = []
+        RosterFile.read("demographics.csv", from: source, required: names, log: log, progress: progress) { f, r in
+            if at.isEmpty { at = f.positions(names) }
+            guard let id = f.field(at: at[0], names[0], r, log), let sexText = f.field(at: at[1], names[1], r, log) else { return }
+            guard unique(id, &seen, &seenLines, f.name, r.line) else { return }
             var values: [Bool?] = []
-            for flag in flags {
-                guard let text = f.field(flag, r, log) else { return }
+            values.reserveCapacity(flags.count)
+            for (j, flag) in flags.enumerated() {
+                guard let text = f.field(at: at[j + 2], flag, r, log) else { return }
                 guard let v = RosterValue.bool(text) else {
                     log.add(f.name, r.line, "\(flag) '\(text)' is not a boolean (true, false or empty)")
                     return
@@ -317,14 +343,14 @@ struct Reading {
             }
             var sex: Student.Sex?
             if !sexText.isEmpty {
-                guard let s = Student.Sex(rawValue: sexText.lowercased()) else {
+                guard let s = Student.Sex(rawValue: sexText) ?? Student.Sex(rawValue: sexText.lowercased()) else {
                     log.add(f.name, r.line, "sex '\(sexText)' is not one of male, female, other, unspecified")
                     return
                 }
                 sex = s
             }
-            guard let i = studentIndex[id] else {
-                if userRole[id] == nil { log.add(f.name, r.line, "sourcedId '\(id)' is not a user") }
+            guard let i = studentIDs.find(id) else {
+                if userIDs.find(id) == nil { log.add(f.name, r.line, "sourcedId '\(id)' is not a user") }
                 return
             }
             students[Int(i)].sex = sex
@@ -335,16 +361,20 @@ struct Reading {
     }
 
     mutating func readStudentExtension() {
-        var seen: [String: Int] = [:]
+        var seen = IdentifierTable(capacity: students.count + 16), seenLines: [Int] = []
+        let names = ["sourcedId", "economicallyDisadvantaged", "englishLearner", "gifted", "disability", "homeLanguage"]
+        var at: [Int] = []
         RosterFile.read("mosaic_students.csv", from: source, required: ["sourcedId"], log: log, progress: progress) { f, r in
-            guard let id = f.field("sourcedId", r, log) else { return }
-            guard unique(id, &seen, f.name, r.line) else { return }
-            guard let i = studentIndex[id].map(Int.init) else {
+            if at.isEmpty { at = f.positions(names) }
+            guard let id = f.field(at: at[0], names[0], r, log) else { return }
+            guard unique(id, &seen, &seenLines, f.name, r.line) else { return }
+            guard let i = studentIDs.find(id).map(Int.init) else {
                 log.add(f.name, r.line, "sourcedId '\(id)' is not a student")
                 return
             }
             func flag(_ column: String) -> Bool? {
-                guard let text = f.field(column, r, log) else { return nil }
+                let j = names.firstIndex(of: column)!
+                guard let text = f.field(at: at[j], column, r, log) else { return nil }
                 guard let v = RosterValue.bool(text) else {
                     log.add(f.name, r.line, "\(column) '\(text)' is not a boolean (true, false or empty)")
                     return nil
@@ -354,48 +384,63 @@ struct Reading {
             students[i].economicallyDisadvantaged = flag("economicallyDisadvantaged")
             students[i].englishLearner = flag("englishLearner")
             students[i].gifted = flag("gifted")
-            if let d = f.field("disability", r, log), !d.isEmpty {
+            if let d = f.field(at: at[4], names[4], r, log), !d.isEmpty {
                 if let v = Student.Disability(rawValue: d.lowercased()) { students[i].disability = v } else {
                     log.add(f.name, r.line, "disability '\(d)' is not one of none, iep, 504")
                 }
             }
-            if let lang = f.field("homeLanguage", r, log), !lang.isEmpty { students[i].homeLanguage = lang }
+            if let lang = f.field(at: at[5], names[5], r, log), !lang.isEmpty { students[i].homeLanguage = lang }
         }
     }
 
+    /// The largest file (a million students have about seven million rows): read from the
+    /// field bytes with interned ids; a `String` is made only for a problem or a date.
     mutating func readEnrollments() {
-        var seen = Set<String>()
-        seen.reserveCapacity(1 << 16)
+        var seen = IdentifierTable(capacity: 1 << 16)
         var enrolled = [Bool](repeating: false, count: students.count)
+        var column: (id: Int, cls: Int, school: Int, user: Int, role: Int, begin: Int?, end: Int?)?
+        let student = Array("student".utf8)
         RosterFile.read("enrollments.csv", from: source,
                         required: ["sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"], log: log,
                         progress: progress) { f, r in
-            guard let id = f.field("sourcedId", r, log), let cls = f.field("classSourcedId", r, log),
-                  let school = f.field("schoolSourcedId", r, log), let user = f.field("userSourcedId", r, log),
-                  let role = f.field("role", r, log), let begin = f.field("beginDate", r, log),
-                  let end = f.field("endDate", r, log) else { return }
+            if column == nil {
+                column = (f.columns["sourcedId"]!, f.columns["classSourcedId"]!, f.columns["schoolSourcedId"]!,
+                          f.columns["userSourcedId"]!, f.columns["role"]!, f.columns["beginDate"], f.columns["endDate"])
+            }
+            let c = column!
+            // Quoted fields with doubled quotes (rare) go through the general path.
+            guard let id = r.bytes(c.id), let cls = r.bytes(c.cls), let school = r.bytes(c.school),
+                  let user = r.bytes(c.user), let role = r.bytes(c.role) else {
+                log.add(f.name, r.line, "an id holds a quote; sourcedIds are plain text")
+                return
+            }
+            func text(_ b: UnsafeBufferPointer<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
             if id.isEmpty { log.add(f.name, r.line, "sourcedId is empty"); return }
-            if !seen.insert(id).inserted { log.add(f.name, r.line, "duplicate sourcedId '\(id)'"); return }
-            for (column, value) in [("beginDate", begin), ("endDate", end)] where !value.isEmpty && !RosterValue.isDate(value) {
-                log.add(f.name, r.line, "\(column) '\(value)' is not a date (expected YYYY-MM-DD)")
+            if !seen.insert(id).inserted { log.add(f.name, r.line, "duplicate sourcedId '\(text(id))'"); return }
+            if let i = c.begin, !r.isEmpty(i), let value = r.string(i), !RosterValue.isDate(value) {
+                log.add(f.name, r.line, "beginDate '\(value)' is not a date (expected YYYY-MM-DD)")
             }
-            guard let section = sectionIndex[cls] else {
-                log.add(f.name, r.line, "classSourcedId '\(cls)' is not a class")
+            if let i = c.end, !r.isEmpty(i), let value = r.string(i), !RosterValue.isDate(value) {
+                log.add(f.name, r.line, "endDate '\(value)' is not a date (expected YYYY-MM-DD)")
+            }
+            guard let section = sectionIDs.find(cls) else {
+                log.add(f.name, r.line, "classSourcedId '\(text(cls))' is not a class")
                 return
             }
-            let classSchool = orgs[sections[Int(section)].school].id
-            if school != classSchool {
-                log.add(f.name, r.line, "class '\(cls)' belongs to school '\(classSchool)', not to schoolSourcedId '\(school)'")
+            let classSchool = sections[Int(section)].school
+            if orgIDs.find(school).map(Int.init) != classSchool {
+                log.add(f.name, r.line, "class '\(text(cls))' belongs to school '\(orgs[classSchool].id)', not to schoolSourcedId '\(text(school))'")
                 return
             }
-            guard role == "student" else {
-                if userRole[user] == nil { log.add(f.name, r.line, "userSourcedId '\(user)' is not a user") }
+            guard role.elementsEqual(student) else {
+                if userIDs.find(user) == nil { log.add(f.name, r.line, "userSourcedId '\(text(user))' is not a user") }
                 return
             }
-            guard let s = studentIndex[user] else {
-                log.add(f.name, r.line, userRole[user] == nil
-                    ? "userSourcedId '\(user)' is not a user"
-                    : "userSourcedId '\(user)' is enrolled as a student but is a \(userRole[user]!)")
+            guard let s = studentIDs.find(user) else {
+                let u = userIDs.find(user)
+                log.add(f.name, r.line, u == nil
+                    ? "userSourcedId '\(text(user))' is not a user"
+                    : "userSourcedId '\(text(user))' is enrolled as a student but is a \(userRoles[Int(u!)])")
                 return
             }
             enrollmentSection.append(section)

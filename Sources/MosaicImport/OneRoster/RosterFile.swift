@@ -68,6 +68,22 @@ struct RosterFile {
         return ok
     }
 
+    /// The positions of `names` in this file's header (-1 where absent), to look up once
+    /// per file rather than once per row.
+    func positions(_ names: [String]) -> [Int] { names.map { columns[$0] ?? -1 } }
+
+    /// A field by position from ``positions(_:)``: `""` when absent; `nil` (with a problem
+    /// logged) when not valid UTF-8.
+    @inline(__always)
+    func field(at i: Int, _ column: String, _ record: CSVStream.Record, _ log: ProblemLog) -> String? {
+        guard i >= 0 else { return "" }
+        guard let s = record.string(i) else {
+            log.add(name, record.line, "column '\(column)' is not valid UTF-8 text; save the file as UTF-8")
+            return nil
+        }
+        return s
+    }
+
     /// A field by column name: `""` when the column is absent; `nil` (with a problem
     /// logged) when the text is not valid UTF-8.
     func field(_ column: String, _ record: CSVStream.Record, _ log: ProblemLog) -> String? {
@@ -84,6 +100,12 @@ struct RosterFile {
 enum RosterValue {
     /// `true` / `false` in any case; empty is unknown.
     static func bool(_ s: String) -> Bool?? {
+        switch s {
+        case "": return .some(nil)
+        case "true": return .some(true)
+        case "false": return .some(false)
+        default: break
+        }
         switch s.lowercased() {
         case "": return .some(nil)
         case "true": return .some(true)
@@ -105,7 +127,10 @@ enum RosterValue {
 
     /// A comma-separated list (OneRoster writes lists inside one quoted field).
     static func list(_ s: String) -> [String] {
-        s.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        if s.isEmpty { return [] }
+        // Most lists hold one plain value ("09", "S1"): no split, no trimming.
+        if !s.utf8.contains(UInt8(ascii: ",")) && !s.utf8.contains(UInt8(ascii: " ")) { return [s] }
+        return s.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 }
 

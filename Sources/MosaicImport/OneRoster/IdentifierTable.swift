@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Identifiers (sourcedIds) interned as bytes: each distinct id gets the next dense
+/// index, and a lookup hashes the field's bytes where they lie, so reading millions of
+/// enrollment rows makes no `String` per id. Open addressing with linear probing over a
+/// power-of-two table kept at most half full; FNV-1a hashing (ids are short).
+struct IdentifierTable {
+    private var arena: [UInt8] = []
+    private var offsets: [Int] = [0]
+    private var slots: [Int32]
+    private var mask: Int
+
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Int32](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    var count: Int { offsets.count - 1 }
+
+    @inline(__always)
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in key { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
+    }
+
+    @inline(__always)
+    private func equals(_ i: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = offsets[Int(i)], end = offsets[Int(i) + 1]
+        guard end - start == key.count else { return false }
+        return arena.withUnsafeBufferPointer { a in
+            guard let base = a.baseAddress, let k = key.baseAddress else { return key.isEmpty }
+            return memcmp(base + start, k, key.count) == 0
+        }
+    }
+
+    /// The index of `key`, if it was inserted.
+    func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        var s = Self.hash(key) & mask
+        while true {
+            let i = slots[s]
+            if i < 0 { return nil }
+            if equals(i, key) { return i }
+            s = (s + 1) & mask
+        }
+    }
+
+    /// Adds `key` unless present; returns its index and whether it was new.
+    mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (index: Int32, inserted: Bool) {
+        var s = Self.hash(key) & mask
+        while true {
+            let i = slots[s]
+            if i < 0 { break }
+            if equals(i, key) { return (i, false) }
+            s = (s + 1) & mask
+        }
+        let index = Int32(count)
+        arena.append(contentsOf: key)
+        offsets.append(arena.count)
+        slots[s] = index
+        if count * 2 > slots.count { grow() }
+        return (index, true)
+    }
+
+    mutating func insert(_ key: String) -> (index: Int32, inserted: Bool) {
+        var k = key
+        return k.withUTF8 { insert($0) }
+    }
+
+    func find(_ key: String) -> Int32? {
+        var k = key
+        return k.withUTF8 { find($0) }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = [Int32](repeating: -1, count: size)
+        mask = size - 1
+        arena.withUnsafeBufferPointer { a in
+            for i in 0..<count {
+                let key = UnsafeBufferPointer(rebasing: a[offsets[i]..<offsets[i + 1]])
+                var s = Self.hash(key) & mask
+                while slots[s] >= 0 { s = (s + 1) & mask }
+                slots[s] = Int32(i)
+            }
+        }
+    }
+}
