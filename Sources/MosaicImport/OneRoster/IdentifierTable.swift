@@ -10,7 +10,7 @@ import Darwin
 /// power-of-two table kept at most half full; FNV-1a hashing (ids are short). Each slot
 /// holds the key's index and 32 bits of its hash, so a probe that does not match never
 /// touches the stored bytes (at millions of ids those are cache misses).
-struct IdentifierTable {
+struct IdentifierTable: Sendable {
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
     /// 0 = empty; otherwise (fingerprint << 32) | (index + 1).

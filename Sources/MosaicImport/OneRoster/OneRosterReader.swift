@@ -1,3 +1,4 @@
+import Dispatch
 import MosaicCore
 
 /// Reads a OneRoster 1.1 or 1.2 CSV bulk roster plus the Mosaic extension files
@@ -16,7 +17,7 @@ public enum OneRosterReader {
     ///   - path: a folder or a `.zip` of one.
     ///   - progress: called with a file name and the rows read so far, for large files.
     /// - Throws: `ImportError` with every problem found.
-    public static func read(_ path: String, progress: ((String, Int) -> Void)? = nil) throws(ImportError) -> Roster {
+    public static func read(_ path: String, progress: (@Sendable (String, Int) -> Void)? = nil) throws(ImportError) -> Roster {
         let source = try RosterSource(path: path)
         let log = ProblemLog()
         var r = Reading(source: source, log: log, progress: progress)
@@ -30,7 +31,7 @@ public enum OneRosterReader {
 struct Reading {
     let source: RosterSource
     let log: ProblemLog
-    let progress: ((String, Int) -> Void)?
+    let progress: (@Sendable (String, Int) -> Void)?
 
     var version = "1.1"
     var orgs: [Roster.Org] = [], orgIndex: [String: Int] = [:], orgIDs = IdentifierTable()
@@ -43,7 +44,7 @@ struct Reading {
     var enrollmentSection: [Int32] = [], enrollmentStudent: [Int32] = []
     var reference: Roster.Reference?
 
-    init(source: RosterSource, log: ProblemLog, progress: ((String, Int) -> Void)?) {
+    init(source: RosterSource, log: ProblemLog, progress: (@Sendable (String, Int) -> Void)?) {
         self.source = source
         self.log = log
         self.progress = progress
@@ -75,9 +76,33 @@ struct Reading {
         readCourses()
         readClasses()
         readUsers()
+        // The enrollments and the per-student files depend only on what is read so far:
+        // from a folder, read the enrollments on a second core meanwhile. Each side keeps
+        // its own problems; they are reported in file order either way.
+        let context = EnrollmentContext(
+            sectionIDs: sectionIDs, sectionSchool: sections.map(\.school), orgIDs: orgIDs, orgs: orgs.map(\.id),
+            studentIDs: studentIDs, userIDs: userIDs, userRoles: userRoles, studentCount: students.count)
+        let enrollmentLog = ProblemLog()
+        let box = EnrollmentBox()
+        let group = DispatchGroup()
+        if case .folder = source {
+            let source = source, progress = progress
+            DispatchQueue.global().async(group: group) {
+                box.result = EnrollmentReading.read(context, from: source, log: enrollmentLog, progress: progress)
+            }
+        }
         if source.has("demographics.csv") { readDemographics() }
         if source.has("mosaic_students.csv") { readStudentExtension() }
-        readEnrollments()
+        group.wait()
+        let enrollments = box.result ?? EnrollmentReading.read(context, from: source, log: enrollmentLog, progress: progress)
+        log.append(enrollmentLog)
+        enrollmentSection = enrollments.section
+        enrollmentStudent = enrollments.student
+        if log.isEmpty {
+            for (i, isEnrolled) in enrollments.enrolled.enumerated() where !isEnrolled {
+                log.add("users.csv", studentLine[i], "student '\(students[i].id)' has no enrollment")
+            }
+        }
         if source.has("mosaic_reference.csv") { readReference() }
     }
 
@@ -393,67 +418,6 @@ struct Reading {
         }
     }
 
-    /// The largest file (a million students have about seven million rows): read from the
-    /// field bytes with interned ids; a `String` is made only for a problem or a date.
-    mutating func readEnrollments() {
-        var seen = IdentifierTable(capacity: 1 << 16)
-        var enrolled = [Bool](repeating: false, count: students.count)
-        var column: (id: Int, cls: Int, school: Int, user: Int, role: Int, begin: Int?, end: Int?)?
-        let student = Array("student".utf8)
-        RosterFile.read("enrollments.csv", from: source,
-                        required: ["sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"], log: log,
-                        progress: progress) { f, r in
-            if column == nil {
-                column = (f.columns["sourcedId"]!, f.columns["classSourcedId"]!, f.columns["schoolSourcedId"]!,
-                          f.columns["userSourcedId"]!, f.columns["role"]!, f.columns["beginDate"], f.columns["endDate"])
-            }
-            let c = column!
-            // Quoted fields with doubled quotes (rare) go through the general path.
-            guard let id = r.bytes(c.id), let cls = r.bytes(c.cls), let school = r.bytes(c.school),
-                  let user = r.bytes(c.user), let role = r.bytes(c.role) else {
-                log.add(f.name, r.line, "an id holds a quote; sourcedIds are plain text")
-                return
-            }
-            func text(_ b: UnsafeBufferPointer<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
-            if id.isEmpty { log.add(f.name, r.line, "sourcedId is empty"); return }
-            if !seen.insert(id).inserted { log.add(f.name, r.line, "duplicate sourcedId '\(text(id))'"); return }
-            if let i = c.begin, !r.isEmpty(i), let value = r.string(i), !RosterValue.isDate(value) {
-                log.add(f.name, r.line, "beginDate '\(value)' is not a date (expected YYYY-MM-DD)")
-            }
-            if let i = c.end, !r.isEmpty(i), let value = r.string(i), !RosterValue.isDate(value) {
-                log.add(f.name, r.line, "endDate '\(value)' is not a date (expected YYYY-MM-DD)")
-            }
-            guard let section = sectionIDs.find(cls) else {
-                log.add(f.name, r.line, "classSourcedId '\(text(cls))' is not a class")
-                return
-            }
-            let classSchool = sections[Int(section)].school
-            if orgIDs.find(school).map(Int.init) != classSchool {
-                log.add(f.name, r.line, "class '\(text(cls))' belongs to school '\(orgs[classSchool].id)', not to schoolSourcedId '\(text(school))'")
-                return
-            }
-            guard role.elementsEqual(student) else {
-                if userIDs.find(user) == nil { log.add(f.name, r.line, "userSourcedId '\(text(user))' is not a user") }
-                return
-            }
-            guard let s = studentIDs.find(user) else {
-                let u = userIDs.find(user)
-                log.add(f.name, r.line, u == nil
-                    ? "userSourcedId '\(text(user))' is not a user"
-                    : "userSourcedId '\(text(user))' is enrolled as a student but is a \(userRoles[Int(u!)])")
-                return
-            }
-            enrollmentSection.append(section)
-            enrollmentStudent.append(s)
-            enrolled[Int(s)] = true
-        }
-        if log.isEmpty {
-            for (i, isEnrolled) in enrolled.enumerated() where !isEnrolled {
-                log.add("users.csv", studentLine[i], "student '\(students[i].id)' has no enrollment")
-            }
-        }
-    }
-
     mutating func readReference() {
         var ref: Roster.Reference = [:]
         var seen: [String: Int] = [:]
@@ -476,5 +440,82 @@ struct Reading {
             ref[dimension, default: [:]][g] = n
         }
         reference = ref
+    }
+}
+
+/// What reading the enrollments needs from the files read before: ids and owners.
+struct EnrollmentContext: Sendable {
+    let sectionIDs: IdentifierTable
+    let sectionSchool: [Int]
+    let orgIDs: IdentifierTable
+    let orgs: [String]
+    let studentIDs: IdentifierTable
+    let userIDs: IdentifierTable
+    let userRoles: [String]
+    let studentCount: Int
+}
+
+final class EnrollmentBox: @unchecked Sendable {
+    var result: (section: [Int32], student: [Int32], enrolled: [Bool])?
+}
+
+enum EnrollmentReading {
+    /// The largest file (a million students have about seven million rows): read from the
+    /// field bytes with interned ids; a `String` is made only for a problem or a date.
+    static func read(_ c: EnrollmentContext, from source: RosterSource, log: ProblemLog,
+                     progress: (@Sendable (String, Int) -> Void)?) -> (section: [Int32], student: [Int32], enrolled: [Bool]) {
+        var seen = IdentifierTable(capacity: 1 << 16)
+        var enrolled = [Bool](repeating: false, count: c.studentCount)
+        var sectionOf: [Int32] = [], studentOf: [Int32] = []
+        var column: (id: Int, cls: Int, school: Int, user: Int, role: Int, begin: Int?, end: Int?)?
+        let student = Array("student".utf8)
+        RosterFile.read("enrollments.csv", from: source,
+                        required: ["sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"], log: log,
+                        progress: progress) { f, r in
+            if column == nil {
+                column = (f.columns["sourcedId"]!, f.columns["classSourcedId"]!, f.columns["schoolSourcedId"]!,
+                          f.columns["userSourcedId"]!, f.columns["role"]!, f.columns["beginDate"], f.columns["endDate"])
+            }
+            let col = column!
+            // Quoted fields with doubled quotes (rare) are not plain ids.
+            guard let id = r.bytes(col.id), let cls = r.bytes(col.cls), let school = r.bytes(col.school),
+                  let user = r.bytes(col.user), let role = r.bytes(col.role) else {
+                log.add(f.name, r.line, "an id holds a quote; sourcedIds are plain text")
+                return
+            }
+            func text(_ b: UnsafeBufferPointer<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
+            if id.isEmpty { log.add(f.name, r.line, "sourcedId is empty"); return }
+            if !seen.insert(id).inserted { log.add(f.name, r.line, "duplicate sourcedId '\(text(id))'"); return }
+            if let i = col.begin, !r.isEmpty(i), let value = r.string(i), !RosterValue.isDate(value) {
+                log.add(f.name, r.line, "beginDate '\(value)' is not a date (expected YYYY-MM-DD)")
+            }
+            if let i = col.end, !r.isEmpty(i), let value = r.string(i), !RosterValue.isDate(value) {
+                log.add(f.name, r.line, "endDate '\(value)' is not a date (expected YYYY-MM-DD)")
+            }
+            guard let section = c.sectionIDs.find(cls) else {
+                log.add(f.name, r.line, "classSourcedId '\(text(cls))' is not a class")
+                return
+            }
+            let classSchool = c.sectionSchool[Int(section)]
+            if c.orgIDs.find(school).map(Int.init) != classSchool {
+                log.add(f.name, r.line, "class '\(text(cls))' belongs to school '\(c.orgs[classSchool])', not to schoolSourcedId '\(text(school))'")
+                return
+            }
+            guard role.elementsEqual(student) else {
+                if c.userIDs.find(user) == nil { log.add(f.name, r.line, "userSourcedId '\(text(user))' is not a user") }
+                return
+            }
+            guard let s = c.studentIDs.find(user) else {
+                let u = c.userIDs.find(user)
+                log.add(f.name, r.line, u == nil
+                    ? "userSourcedId '\(text(user))' is not a user"
+                    : "userSourcedId '\(text(user))' is enrolled as a student but is a \(c.userRoles[Int(u!)])")
+                return
+            }
+            sectionOf.append(section)
+            studentOf.append(s)
+            enrolled[Int(s)] = true
+        }
+        return (sectionOf, studentOf, enrolled)
     }
 }

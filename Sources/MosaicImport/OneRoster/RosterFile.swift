@@ -11,7 +11,7 @@ struct RosterFile {
     @discardableResult
     static func read(
         _ name: String, from source: RosterSource, required: [String], log: ProblemLog,
-        progress: ((String, Int) -> Void)? = nil, body: (RosterFile, CSVStream.Record) -> Void
+        progress: (@Sendable (String, Int) -> Void)? = nil, body: (RosterFile, CSVStream.Record) -> Void
     ) -> Bool {
         withoutActuallyEscaping(body) { body in
             readEscaping(name, from: source, required: required, log: log, progress: progress, body: body)
@@ -20,7 +20,7 @@ struct RosterFile {
 
     private static func readEscaping(
         _ name: String, from source: RosterSource, required: [String], log: ProblemLog,
-        progress: ((String, Int) -> Void)?, body: @escaping (RosterFile, CSVStream.Record) -> Void
+        progress: (@Sendable (String, Int) -> Void)?, body: @escaping (RosterFile, CSVStream.Record) -> Void
     ) -> Bool {
         var file: RosterFile?
         var ok = true

@@ -2,8 +2,10 @@ import Foundation
 import ZIPFoundation
 
 /// Where a roster's files come from: a folder, or a `.zip` of one (the files may sit in
-/// a folder inside the archive). Files are streamed in chunks either way.
-enum RosterSource {
+/// a folder inside the archive). Files are streamed in chunks either way. Two files of a
+/// folder may be read at once (each opens its own handle); a `.zip` is read one file at
+/// a time (the archive has one position).
+enum RosterSource: @unchecked Sendable {
     case folder(URL)
     case zip(Archive, [String: Entry])
 
