@@ -108,7 +108,7 @@ struct Reading {
 
     /// Checks that an id is new in a large file, keeping ids as bytes (`lines[i]` is where
     /// id i first appeared); logs the line of its first appearance otherwise.
-    func unique(_ id: String, _ seen: inout IdentifierTable, _ lines: inout [Int], _ file: String, _ line: Int) -> Bool {
+    static func unique(_ id: String, _ seen: inout IdentifierTable, _ lines: inout [Int], _ file: String, _ line: Int, _ log: ProblemLog) -> Bool {
         if id.isEmpty {
             log.add(file, line, "sourcedId is empty")
             return false
@@ -123,7 +123,7 @@ struct Reading {
     }
 
     /// Checks that an id is new in its file; logs the line of its first appearance otherwise.
-    func unique(_ id: String, _ seen: inout [String: Int], _ file: String, _ line: Int, what: String = "sourcedId") -> Bool {
+    static func unique(_ id: String, _ seen: inout [String: Int], _ file: String, _ line: Int, _ log: ProblemLog, what: String = "sourcedId") -> Bool {
         if id.isEmpty {
             log.add(file, line, "\(what) is empty")
             return false
@@ -136,7 +136,7 @@ struct Reading {
         return true
     }
 
-    func grades(_ text: String, _ file: String, _ line: Int) -> [Grade] {
+    static func grades(_ text: String, _ file: String, _ line: Int, _ log: ProblemLog) -> [Grade] {
         var out: [Grade] = []
         for code in RosterValue.list(text) {
             if let g = Grade(code) { out.append(g) } else {
@@ -176,7 +176,7 @@ struct Reading {
         RosterFile.read("orgs.csv", from: source, required: ["sourcedId", "name", "type"], log: log) { f, r in
             guard let id = f.field("sourcedId", r, log), let name = f.field("name", r, log),
                   let type = f.field("type", r, log), let parent = f.field("parentSourcedId", r, log) else { return }
-            guard unique(id, &seen, f.name, r.line) else { return }
+            guard Reading.unique(id, &seen, f.name, r.line, log) else { return }
             if !OneRosterReader.orgTypes.contains(type) {
                 log.add(f.name, r.line, "type '\(type)' is not an org type (national, state, district, local, school, department)")
             }
@@ -201,7 +201,7 @@ struct Reading {
                   let type = f.field("type", r, log), let start = f.field("startDate", r, log),
                   let end = f.field("endDate", r, log), let year = f.field("schoolYear", r, log),
                   let parent = f.field("parentSourcedId", r, log) else { return }
-            guard unique(id, &seen, f.name, r.line) else { return }
+            guard Reading.unique(id, &seen, f.name, r.line, log) else { return }
             if !OneRosterReader.sessionTypes.contains(type) {
                 log.add(f.name, r.line, "type '\(type)' is not a session type (schoolYear, term, semester, gradingPeriod, calendarYear)")
             }
@@ -233,7 +233,7 @@ struct Reading {
             var levelSeen: [String: Int] = [:]
             RosterFile.read("mosaic_courses.csv", from: source, required: ["sourcedId", "level"], log: log) { f, r in
                 guard let id = f.field("sourcedId", r, log), let level = f.field("level", r, log) else { return }
-                guard unique(id, &levelSeen, f.name, r.line) else { return }
+                guard Reading.unique(id, &levelSeen, f.name, r.line, log) else { return }
                 guard let l = CourseLevel(rawValue: level) else {
                     log.add(f.name, r.line, "level '\(level)' is not a course level (\(CourseLevel.allCases.map(\.rawValue).joined(separator: ", ")))")
                     return
@@ -246,7 +246,7 @@ struct Reading {
                   let code = f.field("courseCode", r, log), let gradeText = f.field("grades", r, log),
                   let org = f.field("orgSourcedId", r, log), let year = f.field("schoolYearSourcedId", r, log)
             else { return }
-            guard unique(id, &seen, f.name, r.line) else { return }
+            guard Reading.unique(id, &seen, f.name, r.line, log) else { return }
             guard let o = orgIndex[org] else {
                 log.add(f.name, r.line, "orgSourcedId '\(org)' is not an org")
                 return
@@ -255,7 +255,7 @@ struct Reading {
                 log.add(f.name, r.line, "schoolYearSourcedId '\(year)' is not an academic session")
             }
             courseIndex[id] = courses.count
-            courses.append(.init(id: id, title: title, code: code, grades: grades(gradeText, f.name, r.line), org: o,
+            courses.append(.init(id: id, title: title, code: code, grades: Reading.grades(gradeText, f.name, r.line, log), org: o,
                                  level: levels[id]?.0 ?? .general))
         }
         for (id, (_, line)) in levels where courseIndex[id] == nil {
@@ -272,7 +272,7 @@ struct Reading {
                   let gradeText = f.field("grades", r, log), let course = f.field("courseSourcedId", r, log),
                   let school = f.field("schoolSourcedId", r, log), let terms = f.field("termSourcedIds", r, log),
                   let periods = f.field("periods", r, log) else { return }
-            guard unique(id, &seen, f.name, r.line) else { return }
+            guard Reading.unique(id, &seen, f.name, r.line, log) else { return }
             var ok = true
             let c = courseIndex[course]
             if c == nil { log.add(f.name, r.line, "courseSourcedId '\(course)' is not a course"); ok = false }
@@ -287,7 +287,7 @@ struct Reading {
                     log.add(f.name, r.line, "termSourcedIds '\(t)' is not an academic session"); ok = false
                 }
             }
-            let g = grades(gradeText, f.name, r.line)
+            let g = Reading.grades(gradeText, f.name, r.line, log)
             guard ok else { return }
             _ = sectionIDs.insert(id)
             sections.append(.init(id: id, title: title, course: c!, school: s!, terms: termList,
@@ -313,7 +313,7 @@ struct Reading {
         RosterFile.read("users.csv", from: source, required: required, log: log, progress: progress) { f, r in
             if at.isEmpty { at = f.positions(names) }
             guard let id = f.field(at: at[0], names[0], r, log), let gradeText = f.field(at: at[1], names[1], r, log) else { return }
-            guard unique(id, &seen, &seenLines, f.name, r.line) else { return }
+            guard Reading.unique(id, &seen, &seenLines, f.name, r.line, log) else { return }
             let role: String
             if version == "1.2" {
                 guard let rr = roles12[id] else {
@@ -333,7 +333,7 @@ struct Reading {
             _ = userIDs.insert(id)
             userRoles.append(role)
             guard role == "student" else { return }
-            let g = grades(gradeText, f.name, r.line)
+            let g = Reading.grades(gradeText, f.name, r.line, log)
             _ = studentIDs.insert(id)
             studentLine.append(r.line)
             students.append(Student(id: id, grade: g.first))
@@ -355,7 +355,7 @@ struct Reading {
         RosterFile.read("demographics.csv", from: source, required: names, log: log, progress: progress) { f, r in
             if at.isEmpty { at = f.positions(names) }
             guard let id = f.field(at: at[0], names[0], r, log), let sexText = f.field(at: at[1], names[1], r, log) else { return }
-            guard unique(id, &seen, &seenLines, f.name, r.line) else { return }
+            guard Reading.unique(id, &seen, &seenLines, f.name, r.line, log) else { return }
             var values: [Bool?] = []
             values.reserveCapacity(flags.count)
             for (j, flag) in flags.enumerated() {
@@ -392,7 +392,7 @@ struct Reading {
         RosterFile.read("mosaic_students.csv", from: source, required: ["sourcedId"], log: log, progress: progress) { f, r in
             if at.isEmpty { at = f.positions(names) }
             guard let id = f.field(at: at[0], names[0], r, log) else { return }
-            guard unique(id, &seen, &seenLines, f.name, r.line) else { return }
+            guard Reading.unique(id, &seen, &seenLines, f.name, r.line, log) else { return }
             guard let i = studentIDs.find(id).map(Int.init) else {
                 log.add(f.name, r.line, "sourcedId '\(id)' is not a student")
                 return
@@ -432,7 +432,7 @@ struct Reading {
                 log.add(f.name, r.line, "group '\(g)' is not a \(d) group (\(dimension.rosterGroups.joined(separator: ", ")))")
                 return
             }
-            guard unique("\(d),\(g)", &seen, f.name, r.line, what: "row for") else { return }
+            guard Reading.unique("\(d),\(g)", &seen, f.name, r.line, log, what: "row for") else { return }
             guard let n = Int(c), n >= 0 else {
                 log.add(f.name, r.line, "count '\(c)' is not a whole number of students")
                 return
@@ -464,9 +464,14 @@ enum EnrollmentReading {
     /// field bytes with interned ids; a `String` is made only for a problem or a date.
     static func read(_ c: EnrollmentContext, from source: RosterSource, log: ProblemLog,
                      progress: (@Sendable (String, Int) -> Void)?) -> (section: [Int32], student: [Int32], enrolled: [Bool]) {
-        var seen = IdentifierTable(capacity: 1 << 16)
+        // Sized from the file (rows are rarely under 40 bytes), so the table does not grow
+        // through millions of ids.
+        let expectedRows = max(1 << 12, source.size(of: "enrollments.csv") / 40)
+        var seen = IdentifierTable(capacity: expectedRows)
         var enrolled = [Bool](repeating: false, count: c.studentCount)
         var sectionOf: [Int32] = [], studentOf: [Int32] = []
+        sectionOf.reserveCapacity(expectedRows)
+        studentOf.reserveCapacity(expectedRows)
         var column: (id: Int, cls: Int, school: Int, user: Int, role: Int, begin: Int?, end: Int?)?
         let student = Array("student".utf8)
         RosterFile.read("enrollments.csv", from: source,

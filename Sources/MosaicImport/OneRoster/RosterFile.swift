@@ -129,7 +129,10 @@ enum RosterValue {
     static func list(_ s: String) -> [String] {
         if s.isEmpty { return [] }
         // Most lists hold one plain value ("09", "S1"): no split, no trimming.
-        if !s.utf8.contains(UInt8(ascii: ",")) && !s.utf8.contains(UInt8(ascii: " ")) { return [s] }
+        let hasSpace = s.utf8.contains { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        if !hasSpace && !s.utf8.contains(UInt8(ascii: ",")) { return [s] }
+        // Without spaces there is nothing to trim: split only.
+        if !hasSpace { return s.split(separator: ",").map(String.init) }
         return s.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 }

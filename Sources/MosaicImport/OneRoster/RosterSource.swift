@@ -40,6 +40,16 @@ enum RosterSource: @unchecked Sendable {
         }
     }
 
+    /// A file's size in bytes (uncompressed for a `.zip` entry), 0 when unknown.
+    func size(of file: String) -> Int {
+        switch self {
+        case .folder(let url):
+            let attributes = try? FileManager.default.attributesOfItem(atPath: url.appendingPathComponent(file).path)
+            return (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        case .zip(_, let entries): return Int(entries[file]?.uncompressedSize ?? 0)
+        }
+    }
+
     /// Streams a file's bytes in chunks of about `chunkSize`.
     func stream(_ file: String, chunkSize: Int = 1 << 22, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         switch self {
