@@ -45,8 +45,9 @@ struct Diagnose: ParsableCommand {
             let clock = ContinuousClock()
             let started = clock.now
             let r = try Terminal.reportingImportErrors {
-                try OneRosterReader.read(roster) { file, rows in progress?("reading \(file)", rows, rows) }
+                try OneRosterReader.read(roster) { file, rows in progress?("reading \(file)", rows, 0) }
             }
+            Terminal.endProgress()
             let read = clock.now
             let diagnostic: Diagnostic
             do {

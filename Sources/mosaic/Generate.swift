@@ -43,7 +43,8 @@ struct Generate: ParsableCommand {
                 profiles: profiles, using: &rng)
             let r = district.roster
             let progress = Terminal.progress()
-            try OneRosterWriter.write(r, to: out) { file, rows in progress?("writing \(file)", rows, r.enrollmentCount) }
+            try OneRosterWriter.write(r, to: out) { file, rows in progress?("writing \(file)", rows, 0) }
+            Terminal.endProgress()
             Terminal.error("wrote a synthetic district to \(out): \(r.students.count) students, \(r.orgs.count - 1) schools, \(r.sections.count) classes, \(r.enrollmentCount) enrollments (seed \(seed))")
         } catch ExitCodeError.failure {
             throw ExitCode.failure

@@ -1,5 +1,6 @@
 import Foundation
 import MosaicImport
+import MosaicReport
 
 /// Writing to the terminal: results to stdout, problems and progress to stderr.
 enum Terminal {
@@ -9,16 +10,27 @@ enum Terminal {
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
-    /// A progress reporter for long work, drawn on stderr when it is a terminal
-    /// (`baseline 412/1000`), silent in pipes and logs.
+    /// A progress reporter for long work, drawn on one line of stderr when it is a
+    /// terminal (`baseline 412/1000`, or `reading enrollments.csv: 2,500,000 rows` when
+    /// the total is unknown, `of` = 0), silent in pipes and logs.
     static func progress() -> (@Sendable (String, Int, Int) -> Void)? {
         guard stderrIsTerminal else { return nil }
         return { step, done, of in
-            if done == of || done % max(1, of / 100) == 0 {
-                let line = "\r\(step) \(done)/\(of)" + (done == of ? "\n" : "")
-                FileHandle.standardError.write(Data(line.utf8))
+            let text: String
+            if of == 0 {
+                text = "\r\u{1B}[K\(step): \(MosaicReport.Format.count(done)) rows"
+            } else if done == of || done % max(1, of / 100) == 0 {
+                text = "\r\u{1B}[K\(step) \(done)/\(of)" + (done == of ? "\n" : "")
+            } else {
+                return
             }
+            FileHandle.standardError.write(Data(text.utf8))
         }
+    }
+
+    /// Ends a line of unknown-total progress, if one was drawn.
+    static func endProgress() {
+        if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
     /// Runs `body`, turning an `ImportError` into its `file:line` lines on stderr and exit code 1.
