@@ -18,9 +18,7 @@ extension HTMLReport {
         let title = "\(dim.dimension.title): each school's students against the district"
         var desc = "Stacked bars of each school's \(dim.dimension.title.lowercased()) composition, the \(shown.count) schools furthest from the district's mix first (of \(schools.count)); vertical lines mark the district's shares."
         if schools.count > shown.count { desc += " All schools are in the data table." }
-        var svg = "<svg role=\"img\" aria-labelledby=\"t-\(dim.dimension.rawValue)-a d-\(dim.dimension.rawValue)-a\" viewBox=\"0 0 \(labelW + barW + 70) \(height)\" width=\"\(labelW + barW + 70)\">"
-        svg += "<title id=\"t-\(dim.dimension.rawValue)-a\">\(esc(title))</title><desc id=\"d-\(dim.dimension.rawValue)-a\">\(esc(desc))</desc>"
-        svg += "<text x=\"0\" y=\"14\" font-weight=\"600\">\(esc(title))</text>"
+        var svg = svgOpening(id: "\(dim.dimension.rawValue)-a", width: labelW + barW + 70, height: height, title: title, desc: desc)
         func bar(_ y: Int, _ label: String, _ cells: [Int?], _ total: Int, _ dissimilarity: Double?) {
             svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 12)\" text-anchor=\"end\">\(esc(String(label.prefix(34))))</text>"
             var x = Double(labelW)
@@ -71,9 +69,7 @@ extension HTMLReport {
         let height = top + shown.count * (rowH + 4) + 30
         let title = "\(dim.dimension.title): classrooms within each school against chance"
         let desc = "For each school (most excess first, \(shown.count) of \(schools.count)), a grey bar shows the classroom H that random assignment of its students to its classes gives, a dot the observed H; a filled dot is beyond chance after Benjamini–Hochberg."
-        var svg = "<svg role=\"img\" aria-labelledby=\"t-\(dim.dimension.rawValue)-b d-\(dim.dimension.rawValue)-b\" viewBox=\"0 0 \(labelW + plotW + 90) \(height)\" width=\"\(labelW + plotW + 90)\">"
-        svg += "<title id=\"t-\(dim.dimension.rawValue)-b\">\(esc(title))</title><desc id=\"d-\(dim.dimension.rawValue)-b\">\(esc(desc))</desc>"
-        svg += "<text x=\"0\" y=\"14\" font-weight=\"600\">\(esc(title))</text>"
+        var svg = svgOpening(id: "\(dim.dimension.rawValue)-b", width: labelW + plotW + 90, height: height, title: title, desc: desc)
         for (row, s) in shown.enumerated() {
             let y = top + row * (rowH + 4)
             svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 11)\" text-anchor=\"end\">\(esc(String(s.name.prefix(34))))</text>"
@@ -105,9 +101,7 @@ extension HTMLReport {
         let height = top + groups.count * (rowH + 6) + 24
         let title = "\(dim.dimension.title): who takes advanced courses"
         let desc = "Share of eligible students of each group enrolled in at least one honors, open honors, AP, IB, dual-enrollment or gifted class this term; the dashed line is the overall rate. Groups with suppressed counts are not drawn."
-        var svg = "<svg role=\"img\" aria-labelledby=\"t-\(dim.dimension.rawValue)-c d-\(dim.dimension.rawValue)-c\" viewBox=\"0 0 \(labelW + plotW + 80) \(height)\" width=\"\(labelW + plotW + 80)\">"
-        svg += "<title id=\"t-\(dim.dimension.rawValue)-c\">\(esc(title))</title><desc id=\"d-\(dim.dimension.rawValue)-c\">\(esc(desc))</desc>"
-        svg += "<text x=\"0\" y=\"14\" font-weight=\"600\">\(esc(title))</text>"
+        var svg = svgOpening(id: "\(dim.dimension.rawValue)-c", width: labelW + plotW + 80, height: height, title: title, desc: desc)
         for (k, g) in groups.enumerated() {
             let y = top + k * (rowH + 6)
             svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(esc(g.group))</text>"
@@ -130,6 +124,14 @@ extension HTMLReport {
                                header: ["group", "eligible", "participants", "rate", "representation", "gap to highest (pp)", "missing students", "missing to highest rate"],
                                rows: rows, numeric: [1, 2, 3, 4, 5, 6, 7]))
     }
+}
+
+/// An accessible chart's opening: `role="img"` labelled by its `<title>` and `<desc>`,
+/// with the title drawn as a heading.
+func svgOpening(id: String, width: Int, height: Int, title: String, desc: String) -> String {
+    "<svg role=\"img\" aria-labelledby=\"t-\(id) d-\(id)\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\">"
+        + "<title id=\"t-\(id)\">\(esc(title))</title><desc id=\"d-\(id)\">\(esc(desc))</desc>"
+        + "<text x=\"0\" y=\"14\" font-weight=\"600\">\(esc(title))</text>"
 }
 
 /// A coordinate with one decimal.
