@@ -30,7 +30,7 @@ public enum OneRosterReader {
 /// The state of one read: ids to indices, what each file contributed, where.
 struct Reading {
     let source: RosterSource
-    let log: ProblemLog
+    var log: ProblemLog
     let progress: (@Sendable (String, Int) -> Void)?
 
     var version = "1.1"
@@ -74,8 +74,29 @@ struct Reading {
         readOrgs()
         readSessions()
         readCourses()
-        readClasses()
+        // Classes need courses, orgs and sessions; users need orgs: from a folder, read the
+        // classes on a second core beside the users. Problems keep their file order.
+        let classContext = ClassContext(
+            source: source, courseIndex: courseIndex, orgIndex: orgIndex, orgTypes: orgs.map(\.type),
+            sessionIndex: sessionIndex, progress: progress)
+        let classesLog = ProblemLog(), usersLog = ProblemLog()
+        let classesBox = ClassesBox()
+        let classesDone = DispatchGroup()
+        if case .folder = source {
+            DispatchQueue.global().async(group: classesDone) {
+                classesBox.result = Reading.readClasses(classContext, log: classesLog)
+            }
+        }
+        let main = log
+        log = usersLog
         readUsers()
+        log = main
+        classesDone.wait()
+        let classes = classesBox.result ?? Reading.readClasses(classContext, log: classesLog)
+        sections = classes.sections
+        sectionIDs = classes.ids
+        log.append(classesLog)
+        log.append(usersLog)
         // The enrollments and the per-student files depend only on what is read so far:
         // from a folder, read the enrollments on a second core meanwhile. Each side keeps
         // its own problems; they are reported in file order either way.
@@ -263,36 +284,54 @@ struct Reading {
         }
     }
 
-    mutating func readClasses() {
+    /// What reading the classes needs: courses, orgs and sessions.
+    struct ClassContext: Sendable {
+        let source: RosterSource
+        let courseIndex: [String: Int]
+        let orgIndex: [String: Int]
+        let orgTypes: [String]
+        let sessionIndex: [String: Int]
+        let progress: (@Sendable (String, Int) -> Void)?
+    }
+
+    /// Reads classes.csv into sections; it needs only courses, orgs and sessions, so it
+    /// can run beside the users.
+    static func readClasses(_ c: ClassContext, log: ProblemLog) -> (sections: [Roster.Section], ids: IdentifierTable) {
         var seen: [String: Int] = [:]
-        RosterFile.read("classes.csv", from: source,
+        var sections: [Roster.Section] = []
+        var ids = IdentifierTable(capacity: max(1 << 10, c.source.size(of: "classes.csv") / 60))
+        let names = ["sourcedId", "title", "grades", "courseSourcedId", "schoolSourcedId", "termSourcedIds", "periods"]
+        var at: [Int] = []
+        RosterFile.read("classes.csv", from: c.source,
                         required: ["sourcedId", "title", "courseSourcedId", "schoolSourcedId", "termSourcedIds"], log: log,
-                        progress: progress) { f, r in
-            guard let id = f.field("sourcedId", r, log), let title = f.field("title", r, log),
-                  let gradeText = f.field("grades", r, log), let course = f.field("courseSourcedId", r, log),
-                  let school = f.field("schoolSourcedId", r, log), let terms = f.field("termSourcedIds", r, log),
-                  let periods = f.field("periods", r, log) else { return }
+                        progress: c.progress) { f, r in
+            if at.isEmpty { at = f.positions(names) }
+            guard let id = f.field(at: at[0], names[0], r, log), let title = f.field(at: at[1], names[1], r, log),
+                  let gradeText = f.field(at: at[2], names[2], r, log), let course = f.field(at: at[3], names[3], r, log),
+                  let school = f.field(at: at[4], names[4], r, log), let terms = f.field(at: at[5], names[5], r, log),
+                  let periods = f.field(at: at[6], names[6], r, log) else { return }
             guard Reading.unique(id, &seen, f.name, r.line, log) else { return }
             var ok = true
-            let c = courseIndex[course]
-            if c == nil { log.add(f.name, r.line, "courseSourcedId '\(course)' is not a course"); ok = false }
-            let s = orgIndex[school]
+            let courseIndex = c.courseIndex[course]
+            if courseIndex == nil { log.add(f.name, r.line, "courseSourcedId '\(course)' is not a course"); ok = false }
+            let s = c.orgIndex[school]
             if s == nil { log.add(f.name, r.line, "schoolSourcedId '\(school)' is not an org"); ok = false }
-            else if orgs[s!].type != "school" { log.add(f.name, r.line, "schoolSourcedId '\(school)' is a \(orgs[s!].type), not a school"); ok = false }
+            else if c.orgTypes[s!] != "school" { log.add(f.name, r.line, "schoolSourcedId '\(school)' is a \(c.orgTypes[s!]), not a school"); ok = false }
             var termList: [Int] = []
             let termIDs = RosterValue.list(terms)
             if termIDs.isEmpty { log.add(f.name, r.line, "termSourcedIds is empty; a class is taught in at least one term"); ok = false }
             for t in termIDs {
-                if let i = sessionIndex[t] { termList.append(i) } else {
+                if let i = c.sessionIndex[t] { termList.append(i) } else {
                     log.add(f.name, r.line, "termSourcedIds '\(t)' is not an academic session"); ok = false
                 }
             }
             let g = Reading.grades(gradeText, f.name, r.line, log)
             guard ok else { return }
-            _ = sectionIDs.insert(id)
-            sections.append(.init(id: id, title: title, course: c!, school: s!, terms: termList,
+            _ = ids.insert(id)
+            sections.append(.init(id: id, title: title, course: courseIndex!, school: s!, terms: termList,
                                   periods: RosterValue.list(periods), grades: g))
         }
+        return (sections, ids)
     }
 
     mutating func readUsers() {
@@ -453,6 +492,10 @@ struct EnrollmentContext: Sendable {
     let userIDs: IdentifierTable
     let userRoles: [String]
     let studentCount: Int
+}
+
+final class ClassesBox: @unchecked Sendable {
+    var result: (sections: [Roster.Section], ids: IdentifierTable)?
 }
 
 final class EnrollmentBox: @unchecked Sendable {
