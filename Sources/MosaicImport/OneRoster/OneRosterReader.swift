@@ -398,8 +398,9 @@ struct Reading {
             var values: [Bool?] = []
             values.reserveCapacity(flags.count)
             for (j, flag) in flags.enumerated() {
-                guard let text = f.field(at: at[j + 2], flag, r, log) else { return }
-                guard let v = RosterValue.bool(text) else {
+                let i = at[j + 2]
+                guard let v = RosterValue.bool(bytes: r.bytes(i), r, i) else {
+                    guard let text = f.field(at: i, flag, r, log) else { return }
                     log.add(f.name, r.line, "\(flag) '\(text)' is not a boolean (true, false or empty)")
                     return
                 }
@@ -438,6 +439,8 @@ struct Reading {
             }
             func flag(_ column: String) -> Bool? {
                 let j = names.firstIndex(of: column)!
+                if at[j] < 0 { return nil }
+                if let v = RosterValue.bool(bytes: r.bytes(at[j]), r, at[j]) { return v }
                 guard let text = f.field(at: at[j], column, r, log) else { return nil }
                 guard let v = RosterValue.bool(text) else {
                     log.add(f.name, r.line, "\(column) '\(text)' is not a boolean (true, false or empty)")

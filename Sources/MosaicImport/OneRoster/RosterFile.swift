@@ -114,6 +114,20 @@ enum RosterValue {
         }
     }
 
+    static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
+
+    /// `true` / `false` from a field's bytes: the exact spellings without making a
+    /// `String`; anything else goes through ``bool(_:)`` (any case, or malformed).
+    @inline(__always)
+    static func bool(bytes b: UnsafeBufferPointer<UInt8>?, _ record: CSVStream.Record, _ i: Int) -> Bool?? {
+        if let b {
+            if b.isEmpty { return .some(nil) }
+            if b.elementsEqual(trueBytes) { return .some(true) }
+            if b.elementsEqual(falseBytes) { return .some(false) }
+        }
+        return bool(record.string(i) ?? "\u{FFFD}")
+    }
+
     /// An ISO date `YYYY-MM-DD` that exists on the calendar.
     static func isDate(_ s: String) -> Bool {
         let b = Array(s.utf8)
