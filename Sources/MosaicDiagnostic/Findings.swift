@@ -21,7 +21,7 @@ enum Findings {
         let scheduling = o.guidebook.actions(for: "scheduling", scope: "withinSchools")
         let course = o.guidebook.actions(for: "courseEnrollment", scope: "withinSchools")
         for d in dimensions {
-            let what = d.dimension.title.lowercased()
+            let what = d.dimension.phrase
             let P = d.counts.map { d.known > 0 ? Double($0) / Double(d.known) : 0 }
             // Across schools.
             if d.acrossSchools.D >= districtD && d.known >= o.minimumN {
@@ -38,7 +38,7 @@ enum Findings {
                 out.append(Finding(
                     level: .acrossSchools, dimension: d.dimension, subject: s.id, metric: "dissimilarityVsDistrict",
                     value: s.dissimilarityVsDistrict,
-                    message: "\(s.name) differs from the district's \(what) mix by \(Int((s.dissimilarityVsDistrict * 100).rounded())) points: \(percent(Double(s.counts[k]) / t)) \(d.groups[k]) against \(percent(P[k])) district-wide.",
+                    message: "\(s.name) differs from the district's \(what) mix by \(Int((s.dissimilarityVsDistrict * 100).rounded())) points: \(percent(Double(s.counts[k]) / t)) \(Dimension.label(d.groups[k])) against \(percent(P[k])) district-wide.",
                     actions: across))
             }
             // Scheduling: classrooms beyond chance.
@@ -60,17 +60,19 @@ enum Findings {
                 out.append(Finding(
                     level: .courseEnrollment, dimension: d.dimension, subject: "district", metric: "representationIndex",
                     value: g.representationIndex,
-                    message: "\(capitalized(g.group)) students take advanced courses at \(percent(g.rate)) against \(percent(d.advanced.overallRate)) overall (representation \(fixed(g.representationIndex, 2))): \(Int(g.missing.rounded())) students missing if they took part at the rate of the other students in their schools, \(Int(g.missingToHighest.rounded())) to reach the highest group's rate.",
+                    message: "\(capitalized(Dimension.label(g.group))) students take advanced courses at \(percent(g.rate)) against \(percent(d.advanced.overallRate)) overall (representation \(fixed(g.representationIndex, 2))): \(Int(g.missing.rounded())) students missing if they took part at the rate of the other students in their schools, \(Int(g.missingToHighest.rounded())) to reach the highest group's rate.",
                     actions: course))
             }
-            for s in d.advanced.schools {
-                for g in s.groups where underRepresented(g) && g.missing >= Double(o.minimumN) / 2 {
-                    out.append(Finding(
-                        level: .courseEnrollment, dimension: d.dimension, subject: s.id, metric: "representationIndex",
-                        value: g.representationIndex,
-                        message: "In \(s.name), \(g.group) students take advanced courses at \(percent(g.rate)) (representation \(fixed(g.representationIndex, 2))): \(Int(g.missing.rounded())) missing at the school's rate for other students.",
-                        actions: course))
-                }
+            // Schools, the most missing students first.
+            let schoolGaps = d.advanced.schools.flatMap { s in
+                s.groups.filter { underRepresented($0) && $0.missing >= Double(o.minimumN) / 2 }.map { (s, $0) }
+            }.sorted { $0.1.missing > $1.1.missing }
+            for (s, g) in schoolGaps {
+                out.append(Finding(
+                    level: .courseEnrollment, dimension: d.dimension, subject: s.id, metric: "representationIndex",
+                    value: g.representationIndex,
+                    message: "In \(s.name), \(Dimension.label(g.group)) students take advanced courses at \(percent(g.rate)) (representation \(fixed(g.representationIndex, 2))): \(Int(g.missing.rounded())) missing at the school's rate for other students.",
+                    actions: course))
             }
         }
         return out

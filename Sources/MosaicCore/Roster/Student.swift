@@ -84,3 +84,38 @@ extension Dimension {
     static let disabilityOrder = Dictionary(uniqueKeysWithValues: Student.Disability.allCases.enumerated().map { ($1, $0) })
     static let sexOrder = Dictionary(uniqueKeysWithValues: Student.Sex.allCases.enumerated().map { ($1, $0) })
 }
+
+extension Dimension {
+    /// The dimension inside a sentence: "race and ethnicity", "English learner status".
+    public var phrase: String {
+        switch self {
+        case .race: "race and ethnicity"
+        case .economic: "economic disadvantage"
+        case .englishLearner: "English learner status"
+        case .disability: "disability"
+        case .gender: "gender"
+        }
+    }
+
+    /// How a reader names a roster group (JSON keeps the codes of contract `roster.md`).
+    public static func label(_ group: String) -> String {
+        switch group {
+        case "americanIndian": "American Indian"
+        case "asian": "Asian"
+        case "black": "Black"
+        case "hispanic": "Hispanic"
+        case "multiracial": "Multiracial"
+        case "pacificIslander": "Pacific Islander"
+        case "white": "White"
+        case "disadvantaged": "economically disadvantaged"
+        case "notDisadvantaged": "not disadvantaged"
+        case "el": "English learners"
+        case "notEl": "not English learners"
+        case "iep": "IEP"
+        case "504": "Section 504"
+        case "none": "no disability"
+        case "unknown": "unknown"
+        default: group
+        }
+    }
+}

@@ -27,7 +27,7 @@ extension HTMLReport {
                 guard let n = cells[k], total > 0 else { continue }
                 hidden -= Double(n)
                 let w = Double(barW) * Double(n) / Double(total)
-                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(w))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(dim.groups[k])): \(share(Double(n) / Double(total)))</title></rect>"
+                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(w))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(Dimension.label(dim.groups[k]))): \(share(Double(n) / Double(total)))</title></rect>"
                 x += w
             }
             if hidden > 0 && total > 0 {
@@ -56,7 +56,7 @@ extension HTMLReport {
         let districtRow = ["District", composition.districtStudents.map(Format.count) ?? "suppressed"]
             + (0...G).map { k in district[k].map { Format.count($0) } ?? "suppressed" } + [""]
         return (svg, DataTable(caption: "\(dim.dimension.title) by school (most different first)",
-                               header: ["school", "students"] + dim.groups + ["unknown", "½Σ|p − P| vs district"],
+                               header: ["school", "students"] + dim.groups.map(Dimension.label) + ["unknown", "½Σ|p − P| vs district"],
                                rows: [districtRow] + rows, numeric: Set(1...(G + 3))))
     }
 
@@ -104,19 +104,19 @@ extension HTMLReport {
         var svg = svgOpening(id: "\(dim.dimension.rawValue)-c", width: labelW + plotW + 80, height: height, title: title, desc: desc)
         for (k, g) in groups.enumerated() {
             let y = top + k * (rowH + 6)
-            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(esc(g.group))</text>"
+            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(esc(Dimension.label(g.group)))</text>"
             if g.eligible == 0 { svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">no eligible students</text>"; continue }
             if hidden(g) { svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">suppressed (fewer than \(policy.minimumN))</text>"; continue }
-            svg += "<rect x=\"\(labelW)\" y=\"\(y)\" width=\"\(fmt(Double(plotW) * g.rate))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(g.group)): \(share(g.rate)) of eligible students</title></rect>"
+            svg += "<rect x=\"\(labelW)\" y=\"\(y)\" width=\"\(fmt(Double(plotW) * g.rate))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(Dimension.label(g.group))): \(share(g.rate)) of eligible students</title></rect>"
             svg += "<text x=\"\(fmt(Double(labelW) + Double(plotW) * g.rate + 6))\" y=\"\(y + 15)\">\(share(g.rate))</text>"
         }
         let ox = Double(labelW) + Double(plotW) * dim.advanced.overallRate
         svg += "<line x1=\"\(fmt(ox))\" x2=\"\(fmt(ox))\" y1=\"\(top - 4)\" y2=\"\(height - 18)\" stroke=\"#222\" stroke-dasharray=\"4 3\"/>"
         svg += "<text x=\"\(fmt(ox))\" y=\"\(height - 4)\" text-anchor=\"middle\">overall \(share(dim.advanced.overallRate))</text></svg>"
         let rows = groups.map { g -> [String] in
-            if hidden(g) { return [g.group, policy.suppresses(g.eligible) ? "suppressed" : Format.count(g.eligible), "suppressed", "suppressed", "suppressed", "suppressed", "suppressed", "suppressed"] }
+            if hidden(g) { return [Dimension.label(g.group), policy.suppresses(g.eligible) ? "suppressed" : Format.count(g.eligible), "suppressed", "suppressed", "suppressed", "suppressed", "suppressed", "suppressed"] }
             func missing(_ x: Double) -> String { policy.suppresses(Int(x.rounded())) ? "suppressed" : Format.fixed(x, 0) }
-            return [g.group, Format.count(g.eligible), Format.count(g.participants), g.eligible > 0 ? share(g.rate) : "–",
+            return [Dimension.label(g.group), Format.count(g.eligible), Format.count(g.participants), g.eligible > 0 ? share(g.rate) : "–",
                     g.eligible > 0 ? Format.fixed(g.representationIndex, 2) : "–", g.eligible > 0 ? Format.fixed(g.gapToHighestPP, 1) : "–",
                     missing(g.missing), missing(g.missingToHighest)]
         }

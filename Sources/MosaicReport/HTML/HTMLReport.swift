@@ -48,7 +48,7 @@ public struct HTMLReport {
         <title>Diversity diagnostic — \(esc(d.termTitle))</title>
         <style>
         body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;max-width:1100px;margin:0 auto;padding:1rem 1.25rem 4rem}
-        h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.4rem;margin-top:2.5rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}h3{font-size:1.1rem;margin:1.6rem 0 .4rem}
+        h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.4rem;margin-top:2.5rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}h3{font-size:1.15rem;margin:1.8rem 0 .3rem}h4{font-size:1rem;margin:1rem 0 .3rem;color:#333}
         .synthetic{background:#fff3cd;border:1px solid #e0c36a;padding:.5rem .8rem;border-radius:6px;margin:.8rem 0}
         .kpis{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}.kpi{flex:1 1 10rem;background:#f5f7fa;border-radius:8px;padding:.7rem .9rem}
         .kpi b{display:block;font-size:1.5rem}.kpi span{color:#555;font-size:.9rem}
@@ -101,11 +101,17 @@ public struct HTMLReport {
             let fs = d.findings.filter { $0.level == level }
             guard !fs.isEmpty else { continue }
             h += "<h3>\(title) — \(fs.count)</h3><p class=\"note\">\(what)</p>"
-            for f in fs.prefix(8) { h += "<div class=\"finding \(level.rawValue)\">\(esc(f.message))</div>" }
-            if fs.count > 8 {
-                h += "<details><summary>\(fs.count - 8) more</summary>"
-                for f in fs.dropFirst(8) { h += "<div class=\"finding \(level.rawValue)\">\(esc(f.message))</div>" }
-                h += "</details>"
+            // By dimension, strongest first: the three that matter most shown, the rest folded.
+            for dimension in Dimension.allCases {
+                let mine = fs.filter { $0.dimension == dimension }
+                guard !mine.isEmpty else { continue }
+                h += "<h4>\(esc(dimension.title)) — \(mine.count) finding\(mine.count == 1 ? "" : "s")</h4>"
+                for f in mine.prefix(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(f.message))</div>" }
+                if mine.count > 3 {
+                    h += "<details><summary>\(mine.count - 3) more</summary>"
+                    for f in mine.dropFirst(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(f.message))</div>" }
+                    h += "</details>"
+                }
             }
             if let actions = fs.first?.actions, !actions.isEmpty {
                 h += "<div class=\"finding \(level.rawValue)\"><b>Potential actions</b><ul>"
@@ -134,7 +140,7 @@ public struct HTMLReport {
 
     func legend(_ groups: [String], hidden: Bool) -> String {
         var h = "<div class=\"legend\">"
-        for (k, g) in groups.enumerated() { h += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(esc(g))</span>" }
+        for (k, g) in groups.enumerated() { h += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(esc(Dimension.label(g)))</span>" }
         if hidden { h += "<span><i style=\"background:\(hiddenColour)\"></i>suppressed or unknown</span>" }
         return h + "</div>"
     }
