@@ -78,19 +78,8 @@ enum Findings {
         return out
     }
 
-    static func fixed(_ x: Double, _ digits: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let v = (x * scale).rounded() / scale
-        var s = "\(v)"
-        if let dot = s.firstIndex(of: ".") {
-            let decimals = s.distance(from: dot, to: s.endIndex) - 1
-            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
-        } else if digits > 0 { s += "." + String(repeating: "0", count: digits) }
-        return s
-    }
-
     static func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
 
-    static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
+    static func fixed(_ x: Double, _ digits: Int) -> String { Format.fixed(x, digits) }
+    static func percent(_ share: Double) -> String { Format.percent(share, digits: 0) }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MosaicCore
 import MosaicImport
 import MosaicMetrics
 import MosaicReport
@@ -51,16 +52,13 @@ struct SegregationBench: ParsableCommand {
             try writeTextFile(lines.joined(separator: "\n") + "\n", to: path)
         }
         let clock = ContinuousClock()
-        func seconds(_ d: Duration) -> Double {
-            Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        }
         var profileTimes: [Double] = []
         var profile: SegregationProfile?
         for _ in 0..<`repeat` {
             let t = clock.measure {
                 profile = try? segregationProfile(of: matrix, options: .init(outerLabels: outer))
             }
-            profileTimes.append(seconds(t))
+            profileTimes.append(t.seconds)
         }
         var baselineTimes: [Double] = []
         var result: RandomAssignmentBaseline?
@@ -70,7 +68,7 @@ struct SegregationBench: ParsableCommand {
             let t = clock.measure {
                 result = randomAssignmentBaseline(of: matrix, within: nesting, draws: draws, parallelism: threads, using: &g)
             }
-            baselineTimes.append(seconds(t))
+            baselineTimes.append(t.seconds)
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF_WHO, &usage)

@@ -88,7 +88,3 @@ struct Diagnose: ParsableCommand {
         try fm.moveItem(at: staging, to: target)
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

@@ -1,6 +1,6 @@
 import Foundation
 import MosaicImport
-import MosaicReport
+import MosaicCore
 
 /// Writing to the terminal: results to stdout, problems and progress to stderr.
 enum Terminal {
@@ -18,7 +18,7 @@ enum Terminal {
         return { step, done, of in
             let text: String
             if of == 0 {
-                text = "\r\u{1B}[K\(step): \(MosaicReport.Format.count(done)) rows"
+                text = "\r\u{1B}[K\(step): \(Format.count(done)) rows"
             } else if done == of || done % max(1, of / 100) == 0 {
                 text = "\r\u{1B}[K\(step) \(done)/\(of)" + (done == of ? "\n" : "")
             } else {
@@ -45,3 +45,8 @@ enum Terminal {
 }
 
 enum ExitCodeError: Error { case failure }
+
+extension Duration {
+    /// The duration in seconds, for timings.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

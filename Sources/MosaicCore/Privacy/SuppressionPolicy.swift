@@ -23,6 +23,12 @@ public struct SuppressionPolicy: Sendable, Equatable {
     /// True for a count that may not be shown.
     public func suppresses(_ n: Int) -> Bool { n > 0 && n < minimumN }
 
+    /// True when a rate may not be shown: its numerator, its denominator or what lies
+    /// between them is a small count (each can be recovered from the rate and the others).
+    public func suppressesRate(_ numerator: Int, of denominator: Int) -> Bool {
+        suppresses(denominator) || suppresses(numerator) || suppresses(denominator - numerator)
+    }
+
     /// `<5%` or `>95%` for a share near the ends, `nil` when it may be shown as it is.
     public func code(share: Double) -> String? {
         if share > 0 && share < lowShare { return "<\(Int((lowShare * 100).rounded()))%" }

@@ -91,23 +91,6 @@ public enum NYCDemographicSnapshot {
     }
 }
 
-/// A field quoted per RFC 4180 when it holds a comma, quote or line break.
-public func csvField(_ s: String) -> String {
-    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-    return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
-}
-
 extension String {
     func replacingComma() -> String { String(filter { $0 != "," }) }
-
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.firstRange(of: target) {
-            out += rest[..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
-    }
 }

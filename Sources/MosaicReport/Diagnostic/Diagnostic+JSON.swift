@@ -75,7 +75,7 @@ extension DimensionResult {
         ])))
         func groupsJSON(_ gs: [Advanced.Group]) -> JSONValue {
             .object(gs.map { g in
-                let hide = policy.map { $0.suppresses(g.eligible) || $0.suppresses(g.participants) || $0.suppresses(g.eligible - g.participants) } ?? false
+                let hide = policy?.suppressesRate(g.participants, of: g.eligible) ?? false
                 func rate(_ x: Double) -> JSONValue {
                     if hide { return .null }
                     if let policy, let coded = policy.code(share: x) { return .string(coded) }

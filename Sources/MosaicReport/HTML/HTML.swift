@@ -1,3 +1,5 @@
+import MosaicCore
+
 /// Escapes text for HTML element content and attribute values.
 func esc(_ s: String) -> String {
     var out = ""
@@ -42,10 +44,6 @@ struct DataTable {
     }
 
     var csv: String {
-        ([header] + rows).map { $0.map(csvCell).joined(separator: ",") }.joined(separator: "\n") + "\n"
-    }
-
-    func csvCell(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" : s
+        ([header] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 }

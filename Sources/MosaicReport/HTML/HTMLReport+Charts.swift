@@ -94,9 +94,7 @@ extension HTMLReport {
     /// Advanced participation by group, the gap to the highest group and missing students.
     func advancedChart(_ dim: DimensionResult) -> (String, DataTable) {
         let groups = dim.advanced.groups
-        func hidden(_ g: Advanced.Group) -> Bool {
-            policy.suppresses(g.eligible) || policy.suppresses(g.participants) || policy.suppresses(g.eligible - g.participants)
-        }
+        func hidden(_ g: Advanced.Group) -> Bool { policy.suppressesRate(g.participants, of: g.eligible) }
         let rowH = 22, labelW = 170, plotW = 480, top = 34
         let height = top + groups.count * (rowH + 6) + 24
         let title = "\(dim.dimension.title): who takes advanced courses"
