@@ -261,9 +261,11 @@ func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], 
             return .init(id: section.id, title: section.title, counts: row,
                          dissimilarityVsSchool: dissimilarity(of: row.map { Double($0) / t }, against: q))
         }
-        let outer = split.outer.first { $0.id == r.orgs[term.schools[s]].id }
+        // Outer units are numbered in the order their labels first appear: the order of `schools`.
+        let outer = split.outer[j]
+        assert(outer.id == r.orgs[term.schools[s]].id)
         let b = baselines[j]
-        let H = outer?.H ?? 0
+        let H = outer.H
         result.schools.append(.init(
             id: r.orgs[term.schools[s]].id, name: r.orgs[term.schools[s]].name, H: H,
             expectedH: b?.H.expected ?? H, excessH: b.map { H - $0.H.expected } ?? 0, pValue: b?.H.pValue ?? 1,
