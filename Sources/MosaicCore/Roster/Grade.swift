@@ -18,13 +18,6 @@ public struct Grade: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public init(ordinal: Int) { self.ordinal = ordinal }
 
-    /// Kindergarten to 12th grade, in order.
-    public static let kThrough12: [Grade] = (4...16).map(Grade.init(ordinal:))
-    public static let kindergarten = Grade(ordinal: 4)
-
-    /// 0 for kindergarten, 1…12 for grades 1…12; `nil` outside K–12.
-    public var number: Int? { (4...16).contains(ordinal) ? ordinal - 4 : nil }
-
     public var description: String { Self.codes[ordinal] }
     public static func < (a: Grade, b: Grade) -> Bool { a.ordinal < b.ordinal }
 }

@@ -87,12 +87,7 @@ struct RosterFile {
     /// A field by column name: `""` when the column is absent; `nil` (with a problem
     /// logged) when the text is not valid UTF-8.
     func field(_ column: String, _ record: CSVStream.Record, _ log: ProblemLog) -> String? {
-        guard let i = columns[column] else { return "" }
-        guard let s = record.string(i) else {
-            log.add(name, record.line, "column '\(column)' is not valid UTF-8 text; save the file as UTF-8")
-            return nil
-        }
-        return s
+        field(at: columns[column] ?? -1, column, record, log)
     }
 }
 
@@ -100,13 +95,8 @@ struct RosterFile {
 enum RosterValue {
     /// `true` / `false` in any case; empty is unknown.
     static func bool(_ s: String) -> Bool?? {
-        switch s {
-        case "": return .some(nil)
-        case "true": return .some(true)
-        case "false": return .some(false)
-        default: break
-        }
-        switch s.lowercased() {
+        // The exact spellings, the common case, skip lower-casing.
+        switch s == "" || s == "true" || s == "false" ? s : s.lowercased() {
         case "": return .some(nil)
         case "true": return .some(true)
         case "false": return .some(false)

@@ -7,9 +7,7 @@ public enum CountMatrixError: Error, Equatable, Sendable, CustomStringConvertibl
     case duplicateGroup(String)
     case negativeCount(unit: String, group: String, value: Int)
     case emptyUnit(String)
-    case unknownGroup(String)
     case tooFewGroups(present: [String])
-    case unknownUnit(String)
     case tooManyStudents(unit: String)
 
     public var description: String {
@@ -21,12 +19,10 @@ public enum CountMatrixError: Error, Equatable, Sendable, CustomStringConvertibl
         case .negativeCount(let unit, let group, let value):
             "unit \"\(unit)\", group \"\(group)\": \(value) is negative; counts are numbers of students"
         case .emptyUnit(let unit): "unit \"\(unit)\" has no students in any group; remove it or check its counts"
-        case .unknownGroup(let g): "there is no group \"\(g)\""
         case .tooFewGroups(let present):
             present.isEmpty
                 ? "no group has any students"
                 : "only \(present.joined(separator: ", ")) has students; segregation needs at least two groups with students"
-        case .unknownUnit(let u): "there is no unit \"\(u)\""
         case .tooManyStudents(let u):
             "the counts add up to more than \(CountMatrix.maximumStudents) students by unit \"\(u)\"; check the table for a misplaced column or digits"
         }
