@@ -71,8 +71,7 @@ public struct CSVTable: Sendable {
             rows.append(Row(line: record.line, fields: fields))
         }
         do {
-            var bytes = Array(text.utf8)
-            try bytes.withUnsafeMutableBytes { try stream.feed(UnsafeRawBufferPointer($0), collect) }
+            try Array(text.utf8).withUnsafeBytes { try stream.feed($0, collect) }
             try stream.finish(collect)
         } catch let problem as CSVStream.Problem {
             throw ImportError(problem: problem, file: name)
