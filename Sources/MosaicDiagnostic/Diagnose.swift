@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import MosaicCore
 import MosaicMetrics
 
@@ -228,7 +229,7 @@ func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], 
     let seeds = schools.map { _ in rng.next() }
     var baselines = [RandomAssignmentBaseline?](repeating: nil, count: schools.count)
     let draws = o.baselineDraws
-    let done = ProgressCounter()
+    let done = Mutex(0)
     let progress = o.progress
     baselines.withUnsafeMutableBufferPointer { out in
         nonisolated(unsafe) let out = out
@@ -242,7 +243,7 @@ func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], 
                 guard draws > 0, let m = try? CountMatrix(units: slots.map { "\($0)" }, groups: groups, counts: counts) else { continue }
                 var g = SeededGenerator(seed: seeds[j])
                 out[j] = randomAssignmentBaseline(of: m, draws: draws, parallelism: 1, using: &g)
-                let n = done.increment()
+                let n = done.withLock { n in n += 1; return n }
                 progress?("classroom baselines (\(dimension.rawValue))", n, schools.count)
             }
         }
@@ -287,17 +288,6 @@ func benjaminiHochberg(_ p: [Double], q: Double) -> [Bool] {
     var out = [Bool](repeating: false, count: m)
     if cutoff >= 0 { for rank in 0...cutoff { out[order[rank]] = true } }
     return out
-}
-
-final class ProgressCounter: @unchecked Sendable {
-    private var n = 0
-    private let lock = DispatchSemaphore(value: 1)
-    func increment() -> Int {
-        lock.wait()
-        defer { lock.signal() }
-        n += 1
-        return n
-    }
 }
 
 func advancedCoursework(code: [UInt8], G: Int, groups: [String], term: TermView, r: Roster, minimumN: Int) -> Advanced {
