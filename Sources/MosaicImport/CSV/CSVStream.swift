@@ -68,9 +68,59 @@ public struct CSVStream {
     var offset = 0
     var line = 1
     var atStart = true
-    var starts: [Int] = []
-    var ends: [Int] = []
-    var quoted: [Bool] = []
+    let fields = Fields()
+
+    /// The current record's field bounds, reused record after record (no array
+    /// bookkeeping per field: this loop runs for every field of millions of rows).
+    final class Fields {
+        private(set) var starts: UnsafeMutablePointer<Int>
+        private(set) var ends: UnsafeMutablePointer<Int>
+        private(set) var quoted: UnsafeMutablePointer<Bool>
+        private var capacity = 64
+        var count = 0
+
+        init() {
+            starts = .allocate(capacity: capacity)
+            ends = .allocate(capacity: capacity)
+            quoted = .allocate(capacity: capacity)
+        }
+
+        deinit {
+            starts.deallocate()
+            ends.deallocate()
+            quoted.deallocate()
+        }
+
+        @inline(__always)
+        func append(_ start: Int, _ end: Int, _ isQuoted: Bool) {
+            if count == capacity { grow() }
+            starts[count] = start
+            ends[count] = end
+            quoted[count] = isQuoted
+            count += 1
+        }
+
+        private func grow() {
+            let c = capacity * 2
+            let s = UnsafeMutablePointer<Int>.allocate(capacity: c), e = UnsafeMutablePointer<Int>.allocate(capacity: c)
+            let q = UnsafeMutablePointer<Bool>.allocate(capacity: c)
+            s.update(from: starts, count: count)
+            e.update(from: ends, count: count)
+            q.update(from: quoted, count: count)
+            starts.deallocate(); ends.deallocate(); quoted.deallocate()
+            starts = s; ends = e; quoted = q
+            capacity = c
+        }
+
+        func record(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Record {
+            Record(bytes: bytes, starts: UnsafeBufferPointer(start: starts, count: count),
+                   ends: UnsafeBufferPointer(start: ends, count: count),
+                   quoted: UnsafeBufferPointer(start: quoted, count: count), line: line)
+        }
+    }
+
+    /// Bytes that end an unquoted field or need a look: comma, CR, LF, quote.
+    static let special: [Bool] = (0..<256).map { [0x2C, 0x0D, 0x0A, 0x22].contains($0) }
 
     public init() {}
 
@@ -101,13 +151,13 @@ public struct CSVStream {
     /// Parses complete records from `pending[offset...]`.
     mutating func drain(final: Bool, _ body: (Record) throws -> Void) throws {
         let n = pending.count
+        let fields = fields
+        try Self.special.withUnsafeBufferPointer { special in
         try pending.withUnsafeBufferPointer { buf in
             var p = offset
             while p < n {
                 // One record from p; if it does not complete and more input may come, stop.
-                starts.removeAll(keepingCapacity: true)
-                ends.removeAll(keepingCapacity: true)
-                quoted.removeAll(keepingCapacity: true)
+                fields.count = 0
                 let recordLine = line
                 var lines = 0
                 var q = p
@@ -133,9 +183,7 @@ public struct CSVStream {
                             if final { throw Problem.unclosedQuote(line: recordLine) }
                             break fieldLoop
                         }
-                        starts.append(s)
-                        ends.append(r)
-                        quoted.append(true)
+                        fields.append(s, r, true)
                         q = r + 1
                         if q >= n { if final { complete = true }; break fieldLoop }
                         let b = buf[q]
@@ -150,18 +198,12 @@ public struct CSVStream {
                     }
                     // Unquoted field: to the next comma or line end.
                     let s = q
-                    while q < n {
-                        let b = buf[q]
-                        if b == UInt8(ascii: ",") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") { break }
-                        if b == UInt8(ascii: "\"") { throw Problem.strayQuote(line: recordLine + lines) }
-                        q += 1
-                    }
-                    starts.append(s)
-                    ends.append(q)
-                    quoted.append(false)
+                    while q < n && !special[Int(buf[q])] { q += 1 }
+                    if q < n && buf[q] == UInt8(ascii: "\"") { throw Problem.strayQuote(line: recordLine + lines) }
+                    fields.append(s, q, false)
                     if q >= n { if final { complete = true }; break fieldLoop }
                     let b = buf[q]
-                    if b == UInt8(ascii: ",") { q += 1; if q >= n && final { starts.append(q); ends.append(q); quoted.append(false); complete = true; break fieldLoop }; continue fieldLoop }
+                    if b == UInt8(ascii: ",") { q += 1; if q >= n && final { fields.append(q, q, false); complete = true; break fieldLoop }; continue fieldLoop }
                     if b == UInt8(ascii: "\n") { q += 1; lines += 1; complete = true; break fieldLoop }
                     // \r
                     if q + 1 < n { q += buf[q + 1] == UInt8(ascii: "\n") ? 2 : 1; lines += 1; complete = true }
@@ -171,16 +213,11 @@ public struct CSVStream {
                 guard complete else { break }
                 p = q
                 line += lines
-                if starts.count == 1 && starts[0] == ends[0] && !quoted[0] { continue }  // blank line
-                try starts.withUnsafeBufferPointer { st in
-                    try ends.withUnsafeBufferPointer { en in
-                        try quoted.withUnsafeBufferPointer { qu in
-                            try body(Record(bytes: buf, starts: st, ends: en, quoted: qu, line: recordLine))
-                        }
-                    }
-                }
+                if fields.count == 1 && fields.starts[0] == fields.ends[0] && !fields.quoted[0] { continue }  // blank line
+                try body(fields.record(buf, line: recordLine))
             }
             offset = p
+        }
         }
     }
 }

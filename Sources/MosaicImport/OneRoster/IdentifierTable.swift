@@ -88,6 +88,11 @@ struct IdentifierTable: Sendable {
         return (index, true)
     }
 
+    /// Hands id `i`'s bytes to `body`.
+    func withKey<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[offsets[i]..<offsets[i + 1]])) }
+    }
+
     mutating func insert(_ key: String) -> (index: Int32, inserted: Bool) {
         var k = key
         return k.withUTF8 { insert($0) }
@@ -113,6 +118,66 @@ struct IdentifierTable: Sendable {
                 while slots[s] != 0 { s = (s + 1) & mask }
                 slots[s] = Self.slot(Int32(i), h)
             }
+        }
+    }
+}
+
+/// A set of 64-bit id fingerprints, to tell that millions of row ids are distinct
+/// without keeping their bytes: a fingerprint seen twice means a duplicate id or (about
+/// once in 10^12 pairs) two ids that hash alike; either way the caller reads again with
+/// the exact ``IdentifierTable``. Open addressing over a power-of-two table at most half
+/// full.
+struct Fingerprints: Sendable {
+    private var slots: [UInt64]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [UInt64](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// FNV-1a over the bytes, then the MurmurHash3 finaliser so that every bit of the
+    /// fingerprint depends on every byte; never 0 (0 marks an empty slot).
+    @inline(__always)
+    static func fingerprint(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in key { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        h ^= h >> 33; h &*= 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33; h &*= 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h == 0 ? 1 : h
+    }
+
+    /// Adds `key`'s fingerprint; false when it was there already.
+    @inline(__always)
+    mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let f = Self.fingerprint(key)
+        var s = Int(truncatingIfNeeded: f) & mask
+        let fresh: Bool = slots.withUnsafeMutableBufferPointer { slots in
+            while true {
+                let v = slots[s]
+                if v == 0 { slots[s] = f; return true }
+                if v == f { return false }
+                s = (s + 1) & mask
+            }
+        }
+        guard fresh else { return false }
+        count += 1
+        if count * 2 > slots.count { grow() }
+        return true
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        mask = slots.count - 1
+        for f in old where f != 0 {
+            var s = Int(truncatingIfNeeded: f) & mask
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = f
         }
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import MosaicCore
 
 /// Reads a OneRoster 1.1 or 1.2 CSV bulk roster plus the Mosaic extension files
@@ -38,9 +39,8 @@ struct Reading {
     var sessions: [Roster.Session] = [], sessionIndex: [String: Int] = [:]
     var courses: [Roster.Course] = [], courseIndex: [String: Int] = [:]
     var sections: [Roster.Section] = [], sectionIDs = IdentifierTable()
-    var students: [Student] = [], studentIDs = IdentifierTable(), studentLine: [Int] = []
-    /// Every user (students, teachers, …) and their role, by index in `userIDs`.
-    var userIDs = IdentifierTable(), userRoles: [String] = []
+    var students: [Student] = [], studentLine: [Int] = []
+    var users = UserDirectory(capacity: 0)
     var enrollmentSection: [Int32] = [], enrollmentStudent: [Int32] = []
     var reference: Roster.Reference?
 
@@ -71,51 +71,56 @@ struct Reading {
         var needed = ["orgs.csv", "academicSessions.csv", "courses.csv", "classes.csv", "users.csv", "enrollments.csv"]
         if users12 { needed.append("roles.csv") }
         guard require(needed) else { return }
+        // From a folder, two cores: the enrollments (the largest file, about seven rows a
+        // student) are scanned from the start on one, the users and the per-student files
+        // on the other; the classes go to whichever is free first. Each file keeps its own
+        // problems, reported in file order either way. (A `.zip` is opened a second time
+        // for the second core; if it cannot be, its files are read one after another.)
+        let scanBox = ScanBox(), scanDone = DispatchGroup()
+        let second = try? source.reopened()
+        let classesJob = ClaimOnce()
+        let classesBox = ClassesBox()
+        let classesLog = ProblemLog(), usersLog = ProblemLog(), demographicsLog = ProblemLog()
+        let extensionLog = ProblemLog(), enrollmentLog = ProblemLog()
+        let source = source, progress = progress
+        if let second {
+            DispatchQueue.global().async(group: scanDone) {
+                scanBox.scan = EnrollmentScan.scan(second, progress: progress)
+                var context = scanBox.classContext.wait()
+                context.source = second
+                if classesJob.claim() {
+                    classesBox.result = Reading.readClasses(context, log: classesLog)
+                }
+            }
+        }
         readOrgs()
         readSessions()
         readCourses()
-        // Classes need courses, orgs and sessions; users need orgs: from a folder, read the
-        // classes on a second core beside the users. Problems keep their file order.
         let classContext = ClassContext(
             source: source, courseIndex: courseIndex, orgIndex: orgIndex, orgTypes: orgs.map(\.type),
             sessionIndex: sessionIndex, progress: progress)
-        let classesLog = ProblemLog(), usersLog = ProblemLog()
-        let classesBox = ClassesBox()
-        let classesDone = DispatchGroup()
-        if case .folder = source {
-            DispatchQueue.global().async(group: classesDone) {
-                classesBox.result = Reading.readClasses(classContext, log: classesLog)
-            }
-        }
+        scanBox.classContext.put(classContext)
         let main = log
         log = usersLog
         readUsers()
+        log = demographicsLog
+        if source.has("demographics.csv") { readDemographics() }
+        log = extensionLog
+        if source.has("mosaic_students.csv") { readStudentExtension() }
         log = main
-        classesDone.wait()
-        let classes = classesBox.result ?? Reading.readClasses(classContext, log: classesLog)
+        if classesJob.claim() { classesBox.result = Reading.readClasses(classContext, log: classesLog) }
+        scanDone.wait()
+        let classes = classesBox.result!
         sections = classes.sections
         sectionIDs = classes.ids
-        log.append(classesLog)
-        log.append(usersLog)
-        // The enrollments and the per-student files depend only on what is read so far:
-        // from a folder, read the enrollments on a second core meanwhile. Each side keeps
-        // its own problems; they are reported in file order either way.
+        for l in [classesLog, usersLog, demographicsLog, extensionLog] { log.append(l) }
         let context = EnrollmentContext(
             sectionIDs: sectionIDs, sectionSchool: sections.map(\.school), orgIDs: orgIDs, orgs: orgs.map(\.id),
-            studentIDs: studentIDs, userIDs: userIDs, userRoles: userRoles, studentCount: students.count)
-        let enrollmentLog = ProblemLog()
-        let box = EnrollmentBox()
-        let group = DispatchGroup()
-        if case .folder = source {
-            let source = source, progress = progress
-            DispatchQueue.global().async(group: group) {
-                box.result = EnrollmentReading.read(context, from: source, log: enrollmentLog, progress: progress)
-            }
-        }
-        if source.has("demographics.csv") { readDemographics() }
-        if source.has("mosaic_students.csv") { readStudentExtension() }
-        group.wait()
-        let enrollments = box.result ?? EnrollmentReading.read(context, from: source, log: enrollmentLog, progress: progress)
+            users: users, studentCount: students.count)
+        // Resolved when every id is known and nothing was irregular; otherwise read again,
+        // exactly, for the messages.
+        let enrollments = scanBox.scan?.resolve(context)
+            ?? EnrollmentReading.read(context, from: source, log: enrollmentLog, progress: progress)
         log.append(enrollmentLog)
         enrollmentSection = enrollments.section
         enrollmentStudent = enrollments.student
@@ -155,6 +160,14 @@ struct Reading {
         }
         seen[id] = line
         return true
+    }
+
+    /// The first of a list of grades, every one checked: a student's grade.
+    static func firstGrade(_ text: String, _ file: String, _ line: Int, _ log: ProblemLog) -> Grade? {
+        if text.isEmpty { return nil }
+        // One plain code, the common case: no list made.
+        if let g = Grade(text) { return g }
+        return grades(text, file, line, log).first
     }
 
     static func grades(_ text: String, _ file: String, _ line: Int, _ log: ProblemLog) -> [Grade] {
@@ -286,7 +299,7 @@ struct Reading {
 
     /// What reading the classes needs: courses, orgs and sessions.
     struct ClassContext: Sendable {
-        let source: RosterSource
+        var source: RosterSource
         let courseIndex: [String: Int]
         let orgIndex: [String: Int]
         let orgTypes: [String]
@@ -335,7 +348,7 @@ struct Reading {
     }
 
     mutating func readUsers() {
-        var seen = IdentifierTable(capacity: students.count + 16), seenLines: [Int] = []
+        users = UserDirectory(capacity: source.size(of: "users.csv") / 60)
         // 1.2 keeps roles apart: the student role comes from roles.csv.
         var roles12: [String: String] = [:]
         if version == "1.2" {
@@ -352,112 +365,167 @@ struct Reading {
         RosterFile.read("users.csv", from: source, required: required, log: log, progress: progress) { f, r in
             if at.isEmpty { at = f.positions(names) }
             guard let id = f.field(at: at[0], names[0], r, log), let gradeText = f.field(at: at[1], names[1], r, log) else { return }
-            guard Reading.unique(id, &seen, &seenLines, f.name, r.line, log) else { return }
+            if id.isEmpty {
+                log.add(f.name, r.line, "sourcedId is empty")
+                return
+            }
+            let (u, inserted) = users.ids.insert(id)
+            guard inserted else {
+                log.add(f.name, r.line, "duplicate sourcedId '\(id)' (first on line \(users.lines[Int(u)]))")
+                return
+            }
+            users.lines.append(Int32(r.line))
             let role: String
             if version == "1.2" {
                 guard let rr = roles12[id] else {
                     log.add(f.name, r.line, "user '\(id)' has no role in roles.csv")
+                    users.add(role: "user without a role", student: nil)
                     return
                 }
                 role = rr
             } else {
-                guard let rr = f.field(at: at[2], names[2], r, log) else { return }
+                guard let rr = f.field(at: at[2], names[2], r, log) else {
+                    users.add(role: "user without a role", student: nil)
+                    return
+                }
                 role = rr
-                if let orgList = f.field(at: at[3], names[3], r, log) {
-                    for o in RosterValue.list(orgList) where orgIndex[o] == nil {
-                        log.add(f.name, r.line, "orgSourcedIds '\(o)' is not an org")
+                // The organisations, looked up from the field's bytes (usually one school).
+                if at[3] >= 0 {
+                    if let list = r.bytes(at[3]) {
+                        RosterValue.forEach(in: list) { o in
+                            if orgIDs.find(o) == nil {
+                                log.add(f.name, r.line, "orgSourcedIds '\(String(decoding: o, as: UTF8.self))' is not an org")
+                            }
+                        }
+                    } else if let orgList = f.field(at: at[3], names[3], r, log) {
+                        for o in RosterValue.list(orgList) where orgIndex[o] == nil {
+                            log.add(f.name, r.line, "orgSourcedIds '\(o)' is not an org")
+                        }
                     }
                 }
             }
-            _ = userIDs.insert(id)
-            userRoles.append(role)
-            guard role == "student" else { return }
-            let g = Reading.grades(gradeText, f.name, r.line, log)
-            _ = studentIDs.insert(id)
+            guard role == "student" else {
+                users.add(role: role, student: nil)
+                return
+            }
+            users.add(role: role, student: Int32(students.count))
             studentLine.append(r.line)
-            students.append(Student(id: id, grade: g.first))
+            students.append(Student(id: id, grade: Reading.firstGrade(gradeText, f.name, r.line, log)))
         }
         if version == "1.2" {
-            for (user, _) in roles12 where userIDs.find(user) == nil {
+            for (user, _) in roles12 where users.ids.find(user) == nil {
                 log.add("roles.csv", 0, "userSourcedId '\(user)' is not a user")
                 break
             }
         }
     }
 
+    /// Reads a per-student file (demographics, the Mosaic extension): each row is matched
+    /// to its student from the id's bytes, and a repeated student is found by the line
+    /// kept per student, so a million rows intern no id. Rows of other users (teachers
+    /// may have demographics) are checked against the users; any other id is a problem
+    /// unless `othersMayAppear`.
+    func readPerStudent(_ file: String, required: [String], names: [String], othersMayAppear: Bool,
+                        body: (RosterFile, CSVStream.Record, [Int], Int?) -> Void) {
+        var lineOf = [Int32](repeating: 0, count: students.count)
+        var seen = IdentifierTable(), seenLines: [Int] = []
+        var at: [Int] = []
+        // The closure uses these, not `self`: a struct captured whole is copied per row.
+        let users = users, students = students, log = log
+        RosterFile.read(file, from: source, required: required, log: log, progress: progress) { f, r in
+            if at.isEmpty { at = f.positions(names) }
+            if let b = r.bytes(at[0]), let s = users.student(b) {
+                let i = Int(s)
+                guard lineOf[i] == 0 else {
+                    log.add(f.name, r.line, "duplicate sourcedId '\(students[i].id)' (first on line \(lineOf[i]))")
+                    return
+                }
+                lineOf[i] = Int32(r.line)
+                body(f, r, at, i)
+                return
+            }
+            guard let id = f.field(at: at[0], names[0], r, log) else { return }
+            guard Reading.unique(id, &seen, &seenLines, f.name, r.line, log) else { return }
+            guard othersMayAppear else {
+                log.add(f.name, r.line, "sourcedId '\(id)' is not a student")
+                return
+            }
+            body(f, r, at, nil)
+            if users.ids.find(id) == nil {
+                log.add(f.name, r.line, "sourcedId '\(id)' is not a user")
+            }
+        }
+    }
+
+    /// A boolean column: exact `true` / `false` / empty from the bytes, other spellings
+    /// from the text; nil (with the problem logged, or for an absent column) otherwise.
+    static func flag(_ f: RosterFile, _ r: CSVStream.Record, _ i: Int, _ column: String, _ log: ProblemLog) -> Bool?? {
+        if i < 0 { return .some(nil) }
+        if let v = RosterValue.bool(bytes: r.bytes(i), r, i) { return v }
+        guard let text = f.field(at: i, column, r, log) else { return nil }
+        log.add(f.name, r.line, "\(column) '\(text)' is not a boolean (true, false or empty)")
+        return nil
+    }
+
     mutating func readDemographics() {
-        var seen = IdentifierTable(capacity: students.count + 16), seenLines: [Int] = []
         let flags = ["americanIndianOrAlaskaNative", "asian", "blackOrAfricanAmerican", "nativeHawaiianOrOtherPacificIslander",
                      "white", "demographicRaceTwoOrMoreRaces", "hispanicOrLatinoEthnicity"]
         let names = ["sourcedId", "sex"] + flags
-        var at: [Int] = []
-        RosterFile.read("demographics.csv", from: source, required: names, log: log, progress: progress) { f, r in
-            if at.isEmpty { at = f.positions(names) }
-            guard let id = f.field(at: at[0], names[0], r, log), let sexText = f.field(at: at[1], names[1], r, log) else { return }
-            guard Reading.unique(id, &seen, &seenLines, f.name, r.line, log) else { return }
-            var values: [Bool?] = []
-            values.reserveCapacity(flags.count)
-            for (j, flag) in flags.enumerated() {
-                let i = at[j + 2]
-                guard let v = RosterValue.bool(bytes: r.bytes(i), r, i) else {
-                    guard let text = f.field(at: i, flag, r, log) else { return }
-                    log.add(f.name, r.line, "\(flag) '\(text)' is not a boolean (true, false or empty)")
-                    return
-                }
-                values.append(v)
+        let sexes = Student.Sex.allCases.map { ($0, Array($0.rawValue.utf8)) }
+        var values: [(sex: Student.Sex?, race: Student.Race?)] = []
+        var rows: [Int] = []
+        let log = log
+        readPerStudent("demographics.csv", required: names, names: names, othersMayAppear: true) { f, r, at, student in
+            var v = [Bool?](repeating: nil, count: flags.count)
+            for j in flags.indices {
+                guard let b = Reading.flag(f, r, at[j + 2], flags[j], log) else { return }
+                v[j] = b
             }
             var sex: Student.Sex?
-            if !sexText.isEmpty {
-                guard let s = Student.Sex(rawValue: sexText) ?? Student.Sex(rawValue: sexText.lowercased()) else {
-                    log.add(f.name, r.line, "sex '\(sexText)' is not one of male, female, other, unspecified")
-                    return
+            if let b = r.bytes(at[1]), let known = sexes.first(where: { RosterValue.equals(b, $0.1) }) {
+                sex = known.0
+            } else {
+                guard let sexText = f.field(at: at[1], names[1], r, log) else { return }
+                if !sexText.isEmpty {
+                    guard let s = Student.Sex(rawValue: sexText) ?? Student.Sex(rawValue: sexText.lowercased()) else {
+                        log.add(f.name, r.line, "sex '\(sexText)' is not one of male, female, other, unspecified")
+                        return
+                    }
+                    sex = s
                 }
-                sex = s
             }
-            guard let i = studentIDs.find(id) else {
-                if userIDs.find(id) == nil { log.add(f.name, r.line, "sourcedId '\(id)' is not a user") }
-                return
-            }
-            students[Int(i)].sex = sex
-            students[Int(i)].race = Student.race(
-                hispanic: values[6], twoOrMore: values[5], americanIndian: values[0], asian: values[1],
-                black: values[2], pacificIslander: values[3], white: values[4])
+            guard let i = student else { return }
+            rows.append(i)
+            values.append((sex, Student.race(hispanic: v[6], twoOrMore: v[5], americanIndian: v[0], asian: v[1],
+                                             black: v[2], pacificIslander: v[3], white: v[4])))
+        }
+        for (i, v) in zip(rows, values) {
+            students[i].sex = v.sex
+            students[i].race = v.race
         }
     }
 
     mutating func readStudentExtension() {
-        var seen = IdentifierTable(capacity: students.count + 16), seenLines: [Int] = []
         let names = ["sourcedId", "economicallyDisadvantaged", "englishLearner", "gifted", "disability", "homeLanguage"]
-        var at: [Int] = []
-        RosterFile.read("mosaic_students.csv", from: source, required: ["sourcedId"], log: log, progress: progress) { f, r in
-            if at.isEmpty { at = f.positions(names) }
-            guard let id = f.field(at: at[0], names[0], r, log) else { return }
-            guard Reading.unique(id, &seen, &seenLines, f.name, r.line, log) else { return }
-            guard let i = studentIDs.find(id).map(Int.init) else {
-                log.add(f.name, r.line, "sourcedId '\(id)' is not a student")
-                return
-            }
-            func flag(_ column: String) -> Bool? {
-                let j = names.firstIndex(of: column)!
-                if at[j] < 0 { return nil }
-                if let v = RosterValue.bool(bytes: r.bytes(at[j]), r, at[j]) { return v }
-                guard let text = f.field(at: at[j], column, r, log) else { return nil }
-                guard let v = RosterValue.bool(text) else {
-                    log.add(f.name, r.line, "\(column) '\(text)' is not a boolean (true, false or empty)")
-                    return nil
-                }
-                return v
-            }
-            students[i].economicallyDisadvantaged = flag("economicallyDisadvantaged")
-            students[i].englishLearner = flag("englishLearner")
-            students[i].gifted = flag("gifted")
-            if let d = f.field(at: at[4], names[4], r, log), !d.isEmpty {
-                if let v = Student.Disability(rawValue: d.lowercased()) { students[i].disability = v } else {
+        let disabilities = Student.Disability.allCases.map { ($0, Array($0.rawValue.utf8)) }
+        var updates: [(Int, Student)] = []
+        let log = log, before = students
+        readPerStudent("mosaic_students.csv", required: ["sourcedId"], names: names, othersMayAppear: false) { f, r, at, student in
+            var s = student.map { before[$0] } ?? Student(id: "")
+            if let v = Reading.flag(f, r, at[1], names[1], log) { s.economicallyDisadvantaged = v }
+            if let v = Reading.flag(f, r, at[2], names[2], log) { s.englishLearner = v }
+            if let v = Reading.flag(f, r, at[3], names[3], log) { s.gifted = v }
+            if at[4] >= 0, let b = r.bytes(at[4]), let known = disabilities.first(where: { RosterValue.equals(b, $0.1) }) {
+                s.disability = known.0
+            } else if let d = f.field(at: at[4], names[4], r, log), !d.isEmpty {
+                if let v = Student.Disability(rawValue: d.lowercased()) { s.disability = v } else {
                     log.add(f.name, r.line, "disability '\(d)' is not one of none, iep, 504")
                 }
             }
-            if let lang = f.field(at: at[5], names[5], r, log), !lang.isEmpty { students[i].homeLanguage = lang }
+            if let lang = f.field(at: at[5], names[5], r, log), !lang.isEmpty { s.homeLanguage = lang }
+            if let i = student { updates.append((i, s)) }
         }
+        for (i, s) in updates { students[i] = s }
     }
 
     mutating func readReference() {
@@ -485,88 +553,50 @@ struct Reading {
     }
 }
 
-/// What reading the enrollments needs from the files read before: ids and owners.
-struct EnrollmentContext: Sendable {
-    let sectionIDs: IdentifierTable
-    let sectionSchool: [Int]
-    let orgIDs: IdentifierTable
-    let orgs: [String]
-    let studentIDs: IdentifierTable
-    let userIDs: IdentifierTable
-    let userRoles: [String]
-    let studentCount: Int
-}
-
 final class ClassesBox: @unchecked Sendable {
     var result: (sections: [Roster.Section], ids: IdentifierTable)?
 }
 
-final class EnrollmentBox: @unchecked Sendable {
-    var result: (section: [Int32], student: [Int32], enrolled: [Bool])?
+/// The users read from users.csv, in file order: each one's id, role, line, and index
+/// among the students (-1 for every other role).
+struct UserDirectory: Sendable {
+    var ids: IdentifierTable
+    var roles: [String] = []
+    var lines: [Int32] = []
+    var studentIndex: [Int32] = []
+
+    init(capacity: Int) { ids = IdentifierTable(capacity: max(1 << 10, capacity)) }
+
+    mutating func add(role: String, student: Int32?) {
+        roles.append(role)
+        studentIndex.append(student ?? -1)
+    }
+
+    /// The student with this id, if the id is a student's.
+    @inline(__always)
+    func student(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard let u = ids.find(key) else { return nil }
+        let s = studentIndex[Int(u)]
+        return s >= 0 ? s : nil
+    }
 }
 
-enum EnrollmentReading {
-    /// The largest file (a million students have about seven million rows): read from the
-    /// field bytes with interned ids; a `String` is made only for a problem or a date.
-    static func read(_ c: EnrollmentContext, from source: RosterSource, log: ProblemLog,
-                     progress: (@Sendable (String, Int) -> Void)?) -> (section: [Int32], student: [Int32], enrolled: [Bool]) {
-        // Sized from the file (rows are rarely under 40 bytes), so the table does not grow
-        // through millions of ids.
-        let expectedRows = max(1 << 12, source.size(of: "enrollments.csv") / 40)
-        var seen = IdentifierTable(capacity: expectedRows)
-        var enrolled = [Bool](repeating: false, count: c.studentCount)
-        var sectionOf: [Int32] = [], studentOf: [Int32] = []
-        sectionOf.reserveCapacity(expectedRows)
-        studentOf.reserveCapacity(expectedRows)
-        var column: (id: Int, cls: Int, school: Int, user: Int, role: Int, begin: Int?, end: Int?)?
-        let student = Array("student".utf8)
-        RosterFile.read("enrollments.csv", from: source,
-                        required: ["sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"], log: log,
-                        progress: progress) { f, r in
-            if column == nil {
-                column = (f.columns["sourcedId"]!, f.columns["classSourcedId"]!, f.columns["schoolSourcedId"]!,
-                          f.columns["userSourcedId"]!, f.columns["role"]!, f.columns["beginDate"], f.columns["endDate"])
-            }
-            let col = column!
-            // Quoted fields with doubled quotes (rare) are not plain ids.
-            guard let id = r.bytes(col.id), let cls = r.bytes(col.cls), let school = r.bytes(col.school),
-                  let user = r.bytes(col.user), let role = r.bytes(col.role) else {
-                log.add(f.name, r.line, "an id holds a quote; sourcedIds are plain text")
-                return
-            }
-            func text(_ b: UnsafeBufferPointer<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
-            if id.isEmpty { log.add(f.name, r.line, "sourcedId is empty"); return }
-            if !seen.insert(id).inserted { log.add(f.name, r.line, "duplicate sourcedId '\(text(id))'"); return }
-            if let i = col.begin, !r.isEmpty(i), let value = r.string(i), !RosterValue.isDate(value) {
-                log.add(f.name, r.line, "beginDate '\(value)' is not a date (expected YYYY-MM-DD)")
-            }
-            if let i = col.end, !r.isEmpty(i), let value = r.string(i), !RosterValue.isDate(value) {
-                log.add(f.name, r.line, "endDate '\(value)' is not a date (expected YYYY-MM-DD)")
-            }
-            guard let section = c.sectionIDs.find(cls) else {
-                log.add(f.name, r.line, "classSourcedId '\(text(cls))' is not a class")
-                return
-            }
-            let classSchool = c.sectionSchool[Int(section)]
-            if c.orgIDs.find(school).map(Int.init) != classSchool {
-                log.add(f.name, r.line, "class '\(text(cls))' belongs to school '\(c.orgs[classSchool])', not to schoolSourcedId '\(text(school))'")
-                return
-            }
-            guard role.elementsEqual(student) else {
-                if c.userIDs.find(user) == nil { log.add(f.name, r.line, "userSourcedId '\(text(user))' is not a user") }
-                return
-            }
-            guard let s = c.studentIDs.find(user) else {
-                let u = c.userIDs.find(user)
-                log.add(f.name, r.line, u == nil
-                    ? "userSourcedId '\(text(user))' is not a user"
-                    : "userSourcedId '\(text(user))' is enrolled as a student but is a \(c.userRoles[Int(u!)])")
-                return
-            }
-            sectionOf.append(section)
-            studentOf.append(s)
-            enrolled[Int(s)] = true
-        }
-        return (sectionOf, studentOf, enrolled)
-    }
+/// What the enrollment lane hands back, and the class context it waits for.
+final class ScanBox: @unchecked Sendable {
+    var scan: EnrollmentScan?
+    let classContext = Handoff<Reading.ClassContext>()
+}
+
+/// A job that exactly one of two lanes runs: the first to claim it.
+final class ClaimOnce: Sendable {
+    private let claimed = Mutex(false)
+    func claim() -> Bool { claimed.withLock { c in defer { c = true }; return !c } }
+}
+
+/// One value handed from one thread to another: `wait` blocks until `put`.
+final class Handoff<Value: Sendable>: @unchecked Sendable {
+    private var value: Value?
+    private let ready = DispatchSemaphore(value: 0)
+    func put(_ v: Value) { value = v; ready.signal() }
+    func wait() -> Value { ready.wait(); ready.signal(); return value! }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads one roster CSV file: checks its header for the required columns, then hands
 /// each data row to `body` with its fields looked up by column name. Problems go to the
 /// log as `file:line: message`.
@@ -106,27 +112,66 @@ enum RosterValue {
 
     static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
 
+    /// A field's bytes equal `literal` (a byte comparison, no generic sequence walk).
+    @inline(__always)
+    static func equals(_ b: UnsafeBufferPointer<UInt8>, _ literal: [UInt8]) -> Bool {
+        guard b.count == literal.count else { return false }
+        return literal.withUnsafeBufferPointer { l in
+            guard let x = b.baseAddress, let y = l.baseAddress else { return true }
+            return memcmp(x, y, b.count) == 0
+        }
+    }
+
     /// `true` / `false` from a field's bytes: the exact spellings without making a
     /// `String`; anything else goes through ``bool(_:)`` (any case, or malformed).
     @inline(__always)
     static func bool(bytes b: UnsafeBufferPointer<UInt8>?, _ record: CSVStream.Record, _ i: Int) -> Bool?? {
         if let b {
             if b.isEmpty { return .some(nil) }
-            if b.elementsEqual(trueBytes) { return .some(true) }
-            if b.elementsEqual(falseBytes) { return .some(false) }
+            if equals(b, trueBytes) { return .some(true) }
+            if equals(b, falseBytes) { return .some(false) }
         }
         return bool(record.string(i) ?? "\u{FFFD}")
     }
 
     /// An ISO date `YYYY-MM-DD` that exists on the calendar.
     static func isDate(_ s: String) -> Bool {
-        let b = Array(s.utf8)
-        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-              let y = Int(s.prefix(4)), let m = Int(s.dropFirst(5).prefix(2)), let d = Int(s.suffix(2)),
-              (1...12).contains(m) else { return false }
+        var s = s
+        return s.withUTF8 { isDate(bytes: $0) }
+    }
+
+    /// ``isDate(_:)`` on a field's bytes, without making a `String`.
+    static func isDate(bytes b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                let d = Int(b[i]) - 48
+                guard (0...9).contains(d) else { return nil }
+                n = n * 10 + d
+            }
+            return n
+        }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10), (1...12).contains(m) else { return false }
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
         return (1...days).contains(d)
+    }
+
+    /// Each value of a comma-separated list held as bytes, trimmed of spaces and tabs;
+    /// empty values are skipped, as ``list(_:)`` does.
+    static func forEach(in list: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        func isSpace(_ b: UInt8) -> Bool { b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") }
+        var start = 0
+        while start <= list.count {
+            var end = start
+            while end < list.count && list[end] != UInt8(ascii: ",") { end += 1 }
+            var s = start, e = end
+            while s < e && isSpace(list[s]) { s += 1 }
+            while e > s && isSpace(list[e - 1]) { e -= 1 }
+            if e > s { body(UnsafeBufferPointer(rebasing: list[s..<e])) }
+            start = end + 1
+        }
     }
 
     /// A comma-separated list (OneRoster writes lists inside one quoted field).

@@ -3,8 +3,8 @@ import ZIPFoundation
 
 /// Where a roster's files come from: a folder, or a `.zip` of one (the files may sit in
 /// a folder inside the archive). Files are streamed in chunks either way. Two files of a
-/// folder may be read at once (each opens its own handle); a `.zip` is read one file at
-/// a time (the archive has one position).
+/// folder may be read at once (each opens its own handle); a `.zip` has one read
+/// position, so a second thread reads from a ``reopened()`` copy.
 enum RosterSource: @unchecked Sendable {
     case folder(URL)
     case zip(Archive, [String: Entry])
@@ -31,6 +31,15 @@ enum RosterSource: @unchecked Sendable {
             if entries[name] == nil { entries[name] = entry }
         }
         self = .zip(archive, entries)
+    }
+
+    /// The same roster with a read position of its own, for a second thread: a folder
+    /// as it is; a `.zip` opened again.
+    func reopened() throws -> RosterSource {
+        switch self {
+        case .folder: return self
+        case .zip(let archive, _): return try RosterSource(path: archive.url.path)
+        }
     }
 
     func has(_ file: String) -> Bool {
