@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The domain: organisations, school years, demographic dimensions. Value types, no I/O.
@@ -27,11 +31,23 @@ let package = Package(
         .target(name: "MosaicDiagnostic", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // Rendering results: JSON exactly per the contracts, terminal tables, the HTML report.
         .target(name: "MosaicReport", dependencies: ["MosaicDiagnostic", "MosaicMetrics", "MosaicCore"]),
+        // Persistence behind one protocol: in memory (tests), a SQLite file (the embedded
+        // default) and PostgreSQL (the shared deployment). Every table carries district_id.
+        .target(
+            name: "MosaicStore",
+            dependencies: [
+                "MosaicCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The command line: a thin shell over the libraries.
         .executableTarget(
             name: "mosaic",
             dependencies: [
-                "MosaicCore", "MosaicMetrics", "MosaicImport", "MosaicDiagnostic", "MosaicReport",
+                "MosaicCore", "MosaicMetrics", "MosaicImport", "MosaicDiagnostic", "MosaicReport", "MosaicStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +70,7 @@ let package = Package(
         ),
         .testTarget(name: "MosaicDiagnosticTests", dependencies: ["MosaicDiagnostic", "MosaicTestSupport"]),
         .testTarget(name: "MosaicReportTests", dependencies: ["MosaicReport", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicImport", "MosaicTestSupport"]),
         .testTarget(
             name: "mosaicTests",
             dependencies: ["mosaic", "MosaicTestSupport"],

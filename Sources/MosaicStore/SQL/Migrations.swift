@@ -1,0 +1,109 @@
+/// The store's schema, as numbered migrations applied in order and recorded in
+/// `schema_migrations`. Only the types both SQLite and PostgreSQL read alike are used
+/// (TEXT, BIGINT, DOUBLE PRECISION; dates as ISO 8601 text), so one statement serves
+/// both. Every table but `schema_migrations` carries `district_id`.
+///
+/// A migration, once released, is never edited: a change is a new number.
+enum Migrations {
+    struct Migration: Sendable {
+        let version: Int
+        let name: String
+        let statements: [String]
+    }
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "districts, terms, rosters, diagnostics, users, tokens, audit log", statements: [
+            """
+            CREATE TABLE districts (
+                district_id TEXT PRIMARY KEY, name TEXT NOT NULL, synthetic BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE terms (
+                district_id TEXT NOT NULL REFERENCES districts (district_id), term_id TEXT NOT NULL,
+                title TEXT NOT NULL, school_year BIGINT NOT NULL, imported_at TEXT NOT NULL,
+                students BIGINT NOT NULL, schools BIGINT NOT NULL, sections BIGINT NOT NULL,
+                enrollments BIGINT NOT NULL, roster_version TEXT NOT NULL,
+                PRIMARY KEY (district_id, term_id))
+            """,
+            """
+            CREATE TABLE orgs (
+                district_id TEXT NOT NULL, term_id TEXT NOT NULL, idx BIGINT NOT NULL,
+                sourced_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, parent BIGINT,
+                PRIMARY KEY (district_id, term_id, idx),
+                FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id))
+            """,
+            """
+            CREATE TABLE academic_sessions (
+                district_id TEXT NOT NULL, term_id TEXT NOT NULL, idx BIGINT NOT NULL,
+                sourced_id TEXT NOT NULL, title TEXT NOT NULL, type TEXT NOT NULL,
+                start_date TEXT NOT NULL, end_date TEXT NOT NULL, school_year BIGINT NOT NULL, parent BIGINT,
+                PRIMARY KEY (district_id, term_id, idx),
+                FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id))
+            """,
+            """
+            CREATE TABLE courses (
+                district_id TEXT NOT NULL, term_id TEXT NOT NULL, idx BIGINT NOT NULL,
+                sourced_id TEXT NOT NULL, title TEXT NOT NULL, code TEXT NOT NULL, grades TEXT NOT NULL,
+                org BIGINT NOT NULL, level TEXT NOT NULL,
+                PRIMARY KEY (district_id, term_id, idx),
+                FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id))
+            """,
+            """
+            CREATE TABLE sections (
+                district_id TEXT NOT NULL, term_id TEXT NOT NULL, idx BIGINT NOT NULL,
+                sourced_id TEXT NOT NULL, title TEXT NOT NULL, course BIGINT NOT NULL, school BIGINT NOT NULL,
+                terms TEXT NOT NULL, periods TEXT NOT NULL, grades TEXT NOT NULL,
+                PRIMARY KEY (district_id, term_id, idx),
+                FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id))
+            """,
+            """
+            CREATE TABLE students (
+                district_id TEXT NOT NULL, term_id TEXT NOT NULL, idx BIGINT NOT NULL,
+                sourced_id TEXT NOT NULL, grade TEXT, race TEXT, sex TEXT,
+                economically_disadvantaged BIGINT, english_learner BIGINT, disability TEXT, gifted BIGINT,
+                home_language TEXT,
+                PRIMARY KEY (district_id, term_id, idx),
+                FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id))
+            """,
+            """
+            CREATE TABLE enrollments (
+                district_id TEXT NOT NULL, term_id TEXT NOT NULL, idx BIGINT NOT NULL,
+                section BIGINT NOT NULL, student BIGINT NOT NULL,
+                PRIMARY KEY (district_id, term_id, idx),
+                FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id))
+            """,
+            """
+            CREATE TABLE reference_counts (
+                district_id TEXT NOT NULL, term_id TEXT NOT NULL, dimension TEXT NOT NULL, grp TEXT NOT NULL,
+                count BIGINT NOT NULL,
+                PRIMARY KEY (district_id, term_id, dimension, grp),
+                FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id))
+            """,
+            """
+            CREATE TABLE diagnostics (
+                district_id TEXT NOT NULL, term_id TEXT NOT NULL, computed_at TEXT NOT NULL,
+                options TEXT NOT NULL, json TEXT NOT NULL,
+                PRIMARY KEY (district_id, term_id),
+                FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id))
+            """,
+            """
+            CREATE TABLE users (
+                district_id TEXT NOT NULL REFERENCES districts (district_id), email TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL, schools TEXT NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL,
+                PRIMARY KEY (district_id, email))
+            """,
+            """
+            CREATE TABLE api_tokens (
+                district_id TEXT NOT NULL, token_hash TEXT PRIMARY KEY, email TEXT NOT NULL, created_at TEXT NOT NULL,
+                FOREIGN KEY (district_id, email) REFERENCES users (district_id, email))
+            """,
+            """
+            CREATE TABLE audit_log (
+                district_id TEXT, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)
+            """,
+            "CREATE INDEX audit_log_at ON audit_log (district_id, at)",
+        ]),
+    ]
+
+    static var newest: Int { all.last?.version ?? 0 }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// A PostgreSQL database (the shared deployment), through a pool of connections.
+public final class PostgresDatabase: SQLDatabase {
+    let client: PostgresClient
+    let runner: Task<Void, Never>
+    let logger: Logger
+    public var dialect: SQLDialect { .postgres }
+
+    /// Connects to `postgres://user:password@host:port/database`.
+    public static func open(url: String) async throws -> PostgresDatabase {
+        guard let u = URLComponents(string: url), u.scheme == "postgres" || u.scheme == "postgresql",
+              let host = u.host, let user = u.user else {
+            throw StoreError.cannotOpen(url, "expected postgres://user:password@host:port/database")
+        }
+        let database = u.path.hasPrefix("/") ? String(u.path.dropFirst()) : u.path
+        var config = PostgresClient.Configuration(
+            host: host, port: u.port ?? 5432, username: user, password: u.password,
+            database: database.isEmpty ? nil : database, tls: .disable)
+        config.options.maximumConnections = 8
+        config.options.connectTimeout = .seconds(5)
+        var logger = Logger(label: "mosaic.postgres")
+        logger.logLevel = .error
+        let client = PostgresClient(configuration: config, backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        let db = PostgresDatabase(client: client, runner: runner, logger: logger)
+        do {
+            _ = try await db.query("SELECT 1", [])
+        } catch {
+            runner.cancel()
+            throw StoreError.cannotOpen(Self.redacted(url), "\(error)")
+        }
+        return db
+    }
+
+    /// The URL without its password, for messages.
+    static func redacted(_ url: String) -> String {
+        guard var u = URLComponents(string: url), u.password != nil else { return url }
+        u.password = "***"
+        return u.string ?? url
+    }
+
+    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger) {
+        self.client = client
+        self.runner = runner
+        self.logger = logger
+    }
+
+    public func execute(_ sql: String, _ binds: [SQLValue]) async throws {
+        _ = try await client.withConnection { try await Self.run($0, sql, binds, collect: false, self.logger) }
+    }
+
+    public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [[SQLValue]] {
+        try await client.withConnection { try await Self.run($0, sql, binds, collect: true, self.logger) }
+    }
+
+    static func run(_ c: PostgresConnection, _ sql: String, _ binds: [SQLValue], collect: Bool, _ logger: Logger) async throws -> [[SQLValue]] {
+        var b = PostgresBindings(capacity: binds.count)
+        for v in binds {
+            switch v {
+            case .int(let i): b.append(i)
+            case .double(let d): b.append(d)
+            case .text(let s): b.append(s)
+            case .null: b.appendNull()
+            }
+        }
+        do {
+            let rows = try await c.query(PostgresQuery(unsafeSQL: SQLDialect.postgres.placeholders(sql), binds: b), logger: logger)
+            var out: [[SQLValue]] = []
+            for try await row in rows where collect {
+                var values: [SQLValue] = []
+                values.reserveCapacity(row.count)
+                for cell in row {
+                    guard cell.bytes != nil else { values.append(.null); continue }
+                    switch cell.dataType {
+                    case .int2: values.append(.int(Int64(try cell.decode(Int16.self))))
+                    case .int4: values.append(.int(Int64(try cell.decode(Int32.self))))
+                    case .int8: values.append(.int(try cell.decode(Int64.self)))
+                    case .float4, .float8, .numeric: values.append(.double(try cell.decode(Double.self)))
+                    case .bool: values.append(.int(try cell.decode(Bool.self) ? 1 : 0))
+                    default: values.append(.text(try cell.decode(String.self)))
+                    }
+                }
+                out.append(values)
+            }
+            return out
+        } catch let error as PSQLError {
+            throw StoreError.database(error.serverInfo?[.message] ?? "\(error.code)", sql: sql)
+        }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { c in
+            _ = try await Self.run(c, "BEGIN", [], collect: false, logger)
+            do {
+                let result = try await body(PostgresTransaction(connection: c, logger: logger))
+                try Task.checkCancellation()
+                _ = try await Self.run(c, "COMMIT", [], collect: false, logger)
+                return result
+            } catch {
+                _ = try? await Self.run(c, "ROLLBACK", [], collect: false, logger)
+                throw error
+            }
+        }
+    }
+
+    public func close() async throws { runner.cancel() }
+}
+
+/// The connection of one PostgreSQL transaction.
+struct PostgresTransaction: SQLDatabase {
+    let connection: PostgresConnection
+    let logger: Logger
+    var dialect: SQLDialect { .postgres }
+
+    func execute(_ sql: String, _ binds: [SQLValue]) async throws {
+        _ = try await PostgresDatabase.run(connection, sql, binds, collect: false, logger)
+    }
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [[SQLValue]] {
+        try await PostgresDatabase.run(connection, sql, binds, collect: true, logger)
+    }
+
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await body(self)
+    }
+
+    func close() async throws {}
+}

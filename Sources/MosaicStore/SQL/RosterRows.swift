@@ -1,0 +1,110 @@
+import MosaicCore
+
+/// A roster as rows of the term tables (`orgs`, `academic_sessions`, `courses`,
+/// `sections`, `students`, `enrollments`, `reference_counts`), and back. Positions
+/// (`idx`) keep the roster's order, so the roster read back is the roster stored.
+/// Lists (grades, terms, periods) are comma-joined, as OneRoster writes them.
+enum RosterRows {
+    static func list(_ values: [String]) -> SQLValue { SQLValue(values.joined(separator: ",")) }
+    static func split(_ v: SQLValue) -> [String] {
+        guard let t = v.text, !t.isEmpty else { return [] }
+        return t.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    static func insert(_ r: Roster, key: [SQLValue], into db: any SQLDatabase, failAfter: String? = nil) async throws {
+        try await db.insert(into: "orgs", columns: ["district_id", "term_id", "idx", "sourced_id", "name", "type", "parent"],
+                            rows: r.orgs.count) { i, b in
+            let o = r.orgs[i]
+            b += key + [SQLValue(i), SQLValue(o.id), SQLValue(o.name), SQLValue(o.type), SQLValue(o.parent)]
+        }
+        try await db.insert(into: "academic_sessions",
+                            columns: ["district_id", "term_id", "idx", "sourced_id", "title", "type", "start_date", "end_date",
+                                      "school_year", "parent"], rows: r.sessions.count) { i, b in
+            let s = r.sessions[i]
+            b += key + [SQLValue(i), SQLValue(s.id), SQLValue(s.title), SQLValue(s.type), SQLValue(s.startDate),
+                        SQLValue(s.endDate), SQLValue(s.schoolYear), SQLValue(s.parent)]
+        }
+        try await db.insert(into: "courses",
+                            columns: ["district_id", "term_id", "idx", "sourced_id", "title", "code", "grades", "org", "level"],
+                            rows: r.courses.count) { i, b in
+            let c = r.courses[i]
+            b += key + [SQLValue(i), SQLValue(c.id), SQLValue(c.title), SQLValue(c.code), list(c.grades.map(\.description)),
+                        SQLValue(c.org), SQLValue(c.level.rawValue)]
+        }
+        try await db.insert(into: "sections",
+                            columns: ["district_id", "term_id", "idx", "sourced_id", "title", "course", "school", "terms",
+                                      "periods", "grades"], rows: r.sections.count) { i, b in
+            let s = r.sections[i]
+            b += key + [SQLValue(i), SQLValue(s.id), SQLValue(s.title), SQLValue(s.course), SQLValue(s.school),
+                        list(s.terms.map(String.init)), list(s.periods), list(s.grades.map(\.description))]
+        }
+        try await db.insert(into: "students",
+                            columns: ["district_id", "term_id", "idx", "sourced_id", "grade", "race", "sex",
+                                      "economically_disadvantaged", "english_learner", "disability", "gifted", "home_language"],
+                            rows: r.students.count) { i, b in
+            let s = r.students[i]
+            b += key + [SQLValue(i), SQLValue(s.id), SQLValue(s.grade?.description), SQLValue(s.race?.rawValue),
+                        SQLValue(s.sex?.rawValue), SQLValue(s.economicallyDisadvantaged), SQLValue(s.englishLearner),
+                        SQLValue(s.disability?.rawValue), SQLValue(s.gifted), SQLValue(s.homeLanguage)]
+        }
+        if failAfter == "students" { throw SQLStore.InjectedFailure() }
+        try await db.insert(into: "enrollments", columns: ["district_id", "term_id", "idx", "section", "student"],
+                            rows: r.enrollmentCount) { i, b in
+            b += key + [SQLValue(i), SQLValue(Int(r.enrollmentSection[i])), SQLValue(Int(r.enrollmentStudent[i]))]
+        }
+        if let reference = r.reference {
+            let rows = reference.sorted { $0.key.rawValue < $1.key.rawValue }
+                .flatMap { d, groups in groups.sorted { $0.key < $1.key }.map { (d, $0.key, $0.value) } }
+            try await db.insert(into: "reference_counts", columns: ["district_id", "term_id", "dimension", "grp", "count"],
+                                rows: rows.count) { i, b in
+                b += key + [SQLValue(rows[i].0.rawValue), SQLValue(rows[i].1), SQLValue(rows[i].2)]
+            }
+        }
+    }
+
+    static func read(version: String, key: [SQLValue], from db: any SQLDatabase) async throws -> Roster {
+        let whereKey = "WHERE district_id = ? AND term_id = ? ORDER BY idx"
+        let orgs = try await db.query("SELECT sourced_id, name, type, parent FROM orgs \(whereKey)", key).map {
+            Roster.Org(id: $0[0].text ?? "", name: $0[1].text ?? "", type: $0[2].text ?? "", parent: $0[3].int)
+        }
+        let sessions = try await db.query(
+            "SELECT sourced_id, title, type, start_date, end_date, parent, school_year FROM academic_sessions \(whereKey)", key
+        ).map {
+            Roster.Session(id: $0[0].text ?? "", title: $0[1].text ?? "", type: $0[2].text ?? "", startDate: $0[3].text ?? "",
+                           endDate: $0[4].text ?? "", parent: $0[5].int, schoolYear: $0[6].int ?? 0)
+        }
+        let courses = try await db.query("SELECT sourced_id, title, code, grades, org, level FROM courses \(whereKey)", key).map {
+            Roster.Course(id: $0[0].text ?? "", title: $0[1].text ?? "", code: $0[2].text ?? "",
+                          grades: split($0[3]).compactMap(Grade.init), org: $0[4].int ?? 0,
+                          level: $0[5].text.flatMap(CourseLevel.init(rawValue:)) ?? .general)
+        }
+        let sections = try await db.query(
+            "SELECT sourced_id, title, course, school, terms, periods, grades FROM sections \(whereKey)", key
+        ).map {
+            Roster.Section(id: $0[0].text ?? "", title: $0[1].text ?? "", course: $0[2].int ?? 0, school: $0[3].int ?? 0,
+                           terms: split($0[4]).compactMap { Int($0) }, periods: split($0[5]),
+                           grades: split($0[6]).compactMap(Grade.init))
+        }
+        let students = try await db.query("""
+            SELECT sourced_id, grade, race, sex, economically_disadvantaged, english_learner, disability, gifted, home_language
+            FROM students \(whereKey)
+            """, key).map {
+            Student(id: $0[0].text ?? "", grade: $0[1].text.flatMap(Grade.init), race: $0[2].text.flatMap(Student.Race.init(rawValue:)),
+                    sex: $0[3].text.flatMap(Student.Sex.init(rawValue:)), economicallyDisadvantaged: $0[4].bool,
+                    englishLearner: $0[5].bool, disability: $0[6].text.flatMap(Student.Disability.init(rawValue:)),
+                    gifted: $0[7].bool, homeLanguage: $0[8].text)
+        }
+        let enrollments = try await db.query("SELECT section, student FROM enrollments \(whereKey)", key)
+        var reference: Roster.Reference?
+        let referenceRows = try await db.query(
+            "SELECT dimension, grp, count FROM reference_counts WHERE district_id = ? AND term_id = ?", key)
+        for row in referenceRows {
+            guard let d = row[0].text.flatMap(Dimension.init(rawValue:)), let g = row[1].text, let n = row[2].int else { continue }
+            reference = reference ?? [:]
+            reference![d, default: [:]][g] = n
+        }
+        return Roster(version: version, orgs: orgs, sessions: sessions, courses: courses, sections: sections, students: students,
+                      enrollmentSection: enrollments.map { Int32($0[0].int ?? 0) },
+                      enrollmentStudent: enrollments.map { Int32($0[1].int ?? 0) }, reference: reference)
+    }
+}

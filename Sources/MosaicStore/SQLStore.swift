@@ -1,0 +1,213 @@
+import Foundation
+import MosaicCore
+
+/// The store on a SQL database: SQLite (embedded) or PostgreSQL (shared). Both speak
+/// the same statements (see ``Migrations``).
+public final class SQLStore: Store {
+    public let database: any SQLDatabase
+
+    /// For tests of atomicity only: the import throws after writing this table's rows,
+    /// inside its transaction, as a crash or a refused statement would.
+    let failAfterTable: String?
+
+    public init(_ database: any SQLDatabase) {
+        self.database = database
+        failAfterTable = nil
+    }
+
+    init(_ database: any SQLDatabase, failAfterTable: String) {
+        self.database = database
+        self.failAfterTable = failAfterTable
+    }
+
+    struct InjectedFailure: Error {}
+
+    public func close() async throws { try await database.close() }
+
+    // MARK: Schema
+
+    public func schemaVersion() async throws -> Int {
+        try await database.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        return try await database.query("SELECT MAX(version) FROM schema_migrations", []).first?.first?.int ?? 0
+    }
+
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        let current = try await schemaVersion()
+        guard current <= Migrations.newest else { throw StoreError.newerSchema(found: current, known: Migrations.newest) }
+        var applied: [Int] = []
+        for m in Migrations.all where m.version > current {
+            try await database.transaction { db in
+                // Another process may have applied it meanwhile.
+                let done = try await db.query("SELECT 1 FROM schema_migrations WHERE version = ?", [SQLValue(m.version)])
+                guard done.isEmpty else { return }
+                for s in m.statements { try await db.execute(s) }
+                try await db.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                                     [SQLValue(m.version), SQLValue(m.name), SQLValue(Timestamp.text(Date()))])
+            }
+            applied.append(m.version)
+        }
+        return applied
+    }
+
+    // MARK: Districts and terms
+
+    public func districts() async throws -> [DistrictRecord] {
+        try await database.query("SELECT district_id, name, synthetic FROM districts ORDER BY district_id", []).map {
+            DistrictRecord(id: $0[0].text ?? "", name: $0[1].text ?? "", synthetic: $0[2].bool ?? false)
+        }
+    }
+
+    public func terms(district: String) async throws -> [TermRecord] {
+        try await database.query("""
+            SELECT term_id, title, school_year, imported_at, students, schools, sections, enrollments
+            FROM terms WHERE district_id = ? ORDER BY imported_at, term_id
+            """, [SQLValue(district)]).map {
+            TermRecord(district: district, id: $0[0].text ?? "", title: $0[1].text ?? "", schoolYear: $0[2].int ?? 0,
+                       importedAt: Timestamp.date($0[3].text ?? "") ?? .distantPast, students: $0[4].int ?? 0,
+                       schools: $0[5].int ?? 0, sections: $0[6].int ?? 0, enrollments: $0[7].int ?? 0)
+        }
+    }
+
+    static let termTables = ["diagnostics", "reference_counts", "enrollments", "students", "sections", "courses",
+                             "academic_sessions", "orgs"]
+
+    public func importTerm(_ term: TermRecord, district: DistrictRecord, roster: Roster, diagnostic: StoredDiagnostic?,
+                           replace: Bool) async throws {
+        precondition(term.district == district.id)
+        try await database.transaction { db in
+            let key = [SQLValue(district.id), SQLValue(term.id)]
+            let exists = try await db.query("SELECT 1 FROM terms WHERE district_id = ? AND term_id = ?", key)
+            if !exists.isEmpty {
+                guard replace else { throw StoreError.termExists(district: district.id, term: term.id) }
+                for table in Self.termTables {
+                    try await db.execute("DELETE FROM \(table) WHERE district_id = ? AND term_id = ?", key)
+                }
+                try await db.execute("DELETE FROM terms WHERE district_id = ? AND term_id = ?", key)
+            }
+            let known = try await db.query("SELECT 1 FROM districts WHERE district_id = ?", [SQLValue(district.id)])
+            if known.isEmpty {
+                try await db.execute("INSERT INTO districts (district_id, name, synthetic) VALUES (?, ?, ?)",
+                                     [SQLValue(district.id), SQLValue(district.name), SQLValue(district.synthetic)])
+            }
+            try await db.execute("""
+                INSERT INTO terms (district_id, term_id, title, school_year, imported_at, students, schools, sections,
+                                   enrollments, roster_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, key + [SQLValue(term.title), SQLValue(term.schoolYear), SQLValue(Timestamp.text(term.importedAt)),
+                            SQLValue(term.students), SQLValue(term.schools), SQLValue(term.sections),
+                            SQLValue(term.enrollments), SQLValue(roster.version)])
+            try await RosterRows.insert(roster, key: key, into: db, failAfter: self.failAfterTable)
+            if let diagnostic { try await Self.putDiagnostic(diagnostic, key: key, db) }
+        }
+    }
+
+    public func roster(district: String, term: String) async throws -> Roster {
+        let key = [SQLValue(district), SQLValue(term)]
+        guard let version = try await database.query(
+            "SELECT roster_version FROM terms WHERE district_id = ? AND term_id = ?", key).first?.first?.text else {
+            throw StoreError.noSuchTerm(district: district, term: term)
+        }
+        return try await RosterRows.read(version: version, key: key, from: database)
+    }
+
+    static func putDiagnostic(_ d: StoredDiagnostic, key: [SQLValue], _ db: any SQLDatabase) async throws {
+        try await db.execute("DELETE FROM diagnostics WHERE district_id = ? AND term_id = ?", key)
+        try await db.execute("INSERT INTO diagnostics (district_id, term_id, computed_at, options, json) VALUES (?, ?, ?, ?, ?)",
+                             key + [SQLValue(Timestamp.text(d.computedAt)), SQLValue(d.options), SQLValue(d.json)])
+    }
+
+    public func saveDiagnostic(district: String, term: String, _ diagnostic: StoredDiagnostic) async throws {
+        let key = [SQLValue(district), SQLValue(term)]
+        try await database.transaction { db in
+            guard try await !db.query("SELECT 1 FROM terms WHERE district_id = ? AND term_id = ?", key).isEmpty else {
+                throw StoreError.noSuchTerm(district: district, term: term)
+            }
+            try await Self.putDiagnostic(diagnostic, key: key, db)
+        }
+    }
+
+    public func diagnostic(district: String, term: String) async throws -> StoredDiagnostic? {
+        try await database.query(
+            "SELECT json, computed_at, options FROM diagnostics WHERE district_id = ? AND term_id = ?",
+            [SQLValue(district), SQLValue(term)]
+        ).first.map {
+            StoredDiagnostic(json: $0[0].text ?? "", computedAt: Timestamp.date($0[1].text ?? "") ?? .distantPast,
+                             options: $0[2].text ?? "")
+        }
+    }
+
+    // MARK: Users, tokens, audit
+
+    public func addUser(_ u: UserRecord) async throws {
+        try await database.transaction { db in
+            guard try await !db.query("SELECT 1 FROM districts WHERE district_id = ?", [SQLValue(u.district)]).isEmpty else {
+                throw StoreError.noSuchDistrict(u.district)
+            }
+            guard try await db.query("SELECT 1 FROM users WHERE email = ?", [SQLValue(u.email)]).isEmpty else {
+                throw StoreError.userExists(u.email)
+            }
+            try await db.execute("""
+                INSERT INTO users (district_id, email, role, schools, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, [SQLValue(u.district), SQLValue(u.email), SQLValue(u.role.rawValue),
+                      SQLValue(u.schools.joined(separator: ",")), SQLValue(u.passwordHash), SQLValue(Timestamp.text(u.createdAt))])
+        }
+    }
+
+    static func user(_ row: [SQLValue]) -> UserRecord? {
+        guard let role = row[2].text.flatMap(Role.init(rawValue:)) else { return nil }
+        let schools = row[3].text ?? ""
+        return UserRecord(district: row[0].text ?? "", email: row[1].text ?? "", role: role,
+                          schools: schools.isEmpty ? [] : schools.split(separator: ",").map(String.init),
+                          passwordHash: row[4].text ?? "", createdAt: Timestamp.date(row[5].text ?? "") ?? .distantPast)
+    }
+
+    public func user(email: String) async throws -> UserRecord? {
+        try await database.query(
+            "SELECT district_id, email, role, schools, password_hash, created_at FROM users WHERE email = ?",
+            [SQLValue(email)]).first.flatMap(Self.user)
+    }
+
+    public func addToken(hash: String, email: String, createdAt: Date) async throws {
+        guard let u = try await user(email: email) else { throw StoreError.noSuchUser(email) }
+        try await database.execute("INSERT INTO api_tokens (district_id, token_hash, email, created_at) VALUES (?, ?, ?, ?)",
+                                   [SQLValue(u.district), SQLValue(hash), SQLValue(email), SQLValue(Timestamp.text(createdAt))])
+    }
+
+    public func user(tokenHash: String) async throws -> UserRecord? {
+        try await database.query("""
+            SELECT u.district_id, u.email, u.role, u.schools, u.password_hash, u.created_at
+            FROM api_tokens t JOIN users u ON u.district_id = t.district_id AND u.email = t.email
+            WHERE t.token_hash = ?
+            """, [SQLValue(tokenHash)]).first.flatMap(Self.user)
+    }
+
+    public func record(_ e: AuditEvent) async throws {
+        try await database.execute("INSERT INTO audit_log (district_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
+                                   [SQLValue(e.district), SQLValue(Timestamp.text(e.at)), SQLValue(e.actor),
+                                    SQLValue(e.action), SQLValue(e.detail)])
+    }
+
+    public func auditLog(district: String?, limit: Int) async throws -> [AuditEvent] {
+        let columns = "SELECT district_id, at, actor, action, detail FROM audit_log"
+        let rows = if let district {
+            try await database.query("\(columns) WHERE district_id = ? ORDER BY at DESC LIMIT ?", [SQLValue(district), SQLValue(limit)])
+        } else {
+            try await database.query("\(columns) ORDER BY at DESC LIMIT ?", [SQLValue(limit)])
+        }
+        return rows.map {
+            AuditEvent(district: $0[0].text, at: Timestamp.date($0[1].text ?? "") ?? .distantPast, actor: $0[2].text ?? "",
+                       action: $0[3].text ?? "", detail: $0[4].text ?? "")
+        }
+    }
+}
+
+/// Times as ISO 8601 text with milliseconds in UTC: sortable as text in both databases.
+enum Timestamp {
+    static func text(_ d: Date) -> String {
+        d.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+    }
+
+    static func date(_ s: String) -> Date? {
+        try? Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).parse(s)
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import MosaicCore
+
+/// Where Mosaic keeps a district's terms, their rosters and diagnostics, its users and
+/// the audit log. One protocol, three backends: ``MemoryStore`` (tests), a SQLite file
+/// (the embedded default) and PostgreSQL (the shared deployment), the latter two through
+/// ``SQLStore``. Every record belongs to a district (`district_id` on every table).
+public protocol Store: Sendable {
+    /// Brings the schema to the newest migration; returns the versions it applied.
+    @discardableResult func migrate() async throws -> [Int]
+    /// The newest migration applied (0 for an empty store).
+    func schemaVersion() async throws -> Int
+
+    func districts() async throws -> [DistrictRecord]
+    func terms(district: String) async throws -> [TermRecord]
+
+    /// Stores a term's roster and its diagnostic in one transaction: after an error or
+    /// an interruption the store is as it was. A term already stored is refused unless
+    /// `replace`, which swaps it in the same transaction. The district is created on
+    /// first import.
+    func importTerm(_ term: TermRecord, district: DistrictRecord, roster: Roster, diagnostic: StoredDiagnostic?,
+                    replace: Bool) async throws
+    /// A stored term's roster, as it was imported.
+    func roster(district: String, term: String) async throws -> Roster
+    /// Keeps a (re)computed diagnostic for a term.
+    func saveDiagnostic(district: String, term: String, _ diagnostic: StoredDiagnostic) async throws
+    func diagnostic(district: String, term: String) async throws -> StoredDiagnostic?
+
+    func addUser(_ user: UserRecord) async throws
+    func user(email: String) async throws -> UserRecord?
+    /// Keeps an API token by its hash (the token itself is shown once and never stored).
+    func addToken(hash: String, email: String, createdAt: Date) async throws
+    func user(tokenHash: String) async throws -> UserRecord?
+
+    func record(_ event: AuditEvent) async throws
+    /// The newest events first.
+    func auditLog(district: String?, limit: Int) async throws -> [AuditEvent]
+
+    func close() async throws
+}
+
+public struct DistrictRecord: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    /// Synthetic districts are labelled so wherever they are shown.
+    public var synthetic: Bool
+
+    public init(id: String, name: String, synthetic: Bool) {
+        self.id = id
+        self.name = name
+        self.synthetic = synthetic
+    }
+}
+
+public struct TermRecord: Sendable, Equatable, Codable {
+    public var district: String
+    /// The name the district gives it (`--term`), unique in the district.
+    public var id: String
+    public var title: String
+    public var schoolYear: Int
+    public var importedAt: Date
+    public var students: Int
+    public var schools: Int
+    public var sections: Int
+    public var enrollments: Int
+
+    public init(district: String, id: String, title: String, schoolYear: Int, importedAt: Date,
+                students: Int, schools: Int, sections: Int, enrollments: Int) {
+        self.district = district
+        self.id = id
+        self.title = title
+        self.schoolYear = schoolYear
+        self.importedAt = importedAt
+        self.students = students
+        self.schools = schools
+        self.sections = sections
+        self.enrollments = enrollments
+    }
+}
+
+/// A diagnostic as `mosaic diagnose --format json` writes it (contract `diagnose.md`),
+/// unsuppressed: suppression is applied when it is shown, for the viewer's role.
+public struct StoredDiagnostic: Sendable, Equatable {
+    public var json: String
+    public var computedAt: Date
+    /// The options it was computed with (baseline draws, seed, min n), as text.
+    public var options: String
+
+    public init(json: String, computedAt: Date, options: String) {
+        self.json = json
+        self.computedAt = computedAt
+        self.options = options
+    }
+}
+
+public enum Role: String, Sendable, CaseIterable, Codable {
+    case district, school, advocate, enrollment
+}
+
+public struct UserRecord: Sendable, Equatable {
+    public var district: String
+    public var email: String
+    public var role: Role
+    /// For the school role: the schools (sourcedIds) the user leads.
+    public var schools: [String]
+    public var passwordHash: String
+    public var createdAt: Date
+
+    public init(district: String, email: String, role: Role, schools: [String], passwordHash: String, createdAt: Date) {
+        self.district = district
+        self.email = email
+        self.role = role
+        self.schools = schools
+        self.passwordHash = passwordHash
+        self.createdAt = createdAt
+    }
+}
+
+public struct AuditEvent: Sendable, Equatable {
+    public var district: String?
+    public var at: Date
+    /// Who: an email, or `public`.
+    public var actor: String
+    /// What: `login`, `login-failed`, `export`, `view-student-data`, `import`, …
+    public var action: String
+    public var detail: String
+
+    public init(district: String?, at: Date, actor: String, action: String, detail: String) {
+        self.district = district
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.detail = detail
+    }
+}
+
+/// What can go wrong in the store, said for the analyst who runs the command.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case badURL(String)
+    case cannotOpen(String, String)
+    case termExists(district: String, term: String)
+    case noSuchDistrict(String)
+    case noSuchTerm(district: String, term: String)
+    case userExists(String)
+    case noSuchUser(String)
+    case newerSchema(found: Int, known: Int)
+    case database(String, sql: String)
+
+    public var description: String {
+        switch self {
+        case .badURL(let u):
+            "'\(u)' is not a store URL (expected sqlite:PATH or postgres://user:password@host:port/database)"
+        case .cannotOpen(let u, let why): "cannot open the store \(u): \(why)"
+        case .termExists(let d, let t):
+            "term '\(t)' is already stored for district '\(d)'; import it under another --term name, or pass --replace"
+        case .noSuchDistrict(let d): "no district '\(d)' in the store"
+        case .noSuchTerm(let d, let t): "no term '\(t)' in district '\(d)'"
+        case .userExists(let e): "a user with the email \(e) already exists"
+        case .noSuchUser(let e): "no user with the email \(e)"
+        case .newerSchema(let found, let known):
+            "the store's schema is at migration \(found), newer than this mosaic knows (\(known)); use a newer mosaic"
+        case .database(let message, let sql):
+            "the database refused a statement: \(message) (\(sql.prefix(80))\(sql.count > 80 ? "…" : ""))"
+        }
+    }
+}
+
+/// Opens the store a URL names: `sqlite:PATH`, `postgres://…`, or `memory:` (tests).
+public func openStore(_ url: String) async throws -> any Store {
+    if url == "memory:" { return MemoryStore() }
+    if url.hasPrefix("sqlite:") {
+        let path = String(url.dropFirst("sqlite:".count))
+        guard !path.isEmpty else { throw StoreError.badURL(url) }
+        return SQLStore(try await SQLiteDatabase.open(path: path))
+    }
+    if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+        return SQLStore(try await PostgresDatabase.open(url: url))
+    }
+    throw StoreError.badURL(url)
+}

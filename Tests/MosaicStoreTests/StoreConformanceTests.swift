@@ -1,0 +1,183 @@
+import Foundation
+import MosaicCore
+import MosaicImport
+@testable import MosaicStore
+import Testing
+
+/// The backends the conformance suite runs on. PostgreSQL comes from
+/// `MOSAIC_TEST_POSTGRES` (set by `scripts/test` and `.ci/run`, which start the server):
+/// without it the PostgreSQL cases fail, they are not skipped.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case memory, sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// A fresh, empty store of a backend for one test, removed afterwards.
+func withStore(_ backend: Backend, failAfterTable: String? = nil,
+               _ body: (any Store) async throws -> Void) async throws {
+    switch backend {
+    case .memory:
+        try await body(MemoryStore())
+    case .sqlite:
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID()).sqlite").path
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let db = try await SQLiteDatabase.open(path: path)
+        let store = failAfterTable.map { SQLStore(db, failAfterTable: $0) } ?? SQLStore(db)
+        do { try await body(store) } catch { try? await store.close(); throw error }
+        try await store.close()
+    case .postgres:
+        guard let admin = ProcessInfo.processInfo.environment["MOSAIC_TEST_POSTGRES"] else {
+            Issue.record("MOSAIC_TEST_POSTGRES is not set: run the tests with bash scripts/test, which starts PostgreSQL")
+            return
+        }
+        // A database of its own per test, so tests run side by side.
+        let name = "mosaic_t_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
+        let server = try await PostgresDatabase.open(url: admin)
+        try await server.execute("CREATE DATABASE \(name)")
+        var url = URLComponents(string: admin)!
+        url.path = "/\(name)"
+        let db = try await PostgresDatabase.open(url: url.string!)
+        let store = failAfterTable.map { SQLStore(db, failAfterTable: $0) } ?? SQLStore(db)
+        var failure: (any Error)?
+        do { try await body(store) } catch { failure = error }
+        try await store.close()
+        try await server.execute("DROP DATABASE \(name) WITH (FORCE)")
+        try await server.close()
+        if let failure { throw failure }
+    }
+}
+
+/// The hand-made OneRoster 1.1 fixture of the import tests (with its extension files).
+func fixtureRoster() throws -> Roster {
+    let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    return try OneRosterReader.read(tests.appendingPathComponent("MosaicImportTests/Fixtures/roster-1.1").path)
+}
+
+let district = DistrictRecord(id: "D1", name: "Hillside Unified School District", synthetic: false)
+
+func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord {
+    TermRecord(district: "D1", id: id, title: "Term \(id)", schoolYear: 2026,
+               importedAt: Date(timeIntervalSince1970: 1_790_000_000 + seconds), students: r.students.count,
+               schools: r.orgs.filter { $0.type == "school" }.count, sections: r.sections.count, enrollments: r.enrollmentCount)
+}
+
+@Suite struct StoreConformanceTests {
+    @Test(arguments: Backend.allCases)
+    func migrationsApplyOnceAndInOrder(_ backend: Backend) async throws {
+        try await withStore(backend) { (store: any Store) async throws in
+            #expect(try await store.schemaVersion() == 0)
+            #expect(try await store.migrate() == Migrations.all.map(\.version))
+            #expect(try await store.migrate() == [])
+            #expect(try await store.schemaVersion() == Migrations.newest)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aTermsRosterReadsBackAsItWasImported(_ backend: Backend) async throws {
+        let r = try fixtureRoster()
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
+            #expect(try await store.districts() == [district])
+            #expect(try await store.terms(district: "D1") == [term("fall", r)])
+            let back = try await store.roster(district: "D1", term: "fall")
+            #expect(back.version == r.version)
+            #expect(back.orgs == r.orgs)
+            #expect(back.sessions == r.sessions)
+            #expect(back.courses == r.courses)
+            #expect(back.sections == r.sections)
+            #expect(back.students == r.students)
+            #expect(back.enrollmentSection == r.enrollmentSection)
+            #expect(back.enrollmentStudent == r.enrollmentStudent)
+            #expect(back.reference == r.reference)
+            await #expect(throws: StoreError.noSuchTerm(district: "D1", term: "spring")) {
+                try await store.roster(district: "D1", term: "spring")
+            }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aStoredTermIsReplacedOnlyWhenAsked(_ backend: Backend) async throws {
+        let r = try fixtureRoster()
+        var smaller = r
+        smaller.students[0].race = .asian
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
+            await #expect(throws: StoreError.termExists(district: "D1", term: "fall")) {
+                try await store.importTerm(term("fall", smaller), district: district, roster: smaller, diagnostic: nil, replace: false)
+            }
+            #expect(try await store.roster(district: "D1", term: "fall").students[0].race == r.students[0].race)
+            try await store.importTerm(term("fall", smaller, at: 60), district: district, roster: smaller, diagnostic: nil, replace: true)
+            #expect(try await store.roster(district: "D1", term: "fall").students[0].race == .asian)
+            #expect(try await store.terms(district: "D1").count == 1)
+            // Many terms per district, in the order they were imported.
+            try await store.importTerm(term("spring", r, at: 120), district: district, roster: r, diagnostic: nil, replace: false)
+            #expect(try await store.terms(district: "D1").map(\.id) == ["fall", "spring"])
+        }
+    }
+
+    @Test(arguments: [Backend.sqlite, .postgres])
+    func anImportThatFailsHalfwayLeavesTheStoreAsItWas(_ backend: Backend) async throws {
+        let r = try fixtureRoster()
+        try await withStore(backend, failAfterTable: "students") { (store: any Store) async throws in
+            try await store.migrate()
+            await #expect(throws: SQLStore.InjectedFailure.self) {
+                try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
+            }
+            #expect(try await store.districts() == [])
+            #expect(try await store.terms(district: "D1") == [])
+            let sql = try #require(store as? SQLStore)
+            for table in SQLStore.termTables + ["terms", "districts"] {
+                #expect(try await sql.database.query("SELECT COUNT(*) FROM \(table)", []).first?.first?.int == 0, "\(table)")
+            }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func diagnosticsAreKeptPerTerm(_ backend: Backend) async throws {
+        let r = try fixtureRoster()
+        let d1 = StoredDiagnostic(json: #"{"term":"fall","é":"ü"}"#, computedAt: Date(timeIntervalSince1970: 1_790_000_100.25), options: "baseline=200 seed=1")
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: d1, replace: false)
+            #expect(try await store.diagnostic(district: "D1", term: "fall") == d1)
+            var d2 = d1
+            d2.json = #"{"term":"fall","again":true}"#
+            try await store.saveDiagnostic(district: "D1", term: "fall", d2)
+            #expect(try await store.diagnostic(district: "D1", term: "fall") == d2)
+            #expect(try await store.diagnostic(district: "D1", term: "spring") == nil)
+            await #expect(throws: StoreError.noSuchTerm(district: "D1", term: "spring")) {
+                try await store.saveDiagnostic(district: "D1", term: "spring", d2)
+            }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func usersTokensAndTheAuditLog(_ backend: Backend) async throws {
+        let r = try fixtureRoster()
+        let at = Date(timeIntervalSince1970: 1_790_000_000)
+        let leader = UserRecord(district: "D1", email: "lee@hillside.example", role: .school, schools: ["S1", "S2"],
+                                passwordHash: "$2b$12$abc", createdAt: at)
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            await #expect(throws: StoreError.noSuchDistrict("D1")) { try await store.addUser(leader) }
+            try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
+            try await store.addUser(leader)
+            await #expect(throws: StoreError.userExists(leader.email)) { try await store.addUser(leader) }
+            #expect(try await store.user(email: leader.email) == leader)
+            #expect(try await store.user(email: "nobody@example") == nil)
+            try await store.addToken(hash: "h1", email: leader.email, createdAt: at)
+            #expect(try await store.user(tokenHash: "h1") == leader)
+            #expect(try await store.user(tokenHash: "h2") == nil)
+            await #expect(throws: StoreError.noSuchUser("x@y")) { try await store.addToken(hash: "h3", email: "x@y", createdAt: at) }
+            for (i, action) in ["login", "export", "view-student-data"].enumerated() {
+                try await store.record(AuditEvent(district: "D1", at: at.addingTimeInterval(Double(i)), actor: leader.email,
+                                                  action: action, detail: "fall"))
+            }
+            try await store.record(AuditEvent(district: nil, at: at.addingTimeInterval(9), actor: "public", action: "login-failed", detail: ""))
+            #expect(try await store.auditLog(district: "D1", limit: 2).map(\.action) == ["view-student-data", "export"])
+            #expect(try await store.auditLog(district: nil, limit: 10).map(\.action) == ["login-failed", "view-student-data", "export", "login"])
+        }
+    }
+}
