@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicImport", "MosaicTestSupport"]),
         .testTarget(
             name: "mosaicTests",
-            dependencies: ["mosaic", "MosaicTestSupport"],
+            dependencies: ["mosaic", "MosaicTestSupport", "MosaicStore", "MosaicDiagnostic"],
             resources: [.copy("Fixtures")]
         ),
     ]

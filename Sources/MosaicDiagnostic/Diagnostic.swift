@@ -5,7 +5,7 @@ import MosaicMetrics
 /// racially/ethnically and socioeconomically diverse?" for one term of a roster, at the
 /// three levels and for every dimension, with the findings and their actions
 /// (contract `diagnose.md`).
-public struct Diagnostic: Sendable {
+public struct Diagnostic: Sendable, Codable, Equatable {
     public var termID: String
     public var termTitle: String
     /// Students enrolled in at least one class of the term.
@@ -20,7 +20,7 @@ public struct Diagnostic: Sendable {
 }
 
 /// One dimension (race, economic, …) at every level.
-public struct DimensionResult: Sendable {
+public struct DimensionResult: Sendable, Codable, Equatable {
     public var dimension: Dimension
     /// The dimension's groups (roster groups, `unknown` apart).
     public var groups: [String]
@@ -37,8 +37,8 @@ public struct DimensionResult: Sendable {
 }
 
 /// Schools as units, each against the district.
-public struct AcrossSchools: Sendable {
-    public struct School: Sendable {
+public struct AcrossSchools: Sendable, Codable, Equatable {
+    public struct School: Sendable, Codable, Equatable {
         public var id: String
         public var name: String
         public var counts: [Int]
@@ -55,8 +55,8 @@ public struct AcrossSchools: Sendable {
 }
 
 /// Classrooms inside schools: classroom seats (a student once per class).
-public struct WithinSchools: Sendable {
-    public struct Classroom: Sendable {
+public struct WithinSchools: Sendable, Codable, Equatable {
+    public struct Classroom: Sendable, Codable, Equatable {
         public var id: String
         public var title: String
         public var counts: [Int]
@@ -65,7 +65,7 @@ public struct WithinSchools: Sendable {
         public var students: Int { counts.reduce(0, +) }
     }
 
-    public struct School: Sendable {
+    public struct School: Sendable, Codable, Equatable {
         public var id: String
         public var name: String
         /// H of the school's classrooms against its own seats.
@@ -84,8 +84,8 @@ public struct WithinSchools: Sendable {
 }
 
 /// Participation in advanced courses (honors, open honors, AP, IB, dual, gifted).
-public struct Advanced: Sendable {
-    public struct Group: Sendable {
+public struct Advanced: Sendable, Codable, Equatable {
+    public struct Group: Sendable, Codable, Equatable {
         public var group: String
         public var eligible: Int
         public var participants: Int
@@ -100,7 +100,7 @@ public struct Advanced: Sendable {
         public var missingToHighest: Double
     }
 
-    public struct School: Sendable {
+    public struct School: Sendable, Codable, Equatable {
         public var id: String
         public var name: String
         public var groups: [Group]
@@ -112,8 +112,8 @@ public struct Advanced: Sendable {
 }
 
 /// A finding names the level of the guidebook's root cause and the actions that fit.
-public struct Finding: Sendable {
-    public enum Level: String, Sendable {
+public struct Finding: Sendable, Codable, Equatable {
+    public enum Level: String, Sendable, Codable, Equatable {
         case acrossSchools, courseEnrollment, scheduling
         /// The guidebook's root-cause id.
         public var rootCause: String {

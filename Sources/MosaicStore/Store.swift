@@ -150,7 +150,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .badURL(let u):
             "'\(u)' is not a store URL (expected sqlite:PATH or postgres://user:password@host:port/database)"
-        case .cannotOpen(let u, let why): "cannot open the store \(u): \(why)"
+        case .cannotOpen(_, let why): "cannot open the store: \(why)"
         case .termExists(let d, let t):
             "term '\(t)' is already stored for district '\(d)'; import it under another --term name, or pass --replace"
         case .noSuchDistrict(let d): "no district '\(d)' in the store"

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Mosaic: ParsableCommand {
+struct Mosaic: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mosaic",
         abstract: "Measure and reduce segregation across schools, within schools and inside classrooms.",
@@ -9,6 +9,6 @@ struct Mosaic: ParsableCommand {
             Is each student enrolled in a school and attending classes that are racially, \
             ethnically and socioeconomically diverse? Mosaic computes the indices that answer it.
             """,
-        subcommands: [Diagnose.self, Segregation.self, Generate.self, NYCCounts.self, Bench.self]
+        subcommands: [Diagnose.self, Import.self, Segregation.self, Generate.self, NYCCounts.self, Bench.self]
     )
 }

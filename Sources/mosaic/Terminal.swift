@@ -1,6 +1,8 @@
+import ArgumentParser
 import Foundation
 import MosaicImport
 import MosaicCore
+import MosaicStore
 
 /// Writing to the terminal: results to stdout, problems and progress to stderr.
 enum Terminal {
@@ -49,4 +51,24 @@ enum ExitCodeError: Error { case failure }
 extension Duration {
     /// The duration in seconds, for timings.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}
+
+extension Terminal {
+    /// Runs `body`, turning a store error into one line on stderr (`mosaic: URL: why`)
+    /// and exit code 1.
+    static func reportingStoreErrors<T>(_ url: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let e as StoreError {
+            error("\(redacted(url)): \(e.description)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// A store URL without its password, for messages.
+    static func redacted(_ url: String) -> String {
+        guard var u = URLComponents(string: url), u.password != nil else { return url }
+        u.password = "***"
+        return u.string ?? url
+    }
 }

@@ -132,6 +132,21 @@ let guidebook = Guidebook(
         #expect(strict.findings.isEmpty)
     }
 
+    /// The store keeps diagnostics archived; what comes back is what went in, including
+    /// indices that are not numbers.
+    @Test func anArchivedDiagnosticReadsBackUnchanged() throws {
+        var d = try diagnose(handMadeDistrict(), options: .init(baselineDraws: 30, seed: 2, minimumN: 1, guidebook: guidebook))
+        d.dimensions[0].districtVsReference = .nan
+        d.dimensions[0].acrossSchools.H = .infinity
+        let text = try d.archived()
+        let back = try Diagnostic(archived: text)
+        #expect(try back.archived() == text)
+        #expect(back.dimensions[0].districtVsReference?.isNaN == true)
+        #expect(back.dimensions[0].acrossSchools.H == .infinity)
+        #expect(back.findings == d.findings && back.dimensions[1] == d.dimensions[1])
+        #expect(throws: (any Error).self) { try Diagnostic(archived: "{\"students\": 1}") }
+    }
+
     @Test func theSameSeedGivesTheSameBaselinesOnAnyNumberOfThreads() throws {
         let one = try diagnose(handMadeDistrict(), options: .init(baselineDraws: 200, seed: 9, parallelism: 1, guidebook: guidebook))
         let two = try diagnose(handMadeDistrict(), options: .init(baselineDraws: 200, seed: 9, parallelism: 2, guidebook: guidebook))

@@ -1,0 +1,96 @@
+import Foundation
+import MosaicDiagnostic
+import MosaicStore
+import MosaicTestSupport
+import Testing
+
+/// `mosaic import` (contract `service.md`): one transaction, all of it or nothing.
+@Suite struct ImportCommandTests {
+    @Test func storesATermWithItsDiagnosticAndRefusesItTwice() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("m.sqlite").path
+        let first = try Run(["import", handMadeRoster, "--db", "sqlite:\(db)", "--term", "2026-fall", "--baseline", "20"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("stored term '2026-fall'"))
+        let again = try Run(["import", handMadeRoster, "--db", "sqlite:\(db)", "--term", "2026-fall", "--baseline", "20"])
+        #expect(again.status == 1)
+        #expect(again.stderr == "sqlite:\(db): term '2026-fall' is already stored for district 'D1'; import it under another --term name, or pass --replace\n")
+        let replaced = try Run(["import", handMadeRoster, "--db", "sqlite:\(db)", "--term", "2026-fall", "--replace", "--baseline", "20"])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+
+        let store = try await openStore("sqlite:\(db)")
+        let stored = try await store.terms(district: "D1")
+        #expect(stored.map(\.id) == ["2026-fall"])
+        #expect(stored.first?.students == 6 && stored.first?.enrollments == 13)
+        // The kept diagnostic is the one `mosaic diagnose` computes with the same options.
+        let kept = try #require(try await store.diagnostic(district: "D1", term: "2026-fall"))
+        let diagnostic = try Diagnostic(archived: kept.json)
+        #expect(diagnostic.students == 6 && diagnostic.baselineDraws == 20)
+        #expect(try await store.auditLog(district: "D1", limit: 10).map(\.action) == ["import", "import"])
+        try await store.close()
+    }
+
+    @Test func aBrokenRosterStoresNothing() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
+        try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent(handMadeRoster), to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let enrollments = folder.appendingPathComponent("enrollments.csv")
+        let text = try String(contentsOf: enrollments, encoding: .utf8)
+        try text.replacingOccurrences(of: "e3,,,ENG-1,S1,s3,", with: "e3,,,ENG-9,S1,s3,").write(to: enrollments, atomically: true, encoding: .utf8)
+        let db = folder.appendingPathComponent("m.sqlite").path
+        let run = try Run(["import", folder.path, "--db", "sqlite:\(db)", "--term", "fall"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("enrollments.csv:4: classSourcedId 'ENG-9' is not a class"))
+        #expect(run.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
+    /// Killed at any moment (SIGKILL, no chance to clean up), an import leaves the store
+    /// with the term whole or not at all, and the terms before it untouched.
+    @Test func anImportKilledAtAnyMomentLeavesTheStoreWhole() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let roster = folder.appendingPathComponent("roster").path
+        let generated = try Run(["generate", "--out", roster, "--students", "20000", "--schools", "20", "--seed", "5"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let db = folder.appendingPathComponent("m.sqlite").path
+        let base = try Run(["import", roster, "--db", "sqlite:\(db)", "--term", "base", "--district", "district", "--baseline", "0"])
+        #expect(base.status == 0, "\(base.stderr)")
+        let clock = ContinuousClock()
+        let started = clock.now
+        let whole = try Run(["import", roster, "--db", "sqlite:\(db)", "--term", "timed", "--baseline", "0"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let duration = (clock.now - started)
+        let store0 = try await openStore("sqlite:\(db)")
+        let expected = try await store0.terms(district: "district").first { $0.id == "base" }
+        try await store0.close()
+        var killedMidway = 0
+        for (i, fraction) in [0.15, 0.3, 0.45, 0.6, 0.75, 0.9].enumerated() {
+            let process = Process()
+            process.executableURL = TestSupport.productsDirectory.appendingPathComponent("mosaic")
+            process.arguments = ["import", roster, "--db", "sqlite:\(db)", "--term", "killed-\(i)", "--baseline", "0"]
+            process.currentDirectoryURL = TestSupport.repositoryRoot
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(for: duration * fraction)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { killedMidway += 1 }
+            let store = try await openStore("sqlite:\(db)")
+            let terms = try await store.terms(district: "district")
+            #expect(terms.first { $0.id == "base" } == expected)
+            if let killed = terms.first(where: { $0.id == "killed-\(i)" }) {
+                // Stored whole: every enrollment and the diagnostic.
+                let r = try await store.roster(district: "district", term: killed.id)
+                #expect(r.enrollmentCount == expected?.enrollments)
+                #expect(try await store.diagnostic(district: "district", term: killed.id) != nil)
+            }
+            try await store.close()
+        }
+        #expect(killedMidway >= 3, "the imports finished before they could be killed")
+    }
+}
