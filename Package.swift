@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // The domain: organisations, school years, demographic dimensions. Value types, no I/O.
@@ -43,11 +46,23 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The running service: dashboard pages, the JSON API, accounts, roles and scopes
+        // (Hummingbird 2). It shows what the store keeps; it computes no index itself.
+        .target(
+            name: "MosaicServer",
+            dependencies: [
+                "MosaicCore", "MosaicDiagnostic", "MosaicReport", "MosaicStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The command line: a thin shell over the libraries.
         .executableTarget(
             name: "mosaic",
             dependencies: [
-                "MosaicCore", "MosaicMetrics", "MosaicImport", "MosaicDiagnostic", "MosaicReport", "MosaicStore",
+                "MosaicCore", "MosaicMetrics", "MosaicImport", "MosaicDiagnostic", "MosaicReport", "MosaicStore", "MosaicServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,6 +85,13 @@ let package = Package(
         ),
         .testTarget(name: "MosaicDiagnosticTests", dependencies: ["MosaicDiagnostic", "MosaicTestSupport"]),
         .testTarget(name: "MosaicReportTests", dependencies: ["MosaicReport", "MosaicTestSupport"]),
+        .testTarget(
+            name: "MosaicServerTests",
+            dependencies: [
+                "MosaicServer", "MosaicStore", "MosaicImport", "MosaicDiagnostic", "MosaicTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicImport", "MosaicTestSupport"]),
         .testTarget(
             name: "mosaicTests",

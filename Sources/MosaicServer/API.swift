@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import MosaicCore
+import MosaicDiagnostic
+import MosaicReport
+import MosaicStore
+
+/// `/api/v1`: the districts, a term's diagnostic and one school's part, each for the
+/// caller's scope. `Authorization: Bearer TOKEN` names the caller; no token is the
+/// public view. Errors are JSON: `{"error": "..."}` with a 4xx status.
+struct API: Sendable {
+    let server: MosaicServer
+
+    func add(to router: Router<BasicRequestContext>) {
+        let v1 = router.group("api/v1")
+        v1.get("districts") { request, _ in try await self.districts(request) }
+        v1.get("districts/:district/terms/:term/diagnostic") { request, context in
+            try await self.diagnostic(request, context)
+        }
+        v1.get("districts/:district/terms/:term/schools/:school") { request, context in
+            try await self.school(request, context)
+        }
+    }
+
+    /// A JSON response.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        var text = value.serialized()
+        text.append("\n")
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The caller: the token's user, or the public; a token that is not valid is refused
+    /// (401) rather than quietly read as the public.
+    func viewer(_ request: Request) async throws -> Viewer {
+        guard let header = request.headers[.authorization] else { return .anonymous }
+        guard header.hasPrefix("Bearer "), case let token = String(header.dropFirst(7)), !token.isEmpty,
+              let user = try await server.store.user(tokenHash: Accounts.tokenHash(token)) else {
+            throw APIError(.unauthorized, "the API token is not valid; create one with mosaic token create, or send none for the public view")
+        }
+        return Viewer(user)
+    }
+
+    func districts(_ request: Request) async throws -> Response {
+        _ = try await viewer(request)
+        var list: [JSONValue] = []
+        for d in try await server.store.districts() {
+            let terms = try await server.store.terms(district: d.id)
+            list.append(.object([
+                ("id", .string(d.id)), ("name", .string(d.name)), ("synthetic", .bool(d.synthetic)),
+                ("terms", .array(terms.map { t in
+                    .object([("id", .string(t.id)), ("title", .string(t.title)), ("schoolYear", .int(t.schoolYear)),
+                             ("importedAt", .string(t.importedAt.formatted(.iso8601)))])
+                })),
+            ]))
+        }
+        return Self.json(.object([("districts", .array(list))]))
+    }
+
+    /// The stored diagnostic of a district's term; throws the 404 that says which is unknown.
+    func lookup(_ context: BasicRequestContext) async throws -> (district: String, diagnostic: Diagnostic) {
+        let district = try context.parameters.require("district"), term = try context.parameters.require("term")
+        guard try await server.store.districts().contains(where: { $0.id == district }) else {
+            throw APIError(.notFound, "no district '\(district)'")
+        }
+        guard try await server.store.terms(district: district).contains(where: { $0.id == term }),
+              let d = try await server.diagnostics.diagnostic(district: district, term: term) else {
+            throw APIError(.notFound, "no term '\(term)' in district '\(district)'")
+        }
+        return (district, d)
+    }
+
+    func diagnostic(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let viewer = try await viewer(request)
+        let found = try await lookup(context)
+        let policy = viewer.seesDistrictUnsuppressed(found.district) ? nil : server.policy
+        return Self.json(found.diagnostic.scopedJSON(policy: policy))
+    }
+
+    func school(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let viewer = try await viewer(request)
+        let found = try await lookup(context)
+        let school = try context.parameters.require("school")
+        let policy: SuppressionPolicy?
+        switch viewer.access(school: school, in: found.district) {
+        case .forbidden: throw APIError(.forbidden, "school '\(school)' is not one of the schools this account leads")
+        case .unsuppressed: policy = nil
+        case .publicView: policy = server.policy
+        }
+        guard let json = found.diagnostic.schoolJSON(school, policy: policy) else {
+            throw APIError(.notFound, "no school '\(school)' in district '\(found.district)'")
+        }
+        return Self.json(json)
+    }
+}
+
+/// An API refusal: its status and a message for the caller, as `{"error": "..."}`.
+struct APIError: Error, HTTPResponseError {
+    let status: HTTPResponse.Status
+    let message: String
+
+    init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        API.json(.object([("error", .string(message))]), status: status)
+    }
+}

@@ -1,0 +1,57 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+import MosaicStore
+
+/// Passwords and API tokens. Passwords are kept as bcrypt hashes (cost 12); a token is
+/// 32 random bytes shown once, and the store keeps only its SHA-256.
+public enum Accounts {
+    /// The shortest password `mosaic user add` accepts.
+    public static let minimumPasswordLength = 12
+
+    public static func hashPassword(_ password: String) -> String { Bcrypt.hash(password, cost: 12) }
+
+    public static func verify(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
+
+    /// A new token: `mosaic_` and 43 characters of base64url.
+    public static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let base64 = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return "mosaic_" + base64
+    }
+
+    /// The hex SHA-256 of a token: what the store keeps and looks up.
+    public static func tokenHash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Adds a user after checking what an analyst could get wrong.
+    public static func addUser(email: String, role: Role, schools: [String], password: String, district: String,
+                               to store: any Store) async throws {
+        guard email.contains("@"), !email.contains(" ") else { throw AccountError.badEmail(email) }
+        guard password.count >= minimumPasswordLength else { throw AccountError.shortPassword(minimumPasswordLength) }
+        if role == .school && schools.isEmpty { throw AccountError.schoolRoleNeedsSchools }
+        if role != .school && !schools.isEmpty { throw AccountError.schoolsOnlyForSchoolRole(role) }
+        try await store.addUser(UserRecord(district: district, email: email.lowercased(), role: role, schools: schools,
+                                           passwordHash: hashPassword(password), createdAt: Date()))
+    }
+}
+
+public enum AccountError: Error, Equatable, CustomStringConvertible {
+    case badEmail(String)
+    case shortPassword(Int)
+    case schoolRoleNeedsSchools
+    case schoolsOnlyForSchoolRole(Role)
+
+    public var description: String {
+        switch self {
+        case .badEmail(let e): "'\(e)' is not an email address"
+        case .shortPassword(let n): "the password is shorter than \(n) characters"
+        case .schoolRoleNeedsSchools: "a school leader needs the schools they lead: add --school ID (once per school)"
+        case .schoolsOnlyForSchoolRole(let r): "--school is for the school role; a \(r.rawValue) user sees the whole district or its public view"
+        }
+    }
+}

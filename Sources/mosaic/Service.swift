@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import MosaicServer
+import MosaicStore
+
+/// `mosaic serve`: contract `service.md`.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the dashboard and the JSON API of a store.",
+        discussion: "Example: mosaic serve --db sqlite:mosaic.sqlite --port 8080")
+
+    @Option(help: "The store: sqlite:PATH or postgres://user:password@host:port/database.") var db: String
+    @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "The port to listen on.") var port: Int = 8080
+    @Option(name: .customLong("min-n"), help: "Counts below this are suppressed in every public view.") var minN: Int = 10
+
+    func validate() throws {
+        guard (1...65_535).contains(port) else { throw ValidationError("--port takes 1 to 65535") }
+        guard minN >= 1 else { throw ValidationError("--min-n is at least 1") }
+    }
+
+    func run() async throws {
+        let store = try await Terminal.reportingStoreErrors(db) {
+            let store = try await openStore(db)
+            try await store.migrate()
+            return store
+        }
+        let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: minN))
+        Terminal.error("serving \(Terminal.redacted(db)) on http://\(host):\(port)/ (Ctrl-C stops)")
+        try await server.application().runService()
+        try? await store.close()
+    }
+}
+
+/// `mosaic user`: accounts.
+struct User: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage the accounts that sign in to the dashboard and the API.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add an account; the password is read from stdin.",
+            discussion: "Example: echo \"$PASSWORD\" | mosaic user add --db sqlite:mosaic.sqlite --email lee@district.org --role school --school 02M475 --password-stdin")
+
+        @Option(help: "The store.") var db: String
+        @Option(help: "The account's email, used to sign in.") var email: String
+        @Option(help: "district, school, advocate or enrollment.") var role: Role
+        @Option(help: "For the school role: a school (sourcedId) the user leads; repeat for more.") var school: [String] = []
+        @Option(help: "The district the account belongs to; default: the store's only district.") var district: String?
+        @Flag(help: "Read the password from standard input (the first line).") var passwordStdin = false
+
+        func validate() throws {
+            guard passwordStdin else { throw ValidationError("pass --password-stdin and the password on standard input") }
+        }
+
+        func run() async throws {
+            let password = readLine(strippingNewline: true) ?? ""
+            let added = try await Terminal.reportingStoreErrors(db) {
+                let store = try await openStore(db)
+                defer { Task { try? await store.close() } }
+                try await store.migrate()
+                let d = try await Terminal.district(district, in: store, db)
+                do {
+                    try await Accounts.addUser(email: email, role: role, schools: school, password: password, district: d, to: store)
+                } catch let e as AccountError {
+                    Terminal.error("mosaic user add: \(e.description)")
+                    throw ExitCode.failure
+                }
+                try await store.record(AuditEvent(district: d, at: Date(), actor: "cli", action: "user-add",
+                                                  detail: "\(email.lowercased()) as \(role.rawValue)"))
+                return d
+            }
+            print("added \(email.lowercased()) (\(role.rawValue)) to district \(added)")
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}
+
+/// `mosaic token`: API tokens.
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage API tokens.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an API token for a user and print it (it is shown only this once).")
+
+        @Option(help: "The store.") var db: String
+        @Option(help: "The user the token acts for.") var email: String
+
+        func run() async throws {
+            let token = Accounts.newToken()
+            try await Terminal.reportingStoreErrors(db) {
+                let store = try await openStore(db)
+                defer { Task { try? await store.close() } }
+                try await store.migrate()
+                let user = email.lowercased()
+                try await store.addToken(hash: Accounts.tokenHash(token), email: user, createdAt: Date())
+                let district = try await store.user(email: user)?.district
+                try await store.record(AuditEvent(district: district, at: Date(), actor: "cli", action: "token-create", detail: user))
+            }
+            print(token)
+        }
+    }
+}
+
+extension Terminal {
+    /// The district a command acts on: the one named, or the store's only one.
+    static func district(_ named: String?, in store: any Store, _ db: String) async throws -> String {
+        let all = try await store.districts().map(\.id)
+        if let named {
+            guard all.contains(named) else { throw StoreError.noSuchDistrict(named) }
+            return named
+        }
+        guard all.count == 1 else {
+            error("\(redacted(db)): the store holds \(all.count) districts (\(all.joined(separator: ", "))); name one with --district ID")
+            throw ExitCode.failure
+        }
+        return all[0]
+    }
+}

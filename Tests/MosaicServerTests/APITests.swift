@@ -1,0 +1,161 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MosaicCore
+import MosaicDiagnostic
+import MosaicImport
+import MosaicMetrics
+import MosaicReport
+@testable import MosaicServer
+import MosaicStore
+import MosaicTestSupport
+import Testing
+
+/// A store with one synthetic district term, its diagnostic, and one account per role.
+struct Fixture {
+    let server: MosaicServer
+    let diagnostic: Diagnostic
+    let tokens: [String: String]
+    /// The school the school leader leads, and one they do not.
+    let own: String, other: String
+
+    static func make(minimumN: Int = 10) async throws -> Fixture {
+        var rng = SeededGenerator(seed: 4)
+        let profiles = [
+            SyntheticDistrict.Profile(race: [0.1, 0.3, 0.4, 0.05, 0.15], poverty: 0.7, englishLearner: 0.15, disability: 0.2, female: 0.5),
+            SyntheticDistrict.Profile(race: [0.3, 0.1, 0.2, 0.05, 0.35], poverty: 0.3, englishLearner: 0.05, disability: 0.15, female: 0.49),
+        ]
+        let roster = SyntheticDistrict(.init(students: 3_000, schools: 6), profiles: profiles, using: &rng).roster
+        let guidebook = try Guidebook(contentsOf: TestSupport.shared.appendingPathComponent("data/actions.json").path)
+        let diagnostic = try diagnose(roster, options: .init(baselineDraws: 40, seed: 1, minimumN: minimumN, guidebook: guidebook))
+        let store = MemoryStore()
+        try await store.migrate()
+        let district = roster.orgs.first { $0.type == "district" }!
+        try await store.importTerm(
+            TermRecord(district: district.id, id: "2026-spring", title: diagnostic.termTitle, schoolYear: 2026, importedAt: Date(),
+                       students: diagnostic.students, schools: diagnostic.schools, sections: diagnostic.classes,
+                       enrollments: roster.enrollmentCount),
+            district: DistrictRecord(id: district.id, name: district.name, synthetic: true), roster: roster,
+            diagnostic: StoredDiagnostic(json: try diagnostic.archived(), computedAt: Date(), options: ""), replace: false)
+        let schools = diagnostic.dimensions[0].acrossSchools.schools.map(\.id)
+        var tokens: [String: String] = [:]
+        for (role, schoolList) in [(Role.district, [String]()), (.school, [schools[0]]), (.advocate, []), (.enrollment, [])] {
+            let email = "\(role.rawValue)@district.example"
+            try await Accounts.addUser(email: email, role: role, schools: schoolList, password: "correct horse battery",
+                                       district: district.id, to: store)
+            let token = Accounts.newToken()
+            try await store.addToken(hash: Accounts.tokenHash(token), email: email, createdAt: Date())
+            tokens[role.rawValue] = token
+        }
+        return Fixture(server: MosaicServer(store: store, options: .init(minimumN: minimumN)), diagnostic: diagnostic,
+                       tokens: tokens, own: schools[0], other: schools[1])
+    }
+
+    func get(_ uri: String, as viewer: String?) async throws -> (status: HTTPResponse.Status, body: String) {
+        let app = Application(router: server.router())
+        var headers: HTTPFields = [:]
+        if let viewer { headers[.authorization] = "Bearer " + (tokens[viewer] ?? "not-a-token") }
+        let sent = headers
+        return try await app.test(.router) { client in
+            let r = try await client.execute(uri: uri, method: .get, headers: sent)
+            return (r.status, String(buffer: r.body))
+        }
+    }
+}
+
+@Suite struct APITests {
+    /// Every route, every viewer, the status the contract gives.
+    @Test func theRoleRouteMatrix() async throws {
+        let f = try await Fixture.make()
+        let base = "/api/v1/districts/district/terms/2026-spring"
+        let viewers: [String?] = [nil, "advocate", "enrollment", "district", "school", "forged"]
+        // Expected status for each viewer, in the order above.
+        let matrix: [(String, [HTTPResponse.Status])] = [
+            ("/healthz", [.ok, .ok, .ok, .ok, .ok, .ok]),
+            ("/api/v1/districts", [.ok, .ok, .ok, .ok, .ok, .unauthorized]),
+            ("\(base)/diagnostic", [.ok, .ok, .ok, .ok, .ok, .unauthorized]),
+            ("/api/v1/districts/district/terms/1999-fall/diagnostic", [.notFound, .notFound, .notFound, .notFound, .notFound, .unauthorized]),
+            ("/api/v1/districts/elsewhere/terms/2026-spring/diagnostic", [.notFound, .notFound, .notFound, .notFound, .notFound, .unauthorized]),
+            ("\(base)/schools/\(f.own)", [.ok, .ok, .ok, .ok, .ok, .unauthorized]),
+            ("\(base)/schools/\(f.other)", [.ok, .ok, .ok, .ok, .forbidden, .unauthorized]),
+            ("\(base)/schools/no-such-school", [.notFound, .notFound, .notFound, .notFound, .forbidden, .unauthorized]),
+        ]
+        for (route, expected) in matrix {
+            for (viewer, status) in zip(viewers, expected) {
+                let r = try await f.get(route, as: viewer)
+                #expect(r.status == status, "\(route) as \(viewer ?? "public"): \(r.status) \(r.body)")
+                if r.status != .ok {
+                    let error = try JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any]
+                    #expect(error?["error"] is String, "\(route) as \(viewer ?? "public"): \(r.body)")
+                }
+            }
+        }
+    }
+
+    /// What each scope sees is the report layer's output for its policy, byte for byte.
+    @Test func eachScopeSeesItsView() async throws {
+        let f = try await Fixture.make()
+        let base = "/api/v1/districts/district/terms/2026-spring"
+        let publicView = f.diagnostic.scopedJSON(policy: f.server.policy).serialized() + "\n"
+        let districtView = f.diagnostic.scopedJSON(policy: nil).serialized() + "\n"
+        #expect(publicView != districtView)
+        for viewer in [nil, "advocate", "enrollment", "school"] {
+            #expect(try await f.get("\(base)/diagnostic", as: viewer).body == publicView, "\(viewer ?? "public")")
+        }
+        #expect(try await f.get("\(base)/diagnostic", as: "district").body == districtView)
+        #expect(try await f.get("\(base)/schools/\(f.own)", as: "school").body
+                == f.diagnostic.schoolJSON(f.own, policy: nil)!.serialized() + "\n")
+        #expect(try await f.get("\(base)/schools/\(f.own)", as: "advocate").body
+                == f.diagnostic.schoolJSON(f.own, policy: f.server.policy)!.serialized() + "\n")
+    }
+
+    /// The public view of every route: no count from 1 to min n − 1, every null marked
+    /// suppressed, and no hidden composition cell recoverable from a shown total by
+    /// subtraction (a row or column of the school × group table with exactly one hidden
+    /// cell beside a shown total).
+    @Test(arguments: [5, 10, 20])
+    func thePublicViewLeaksNoSmallCount(minimumN: Int) async throws {
+        let f = try await Fixture.make(minimumN: minimumN)
+        let base = "/api/v1/districts/district/terms/2026-spring"
+        var documents = [try await f.get("\(base)/diagnostic", as: nil).body]
+        for school in f.diagnostic.dimensions[0].acrossSchools.schools.map(\.id) {
+            documents.append(try await f.get("\(base)/schools/\(school)", as: "advocate").body)
+        }
+        let notStudentCounts: Set<String> = ["classrooms", "schools", "classes", "draws", "minimumN", "seed"]
+        var problems: [String] = []
+        func walk(_ v: Any, _ path: String) {
+            if let o = v as? [String: Any] {
+                if o.values.contains(where: { $0 is NSNull }) && o["suppressed"] as? Bool != true { problems.append("\(path): null without suppressed") }
+                for (k, x) in o {
+                    if let n = x as? Int, !(x is Bool), !notStudentCounts.contains(k), (1..<minimumN).contains(n) {
+                        problems.append("\(path).\(k) = \(n)")
+                    }
+                    walk(x, "\(path).\(k)")
+                }
+            } else if let a = v as? [Any] {
+                for (i, x) in a.enumerated() { walk(x, "\(path)[\(i)]") }
+            }
+        }
+        for d in documents { walk(try JSONSerialization.jsonObject(with: Data(d.utf8)), "") }
+        // Recovery by subtraction in the across-schools composition table of each dimension.
+        let whole = try #require(try JSONSerialization.jsonObject(with: Data(documents[0].utf8)) as? [String: Any])
+        for (name, block) in whole["dimensions"] as? [String: Any] ?? [:] {
+            let b = block as! [String: Any]
+            let district = b["composition"] as! [String: Any]
+            let rows = ((b["acrossSchools"] as! [String: Any])["schools"] as! [[String: Any]])
+            let groups = district.keys.filter { $0 != "suppressed" }
+            for g in groups where district[g] is Int {
+                let hidden = rows.filter { ($0["composition"] as! [String: Any])[g] is NSNull }.count
+                if hidden == 1 { problems.append("\(name).\(g): one school's count hidden under a shown district total") }
+            }
+            for row in rows where row["students"] is Int {
+                let comp = row["composition"] as! [String: Any]
+                let hidden = groups.filter { comp[$0] is NSNull }.count
+                if hidden == 1 { problems.append("\(name).\(row["id"]!): one group hidden under a shown school total") }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.prefix(10))")
+        // And something is in fact suppressed at this size, so the test tests something.
+        #expect(documents[0].contains("\"suppressed\":true"))
+    }
+}
