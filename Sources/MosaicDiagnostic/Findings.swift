@@ -28,7 +28,7 @@ enum Findings {
                 let far = d.acrossSchools.schools.filter { $0.dissimilarityVsDistrict >= schoolDissimilarity }.count
                 out.append(Finding(
                     level: .acrossSchools, dimension: d.dimension, subject: "district", metric: "D", value: d.acrossSchools.D,
-                    message: "Schools do not reflect the district (\(what)): D = \(fixed(d.acrossSchools.D, 2)) across \(d.acrossSchools.schools.count) schools (\(d.acrossSchools.D >= 0.6 ? "high" : "moderate"), Massey & Denton); \(far) school\(far == 1 ? "" : "s") differ from the district mix by 25 points or more.",
+                    message: "Schools do not reflect the district (\(what)): D = \(fixed(d.acrossSchools.D, 2)) across \(d.acrossSchools.schools.count) schools (\(d.acrossSchools.D >= 0.6 ? "high" : "moderate"), Massey & Denton); \(far) school\(far == 1 ? " differs" : "s differ") from the district mix by 25 points or more.",
                     actions: across))
             }
             for s in d.acrossSchools.schools.sorted(by: { $0.dissimilarityVsDistrict > $1.dissimilarityVsDistrict })

@@ -26,11 +26,13 @@ public struct MosaicServer: Sendable {
     public let store: any Store
     public let options: Options
     let diagnostics: DiagnosticCache
+    let pages: PageCache
 
     public init(store: any Store, options: Options) {
         self.store = store
         self.options = options
         diagnostics = DiagnosticCache(store: store)
+        pages = PageCache()
     }
 
     public var policy: SuppressionPolicy { SuppressionPolicy(minimumN: options.minimumN) }
@@ -40,6 +42,7 @@ public struct MosaicServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.get("healthz") { _, _ in "ok" }
         API(server: self).add(to: router)
+        Pages(server: self).add(to: router)
         return router
     }
 

@@ -66,7 +66,7 @@ struct Diagnose: ParsableCommand {
             case .table: print(diagnostic.text(), terminator: "")
             case .json: print(diagnostic.json(policy: `public` ? SuppressionPolicy(minimumN: minN) : nil).serialized())
             case .html:
-                let files = HTMLReport(diagnostic, roster: r, policy: SuppressionPolicy(minimumN: minN), synthetic: r.orgs.contains { $0.name.contains("Synthetic") }).files()
+                let files = HTMLReport(diagnostic, policy: SuppressionPolicy(minimumN: minN), synthetic: r.orgs.contains { $0.name.contains("Synthetic") }).files()
                 try writeReport(files, to: out!)
                 Terminal.error("wrote \(out!)/index.html and \(files.count - 1) CSV tables")
             }

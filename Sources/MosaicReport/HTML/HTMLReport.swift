@@ -6,15 +6,18 @@ import MosaicDiagnostic
 /// policy: hidden cells read "suppressed", shares near 0 % or 100 % are coded.
 public struct HTMLReport {
     let d: Diagnostic
-    let roster: Roster
     let policy: SuppressionPolicy
     let synthetic: Bool
     /// Schools drawn in a composition chart; all are in its table and CSV.
     let chartedSchools = 30
+    /// Site navigation drawn above the report when the dashboard serves it.
+    public var navigation = ""
+    /// Where the CSV tables are linked from: beside the page (the report folder) or a
+    /// route of the dashboard.
+    public var tableLinkPrefix = ""
 
-    public init(_ diagnostic: Diagnostic, roster: Roster, policy: SuppressionPolicy, synthetic: Bool) {
+    public init(_ diagnostic: Diagnostic, policy: SuppressionPolicy, synthetic: Bool) {
         self.d = diagnostic
-        self.roster = roster
         self.policy = policy
         self.synthetic = synthetic
     }
@@ -41,11 +44,23 @@ public struct HTMLReport {
 
     // MARK: Page
 
+    /// Styles of the dashboard's navigation, sortable tables and trend callouts.
+    static let siteCSS = """
+        nav.site{display:flex;flex-wrap:wrap;gap:.2rem 1rem;align-items:baseline;border-bottom:1px solid #ddd;padding:.4rem 0 .6rem;margin-bottom:.6rem}
+        nav.site a{color:#0a58ca;text-decoration:none}nav.site a[aria-current]{font-weight:700;color:#1a1a1a}nav.site .brand{font-weight:700;color:#1a1a1a}
+        a{color:#0a58ca}th a{color:inherit}.widened{border-left:4px solid #D55E00;background:#fff5ef;padding:.5rem .8rem;margin:.6rem 0}
+        .narrowed{border-left:4px solid #009E73;background:#f0faf6;padding:.5rem .8rem;margin:.6rem 0}
+        .scroll{overflow-x:auto}.scroll tbody th{min-width:11rem}@media (max-width:640px){body{padding:.6rem}table{font-size:.8rem}h1{font-size:1.4rem}}
+        """
+
+    /// The `<title>` of the page, when it is not the report's own.
+    public var pageTitle: String?
+
     func page(_ body: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Diversity diagnostic — \(esc(d.termTitle))</title>
+        <title>\(esc(pageTitle ?? "Diversity diagnostic — \(d.termTitle)"))</title>
         <style>
         body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;max-width:1100px;margin:0 auto;padding:1rem 1.25rem 4rem}
         h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.4rem;margin-top:2.5rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}h3{font-size:1.15rem;margin:1.8rem 0 .3rem}h4{font-size:1rem;margin:1rem 0 .3rem;color:#333}
@@ -62,8 +77,9 @@ public struct HTMLReport {
         .finding ul{margin:.3rem 0 0 1rem;padding:0;font-size:.92rem;color:#333}
         .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.9rem;margin:.3rem 0}.legend i{display:inline-block;width:.9rem;height:.9rem;border-radius:2px;margin-right:.3rem;vertical-align:-2px}
         .note{color:#555;font-size:.9rem}
+        \(Self.siteCSS)
         </style></head><body>
-        \(body)
+        \(navigation)\(body)
         </body></html>
 
         """
@@ -135,7 +151,7 @@ public struct HTMLReport {
 
     func figure(_ svg: String, _ table: DataTable, file: String, _ csvs: inout [(String, String)]) -> String {
         csvs.append((file, table.csv))
-        return "<figure>\(svg)<details><summary>Data table (\(table.rows.count) rows) · <a href=\"\(file)\">CSV</a></summary>\(table.html)</details></figure>"
+        return "<figure>\(svg)<details><summary>Data table (\(table.rows.count) rows) · <a href=\"\(tableLinkPrefix)\(file)\">CSV</a></summary>\(table.html)</details></figure>"
     }
 
     func legend(_ groups: [String], hidden: Bool) -> String {

@@ -1,0 +1,425 @@
+import MosaicCore
+import MosaicDiagnostic
+
+/// The dashboard's pages, rendered on the server as plain HTML with inline SVG: no
+/// script, readable on a phone, every chart with its `<title>`, `<desc>` and data table.
+/// Every count passes `policy` (the viewer's: suppression for the public, none for the
+/// district's own staff), through the same suppressed tables as the report and the API.
+public struct Dashboard: Sendable {
+    public struct Term: Sendable {
+        public var id: String
+        public var title: String
+        public init(id: String, title: String) {
+            self.id = id
+            self.title = title
+        }
+    }
+
+    public struct Site: Sendable {
+        public var district: String
+        public var name: String
+        public var synthetic: Bool
+        public var terms: [Term]
+        public init(district: String, name: String, synthetic: Bool, terms: [Term]) {
+            self.district = district
+            self.name = name
+            self.synthetic = synthetic
+            self.terms = terms
+        }
+    }
+
+    public let site: Site
+    public let policy: SuppressionPolicy
+    /// Who is looking, as the navigation says it (`public view`, an email).
+    public let viewer: String
+
+    public init(site: Site, policy: SuppressionPolicy, viewer: String) {
+        self.site = site
+        self.policy = policy
+        self.viewer = viewer
+    }
+
+    public enum Page: String { case overview, schools, advanced, trends }
+
+    var base: String { "/districts/\(urlEscape(site.district))" }
+    func termBase(_ term: String) -> String { "\(base)/terms/\(urlEscape(term))" }
+
+    func navigation(term: String?, current: Page) -> String {
+        let t = term ?? site.terms.last?.id ?? ""
+        func link(_ page: Page, _ href: String, _ label: String) -> String {
+            "<a href=\"\(href)\"\(page == current ? " aria-current=\"page\"" : "")>\(label)</a>"
+        }
+        var h = "<nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><span>\(esc(site.name))</span>"
+        h += link(.overview, termBase(t), "Overview")
+        h += link(.schools, "\(termBase(t))/schools", "Schools")
+        h += link(.advanced, "\(termBase(t))/advanced", "Advanced coursework")
+        h += link(.trends, "\(base)/trends", "Trends")
+        if let term, site.terms.count > 1 {
+            h += "<span class=\"note\">Term: " + site.terms.map { x in
+                x.id == term ? "<b>\(esc(x.title))</b>" : "<a href=\"\(termBase(x.id))\(current == .overview ? "" : "/" + current.rawValue)\">\(esc(x.title))</a>"
+            }.joined(separator: " · ") + "</span>"
+        }
+        h += "<span class=\"note\">\(esc(viewer))</span></nav>"
+        return h
+    }
+
+    func report(_ d: Diagnostic, title: String, term: String?, current: Page) -> HTMLReport {
+        var r = HTMLReport(d, policy: policy, synthetic: site.synthetic)
+        r.navigation = navigation(term: term, current: current)
+        r.pageTitle = "\(title) — \(site.name) — Mosaic"
+        if let term { r.tableLinkPrefix = "\(termBase(term))/tables/" }
+        return r
+    }
+
+    // MARK: Pages
+
+    /// The district overview: the three levels for every dimension and the findings (the
+    /// report), with its tables as CSV beside it (`files` after the page).
+    public func overview(_ d: Diagnostic, term: String) -> [(name: String, text: String)] {
+        report(d, title: "Overview \(d.termTitle)", term: term, current: .overview).files()
+    }
+
+    /// Every school with its composition against the district, its classrooms against
+    /// chance and its advanced participation, sortable by any column (links, no script).
+    public func schools(_ d: Diagnostic, term: String, dimension: Dimension, sort: String, descending: Bool) -> String {
+        let r = report(d, title: "Schools", term: term, current: .schools)
+        guard let dim = d.dimensions.first(where: { $0.dimension == dimension }) ?? d.dimensions.first else {
+            return r.page(r.navigation + "<p>No dimension.</p>")
+        }
+        let comp = dim.suppressedComposition(policy)
+        let schools = dim.acrossSchools.schools
+        let within = Dictionary(dim.withinSchools.schools.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let advanced = Dictionary(dim.advanced.schools.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        struct Row { var cells: [String]; var keys: [Double] }
+        let G = dim.groups.count
+        var rows: [Row] = []
+        for (i, s) in schools.enumerated() {
+            let total = s.students
+            var cells = ["<a href=\"\(termBase(term))/schools/\(urlEscape(s.id))\">\(esc(s.name))</a>",
+                         comp.schoolStudents[i].map(Format.count) ?? "suppressed"]
+            var keys = [0.0, Double(comp.schoolStudents[i] ?? -1)]
+            for k in 0..<G {
+                if let n = comp.schools[i][k], total > 0 {
+                    cells.append(r.share(Double(n) / Double(total)))
+                    keys.append(Double(n) / Double(total))
+                } else {
+                    cells.append("suppressed")
+                    keys.append(-1)
+                }
+            }
+            cells.append(Format.fixed(s.dissimilarityVsDistrict, 2)); keys.append(s.dissimilarityVsDistrict)
+            if let w = within[s.id] {
+                cells += [Format.fixed(w.H, 3), Format.fixed(w.excessH, 3), w.significant ? "yes" : "no"]
+                keys += [w.H, w.excessH, w.significant ? 1 : 0]
+            } else {
+                cells += ["–", "–", "–"]
+                keys += [-1, -1, -1]
+            }
+            let a = advanced[s.id].map { groups -> (String, Double) in
+                let eligible = groups.groups.reduce(0) { $0 + $1.eligible }, takers = groups.groups.reduce(0) { $0 + $1.participants }
+                if eligible == 0 { return ("–", -1) }
+                // The school's rate times its eligible students is its participants: with
+                // every group's eligible shown and one group's participants hidden, that one
+                // would follow by subtraction; so the rate is hidden too.
+                let hidden = groups.groups.filter { policy.suppressesRate($0.participants, of: $0.eligible) }
+                let eligibleShown = groups.groups.allSatisfy { !policy.suppresses($0.eligible) }
+                if policy.suppressesRate(takers, of: eligible) || (hidden.count == 1 && eligibleShown) { return ("suppressed", -1) }
+                return (r.share(Double(takers) / Double(eligible)), Double(takers) / Double(eligible))
+            } ?? ("–", -1)
+            cells.append(a.0); keys.append(a.1)
+            rows.append(Row(cells: cells, keys: keys))
+        }
+        let header = ["School", "Students"] + dim.groups.map(Dimension.label) + ["½Σ|p − P| vs district", "Classroom H", "H beyond chance", "Beyond chance", "In an advanced course"]
+        let sortKeys = ["name", "students"] + dim.groups + ["difference", "H", "excess", "significant", "advanced"]
+        let column = sortKeys.firstIndex(of: sort) ?? (G + 2)
+        rows.sort { a, b in
+            if column == 0 {
+                let x = schools.firstIndex { a.cells[0].contains(">\(esc($0.name))<") } ?? 0
+                let y = schools.firstIndex { b.cells[0].contains(">\(esc($0.name))<") } ?? 0
+                return descending ? schools[x].name > schools[y].name : schools[x].name < schools[y].name
+            }
+            return descending ? a.keys[column] > b.keys[column] : a.keys[column] < b.keys[column]
+        }
+        var h = "<h1>Schools — \(esc(dim.dimension.title))</h1>"
+        h += "<p class=\"note\">\(Format.count(d.students)) students in \(schools.count) schools, term \(esc(d.termTitle)). Shares of each school's students; ½Σ|p − P| is how far the school's mix is from the district's (0 = the same, 1 = nothing in common); classroom H against random assignment within the school.</p>"
+        h += "<p class=\"note\">Dimension: " + d.dimensions.map { x in
+            x.dimension == dim.dimension ? "<b>\(esc(x.dimension.title))</b>"
+                : "<a href=\"?dimension=\(x.dimension.rawValue)&amp;sort=\(urlEscape(sort))\(descending ? "&amp;order=desc" : "")\">\(esc(x.dimension.title))</a>"
+        }.joined(separator: " · ") + "</p>"
+        h += "<div class=\"scroll\"><table><caption>Schools by \(esc(column == 0 ? "name" : header[column]))\(descending ? ", highest first" : "")</caption><thead><tr>"
+        for (i, title) in header.enumerated() {
+            let next = i == column ? !descending : (i != 0)
+            let arrow = i == column ? (descending ? " ▼" : " ▲") : ""
+            h += "<th scope=\"col\"\(i == 0 ? "" : " class=\"n\"")\(i == column ? " aria-sort=\"\(descending ? "descending" : "ascending")\"" : "")><a href=\"?dimension=\(dim.dimension.rawValue)&amp;sort=\(urlEscape(sortKeys[i]))&amp;order=\(next ? "desc" : "asc")\">\(esc(title))\(arrow)</a></th>"
+        }
+        h += "</tr></thead><tbody>"
+        h += "<tr><th scope=\"row\">District</th><td class=\"n\">\(comp.districtStudents.map(Format.count) ?? "suppressed")</td>"
+        for k in 0..<G {
+            h += "<td class=\"n\">\(comp.district[k].map { r.share(Double($0) / Double(max(1, dim.known + dim.unknown))) } ?? "suppressed")</td>"
+        }
+        h += "<td class=\"n\">\(Format.fixed(dim.acrossSchools.D, 2)) (D)</td><td class=\"n\">\(Format.fixed(dim.withinSchools.hWithin, 3))</td><td></td><td></td><td class=\"n\">\(r.share(dim.advanced.overallRate))</td></tr>"
+        for row in rows {
+            h += "<tr><th scope=\"row\">\(row.cells[0])</th>" + row.cells.dropFirst().map { "<td class=\"n\">\(esc($0))</td>" }.joined() + "</tr>"
+        }
+        h += "</tbody></table></div>"
+        return r.page(h)
+    }
+
+    /// One school: its students against the district, its classrooms against the school
+    /// and chance, its advanced participation by group, and the findings about it. Nil
+    /// when the term has no such school.
+    public func school(_ d: Diagnostic, term: String, id: String) -> String? {
+        guard let first = d.dimensions.first, let index = first.acrossSchools.schools.firstIndex(where: { $0.id == id }) else { return nil }
+        let name = first.acrossSchools.schools[index].name
+        var r = report(d, title: name, term: term, current: .schools)
+        r.pageTitle = "\(name) — \(site.name) — Mosaic"
+        var h = "<h1>\(esc(name))</h1><p class=\"note\">Term \(esc(d.termTitle)) · school \(esc(id))</p>"
+        if site.synthetic { h += "<p class=\"synthetic\"><b>Synthetic data.</b> An invented district for demonstration: school compositions drawn from real NYC schools, students and classes invented.</p>" }
+        let findings = d.findings.filter { $0.subject == id }
+        h += "<section><h2>Findings about this school</h2>"
+        h += findings.isEmpty ? "<p>None: nothing beyond chance and the thresholds.</p>"
+            : findings.map { "<div class=\"finding \($0.level.rawValue)\">\(esc($0.message))</div>" }.joined()
+        h += "</section>"
+        for dim in d.dimensions {
+            guard let i = dim.acrossSchools.schools.firstIndex(where: { $0.id == id }) else { continue }
+            h += "<section id=\"\(dim.dimension.rawValue)\"><h2>\(esc(dim.dimension.title))</h2>"
+            h += schoolComposition(dim, i, r)
+            if let w = dim.withinSchools.schools.first(where: { $0.id == id }) { h += classrooms(dim, w, r) }
+            if let a = dim.advanced.schools.first(where: { $0.id == id }) { h += schoolAdvanced(dim, a, r) }
+            h += "</section>"
+        }
+        return r.page(h)
+    }
+
+    /// The school's bar against the district's, from the suppressed table of all schools
+    /// (so the cells hidden here are the cells hidden everywhere).
+    func schoolComposition(_ dim: DimensionResult, _ i: Int, _ r: HTMLReport) -> String {
+        let comp = dim.suppressedComposition(policy)
+        let s = dim.acrossSchools.schools[i]
+        let G = dim.groups.count
+        let labelW = 120, barW = 560, rowH = 22
+        var svg = svgOpening(id: "\(dim.dimension.rawValue)-school", width: labelW + barW + 20, height: 34 + 2 * (rowH + 8) + 6,
+                             title: "\(dim.dimension.title): \(s.name) against the district",
+                             desc: "Two stacked bars: the district's students and the school's, by group. Grey is suppressed or unknown.")
+        func bar(_ y: Int, _ label: String, _ cells: [Int?], _ total: Int) {
+            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(esc(label))</text>"
+            var x = Double(labelW), rest = Double(total)
+            for k in 0..<G {
+                guard let n = cells[k], total > 0 else { continue }
+                let w = Double(barW) * Double(n) / Double(total)
+                rest -= Double(n)
+                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(w))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(Dimension.label(dim.groups[k]))): \(r.share(Double(n) / Double(total)))</title></rect>"
+                x += w
+            }
+            if rest > 0 && total > 0 {
+                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(Double(barW) * rest / Double(total)))\" height=\"\(rowH)\" fill=\"\(hiddenColour)\"><title>suppressed or unknown</title></rect>"
+            }
+        }
+        bar(34, "District", comp.district, dim.known + dim.unknown)
+        bar(34 + rowH + 8, "This school", comp.schools[i], s.students)
+        svg += "</svg>" + r.legend(dim.groups, hidden: true)
+        let rows = (0...G).map { k -> [String] in
+            let label = k < G ? Dimension.label(dim.groups[k]) : "Unknown"
+            let school = comp.schools[i][k].map { "\(Format.count($0)) (\(r.share(s.students > 0 ? Double($0) / Double(s.students) : 0)))" } ?? "suppressed"
+            let district = comp.district[k].map { "\(Format.count($0)) (\(r.share(Double($0) / Double(max(1, dim.known + dim.unknown)))))" } ?? "suppressed"
+            return [label, school, district]
+        }
+        let table = DataTable(caption: "\(dim.dimension.title): the school and the district (½Σ|p − P| = \(Format.fixed(s.dissimilarityVsDistrict, 2)))",
+                              header: ["group", "this school", "district"], rows: rows, numeric: [1, 2])
+        return "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
+    }
+
+    func classrooms(_ dim: DimensionResult, _ w: WithinSchools.School, _ r: HTMLReport) -> String {
+        var h = "<h3>Classrooms</h3><p>Classroom H \(Format.fixed(w.H, 3)) against \(Format.fixed(w.expectedH, 3)) by chance (p = \(Format.pValue(w.pValue)))\(w.significant ? ": <b>more segregated than random assignment, beyond chance</b>" : ": within what chance gives")."
+        h += "</p>"
+        let shown = w.classrooms.sorted { $0.dissimilarityVsSchool > $1.dissimilarityVsSchool }
+        let rows = shown.map { c in
+            [c.title, policy.suppresses(c.students) ? "suppressed" : Format.count(c.students), Format.fixed(c.dissimilarityVsSchool, 2)]
+        }
+        let table = DataTable(caption: "\(dim.dimension.title): classes furthest from the school's mix first", header: ["class", "students", "½Σ|p − P| vs school"], rows: rows, numeric: [1, 2])
+        h += "<details><summary>\(w.classrooms.count) classes</summary><div class=\"scroll\">\(table.html)</div></details>"
+        return h
+    }
+
+    func schoolAdvanced(_ dim: DimensionResult, _ a: Advanced.School, _ r: HTMLReport) -> String {
+        let rows = a.groups.map { g -> [String] in
+            if policy.suppressesRate(g.participants, of: g.eligible) {
+                return [Dimension.label(g.group), policy.suppresses(g.eligible) ? "suppressed" : Format.count(g.eligible), "suppressed", "suppressed", "suppressed"]
+            }
+            return [Dimension.label(g.group), Format.count(g.eligible), Format.count(g.participants),
+                    g.eligible > 0 ? r.share(g.rate) : "–", g.eligible > 0 ? Format.fixed(g.gapToHighestPP, 1) : "–"]
+        }
+        let table = DataTable(caption: "\(dim.dimension.title): advanced course participation in this school",
+                              header: ["group", "eligible", "participants", "rate", "gap to highest (pp)"], rows: rows, numeric: [1, 2, 3, 4])
+        return "<h3>Advanced coursework</h3>\(table.html)"
+    }
+
+    /// Advanced coursework: participation, representation, gaps and missing students by
+    /// group for every dimension, district-wide and per school.
+    public func advanced(_ d: Diagnostic, term: String) -> String {
+        let r = report(d, title: "Advanced coursework", term: term, current: .advanced)
+        var h = "<h1>Advanced coursework</h1><p class=\"note\">Who takes honors, open honors, AP, IB, dual-enrollment and gifted classes, term \(esc(d.termTitle)). Missing students: how many more of a group would take one if the group took part at the district's overall rate (and at the highest group's rate).</p>"
+        for dim in d.dimensions {
+            h += "<section id=\"\(dim.dimension.rawValue)\"><h2>\(esc(dim.dimension.title))</h2>"
+            let (svg, table) = r.advancedChart(dim)
+            h += "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
+            let rows = dim.advanced.schools.map { s -> [String] in
+                [s.name] + s.groups.map { g in
+                    policy.suppressesRate(g.participants, of: g.eligible) ? "suppressed" : (g.eligible > 0 ? r.share(g.rate) : "–")
+                }
+            }
+            let perSchool = DataTable(caption: "\(dim.dimension.title): participation rate by school", header: ["school"] + dim.groups.map(Dimension.label),
+                                      rows: rows, numeric: Set(1...max(1, dim.groups.count)))
+            h += "<details><summary>By school (\(rows.count))</summary><div class=\"scroll\">\(perSchool.html)</div></details></section>"
+        }
+        return r.page(h)
+    }
+
+    /// Every indicator across terms, with the advanced-course participation by race,
+    /// income and gender a leader can put on the front page, and each gap that widened
+    /// since the term before called out.
+    public func trends(_ terms: [(term: Term, diagnostic: Diagnostic)]) -> String {
+        guard let last = terms.last else { return "" }
+        let r = report(last.diagnostic, title: "Trends", term: nil, current: .trends)
+        var h = "<h1>Trends across terms</h1><p class=\"note\">\(terms.count) terms of \(esc(site.name)), oldest first.</p>"
+        if site.synthetic { h += "<p class=\"synthetic\"><b>Synthetic data.</b> An invented district for demonstration: school compositions drawn from real NYC schools, students, classes and years invented.</p>" }
+        // Front page: advanced participation by race, income, gender.
+        for dimension in [Dimension.race, .economic, .gender] {
+            let series = terms.compactMap { t in t.diagnostic.dimensions.first { $0.dimension == dimension }.map { (t.term, $0) } }
+            guard let latest = series.last?.1 else { continue }
+            h += "<section id=\"\(dimension.rawValue)\"><h2>Advanced courses by \(esc(dimension.title.lowercased()))</h2>"
+            h += callouts(series)
+            h += lineChart(series, dimension: dimension, groups: latest.groups, r)
+            h += "</section>"
+        }
+        // Every indicator, every dimension.
+        var rows: [[String]] = []
+        for dimension in Dimension.allCases {
+            for (t, d) in terms {
+                guard let dim = d.dimensions.first(where: { $0.dimension == dimension }) else { continue }
+                rows.append([dimension.title, t.title, Format.fixed(dim.acrossSchools.D, 3), Format.fixed(dim.acrossSchools.H, 3),
+                             Format.fixed(dim.withinSchools.hWithin, 3), "\(dim.withinSchools.schools.filter(\.significant).count) of \(dim.withinSchools.schools.count)",
+                             r.share(dim.advanced.overallRate), Format.fixed(dim.advanced.groups.map(\.gapToHighestPP).max() ?? 0, 1)])
+            }
+        }
+        let table = DataTable(caption: "Every indicator by term", header: ["dimension", "term", "D across schools", "H across schools", "H within schools", "schools beyond chance", "in an advanced course", "largest gap (pp)"], rows: rows, numeric: [2, 3, 4, 5, 6, 7])
+        h += "<section><h2>All indicators</h2><div class=\"scroll\">\(table.html)</div></section>"
+        return r.page(h)
+    }
+
+    /// A callout for each group whose gap to the highest group widened since the term
+    /// before (or narrowed, in green), in percentage points.
+    func callouts(_ series: [(Term, DimensionResult)]) -> String {
+        guard series.count >= 2 else { return "" }
+        let (t0, before) = series[series.count - 2], (t1, now) = series[series.count - 1]
+        var h = ""
+        for g in now.advanced.groups {
+            guard let old = before.advanced.groups.first(where: { $0.group == g.group }), g.eligible > 0, old.eligible > 0,
+                  !policy.suppressesRate(g.participants, of: g.eligible), !policy.suppressesRate(old.participants, of: old.eligible) else { continue }
+            let change = g.gapToHighestPP - old.gapToHighestPP
+            guard abs(change) >= 1 else { continue }
+            let label = Dimension.label(g.group)
+            if change > 0 {
+                h += "<p class=\"widened\"><b>Gap widened:</b> \(esc(label)) students' advanced participation trails the highest group by \(Format.fixed(g.gapToHighestPP, 1)) points in \(esc(t1.title)), up \(Format.fixed(change, 1)) from \(esc(t0.title)).</p>"
+            } else {
+                h += "<p class=\"narrowed\"><b>Gap narrowed:</b> \(esc(label)): \(Format.fixed(g.gapToHighestPP, 1)) points behind the highest group in \(esc(t1.title)), down \(Format.fixed(-change, 1)) from \(esc(t0.title)).</p>"
+            }
+        }
+        return h
+    }
+
+    func lineChart(_ series: [(Term, DimensionResult)], dimension: Dimension, groups: [String], _ r: HTMLReport) -> String {
+        let left = 70, width = 540, top = 34, height = 220
+        var svg = svgOpening(id: "trend-\(dimension.rawValue)", width: left + width + 150, height: top + height + 40,
+                             title: "Share of students in an advanced course, by \(dimension.title.lowercased()), term by term",
+                             desc: "One line per group: the share of its eligible students enrolled in at least one advanced course in each term. Suppressed values are left out of the line.")
+        let maxRate = max(0.1, series.flatMap { $0.1.advanced.groups.map(\.rate) }.max() ?? 0.1)
+        func x(_ i: Int) -> Double { Double(left) + (series.count > 1 ? Double(width) * Double(i) / Double(series.count - 1) : Double(width) / 2) }
+        func y(_ v: Double) -> Double { Double(top) + Double(height) * (1 - v / maxRate) }
+        for tick in stride(from: 0.0, through: maxRate, by: maxRate / 4) {
+            svg += "<line x1=\"\(left)\" x2=\"\(left + width)\" y1=\"\(fmt(y(tick)))\" y2=\"\(fmt(y(tick)))\" stroke=\"#e3e3e3\"/><text x=\"\(left - 6)\" y=\"\(fmt(y(tick) + 4))\" text-anchor=\"end\">\(Format.percent(tick))</text>"
+        }
+        for (i, (t, _)) in series.enumerated() {
+            let short = t.title.components(separatedBy: " (").first ?? t.title
+            svg += "<text x=\"\(fmt(x(i)))\" y=\"\(top + height + 18)\" text-anchor=\"middle\">\(esc(String(short.prefix(16))))</text>"
+        }
+        var rows: [[String]] = []
+        var ends: [(y: Double, label: String, colour: String)] = []
+        for (k, g) in groups.enumerated() {
+            var points: [String] = []
+            var row = [Dimension.label(g)]
+            for (i, (_, dim)) in series.enumerated() {
+                guard let v = dim.advanced.groups.first(where: { $0.group == g }), v.eligible > 0,
+                      !policy.suppressesRate(v.participants, of: v.eligible) else { row.append("suppressed"); continue }
+                points.append("\(fmt(x(i))),\(fmt(y(v.rate)))")
+                svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v.rate)))\" r=\"3.5\" fill=\"\(palette[k % palette.count])\"><title>\(esc(Dimension.label(g))): \(r.share(v.rate))</title></circle>"
+                row.append(r.share(v.rate))
+            }
+            if points.count > 1 { svg += "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(palette[k % palette.count])\" stroke-width=\"2\"/>" }
+            if let lastPoint = points.last, let yy = lastPoint.split(separator: ",").last.flatMap({ Double($0) }) {
+                ends.append((yy + 4, Dimension.label(g), palette[k % palette.count]))
+            }
+            rows.append(row)
+        }
+        // Line-end labels, pushed apart so that none overlaps the next.
+        ends.sort { $0.y < $1.y }
+        for i in ends.indices.dropFirst() where ends[i].y < ends[i - 1].y + 13 { ends[i].y = ends[i - 1].y + 13 }
+        for e in ends { svg += "<rect x=\"\(left + width + 6)\" y=\"\(fmt(e.y - 8))\" width=\"8\" height=\"8\" fill=\"\(e.colour)\"/><text x=\"\(left + width + 18)\" y=\"\(fmt(e.y))\">\(esc(e.label))</text>" }
+        svg += "</svg>"
+        let table = DataTable(caption: "Advanced participation by \(dimension.title.lowercased()) and term", header: ["group"] + series.map(\.0.title), rows: rows, numeric: Set(1...max(1, series.count)))
+        return "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
+    }
+
+    /// The store's districts and their terms: the home page.
+    public static func home(_ sites: [Site], viewer: String) -> String {
+        var h = "<nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\" aria-current=\"page\">Mosaic</a><span class=\"note\">\(esc(viewer))</span></nav>"
+        h += "<h1>Is each student in a diverse school and diverse classes?</h1>"
+        h += "<p>Mosaic measures diversity across schools, within schools and inside classrooms, by race and ethnicity, economic disadvantage, English learners, disability and gender, and follows it term by term.</p>"
+        if sites.isEmpty { h += "<p>The store holds no district yet: import a roster with <code>mosaic import</code>.</p>" }
+        for s in sites {
+            h += "<section><h2>\(esc(s.name))\(s.synthetic ? " <span class=\"note\">(synthetic)</span>" : "")</h2><ul>"
+            for t in s.terms.reversed() {
+                h += "<li><a href=\"/districts/\(urlEscape(s.district))/terms/\(urlEscape(t.id))\">\(esc(t.title))</a></li>"
+            }
+            h += "</ul><p><a href=\"/districts/\(urlEscape(s.district))/trends\">Trends across \(s.terms.count) terms</a></p></section>"
+        }
+        return standalone(title: "Mosaic", body: h)
+    }
+
+    /// A page outside any term (home, errors), in the site's style.
+    public static func standalone(title: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(esc(title))</title><style>
+        body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;max-width:1100px;margin:0 auto;padding:1rem 1.25rem 4rem}
+        h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.3rem;margin-top:2rem}.note{color:#555;font-size:.9rem}
+        \(HTMLReport.siteCSS)
+        </style></head><body>\(body)</body></html>
+
+        """
+    }
+}
+
+/// Percent-escapes a path segment or query value.
+func urlEscape(_ s: String) -> String {
+    s.addingPercentEncodingForURL()
+}
+
+extension String {
+    func addingPercentEncodingForURL() -> String {
+        var out = ""
+        for b in utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.append(Character(UnicodeScalar(b)))
+            default:
+                out += "%" + String(b, radix: 16, uppercase: true).leftPadded(2)
+            }
+        }
+        return out
+    }
+
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}

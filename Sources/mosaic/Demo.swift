@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import MosaicCore
+import MosaicDiagnostic
+import MosaicImport
+import MosaicMetrics
+import MosaicServer
+import MosaicStore
+
+/// `mosaic demo`: contract `service.md`. Builds the demo store (unless it exists), then
+/// serves it.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the demo store and serve it on 127.0.0.1.",
+        discussion: """
+            The demo store holds a synthetic district (labelled so) over four school years: school \
+            compositions drawn from the real NYC 2017-18 schools, and tracking into advanced courses and \
+            sorting into classes that ease year by year, as a district acting on its findings might see.
+            """)
+
+    @Option(help: "The SQLite file of the demo store (built when it does not exist).") var db: String = "out/demo.sqlite"
+    @Option(help: "The port to listen on.") var port: Int = 8080
+    @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Students in the synthetic district.") var students: Int = 20_000
+    @Option(help: "Schools in the synthetic district.") var schools: Int = 24
+    @Option(help: "Random assignments per school for the classroom baselines.") var baseline: Int = 100
+    @Flag(help: "Build the store again even if it exists.") var rebuild = false
+    @Flag(help: "Build the store, then stop instead of serving it.") var buildOnly = false
+    @Option(help: "The NYC Demographic Snapshot school file the school compositions come from.")
+    var snapshot: String = "../shared/data/nyc/nyc_demographic_snapshot_school_2013-14_to_2017-18.csv"
+    @Option(help: "The guidebook's actions.") var actions: String = "../shared/data/actions.json"
+
+    /// The synthetic district's school years: tracking and sorting ease as its plan takes hold.
+    static let years: [(year: Int, tracking: Double, sorting: Double)] = [
+        (2023, 1.2, 0.7), (2024, 1.0, 0.6), (2025, 0.7, 0.45), (2026, 0.4, 0.3),
+    ]
+
+    func validate() throws {
+        guard students >= schools, schools >= 2 else { throw ValidationError("--schools is at least 2, --students at least --schools") }
+    }
+
+    func run() async throws {
+        let path = URL(fileURLWithPath: db).standardizedFileURL.path
+        if rebuild {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let url = "sqlite:\(path)"
+        let store = try await Terminal.reportingStoreErrors(url) {
+            let store = try await openStore(url)
+            try await store.migrate()
+            return store
+        }
+        if try await store.districts().isEmpty { try await build(into: store, url) }
+        if buildOnly {
+            try await store.close()
+            return
+        }
+        let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: 10))
+        Terminal.error("serving the demo store \(path) on http://\(host):\(port)/ (Ctrl-C stops)")
+        try await server.application().runService()
+        try? await store.close()
+    }
+
+    func build(into store: any Store, _ url: String) async throws {
+        let nyc = try Terminal.reportingImportErrors { try NYCDemographicSnapshot.schools(from: CSVTable(contentsOf: snapshot)) }
+        let guidebook = try Terminal.reportingImportErrors { try Guidebook(contentsOf: actions) }
+        let profiles = SyntheticDistrict.Profile.from(nyc, year: SchoolYear(startYear: 2017))
+        let progress = Terminal.progress()
+        for (i, y) in Self.years.enumerated() {
+            Terminal.error("demo: school year \(y.year - 1)-\(y.year % 100) (\(i + 1) of \(Self.years.count)): generating \(Format.count(students)) students, diagnosing with \(baseline) draws per school")
+            // The same seed every year: the same schools and students, placed differently.
+            var rng = SeededGenerator(seed: 2026)
+            let roster = SyntheticDistrict(
+                .init(students: students, schools: schools, tracking: y.tracking, sorting: y.sorting, schoolYear: y.year),
+                profiles: profiles, using: &rng).roster
+            let diagnostic = try diagnose(roster, options: .init(
+                baselineDraws: baseline, seed: UInt64(y.year), minimumN: 10,
+                parallelism: ProcessInfo.processInfo.activeProcessorCount, guidebook: guidebook, progress: progress))
+            let owner = roster.orgs.first { $0.type == "district" }!
+            let term = TermRecord(
+                district: owner.id, id: "\(y.year - 1)-\(y.year % 100)", title: "\(y.year - 1)–\(y.year % 100) (\(diagnostic.termTitle))",
+                schoolYear: y.year, importedAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(i) * 31_536_000),
+                students: diagnostic.students, schools: diagnostic.schools, sections: diagnostic.classes,
+                enrollments: roster.enrollmentCount)
+            try await Terminal.reportingStoreErrors(url) {
+                try await store.importTerm(
+                    term, district: DistrictRecord(id: owner.id, name: owner.name, synthetic: true), roster: roster,
+                    diagnostic: StoredDiagnostic(json: try diagnostic.archived(), computedAt: Date(),
+                                                 options: "baseline=\(baseline) seed=\(y.year) min-n=10"),
+                    replace: true)
+            }
+        }
+    }
+}
