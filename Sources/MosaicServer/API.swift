@@ -24,9 +24,11 @@ struct API: Sendable {
 
     /// A JSON response.
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        var text = value.serialized()
-        text.append("\n")
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+        json(text: value.serialized() + "\n", status: status)
+    }
+
+    static func json(text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
@@ -58,23 +60,30 @@ struct API: Sendable {
     }
 
     /// The stored diagnostic of a district's term; throws the 404 that says which is unknown.
-    func lookup(_ context: BasicRequestContext) async throws -> (district: String, diagnostic: Diagnostic) {
+    func lookup(_ context: BasicRequestContext) async throws -> (district: String, term: String, version: String, diagnostic: Diagnostic) {
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
         guard try await server.store.districts().contains(where: { $0.id == district }) else {
             throw APIError(.notFound, "no district '\(district)'")
         }
-        guard try await server.store.terms(district: district).contains(where: { $0.id == term }),
-              let d = try await server.diagnostics.diagnostic(district: district, term: term) else {
+        let terms = try await server.store.terms(district: district)
+        guard terms.contains(where: { $0.id == term }),
+              let d = try await server.diagnostics.diagnostic(district: district, term: term, version: TermRecord.version(of: terms)) else {
             throw APIError(.notFound, "no term '\(term)' in district '\(district)'")
         }
-        return (district, d)
+        return (district, term, TermRecord.version(of: terms), d)
     }
 
     func diagnostic(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let viewer = try await viewer(request)
         let found = try await lookup(context)
         let policy = viewer.seesDistrictUnsuppressed(found.district) ? nil : server.policy
-        return Self.json(found.diagnostic.scopedJSON(policy: policy))
+        // The same for every viewer of a scope: rendered once per district version.
+        let key = [found.term, "api", policy.map { "public-\($0.minimumN)" } ?? "district"].joined(separator: "\u{1F}")
+        let d = found.diagnostic
+        let text = await server.pages.page(key, district: found.district, version: found.version) {
+            d.scopedJSON(policy: policy).serialized() + "\n"
+        } ?? ""
+        return Self.json(text: text)
     }
 
     func school(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -87,10 +96,14 @@ struct API: Sendable {
         case .unsuppressed: policy = nil
         case .publicView: policy = server.policy
         }
-        guard let json = found.diagnostic.schoolJSON(school, policy: policy) else {
+        let key = [found.term, "api-school", school, policy.map { "public-\($0.minimumN)" } ?? "full"].joined(separator: "\u{1F}")
+        let d = found.diagnostic
+        guard let text = await server.pages.page(key, district: found.district, version: found.version, render: {
+            d.schoolJSON(school, policy: policy).map { $0.serialized() + "\n" }
+        }) else {
             throw APIError(.notFound, "no school '\(school)' in district '\(found.district)'")
         }
-        return Self.json(json)
+        return Self.json(text: text)
     }
 }
 

@@ -37,7 +37,8 @@ struct Pages: Sendable {
     func site(_ district: String) async throws -> Dashboard.Site? {
         guard let d = try await server.store.districts().first(where: { $0.id == district }) else { return nil }
         let terms = try await server.store.terms(district: district)
-        return Dashboard.Site(district: d.id, name: d.name, synthetic: d.synthetic, terms: terms.map { .init(id: $0.id, title: $0.title) })
+        return Dashboard.Site(district: d.id, name: d.name, synthetic: d.synthetic, terms: terms.map { .init(id: $0.id, title: $0.title) },
+                              version: TermRecord.version(of: terms))
     }
 
     func home() async throws -> Response {
@@ -51,7 +52,7 @@ struct Pages: Sendable {
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
         guard let site = try await site(district) else { return .failure(PageRefusal("There is no district “\(district)” in this store.")) }
         guard site.terms.contains(where: { $0.id == term }),
-              let d = try await server.diagnostics.diagnostic(district: district, term: term) else {
+              let d = try await server.diagnostics.diagnostic(district: district, term: term, version: site.version) else {
             return .failure(PageRefusal("District “\(site.name)” has no term “\(term)”."))
         }
         return .success((Dashboard(site: site, policy: server.policy, viewer: viewerLabel), term, d))
@@ -78,8 +79,11 @@ struct Pages: Sendable {
         case .success(let (dashboard, term, d)):
             let q = request.uri.queryParameters
             let dimension = q["dimension"].flatMap { Dimension(rawValue: String($0)) } ?? .race
-            return Self.html(dashboard.schools(d, term: term, dimension: dimension, sort: q["sort"].map(String.init) ?? "difference",
-                                               descending: (q["order"].map(String.init) ?? "desc") == "desc"))
+            let sort = q["sort"].map(String.init) ?? "difference", descending = (q["order"].map(String.init) ?? "desc") == "desc"
+            let page = await server.pages.page(pageKey(dashboard, term, "schools", dimension.rawValue, sort, "\(descending)"), site: dashboard.site) {
+                dashboard.schools(d, term: term, dimension: dimension, sort: sort, descending: descending)
+            }
+            return Self.html(page ?? "")
         }
     }
 
@@ -88,7 +92,9 @@ struct Pages: Sendable {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
             let id = try context.parameters.require("school")
-            guard let page = dashboard.school(d, term: term, id: id) else { return Self.notFound("No school “\(id)” in this term.") }
+            guard let page = await server.pages.page(pageKey(dashboard, term, "school", id), site: dashboard.site, render: { dashboard.school(d, term: term, id: id) }) else {
+                return Self.notFound("No school “\(id)” in this term.")
+            }
             return Self.html(page)
         }
     }
@@ -96,7 +102,8 @@ struct Pages: Sendable {
     func advanced(_ context: BasicRequestContext) async throws -> Response {
         switch try await term(context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
-        case .success(let (dashboard, term, d)): return Self.html(dashboard.advanced(d, term: term))
+        case .success(let (dashboard, term, d)):
+            return Self.html(await server.pages.page(pageKey(dashboard, term, "advanced"), site: dashboard.site) { dashboard.advanced(d, term: term) } ?? "")
         }
     }
 
@@ -105,11 +112,17 @@ struct Pages: Sendable {
         guard let site = try await site(district) else { return Self.notFound("There is no district “\(district)” in this store.") }
         var series: [(term: Dashboard.Term, diagnostic: Diagnostic)] = []
         for t in site.terms {
-            if let d = try await server.diagnostics.diagnostic(district: district, term: t.id) { series.append((t, d)) }
+            if let d = try await server.diagnostics.diagnostic(district: district, term: t.id, version: site.version) { series.append((t, d)) }
         }
         guard !series.isEmpty else { return Self.notFound("District “\(site.name)” has no diagnostic yet.") }
         return Self.html(Dashboard(site: site, policy: server.policy, viewer: viewerLabel).trends(series))
     }
+}
+
+/// The cache key of a page: district and its version, term, the policy's minimum n,
+/// then the page.
+func pageKey(_ dashboard: Dashboard, _ term: String, _ parts: String...) -> String {
+    ([dashboard.site.district, dashboard.site.version, term, "\(dashboard.policy.minimumN)"] + parts).joined(separator: "\u{1F}")
 }
 
 struct PageRefusal: Error {
@@ -117,20 +130,46 @@ struct PageRefusal: Error {
     init(_ message: String) { self.message = message }
 }
 
-/// Rendered overview pages (the busiest page, the same for every public reader) by
-/// district, term and the time the term was imported.
+/// Rendered pages that are the same for every reader of a scope (the overview, the
+/// busiest, above all), by district. When a district's version changes (a term imported
+/// or replaced, by this process or another), its pages are dropped and rendered afresh.
 actor PageCache {
-    var overviews: [String: [(name: String, text: String)]] = [:]
+    struct District {
+        var version: String
+        var overviews: [String: [(name: String, text: String)]] = [:]
+        var pages: [String: String] = [:]
+    }
+
+    var districts: [String: District] = [:]
+
+    func current(_ site: Dashboard.Site) -> District { current(site.district, version: site.version) }
+
+    func current(_ district: String, version: String) -> District {
+        if let d = districts[district], d.version == version { return d }
+        let fresh = District(version: version)
+        districts[district] = fresh
+        return fresh
+    }
 
     func overview(_ dashboard: Dashboard, _ d: Diagnostic, term: String) -> [(name: String, text: String)] {
-        let key = "\(dashboard.site.district)\u{1F}\(term)\u{1F}\(dashboard.policy.minimumN)"
-        if let hit = overviews[key] { return hit }
+        let key = pageKey(dashboard, term, "overview")
+        if let hit = current(dashboard.site).overviews[key] { return hit }
         let files = dashboard.overview(d, term: term)
-        overviews[key] = files
+        districts[dashboard.site.district]!.overviews[key] = files
         return files
     }
 
-    func invalidate() { overviews = [:] }
+    /// A page rendered once per key (the page and its parameters, from a finite set).
+    func page(_ key: String, site: Dashboard.Site, render: @Sendable () -> String?) -> String? {
+        page(key, district: site.district, version: site.version, render: render)
+    }
+
+    func page(_ key: String, district: String, version: String, render: @Sendable () -> String?) -> String? {
+        if let hit = current(district, version: version).pages[key] { return hit }
+        guard let page = render() else { return nil }
+        districts[district]!.pages[key] = page
+        return page
+    }
 }
 
 extension String {

@@ -56,22 +56,30 @@ public struct MosaicServer: Sendable {
     }
 }
 
-/// Decoded diagnostics by district and term, read from the store once. A term's
-/// diagnostic changes only by a new import, which `invalidate` reports.
+/// Decoded diagnostics, read from the store once per district version: a term's
+/// diagnostic changes only by an import, which changes the version.
 actor DiagnosticCache {
     let store: any Store
-    var decoded: [String: Diagnostic] = [:]
+    /// By district: its version and its decoded diagnostics by term.
+    var decoded: [String: (version: String, terms: [String: Diagnostic])] = [:]
 
     init(store: any Store) { self.store = store }
 
-    func diagnostic(district: String, term: String) async throws -> Diagnostic? {
-        let key = "\(district)\u{1F}\(term)"
-        if let d = decoded[key] { return d }
+    /// - Parameter version: the district's ``TermRecord/version(of:)``: after an import
+    ///   (another process may make it) the district's diagnostics are read afresh.
+    func diagnostic(district: String, term: String, version: String) async throws -> Diagnostic? {
+        if let entry = decoded[district], entry.version == version, let d = entry.terms[term] { return d }
         guard let kept = try await store.diagnostic(district: district, term: term) else { return nil }
         let d = try Diagnostic(archived: kept.json)
-        decoded[key] = d
+        if decoded[district]?.version != version { decoded[district] = (version, [:]) }
+        decoded[district]!.terms[term] = d
         return d
     }
+}
 
-    func invalidate() { decoded = [:] }
+extension TermRecord {
+    /// A district's version: the latest time one of its terms was imported.
+    static func version(of terms: [TermRecord]) -> String {
+        terms.map(\.importedAt).max().map { "\($0.timeIntervalSince1970)" } ?? ""
+    }
 }

@@ -18,7 +18,8 @@ struct Demo: AsyncParsableCommand {
             sorting into classes that ease year by year, as a district acting on its findings might see.
             """)
 
-    @Option(help: "The SQLite file of the demo store (built when it does not exist).") var db: String = "out/demo.sqlite"
+    @Option(help: "The SQLite file of the demo store (built when it holds no district); a postgres:// URL builds it in PostgreSQL instead.")
+    var db: String = "out/demo.sqlite"
     @Option(help: "The port to listen on.") var port: Int = 8080
     @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Students in the synthetic district.") var students: Int = 20_000
@@ -40,24 +41,28 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = URL(fileURLWithPath: db).standardizedFileURL.path
-        if rebuild {
+        let postgres = db.hasPrefix("postgres://") || db.hasPrefix("postgresql://")
+        let path = postgres ? db : URL(fileURLWithPath: db).standardizedFileURL.path
+        if rebuild && !postgres {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let url = "sqlite:\(path)"
+        if !postgres {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        }
+        let url = postgres ? db : "sqlite:\(path)"
         let store = try await Terminal.reportingStoreErrors(url) {
             let store = try await openStore(url)
             try await store.migrate()
             return store
         }
-        if try await store.districts().isEmpty { try await build(into: store, url) }
+        // (A PostgreSQL demo store is built again with --rebuild: its terms are replaced.)
+        if try await store.districts().isEmpty || (rebuild && postgres) { try await build(into: store, url) }
         if buildOnly {
             try await store.close()
             return
         }
         let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: 10))
-        Terminal.error("serving the demo store \(path) on http://\(host):\(port)/ (Ctrl-C stops)")
+        Terminal.error("serving the demo store \(Terminal.redacted(path)) on http://\(host):\(port)/ (Ctrl-C stops)")
         try await server.application().runService()
         try? await store.close()
     }

@@ -159,3 +159,29 @@ struct Fixture {
         #expect(documents[0].contains("\"suppressed\":true"))
     }
 }
+
+@Suite struct FreshnessTests {
+    /// A term imported again (by another process, as `mosaic import --replace` does) is
+    /// what the next request shows: the caches key on the district's version.
+    @Test func aReplacedTermIsServedWithoutARestart() async throws {
+        let f = try await Fixture.make()
+        let uri = "/api/v1/districts/district/terms/2026-spring/diagnostic"
+        let page = "/districts/district/terms/2026-spring"
+        let before = try await f.get(uri, as: "district").body
+        let pageBefore = try await f.get(page, as: nil).body
+        var changed = f.diagnostic
+        changed.termTitle = "Spring 2026, imported again"
+        let roster = try await f.server.store.roster(district: "district", term: "2026-spring")
+        let old = try #require(try await f.server.store.terms(district: "district").first)
+        var record = old
+        record.importedAt = old.importedAt.addingTimeInterval(60)
+        try await f.server.store.importTerm(
+            record, district: DistrictRecord(id: "district", name: "Synthetic Unified School District", synthetic: true), roster: roster,
+            diagnostic: StoredDiagnostic(json: try changed.archived(), computedAt: Date(), options: ""), replace: true)
+        let after = try await f.get(uri, as: "district").body
+        #expect(after != before)
+        #expect(after.contains("Spring 2026, imported again"))
+        let pageAfter = try await f.get(page, as: nil).body
+        #expect(pageAfter != pageBefore && pageAfter.contains("Spring 2026, imported again"))
+    }
+}

@@ -20,11 +20,14 @@ public struct Dashboard: Sendable {
         public var name: String
         public var synthetic: Bool
         public var terms: [Term]
-        public init(district: String, name: String, synthetic: Bool, terms: [Term]) {
+        /// Changes whenever a term is imported or replaced: caches key on it.
+        public var version: String
+        public init(district: String, name: String, synthetic: Bool, terms: [Term], version: String = "") {
             self.district = district
             self.name = name
             self.synthetic = synthetic
             self.terms = terms
+            self.version = version
         }
     }
 
