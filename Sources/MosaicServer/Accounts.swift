@@ -9,7 +9,8 @@ public enum Accounts {
     /// The shortest password `mosaic user add` accepts.
     public static let minimumPasswordLength = 12
 
-    public static func hashPassword(_ password: String) -> String { Bcrypt.hash(password, cost: 12) }
+    /// - Parameter cost: bcrypt's work factor, 2^cost rounds (12 in use; tests may pass less).
+    public static func hashPassword(_ password: String, cost: UInt8 = 12) -> String { Bcrypt.hash(password, cost: cost) }
 
     public static func verify(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
 
@@ -30,13 +31,13 @@ public enum Accounts {
 
     /// Adds a user after checking what an analyst could get wrong.
     public static func addUser(email: String, role: Role, schools: [String], password: String, district: String,
-                               to store: any Store) async throws {
+                               to store: any Store, cost: UInt8 = 12) async throws {
         guard email.contains("@"), !email.contains(" ") else { throw AccountError.badEmail(email) }
         guard password.count >= minimumPasswordLength else { throw AccountError.shortPassword(minimumPasswordLength) }
         if role == .school && schools.isEmpty { throw AccountError.schoolRoleNeedsSchools }
         if role != .school && !schools.isEmpty { throw AccountError.schoolsOnlyForSchoolRole(role) }
         try await store.addUser(UserRecord(district: district, email: email.lowercased(), role: role, schools: schools,
-                                           passwordHash: hashPassword(password), createdAt: Date()))
+                                           passwordHash: hashPassword(password, cost: cost), createdAt: Date()))
     }
 }
 

@@ -5,20 +5,21 @@ import MosaicDiagnostic
 import MosaicReport
 import MosaicStore
 
-/// The dashboard's pages (server-rendered HTML, no script). Until sign-in comes, every
-/// page is the public view: suppression always on.
+/// The dashboard's pages (server-rendered HTML, no script), for the viewer's scope: the
+/// district's staff see their district unsuppressed, a school leader their own schools;
+/// everyone else, signed in or not, the public view.
 struct Pages: Sendable {
     let server: MosaicServer
 
     func add(to router: Router<BasicRequestContext>) {
-        router.get("/") { _, _ in try await self.home() }
-        router.get("districts/:district/trends") { _, context in try await self.trends(context) }
-        router.get("districts/:district/terms/:term") { _, context in try await self.overview(context, file: "index.html") }
+        router.get("/") { request, _ in try await self.home(request) }
+        router.get("districts/:district/trends") { request, context in try await self.trends(request, context) }
+        router.get("districts/:district/terms/:term") { request, context in try await self.overview(request, context, file: "index.html") }
         router.get("districts/:district/terms/:term/schools") { request, context in try await self.schools(request, context) }
-        router.get("districts/:district/terms/:term/schools/:school") { _, context in try await self.school(context) }
-        router.get("districts/:district/terms/:term/advanced") { _, context in try await self.advanced(context) }
-        router.get("districts/:district/terms/:term/tables/:file") { _, context in
-            try await self.overview(context, file: try context.parameters.require("file"))
+        router.get("districts/:district/terms/:term/schools/:school") { request, context in try await self.school(request, context) }
+        router.get("districts/:district/terms/:term/advanced") { request, context in try await self.advanced(request, context) }
+        router.get("districts/:district/terms/:term/tables/:file") { request, context in
+            try await self.overview(request, context, file: try context.parameters.require("file"))
         }
     }
 
@@ -32,7 +33,38 @@ struct Pages: Sendable {
              status: .notFound)
     }
 
-    var viewerLabel: String { "Public view · counts under \(server.options.minimumN) suppressed" }
+    /// The viewer, how the navigation names them, and their sign-in link or sign-out form.
+    struct Visitor {
+        var viewer: Viewer
+        var label: String
+        var account: String
+    }
+
+    func visitor(_ request: Request) async throws -> Visitor {
+        let (viewer, session) = try await SignIn(server: server).viewer(request)
+        guard let session, let email = viewer.email, let role = viewer.role else {
+            return Visitor(viewer: viewer, label: "Public view · counts under \(server.options.minimumN) suppressed",
+                           account: Self.signInLink)
+        }
+        let form = "<form method=\"post\" action=\"/logout\" style=\"display:inline\"><input type=\"hidden\" name=\"csrf\" value=\"\(session.csrf.htmlEscaped)\"><button type=\"submit\" style=\"font:inherit;color:#0a58ca;background:none;border:0;padding:0;cursor:pointer;text-decoration:underline\">Sign out</button></form>"
+        return Visitor(viewer: viewer, label: "\(email) (\(role.rawValue))", account: form)
+    }
+
+    /// The policy a district-wide page applies for this viewer.
+    func policy(_ visitor: Visitor, _ district: String) -> SuppressionPolicy {
+        visitor.viewer.seesDistrictUnsuppressed(district) ? MosaicServer.unsuppressed : server.policy
+    }
+
+    /// Public pages are the same for every reader and come from the cache; a signed-in
+    /// reader's page carries their own sign-out form, so it is rendered for them.
+    func isPublic(_ dashboard: Dashboard) -> Bool { dashboard.account == Self.signInLink }
+
+    static let signInLink = "<a href=\"/login\">Sign in</a>"
+
+    func cached(_ key: String, site: Dashboard.Site, public: Bool, render: @Sendable () -> String?) async -> String? {
+        guard `public` else { return render() }
+        return await server.pages.page(key, site: site, render: render)
+    }
 
     func site(_ district: String) async throws -> Dashboard.Site? {
         guard let d = try await server.store.districts().first(where: { $0.id == district }) else { return nil }
@@ -41,31 +73,35 @@ struct Pages: Sendable {
                               version: TermRecord.version(of: terms))
     }
 
-    func home() async throws -> Response {
+    func home(_ request: Request) async throws -> Response {
+        let visitor = try await visitor(request)
         var sites: [Dashboard.Site] = []
         for d in try await server.store.districts() { if let s = try await site(d.id) { sites.append(s) } }
-        return Self.html(Dashboard.home(sites, viewer: viewerLabel))
+        return Self.html(Dashboard.home(sites, viewer: visitor.label, account: visitor.account))
     }
 
     /// The site, the term and its diagnostic, or the page that says what is not there.
-    func term(_ context: BasicRequestContext) async throws -> Result<(Dashboard, String, Diagnostic), PageRefusal> {
+    func term(_ request: Request, _ context: BasicRequestContext) async throws -> Result<(Dashboard, String, Diagnostic), PageRefusal> {
+        let visitor = try await visitor(request)
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
         guard let site = try await site(district) else { return .failure(PageRefusal("There is no district “\(district)” in this store.")) }
         guard site.terms.contains(where: { $0.id == term }),
               let d = try await server.diagnostics.diagnostic(district: district, term: term, version: site.version) else {
             return .failure(PageRefusal("District “\(site.name)” has no term “\(term)”."))
         }
-        return .success((Dashboard(site: site, policy: server.policy, viewer: viewerLabel), term, d))
+        var dashboard = Dashboard(site: site, policy: policy(visitor, district), viewer: visitor.label)
+        dashboard.account = visitor.account
+        return .success((dashboard, term, d))
     }
 
-    func overview(_ context: BasicRequestContext, file: String) async throws -> Response {
-        switch try await term(context) {
+    func overview(_ request: Request, _ context: BasicRequestContext, file: String) async throws -> Response {
+        switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
-            let files = await server.pages.overview(dashboard, d, term: term)
+            let files = isPublic(dashboard) ? await server.pages.overview(dashboard, d, term: term) : dashboard.overview(d, term: term)
             guard file == "index.html" || file.hasSuffix(".csv"), let f = files.first(where: { $0.name == file }) else { return Self.notFound("No page or table “\(file)” here.") }
             if file.hasSuffix(".csv") {
-                try? await server.store.record(AuditEvent(district: dashboard.site.district, at: Date(), actor: "public", action: "export", detail: "\(term)/\(file)"))
+                try? await server.store.record(AuditEvent(district: dashboard.site.district, at: Date(), actor: isPublic(dashboard) ? "public" : dashboard.viewer, action: "export", detail: "\(term)/\(file)"))
                 return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(file)\""],
                                 body: .init(byteBuffer: ByteBuffer(string: f.text)))
             }
@@ -74,40 +110,55 @@ struct Pages: Sendable {
     }
 
     func schools(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        switch try await term(context) {
+        switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
             let q = request.uri.queryParameters
             let dimension = q["dimension"].flatMap { Dimension(rawValue: String($0)) } ?? .race
             let sort = q["sort"].map(String.init) ?? "difference", descending = (q["order"].map(String.init) ?? "desc") == "desc"
-            let page = await server.pages.page(pageKey(dashboard, term, "schools", dimension.rawValue, sort, "\(descending)"), site: dashboard.site) {
+            let page = await cached(pageKey(dashboard, term, "schools", dimension.rawValue, sort, "\(descending)"), site: dashboard.site, public: isPublic(dashboard)) {
                 dashboard.schools(d, term: term, dimension: dimension, sort: sort, descending: descending)
             }
             return Self.html(page ?? "")
         }
     }
 
-    func school(_ context: BasicRequestContext) async throws -> Response {
-        switch try await term(context) {
+    func school(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
-        case .success(let (dashboard, term, d)):
+        case .success(var (dashboard, term, d)):
             let id = try context.parameters.require("school")
-            guard let page = await server.pages.page(pageKey(dashboard, term, "school", id), site: dashboard.site, render: { dashboard.school(d, term: term, id: id) }) else {
+            // A school leader: their own schools unsuppressed, no other school of the district.
+            let visitor = try await visitor(request)
+            switch visitor.viewer.access(school: id, in: dashboard.site.district) {
+            case .forbidden:
+                return Self.html(Dashboard.standalone(title: "Not yours — Mosaic", body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Not one of your schools</h1><p>This account leads \(visitor.viewer.schools.joined(separator: ", ").htmlEscaped); other schools of the district are not open to it.</p>"),
+                                 status: .forbidden)
+            case .unsuppressed:
+                let account = dashboard.account
+                dashboard = Dashboard(site: dashboard.site, policy: MosaicServer.unsuppressed, viewer: dashboard.viewer)
+                dashboard.account = account
+            case .publicView: break
+            }
+            let shown = dashboard, diagnostic = d, termID = term
+            guard let page = await cached(pageKey(shown, termID, "school", id), site: shown.site, public: isPublic(shown),
+                                          render: { shown.school(diagnostic, term: termID, id: id) }) else {
                 return Self.notFound("No school “\(id)” in this term.")
             }
             return Self.html(page)
         }
     }
 
-    func advanced(_ context: BasicRequestContext) async throws -> Response {
-        switch try await term(context) {
+    func advanced(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
-            return Self.html(await server.pages.page(pageKey(dashboard, term, "advanced"), site: dashboard.site) { dashboard.advanced(d, term: term) } ?? "")
+            return Self.html(await cached(pageKey(dashboard, term, "advanced"), site: dashboard.site, public: isPublic(dashboard)) { dashboard.advanced(d, term: term) } ?? "")
         }
     }
 
-    func trends(_ context: BasicRequestContext) async throws -> Response {
+    func trends(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let visitor = try await visitor(request)
         let district = try context.parameters.require("district")
         guard let site = try await site(district) else { return Self.notFound("There is no district “\(district)” in this store.") }
         var series: [(term: Dashboard.Term, diagnostic: Diagnostic)] = []
@@ -115,14 +166,18 @@ struct Pages: Sendable {
             if let d = try await server.diagnostics.diagnostic(district: district, term: t.id, version: site.version) { series.append((t, d)) }
         }
         guard !series.isEmpty else { return Self.notFound("District “\(site.name)” has no diagnostic yet.") }
-        return Self.html(Dashboard(site: site, policy: server.policy, viewer: viewerLabel).trends(series))
+        var dashboard = Dashboard(site: site, policy: policy(visitor, district), viewer: visitor.label)
+        dashboard.account = visitor.account
+        return Self.html(dashboard.trends(series))
     }
 }
 
 /// The cache key of a page: district and its version, term, the policy's minimum n,
 /// then the page.
 func pageKey(_ dashboard: Dashboard, _ term: String, _ parts: String...) -> String {
-    ([dashboard.site.district, dashboard.site.version, term, "\(dashboard.policy.minimumN)"] + parts).joined(separator: "\u{1F}")
+    let p = dashboard.policy
+    return ([dashboard.site.district, dashboard.site.version, term, "\(p.minimumN)/\(p.lowShare)/\(p.highShare)"] + parts)
+        .joined(separator: "\u{1F}")
 }
 
 struct PageRefusal: Error {

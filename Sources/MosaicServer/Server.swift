@@ -27,22 +27,30 @@ public struct MosaicServer: Sendable {
     public let options: Options
     let diagnostics: DiagnosticCache
     let pages: PageCache
+    let throttle: LoginThrottle
 
     public init(store: any Store, options: Options) {
         self.store = store
         self.options = options
         diagnostics = DiagnosticCache(store: store)
         pages = PageCache()
+        throttle = LoginThrottle()
     }
 
     public var policy: SuppressionPolicy { SuppressionPolicy(minimumN: options.minimumN) }
+
+    /// What the district's own staff see: every count, no coding near 0 or 100 %.
+    static let unsuppressed = SuppressionPolicy(minimumN: 1, lowShare: 0, highShare: 1)
 
     /// The router with every route; `application()` serves it, tests call it directly.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("healthz") { _, _ in "ok" }
+        let openAPI = OpenAPI.document().serialized() + "\n"
+        router.get("openapi.json") { _, _ in API.json(text: openAPI) }
         API(server: self).add(to: router)
         Pages(server: self).add(to: router)
+        SignIn(server: self).add(to: router)
         return router
     }
 

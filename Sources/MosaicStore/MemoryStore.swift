@@ -76,6 +76,20 @@ public actor MemoryStore: Store {
 
     public func user(tokenHash: String) async throws -> UserRecord? { tokens[tokenHash].flatMap { users[$0] } }
 
+    var sessions: [String: WebSession] = [:]
+
+    public func createSession(_ session: WebSession) async throws {
+        guard users[session.email] != nil else { throw StoreError.noSuchUser(session.email) }
+        sessions[session.hash] = session
+    }
+
+    public func session(hash: String, now: Date) async throws -> (WebSession, UserRecord)? {
+        guard let s = sessions[hash], s.expiresAt > now, let u = users[s.email] else { return nil }
+        return (s, u)
+    }
+
+    public func deleteSession(hash: String) async throws { sessions[hash] = nil }
+
     public func record(_ event: AuditEvent) async throws { audit.append(event) }
 
     public func auditLog(district: String?, limit: Int) async throws -> [AuditEvent] {

@@ -181,6 +181,30 @@ public final class SQLStore: Store {
             """, [SQLValue(tokenHash)]).first.flatMap(Self.user)
     }
 
+    public func createSession(_ w: WebSession) async throws {
+        try await database.execute("""
+            INSERT INTO web_sessions (district_id, session_hash, email, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, [SQLValue(w.district), SQLValue(w.hash), SQLValue(w.email), SQLValue(w.csrf),
+                  SQLValue(Timestamp.text(w.createdAt)), SQLValue(Timestamp.text(w.expiresAt))])
+    }
+
+    public func session(hash: String, now: Date) async throws -> (WebSession, UserRecord)? {
+        guard let row = try await database.query("""
+            SELECT s.district_id, s.email, s.csrf, s.created_at, s.expires_at,
+                   u.district_id, u.email, u.role, u.schools, u.password_hash, u.created_at
+            FROM web_sessions s JOIN users u ON u.district_id = s.district_id AND u.email = s.email
+            WHERE s.session_hash = ? AND s.expires_at > ?
+            """, [SQLValue(hash), SQLValue(Timestamp.text(now))]).first, let user = Self.user(Array(row[5...])) else { return nil }
+        let session = WebSession(hash: hash, district: row[0].text ?? "", email: row[1].text ?? "", csrf: row[2].text ?? "",
+                                 createdAt: Timestamp.date(row[3].text ?? "") ?? .distantPast,
+                                 expiresAt: Timestamp.date(row[4].text ?? "") ?? .distantPast)
+        return (session, user)
+    }
+
+    public func deleteSession(hash: String) async throws {
+        try await database.execute("DELETE FROM web_sessions WHERE session_hash = ?", [SQLValue(hash)])
+    }
+
     public func record(_ e: AuditEvent) async throws {
         try await database.execute("INSERT INTO audit_log (district_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
                                    [SQLValue(e.district), SQLValue(Timestamp.text(e.at)), SQLValue(e.actor),

@@ -32,6 +32,12 @@ public protocol Store: Sendable {
     func addToken(hash: String, email: String, createdAt: Date) async throws
     func user(tokenHash: String) async throws -> UserRecord?
 
+    /// Keeps a signed-in browser session by the hash of its cookie.
+    func createSession(_ session: WebSession) async throws
+    /// The session and its user, if the session exists and has not expired at `now`.
+    func session(hash: String, now: Date) async throws -> (WebSession, UserRecord)?
+    func deleteSession(hash: String) async throws
+
     func record(_ event: AuditEvent) async throws
     /// The newest events first.
     func auditLog(district: String?, limit: Int) async throws -> [AuditEvent]
@@ -113,6 +119,26 @@ public struct UserRecord: Sendable, Equatable {
         self.schools = schools
         self.passwordHash = passwordHash
         self.createdAt = createdAt
+    }
+}
+
+/// A signed-in browser: the cookie's hash (the cookie itself is never stored), whose it
+/// is, the token its forms must carry, and when it ends.
+public struct WebSession: Sendable, Equatable {
+    public var hash: String
+    public var district: String
+    public var email: String
+    public var csrf: String
+    public var createdAt: Date
+    public var expiresAt: Date
+
+    public init(hash: String, district: String, email: String, csrf: String, createdAt: Date, expiresAt: Date) {
+        self.hash = hash
+        self.district = district
+        self.email = email
+        self.csrf = csrf
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
     }
 }
 

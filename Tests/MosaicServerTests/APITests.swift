@@ -41,8 +41,9 @@ struct Fixture {
         var tokens: [String: String] = [:]
         for (role, schoolList) in [(Role.district, [String]()), (.school, [schools[0]]), (.advocate, []), (.enrollment, [])] {
             let email = "\(role.rawValue)@district.example"
+            // A low bcrypt cost keeps the tests quick; what is tested is the same.
             try await Accounts.addUser(email: email, role: role, schools: schoolList, password: "correct horse battery",
-                                       district: district.id, to: store)
+                                       district: district.id, to: store, cost: 6)
             let token = Accounts.newToken()
             try await store.addToken(hash: Accounts.tokenHash(token), email: email, createdAt: Date())
             tokens[role.rawValue] = token
@@ -183,5 +184,25 @@ struct Fixture {
         #expect(after.contains("Spring 2026, imported again"))
         let pageAfter = try await f.get(page, as: nil).body
         #expect(pageAfter != pageBefore && pageAfter.contains("Spring 2026, imported again"))
+    }
+}
+
+@Suite struct OpenAPITests {
+    /// The served description is OpenAPI 3 JSON and names every API route the router has.
+    @Test func theDescriptionCoversEveryAPIRoute() async throws {
+        let f = try await Fixture.make()
+        let r = try await f.get("/openapi.json", as: nil)
+        #expect(r.status == .ok)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any])
+        #expect((doc["openapi"] as? String)?.hasPrefix("3.") == true)
+        let paths = Set((doc["paths"] as? [String: Any] ?? [:]).keys)
+        #expect(paths == ["/healthz", "/api/v1/districts", "/api/v1/districts/{district}/terms/{term}/diagnostic",
+                          "/api/v1/districts/{district}/terms/{term}/schools/{school}"])
+        // Each documented route answers as documented for the public.
+        for p in paths {
+            let uri = p.replacingOccurrences(of: "{district}", with: "district").replacingOccurrences(of: "{term}", with: "2026-spring")
+                .replacingOccurrences(of: "{school}", with: f.own)
+            #expect(try await f.get(uri, as: nil).status == .ok, "\(uri)")
+        }
     }
 }

@@ -171,6 +171,15 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             #expect(try await store.user(tokenHash: "h1") == leader)
             #expect(try await store.user(tokenHash: "h2") == nil)
             await #expect(throws: StoreError.noSuchUser("x@y")) { try await store.addToken(hash: "h3", email: "x@y", createdAt: at) }
+            // Sessions: found until they expire, gone once deleted.
+            let web = WebSession(hash: "s1", district: "D1", email: leader.email, csrf: "c1", createdAt: at, expiresAt: at.addingTimeInterval(3_600))
+            try await store.createSession(web)
+            let found = try await store.session(hash: "s1", now: at.addingTimeInterval(60))
+            #expect(found?.0 == web && found?.1 == leader)
+            #expect(try await store.session(hash: "s1", now: at.addingTimeInterval(3_601)) == nil)
+            #expect(try await store.session(hash: "s2", now: at) == nil)
+            try await store.deleteSession(hash: "s1")
+            #expect(try await store.session(hash: "s1", now: at) == nil)
             for (i, action) in ["login", "export", "view-student-data"].enumerated() {
                 try await store.record(AuditEvent(district: "D1", at: at.addingTimeInterval(Double(i)), actor: leader.email,
                                                   action: action, detail: "fall"))

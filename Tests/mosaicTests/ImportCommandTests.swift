@@ -94,3 +94,51 @@ import Testing
         #expect(killedMidway >= 3, "the imports finished before they could be killed")
     }
 }
+
+/// `mosaic user add` and `mosaic token create` (contract `service.md`).
+@Suite struct AccountCommandTests {
+    @Test func aUserGetsATokenThatTheStoreKnowsOnlyByItsHash() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = "sqlite:" + folder.appendingPathComponent("m.sqlite").path
+        #expect(try Run(["import", handMadeRoster, "--db", db, "--term", "fall", "--baseline", "0"]).status == 0)
+        let short = try Run(["user", "add", "--db", db, "--email", "lee@hillside.example", "--role", "school", "--school", "S1", "--password-stdin"], input: "short\n")
+        #expect(short.status == 1 && short.stderr.contains("shorter than 12 characters"))
+        let noSchool = try Run(["user", "add", "--db", db, "--email", "lee@hillside.example", "--role", "school", "--password-stdin"], input: "a long enough password\n")
+        #expect(noSchool.status == 1 && noSchool.stderr.contains("--school"))
+        let added = try Run(["user", "add", "--db", db, "--email", "Lee@Hillside.example", "--role", "school", "--school", "S1", "--password-stdin"],
+                            input: "a long enough password\n")
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout == "added lee@hillside.example (school) to district D1\n")
+        let again = try Run(["user", "add", "--db", db, "--email", "lee@hillside.example", "--role", "district", "--password-stdin"], input: "a long enough password\n")
+        #expect(again.status == 1 && again.stderr.contains("already exists"))
+        let token = try Run(["token", "create", "--db", db, "--email", "lee@hillside.example"])
+        #expect(token.status == 0, "\(token.stderr)")
+        let t = token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(t.hasPrefix("mosaic_") && t.count == 50)
+        let store = try await openStore(db)
+        let user = try await store.user(tokenHash: sha256(t))
+        #expect(user?.email == "lee@hillside.example" && user?.role == .school && user?.schools == ["S1"])
+        #expect(try await store.user(tokenHash: t) == nil)
+        try await store.close()
+        let nobody = try Run(["token", "create", "--db", db, "--email", "nobody@hillside.example"])
+        #expect(nobody.status == 1 && nobody.stderr.contains("no user with the email nobody@hillside.example"))
+    }
+}
+
+/// SHA-256 in hex, computed here with the system's shasum so that the test does not
+/// reuse the product's code for what it checks.
+func sha256(_ text: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    input.fileHandleForWriting.write(Data(text.utf8))
+    try input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(String(decoding: data, as: UTF8.self).prefix(64))
+}

@@ -8,7 +8,7 @@ struct Run {
     let stdout: String
     let stderr: String
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], input: String? = nil) throws {
         let process = Process()
         process.executableURL = TestSupport.productsDirectory.appendingPathComponent("mosaic")
         process.arguments = arguments
@@ -16,7 +16,13 @@ struct Run {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -35,6 +35,8 @@ public struct Dashboard: Sendable {
     public let policy: SuppressionPolicy
     /// Who is looking, as the navigation says it (`public view`, an email).
     public let viewer: String
+    /// The sign-in link or sign-out form, as the server makes it (HTML).
+    public var account = ""
 
     public init(site: Site, policy: SuppressionPolicy, viewer: String) {
         self.site = site
@@ -62,7 +64,7 @@ public struct Dashboard: Sendable {
                 x.id == term ? "<b>\(esc(x.title))</b>" : "<a href=\"\(termBase(x.id))\(current == .overview ? "" : "/" + current.rawValue)\">\(esc(x.title))</a>"
             }.joined(separator: " · ") + "</span>"
         }
-        h += "<span class=\"note\">\(esc(viewer))</span></nav>"
+        h += "<span class=\"note\">\(esc(viewer))</span>\(account)</nav>"
         return h
     }
 
@@ -374,8 +376,8 @@ public struct Dashboard: Sendable {
     }
 
     /// The store's districts and their terms: the home page.
-    public static func home(_ sites: [Site], viewer: String) -> String {
-        var h = "<nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\" aria-current=\"page\">Mosaic</a><span class=\"note\">\(esc(viewer))</span></nav>"
+    public static func home(_ sites: [Site], viewer: String, account: String = "") -> String {
+        var h = "<nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\" aria-current=\"page\">Mosaic</a><span class=\"note\">\(esc(viewer))</span>\(account)</nav>"
         h += "<h1>Is each student in a diverse school and diverse classes?</h1>"
         h += "<p>Mosaic measures diversity across schools, within schools and inside classrooms, by race and ethnicity, economic disadvantage, English learners, disability and gender, and follows it term by term.</p>"
         if sites.isEmpty { h += "<p>The store holds no district yet: import a roster with <code>mosaic import</code>.</p>" }

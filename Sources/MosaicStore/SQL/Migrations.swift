@@ -103,6 +103,14 @@ enum Migrations {
             """,
             "CREATE INDEX audit_log_at ON audit_log (district_id, at)",
         ]),
+        Migration(version: 2, name: "sign-in sessions", statements: [
+            """
+            CREATE TABLE web_sessions (
+                district_id TEXT NOT NULL, session_hash TEXT PRIMARY KEY, email TEXT NOT NULL, csrf TEXT NOT NULL,
+                created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+                FOREIGN KEY (district_id, email) REFERENCES users (district_id, email))
+            """,
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }

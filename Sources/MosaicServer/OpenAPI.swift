@@ -1,0 +1,70 @@
+import MosaicReport
+
+/// The API's description (OpenAPI 3.1), served at `/openapi.json`: the routes of
+/// contract `service.md`, their parameters, scopes and errors.
+enum OpenAPI {
+    static func document(version: String = "1.0.0") -> JSONValue {
+        func ref(_ name: String) -> JSONValue { .object([("$ref", .string("#/components/schemas/\(name)"))]) }
+        func response(_ description: String, _ schema: JSONValue? = nil, type: String = "application/json") -> JSONValue {
+            var r: [(String, JSONValue)] = [("description", .string(description))]
+            if let schema { r.append(("content", .object([(type, .object([("schema", schema)]))]))) }
+            return .object(r)
+        }
+        let error = response("Refused: the message says why.", ref("Error"))
+        func path(_ name: String, _ description: String) -> JSONValue {
+            .object([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)),
+                     ("description", .string(description)), ("schema", .object([("type", .string("string"))]))])
+        }
+        let district = path("district", "The district's id (its org sourcedId).")
+        let term = path("term", "The term's name, as `mosaic import --term` stored it.")
+        let school = path("school", "The school's id (its org sourcedId).")
+        let scopes = "District staff see their district unsuppressed; a school leader sees the public view here; advocates and callers without a token see the public view, where every count below min n is null with \"suppressed\": true beside it."
+        func get(_ summary: String, _ description: String, _ parameters: [JSONValue], _ ok: JSONValue, extra: [(String, JSONValue)] = []) -> JSONValue {
+            .object([("get", .object([
+                ("summary", .string(summary)), ("description", .string(description)),
+                ("parameters", .array(parameters)),
+                ("responses", .object([("200", ok), ("401", error), ("404", error)] + extra)),
+            ]))])
+        }
+        let paths: [(String, JSONValue)] = [
+            ("/healthz", .object([("get", .object([
+                ("summary", .string("Liveness")), ("security", .array([])),
+                ("responses", .object([("200", response("The text ok.", .object([("type", .string("string"))]), type: "text/plain"))])),
+            ]))])),
+            ("/api/v1/districts", get("The districts the caller may see, each with its terms", "Every district of the store and its terms, oldest first.", [],
+                                      response("The districts.", ref("Districts")))),
+            ("/api/v1/districts/{district}/terms/{term}/diagnostic",
+             get("A term's diagnostic for the caller's scope", "The JSON of contract diagnose.md. " + scopes, [district, term],
+                 response("The diagnostic.", ref("Diagnostic")))),
+            ("/api/v1/districts/{district}/terms/{term}/schools/{school}",
+             get("One school's part of a term's diagnostic", "Its rows in every dimension (across schools, within schools, advanced coursework) and the findings about it. A school leader sees their own schools unsuppressed and may not open another school of the district (403). " + scopes,
+                 [district, term, school], response("The school's part.", ref("School")), extra: [("403", error)])),
+        ]
+        let schemas: [(String, JSONValue)] = [
+            ("Error", .object([("type", .string("object")), ("required", .array([.string("error")])),
+                               ("properties", .object([("error", .object([("type", .string("string"))]))]))])),
+            ("Districts", .object([("type", .string("object")), ("properties", .object([("districts", .object([
+                ("type", .string("array")), ("items", .object([("type", .string("object")), ("properties", .object([
+                    ("id", .object([("type", .string("string"))])), ("name", .object([("type", .string("string"))])),
+                    ("synthetic", .object([("type", .string("boolean"))])),
+                    ("terms", .object([("type", .string("array")), ("items", .object([("type", .string("object"))]))])),
+                ]))])),
+            ]))]))])),
+            ("Diagnostic", .object([("type", .string("object")), ("description", .string("Contract diagnose.md: students, dimensions (composition, districtVsReference, acrossSchools, withinSchools, advanced), findings, term, baseline; in the public view also suppression.")),
+                                    ("required", .array([.string("students"), .string("dimensions"), .string("findings")]))])),
+            ("School", .object([("type", .string("object")), ("required", .array([.string("school"), .string("dimensions"), .string("findings")]))])),
+        ]
+        return .object([
+            ("openapi", .string("3.1.0")),
+            ("info", .object([("title", .string("Mosaic")), ("version", .string(version)),
+                              ("description", .string("Is each student enrolled in a school and attending classes that are racially/ethnically and socioeconomically diverse? The district's diagnostics, per term, for the caller's scope."))])),
+            ("paths", .object(paths)),
+            ("components", .object([
+                ("schemas", .object(schemas)),
+                ("securitySchemes", .object([("bearer", .object([("type", .string("http")), ("scheme", .string("bearer")),
+                                                                 ("description", .string("A token from mosaic token create. Without one, the public view."))]))])),
+            ])),
+            ("security", .array([.object([("bearer", .array([]))]), .object([])])),
+        ])
+    }
+}

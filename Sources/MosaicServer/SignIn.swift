@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import MosaicCore
+import MosaicReport
+import MosaicStore
+
+/// Sign-in for the dashboard: a form, a session cookie (HttpOnly, SameSite), a CSRF
+/// token on every form, and throttling of failed attempts. The cookie and the tokens are
+/// random; the store keeps only the cookie's SHA-256.
+struct SignIn: Sendable {
+    let server: MosaicServer
+    static let sessionCookie = "mosaic_session", csrfCookie = "mosaic_csrf"
+    /// A session lasts a working day.
+    static let lifetime: TimeInterval = 8 * 3_600
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("login") { request, _ in self.page(request, message: nil, status: .ok) }
+        router.post("login") { request, _ in try await self.login(request) }
+        router.post("logout") { request, _ in try await self.logout(request) }
+    }
+
+    /// Who is looking: the user of a live session cookie, or the public.
+    func viewer(_ request: Request) async throws -> (viewer: Viewer, session: WebSession?) {
+        guard let cookie = request.cookies[Self.sessionCookie]?.value, !cookie.isEmpty,
+              let (session, user) = try await server.store.session(hash: Accounts.tokenHash(cookie), now: Date()) else {
+            return (.anonymous, nil)
+        }
+        return (Viewer(user), session)
+    }
+
+    /// The sign-in form; a fresh CSRF cookie when the browser has none (double submit:
+    /// the form's hidden field must match the cookie).
+    func page(_ request: Request, message: String?, status: HTTPResponse.Status, email: String = "") -> Response {
+        let existing = request.cookies[Self.csrfCookie]?.value
+        let token = existing.flatMap { $0.isEmpty ? nil : $0 } ?? Accounts.newToken()
+        var body = "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a><span class=\"note\">Public view</span></nav>"
+        body += "<h1>Sign in</h1><p class=\"note\">For the district's staff and school leaders. Everyone else sees the public view, where small counts are suppressed.</p>"
+        if let message { body += "<p class=\"widened\" role=\"alert\">\(message.htmlEscaped)</p>" }
+        body += """
+            <form method="post" action="/login"><input type="hidden" name="csrf" value="\(token.htmlEscaped)">
+            <p><label>Email<br><input name="email" type="email" autocomplete="username" required value="\(email.htmlEscaped)" style="font-size:1rem;padding:.4rem;width:min(24rem,100%)"></label></p>
+            <p><label>Password<br><input name="password" type="password" autocomplete="current-password" required style="font-size:1rem;padding:.4rem;width:min(24rem,100%)"></label></p>
+            <p><button type="submit" style="font-size:1rem;padding:.45rem 1.2rem">Sign in</button></p></form>
+            """
+        var response = Pages.html(Dashboard.standalone(title: "Sign in — Mosaic", body: body), status: status)
+        if existing != token {
+            response.setCookie(Cookie(name: Self.csrfCookie, value: token, path: "/login", httpOnly: true, sameSite: .strict))
+        }
+        return response
+    }
+
+    struct LoginForm: Decodable {
+        var csrf: String?
+        var email: String?
+        var password: String?
+    }
+
+    struct LogoutForm: Decodable {
+        var csrf: String?
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T? {
+        var request = request
+        guard let buffer = try? await request.collectBody(upTo: 16_384) else { return nil }
+        return try? URLEncodedFormDecoder().decode(type, from: String(buffer: buffer))
+    }
+
+    func login(_ request: Request) async throws -> Response {
+        guard let form = try await Self.decode(LoginForm.self, request),
+              let csrf = form.csrf, !csrf.isEmpty, csrf == request.cookies[Self.csrfCookie]?.value else {
+            return page(request, message: "The form had expired. Please sign in again.", status: .forbidden)
+        }
+        let email = (form.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let now = Date()
+        if let wait = await server.throttle.lockedFor(email, now: now) {
+            try? await server.store.record(AuditEvent(district: nil, at: now, actor: email, action: "login-throttled", detail: ""))
+            return page(request, message: "Too many failed attempts for this account. Try again in \(Int(wait / 60) + 1) minutes.",
+                        status: .tooManyRequests, email: email)
+        }
+        guard let user = try await server.store.user(email: email), Accounts.verify(form.password ?? "", hash: user.passwordHash) else {
+            await server.throttle.failed(email, now: now)
+            try? await server.store.record(AuditEvent(district: nil, at: now, actor: email, action: "login-failed", detail: ""))
+            return page(request, message: "The email or the password is not right.", status: .unauthorized, email: email)
+        }
+        await server.throttle.succeeded(email)
+        let token = Accounts.newToken()
+        try await server.store.createSession(WebSession(
+            hash: Accounts.tokenHash(token), district: user.district, email: user.email, csrf: Accounts.newToken(),
+            createdAt: now, expiresAt: now.addingTimeInterval(Self.lifetime)))
+        try await server.store.record(AuditEvent(district: user.district, at: now, actor: user.email, action: "login", detail: user.role.rawValue))
+        var response = Response(status: .seeOther, headers: [.location: "/"])
+        response.setCookie(Cookie(name: Self.sessionCookie, value: token, maxAge: Int(Self.lifetime), path: "/", httpOnly: true, sameSite: .lax))
+        response.setCookie(Cookie(name: Self.csrfCookie, value: "", maxAge: 0, path: "/login", httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    func logout(_ request: Request) async throws -> Response {
+        let (viewer, session) = try await viewer(request)
+        guard let session, let form = try await Self.decode(LogoutForm.self, request), form.csrf == session.csrf else {
+            return Pages.html(Dashboard.standalone(title: "Refused — Mosaic", body: "<h1>Refused</h1><p>The sign-out form had expired. Go back and reload the page.</p>"),
+                              status: .forbidden)
+        }
+        try await server.store.deleteSession(hash: session.hash)
+        try? await server.store.record(AuditEvent(district: session.district, at: Date(), actor: viewer.email ?? "", action: "logout", detail: ""))
+        var response = Response(status: .seeOther, headers: [.location: "/"])
+        response.setCookie(Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+        return response
+    }
+}
+
+/// Failed sign-ins per account: after `limit` failures within `window`, the account
+/// waits out the rest of the window (a password cannot be guessed at speed).
+actor LoginThrottle {
+    let limit: Int
+    let window: TimeInterval
+    var failures: [String: [Date]] = [:]
+
+    init(limit: Int = 5, window: TimeInterval = 15 * 60) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// How long the account must still wait, or nil.
+    func lockedFor(_ email: String, now: Date) -> TimeInterval? {
+        let recent = (failures[email] ?? []).filter { now.timeIntervalSince($0) < window }
+        failures[email] = recent
+        guard recent.count >= limit, let first = recent.first else { return nil }
+        return window - now.timeIntervalSince(first)
+    }
+
+    func failed(_ email: String, now: Date) { failures[email, default: []].append(now) }
+    func succeeded(_ email: String) { failures[email] = nil }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MosaicStore
+import Testing
+
+extension Fixture {
+    /// One request with the given cookies; returns the status, the body, the Set-Cookie
+    /// values by name and the Location header.
+    func send(_ method: HTTPRequest.Method, _ uri: String, cookies: [String: String] = [:], form: [String: String]? = nil) async throws
+        -> (status: HTTPResponse.Status, body: String, cookies: [String: String], location: String?) {
+        let app = Application(router: server.router())
+        var headers: HTTPFields = [:]
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        var body: ByteBuffer?
+        if let form {
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let encoded = form.map { k, v in
+                "\(k)=\(v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? v)"
+            }.joined(separator: "&")
+            body = ByteBuffer(string: encoded)
+        }
+        let sent = headers, sentBody = body
+        return try await app.test(.router) { client in
+            let r = try await client.execute(uri: uri, method: method, headers: sent, body: sentBody)
+            var set: [String: String] = [:]
+            for field in r.headers[values: .setCookie] {
+                let pair = field.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+                set[String(pair[0])] = pair.count > 1 ? String(pair[1]) : ""
+            }
+            return (r.status, String(buffer: r.body), set, r.headers[.location])
+        }
+    }
+
+    /// Signs in through the form; returns the session cookie.
+    func signIn(_ role: String, password: String = "correct horse battery") async throws -> String {
+        let page = try await send(.get, "/login")
+        let csrf = try #require(page.cookies["mosaic_csrf"])
+        let r = try await send(.post, "/login", cookies: ["mosaic_csrf": csrf],
+                               form: ["csrf": csrf, "email": "\(role)@district.example", "password": password])
+        #expect(r.status == .seeOther, "\(r.body)")
+        return try #require(r.cookies["mosaic_session"])
+    }
+}
+
+@Suite struct SignInTests {
+    @Test func theFormNeedsItsCSRFTokenAndTheRightPassword() async throws {
+        let f = try await Fixture.make()
+        let page = try await f.send(.get, "/login")
+        #expect(page.status == .ok && page.body.contains("<form method=\"post\" action=\"/login\">"))
+        let csrf = try #require(page.cookies["mosaic_csrf"])
+        // No token, or a token that is not the cookie's: refused.
+        let forged = try await f.send(.post, "/login", cookies: ["mosaic_csrf": csrf],
+                                      form: ["csrf": "forged", "email": "district@district.example", "password": "correct horse battery"])
+        #expect(forged.status == .forbidden && forged.cookies["mosaic_session"] == nil)
+        let wrong = try await f.send(.post, "/login", cookies: ["mosaic_csrf": csrf],
+                                     form: ["csrf": csrf, "email": "district@district.example", "password": "wrong password here"])
+        #expect(wrong.status == .unauthorized && wrong.body.contains("not right") && wrong.cookies["mosaic_session"] == nil)
+        let session = try await f.signIn("district")
+        #expect(!session.isEmpty)
+        let audit = try await f.server.store.auditLog(district: nil, limit: 100).map(\.action)
+        #expect(audit.contains("login") && audit.contains("login-failed"))
+    }
+
+    @Test func fiveFailuresLockTheAccountForAWhile() async throws {
+        let f = try await Fixture.make()
+        let csrf = try #require(try await f.send(.get, "/login").cookies["mosaic_csrf"])
+        for _ in 0..<5 {
+            let r = try await f.send(.post, "/login", cookies: ["mosaic_csrf": csrf],
+                                     form: ["csrf": csrf, "email": "advocate@district.example", "password": "guess guess guess"])
+            #expect(r.status == .unauthorized)
+        }
+        // Even the right password waits now.
+        let locked = try await f.send(.post, "/login", cookies: ["mosaic_csrf": csrf],
+                                      form: ["csrf": csrf, "email": "advocate@district.example", "password": "correct horse battery"])
+        #expect(locked.status == .tooManyRequests && locked.body.contains("Too many failed attempts"))
+        // Another account is not affected.
+        _ = try await f.signIn("district")
+    }
+
+    /// Pages by role: the district's staff see every count, a school leader their own
+    /// school and no other, everyone else the public view; signing out ends it.
+    @Test func pagesFollowTheSignedInRole() async throws {
+        let f = try await Fixture.make()
+        let overview = "/districts/district/terms/2026-spring"
+        let publicPage = try await f.send(.get, overview)
+        #expect(publicPage.body.contains(">suppressed<") && publicPage.body.contains("Sign in"))
+
+        let district = try await f.signIn("district")
+        let staff = try await f.send(.get, overview, cookies: ["mosaic_session": district])
+        #expect(staff.status == .ok && staff.body.contains("district@district.example (district)"))
+        #expect(!staff.body.contains(">suppressed<"))
+
+        let leader = try await f.signIn("school")
+        let own = try await f.send(.get, "\(overview)/schools/\(f.own)", cookies: ["mosaic_session": leader])
+        #expect(own.status == .ok && !own.body.contains(">suppressed<"))
+        let other = try await f.send(.get, "\(overview)/schools/\(f.other)", cookies: ["mosaic_session": leader])
+        #expect(other.status == .forbidden)
+        let leaderOverview = try await f.send(.get, overview, cookies: ["mosaic_session": leader])
+        #expect(leaderOverview.body.contains(">suppressed<"))
+
+        // Signing out needs the session's own token.
+        let csrf = try #require(staff.body.firstMatch(of: try Regex(#"name="csrf" value="([^"]+)""#))?.output[1].substring)
+        let refused = try await f.send(.post, "/logout", cookies: ["mosaic_session": district], form: ["csrf": "other"])
+        #expect(refused.status == .forbidden)
+        let out = try await f.send(.post, "/logout", cookies: ["mosaic_session": district], form: ["csrf": String(csrf)])
+        #expect(out.status == .seeOther)
+        let after = try await f.send(.get, overview, cookies: ["mosaic_session": district])
+        #expect(after.body.contains(">suppressed<") && after.body.contains("Sign in"))
+    }
+}
