@@ -11,7 +11,7 @@ import MosaicStore
 struct API: Sendable {
     let server: MosaicServer
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<MosaicRequestContext>) {
         let v1 = router.group("api/v1")
         v1.get("districts") { request, _ in try await self.districts(request) }
         v1.get("districts/:district/terms/:term/diagnostic") { request, context in
@@ -60,7 +60,7 @@ struct API: Sendable {
     }
 
     /// The stored diagnostic of a district's term; throws the 404 that says which is unknown.
-    func lookup(_ context: BasicRequestContext) async throws -> (district: String, term: String, version: String, diagnostic: Diagnostic) {
+    func lookup(_ context: MosaicRequestContext) async throws -> (district: String, term: String, version: String, diagnostic: Diagnostic) {
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
         guard try await server.store.districts().contains(where: { $0.id == district }) else {
             throw APIError(.notFound, "no district '\(district)'")
@@ -73,7 +73,7 @@ struct API: Sendable {
         return (district, term, TermRecord.version(of: terms), d)
     }
 
-    func diagnostic(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func diagnostic(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let viewer = try await viewer(request)
         let found = try await lookup(context)
         let policy = viewer.seesDistrictUnsuppressed(found.district) ? nil : server.policy
@@ -86,7 +86,7 @@ struct API: Sendable {
         return Self.json(text: text)
     }
 
-    func school(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func school(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let viewer = try await viewer(request)
         let found = try await lookup(context)
         let school = try context.parameters.require("school")

@@ -11,7 +11,7 @@ import MosaicStore
 struct Pages: Sendable {
     let server: MosaicServer
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<MosaicRequestContext>) {
         router.get("/") { request, _ in try await self.home(request) }
         router.get("districts/:district/trends") { request, context in try await self.trends(request, context) }
         router.get("districts/:district/terms/:term") { request, context in try await self.overview(request, context, file: "index.html") }
@@ -81,7 +81,7 @@ struct Pages: Sendable {
     }
 
     /// The site, the term and its diagnostic, or the page that says what is not there.
-    func term(_ request: Request, _ context: BasicRequestContext) async throws -> Result<(Dashboard, String, Diagnostic), PageRefusal> {
+    func term(_ request: Request, _ context: MosaicRequestContext) async throws -> Result<(Dashboard, String, Diagnostic), PageRefusal> {
         let visitor = try await visitor(request)
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
         guard let site = try await site(district) else { return .failure(PageRefusal("There is no district “\(district)” in this store.")) }
@@ -94,7 +94,7 @@ struct Pages: Sendable {
         return .success((dashboard, term, d))
     }
 
-    func overview(_ request: Request, _ context: BasicRequestContext, file: String) async throws -> Response {
+    func overview(_ request: Request, _ context: MosaicRequestContext, file: String) async throws -> Response {
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
@@ -109,7 +109,7 @@ struct Pages: Sendable {
         }
     }
 
-    func schools(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func schools(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
@@ -123,7 +123,7 @@ struct Pages: Sendable {
         }
     }
 
-    func school(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func school(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(var (dashboard, term, d)):
@@ -149,7 +149,7 @@ struct Pages: Sendable {
         }
     }
 
-    func advanced(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func advanced(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
@@ -157,7 +157,7 @@ struct Pages: Sendable {
         }
     }
 
-    func trends(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func trends(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let visitor = try await visitor(request)
         let district = try context.parameters.require("district")
         guard let site = try await site(district) else { return Self.notFound("There is no district “\(district)” in this store.") }

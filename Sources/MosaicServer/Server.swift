@@ -5,6 +5,8 @@ import MosaicCore
 import MosaicDiagnostic
 import MosaicReport
 import MosaicStore
+import NIOCore
+import Prometheus
 
 /// The running service: the JSON API (contract `service.md`), health, and (to come) the
 /// dashboard pages. It reads what the store keeps and renders it for the viewer's scope;
@@ -28,6 +30,8 @@ public struct MosaicServer: Sendable {
     let diagnostics: DiagnosticCache
     let pages: PageCache
     let throttle: LoginThrottle
+    /// This server's metrics, served at `/metrics`.
+    public let registry: PrometheusCollectorRegistry
 
     public init(store: any Store, options: Options) {
         self.store = store
@@ -35,6 +39,7 @@ public struct MosaicServer: Sendable {
         diagnostics = DiagnosticCache(store: store)
         pages = PageCache()
         throttle = LoginThrottle()
+        registry = PrometheusCollectorRegistry()
     }
 
     public var policy: SuppressionPolicy { SuppressionPolicy(minimumN: options.minimumN) }
@@ -43,9 +48,18 @@ public struct MosaicServer: Sendable {
     static let unsuppressed = SuppressionPolicy(minimumN: 1, lowShare: 0, highShare: 1)
 
     /// The router with every route; `application()` serves it, tests call it directly.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func router() -> Router<MosaicRequestContext> {
+        let router = Router(context: MosaicRequestContext.self)
+        router.add(middleware: Observability(registry: registry))
         router.get("healthz") { _, _ in "ok" }
+        let registry = registry
+        router.get("metrics") { _, context in
+            guard MosaicRequestContext.isLoopback(context.remoteAddress) else {
+                throw APIError(.forbidden, "/metrics answers only to this machine (127.0.0.1)")
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
         let openAPI = OpenAPI.document().serialized() + "\n"
         router.get("openapi.json") { _, _ in API.json(text: openAPI) }
         API(server: self).add(to: router)

@@ -13,7 +13,7 @@ struct SignIn: Sendable {
     /// A session lasts a working day.
     static let lifetime: TimeInterval = 8 * 3_600
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<MosaicRequestContext>) {
         router.get("login") { request, _ in self.page(request, message: nil, status: .ok) }
         router.post("login") { request, _ in try await self.login(request) }
         router.post("logout") { request, _ in try await self.logout(request) }
