@@ -95,7 +95,8 @@ extension HTMLReport {
     func advancedChart(_ dim: DimensionResult) -> (String, DataTable) {
         let groups = dim.advanced.groups
         func hidden(_ g: Advanced.Group) -> Bool { policy.suppressesRate(g.participants, of: g.eligible) }
-        let rowH = 22, labelW = 170, plotW = 480, top = 34
+        // Wide enough for the longest label ("economically disadvantaged") at 12 px.
+        let labelW = max(170, 10 + 7 * (groups.map { Dimension.label($0.group).count }.max() ?? 0)), rowH = 22, plotW = 480, top = 34
         let height = top + groups.count * (rowH + 6) + 24
         let title = "\(dim.dimension.title): who takes advanced courses"
         let desc = "Share of eligible students of each group enrolled in at least one honors, open honors, AP, IB, dual-enrollment or gifted class this term; the dashed line is the overall rate. Groups with suppressed counts are not drawn."
