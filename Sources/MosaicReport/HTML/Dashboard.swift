@@ -335,7 +335,9 @@ public struct Dashboard: Sendable {
 
     func lineChart(_ series: [(Term, DimensionResult)], dimension: Dimension, groups: [String], _ r: HTMLReport) -> String {
         let left = 70, width = 540, top = 34, height = 220
-        var svg = svgOpening(id: "trend-\(dimension.rawValue)", width: left + width + 150, height: top + height + 40,
+        // Room on the right for the longest line-end label at 12 px.
+        let labelRoom = max(150, 30 + 7 * (groups.map { Dimension.label($0).count }.max() ?? 0))
+        var svg = svgOpening(id: "trend-\(dimension.rawValue)", width: left + width + labelRoom, height: top + height + 40,
                              title: "Share of students in an advanced course, by \(dimension.title.lowercased()), term by term",
                              desc: "One line per group: the share of its eligible students enrolled in at least one advanced course in each term. Suppressed values are left out of the line.")
         let maxRate = max(0.1, series.flatMap { $0.1.advanced.groups.map(\.rate) }.max() ?? 0.1)
