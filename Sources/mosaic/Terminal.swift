@@ -66,9 +66,5 @@ extension Terminal {
     }
 
     /// A store URL without its password, for messages.
-    static func redacted(_ url: String) -> String {
-        guard var u = URLComponents(string: url), u.password != nil else { return url }
-        u.password = "***"
-        return u.string ?? url
-    }
+    static func redacted(_ url: String) -> String { PostgresDatabase.redacted(url) }
 }

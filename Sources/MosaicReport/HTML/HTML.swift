@@ -1,5 +1,11 @@
 import MosaicCore
 
+extension String {
+    /// The text escaped for HTML element content and attribute values (``esc(_:)``),
+    /// for the pages the server writes around the report's.
+    public var htmlEscaped: String { esc(self) }
+}
+
 /// Escapes text for HTML element content and attribute values.
 func esc(_ s: String) -> String {
     var out = ""

@@ -36,8 +36,8 @@ public final class PostgresDatabase: SQLDatabase {
         return db
     }
 
-    /// The URL without its password, for messages.
-    static func redacted(_ url: String) -> String {
+    /// A store URL without its password, for messages (the CLI's too).
+    public static func redacted(_ url: String) -> String {
         guard var u = URLComponents(string: url), u.password != nil else { return url }
         u.password = "***"
         return u.string ?? url
