@@ -39,6 +39,9 @@ enum OpenAPI {
             ("/api/v1/districts/{district}/terms/{term}/schools/{school}",
              get("One school's part of a term's diagnostic", "Its rows in every dimension (across schools, within schools, advanced coursework) and the findings about it. A school leader sees their own schools unsuppressed and may not open another school of the district (403). " + scopes,
                  [district, term, school], response("The school's part.", ref("School")), extra: [("403", error)])),
+            ("/api/v1/districts/{district}/plan",
+             get("The district's action plan", "Every action of the plan (root cause, guidebook action or the district's own, scope, owner, timeline, status, stakeholder notes, the four planning steps) and its measure read in every term against its target. A measure resting on a suppressed count is null with \"suppressed\": true for every caller but the district's staff.",
+                 [district], response("The plan.", ref("Plan")))),
         ]
         let schemas: [(String, JSONValue)] = [
             ("Error", .object([("type", .string("object")), ("required", .array([.string("error")])),
@@ -52,6 +55,9 @@ enum OpenAPI {
             ]))]))])),
             ("Diagnostic", .object([("type", .string("object")), ("description", .string("Contract diagnose.md: students, dimensions (composition, districtVsReference, acrossSchools, withinSchools, advanced), findings, term, baseline; in the public view also suppression.")),
                                     ("required", .array([.string("students"), .string("dimensions"), .string("findings")]))])),
+            ("Plan", .object([("type", .string("object")), ("required", .array([.string("district"), .string("items")])),
+                              ("properties", .object([("district", .object([("type", .string("string"))])),
+                                                      ("items", .object([("type", .string("array")), ("items", .object([("type", .string("object"))]))]))]))])),
             ("School", .object([("type", .string("object")), ("required", .array([.string("school"), .string("dimensions"), .string("findings")]))])),
         ]
         return .object([

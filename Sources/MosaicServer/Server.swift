@@ -17,11 +17,14 @@ public struct MosaicServer: Sendable {
         public var port: Int
         /// Counts below this are suppressed in every public view.
         public var minimumN: Int
+        /// The guidebook's root causes, actions and planning steps, for the action plan.
+        public var guidebook: Guidebook
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, minimumN: Int = 10) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, minimumN: Int = 10, guidebook: Guidebook = Guidebook(rootCauses: [], actions: [])) {
             self.host = host
             self.port = port
             self.minimumN = minimumN
+            self.guidebook = guidebook
         }
     }
 
@@ -65,6 +68,7 @@ public struct MosaicServer: Sendable {
         API(server: self).add(to: router)
         Pages(server: self).add(to: router)
         SignIn(server: self).add(to: router)
+        ActionPlan(server: self).add(to: router)
         return router
     }
 

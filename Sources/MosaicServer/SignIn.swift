@@ -59,9 +59,9 @@ struct SignIn: Sendable {
         var csrf: String?
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T? {
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int = 16_384) async throws -> T? {
         var request = request
-        guard let buffer = try? await request.collectBody(upTo: 16_384) else { return nil }
+        guard let buffer = try? await request.collectBody(upTo: limit) else { return nil }
         return try? URLEncodedFormDecoder().decode(type, from: String(buffer: buffer))
     }
 

@@ -90,6 +90,31 @@ public actor MemoryStore: Store {
 
     public func deleteSession(hash: String) async throws { sessions[hash] = nil }
 
+    var plans: [String: [PlanItem]] = [:]
+
+    public func planItems(district: String) async throws -> [PlanItem] { plans[district] ?? [] }
+
+    public func addPlanItem(_ item: PlanItem) async throws -> PlanItem {
+        guard districtList[item.district] != nil else { throw StoreError.noSuchDistrict(item.district) }
+        var item = item
+        item.id = String((plans[item.district] ?? []).compactMap { Int($0.id) }.max().map { $0 + 1 } ?? 1)
+        plans[item.district, default: []].append(item)
+        return item
+    }
+
+    public func updatePlanItem(_ item: PlanItem) async throws {
+        guard let k = plans[item.district]?.firstIndex(where: { $0.id == item.id }) else {
+            throw StoreError.noSuchPlanItem(district: item.district, id: item.id)
+        }
+        plans[item.district]![k] = item
+    }
+
+    public func deletePlanItem(district: String, id: String) async throws -> Bool {
+        guard let k = plans[district]?.firstIndex(where: { $0.id == id }) else { return false }
+        plans[district]!.remove(at: k)
+        return true
+    }
+
     public func record(_ event: AuditEvent) async throws { audit.append(event) }
 
     public func auditLog(district: String?, limit: Int) async throws -> [AuditEvent] {

@@ -205,6 +205,76 @@ public final class SQLStore: Store {
         try await database.execute("DELETE FROM web_sessions WHERE session_hash = ?", [SQLValue(hash)])
     }
 
+    public func planItems(district: String) async throws -> [PlanItem] {
+        try await database.query("SELECT json FROM plan_items WHERE district_id = ? ORDER BY item_id", [SQLValue(district)])
+            .map { row in try Self.planDecoder.decode(PlanItem.self, from: Data((row[0].text ?? "").utf8)) }
+    }
+
+    public func addPlanItem(_ item: PlanItem) async throws -> PlanItem {
+        try await database.transaction { db in
+            guard try await !db.query("SELECT 1 FROM districts WHERE district_id = ?", [SQLValue(item.district)]).isEmpty else {
+                throw StoreError.noSuchDistrict(item.district)
+            }
+            let last = try await db.query("SELECT MAX(item_id) FROM plan_items WHERE district_id = ?", [SQLValue(item.district)])
+                .first?.first?.int ?? 0
+            var item = item
+            item.id = String(last + 1)
+            try await db.execute(
+                "INSERT INTO plan_items (district_id, item_id, root_cause, status, updated_at, json) VALUES (?, ?, ?, ?, ?, ?)",
+                try Self.planRow(item, number: last + 1))
+            return item
+        }
+    }
+
+    public func updatePlanItem(_ item: PlanItem) async throws {
+        guard let number = Int(item.id) else { throw StoreError.noSuchPlanItem(district: item.district, id: item.id) }
+        try await database.transaction { db in
+            guard try await !db.query("SELECT 1 FROM plan_items WHERE district_id = ? AND item_id = ?",
+                                      [SQLValue(item.district), SQLValue(number)]).isEmpty else {
+                throw StoreError.noSuchPlanItem(district: item.district, id: item.id)
+            }
+            let row = try Self.planRow(item, number: number)
+            try await db.execute(
+                "UPDATE plan_items SET root_cause = ?, status = ?, updated_at = ?, json = ? WHERE district_id = ? AND item_id = ?",
+                [row[2], row[3], row[4], row[5], row[0], row[1]])
+        }
+    }
+
+    public func deletePlanItem(district: String, id: String) async throws -> Bool {
+        guard let number = Int(id) else { return false }
+        return try await database.transaction { db in
+            guard try await !db.query("SELECT 1 FROM plan_items WHERE district_id = ? AND item_id = ?",
+                                      [SQLValue(district), SQLValue(number)]).isEmpty else { return false }
+            try await db.execute("DELETE FROM plan_items WHERE district_id = ? AND item_id = ?", [SQLValue(district), SQLValue(number)])
+            return true
+        }
+    }
+
+    /// Plan items are kept as their Codable JSON, dates as the store's timestamps.
+    static let planDecoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Timestamp.date(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a timestamp: \(text)"))
+            }
+            return date
+        }
+        return d
+    }()
+
+    static func planRow(_ item: PlanItem, number: Int) throws -> [SQLValue] {
+        let e = JSONEncoder()
+        e.outputFormatting = .sortedKeys
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(Timestamp.text(date))
+        }
+        let json = String(decoding: try e.encode(item), as: UTF8.self)
+        return [SQLValue(item.district), SQLValue(number), SQLValue(item.rootCause), SQLValue(item.status.rawValue),
+                SQLValue(Timestamp.text(item.updatedAt)), SQLValue(json)]
+    }
+
     public func record(_ e: AuditEvent) async throws {
         try await database.execute("INSERT INTO audit_log (district_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
                                    [SQLValue(e.district), SQLValue(Timestamp.text(e.at)), SQLValue(e.actor),

@@ -38,6 +38,17 @@ public protocol Store: Sendable {
     func session(hash: String, now: Date) async throws -> (WebSession, UserRecord)?
     func deleteSession(hash: String) async throws
 
+    /// The district's action plan, oldest item first.
+    func planItems(district: String) async throws -> [PlanItem]
+    /// Adds an item under the district's next number (its `id` is ignored) and returns it
+    /// with that id.
+    func addPlanItem(_ item: PlanItem) async throws -> PlanItem
+    /// Replaces the district's item with the same id.
+    /// - Throws: ``StoreError/noSuchPlanItem(district:id:)``.
+    func updatePlanItem(_ item: PlanItem) async throws
+    /// Removes an item; false when there was none.
+    @discardableResult func deletePlanItem(district: String, id: String) async throws -> Bool
+
     func record(_ event: AuditEvent) async throws
     /// The newest events first.
     func auditLog(district: String?, limit: Int) async throws -> [AuditEvent]
@@ -168,6 +179,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case noSuchDistrict(String)
     case noSuchTerm(district: String, term: String)
     case userExists(String)
+    case noSuchPlanItem(district: String, id: String)
     case noSuchUser(String)
     case newerSchema(found: Int, known: Int)
     case database(String, sql: String)
@@ -182,6 +194,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .noSuchDistrict(let d): "no district '\(d)' in the store"
         case .noSuchTerm(let d, let t): "no term '\(t)' in district '\(d)'"
         case .userExists(let e): "a user with the email \(e) already exists"
+        case .noSuchPlanItem(let d, let id): "district '\(d)' has no action-plan item '\(id)'"
         case .noSuchUser(let e): "no user with the email \(e)"
         case .newerSchema(let found, let known):
             "the store's schema is at migration \(found), newer than this mosaic knows (\(known)); use a newer mosaic"

@@ -61,7 +61,8 @@ struct Demo: AsyncParsableCommand {
             try await store.close()
             return
         }
-        let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: 10))
+        let guidebook = try Terminal.reportingImportErrors { try Guidebook(contentsOf: actions) }
+        let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: 10, guidebook: guidebook))
         Terminal.error("serving the demo store \(Terminal.redacted(path)) on http://\(host):\(port)/ (Ctrl-C stops)")
         try await server.application().runService()
         try? await store.close()
@@ -96,5 +97,35 @@ struct Demo: AsyncParsableCommand {
                     replace: true)
             }
         }
+        try await Terminal.reportingStoreErrors(url) { try await seedPlan(store, guidebook: guidebook) }
+    }
+
+    /// An example action plan, as a district might start one after its first diagnostic:
+    /// one action per root cause, each with a measure the dashboard reads from every term.
+    func seedPlan(_ store: any Store, guidebook: Guidebook) async throws {
+        guard let district = try await store.districts().first?.id, try await store.planItems(district: district).isEmpty else { return }
+        let at = Date(timeIntervalSince1970: 1_700_000_000)
+        let by = "demo (example plan)"
+        let items = [
+            PlanItem(district: district, id: "", rootCause: "courseEnrollment", action: "universalIdentification", title: "",
+                     detail: "Enrol every grade 9–12 student who meets the state benchmark in the next honors or AP course; families may opt out. Counsellors review the list with teachers in May.",
+                     scope: .withinSchools, owner: "Chief academic officer", timeline: .short, status: .inProgress,
+                     notes: [.advocates: "Parents asked for the letter in every home language and for a named contact at each school.",
+                             .educators: "Teachers want support for larger, more mixed honors classes."],
+                     steps: [.prioritize: "Highest impact for the least cost; the gap for Black and Hispanic students is the widest.",
+                             .plan: "Letters in April, schedules built in June, first look at fall enrolment in October."],
+                     measure: .init(indicator: "advancedRate:race:black", target: 0.3, by: "2026-27"), updatedAt: at, updatedBy: by),
+            PlanItem(district: district, id: "", rootCause: "scheduling", action: "scheduleAudits", title: "",
+                     detail: "Audit each high school's master schedule before it is final: no singleton advanced course against the only ESL or intervention section.",
+                     scope: .withinSchools, owner: "Director of school operations", timeline: .medium, status: .planned,
+                     steps: [.align: "Part of the district's strategic plan goal 2 (every student in rigorous courses)."],
+                     measure: .init(indicator: "classroomsH:race", target: 0.05, by: "2027-28"), updatedAt: at, updatedBy: by),
+            PlanItem(district: district, id: "", rootCause: "districtPolicies", action: "equitableChoice", title: "",
+                     detail: "Reserve a share of seats at each high-demand school for students from low-income families in the choice lottery.",
+                     scope: .acrossSchools, owner: "Enrollment office", timeline: .long, status: .planned,
+                     notes: [.practitioners: "The board asked for two boundary and choice scenarios before a vote."],
+                     measure: .init(indicator: "schoolsD:economic", target: 0.3, by: "2028-29"), updatedAt: at, updatedBy: by),
+        ]
+        for item in items { _ = try await store.addPlanItem(item) }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import MosaicCore
+import MosaicImport
 import MosaicServer
 import MosaicStore
 
@@ -14,6 +16,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "The port to listen on.") var port: Int = 8080
     @Option(name: .customLong("min-n"), help: "Counts below this are suppressed in every public view.") var minN: Int = 10
+    @Option(help: "The guidebook's root causes, actions and planning steps, for the action plan.")
+    var actions: String = "../shared/data/actions.json"
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port takes 1 to 65535") }
@@ -26,7 +30,8 @@ struct Serve: AsyncParsableCommand {
             try await store.migrate()
             return store
         }
-        let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: minN))
+        let guidebook = try Terminal.reportingImportErrors { try Guidebook(contentsOf: actions) }
+        let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: minN, guidebook: guidebook))
         Terminal.error("serving \(Terminal.redacted(db)) on http://\(host):\(port)/ (Ctrl-C stops)")
         try await server.application().runService()
         try? await store.close()

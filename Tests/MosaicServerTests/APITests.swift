@@ -48,7 +48,7 @@ struct Fixture {
             try await store.addToken(hash: Accounts.tokenHash(token), email: email, createdAt: Date())
             tokens[role.rawValue] = token
         }
-        return Fixture(server: MosaicServer(store: store, options: .init(minimumN: minimumN)), diagnostic: diagnostic,
+        return Fixture(server: MosaicServer(store: store, options: .init(minimumN: minimumN, guidebook: guidebook)), diagnostic: diagnostic,
                        tokens: tokens, own: schools[0], other: schools[1])
     }
 
@@ -197,7 +197,7 @@ struct Fixture {
         #expect((doc["openapi"] as? String)?.hasPrefix("3.") == true)
         let paths = Set((doc["paths"] as? [String: Any] ?? [:]).keys)
         #expect(paths == ["/healthz", "/api/v1/districts", "/api/v1/districts/{district}/terms/{term}/diagnostic",
-                          "/api/v1/districts/{district}/terms/{term}/schools/{school}"])
+                          "/api/v1/districts/{district}/terms/{term}/schools/{school}", "/api/v1/districts/{district}/plan"])
         // Each documented route answers as documented for the public.
         for p in paths {
             let uri = p.replacingOccurrences(of: "{district}", with: "district").replacingOccurrences(of: "{term}", with: "2026-spring")

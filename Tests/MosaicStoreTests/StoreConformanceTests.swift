@@ -189,4 +189,45 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             #expect(try await store.auditLog(district: nil, limit: 10).map(\.action) == ["login-failed", "view-student-data", "export", "login"])
         }
     }
+
+    @Test(arguments: Backend.allCases)
+    func anActionPlanKeepsItsItemsInOrderAndWhole(_ backend: Backend) async throws {
+        let r = try fixtureRoster()
+        let at = Date(timeIntervalSince1970: 1_790_000_000.25)
+        let open = PlanItem(
+            district: "D1", id: "", rootCause: "courseEnrollment", action: "universalIdentification", title: "",
+            detail: "Auto-enrol every student who meets the state benchmark in grade 8 algebra.", scope: .withinSchools,
+            owner: "Director of curriculum", timeline: .short, status: .inProgress,
+            notes: [.advocates: "Families asked for letters in Spanish and Haitian Creole.", .educators: "Counsellors want a list in May."],
+            steps: [.prioritize: "High impact, low cost.", .plan: "Letters in April; review in October."],
+            measure: .init(indicator: "advancedRate:race:black", target: 0.3, by: "2027-28"), updatedAt: at, updatedBy: "ana@district.example")
+        var own = open
+        own.rootCause = "other"
+        own.action = nil
+        own.title = "Bus route review"
+        own.measure = nil
+        own.notes = [:]
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            await #expect(throws: StoreError.noSuchDistrict("D1")) { _ = try await store.addPlanItem(open) }
+            try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
+            let first = try await store.addPlanItem(open), second = try await store.addPlanItem(own)
+            #expect(first.id == "1" && second.id == "2")
+            #expect(try await store.planItems(district: "D1") == [first, second])
+            #expect(try await store.planItems(district: "D2").isEmpty)
+            var done = first
+            done.status = .done
+            done.notes[.practitioners] = "The board approved the budget."
+            try await store.updatePlanItem(done)
+            #expect(try await store.planItems(district: "D1") == [done, second])
+            var ghost = done
+            ghost.id = "9"
+            await #expect(throws: StoreError.noSuchPlanItem(district: "D1", id: "9")) { try await store.updatePlanItem(ghost) }
+            #expect(try await store.deletePlanItem(district: "D1", id: "1"))
+            #expect(try await !store.deletePlanItem(district: "D1", id: "1"))
+            // Numbers are not reused after a deletion of an earlier item.
+            #expect(try await store.addPlanItem(open).id == "3")
+            #expect(try await store.planItems(district: "D1").map(\.id) == ["2", "3"])
+        }
+    }
 }

@@ -32,13 +32,43 @@ public struct Guidebook: Sendable, Codable {
         }
     }
 
+    /// One of the four planning steps (prioritize, customize, align, plan).
+    public struct PlanStep: Sendable, Codable, Equatable {
+        public var id: String
+        public var summary: String
+
+        public init(id: String, summary: String) {
+            self.id = id
+            self.summary = summary
+        }
+    }
+
     public var rootCauses: [RootCause]
     public var actions: [Action]
+    /// The guidebook's four planning steps, in order.
+    public var planSteps: [PlanStep]
+    /// The stakeholder groups whose voices a plan records.
+    public var stakeholders: [String]
 
-    public init(rootCauses: [RootCause], actions: [Action]) {
+    public init(rootCauses: [RootCause], actions: [Action], planSteps: [PlanStep] = [], stakeholders: [String] = []) {
         self.rootCauses = rootCauses
         self.actions = actions
+        self.planSteps = planSteps
+        self.stakeholders = stakeholders
     }
+
+    enum CodingKeys: String, CodingKey { case rootCauses, actions, planSteps, stakeholders }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rootCauses = try c.decode([RootCause].self, forKey: .rootCauses)
+        actions = try c.decode([Action].self, forKey: .actions)
+        planSteps = try c.decodeIfPresent([PlanStep].self, forKey: .planSteps) ?? []
+        stakeholders = try c.decodeIfPresent([String].self, forKey: .stakeholders) ?? []
+    }
+
+    public func action(_ id: String) -> Action? { actions.first { $0.id == id } }
+    public func rootCause(_ id: String) -> RootCause? { rootCauses.first { $0.id == id } }
 
     /// The actions for a root cause that apply at a scope.
     public func actions(for rootCause: String, scope: String) -> [Action] {

@@ -1,4 +1,5 @@
 import MosaicCore
+import MosaicMetrics
 
 /// A synthetic district roster, for demos, tests and benchmarks. Every org name says
 /// "Synthetic".
@@ -93,11 +94,16 @@ public struct SyntheticDistrict: Sendable {
         let weights = levels.map { l -> Double in (l == .high ? 2.0 : 1.0) * Double.random(in: 0.6...1.4, using: &rng) }
         let totalWeight = weights.reduce(0, +)
         var remaining = o.students
+        // Every school's profile and its own generator are drawn first, so the same seed
+        // gives the same schools and students whatever `tracking` and `sorting` are (they
+        // change only where students are placed): terms of a demo district differ by their
+        // placement, not by their schools.
+        let chosen = (0..<o.schools).map { _ in (profile: Int.random(in: 0..<profiles.count, using: &rng), seed: rng.next()) }
         for s in 0..<o.schools {
             let size = s == o.schools - 1 ? remaining : min(remaining, max(1, Int((Double(o.students) * weights[s] / totalWeight).rounded())))
             remaining -= size
-            let profile = profiles[Int.random(in: 0..<profiles.count, using: &rng)]
-            b.addSchool(s, level: levels[s], size: size, profile: profile, using: &rng)
+            var schoolRng = SeededGenerator(seed: chosen[s].seed)
+            b.addSchool(s, level: levels[s], size: size, profile: profiles[chosen[s].profile], using: &schoolRng)
         }
         roster = Roster(version: "1.1", orgs: b.orgs, sessions: b.sessions, courses: b.courses, sections: b.sections,
                         students: b.students, enrollmentSection: b.enrollmentSection, enrollmentStudent: b.enrollmentStudent)

@@ -44,7 +44,7 @@ public struct Dashboard: Sendable {
         self.viewer = viewer
     }
 
-    public enum Page: String { case overview, schools, advanced, trends }
+    public enum Page: String { case overview, schools, advanced, trends, plan }
 
     var base: String { "/districts/\(urlEscape(site.district))" }
     func termBase(_ term: String) -> String { "\(base)/terms/\(urlEscape(term))" }
@@ -59,6 +59,7 @@ public struct Dashboard: Sendable {
         h += link(.schools, "\(termBase(t))/schools", "Schools")
         h += link(.advanced, "\(termBase(t))/advanced", "Advanced coursework")
         h += link(.trends, "\(base)/trends", "Trends")
+        h += link(.plan, "\(base)/plan", "Action plan")
         if let term, site.terms.count > 1 {
             h += "<span class=\"note\">Term: " + site.terms.map { x in
                 x.id == term ? "<b>\(esc(x.title))</b>" : "<a href=\"\(termBase(x.id))\(current == .overview ? "" : "/" + current.rawValue)\">\(esc(x.title))</a>"

@@ -111,6 +111,15 @@ enum Migrations {
                 FOREIGN KEY (district_id, email) REFERENCES users (district_id, email))
             """,
         ]),
+        Migration(version: 3, name: "action plans", statements: [
+            // The item as JSON (PlanItem's Codable form) beside the columns a query needs.
+            """
+            CREATE TABLE plan_items (
+                district_id TEXT NOT NULL REFERENCES districts (district_id), item_id BIGINT NOT NULL,
+                root_cause TEXT NOT NULL, status TEXT NOT NULL, updated_at TEXT NOT NULL, json TEXT NOT NULL,
+                PRIMARY KEY (district_id, item_id))
+            """,
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }
