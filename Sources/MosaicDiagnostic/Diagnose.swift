@@ -168,23 +168,10 @@ func analyse(_ dimension: Dimension, _ term: TermView, _ r: Roster, _ o: Diagnos
     }
 
     // Across schools.
-    var schoolRows: [AcrossSchools.School] = []
-    var unitIDs: [String] = [], unitCounts: [Int] = []
-    for s in 0..<S {
-        let row = Array(schoolCounts[(s * (G + 1))..<(s * (G + 1) + G)])
-        let t = row.reduce(0, +)
+    let across = acrossSchools((0..<S).map { s in
         let org = r.orgs[term.schools[s]]
-        let p = row.map { t > 0 ? Double($0) / Double(t) : 0 }
-        schoolRows.append(.init(id: org.id, name: org.name, counts: row, unknown: schoolCounts[s * (G + 1) + G],
-                                dissimilarityVsDistrict: t > 0 ? dissimilarity(of: p, against: P) : 0))
-        if t > 0 { unitIDs.append(org.id); unitCounts.append(contentsOf: row) }
-    }
-    var across = AcrossSchools(D: 0, H: 0, M: 0, schools: schoolRows)
-    if !unitIDs.isEmpty, let m = try? CountMatrix(units: unitIDs, groups: groups, counts: unitCounts) {
-        across.D = dissimilarity(of: m)
-        across.H = informationTheoryIndex(of: m)
-        across.M = mutualInformation(of: m)
-    }
+        return (id: org.id, name: org.name, counts: Array(schoolCounts[(s * (G + 1))..<(s * (G + 1) + G)]), unknown: schoolCounts[s * (G + 1) + G])
+    }, groups: groups, P: P)
 
     // Within schools: classroom seats.
     let C = term.sections.count

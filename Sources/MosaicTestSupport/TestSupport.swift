@@ -24,6 +24,20 @@ public enum TestSupport {
     }
 
     public struct FixtureMissing: Error { public let name: String }
+
+    /// Compares `text` with the golden file `folder/name` (relative to the repository);
+    /// nil when they match, else what to say. With `MOSAIC_RECORD_SNAPSHOTS=1` the golden
+    /// file is written instead.
+    public static func snapshotMismatch(_ text: String, named name: String, folder: String) throws -> String? {
+        let url = repositoryRoot.appendingPathComponent(folder).appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["MOSAIC_RECORD_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return nil
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        return text == expected ? nil : "snapshot \(folder)/\(name) differs; re-record with MOSAIC_RECORD_SNAPSHOTS=1 and read the diff"
+    }
 }
 
 extension Double {

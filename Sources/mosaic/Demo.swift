@@ -98,6 +98,57 @@ struct Demo: AsyncParsableCommand {
             }
         }
         try await Terminal.reportingStoreErrors(url) { try await seedPlan(store, guidebook: guidebook) }
+        try await buildNYC(into: store, url, nyc, guidebook: guidebook)
+    }
+
+    /// The real NYC data: each of the 32 community school districts as a district, one
+    /// term per school year of the Demographic Snapshot (school-level counts, so the
+    /// across-schools level only), against the city's schools as its reference.
+    func buildNYC(into store: any Store, _ url: String, _ nyc: [SchoolDemographics], guidebook: Guidebook) async throws {
+        let years = Set(nyc.map(\.year)).sorted()
+        let districts = Set(nyc.map(\.dbn.district)).filter { (1...32).contains($0) }.sorted()
+        Terminal.error("demo: NYC Demographic Snapshot: \(districts.count) community school districts × \(years.count) school years (\(years.first?.description ?? "")–\(years.last?.description ?? ""))")
+        let progress = Terminal.progress()
+        for (y, year) in years.enumerated() {
+            let city = nyc.filter { $0.year == year }
+            var reference: [MosaicCore.Dimension: [Int]] = [:]
+            for dimension in MosaicCore.Dimension.allCases {
+                let rows = city.map { $0.counts(of: dimension) }.filter { $0.count == dimension.groups.count }
+                if !rows.isEmpty { reference[dimension] = (0..<dimension.groups.count).map { k in rows.reduce(0) { $0 + $1[k] } } }
+            }
+            for (k, number) in districts.enumerated() {
+                progress?("importing NYC \(year)", y * districts.count + k, years.count * districts.count)
+                let schools = city.filter { $0.dbn.district == number }.sorted { $0.dbn < $1.dbn }
+                guard !schools.isEmpty else { continue }
+                let code = schools[0].dbn.districtCode
+                let borough = Dictionary(grouping: schools, by: \.dbn.boroughName).max { $0.value.count < $1.value.count }?.key ?? ""
+                let district = DistrictRecord(id: "nyc-\(code)", name: "NYC Community School District \(code) (\(borough))", synthetic: false)
+                let termID = year.description
+                let diagnostic = diagnose(schools: schools, reference: reference, termID: termID,
+                                          termTitle: "\(termID) (school counts)", options: .init(minimumN: 10, guidebook: guidebook))
+                // The stored roster: the district, its schools and the city's counts as the
+                // reference; the school counts themselves are in the diagnostic.
+                var refCounts: Roster.Reference = [:]
+                for (dimension, counts) in reference { refCounts[dimension] = Dictionary(uniqueKeysWithValues: zip(dimension.groups, counts)) }
+                let roster = Roster(
+                    version: "1.1",
+                    orgs: [.init(id: district.id, name: district.name, type: "district")]
+                        + schools.map { .init(id: $0.dbn.description, name: $0.name, type: "school", parent: 0) },
+                    sessions: [.init(id: termID, title: termID, type: "schoolYear", startDate: "\(year.startYear)-09-01",
+                                     endDate: "\(year.startYear + 1)-06-30", schoolYear: year.startYear + 1)],
+                    courses: [], sections: [], students: [], enrollmentSection: [], enrollmentStudent: [], reference: refCounts)
+                let term = TermRecord(district: district.id, id: termID, title: diagnostic.termTitle, schoolYear: year.startYear + 1,
+                                      importedAt: Date(timeIntervalSince1970: 1_600_000_000 + Double(y) * 86_400),
+                                      students: diagnostic.students, schools: diagnostic.schools, sections: 0, enrollments: 0)
+                try await Terminal.reportingStoreErrors(url) {
+                    try await store.importTerm(
+                        term, district: district, roster: roster,
+                        diagnostic: StoredDiagnostic(json: try diagnostic.archived(), computedAt: Date(), options: "school-level counts, min-n=10"),
+                        replace: true)
+                }
+            }
+        }
+        progress?("importing NYC", years.count * districts.count, years.count * districts.count)
     }
 
     /// An example action plan, as a district might start one after its first diagnostic:

@@ -48,14 +48,8 @@ enum ContractExample {
 /// Text snapshots under Tests/mosaicTests/Snapshots; `MOSAIC_RECORD_SNAPSHOTS=1` re-records them.
 enum Snapshot {
     static func assert(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let url = TestSupport.repositoryRoot.appendingPathComponent("Tests/mosaicTests/Snapshots").appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["MOSAIC_RECORD_SNAPSHOTS"] == "1" {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(text == expected, "snapshot \(name) differs; re-record with MOSAIC_RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
+        let mismatch = try TestSupport.snapshotMismatch(text, named: name, folder: "Tests/mosaicTests/Snapshots")
+        #expect(mismatch == nil, "\(mismatch ?? "")", sourceLocation: sourceLocation)
     }
 }
 

@@ -115,6 +115,14 @@ extension Dimension {
         case "504": "Section 504"
         case "none": "no disability"
         case "unknown": "unknown"
+        // The NYC Demographic Snapshot's groups.
+        case "multiracialOrOther": "Multiracial or other"
+        case "poverty": "in poverty"
+        case "notPoverty": "not in poverty"
+        case "englishLearner": "English learners"
+        case "notEnglishLearner": "not English learners"
+        case "disability": "students with disabilities"
+        case "noDisability": "no disability"
         default: group
         }
     }

@@ -135,8 +135,12 @@ public struct Dashboard: Sendable {
             cells.append(a.0); keys.append(a.1)
             rows.append(Row(cells: cells, keys: keys))
         }
-        let header = ["School", "Students"] + dim.groups.map(Dimension.label) + ["½Σ|p − P| vs district", "Classroom H", "H beyond chance", "Beyond chance", "In an advanced course"]
-        let sortKeys = ["name", "students"] + dim.groups + ["difference", "H", "excess", "significant", "advanced"]
+        // A term of school counts has no classroom or course columns.
+        let extra = d.hasClassrooms ? 4 : 0
+        if extra == 0 { rows = rows.map { Row(cells: Array($0.cells.dropLast(4)), keys: Array($0.keys.dropLast(4))) } }
+        let header = ["School", "Students"] + dim.groups.map(Dimension.label) + ["½Σ|p − P| vs district"]
+            + ["Classroom H", "H beyond chance", "Beyond chance", "In an advanced course"].prefix(extra)
+        let sortKeys = ["name", "students"] + dim.groups + ["difference"] + ["H", "excess", "significant", "advanced"].prefix(extra)
         let column = sortKeys.firstIndex(of: sort) ?? (G + 2)
         rows.sort { a, b in
             if column == 0 {
@@ -163,7 +167,8 @@ public struct Dashboard: Sendable {
         for k in 0..<G {
             h += "<td class=\"n\">\(comp.district[k].map { r.share(Double($0) / Double(max(1, dim.known + dim.unknown))) } ?? "suppressed")</td>"
         }
-        h += "<td class=\"n\">\(Format.fixed(dim.acrossSchools.D, 2)) (D)</td><td class=\"n\">\(Format.fixed(dim.withinSchools.hWithin, 3))</td><td></td><td></td><td class=\"n\">\(r.share(dim.advanced.overallRate))</td></tr>"
+        h += "<td class=\"n\">\(Format.fixed(dim.acrossSchools.D, 2)) (D)</td>"
+        h += extra == 0 ? "</tr>" : "<td class=\"n\">\(Format.fixed(dim.withinSchools.hWithin, 3))</td><td></td><td></td><td class=\"n\">\(r.share(dim.advanced.overallRate))</td></tr>"
         for row in rows {
             h += "<tr><th scope=\"row\">\(row.cells[0])</th>" + row.cells.dropFirst().map { "<td class=\"n\">\(esc($0))</td>" }.joined() + "</tr>"
         }
@@ -265,6 +270,9 @@ public struct Dashboard: Sendable {
     public func advanced(_ d: Diagnostic, term: String) -> String {
         let r = report(d, title: "Advanced coursework", term: term, current: .advanced)
         var h = "<h1>Advanced coursework</h1><p class=\"note\">Who takes honors, open honors, AP, IB, dual-enrollment and gifted classes, term \(esc(d.termTitle)). Missing students: how many more of a group would take one if the group took part at the district's overall rate (and at the highest group's rate).</p>"
+        guard d.hasClassrooms else {
+            return r.page(h + "<p><b>No course data in this term.</b> It holds school-level counts only; advanced coursework needs a roster with courses and enrollments (<code>mosaic import</code>).</p>")
+        }
         for dim in d.dimensions {
             h += "<section id=\"\(dim.dimension.rawValue)\"><h2>\(esc(dim.dimension.title))</h2>"
             let (svg, table) = r.advancedChart(dim)
@@ -289,8 +297,31 @@ public struct Dashboard: Sendable {
         let r = report(last.diagnostic, title: "Trends", term: nil, current: .trends)
         var h = "<h1>Trends across terms</h1><p class=\"note\">\(terms.count) terms of \(esc(site.name)), oldest first.</p>"
         if site.synthetic { h += "<p class=\"synthetic\"><b>Synthetic data.</b> An invented district for demonstration: school compositions drawn from real NYC schools, students, classes and years invented.</p>" }
+        let classrooms = terms.contains { $0.diagnostic.hasClassrooms }
+        // Schools against the district: D for every dimension, term by term.
+        let dimensions = Dimension.allCases.filter { d in terms.contains { $0.diagnostic.dimensions.contains { $0.dimension == d } } }
+        let lines = dimensions.map { d in
+            (label: d.title, values: terms.map { t in t.diagnostic.dimensions.first { $0.dimension == d }.map(\.acrossSchools.D) })
+        }
+        h += "<section id=\"schools\"><h2>Do schools reflect the district?</h2>"
+        if terms.count >= 2 {
+            let (t0, t1) = (terms[terms.count - 2], terms[terms.count - 1])
+            for line in lines {
+                guard let a = line.values[terms.count - 2], let b = line.values[terms.count - 1], abs(b - a) >= 0.01 else { continue }
+                h += b > a
+                    ? "<p class=\"widened\"><b>Schools drifted apart:</b> \(esc(line.label)), D = \(Format.fixed(b, 3)) across schools in \(esc(t1.term.title)), up from \(Format.fixed(a, 3)) in \(esc(t0.term.title)).</p>"
+                    : "<p class=\"narrowed\"><b>Schools came closer:</b> \(esc(line.label)), D = \(Format.fixed(b, 3)) across schools in \(esc(t1.term.title)), down from \(Format.fixed(a, 3)) in \(esc(t0.term.title)).</p>"
+            }
+        }
+        h += termChart(terms.map(\.term), id: "trend-D", title: "Dissimilarity D across schools, by dimension, term by term",
+                       desc: "D is the share of students who would have to change schools for every school to have the district's mix (0 = every school alike, 1 = complete separation). One line per dimension.",
+                       lines: lines, format: { Format.fixed($0, 2) })
+        h += "</section>"
+        if !classrooms {
+            h += "<p class=\"note\">These terms hold school-level counts only: classrooms and advanced coursework are not measured here.</p>"
+        }
         // Front page: advanced participation by race, income, gender.
-        for dimension in [Dimension.race, .economic, .gender] {
+        for dimension in [Dimension.race, .economic, .gender] where classrooms {
             let series = terms.compactMap { t in t.diagnostic.dimensions.first { $0.dimension == dimension }.map { (t.term, $0) } }
             guard let latest = series.last?.1 else { continue }
             h += "<section id=\"\(dimension.rawValue)\"><h2>Advanced courses by \(esc(dimension.title.lowercased()))</h2>"
@@ -308,9 +339,53 @@ public struct Dashboard: Sendable {
                              r.share(dim.advanced.overallRate), Format.fixed(dim.advanced.groups.map(\.gapToHighestPP).max() ?? 0, 1)])
             }
         }
-        let table = DataTable(caption: "Every indicator by term", header: ["dimension", "term", "D across schools", "H across schools", "H within schools", "schools beyond chance", "in an advanced course", "largest gap (pp)"], rows: rows, numeric: [2, 3, 4, 5, 6, 7])
+        let header = ["dimension", "term", "D across schools", "H across schools", "H within schools", "schools beyond chance", "in an advanced course", "largest gap (pp)"]
+        let table = classrooms
+            ? DataTable(caption: "Every indicator by term", header: header, rows: rows, numeric: [2, 3, 4, 5, 6, 7])
+            : DataTable(caption: "Every indicator by term", header: Array(header.prefix(4)) + ["district vs reference"],
+                        rows: zip(rows, Dimension.allCases.flatMap { dimension in
+                            terms.compactMap { t in t.diagnostic.dimensions.first { $0.dimension == dimension } }
+                        }).map { Array($0.0.prefix(4)) + [$0.1.districtVsReference.map { Format.fixed($0, 3) } ?? "–"] },
+                        numeric: [2, 3, 4])
         h += "<section><h2>All indicators</h2><div class=\"scroll\">\(table.html)</div></section>"
         return r.page(h)
+    }
+
+    /// A line per series over the terms, values formatted by `format`; a missing value
+    /// leaves a gap. Every line is labelled at its end, and the data table follows.
+    func termChart(_ terms: [Term], id: String, title: String, desc: String, lines: [(label: String, values: [Double?])],
+                   format: (Double) -> String) -> String {
+        let left = 60, width = 540, top = 34, height = 200
+        let labelRoom = max(150, 30 + 7 * (lines.map(\.label.count).max() ?? 0))
+        let maxValue = max(0.05, lines.flatMap { $0.values.compactMap { $0 } }.max() ?? 0.05) * 1.1
+        func x(_ i: Int) -> Double { Double(left) + (terms.count > 1 ? Double(width) * Double(i) / Double(terms.count - 1) : Double(width) / 2) }
+        func y(_ v: Double) -> Double { Double(top) + Double(height) * (1 - v / maxValue) }
+        var svg = svgOpening(id: id, width: left + width + labelRoom, height: top + height + 40, title: title, desc: desc)
+        for k in 0...4 {
+            let tick = maxValue * Double(k) / 4
+            svg += "<line x1=\"\(left)\" x2=\"\(left + width)\" y1=\"\(fmt(y(tick)))\" y2=\"\(fmt(y(tick)))\" stroke=\"#e3e3e3\"/><text x=\"\(left - 6)\" y=\"\(fmt(y(tick) + 4))\" text-anchor=\"end\">\(esc(format(tick)))</text>"
+        }
+        for (i, t) in terms.enumerated() {
+            let short = t.title.components(separatedBy: " (").first ?? t.title
+            svg += "<text x=\"\(fmt(x(i)))\" y=\"\(top + height + 18)\" text-anchor=\"middle\">\(esc(String(short.prefix(16))))</text>"
+        }
+        var ends: [(y: Double, label: String, colour: String)] = []
+        for (k, line) in lines.enumerated() {
+            let colour = palette[k % palette.count]
+            let points = line.values.enumerated().compactMap { i, v in v.map { (x(i), y($0), $0, i) } }
+            for p in points {
+                svg += "<circle cx=\"\(fmt(p.0))\" cy=\"\(fmt(p.1))\" r=\"3.5\" fill=\"\(colour)\"><title>\(esc(line.label)), \(esc(terms[p.3].title)): \(esc(format(p.2)))</title></circle>"
+            }
+            if points.count > 1 { svg += "<polyline points=\"\(points.map { "\(fmt($0.0)),\(fmt($0.1))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"/>" }
+            if let last = points.last { ends.append((last.1 + 4, line.label, colour)) }
+        }
+        ends.sort { $0.y < $1.y }
+        for i in ends.indices.dropFirst() where ends[i].y < ends[i - 1].y + 13 { ends[i].y = ends[i - 1].y + 13 }
+        for e in ends { svg += "<rect x=\"\(left + width + 6)\" y=\"\(fmt(e.y - 8))\" width=\"8\" height=\"8\" fill=\"\(e.colour)\"/><text x=\"\(left + width + 18)\" y=\"\(fmt(e.y))\">\(esc(e.label))</text>" }
+        svg += "</svg>"
+        let table = DataTable(caption: title, header: [""] + terms.map(\.title),
+                              rows: lines.map { [$0.label] + $0.values.map { $0.map(format) ?? "–" } }, numeric: Set(1...max(1, terms.count)))
+        return "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
     }
 
     /// A callout for each group whose gap to the highest group widened since the term
@@ -384,12 +459,17 @@ public struct Dashboard: Sendable {
         h += "<h1>Is each student in a diverse school and diverse classes?</h1>"
         h += "<p>Mosaic measures diversity across schools, within schools and inside classrooms, by race and ethnicity, economic disadvantage, English learners, disability and gender, and follows it term by term.</p>"
         if sites.isEmpty { h += "<p>The store holds no district yet: import a roster with <code>mosaic import</code>.</p>" }
-        for s in sites {
-            h += "<section><h2>\(esc(s.name))\(s.synthetic ? " <span class=\"note\">(synthetic)</span>" : "")</h2><ul>"
-            for t in s.terms.reversed() {
-                h += "<li><a href=\"/districts/\(urlEscape(s.district))/terms/\(urlEscape(t.id))\">\(esc(t.title))</a></li>"
+        // One row per district: a store may hold many (the demo: a synthetic roster
+        // district and NYC's 32 community school districts).
+        if !sites.isEmpty {
+            h += "<div class=\"scroll\"><table><caption>\(sites.count) district\(sites.count == 1 ? "" : "s")</caption><thead><tr><th scope=\"col\">District</th><th scope=\"col\">Latest term</th><th scope=\"col\">Earlier terms</th><th scope=\"col\">Across terms</th></tr></thead><tbody>"
+            for s in sites {
+                let base = "/districts/\(urlEscape(s.district))"
+                let latest = s.terms.last.map { "<a href=\"\(base)/terms/\(urlEscape($0.id))\">\(esc($0.title))</a>" } ?? "–"
+                let earlier = s.terms.dropLast().reversed().map { "<a href=\"\(base)/terms/\(urlEscape($0.id))\">\(esc($0.title.components(separatedBy: " (").first ?? $0.title))</a>" }.joined(separator: " · ")
+                h += "<tr><th scope=\"row\">\(esc(s.name))\(s.synthetic ? " <span class=\"note\">(synthetic)</span>" : "")</th><td>\(latest)</td><td>\(earlier)</td><td><a href=\"\(base)/trends\">Trends</a> · <a href=\"\(base)/plan\">Action plan</a></td></tr>"
             }
-            h += "</ul><p><a href=\"/districts/\(urlEscape(s.district))/trends\">Trends across \(s.terms.count) terms</a></p></section>"
+            h += "</tbody></table></div>"
         }
         return standalone(title: "Mosaic", body: h)
     }
