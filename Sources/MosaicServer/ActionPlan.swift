@@ -41,6 +41,7 @@ struct ActionPlan: Sendable {
         guard let latest = series.last else { return Pages.notFound("District “\(site.name)” has no diagnostic yet.") }
         var dashboard = Dashboard(site: site, policy: pages.policy(visitor, district), viewer: visitor.label)
         dashboard.account = visitor.account
+        dashboard.showsStudentLists = visitor.viewer.seesDistrictUnsuppressed(district)
         var editor: Dashboard.PlanEditor?
         if visitor.viewer.seesDistrictUnsuppressed(district), let session = try await SignIn(server: server).viewer(request).session {
             editor = Dashboard.PlanEditor(csrf: session.csrf, message: message, indicators: Indicator.all(in: latest.diagnostic))

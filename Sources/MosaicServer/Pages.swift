@@ -18,6 +18,13 @@ struct Pages: Sendable {
         router.get("districts/:district/terms/:term/schools") { request, context in try await self.schools(request, context) }
         router.get("districts/:district/terms/:term/schools/:school") { request, context in try await self.school(request, context) }
         router.get("districts/:district/terms/:term/advanced") { request, context in try await self.advanced(request, context) }
+        router.get("districts/:district/audit") { request, context in try await self.audit(request, context) }
+        router.get("districts/:district/terms/:term/schools/:school/students") { request, context in
+            try await self.students(request, context, csv: false)
+        }
+        router.get("districts/:district/terms/:term/schools/:school/students.csv") { request, context in
+            try await self.students(request, context, csv: true)
+        }
         router.get("districts/:district/terms/:term/tables/:file") { request, context in
             try await self.overview(request, context, file: try context.parameters.require("file"))
         }
@@ -91,6 +98,7 @@ struct Pages: Sendable {
         }
         var dashboard = Dashboard(site: site, policy: policy(visitor, district), viewer: visitor.label)
         dashboard.account = visitor.account
+        dashboard.showsStudentLists = visitor.viewer.seesDistrictUnsuppressed(district)
         return .success((dashboard, term, d))
     }
 
@@ -138,6 +146,7 @@ struct Pages: Sendable {
                 let account = dashboard.account
                 dashboard = Dashboard(site: dashboard.site, policy: MosaicServer.unsuppressed, viewer: dashboard.viewer)
                 dashboard.account = account
+                dashboard.showsStudentLists = visitor.viewer.seesDistrictUnsuppressed(dashboard.site.district)
             case .publicView: break
             }
             let shown = dashboard, diagnostic = d, termID = term
@@ -147,6 +156,66 @@ struct Pages: Sendable {
             }
             return Self.html(page)
         }
+    }
+
+    /// A school's students, one row each: student-level data, for the district's own
+    /// staff only (a school leader included: it never leaves a district role), and every
+    /// view or download goes to the audit log.
+    func students(_ request: Request, _ context: MosaicRequestContext, csv: Bool) async throws -> Response {
+        let visitor = try await visitor(request)
+        let district = try context.parameters.require("district"), term = try context.parameters.require("term")
+        let school = try context.parameters.require("school")
+        guard visitor.viewer.seesDistrictUnsuppressed(district) else {
+            return Self.html(Dashboard.standalone(title: "Refused — Mosaic", body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a>\(visitor.account)</nav><h1>District staff only</h1><p>Lists of students are student-level data: only the district's own staff, signed in, may open them.</p>"),
+                             status: .forbidden)
+        }
+        guard let site = try await site(district), let record = try await server.store.terms(district: district).first(where: { $0.id == term }) else {
+            return Self.notFound("District “\(district)” has no term “\(term)”.")
+        }
+        guard record.sections > 0 else { return Self.notFound("Term “\(record.title)” holds school counts only: it has no students.") }
+        let roster = try await server.store.roster(district: district, term: term)
+        let sessionID = try await server.diagnostics.diagnostic(district: district, term: term, version: site.version)?.termID
+        guard let sessionID, let list = try? placements(in: roster, term: sessionID, school: school),
+              let name = roster.orgs.first(where: { $0.id == school })?.name else {
+            return Self.notFound("No school “\(school)” in this term.")
+        }
+        let missingOnly = request.uri.queryParameters["advanced"] == "missing"
+        var dashboard = Dashboard(site: site, policy: MosaicServer.unsuppressed, viewer: visitor.label)
+        dashboard.account = visitor.account
+        dashboard.showsStudentLists = true
+        let out = dashboard.studentList(list, term: term, termTitle: record.title, school: school, schoolName: name, missingOnly: missingOnly)
+        let rows = missingOnly ? list.filter(\.missingFromAdvanced).count : list.count
+        try await server.store.record(AuditEvent(district: district, at: Date(), actor: visitor.viewer.email ?? "", action: "view-student-data",
+                                                 detail: "\(term)/\(school)\(csv ? ".csv" : "")\(missingOnly ? " (eligible, in no advanced class)" : ""): \(rows) students"))
+        if csv {
+            try await server.store.record(AuditEvent(district: district, at: Date(), actor: visitor.viewer.email ?? "", action: "export",
+                                                     detail: "\(term)/\(school)/students.csv"))
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"students-\(school).csv\"",
+                                                   .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: out.csv)))
+        }
+        var response = Self.html(out.html)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// The district's audit log, newest first: sign-ins, exports, views of student-level
+    /// data, plan changes. For the district's own staff.
+    func audit(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let visitor = try await visitor(request)
+        let district = try context.parameters.require("district")
+        guard visitor.viewer.seesDistrictUnsuppressed(district) else {
+            return Self.html(Dashboard.standalone(title: "Refused — Mosaic", body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a>\(visitor.account)</nav><h1>District staff only</h1><p>The audit log is for the district's own staff, signed in.</p>"),
+                             status: .forbidden)
+        }
+        guard let site = try await site(district) else { return Self.notFound("There is no district “\(district)” in this store.") }
+        var dashboard = Dashboard(site: site, policy: MosaicServer.unsuppressed, viewer: visitor.label)
+        dashboard.account = visitor.account
+        dashboard.showsStudentLists = true
+        let events = try await server.store.auditLog(district: district, limit: 500)
+        var response = Self.html(dashboard.auditLog(events.map { (at: $0.at, actor: $0.actor, action: $0.action, detail: $0.detail) }))
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     func advanced(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
@@ -168,6 +237,7 @@ struct Pages: Sendable {
         guard !series.isEmpty else { return Self.notFound("District “\(site.name)” has no diagnostic yet.") }
         var dashboard = Dashboard(site: site, policy: policy(visitor, district), viewer: visitor.label)
         dashboard.account = visitor.account
+        dashboard.showsStudentLists = visitor.viewer.seesDistrictUnsuppressed(district)
         return Self.html(dashboard.trends(series))
     }
 }

@@ -15,7 +15,7 @@ struct SignIn: Sendable {
 
     func add(to router: Router<MosaicRequestContext>) {
         router.get("login") { request, _ in self.page(request, message: nil, status: .ok) }
-        router.post("login") { request, _ in try await self.login(request) }
+        router.post("login") { request, context in try await self.login(request, address: context.remoteAddress?.ipAddress ?? "unknown") }
         router.post("logout") { request, _ in try await self.logout(request) }
     }
 
@@ -65,21 +65,23 @@ struct SignIn: Sendable {
         return try? URLEncodedFormDecoder().decode(type, from: String(buffer: buffer))
     }
 
-    func login(_ request: Request) async throws -> Response {
+    func login(_ request: Request, address: String) async throws -> Response {
         guard let form = try await Self.decode(LoginForm.self, request),
               let csrf = form.csrf, !csrf.isEmpty, csrf == request.cookies[Self.csrfCookie]?.value else {
             return page(request, message: "The form had expired. Please sign in again.", status: .forbidden)
         }
         let email = (form.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let now = Date()
-        if let wait = await server.throttle.lockedFor(email, now: now) {
-            try? await server.store.record(AuditEvent(district: nil, at: now, actor: email, action: "login-throttled", detail: ""))
-            return page(request, message: "Too many failed attempts for this account. Try again in \(Int(wait / 60) + 1) minutes.",
+        if let wait = await server.throttle.lockedFor(email, address: address, now: now) {
+            try? await server.store.record(AuditEvent(district: nil, at: now, actor: email, action: "login-throttled", detail: "from \(address)"))
+            return page(request, message: "Too many failed attempts for this account or from this address. Try again in \(Int(wait / 60) + 1) minutes.",
                         status: .tooManyRequests, email: email)
         }
-        guard let user = try await server.store.user(email: email), Accounts.verify(form.password ?? "", hash: user.passwordHash) else {
-            await server.throttle.failed(email, now: now)
-            try? await server.store.record(AuditEvent(district: nil, at: now, actor: email, action: "login-failed", detail: ""))
+        let known = try await server.store.user(email: email)
+        guard let user = known, Accounts.verify(form.password ?? "", hash: user.passwordHash) else {
+            await server.throttle.failed(email, address: address, now: now)
+            // In the account's district log when the account exists.
+            try? await server.store.record(AuditEvent(district: known?.district, at: now, actor: email, action: "login-failed", detail: ""))
             return page(request, message: "The email or the password is not right.", status: .unauthorized, email: email)
         }
         await server.throttle.succeeded(email)
@@ -108,26 +110,39 @@ struct SignIn: Sendable {
     }
 }
 
-/// Failed sign-ins per account: after `limit` failures within `window`, the account
-/// waits out the rest of the window (a password cannot be guessed at speed).
+/// Failed sign-ins per account and per client address: after `limit` failures for one
+/// account within `window`, that account waits out the rest of the window (a password
+/// cannot be guessed at speed); after `addressLimit` failures from one address, across
+/// any accounts, that address waits too (one password cannot be tried on many accounts).
 actor LoginThrottle {
     let limit: Int
+    let addressLimit: Int
     let window: TimeInterval
     var failures: [String: [Date]] = [:]
 
-    init(limit: Int = 5, window: TimeInterval = 15 * 60) {
+    init(limit: Int = 5, addressLimit: Int = 20, window: TimeInterval = 15 * 60) {
         self.limit = limit
+        self.addressLimit = addressLimit
         self.window = window
     }
 
-    /// How long the account must still wait, or nil.
-    func lockedFor(_ email: String, now: Date) -> TimeInterval? {
-        let recent = (failures[email] ?? []).filter { now.timeIntervalSince($0) < window }
-        failures[email] = recent
+    /// How long the account, or the address, must still wait, or nil.
+    func lockedFor(_ email: String, address: String, now: Date) -> TimeInterval? {
+        [wait("account " + email, limit, now), wait("address " + address, addressLimit, now)].compactMap { $0 }.max()
+    }
+
+    func wait(_ key: String, _ limit: Int, _ now: Date) -> TimeInterval? {
+        let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
+        failures[key] = recent.isEmpty ? nil : recent
         guard recent.count >= limit, let first = recent.first else { return nil }
         return window - now.timeIntervalSince(first)
     }
 
-    func failed(_ email: String, now: Date) { failures[email, default: []].append(now) }
-    func succeeded(_ email: String) { failures[email] = nil }
+    func failed(_ email: String, address: String, now: Date) {
+        failures["account " + email, default: []].append(now)
+        failures["address " + address, default: []].append(now)
+    }
+
+    /// A right password clears the account's failures (not the address's).
+    func succeeded(_ email: String) { failures["account " + email] = nil }
 }

@@ -140,3 +140,44 @@ extension Fixture {
         #expect((terms.first?["value"] as? Double).map { abs($0 - value) < 1e-12 } == true)
     }
 }
+
+/// Student-level data: the district's own staff only, every view and download logged.
+@Suite struct StudentListTests {
+    @Test func onlyTheDistrictSeesAStudentListAndEveryViewIsLogged() async throws {
+        let f = try await Fixture.make()
+        let route = "/districts/district/terms/2026-spring/schools/\(f.own)/students"
+        var sessions: [String: String] = [:]
+        for role in ["district", "school", "advocate", "enrollment"] { sessions[role] = try await f.signIn(role) }
+        // A school leader's own school, too: student-level data never leaves a district role.
+        for (viewer, status) in [("public", HTTPResponse.Status.forbidden), ("school", .forbidden), ("advocate", .forbidden),
+                                 ("enrollment", .forbidden), ("district", .ok)] {
+            let cookies = sessions[viewer].map { ["mosaic_session": $0] } ?? [:]
+            #expect(try await f.send(.get, route, cookies: cookies).status == status, "\(viewer)")
+            #expect(try await f.send(.get, route + ".csv", cookies: cookies).status == status, "\(viewer) csv")
+        }
+        let district = ["mosaic_session": sessions["district"]!]
+        let school = try #require(f.diagnostic.dimensions[0].acrossSchools.schools.first { $0.id == f.own })
+        let page = try await f.send(.get, route, cookies: district).body
+        #expect(page.contains("\(school.students) students"))
+        #expect(page.contains("Student-level data."))
+        let csv = try await f.send(.get, route + ".csv", cookies: district).body
+        #expect(csv.split(separator: "\n").count == school.students + 1)
+        let missing = try await f.send(.get, route + ".csv?advanced=missing", cookies: district).body
+        #expect(missing.split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix(",yes") && $0.contains(",,yes") })
+        let log = try await f.server.store.auditLog(district: "district", limit: 20)
+        // Two in the role loop above, three here.
+        #expect(log.filter { $0.action == "view-student-data" }.count == 5)
+        #expect(log.filter { $0.action == "export" && $0.detail.hasSuffix("students.csv") }.count == 3)
+        #expect(log.allSatisfy { $0.action != "view-student-data" || $0.actor == "district@district.example" })
+        // The school page links to the list for the district only; no public page names a student.
+        #expect(try await f.send(.get, "/districts/district/terms/2026-spring/schools/\(f.own)", cookies: district).body.contains("Student list"))
+        let publicSchool = try await f.send(.get, "/districts/district/terms/2026-spring/schools/\(f.own)").body
+        #expect(!publicSchool.contains("Student list"))
+        #expect(publicSchool.range(of: "stu[0-9]+", options: .regularExpression) == nil)
+        #expect(page.range(of: "stu[0-9]+", options: .regularExpression) != nil)
+        #expect(try await f.send(.get, "/districts/district/terms/2026-spring/schools/none/students", cookies: district).status == .notFound)
+        // The district reads its audit log, views of student data included.
+        let audit = try await f.send(.get, "/districts/district/audit", cookies: district).body
+        #expect(audit.contains("view-student-data") && audit.contains("\(f.own).csv"))
+    }
+}

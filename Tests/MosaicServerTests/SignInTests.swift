@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+@testable import MosaicServer
 import MosaicStore
 import Testing
 
@@ -78,6 +79,23 @@ extension Fixture {
         _ = try await f.signIn("district")
     }
 
+    /// One address trying one password on many accounts is stopped too, and only that
+    /// address; a right password clears its account, not its address.
+    @Test func manyAccountsFromOneAddressLockThatAddress() async {
+        let throttle = LoginThrottle(limit: 5, addressLimit: 20)
+        let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+        for k in 0..<20 {
+            #expect(await throttle.lockedFor("user\(k)@x", address: "203.0.113.9", now: t0) == nil)
+            await throttle.failed("user\(k)@x", address: "203.0.113.9", now: t0)
+        }
+        #expect(await throttle.lockedFor("someone@x", address: "203.0.113.9", now: t0.addingTimeInterval(60)) == 14 * 60)
+        #expect(await throttle.lockedFor("someone@x", address: "198.51.100.4", now: t0.addingTimeInterval(60)) == nil)
+        await throttle.succeeded("user0@x")
+        #expect(await throttle.lockedFor("user0@x", address: "203.0.113.9", now: t0.addingTimeInterval(60)) != nil)
+        // The window passes.
+        #expect(await throttle.lockedFor("someone@x", address: "203.0.113.9", now: t0.addingTimeInterval(15 * 60)) == nil)
+    }
+
     /// Pages by role: the district's staff see every count, a school leader their own
     /// school and no other, everyone else the public view; signing out ends it.
     @Test func pagesFollowTheSignedInRole() async throws {
@@ -125,11 +143,14 @@ extension Fixture {
             ("\(term)/schools/\(f.own)", [.ok, .ok, .ok, .ok, .ok]),
             ("\(term)/schools/\(f.other)", [.ok, .ok, .ok, .ok, .forbidden]),
             ("\(term)/advanced", [.ok, .ok, .ok, .ok, .ok]),
+            ("\(term)/schools/\(f.own)/students", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
+            ("\(term)/schools/\(f.own)/students.csv", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
             ("\(term)/tables/race-schools.csv", [.ok, .ok, .ok, .ok, .ok]),
             ("/districts/district/trends", [.ok, .ok, .ok, .ok, .ok]),
             ("\(term)/schools/none", [.notFound, .notFound, .notFound, .notFound, .forbidden]),
             ("/districts/elsewhere/trends", [.notFound, .notFound, .notFound, .notFound, .notFound]),
             ("/districts/district/plan", [.ok, .ok, .ok, .ok, .ok]),
+            ("/districts/district/audit", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
             ("/districts/elsewhere/plan", [.notFound, .notFound, .notFound, .notFound, .notFound]),
             ("/api/v1/districts/district/plan", [.ok, .ok, .ok, .ok, .ok]),
             ("/login", [.ok, .ok, .ok, .ok, .ok]),

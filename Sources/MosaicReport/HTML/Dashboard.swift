@@ -37,6 +37,8 @@ public struct Dashboard: Sendable {
     public let viewer: String
     /// The sign-in link or sign-out form, as the server makes it (HTML).
     public var account = ""
+    /// Whether the pages link to the district staff's own tools: student lists, the audit log.
+    public var showsStudentLists = false
 
     public init(site: Site, policy: SuppressionPolicy, viewer: String) {
         self.site = site
@@ -60,6 +62,7 @@ public struct Dashboard: Sendable {
         h += link(.advanced, "\(termBase(t))/advanced", "Advanced coursework")
         h += link(.trends, "\(base)/trends", "Trends")
         h += link(.plan, "\(base)/plan", "Action plan")
+        if showsStudentLists { h += "<a href=\"\(base)/audit\">Audit log</a>" }
         if let term, site.terms.count > 1 {
             h += "<span class=\"note\">Term: " + site.terms.map { x in
                 x.id == term ? "<b>\(esc(x.title))</b>" : "<a href=\"\(termBase(x.id))\(current == .overview ? "" : "/" + current.rawValue)\">\(esc(x.title))</a>"
@@ -185,6 +188,9 @@ public struct Dashboard: Sendable {
         var r = report(d, title: name, term: term, current: .schools)
         r.pageTitle = "\(name) — \(site.name) — Mosaic"
         var h = "<h1>\(esc(name))</h1><p class=\"note\">Term \(esc(d.termTitle)) · school \(esc(id))</p>"
+        if showsStudentLists && d.hasClassrooms {
+            h += "<p><a href=\"\(termBase(term))/schools/\(urlEscape(id))/students\">Student list</a> · <a href=\"\(termBase(term))/schools/\(urlEscape(id))/students?advanced=missing\">eligible students in no advanced class</a> <span class=\"note\">(district staff only; every view is logged)</span></p>"
+        }
         if site.synthetic { h += "<p class=\"synthetic\"><b>Synthetic data.</b> An invented district for demonstration: school compositions drawn from real NYC schools, students and classes invented.</p>" }
         let findings = d.findings.filter { $0.subject == id }
         h += "<section><h2>Findings about this school</h2>"
