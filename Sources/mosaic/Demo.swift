@@ -56,7 +56,12 @@ struct Demo: AsyncParsableCommand {
             return store
         }
         // (A PostgreSQL demo store is built again with --rebuild: its terms are replaced.)
-        if try await store.districts().isEmpty || (rebuild && postgres) { try await build(into: store, url) }
+        // A store built by an earlier mosaic (no NYC districts yet) is built again: every term
+        // is replaced, and the example plan added only where the district has none.
+        let districts = try await store.districts()
+        if districts.isEmpty || !districts.contains(where: { $0.id.hasPrefix("nyc-") }) || (rebuild && postgres) {
+            try await build(into: store, url)
+        }
         if buildOnly {
             try await store.close()
             return

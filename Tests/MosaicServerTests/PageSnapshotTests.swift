@@ -21,24 +21,7 @@ import Testing
             notes: [.advocates: "Letters in every home language."], steps: [.prioritize: "High impact, low cost."],
             measure: .init(indicator: "advancedRate:race:black", target: 0.3, by: "2026-27"),
             updatedAt: Date(timeIntervalSince1970: 1_790_000_000), updatedBy: "district@district.example"))
-        // NYC District 15, 2017-18, race only: the real counts of the cross-check fixture.
-        let text = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("Tests/MosaicMetricsTests/Fixtures/nyc-2017-18-race.csv"), encoding: .utf8)
-        let schools = try text.split(separator: "\n").dropFirst().compactMap { line -> SchoolDemographics? in
-            let cells = line.split(separator: ",").map(String.init)
-            guard cells[1] == "15" else { return nil }
-            let counts = cells[2...].map { Int($0)! }
-            return SchoolDemographics(dbn: try #require(DBN(cells[0])), name: "School \(cells[0])", year: SchoolYear(startYear: 2017),
-                                      totalEnrollment: counts.reduce(0, +), counts: [.race: counts])
-        }
-        let guidebook = f.server.options.guidebook
-        let d = diagnose(schools: schools, reference: nil, termID: "2017-18", termTitle: "2017-18 (school counts)", options: .init(guidebook: guidebook))
-        let empty = Roster(version: "1.1", orgs: [.init(id: "nyc-15", name: "NYC District 15", type: "district")], sessions: [], courses: [],
-                           sections: [], students: [], enrollmentSection: [], enrollmentStudent: [])
-        try await store.importTerm(
-            TermRecord(district: "nyc-15", id: "2017-18", title: d.termTitle, schoolYear: 2018, importedAt: Date(timeIntervalSince1970: 1_600_000_000),
-                       students: d.students, schools: d.schools, sections: 0, enrollments: 0),
-            district: DistrictRecord(id: "nyc-15", name: "NYC Community School District 15 (Brooklyn)", synthetic: false), roster: empty,
-            diagnostic: StoredDiagnostic(json: try d.archived(), computedAt: Date(), options: ""), replace: false)
+        try await f.addNYCDistrict15()
 
         let term = "/districts/district/terms/2026-spring", nyc = "/districts/nyc-15/terms/2017-18"
         let pages = [
@@ -57,5 +40,30 @@ import Testing
             // No page needs a script, and none fetches anything from elsewhere.
             #expect(!r.body.contains("<script") && !r.body.contains("https://"), "\(uri)")
         }
+    }
+}
+
+extension Fixture {
+    /// NYC District 15 in 2017-18, race only: the real counts of the cross-check fixture,
+    /// as a term of school counts (district `nyc-15`, term `2017-18`).
+    func addNYCDistrict15() async throws {
+        let store = server.store
+        let text = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("Tests/MosaicMetricsTests/Fixtures/nyc-2017-18-race.csv"), encoding: .utf8)
+        let schools = try text.split(separator: "\n").dropFirst().compactMap { line -> SchoolDemographics? in
+            let cells = line.split(separator: ",").map(String.init)
+            guard cells[1] == "15" else { return nil }
+            let counts = cells[2...].map { Int($0)! }
+            return SchoolDemographics(dbn: try #require(DBN(cells[0])), name: "School \(cells[0])", year: SchoolYear(startYear: 2017),
+                                      totalEnrollment: counts.reduce(0, +), counts: [.race: counts])
+        }
+        let guidebook = server.options.guidebook
+        let d = diagnose(schools: schools, reference: nil, termID: "2017-18", termTitle: "2017-18 (school counts)", options: .init(guidebook: guidebook))
+        let empty = Roster(version: "1.1", orgs: [.init(id: "nyc-15", name: "NYC District 15", type: "district")], sessions: [], courses: [],
+                           sections: [], students: [], enrollmentSection: [], enrollmentStudent: [])
+        try await store.importTerm(
+            TermRecord(district: "nyc-15", id: "2017-18", title: d.termTitle, schoolYear: 2018, importedAt: Date(timeIntervalSince1970: 1_600_000_000),
+                       students: d.students, schools: d.schools, sections: 0, enrollments: 0),
+            district: DistrictRecord(id: "nyc-15", name: "NYC Community School District 15 (Brooklyn)", synthetic: false), roster: empty,
+            diagnostic: StoredDiagnostic(json: try d.archived(), computedAt: Date(), options: ""), replace: false)
     }
 }
