@@ -83,8 +83,13 @@ struct Pages: Sendable {
     func home(_ request: Request) async throws -> Response {
         let visitor = try await visitor(request)
         var sites: [Dashboard.Site] = []
-        for d in try await server.store.districts() { if let s = try await site(d.id) { sites.append(s) } }
-        return Self.html(Dashboard.home(sites, viewer: visitor.label, account: visitor.account))
+        var latest: [String: Diagnostic] = [:]
+        for d in try await server.store.districts() {
+            guard let s = try await site(d.id) else { continue }
+            sites.append(s)
+            if let t = s.terms.last { latest[s.district] = try await server.diagnostics.diagnostic(district: s.district, term: t.id, version: s.version) }
+        }
+        return Self.html(Dashboard.home(sites, latest: latest, viewer: visitor.label, account: visitor.account))
     }
 
     /// The site, the term and its diagnostic, or the page that says what is not there.

@@ -54,7 +54,7 @@ public struct HTMLReport {
         .narrowed{border-left:4px solid #009E73;background:#f0faf6;padding:.5rem .8rem;margin:.6rem 0}
         table{border-collapse:collapse;font-size:.9rem;margin:.4rem 0;min-width:50%}caption{text-align:left;font-weight:600;padding:.3rem 0}
         th,td{border-bottom:1px solid #e3e3e3;padding:.25rem .6rem;text-align:left}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-        .scroll{overflow-x:auto}.scroll tbody th{min-width:11rem}@media (max-width:640px){body{padding:.6rem}table{font-size:.8rem}h1{font-size:1.4rem}}
+        .scroll{overflow-x:auto}.scroll tbody th{min-width:11rem}@media (max-width:640px){body{padding:.6rem}table{font-size:.8rem}h1{font-size:1.4rem}.wide{display:none}}
         """
 
     /// The `<title>` of the page, when it is not the report's own.
