@@ -133,6 +133,20 @@ public struct Finding: Sendable, Codable, Equatable {
     public var value: Double
     public var message: String
     public var actions: [Guidebook.Action]
+    /// The student counts `message` states or lets a reader work out (a share of a shown
+    /// total, missing students, class compositions); nil when it rests on more than a
+    /// view may check. A public view shows `message` only when none of these is
+    /// suppressed, and `outline` otherwise.
+    public var counts: [Int]?
+    /// The finding without any number that could give back a small count.
+    public var outline: String?
+
+    /// The finding as a view with `policy` may state it (nil policy: everything).
+    public func message(under policy: SuppressionPolicy?) -> String {
+        guard let policy, let outline else { return message }
+        guard let counts, !counts.contains(where: policy.suppresses) else { return outline }
+        return message
+    }
 }
 
 /// Why a diagnostic cannot run.

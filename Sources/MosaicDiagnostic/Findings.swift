@@ -39,7 +39,8 @@ enum Findings {
                     level: .acrossSchools, dimension: d.dimension, subject: s.id, metric: "dissimilarityVsDistrict",
                     value: s.dissimilarityVsDistrict,
                     message: "\(s.name) differs from the district's \(what) mix by \(Int((s.dissimilarityVsDistrict * 100).rounded())) points: \(percent(Double(s.counts[k]) / t)) \(Dimension.label(d.groups[k])) against \(percent(P[k])) district-wide.",
-                    actions: across))
+                    actions: across, counts: s.counts + [s.unknown],
+                    outline: "\(s.name) differs from the district's \(what) mix by 25 points or more (details suppressed: a group of the school is small)."))
             }
             // Scheduling: classrooms beyond chance.
             let tested = d.withinSchools.schools.count
@@ -50,7 +51,8 @@ enum Findings {
                 out.append(Finding(
                     level: .scheduling, dimension: d.dimension, subject: s.id, metric: "excessH", value: s.excessH,
                     message: "Classrooms in \(s.name) are more segregated by \(what) than random assignment makes them: H = \(fixed(s.H, 3)) against \(fixed(s.expectedH, 3)) by chance (p = \(fixed(s.pValue, 3)), significant across \(tested) schools after Benjamini–Hochberg). Classes furthest from the school's mix: \(worst.map { "\($0.title) (\(Int(($0.dissimilarityVsSchool * 100).rounded())) points)" }.joined(separator: ", ")).",
-                    actions: scheduling))
+                    actions: scheduling, counts: worst.flatMap(\.counts),
+                    outline: "Classrooms in \(s.name) are more segregated by \(what) than random assignment makes them: H = \(fixed(s.H, 3)) against \(fixed(s.expectedH, 3)) by chance (p = \(fixed(s.pValue, 3)), significant across \(tested) schools after Benjamini–Hochberg)."))
             }
             // Course enrollment: advanced participation.
             func underRepresented(_ g: Advanced.Group) -> Bool {
@@ -61,7 +63,8 @@ enum Findings {
                     level: .courseEnrollment, dimension: d.dimension, subject: "district", metric: "representationIndex",
                     value: g.representationIndex,
                     message: "\(capitalized(Dimension.label(g.group))) students take advanced courses at \(percent(g.rate)) against \(percent(d.advanced.overallRate)) overall (representation \(fixed(g.representationIndex, 2))): \(Int(g.missing.rounded())) students missing if they took part at the rate of the other students in their schools, \(Int(g.missingToHighest.rounded())) to reach the highest group's rate.",
-                    actions: course))
+                    actions: course, counts: [g.eligible, g.participants, g.eligible - g.participants, Int(g.missing.rounded()), Int(g.missingToHighest.rounded())],
+                    outline: "\(capitalized(Dimension.label(g.group))) students take advanced courses at less than four fifths of the overall rate (details suppressed: small counts)."))
             }
             // Schools, the most missing students first.
             let schoolGaps = d.advanced.schools.flatMap { s in
@@ -72,7 +75,8 @@ enum Findings {
                     level: .courseEnrollment, dimension: d.dimension, subject: s.id, metric: "representationIndex",
                     value: g.representationIndex,
                     message: "In \(s.name), \(Dimension.label(g.group)) students take advanced courses at \(percent(g.rate)) (representation \(fixed(g.representationIndex, 2))): \(Int(g.missing.rounded())) missing at the school's rate for other students.",
-                    actions: course))
+                    actions: course, counts: [g.eligible, g.participants, g.eligible - g.participants, Int(g.missing.rounded())],
+                    outline: "In \(s.name), \(Dimension.label(g.group)) students take advanced courses at less than four fifths of the school's overall rate (details suppressed: small counts)."))
             }
         }
         return out

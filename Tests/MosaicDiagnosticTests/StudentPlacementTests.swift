@@ -26,3 +26,24 @@ import Testing
         #expect(throws: DiagnosticError.self) { try placements(in: roster, term: "no-term", school: "sch1") }
     }
 }
+
+@Suite struct FindingPrivacyTests {
+    /// A finding whose numbers rest on a small count keeps only its outline in a public
+    /// view; the district's staff read it whole.
+    @Test func aFindingOnASmallCountShowsItsOutlineToThePublic() throws {
+        let d = try diagnose(handMadeDistrict(), options: .init(baselineDraws: 50, minimumN: 1, guidebook: guidebook))
+        let withCounts = d.findings.filter { $0.counts != nil && $0.outline != nil }
+        #expect(!withCounts.isEmpty)
+        let strict = SuppressionPolicy(minimumN: 1_000)
+        for f in withCounts {
+            #expect(f.message(under: nil) == f.message)
+            #expect(f.message(under: SuppressionPolicy(minimumN: 1)) == f.message)
+            let small = f.counts!.contains { $0 > 0 && $0 < 1_000 }
+            #expect(f.message(under: strict) == (small ? f.outline! : f.message))
+            // The outline states no number of the message's but what the level names.
+            #expect(!f.outline!.contains("%"))
+        }
+        // A finding about the whole district rests on no small count and reads the same.
+        for f in d.findings where f.outline == nil { #expect(f.message(under: strict) == f.message) }
+    }
+}

@@ -154,6 +154,10 @@ struct Fixture {
                 let hidden = groups.filter { comp[$0] is NSNull }.count
                 if hidden == 1 { problems.append("\(name).\(row["id"]!): one group hidden under a shown school total") }
             }
+            // A school's ½Σ|p − P| would give its hidden cells back.
+            for row in rows where (row["composition"] as! [String: Any]).values.contains(where: { $0 is NSNull }) {
+                if !(row["dissimilarityVsDistrict"] is NSNull) { problems.append("\(name).\(row["id"]!): ½Σ|p − P| beside a hidden cell") }
+            }
         }
         #expect(problems.isEmpty, "\(problems.prefix(10))")
         // And something is in fact suppressed at this size, so the test tests something.

@@ -64,6 +64,10 @@ import Testing
                         if Self.count(row[1]) != nil, cells.filter({ row[$0] == "suppressed" }).count == 1 {
                             problems.append("\(term) \(file) \(row[0]): one cell hidden under a shown total")
                         }
+                        // ½Σ|p − P| would give a hidden cell back (exactly, with two groups).
+                        if row[0] != "District", cells.contains(where: { row[$0] == "suppressed" }), row[header.count - 1] != "suppressed" {
+                            problems.append("\(term) \(file) \(row[0]): ½Σ|p − P| shown beside a hidden cell")
+                        }
                     }
                     for i in cells where Self.count(body[0][i]) != nil {
                         if body.dropFirst().filter({ $0[i] == "suppressed" }).count == 1 {

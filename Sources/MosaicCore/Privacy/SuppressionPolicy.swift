@@ -23,6 +23,11 @@ public struct SuppressionPolicy: Sendable, Equatable {
     /// True for a count that may not be shown.
     public func suppresses(_ n: Int) -> Bool { n > 0 && n < minimumN }
 
+    /// True when an index of one unit (a school's or a class's `½ Σ |p − P|`) may not be
+    /// shown: with two groups it gives the unit's shares, and with its size shown, its
+    /// counts; so it is hidden when any of those counts is.
+    public func hidesIndex(of counts: [Int]) -> Bool { counts.contains(where: suppresses) }
+
     /// True when a rate may not be shown: its numerator, its denominator or what lies
     /// between them is a small count (each can be recovered from the rate and the others).
     public func suppressesRate(_ numerator: Int, of denominator: Int) -> Bool {

@@ -8,7 +8,7 @@ extension Diagnostic {
         var root: [(String, JSONValue)] = [
             ("students", count(students, policy)),
             ("dimensions", .object(dimensions.map { ($0.dimension.rawValue, $0.json(policy)) })),
-            ("findings", .array(findings.map(\.json))),
+            ("findings", .array(findings.map { $0.json(policy) })),
             ("term", .object([("sourcedId", .string(termID)), ("title", .string(termTitle))])),
             ("schools", .int(schools)), ("classes", .int(classes)),
             ("baseline", .object([("draws", .int(baselineDraws)), ("seed", .seed(seed))])),
@@ -19,13 +19,19 @@ extension Diagnostic {
 }
 
 extension Finding {
-    var json: JSONValue {
-        .object([
+    /// Under a policy, a finding whose numbers would give back a small count keeps its
+    /// outline, and its value (a school's ½Σ|p − P|, a representation index) is hidden.
+    func json(_ policy: SuppressionPolicy?) -> JSONValue {
+        let stated = message(under: policy)
+        let hideValue = stated != message && level != .scheduling
+        var fields: [(String, JSONValue)] = [
             ("level", .string(level.rawValue)), ("dimension", .string(dimension.rawValue)),
-            ("subject", .string(subject)), ("metric", .string(metric)), ("value", .number(value)),
-            ("message", .string(message)), ("actions", .array(actions.map { .string($0.summary) })),
+            ("subject", .string(subject)), ("metric", .string(metric)), ("value", hideValue ? .null : .number(value)),
+            ("message", .string(stated)), ("actions", .array(actions.map { .string($0.summary) })),
             ("actionIds", .array(actions.map { .string($0.id) })),
-        ])
+        ]
+        if hideValue { fields.append(("suppressed", .bool(true))) }
+        return .object(fields)
     }
 }
 
@@ -54,7 +60,8 @@ extension DimensionResult {
                 return .object([
                     ("id", .string(s.id)), ("name", .string(s.name)),
                     ("students", suppressed.map { $0.schoolStudents[i].map(JSONValue.int) ?? .null } ?? .int(s.students)),
-                    ("composition", .object(comp)), ("dissimilarityVsDistrict", .number(s.dissimilarityVsDistrict)),
+                    ("composition", .object(comp)),
+                    ("dissimilarityVsDistrict", suppressed.map { $0.index(i, s.dissimilarityVsDistrict).map(JSONValue.number) ?? .null } ?? .number(s.dissimilarityVsDistrict)),
                 ])
             })),
         ])))
@@ -68,7 +75,7 @@ extension DimensionResult {
                     ("pValue", .number(s.pValue)), ("significant", .bool(s.significant)),
                     ("classroomsList", .array(s.classrooms.map { c in
                         .object([("id", .string(c.id)), ("title", .string(c.title)), ("students", count(c.students, policy)),
-                                 ("dissimilarityVsSchool", .number(c.dissimilarityVsSchool))])
+                                 ("dissimilarityVsSchool", policy?.hidesIndex(of: c.counts) == true ? .null : .number(c.dissimilarityVsSchool))])
                     })),
                 ])
             })),

@@ -10,7 +10,8 @@ extension DimensionResult {
         let t = policy.suppressTable(rows, columnTotalsShown: rows.count > 1)
         let totals = rows.enumerated().map { r, row in t.rowTotalHidden[r] ? nil : Optional(row.reduce(0, +)) }
         return Composition(district: t.cells[rows.count - 1], districtStudents: totals[rows.count - 1],
-                           schools: Array(t.cells.dropLast()), schoolStudents: Array(totals.dropLast()))
+                           schools: Array(t.cells.dropLast()), schoolStudents: Array(totals.dropLast()),
+                           schoolIndexHidden: (0..<(rows.count - 1)).map { r in t.rowTotalHidden[r] || t.cells[r].contains { $0 == nil } })
     }
 
     /// The suppressed composition tables: cells and row totals, `nil` where hidden.
@@ -19,5 +20,10 @@ extension DimensionResult {
         var districtStudents: Int?
         var schools: [[Int?]]
         var schoolStudents: [Int?]
+        /// A school's `½ Σ |p − P|` is hidden with any of its cells: it would give them back.
+        var schoolIndexHidden: [Bool]
+
+        /// The school's `½ Σ |p − P|` as it may be shown.
+        func index(_ i: Int, _ value: Double) -> Double? { schoolIndexHidden[i] ? nil : value }
     }
 }

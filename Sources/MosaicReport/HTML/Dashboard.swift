@@ -116,7 +116,11 @@ public struct Dashboard: Sendable {
                     keys.append(-1)
                 }
             }
-            cells.append(Format.fixed(s.dissimilarityVsDistrict, 2)); keys.append(s.dissimilarityVsDistrict)
+            if let index = comp.index(i, s.dissimilarityVsDistrict) {
+                cells.append(Format.fixed(index, 2)); keys.append(index)
+            } else {
+                cells.append("suppressed"); keys.append(-1)
+            }
             if let w = within[s.id] {
                 cells += [Format.fixed(w.H, 3), Format.fixed(w.excessH, 3), w.significant ? "yes" : "no"]
                 keys += [w.H, w.excessH, w.significant ? 1 : 0]
@@ -195,7 +199,7 @@ public struct Dashboard: Sendable {
         let findings = d.findings.filter { $0.subject == id }
         h += "<section><h2>Findings about this school</h2>"
         h += findings.isEmpty ? "<p>None: nothing beyond chance and the thresholds.</p>"
-            : findings.map { "<div class=\"finding \($0.level.rawValue)\">\(esc($0.message))</div>" }.joined()
+            : findings.map { "<div class=\"finding \($0.level.rawValue)\">\(esc($0.message(under: policy)))</div>" }.joined()
         h += "</section>"
         for dim in d.dimensions {
             guard let i = dim.acrossSchools.schools.firstIndex(where: { $0.id == id }) else { continue }
@@ -241,7 +245,8 @@ public struct Dashboard: Sendable {
             let district = comp.district[k].map { "\(Format.count($0)) (\(r.share(Double($0) / Double(max(1, dim.known + dim.unknown)))))" } ?? "suppressed"
             return [label, school, district]
         }
-        let table = DataTable(caption: "\(dim.dimension.title): the school and the district (½Σ|p − P| = \(Format.fixed(s.dissimilarityVsDistrict, 2)))",
+        let index = comp.index(i, s.dissimilarityVsDistrict).map { Format.fixed($0, 2) } ?? "suppressed"
+        let table = DataTable(caption: "\(dim.dimension.title): the school and the district (½Σ|p − P| = \(index))",
                               header: ["group", "this school", "district"], rows: rows, numeric: [1, 2])
         return "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
     }
@@ -249,9 +254,11 @@ public struct Dashboard: Sendable {
     func classrooms(_ dim: DimensionResult, _ w: WithinSchools.School, _ r: HTMLReport) -> String {
         var h = "<h3>Classrooms</h3><p>Classroom H \(Format.fixed(w.H, 3)) against \(Format.fixed(w.expectedH, 3)) by chance (p = \(Format.pValue(w.pValue)))\(w.significant ? ": <b>more segregated than random assignment, beyond chance</b>" : ": within what chance gives")."
         h += "</p>"
-        let shown = w.classrooms.sorted { $0.dissimilarityVsSchool > $1.dissimilarityVsSchool }
+        // A class's index is hidden with a small count in it, and goes last (its place would bound it).
+        func index(_ c: WithinSchools.Classroom) -> Double? { policy.hidesIndex(of: c.counts) ? nil : c.dissimilarityVsSchool }
+        let shown = w.classrooms.sorted { (index($0) ?? -1) > (index($1) ?? -1) }
         let rows = shown.map { c in
-            [c.title, policy.suppresses(c.students) ? "suppressed" : Format.count(c.students), Format.fixed(c.dissimilarityVsSchool, 2)]
+            [c.title, policy.suppresses(c.students) ? "suppressed" : Format.count(c.students), index(c).map { Format.fixed($0, 2) } ?? "suppressed"]
         }
         let table = DataTable(caption: "\(dim.dimension.title): classes furthest from the school's mix first", header: ["class", "students", "½Σ|p − P| vs school"], rows: rows, numeric: [1, 2])
         h += "<details><summary>\(w.classrooms.count) classes</summary><div class=\"scroll\">\(table.html)</div></details>"

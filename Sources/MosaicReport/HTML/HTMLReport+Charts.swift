@@ -9,7 +9,9 @@ extension HTMLReport {
         let schools = dim.acrossSchools.schools
         let composition = dim.suppressedComposition(policy)
         let district = composition.district, table = composition.schools
-        let order = schools.indices.sorted { schools[$0].dissimilarityVsDistrict > schools[$1].dissimilarityVsDistrict }
+        // A hidden index goes last: its place in the order would bound it.
+        let index = schools.indices.map { composition.index($0, schools[$0].dissimilarityVsDistrict) }
+        let order = schools.indices.sorted { (index[$0] ?? -1) > (index[$1] ?? -1) }
         let shown = Array(order.prefix(chartedSchools))
         let known = Double(max(1, dim.known))
         let P = dim.counts.map { Double($0) / known }
@@ -38,7 +40,7 @@ extension HTMLReport {
         bar(top, "District", district, dim.counts.reduce(0, +) + dim.unknown, nil)
         svg += "<text x=\"\(labelW + barW + 6)\" y=\"\(top - 6)\" class=\"note\">½Σ|p−P|</text>"
         for (row, s) in shown.enumerated() {
-            bar(top + (row + 1) * (rowH + 4), schools[s].name, table[s], schools[s].students, schools[s].dissimilarityVsDistrict)
+            bar(top + (row + 1) * (rowH + 4), schools[s].name, table[s], schools[s].students, index[s])
         }
         var cum = 0.0
         for k in 0..<(G - 1) {
@@ -51,7 +53,7 @@ extension HTMLReport {
             let total = schools[s].students
             return [schools[s].name, composition.schoolStudents[s].map(Format.count) ?? "suppressed"]
                 + (0...G).map { k in table[s][k].map { "\(Format.count($0)) (\(share(total > 0 ? Double($0) / Double(total) : 0)))" } ?? "suppressed" }
-                + [Format.fixed(schools[s].dissimilarityVsDistrict, 3)]
+                + [index[s].map { Format.fixed($0, 3) } ?? "suppressed"]
         }
         let districtRow = ["District", composition.districtStudents.map(Format.count) ?? "suppressed"]
             + (0...G).map { k in district[k].map { Format.count($0) } ?? "suppressed" } + [""]
@@ -84,7 +86,9 @@ extension HTMLReport {
         let rows = schools.map { s in
             [s.name, "\(s.classrooms.count)", Format.fixed(s.H, 4), Format.fixed(s.expectedH, 4), Format.fixed(s.excessH, 4),
              Format.pValue(s.pValue), s.significant ? "yes" : "no",
-             s.classrooms.max { $0.dissimilarityVsSchool < $1.dissimilarityVsSchool }.map { "\($0.title) (\(Format.fixed($0.dissimilarityVsSchool, 2)))" } ?? ""]
+             s.classrooms.max { $0.dissimilarityVsSchool < $1.dissimilarityVsSchool }.map {
+                 policy.hidesIndex(of: $0.counts) ? "\($0.title) (suppressed)" : "\($0.title) (\(Format.fixed($0.dissimilarityVsSchool, 2)))"
+             } ?? ""]
         }
         return (svg, DataTable(caption: "\(dim.dimension.title): classroom segregation by school",
                                header: ["school", "classes", "H", "expected H", "excess", "p-value", "beyond chance", "class furthest from the school"],

@@ -129,10 +129,10 @@ public struct HTMLReport {
                 let mine = fs.filter { $0.dimension == dimension }
                 guard !mine.isEmpty else { continue }
                 h += "<h4>\(esc(dimension.title)) — \(mine.count) finding\(mine.count == 1 ? "" : "s")</h4>"
-                for f in mine.prefix(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(f.message))</div>" }
+                for f in mine.prefix(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(f.message(under: policy)))</div>" }
                 if mine.count > 3 {
                     h += "<details><summary>\(mine.count - 3) more</summary>"
-                    for f in mine.dropFirst(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(f.message))</div>" }
+                    for f in mine.dropFirst(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(f.message(under: policy)))</div>" }
                     h += "</details>"
                 }
             }
