@@ -82,14 +82,27 @@ struct Pages: Sendable {
 
     func home(_ request: Request) async throws -> Response {
         let visitor = try await visitor(request)
-        var sites: [Dashboard.Site] = []
-        var latest: [String: Diagnostic] = [:]
-        for d in try await server.store.districts() {
-            guard let s = try await site(d.id) else { continue }
-            sites.append(s)
-            if let t = s.terms.last { latest[s.district] = try await server.diagnostics.diagnostic(district: s.district, term: t.id, version: s.version) }
+        // Two reads for every district and term; the public page is rendered once per
+        // version of the whole store (any district's import changes it).
+        let terms = try await server.store.allTerms()
+        let sites = try await server.store.districts().compactMap { d -> Dashboard.Site? in
+            guard let list = terms[d.id], !list.isEmpty else { return nil }
+            return Dashboard.Site(district: d.id, name: d.name, synthetic: d.synthetic, terms: list.map { .init(id: $0.id, title: $0.title) },
+                                  version: TermRecord.version(of: list))
         }
-        return Self.html(Dashboard.home(sites, latest: latest, viewer: visitor.label, account: visitor.account))
+        let version = sites.map { "\($0.district)=\($0.version)" }.joined(separator: ",")
+        let render: @Sendable () async throws -> String = {
+            var latest: [String: Diagnostic] = [:]
+            for s in sites {
+                if let t = s.terms.last { latest[s.district] = try await server.diagnostics.diagnostic(district: s.district, term: t.id, version: s.version) }
+            }
+            return Dashboard.home(sites, latest: latest, viewer: visitor.label, account: visitor.account)
+        }
+        guard visitor.account == Self.signInLink else { return Self.html(try await render()) }
+        if let hit = await server.pages.page("home", district: "", version: version, render: { nil }) { return Self.html(hit) }
+        let page = try await render()
+        _ = await server.pages.page("home", district: "", version: version, render: { page })
+        return Self.html(page)
     }
 
     /// The site, the term and its diagnostic, or the page that says what is not there.

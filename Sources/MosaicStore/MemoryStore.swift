@@ -36,6 +36,12 @@ public actor MemoryStore: Store {
         }
     }
 
+    public func allTerms() async throws -> [String: [TermRecord]] {
+        var out: [String: [TermRecord]] = [:]
+        for d in termList.keys { out[d] = try await terms(district: d) }
+        return out
+    }
+
     public func importTerm(_ term: TermRecord, district: DistrictRecord, roster: Roster, diagnostic: StoredDiagnostic?,
                            replace: Bool) async throws {
         if termList[district.id]?[term.id] != nil && !replace {

@@ -60,13 +60,22 @@ public final class SQLStore: Store {
 
     public func terms(district: String) async throws -> [TermRecord] {
         try await database.query("""
-            SELECT term_id, title, school_year, imported_at, students, schools, sections, enrollments
+            SELECT term_id, title, school_year, imported_at, students, schools, sections, enrollments, district_id
             FROM terms WHERE district_id = ? ORDER BY imported_at, term_id
-            """, [SQLValue(district)]).map {
-            TermRecord(district: district, id: $0[0].text ?? "", title: $0[1].text ?? "", schoolYear: $0[2].int ?? 0,
-                       importedAt: Timestamp.date($0[3].text ?? "") ?? .distantPast, students: $0[4].int ?? 0,
-                       schools: $0[5].int ?? 0, sections: $0[6].int ?? 0, enrollments: $0[7].int ?? 0)
-        }
+            """, [SQLValue(district)]).map(Self.term)
+    }
+
+    public func allTerms() async throws -> [String: [TermRecord]] {
+        Dictionary(grouping: try await database.query("""
+            SELECT term_id, title, school_year, imported_at, students, schools, sections, enrollments, district_id
+            FROM terms ORDER BY district_id, imported_at, term_id
+            """, []).map(Self.term), by: \.district)
+    }
+
+    static func term(_ row: [SQLValue]) -> TermRecord {
+        TermRecord(district: row[8].text ?? "", id: row[0].text ?? "", title: row[1].text ?? "", schoolYear: row[2].int ?? 0,
+                   importedAt: Timestamp.date(row[3].text ?? "") ?? .distantPast, students: row[4].int ?? 0,
+                   schools: row[5].int ?? 0, sections: row[6].int ?? 0, enrollments: row[7].int ?? 0)
     }
 
     static let termTables = ["diagnostics", "reference_counts", "enrollments", "students", "sections", "courses",

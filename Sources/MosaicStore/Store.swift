@@ -13,6 +13,8 @@ public protocol Store: Sendable {
 
     func districts() async throws -> [DistrictRecord]
     func terms(district: String) async throws -> [TermRecord]
+    /// Every district's terms (as ``terms(district:)`` orders them), in one read.
+    func allTerms() async throws -> [String: [TermRecord]]
 
     /// Stores a term's roster and its diagnostic in one transaction: after an error or
     /// an interruption the store is as it was. A term already stored is refused unless

@@ -166,6 +166,17 @@ struct Fixture {
 }
 
 @Suite struct FreshnessTests {
+    /// The public home page is rendered once per version of the store: a district
+    /// imported afterwards is on it at the next request.
+    @Test func theHomePageShowsADistrictImportedAfterItWasCached() async throws {
+        let f = try await Fixture.make()
+        let before = try await f.get("/", as: nil).body
+        #expect(try await f.get("/", as: nil).body == before)
+        #expect(!before.contains("District 15"))
+        try await f.addNYCDistrict15()
+        #expect(try await f.get("/", as: nil).body.contains("NYC Community School District 15"))
+    }
+
     /// A term imported again (by another process, as `mosaic import --replace` does) is
     /// what the next request shows: the caches key on the district's version.
     @Test func aReplacedTermIsServedWithoutARestart() async throws {

@@ -228,6 +228,12 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             // Numbers are not reused after a deletion of an earlier item.
             #expect(try await store.addPlanItem(open).id == "3")
             #expect(try await store.planItems(district: "D1").map(\.id) == ["2", "3"])
+            // Every district's terms in one read, as terms(district:) gives them.
+            try await store.importTerm(term("spring", r, at: 60), district: district, roster: r, diagnostic: nil, replace: false)
+            let all = try await store.allTerms()
+            #expect(Array(all.keys) == ["D1"])
+            #expect(try await all["D1"] == store.terms(district: "D1"))
+            #expect(all["D1"]?.map(\.id) == ["fall", "spring"])
         }
     }
 }
