@@ -278,6 +278,34 @@ func benjaminiHochberg(_ p: [Double], q: Double) -> [Bool] {
 }
 
 func advancedCoursework(code: [UInt8], G: Int, groups: [String], term: TermView, r: Roster, minimumN: Int) -> Advanced {
+    let any = participation(code: code, G: G, groups: groups, term: term, r: r, minimumN: minimumN,
+                            grades: term.advancedGrades, takes: term.participates)
+    // Each advanced level on its own: offered where a class of it lists the grade, taken
+    // by a student in one class of it (one pass over the enrollments for every level).
+    let levels = CourseLevel.allCases.filter(\.isAdvanced)
+    let slotLevel: [Int] = term.sections.map { i in levels.firstIndex(of: r.courses[r.sections[i].course].level) ?? -1 }
+    var grades = [[UInt32]](repeating: [UInt32](repeating: 0, count: term.schools.count), count: levels.count)
+    for (slot, i) in term.sections.enumerated() where slotLevel[slot] >= 0 {
+        for g in r.grades(of: r.sections[i]) { grades[slotLevel[slot]][term.sectionSchool[slot]] |= 1 << UInt32(g.ordinal) }
+    }
+    var takes = [[Bool]](repeating: [Bool](repeating: false, count: r.students.count), count: levels.count)
+    for (slot, st) in zip(term.enrollmentSlot, term.enrollmentStudent) where slotLevel[Int(slot)] >= 0 {
+        takes[slotLevel[Int(slot)]][Int(st)] = true
+    }
+    var byLevel: [Advanced.Level] = []
+    for (l, level) in levels.enumerated() where slotLevel.contains(l) {
+        let p = participation(code: code, G: G, groups: groups, term: term, r: r, minimumN: minimumN, grades: grades[l], takes: takes[l])
+        byLevel.append(.init(level: level, overallRate: p.overallRate, groups: p.groups, schools: p.schools))
+    }
+    var out = any
+    out.levels = byLevel
+    return out
+}
+
+/// Participation in the classes `takes` marks, among students whose grade `grades` marks
+/// in their school (eligible), by group, district-wide and per school.
+func participation(code: [UInt8], G: Int, groups: [String], term: TermView, r: Roster, minimumN: Int,
+                   grades: [UInt32], takes participates: [Bool]) -> Advanced {
     let S = term.schools.count
     var eligibleSG = [Int](repeating: 0, count: S * G), participantsSG = [Int](repeating: 0, count: S * G)
     var eligibleG = [Int](repeating: 0, count: G), participantsG = [Int](repeating: 0, count: G)
@@ -285,8 +313,8 @@ func advancedCoursework(code: [UInt8], G: Int, groups: [String], term: TermView,
     for (st, school) in term.attendance {
         let g = Int(code[Int(st)])
         guard g < G, let grade = r.students[Int(st)].grade,
-              term.advancedGrades[Int(school)] & (1 << UInt32(grade.ordinal)) != 0 else { continue }
-        let takes = term.participates[Int(st)]
+              grades[Int(school)] & (1 << UInt32(grade.ordinal)) != 0 else { continue }
+        let takes = participates[Int(st)]
         eligibleSG[Int(school) * G + g] += 1
         if takes { participantsSG[Int(school) * G + g] += 1 }
         if countedEligible.insert(st).inserted {

@@ -106,9 +106,21 @@ public struct Advanced: Sendable, Codable, Equatable {
         public var groups: [Group]
     }
 
+    /// One advanced level (honors, open honors, AP, IB, dual, gifted) on its own: eligible
+    /// where a class of the level lists the student's grade in their school.
+    public struct Level: Sendable, Codable, Equatable {
+        public var level: CourseLevel
+        public var overallRate: Double
+        public var groups: [Group]
+        public var schools: [School]
+    }
+
     public var overallRate: Double
     public var groups: [Group]
     public var schools: [School]
+    /// The levels the term offers (nil in a diagnostic stored before levels were kept, and
+    /// in a term of school counts).
+    public var levels: [Level]?
 }
 
 /// A finding names the level of the guidebook's root cause and the actions that fit.

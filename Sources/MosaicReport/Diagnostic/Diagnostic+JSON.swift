@@ -5,10 +5,11 @@ extension Diagnostic {
     /// The diagnostic as contract `diagnose.md` lays it out (required keys first, more
     /// after). `policy` applies suppression (the public view); `nil` is the district view.
     public func json(policy: SuppressionPolicy? = nil) -> JSONValue {
+        let disclosure = AdvancedDisclosure(self, policy: policy)
         var root: [(String, JSONValue)] = [
             ("students", count(students, policy)),
-            ("dimensions", .object(dimensions.map { ($0.dimension.rawValue, $0.json(policy)) })),
-            ("findings", .array(findings.map { $0.json(policy) })),
+            ("dimensions", .object(dimensions.map { ($0.dimension.rawValue, $0.json(policy, disclosure)) })),
+            ("findings", .array(findings.map { $0.json(policy, disclosure) })),
             ("term", .object([("sourcedId", .string(termID)), ("title", .string(termTitle))])),
             ("schools", .int(schools)), ("classes", .int(classes)),
             ("baseline", .object([("draws", .int(baselineDraws)), ("seed", .seed(seed))])),
@@ -21,8 +22,8 @@ extension Diagnostic {
 extension Finding {
     /// Under a policy, a finding whose numbers would give back a small count keeps its
     /// outline, and its value (a school's ½Σ|p − P|, a representation index) is hidden.
-    func json(_ policy: SuppressionPolicy?) -> JSONValue {
-        let stated = message(under: policy)
+    func json(_ policy: SuppressionPolicy?, _ disclosure: AdvancedDisclosure) -> JSONValue {
+        let stated = disclosure.message(self)
         let hideValue = stated != message && level != .scheduling
         var fields: [(String, JSONValue)] = [
             ("level", .string(level.rawValue)), ("dimension", .string(dimension.rawValue)),
@@ -42,7 +43,7 @@ func count(_ n: Int, _ policy: SuppressionPolicy?) -> JSONValue {
 }
 
 extension DimensionResult {
-    func json(_ policy: SuppressionPolicy?) -> JSONValue {
+    func json(_ policy: SuppressionPolicy?, _ disclosure: AdvancedDisclosure) -> JSONValue {
         // Composition: the district and its schools suppressed as one table.
         let suppressed = policy.map { suppressedComposition($0) }
         let shown = suppressed?.district ?? (counts + [unknown]).map { Optional($0) }
@@ -80,30 +81,51 @@ extension DimensionResult {
                 ])
             })),
         ])))
-        func groupsJSON(_ gs: [Advanced.Group]) -> JSONValue {
-            .object(gs.map { g in
-                let hide = policy?.suppressesRate(g.participants, of: g.eligible) ?? false
-                func rate(_ x: Double) -> JSONValue {
-                    if hide { return .null }
+        func groupsJSON(_ gs: [Advanced.Group], school: String?) -> JSONValue {
+            .object(zip(gs, disclosure.shown(gs, school: school)).map { g, x in
+                func rate(_ x: Double?) -> JSONValue {
+                    guard let x else { return .null }
                     if let policy, let coded = policy.code(share: x) { return .string(coded) }
                     return .number(x)
                 }
                 return (g.group, .object([
-                    ("eligible", count(g.eligible, policy)), ("participants", hide ? .null : count(g.participants, policy)),
-                    ("rate", rate(g.rate)), ("representationIndex", hide ? .null : .number(g.representationIndex)),
-                    ("gapToHighestPP", hide ? .null : .number(g.gapToHighestPP)),
-                    ("missing", policy.map { $0.suppresses(Int(g.missing.rounded())) } == true ? .null : .number(g.missing)),
-                    ("missingToHighest", policy.map { $0.suppresses(Int(g.missingToHighest.rounded())) } == true ? .null : .number(g.missingToHighest)),
+                    ("eligible", x.eligible.map(JSONValue.int) ?? .null), ("participants", x.participants.map(JSONValue.int) ?? .null),
+                    ("rate", rate(x.rate)), ("representationIndex", x.representationIndex.map(JSONValue.number) ?? .null),
+                    ("gapToHighestPP", x.gapToHighestPP.map(JSONValue.number) ?? .null),
+                    ("missing", x.missing.map(JSONValue.number) ?? .null),
+                    ("missingToHighest", x.missingToHighest.map(JSONValue.number) ?? .null),
                 ]))
             })
         }
-        out.append(("advanced", .object([
-            ("overallRate", .number(advanced.overallRate)),
-            ("groups", groupsJSON(advanced.groups)),
+        func levelGroupsJSON(_ gs: [Advanced.Group]) -> JSONValue {
+            guard let policy else { return groupsJSON(gs, school: nil) }
+            return .object(gs.map { g in
+                let hide = policy.suppressesRate(g.participants, of: g.eligible)
+                let rate: JSONValue = hide ? .null : (policy.code(share: g.rate).map(JSONValue.string) ?? .number(g.rate))
+                return (g.group, .object([("rate", rate)]))
+            })
+        }
+        var advancedFields: [(String, JSONValue)] = [
+            ("overallRate", disclosure.overall(advanced.overallRate, school: nil).map(JSONValue.number) ?? .null),
+            ("groups", groupsJSON(advanced.groups, school: nil)),
             ("schools", .array(advanced.schools.map { s in
-                .object([("id", .string(s.id)), ("name", .string(s.name)), ("groups", groupsJSON(s.groups))])
+                .object([("id", .string(s.id)), ("name", .string(s.name)), ("groups", groupsJSON(s.groups, school: s.id))])
             })),
-        ])))
+        ]
+        if let levels = advanced.levels {
+            advancedFields.append(("levels", .object(levels.map { l in
+                // A level's overall rate and cross-group statistics would give a hidden
+                // group back as the any-level ones would: a public view shows its rates only.
+                (l.level.rawValue, .object([
+                    ("overallRate", policy == nil ? .number(l.overallRate) : .null),
+                    ("groups", levelGroupsJSON(l.groups)),
+                    ("schools", .array(l.schools.map { s in
+                        .object([("id", .string(s.id)), ("name", .string(s.name)), ("groups", levelGroupsJSON(s.groups))])
+                    })),
+                ]))
+            })))
+        }
+        out.append(("advanced", .object(advancedFields)))
         return .object(out)
     }
 }

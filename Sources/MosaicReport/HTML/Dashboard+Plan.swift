@@ -18,7 +18,19 @@ extension Dashboard {
     public func readings(_ indicator: Indicator, _ series: [(term: Term, diagnostic: Diagnostic)]) -> [MeasureReading] {
         series.map { t, d in
             guard let r = indicator.reading(in: d) else { return MeasureReading(term: t.id, termTitle: t.title, value: nil, suppressed: false) }
-            let hidden = r.rates.contains { policy.suppressesRate($0.numerator, of: $0.denominator) } || r.counts.contains { policy.suppresses($0) }
+            var hidden = r.rates.contains { policy.suppressesRate($0.numerator, of: $0.denominator) } || r.counts.contains { policy.suppresses($0) }
+            // Representation, gaps and missing students combine groups: shown only where
+            // the advanced tables show them (AdvancedDisclosure).
+            if !hidden, indicator.kind != .advancedRate, let groups = d.dimensions.first(where: { $0.dimension == indicator.dimension })?.advanced.groups,
+               let k = groups.firstIndex(where: { $0.group == indicator.group }) {
+                let shown = AdvancedDisclosure(d, policy: policy).shown(groups, school: nil)[k]
+                switch indicator.kind {
+                case .representation: hidden = shown.representationIndex == nil
+                case .advancedGap: hidden = shown.gapToHighestPP == nil
+                case .advancedMissing: hidden = shown.missing == nil
+                default: break
+                }
+            }
             return MeasureReading(term: t.id, termTitle: t.title, value: hidden ? nil : r.value, suppressed: hidden)
         }
     }

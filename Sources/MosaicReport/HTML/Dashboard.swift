@@ -99,6 +99,7 @@ public struct Dashboard: Sendable {
         let schools = dim.acrossSchools.schools
         let within = Dictionary(dim.withinSchools.schools.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let advanced = Dictionary(dim.advanced.schools.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let disclosure = r.disclosure
         struct Row { var cells: [String]; var keys: [Double] }
         let G = dim.groups.count
         var rows: [Row] = []
@@ -134,10 +135,10 @@ public struct Dashboard: Sendable {
                 // The school's rate times its eligible students is its participants: with
                 // every group's eligible shown and one group's participants hidden, that one
                 // would follow by subtraction; so the rate is hidden too.
-                let hidden = groups.groups.filter { policy.suppressesRate($0.participants, of: $0.eligible) }
-                let eligibleShown = groups.groups.allSatisfy { !policy.suppresses($0.eligible) }
-                if policy.suppressesRate(takers, of: eligible) || (hidden.count == 1 && eligibleShown) { return ("suppressed", -1) }
-                return (r.share(Double(takers) / Double(eligible)), Double(takers) / Double(eligible))
+                // (AdvancedDisclosure hides it whenever any dimension hides a group here.)
+                guard !policy.suppressesRate(takers, of: eligible),
+                      let rate = disclosure.overall(Double(takers) / Double(eligible), school: s.id) else { return ("suppressed", -1) }
+                return (r.share(rate), rate)
             } ?? ("–", -1)
             cells.append(a.0); keys.append(a.1)
             rows.append(Row(cells: cells, keys: keys))
@@ -175,7 +176,7 @@ public struct Dashboard: Sendable {
             h += "<td class=\"n\">\(comp.district[k].map { r.share(Double($0) / Double(max(1, dim.known + dim.unknown))) } ?? "suppressed")</td>"
         }
         h += "<td class=\"n\">\(Format.fixed(dim.acrossSchools.D, 2)) (D)</td>"
-        h += extra == 0 ? "</tr>" : "<td class=\"n\">\(Format.fixed(dim.withinSchools.hWithin, 3))</td><td></td><td></td><td class=\"n\">\(r.share(dim.advanced.overallRate))</td></tr>"
+        h += extra == 0 ? "</tr>" : "<td class=\"n\">\(Format.fixed(dim.withinSchools.hWithin, 3))</td><td></td><td></td><td class=\"n\">\(disclosure.overall(dim.advanced.overallRate, school: nil).map(r.share) ?? "suppressed")</td></tr>"
         for row in rows {
             h += "<tr><th scope=\"row\">\(row.cells[0])</th>" + row.cells.dropFirst().map { "<td class=\"n\">\(esc($0))</td>" }.joined() + "</tr>"
         }
@@ -199,7 +200,7 @@ public struct Dashboard: Sendable {
         let findings = d.findings.filter { $0.subject == id }
         h += "<section><h2>Findings about this school</h2>"
         h += findings.isEmpty ? "<p>None: nothing beyond chance and the thresholds.</p>"
-            : findings.map { "<div class=\"finding \($0.level.rawValue)\">\(esc($0.message(under: policy)))</div>" }.joined()
+            : findings.map { "<div class=\"finding \($0.level.rawValue)\">\(esc(r.disclosure.message($0)))</div>" }.joined()
         h += "</section>"
         for dim in d.dimensions {
             guard let i = dim.acrossSchools.schools.firstIndex(where: { $0.id == id }) else { continue }
@@ -266,12 +267,10 @@ public struct Dashboard: Sendable {
     }
 
     func schoolAdvanced(_ dim: DimensionResult, _ a: Advanced.School, _ r: HTMLReport) -> String {
-        let rows = a.groups.map { g -> [String] in
-            if policy.suppressesRate(g.participants, of: g.eligible) {
-                return [Dimension.label(g.group), policy.suppresses(g.eligible) ? "suppressed" : Format.count(g.eligible), "suppressed", "suppressed", "suppressed"]
-            }
-            return [Dimension.label(g.group), Format.count(g.eligible), Format.count(g.participants),
-                    g.eligible > 0 ? r.share(g.rate) : "–", g.eligible > 0 ? Format.fixed(g.gapToHighestPP, 1) : "–"]
+        let rows = zip(a.groups, r.disclosure.shown(a.groups, school: a.id)).map { g, x -> [String] in
+            if g.eligible == 0 { return [Dimension.label(g.group), "0", "0", "–", "–"] }
+            return [Dimension.label(g.group), x.eligible.map(Format.count) ?? "suppressed", x.participants.map(Format.count) ?? "suppressed",
+                    x.rate.map(r.share) ?? "suppressed", x.gapToHighestPP.map { Format.fixed($0, 1) } ?? "suppressed"]
         }
         let table = DataTable(caption: "\(dim.dimension.title): advanced course participation in this school",
                               header: ["group", "eligible", "participants", "rate", "gap to highest (pp)"], rows: rows, numeric: [1, 2, 3, 4])
@@ -297,9 +296,29 @@ public struct Dashboard: Sendable {
             }
             let perSchool = DataTable(caption: "\(dim.dimension.title): participation rate by school", header: ["school"] + dim.groups.map(Dimension.label),
                                       rows: rows, numeric: Set(1...max(1, dim.groups.count)))
-            h += "<details><summary>By school (\(rows.count))</summary><div class=\"scroll\">\(perSchool.html)</div></details></section>"
+            h += "<details><summary>By school (\(rows.count))</summary><div class=\"scroll\">\(perSchool.html)</div></details>"
+            h += levelTable(dim, r)
+            h += "</section>"
         }
         return r.page(h)
+    }
+
+    /// Participation in each advanced level (honors, open honors, AP, IB, dual enrollment,
+    /// gifted) by group: eligible where a class of the level lists the student's grade in
+    /// their school. Rates only, each through the rate rule; no overall rate or count (they
+    /// would give a hidden group's count back with the group rates beside them).
+    func levelTable(_ dim: DimensionResult, _ r: HTMLReport) -> String {
+        guard let levels = dim.advanced.levels, !levels.isEmpty else { return "" }
+        let rows = levels.map { l -> [String] in
+            // Schools, not students: said in words so no reader (or check) takes it for a count of students.
+            [l.level.title, "\(l.schools.count) school\(l.schools.count == 1 ? "" : "s")"] + dim.groups.map { g in
+                guard let x = l.groups.first(where: { $0.group == g }), x.eligible > 0 else { return "–" }
+                return policy.suppressesRate(x.participants, of: x.eligible) ? "suppressed" : r.share(x.rate)
+            }
+        }
+        let table = DataTable(caption: "\(dim.dimension.title): participation by course level", header: ["level", "offered in"] + dim.groups.map(Dimension.label),
+                              rows: rows, numeric: Set(2...(dim.groups.count + 1)))
+        return "<h3>By course level</h3><p class=\"note\">Of the students in a grade that a class of the level lists in their school, the share in one.</p><div class=\"scroll\">\(table.html)</div>"
     }
 
     /// Every indicator across terms, with the advanced-course participation by race,
@@ -336,9 +355,12 @@ public struct Dashboard: Sendable {
         // Front page: advanced participation by race, income, gender.
         for dimension in [Dimension.race, .economic, .gender] where classrooms {
             let series = terms.compactMap { t in t.diagnostic.dimensions.first { $0.dimension == dimension }.map { (t.term, $0) } }
+            let disclosed = terms.compactMap { t in
+                t.diagnostic.dimensions.first { $0.dimension == dimension }.map { (t.term, $0, AdvancedDisclosure(t.diagnostic, policy: policy)) }
+            }
             guard let latest = series.last?.1 else { continue }
             h += "<section id=\"\(dimension.rawValue)\"><h2>Advanced courses by \(esc(dimension.title.lowercased()))</h2>"
-            h += callouts(series)
+            h += callouts(disclosed)
             h += lineChart(series, dimension: dimension, groups: latest.groups, r)
             h += "</section>"
         }
@@ -347,9 +369,12 @@ public struct Dashboard: Sendable {
         for dimension in Dimension.allCases {
             for (t, d) in terms {
                 guard let dim = d.dimensions.first(where: { $0.dimension == dimension }) else { continue }
+                let disclosure = AdvancedDisclosure(d, policy: policy)
+                let gaps = disclosure.shown(dim.advanced.groups, school: nil).map(\.gapToHighestPP)
+                let largest = gaps.contains(where: { $0 == nil }) ? "suppressed" : Format.fixed(gaps.compactMap { $0 }.max() ?? 0, 1)
                 rows.append([dimension.title, t.title, Format.fixed(dim.acrossSchools.D, 3), Format.fixed(dim.acrossSchools.H, 3),
                              Format.fixed(dim.withinSchools.hWithin, 3), "\(dim.withinSchools.schools.filter(\.significant).count) of \(dim.withinSchools.schools.count)",
-                             r.share(dim.advanced.overallRate), Format.fixed(dim.advanced.groups.map(\.gapToHighestPP).max() ?? 0, 1)])
+                             disclosure.overall(dim.advanced.overallRate, school: nil).map(r.share) ?? "suppressed", largest])
             }
         }
         let header = ["dimension", "term", "D across schools", "H across schools", "H within schools", "schools beyond chance", "in an advanced course", "largest gap (pp)"]
@@ -403,14 +428,16 @@ public struct Dashboard: Sendable {
 
     /// A callout for each group whose gap to the highest group widened since the term
     /// before (or narrowed, in green), in percentage points.
-    func callouts(_ series: [(Term, DimensionResult)]) -> String {
+    func callouts(_ series: [(Term, DimensionResult, AdvancedDisclosure)]) -> String {
         guard series.count >= 2 else { return "" }
-        let (t0, before) = series[series.count - 2], (t1, now) = series[series.count - 1]
+        let (t0, before, d0) = series[series.count - 2], (t1, now, d1) = series[series.count - 1]
+        let gapsBefore = Dictionary(zip(before.advanced.groups.map(\.group), d0.shown(before.advanced.groups, school: nil).map(\.gapToHighestPP)),
+                                    uniquingKeysWith: { a, _ in a })
         var h = ""
-        for g in now.advanced.groups {
-            guard let old = before.advanced.groups.first(where: { $0.group == g.group }), g.eligible > 0, old.eligible > 0,
-                  !policy.suppressesRate(g.participants, of: g.eligible), !policy.suppressesRate(old.participants, of: old.eligible) else { continue }
-            let change = g.gapToHighestPP - old.gapToHighestPP
+        for (g, shown) in zip(now.advanced.groups, d1.shown(now.advanced.groups, school: nil)) {
+            // Only gaps the policy shows in both terms.
+            guard g.eligible > 0, let gap = shown.gapToHighestPP, let old = gapsBefore[g.group] ?? nil else { continue }
+            let change = gap - old
             guard abs(change) >= 1 else { continue }
             let label = Dimension.label(g.group)
             if change > 0 {

@@ -98,30 +98,36 @@ extension HTMLReport {
     /// Advanced participation by group, the gap to the highest group and missing students.
     func advancedChart(_ dim: DimensionResult) -> (String, DataTable) {
         let groups = dim.advanced.groups
-        func hidden(_ g: Advanced.Group) -> Bool { policy.suppressesRate(g.participants, of: g.eligible) }
+        let shown = disclosure.shown(groups, school: nil)
+        let overall = disclosure.overall(dim.advanced.overallRate, school: nil)
         // Wide enough for the longest label ("economically disadvantaged") at 12 px.
         let labelW = max(170, 10 + 7 * (groups.map { Dimension.label($0.group).count }.max() ?? 0)), rowH = 22, plotW = 480, top = 34
         let height = top + groups.count * (rowH + 6) + 24
         let title = "\(dim.dimension.title): who takes advanced courses"
         let desc = "Share of eligible students of each group enrolled in at least one honors, open honors, AP, IB, dual-enrollment or gifted class this term; the dashed line is the overall rate. Groups with suppressed counts are not drawn."
         var svg = svgOpening(id: "\(dim.dimension.rawValue)-c", width: labelW + plotW + 80, height: height, title: title, desc: desc)
-        for (k, g) in groups.enumerated() {
+        for (k, (g, x)) in zip(groups, shown).enumerated() {
             let y = top + k * (rowH + 6)
             svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(esc(Dimension.label(g.group)))</text>"
             if g.eligible == 0 { svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">no eligible students</text>"; continue }
-            if hidden(g) { svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">suppressed (fewer than \(policy.minimumN))</text>"; continue }
-            svg += "<rect x=\"\(labelW)\" y=\"\(y)\" width=\"\(fmt(Double(plotW) * g.rate))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(Dimension.label(g.group))): \(share(g.rate)) of eligible students</title></rect>"
-            svg += "<text x=\"\(fmt(Double(labelW) + Double(plotW) * g.rate + 6))\" y=\"\(y + 15)\">\(share(g.rate))</text>"
+            guard let rate = x.rate else { svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">suppressed (fewer than \(policy.minimumN))</text>"; continue }
+            svg += "<rect x=\"\(labelW)\" y=\"\(y)\" width=\"\(fmt(Double(plotW) * rate))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(Dimension.label(g.group))): \(share(rate)) of eligible students</title></rect>"
+            svg += "<text x=\"\(fmt(Double(labelW) + Double(plotW) * rate + 6))\" y=\"\(y + 15)\">\(share(rate))</text>"
         }
-        let ox = Double(labelW) + Double(plotW) * dim.advanced.overallRate
-        svg += "<line x1=\"\(fmt(ox))\" x2=\"\(fmt(ox))\" y1=\"\(top - 4)\" y2=\"\(height - 18)\" stroke=\"#222\" stroke-dasharray=\"4 3\"/>"
-        svg += "<text x=\"\(fmt(ox))\" y=\"\(height - 4)\" text-anchor=\"middle\">overall \(share(dim.advanced.overallRate))</text></svg>"
-        let rows = groups.map { g -> [String] in
-            if hidden(g) { return [Dimension.label(g.group), policy.suppresses(g.eligible) ? "suppressed" : Format.count(g.eligible), "suppressed", "suppressed", "suppressed", "suppressed", "suppressed", "suppressed"] }
-            func missing(_ x: Double) -> String { policy.suppresses(Int(x.rounded())) ? "suppressed" : Format.fixed(x, 0) }
-            return [Dimension.label(g.group), Format.count(g.eligible), Format.count(g.participants), g.eligible > 0 ? share(g.rate) : "–",
-                    g.eligible > 0 ? Format.fixed(g.representationIndex, 2) : "–", g.eligible > 0 ? Format.fixed(g.gapToHighestPP, 1) : "–",
-                    missing(g.missing), missing(g.missingToHighest)]
+        if let overall {
+            let ox = Double(labelW) + Double(plotW) * overall
+            svg += "<line x1=\"\(fmt(ox))\" x2=\"\(fmt(ox))\" y1=\"\(top - 4)\" y2=\"\(height - 18)\" stroke=\"#222\" stroke-dasharray=\"4 3\"/>"
+            svg += "<text x=\"\(fmt(ox))\" y=\"\(height - 4)\" text-anchor=\"middle\">overall \(share(overall))</text>"
+        } else {
+            svg += "<text x=\"\(labelW)\" y=\"\(height - 4)\" class=\"note\">overall rate suppressed (it would give a hidden group back)</text>"
+        }
+        svg += "</svg>"
+        func cell(_ v: Double?, _ f: (Double) -> String) -> String { v.map(f) ?? "suppressed" }
+        let rows = zip(groups, shown).map { g, x -> [String] in
+            if g.eligible == 0 { return [Dimension.label(g.group), "0", "0", "–", "–", "–", "0", "0"] }
+            return [Dimension.label(g.group), x.eligible.map(Format.count) ?? "suppressed", x.participants.map(Format.count) ?? "suppressed",
+                    cell(x.rate, share), cell(x.representationIndex) { Format.fixed($0, 2) }, cell(x.gapToHighestPP) { Format.fixed($0, 1) },
+                    cell(x.missing) { Format.fixed($0, 0) }, cell(x.missingToHighest) { Format.fixed($0, 0) }]
         }
         return (svg, DataTable(caption: "\(dim.dimension.title): advanced course participation",
                                header: ["group", "eligible", "participants", "rate", "representation", "gap to highest (pp)", "missing students", "missing to highest rate"],

@@ -129,10 +129,10 @@ public struct HTMLReport {
                 let mine = fs.filter { $0.dimension == dimension }
                 guard !mine.isEmpty else { continue }
                 h += "<h4>\(esc(dimension.title)) — \(mine.count) finding\(mine.count == 1 ? "" : "s")</h4>"
-                for f in mine.prefix(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(f.message(under: policy)))</div>" }
+                for f in mine.prefix(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(disclosure.message(f)))</div>" }
                 if mine.count > 3 {
                     h += "<details><summary>\(mine.count - 3) more</summary>"
-                    for f in mine.dropFirst(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(f.message(under: policy)))</div>" }
+                    for f in mine.dropFirst(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(disclosure.message(f)))</div>" }
                     h += "</details>"
                 }
             }
@@ -152,7 +152,7 @@ public struct HTMLReport {
         if d.hasClassrooms {
             h += "<div class=\"kpi\"><b>\(Format.fixed(dim.withinSchools.hWithin, 3))</b><span>H within schools (classrooms)</span></div>"
             h += "<div class=\"kpi\"><b>\(beyond) of \(dim.withinSchools.schools.count)</b><span>schools whose classrooms are segregated beyond chance</span></div>"
-            h += "<div class=\"kpi\"><b>\(Format.percent(dim.advanced.overallRate))</b><span>of eligible students in an advanced course</span></div>"
+            h += "<div class=\"kpi\"><b>\(disclosure.overall(dim.advanced.overallRate, school: nil).map { Format.percent($0) } ?? "suppressed")</b><span>of eligible students in an advanced course</span></div>"
         } else {
             h += "<div class=\"kpi\"><b>\(Format.fixed(dim.acrossSchools.H, 3))</b><span>H across schools</span></div>"
         }
@@ -171,6 +171,9 @@ public struct HTMLReport {
         if hidden { h += "<span><i style=\"background:\(hiddenColour)\"></i>suppressed or unknown</span>" }
         return h + "</div>"
     }
+
+    /// What the policy lets this report show of advanced participation beyond each rate.
+    var disclosure: AdvancedDisclosure { AdvancedDisclosure(d, policy: policy) }
 
     /// A share for a table cell: coded near the ends.
     func share(_ x: Double) -> String { policy.code(share: x) ?? Format.percent(x) }
