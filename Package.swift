@@ -72,7 +72,7 @@ let package = Package(
         // Fixture loading, approximate comparison and the path to the built binary, for tests only.
         .target(
             name: "MosaicTestSupport",
-            dependencies: [.product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["MosaicStore", .product(name: "Numerics", package: "swift-numerics")],
             path: "Sources/MosaicTestSupport"
         ),
         .testTarget(name: "MosaicCoreTests", dependencies: ["MosaicCore", "MosaicTestSupport"]),

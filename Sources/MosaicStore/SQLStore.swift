@@ -15,7 +15,8 @@ public final class SQLStore: Store {
         failAfterTable = nil
     }
 
-    init(_ database: any SQLDatabase, failAfterTable: String) {
+    /// A store whose imports fail after writing `failAfterTable` (a test hook; `_` = not API).
+    public init(_ database: any SQLDatabase, _failAfterTable failAfterTable: String) {
         self.database = database
         self.failAfterTable = failAfterTable
     }

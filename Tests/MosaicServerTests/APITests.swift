@@ -19,7 +19,8 @@ struct Fixture {
     /// The school the school leader leads, and one they do not.
     let own: String, other: String
 
-    static func make(minimumN: Int = 10) async throws -> Fixture {
+    /// - Parameter store: an empty store of the backend under test; a MemoryStore if nil.
+    static func make(minimumN: Int = 10, store given: (any Store)? = nil) async throws -> Fixture {
         var rng = SeededGenerator(seed: 4)
         let profiles = [
             SyntheticDistrict.Profile(race: [0.1, 0.3, 0.4, 0.05, 0.15], poverty: 0.7, englishLearner: 0.15, disability: 0.2, female: 0.5),
@@ -28,7 +29,7 @@ struct Fixture {
         let roster = SyntheticDistrict(.init(students: 3_000, schools: 6), profiles: profiles, using: &rng).roster
         let guidebook = try Guidebook(contentsOf: TestSupport.shared.appendingPathComponent("data/actions.json").path)
         let diagnostic = try diagnose(roster, options: .init(baselineDraws: 40, seed: 1, minimumN: minimumN, guidebook: guidebook))
-        let store = MemoryStore()
+        let store: any Store = given ?? MemoryStore()
         try await store.migrate()
         let district = roster.orgs.first { $0.type == "district" }!
         try await store.importTerm(
@@ -66,28 +67,31 @@ struct Fixture {
 
 @Suite struct APITests {
     /// Every route, every viewer, the status the contract gives.
-    @Test func theRoleRouteMatrix() async throws {
-        let f = try await Fixture.make()
-        let base = "/api/v1/districts/district/terms/2026-spring"
-        let viewers: [String?] = [nil, "advocate", "enrollment", "district", "school", "forged"]
-        // Expected status for each viewer, in the order above.
-        let matrix: [(String, [HTTPResponse.Status])] = [
-            ("/healthz", [.ok, .ok, .ok, .ok, .ok, .ok]),
-            ("/api/v1/districts", [.ok, .ok, .ok, .ok, .ok, .unauthorized]),
-            ("\(base)/diagnostic", [.ok, .ok, .ok, .ok, .ok, .unauthorized]),
-            ("/api/v1/districts/district/terms/1999-fall/diagnostic", [.notFound, .notFound, .notFound, .notFound, .notFound, .unauthorized]),
-            ("/api/v1/districts/elsewhere/terms/2026-spring/diagnostic", [.notFound, .notFound, .notFound, .notFound, .notFound, .unauthorized]),
-            ("\(base)/schools/\(f.own)", [.ok, .ok, .ok, .ok, .ok, .unauthorized]),
-            ("\(base)/schools/\(f.other)", [.ok, .ok, .ok, .ok, .forbidden, .unauthorized]),
-            ("\(base)/schools/no-such-school", [.notFound, .notFound, .notFound, .notFound, .forbidden, .unauthorized]),
-        ]
-        for (route, expected) in matrix {
-            for (viewer, status) in zip(viewers, expected) {
-                let r = try await f.get(route, as: viewer)
-                #expect(r.status == status, "\(route) as \(viewer ?? "public"): \(r.status) \(r.body)")
-                if r.status != .ok {
-                    let error = try JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any]
-                    #expect(error?["error"] is String, "\(route) as \(viewer ?? "public"): \(r.body)")
+    @Test(arguments: [Backend.sqlite, .postgres])
+    func theRoleRouteMatrix(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let f = try await Fixture.make(store: store)
+            let base = "/api/v1/districts/district/terms/2026-spring"
+            let viewers: [String?] = [nil, "advocate", "enrollment", "district", "school", "forged"]
+            // Expected status for each viewer, in the order above.
+            let matrix: [(String, [HTTPResponse.Status])] = [
+                ("/healthz", [.ok, .ok, .ok, .ok, .ok, .ok]),
+                ("/api/v1/districts", [.ok, .ok, .ok, .ok, .ok, .unauthorized]),
+                ("\(base)/diagnostic", [.ok, .ok, .ok, .ok, .ok, .unauthorized]),
+                ("/api/v1/districts/district/terms/1999-fall/diagnostic", [.notFound, .notFound, .notFound, .notFound, .notFound, .unauthorized]),
+                ("/api/v1/districts/elsewhere/terms/2026-spring/diagnostic", [.notFound, .notFound, .notFound, .notFound, .notFound, .unauthorized]),
+                ("\(base)/schools/\(f.own)", [.ok, .ok, .ok, .ok, .ok, .unauthorized]),
+                ("\(base)/schools/\(f.other)", [.ok, .ok, .ok, .ok, .forbidden, .unauthorized]),
+                ("\(base)/schools/no-such-school", [.notFound, .notFound, .notFound, .notFound, .forbidden, .unauthorized]),
+            ]
+            for (route, expected) in matrix {
+                for (viewer, status) in zip(viewers, expected) {
+                    let r = try await f.get(route, as: viewer)
+                    #expect(r.status == status, "\(route) as \(viewer ?? "public"): \(r.status) \(r.body)")
+                    if r.status != .ok {
+                        let error = try JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any]
+                        #expect(error?["error"] is String, "\(route) as \(viewer ?? "public"): \(r.body)")
+                    }
                 }
             }
         }
@@ -114,79 +118,81 @@ struct Fixture {
     /// suppressed, and no hidden composition cell recoverable from a shown total by
     /// subtraction (a row or column of the school × group table with exactly one hidden
     /// cell beside a shown total).
-    @Test(arguments: [5, 10, 20])
-    func thePublicViewLeaksNoSmallCount(minimumN: Int) async throws {
-        let f = try await Fixture.make(minimumN: minimumN)
-        let base = "/api/v1/districts/district/terms/2026-spring"
-        var documents = [try await f.get("\(base)/diagnostic", as: nil).body]
-        for school in f.diagnostic.dimensions[0].acrossSchools.schools.map(\.id) {
-            documents.append(try await f.get("\(base)/schools/\(school)", as: "advocate").body)
-        }
-        let notStudentCounts: Set<String> = ["classrooms", "schools", "classes", "draws", "minimumN", "seed"]
-        var problems: [String] = []
-        func walk(_ v: Any, _ path: String) {
-            if let o = v as? [String: Any] {
-                if o.values.contains(where: { $0 is NSNull }) && o["suppressed"] as? Bool != true { problems.append("\(path): null without suppressed") }
-                for (k, x) in o {
-                    if let n = x as? Int, !(x is Bool), !notStudentCounts.contains(k), (1..<minimumN).contains(n) {
-                        problems.append("\(path).\(k) = \(n)")
+    @Test(arguments: [Backend.sqlite, .postgres], [5, 10, 20])
+    func thePublicViewLeaksNoSmallCount(_ backend: Backend, minimumN: Int) async throws {
+        try await withStore(backend) { store in
+            let f = try await Fixture.make(minimumN: minimumN, store: store)
+            let base = "/api/v1/districts/district/terms/2026-spring"
+            var documents = [try await f.get("\(base)/diagnostic", as: nil).body]
+            for school in f.diagnostic.dimensions[0].acrossSchools.schools.map(\.id) {
+                documents.append(try await f.get("\(base)/schools/\(school)", as: "advocate").body)
+            }
+            let notStudentCounts: Set<String> = ["classrooms", "schools", "classes", "draws", "minimumN", "seed"]
+            var problems: [String] = []
+            func walk(_ v: Any, _ path: String) {
+                if let o = v as? [String: Any] {
+                    if o.values.contains(where: { $0 is NSNull }) && o["suppressed"] as? Bool != true { problems.append("\(path): null without suppressed") }
+                    for (k, x) in o {
+                        if let n = x as? Int, !(x is Bool), !notStudentCounts.contains(k), (1..<minimumN).contains(n) {
+                            problems.append("\(path).\(k) = \(n)")
+                        }
+                        walk(x, "\(path).\(k)")
                     }
-                    walk(x, "\(path).\(k)")
+                } else if let a = v as? [Any] {
+                    for (i, x) in a.enumerated() { walk(x, "\(path)[\(i)]") }
                 }
-            } else if let a = v as? [Any] {
-                for (i, x) in a.enumerated() { walk(x, "\(path)[\(i)]") }
             }
+            for d in documents { walk(try JSONSerialization.jsonObject(with: Data(d.utf8)), "") }
+            // Recovery by subtraction in the across-schools composition table of each dimension.
+            let whole = try #require(try JSONSerialization.jsonObject(with: Data(documents[0].utf8)) as? [String: Any])
+            for (name, block) in whole["dimensions"] as? [String: Any] ?? [:] {
+                let b = block as! [String: Any]
+                let district = b["composition"] as! [String: Any]
+                let rows = ((b["acrossSchools"] as! [String: Any])["schools"] as! [[String: Any]])
+                let groups = district.keys.filter { $0 != "suppressed" }
+                for g in groups where district[g] is Int {
+                    let hidden = rows.filter { ($0["composition"] as! [String: Any])[g] is NSNull }.count
+                    if hidden == 1 { problems.append("\(name).\(g): one school's count hidden under a shown district total") }
+                }
+                for row in rows where row["students"] is Int {
+                    let comp = row["composition"] as! [String: Any]
+                    let hidden = groups.filter { comp[$0] is NSNull }.count
+                    if hidden == 1 { problems.append("\(name).\(row["id"]!): one group hidden under a shown school total") }
+                }
+                // A school's ½Σ|p − P| would give its hidden cells back.
+                for row in rows where (row["composition"] as! [String: Any]).values.contains(where: { $0 is NSNull }) {
+                    if !(row["dissimilarityVsDistrict"] is NSNull) { problems.append("\(name).\(row["id"]!): ½Σ|p − P| beside a hidden cell") }
+                }
+            }
+            // Advanced participation: with a group's rate hidden anywhere, no overall rate or
+            // representation index of that block (district, or school) in any dimension, since
+            // overall × eligible − the shown participants is the hidden group's; no missing
+            // students in a dimension that hides a group.
+            var blocks: [String: [[String: Any]]] = [:]   // "district" or a school id → its group objects, every dimension
+            var overalls: [String: [Any]] = [:]
+            for (_, block) in whole["dimensions"] as? [String: Any] ?? [:] {
+                let advanced = (block as! [String: Any])["advanced"] as! [String: Any]
+                let groups = (advanced["groups"] as! [String: Any]).values.map { $0 as! [String: Any] }
+                blocks["district", default: []] += groups
+                overalls["district", default: []].append(advanced["overallRate"] as Any)
+                if groups.contains(where: { $0["rate"] is NSNull && !($0["eligible"] as? Int == 0) }) {
+                    if groups.contains(where: { !($0["missing"] is NSNull) }) { problems.append("district: missing students beside a hidden rate") }
+                }
+                for school in advanced["schools"] as! [[String: Any]] {
+                    blocks[school["id"] as! String, default: []] += (school["groups"] as! [String: Any]).values.map { $0 as! [String: Any] }
+                }
+            }
+            var blocksWithHidden = 0
+            for (unit, groups) in blocks where groups.contains(where: { $0["rate"] is NSNull && !($0["eligible"] as? Int == 0) }) {
+                blocksWithHidden += 1
+                if groups.contains(where: { !($0["representationIndex"] is NSNull) }) { problems.append("\(unit): a representation index beside a hidden rate") }
+                if unit == "district", overalls["district"]!.contains(where: { !($0 is NSNull) }) { problems.append("district: overall rate beside a hidden rate") }
+            }
+            #expect(blocksWithHidden > 0, "the fixture hides some group's rate at min n \(minimumN)")
+            #expect(problems.isEmpty, "\(problems.prefix(10))")
+            // And something is in fact suppressed at this size, so the test tests something.
+            #expect(documents[0].contains("\"suppressed\":true"))
         }
-        for d in documents { walk(try JSONSerialization.jsonObject(with: Data(d.utf8)), "") }
-        // Recovery by subtraction in the across-schools composition table of each dimension.
-        let whole = try #require(try JSONSerialization.jsonObject(with: Data(documents[0].utf8)) as? [String: Any])
-        for (name, block) in whole["dimensions"] as? [String: Any] ?? [:] {
-            let b = block as! [String: Any]
-            let district = b["composition"] as! [String: Any]
-            let rows = ((b["acrossSchools"] as! [String: Any])["schools"] as! [[String: Any]])
-            let groups = district.keys.filter { $0 != "suppressed" }
-            for g in groups where district[g] is Int {
-                let hidden = rows.filter { ($0["composition"] as! [String: Any])[g] is NSNull }.count
-                if hidden == 1 { problems.append("\(name).\(g): one school's count hidden under a shown district total") }
-            }
-            for row in rows where row["students"] is Int {
-                let comp = row["composition"] as! [String: Any]
-                let hidden = groups.filter { comp[$0] is NSNull }.count
-                if hidden == 1 { problems.append("\(name).\(row["id"]!): one group hidden under a shown school total") }
-            }
-            // A school's ½Σ|p − P| would give its hidden cells back.
-            for row in rows where (row["composition"] as! [String: Any]).values.contains(where: { $0 is NSNull }) {
-                if !(row["dissimilarityVsDistrict"] is NSNull) { problems.append("\(name).\(row["id"]!): ½Σ|p − P| beside a hidden cell") }
-            }
-        }
-        // Advanced participation: with a group's rate hidden anywhere, no overall rate or
-        // representation index of that block (district, or school) in any dimension, since
-        // overall × eligible − the shown participants is the hidden group's; no missing
-        // students in a dimension that hides a group.
-        var blocks: [String: [[String: Any]]] = [:]   // "district" or a school id → its group objects, every dimension
-        var overalls: [String: [Any]] = [:]
-        for (_, block) in whole["dimensions"] as? [String: Any] ?? [:] {
-            let advanced = (block as! [String: Any])["advanced"] as! [String: Any]
-            let groups = (advanced["groups"] as! [String: Any]).values.map { $0 as! [String: Any] }
-            blocks["district", default: []] += groups
-            overalls["district", default: []].append(advanced["overallRate"] as Any)
-            if groups.contains(where: { $0["rate"] is NSNull && !($0["eligible"] as? Int == 0) }) {
-                if groups.contains(where: { !($0["missing"] is NSNull) }) { problems.append("district: missing students beside a hidden rate") }
-            }
-            for school in advanced["schools"] as! [[String: Any]] {
-                blocks[school["id"] as! String, default: []] += (school["groups"] as! [String: Any]).values.map { $0 as! [String: Any] }
-            }
-        }
-        var blocksWithHidden = 0
-        for (unit, groups) in blocks where groups.contains(where: { $0["rate"] is NSNull && !($0["eligible"] as? Int == 0) }) {
-            blocksWithHidden += 1
-            if groups.contains(where: { !($0["representationIndex"] is NSNull) }) { problems.append("\(unit): a representation index beside a hidden rate") }
-            if unit == "district", overalls["district"]!.contains(where: { !($0 is NSNull) }) { problems.append("district: overall rate beside a hidden rate") }
-        }
-        #expect(blocksWithHidden > 0, "the fixture hides some group's rate at min n \(minimumN)")
-        #expect(problems.isEmpty, "\(problems.prefix(10))")
-        // And something is in fact suppressed at this size, so the test tests something.
-        #expect(documents[0].contains("\"suppressed\":true"))
     }
 }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 @testable import MosaicServer
 import MosaicStore
+import MosaicTestSupport
 import Testing
 
 extension Fixture {
@@ -130,45 +131,48 @@ extension Fixture {
 
 @Suite struct PageRoleMatrixTests {
     /// Every page route, every signed-in role and the public: the status each gets.
-    @Test func everyPageRouteForEveryRole() async throws {
-        let f = try await Fixture.make()
-        var sessions: [String: String] = [:]
-        for role in ["advocate", "enrollment", "district", "school"] { sessions[role] = try await f.signIn(role) }
-        let term = "/districts/district/terms/2026-spring"
-        let viewers = ["public", "advocate", "enrollment", "district", "school"]
-        let matrix: [(String, [HTTPResponse.Status])] = [
-            ("/", [.ok, .ok, .ok, .ok, .ok]),
-            (term, [.ok, .ok, .ok, .ok, .ok]),
-            ("\(term)/schools", [.ok, .ok, .ok, .ok, .ok]),
-            ("\(term)/schools/\(f.own)", [.ok, .ok, .ok, .ok, .ok]),
-            ("\(term)/schools/\(f.other)", [.ok, .ok, .ok, .ok, .forbidden]),
-            ("\(term)/advanced", [.ok, .ok, .ok, .ok, .ok]),
-            ("\(term)/schools/\(f.own)/students", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
-            ("\(term)/schools/\(f.own)/students.csv", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
-            ("\(term)/tables/race-schools.csv", [.ok, .ok, .ok, .ok, .ok]),
-            ("/districts/district/trends", [.ok, .ok, .ok, .ok, .ok]),
-            ("\(term)/schools/none", [.notFound, .notFound, .notFound, .notFound, .forbidden]),
-            ("/districts/elsewhere/trends", [.notFound, .notFound, .notFound, .notFound, .notFound]),
-            ("/districts/district/plan", [.ok, .ok, .ok, .ok, .ok]),
-            ("/districts/district/audit", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
-            ("/districts/elsewhere/plan", [.notFound, .notFound, .notFound, .notFound, .notFound]),
-            ("/api/v1/districts/district/plan", [.ok, .ok, .ok, .ok, .ok]),
-            ("/login", [.ok, .ok, .ok, .ok, .ok]),
-            ("/openapi.json", [.ok, .ok, .ok, .ok, .ok]),
-            ("/metrics", [.forbidden, .forbidden, .forbidden, .forbidden, .forbidden]),
-        ]
-        for (route, expected) in matrix {
-            for (viewer, status) in zip(viewers, expected) {
-                let cookies = sessions[viewer].map { ["mosaic_session": $0] } ?? [:]
-                let r = try await f.send(.get, route, cookies: cookies)
-                #expect(r.status == status, "\(route) as \(viewer): \(r.status)")
+    @Test(arguments: [Backend.sqlite, .postgres])
+    func everyPageRouteForEveryRole(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let f = try await Fixture.make(store: store)
+            var sessions: [String: String] = [:]
+            for role in ["advocate", "enrollment", "district", "school"] { sessions[role] = try await f.signIn(role) }
+            let term = "/districts/district/terms/2026-spring"
+            let viewers = ["public", "advocate", "enrollment", "district", "school"]
+            let matrix: [(String, [HTTPResponse.Status])] = [
+                ("/", [.ok, .ok, .ok, .ok, .ok]),
+                (term, [.ok, .ok, .ok, .ok, .ok]),
+                ("\(term)/schools", [.ok, .ok, .ok, .ok, .ok]),
+                ("\(term)/schools/\(f.own)", [.ok, .ok, .ok, .ok, .ok]),
+                ("\(term)/schools/\(f.other)", [.ok, .ok, .ok, .ok, .forbidden]),
+                ("\(term)/advanced", [.ok, .ok, .ok, .ok, .ok]),
+                ("\(term)/schools/\(f.own)/students", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
+                ("\(term)/schools/\(f.own)/students.csv", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
+                ("\(term)/tables/race-schools.csv", [.ok, .ok, .ok, .ok, .ok]),
+                ("/districts/district/trends", [.ok, .ok, .ok, .ok, .ok]),
+                ("\(term)/schools/none", [.notFound, .notFound, .notFound, .notFound, .forbidden]),
+                ("/districts/elsewhere/trends", [.notFound, .notFound, .notFound, .notFound, .notFound]),
+                ("/districts/district/plan", [.ok, .ok, .ok, .ok, .ok]),
+                ("/districts/district/audit", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
+                ("/districts/elsewhere/plan", [.notFound, .notFound, .notFound, .notFound, .notFound]),
+                ("/api/v1/districts/district/plan", [.ok, .ok, .ok, .ok, .ok]),
+                ("/login", [.ok, .ok, .ok, .ok, .ok]),
+                ("/openapi.json", [.ok, .ok, .ok, .ok, .ok]),
+                ("/metrics", [.forbidden, .forbidden, .forbidden, .forbidden, .forbidden]),
+            ]
+            for (route, expected) in matrix {
+                for (viewer, status) in zip(viewers, expected) {
+                    let cookies = sessions[viewer].map { ["mosaic_session": $0] } ?? [:]
+                    let r = try await f.send(.get, route, cookies: cookies)
+                    #expect(r.status == status, "\(route) as \(viewer): \(r.status)")
+                }
             }
-        }
-        // Only the district's staff see the district's overview unsuppressed.
-        for viewer in viewers {
-            let cookies = sessions[viewer].map { ["mosaic_session": $0] } ?? [:]
-            let body = try await f.send(.get, term, cookies: cookies).body
-            #expect(body.contains(">suppressed<") == (viewer != "district"), "\(viewer)")
+            // Only the district's staff see the district's overview unsuppressed.
+            for viewer in viewers {
+                let cookies = sessions[viewer].map { ["mosaic_session": $0] } ?? [:]
+                let body = try await f.send(.get, term, cookies: cookies).body
+                #expect(body.contains(">suppressed<") == (viewer != "district"), "\(viewer)")
+            }
         }
     }
 }
