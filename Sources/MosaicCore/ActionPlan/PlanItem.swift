@@ -144,8 +144,9 @@ public struct PlanItem: Sendable, Equatable, Codable {
             if !m.target.isFinite { out.append("the target must be a number") }
             if SchoolYear(m.by) == nil { out.append("the target's year “\(m.by)” is not a school year such as 2027-28") }
         }
-        for (field, text) in [("title", title), ("detail", detail), ("owner", owner)] + notes.map { ($0.key.rawValue, $0.value) } + steps.map { ($0.key.rawValue, $0.value) }
-        where text.count > 4_000 {
+        let texts = [("title", title), ("detail", detail), ("owner", owner)] + notes.map { ($0.key.rawValue, $0.value) }
+            + steps.map { ($0.key.rawValue, $0.value) }
+        for (field, text) in texts where text.count > 4_000 {
             out.append("the \(field) is longer than 4,000 characters")
         }
         return out

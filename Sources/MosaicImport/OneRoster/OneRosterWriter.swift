@@ -83,7 +83,7 @@ struct CSVWriter {
     var buffer: [UInt8] = []
 
     init(_ url: URL) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         handle = try FileHandle(forWritingTo: url)
         try handle.truncate(atOffset: 0)
         buffer.reserveCapacity(1 << 20)
