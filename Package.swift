@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "MosaicMetrics"),
         // Reading files: RFC 4180 CSV, aggregate count tables, the NYC demographic snapshot.
         .target(name: "MosaicImport", dependencies: ["MosaicCore", "MosaicMetrics", "ZIPFoundation"]),
+        // School choice: deferred acceptance, top trading cycles and Boston, with reserves. Pure, no I/O.
+        .target(name: "MosaicChoice"),
         // A term's roster turned into findings: the three levels, advanced coursework, root causes.
         .target(name: "MosaicDiagnostic", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // Rendering results: JSON exactly per the contracts, terminal tables, the HTML report.
@@ -97,6 +99,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicImport", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicChoiceTests", dependencies: ["MosaicChoice", "MosaicMetrics", "MosaicTestSupport"]),
         .testTarget(
             name: "mosaicTests",
             dependencies: ["mosaic", "MosaicTestSupport", "MosaicStore", "MosaicDiagnostic"],
