@@ -11,11 +11,16 @@ extension Market.School {
     /// - Returns: the chosen applicants with their seat (nil = open, else a reserve index).
     /// - Complexity: O(a log a + seats · a) for a applicants; O(a log a) without reserves.
     public func choose(from applicants: [Int]) -> [(student: Int, reserve: Int?)] {
+        if reserves.isEmpty { return applicants.sorted { rank[$0] < rank[$1] }.prefix(capacity).map { ($0, nil) } }
+        return choose(from: applicants, seats: seatOrder)
+    }
+
+    /// The choice filling only `seats` (in that order): the seats a school has left.
+    public func choose(from applicants: [Int], seats: [Int?]) -> [(student: Int, reserve: Int?)] {
         let ordered = applicants.sorted { rank[$0] < rank[$1] }
-        if reserves.isEmpty { return ordered.prefix(capacity).map { ($0, nil) } }
         var taken = [Bool](repeating: false, count: ordered.count)
         var out: [(student: Int, reserve: Int?)] = []
-        for seat in seatOrder {
+        for seat in seats {
             var pick: Int?
             if let r = seat {
                 pick = ordered.indices.first { !taken[$0] && reserves[r].eligible[ordered[$0]] }
