@@ -68,7 +68,9 @@ let package = Package(
             name: "mosaic",
             dependencies: [
                 "MosaicCore", "MosaicMetrics", "MosaicImport", "MosaicDiagnostic", "MosaicReport", "MosaicStore", "MosaicServer",
+                "MosaicChoice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Fixture loading, approximate comparison and the path to the built binary, for tests only.

@@ -56,7 +56,7 @@ public struct Instance: Sendable, Codable, Equatable {
         for (i, s) in schools.enumerated() {
             if s.capacity < 0 { out.append("schools[\(i)] \(s.id): capacity \(s.capacity) is negative") }
             let reserved = (s.reserves ?? []).reduce(0) { $0 + $1.seats }
-            if reserved > s.capacity { out.append("schools[\(i)] \(s.id): reserves hold \(reserved) seats, more than its capacity \(s.capacity)") }
+            if reserved > 0 && reserved > s.capacity { out.append("schools[\(i)] \(s.id): reserves hold \(reserved) seats, more than its capacity \(s.capacity)") }
             for r in s.reserves ?? [] {
                 if r.seats < 0 { out.append("schools[\(i)] \(s.id): reserve \(r.name) has \(r.seats) seats") }
                 if r.kind != "soft" && r.kind != "hard" { out.append("schools[\(i)] \(s.id): reserve \(r.name) kind “\(r.kind)” is not soft or hard") }
@@ -100,6 +100,7 @@ public struct Instance: Sendable, Codable, Equatable {
         let cls = classes
         let marketSchools = schools.enumerated().map { s, school -> Market.School in
             var rank = [Int32](repeating: 0, count: n)
+            var keys: [(klass: Int, lottery: Int)]?
             if let order = explicitPriorities?[school.id] {
                 for (place, id) in order.enumerated() { rank[studentIndex[id]!] = Int32(place) }
             } else {
@@ -116,13 +117,16 @@ public struct Instance: Sendable, Codable, Equatable {
                     (klass(students[a]), lotteries[s][a], a) < (klass(students[b]), lotteries[s][b], b)
                 }
                 for (place, st) in order.enumerated() { rank[st] = Int32(place) }
+                keys = students.indices.map { (klass(students[$0]), lotteries[s][$0]) }
             }
             let reserves = (school.reserves ?? []).map { r in
                 Market.Reserve(name: r.name, seats: r.seats, kind: r.kind == "hard" ? .hard : .soft,
                                eligible: students.map { st in r.group.allSatisfy { st.groups?[$0.key] == $0.value } })
             }
-            return Market.School(id: school.id, capacity: school.capacity, reserves: reserves,
-                                 precedence: school.precedence.flatMap(Market.Precedence.init(rawValue:)) ?? .reserveFirst, rank: rank)
+            var out = Market.School(id: school.id, capacity: school.capacity, reserves: reserves,
+                                    precedence: school.precedence.flatMap(Market.Precedence.init(rawValue:)) ?? .reserveFirst, rank: rank)
+            out.keys = keys
+            return out
         }
         return Market(studentIDs: students.map(\.id), prefs: students.map { $0.prefs.map { schoolIndex[$0]! } }, schools: marketSchools)
     }

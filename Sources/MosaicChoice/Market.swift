@@ -30,6 +30,9 @@ public struct Market: Sendable {
         /// `rank[student]`: the student's place in the school's priority order, 0 first;
         /// every student has a distinct place.
         public var rank: [Int32]
+        /// Each student's priority key here, (class index, lottery number), when the order
+        /// comes from classes and lotteries (nil for an explicit order): what a cutoff says.
+        public var keys: [(klass: Int, lottery: Int)]?
 
         public init(id: String, capacity: Int, reserves: [Reserve] = [], precedence: Precedence = .reserveFirst, rank: [Int32]) {
             self.id = id

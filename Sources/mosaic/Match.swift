@@ -1,0 +1,196 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import MosaicChoice
+import MosaicCore
+import MosaicMetrics
+import MosaicReport
+
+/// `mosaic match`: contract `match.md` (the assignment; `--simulate` and `--explain` are
+/// still to come).
+struct Match: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Assign students to schools from their rankings: deferred acceptance, top trading cycles or Boston.",
+        discussion: "Example: mosaic match kindergarten.json --mechanism da --seed 2027 --format json")
+
+    enum Mechanism: String, ExpressibleByArgument, CaseIterable { case da, ttc, boston }
+    enum TieBreaking: String, ExpressibleByArgument, CaseIterable { case single, multiple }
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+    @Argument(help: "The instance (JSON, contract match.md).") var instance: String
+    @Option(help: "da, ttc or boston.") var mechanism: Mechanism = .da
+    @Option(name: .customLong("tie-breaking"), help: "single or multiple (for lottery numbers the file does not give).")
+    var tieBreaking: TieBreaking = .single
+    @Option(help: "The seed of the lottery numbers the file does not give.") var seed: UInt64 = 0
+    @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+    func run() throws {
+        do { try match() } catch ExitCodeError.failure { throw ExitCode.failure }
+    }
+
+    func match() throws {
+        guard let data = FileManager.default.contents(atPath: instance) else {
+            Terminal.error("\(instance): cannot be read")
+            throw ExitCodeError.failure
+        }
+        let problem: Instance
+        do {
+            problem = try JSONDecoder().decode(Instance.self, from: data)
+        } catch {
+            Terminal.error("\(instance): not an instance of match.md: \(Self.describe(error))")
+            throw ExitCodeError.failure
+        }
+        let problems = problem.problems()
+        guard problems.isEmpty else {
+            for p in problems { Terminal.error("\(instance): \(p)") }
+            throw ExitCodeError.failure
+        }
+        var rng = SeededGenerator(seed: seed)
+        let market = problem.market(tieBreaking: tieBreaking == .single ? .single : .multiple, using: &rng)
+        let assignment = switch mechanism {
+        case .da: market.deferredAcceptance()
+        case .ttc: market.topTradingCycles()
+        case .boston: market.boston()
+        }
+        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let result = MatchResult(instance: problem, market: market, assignment: assignment)
+        switch format {
+        case .csv: print(result.csv, terminator: "")
+        case .json: print(result.json(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash).serialized())
+        case .table: print(result.table(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash), terminator: "")
+        }
+    }
+
+    /// A decoding error as a reader says it: the path to the field and what is wrong.
+    static func describe(_ error: any Error) -> String {
+        guard let e = error as? DecodingError else { return "\(error)" }
+        func path(_ c: DecodingError.Context) -> String {
+            let p = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return p.isEmpty ? "" : "\(p.hasPrefix(".") ? String(p.dropFirst()) : p): "
+        }
+        switch e {
+        case .keyNotFound(let key, let c): return "\(path(c))missing “\(key.stringValue)”"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c): return "\(path(c))\(c.debugDescription)"
+        case .dataCorrupted(let c): return "\(path(c))\(c.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// The assignment read back against the instance: ranks, seats, cutoffs and groups.
+struct MatchResult {
+    let instance: Instance
+    let market: Market
+    let assignment: Assignment
+
+    /// Students in id order.
+    var order: [Int] { market.studentIDs.indices.sorted { market.studentIDs[$0] < market.studentIDs[$1] } }
+
+    func rank(_ st: Int) -> Int? { assignment.places[st].flatMap { p in market.prefs[st].firstIndex(of: p.school).map { $0 + 1 } } }
+
+    func seatName(_ st: Int) -> String {
+        guard let p = assignment.places[st] else { return "" }
+        return p.reserve.map { market.schools[p.school].reserves[$0].name } ?? "open"
+    }
+
+    var csv: String {
+        var out = "student_id,school_id,rank,seat_type\n"
+        for st in order {
+            let school: String = assignment.places[st].map { market.schools[$0.school].id } ?? ""
+            let fields: [String] = [market.studentIDs[st], school, rank(st).map(String.init) ?? "", seatName(st)]
+            out += fields.map(csvField).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// The lowest-priority admitted student's key at a school: (class, lottery), or the
+    /// place in an explicit order.
+    func cutoff(_ s: Int) -> JSONValue {
+        let admitted = assignment.admitted(s)
+        guard let last = admitted.max(by: { market.schools[s].rank[$0] < market.schools[s].rank[$1] }) else { return .null }
+        if let keys = market.schools[s].keys {
+            let k = keys[last]
+            let name = k.klass < instance.classes.count ? instance.classes[k.klass] : "none"
+            return .object([("class", .string(name)), ("lottery", .int(k.lottery))])
+        }
+        return .object([("rank", .int(Int(market.schools[s].rank[last]) + 1))])
+    }
+
+    var rankDistribution: [(Int, Int)] {
+        Dictionary(grouping: order.compactMap(rank), by: { $0 }).map { ($0.key, $0.value.count) }.sorted { $0.0 < $1.0 }
+    }
+
+    /// Per dimension of the students' groups: the dissimilarity of the assigned students
+    /// across schools (the multigroup D of segregation.md, which for two groups is
+    /// ½ Σ_s |g_s/G − n_s/N|) and the assigned students by group.
+    var groups: [(String, Double?, [(String, Int)])] {
+        let dims = Set(instance.students.flatMap { ($0.groups ?? [:]).keys }).sorted()
+        return dims.map { dim in
+            var names: [String] = []
+            for st in instance.students { if let g = st.groups?[dim], !names.contains(g) { names.append(g) } }
+            var counts = [[Int]](repeating: [Int](repeating: 0, count: names.count), count: market.schools.count)
+            var byGroup = [Int](repeating: 0, count: names.count)
+            for st in market.studentIDs.indices {
+                guard let p = assignment.places[st], let g = instance.students[st].groups?[dim], let k = names.firstIndex(of: g) else { continue }
+                counts[p.school][k] += 1
+                byGroup[k] += 1
+            }
+            let units = market.schools.indices.filter { counts[$0].reduce(0, +) > 0 }
+            let d = names.count > 1 ? (try? CountMatrix(units: units.map { market.schools[$0].id }, groups: names, rows: units.map { counts[$0] }))
+                .map { dissimilarity(of: $0) } : nil
+            return (dim, d, Array(zip(names, byGroup)))
+        }
+    }
+
+    func json(mechanism: String, seed: UInt64, inputSha256: String) -> JSONValue {
+        let assigned = assignment.places.compactMap { $0 }.count
+        return .object([
+            ("mechanism", .string(mechanism)), ("seed", .unsigned(seed)), ("inputSha256", .string(inputSha256)),
+            ("assignments", .array(order.map { st in
+                let p = assignment.places[st]
+                return .object([("student", .string(market.studentIDs[st])), ("school", p.map { .string(market.schools[$0.school].id) } ?? .null),
+                                ("rank", rank(st).map(JSONValue.int) ?? .null), ("seat", p == nil ? .null : .string(seatName(st)))])
+            })),
+            ("summary", .object([
+                ("students", .int(market.studentCount)), ("assigned", .int(assigned)), ("unassigned", .int(market.studentCount - assigned)),
+                ("firstChoice", .int(order.filter { rank($0) == 1 }.count)),
+                ("rankDistribution", .object(rankDistribution.map { ("\($0.0)", .int($0.1)) })),
+            ])),
+            ("schools", .array(market.schools.indices.map { s in
+                let school = market.schools[s], admitted = assignment.admitted(s)
+                var seats: [(String, JSONValue)] = [("open", .int(admitted.filter { assignment.places[$0]?.reserve == nil }.count))]
+                for (r, reserve) in school.reserves.enumerated() {
+                    seats.append((reserve.name, .int(admitted.filter { assignment.places[$0]?.reserve == r }.count)))
+                }
+                return .object([("id", .string(school.id)), ("capacity", .int(school.capacity)), ("assigned", .int(admitted.count)),
+                                ("filled", .bool(admitted.count >= school.capacity)), ("cutoff", cutoff(s)), ("seats", .object(seats))])
+            })),
+            ("groups", .object(groups.map { dim, d, byGroup in
+                (dim, .object([("dissimilarity", d.map(JSONValue.number) ?? .null),
+                               ("assignedByGroup", .object(byGroup.map { ($0.0, .int($0.1)) }))]))
+            })),
+        ])
+    }
+
+    func table(mechanism: String, seed: UInt64, inputSha256: String) -> String {
+        let assigned = assignment.places.compactMap { $0 }.count
+        var out = "\(instance.name ?? "Match"): \(mechanism), seed \(seed), input sha256 \(inputSha256.prefix(16))…\n"
+        out += "\(market.studentCount) students: \(assigned) assigned (\(order.filter { rank($0) == 1 }.count) to their first choice), \(market.studentCount - assigned) unassigned\n"
+        out += "Ranks: " + rankDistribution.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "\n\n"
+        var t = TextTable(["school", "capacity", "assigned", "cutoff"])
+        for s in market.schools.indices {
+            let cut: String
+            switch cutoff(s) {
+            case .object(let fields) where fields.first?.0 == "class":
+                cut = fields.map { if case .string(let v) = $0.1 { v } else if case .int(let v) = $0.1 { "\(v)" } else { "" } }.joined(separator: " ")
+            case .object(let fields):
+                cut = "rank " + fields.map { if case .int(let v) = $0.1 { "\(v)" } else { "" } }.joined()
+            default: cut = "–"
+            }
+            t.append([market.schools[s].id, "\(market.schools[s].capacity)", "\(assignment.admitted(s).count)", cut])
+        }
+        out += t.rendered()
+        for (dim, d, _) in groups { out += "\n\(dim): dissimilarity of the assigned students across schools \(d.map { Format.fixed($0, 3) } ?? "–")" }
+        return out + "\n"
+    }
+}

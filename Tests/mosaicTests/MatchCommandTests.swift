@@ -1,0 +1,77 @@
+import Foundation
+import MosaicTestSupport
+import Testing
+
+/// `mosaic match` as contract `match.md` lays it out.
+@Suite struct MatchCommandTests {
+    let instance = "Tests/mosaicTests/Fixtures/kindergarten.json"
+
+    /// The hand instance: S01 (2 seats, one soft low-income reserve, reserve first) ranks
+    /// st3 (sibling), st1 (zone), st2, st4 by lottery; S02 ranks by lottery st2, st4, …
+    /// Under DA st3 takes the reserve seat (no low-income applicant), st1 the open one,
+    /// st4 her first choice S02; st2 is left out.
+    @Test func deferredAcceptanceAsCSV() throws {
+        let run = try Run(["match", instance, "--format", "csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == """
+            student_id,school_id,rank,seat_type
+            st1,S01,1,open
+            st2,,,
+            st3,S01,1,low-income
+            st4,S02,1,open
+
+            """)
+    }
+
+    @Test func theJSONCarriesTheContractsFields() throws {
+        let run = try Run(["match", instance, "--format", "json", "--mechanism", "ttc", "--seed", "5"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(doc["mechanism"] as? String == "ttc" && doc["seed"] as? Int == 5)
+        #expect((doc["inputSha256"] as? String)?.count == 64)
+        let summary = try #require(doc["summary"] as? [String: Any])
+        #expect(summary["students"] as? Int == 4 && summary["assigned"] as? Int == 3 && summary["unassigned"] as? Int == 1)
+        let schools = try #require(doc["schools"] as? [[String: Any]])
+        #expect(schools.map { $0["id"] as? String } == ["S01", "S02"])
+        #expect((schools[0]["cutoff"] as? [String: Any])?["class"] as? String != nil)
+        #expect(((doc["groups"] as? [String: Any])?["economic"] as? [String: Any])?["dissimilarity"] is Double)
+    }
+
+    /// Lottery numbers the file leaves out are drawn from --seed: the same seed, the same
+    /// bytes; another seed, another lottery.
+    @Test func theSameSeedGivesTheSameOutput() throws {
+        // Five students, no lottery numbers, all wanting A (one seat) then B (one seat).
+        let students = (1...5).map { #"{"id": "st\#($0)", "prefs": ["A", "B"]}"# }.joined(separator: ", ")
+        let unnumbered = #"{"schools": [{"id": "A", "capacity": 1}, {"id": "B", "capacity": 1}], "students": ["# + students + "]}"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("match-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try unnumbered.write(toFile: path, atomically: true, encoding: .utf8)
+        for tie in ["single", "multiple"] {
+            let a = try Run(["match", path, "--format", "json", "--seed", "11", "--tie-breaking", tie])
+            let b = try Run(["match", path, "--format", "json", "--seed", "11", "--tie-breaking", tie])
+            #expect(a.status == 0, "\(a.stderr)")
+            #expect(a.stdout == b.stdout)
+            var other = false
+            for seed in 12..<40 where try Run(["match", path, "--format", "csv", "--seed", "\(seed)", "--tie-breaking", tie]).stdout
+                != Run(["match", path, "--format", "csv", "--seed", "11", "--tie-breaking", tie]).stdout {
+                other = true
+                break
+            }
+            #expect(other, "\(tie): no seed changed the lottery")
+        }
+    }
+
+    @Test func aBadInstanceIsRefusedWithEveryProblem() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try #"{"schools": [{"id": "A", "capacity": 1}], "students": [{"id": "x", "prefs": ["B", "A"]}, {"id": "x", "prefs": []}]}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try Run(["match", path])
+        #expect(run.status != 0 && run.stdout.isEmpty)
+        #expect(run.stderr.contains("\(path): students: two students share an id"))
+        #expect(run.stderr.contains("\(path): students[0] x: prefs name an unknown school “B”"))
+        try #"{"schools": [{"id": "A"}], "students": []}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        let missing = try Run(["match", path])
+        #expect(missing.status != 0 && missing.stderr.contains("\(path): not an instance of match.md: schools[0]: missing “capacity”"))
+    }
+}
