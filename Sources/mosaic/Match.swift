@@ -23,6 +23,7 @@ struct Match: ParsableCommand {
     var tieBreaking: TieBreaking = .single
     @Option(help: "The seed of the lottery numbers the file does not give.") var seed: UInt64 = 0
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
+    @Option(help: "A student: why she was not admitted to each school she ranked above her assignment.") var explain: String?
 
     func run() throws {
         do { try match() } catch ExitCodeError.failure { throw ExitCode.failure }
@@ -54,6 +55,15 @@ struct Match: ParsableCommand {
         }
         let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         let result = MatchResult(instance: problem, market: market, assignment: assignment)
+        if let explain {
+            guard let st = market.studentIDs.firstIndex(of: explain) else {
+                Terminal.error("\(instance): no student “\(explain)”")
+                throw ExitCodeError.failure
+            }
+            let why = result.explanation(st)
+            print(format == .json ? why.serialized() : result.explanationText(why))
+            return
+        }
         switch format {
         case .csv: print(result.csv, terminator: "")
         case .json: print(result.json(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash).serialized())
@@ -114,6 +124,67 @@ struct MatchResult {
             return .object([("class", .string(name)), ("lottery", .int(k.lottery))])
         }
         return .object([("rank", .int(Int(market.schools[s].rank[last]) + 1))])
+    }
+
+    /// A student's priority key at a school, as a cutoff is written.
+    func key(_ st: Int, at s: Int) -> JSONValue {
+        if let keys = market.schools[s].keys {
+            let k = keys[st]
+            return .object([("class", .string(k.klass < instance.classes.count ? instance.classes[k.klass] : "none")), ("lottery", .int(k.lottery))])
+        }
+        return .object([("rank", .int(Int(market.schools[s].rank[st]) + 1))])
+    }
+
+    /// Why a student is where she is: for each school she ranked above her assignment, her
+    /// priority key there against the school's cutoff (its lowest-priority admitted
+    /// student), and whether the school filled. A school with seats left she did not get
+    /// can only be a reserve seat held for a group she is not in (hard), or a mechanism
+    /// other than DA.
+    func explanation(_ st: Int) -> JSONValue {
+        let mine = rank(st) ?? market.prefs[st].count + 1
+        let above = market.prefs[st].prefix(mine - 1)
+        return .object([
+            ("student", .string(market.studentIDs[st])),
+            ("assigned", assignment.places[st].map { p in
+                .object([("school", .string(market.schools[p.school].id)), ("rank", .int(mine)), ("seat", .string(seatName(st)))]) } ?? .null),
+            ("higherChoices", .array(above.enumerated().map { k, s in
+                let admitted = assignment.admitted(s)
+                let lowest = admitted.max { market.schools[s].rank[$0] < market.schools[s].rank[$1] }
+                return .object([
+                    ("school", .string(market.schools[s].id)), ("choice", .int(k + 1)),
+                    ("priority", key(st, at: s)), ("cutoff", cutoff(s)),
+                    ("filled", .bool(admitted.count >= market.schools[s].capacity)),
+                    ("belowCutoff", .bool(lowest.map { market.schools[s].rank[st] > market.schools[s].rank[$0] } ?? false)),
+                ])
+            })),
+        ])
+    }
+
+    func explanationText(_ why: JSONValue) -> String {
+        func keyText(_ v: JSONValue?) -> String {
+            guard case .object(let f)? = v else { return "–" }
+            return f.map { if case .string(let s) = $0.1 { s } else if case .int(let i) = $0.1 { $0.0 == "rank" ? "rank \(i)" : "\(i)" } else { "" } }
+                .joined(separator: " ")
+        }
+        guard case .object(let fields) = why else { return "" }
+        let dict = Dictionary(fields, uniquingKeysWith: { a, _ in a })
+        var out = "\(dict["student"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? ""): "
+        if case .object(let a)? = dict["assigned"] {
+            let d = Dictionary(a, uniquingKeysWith: { x, _ in x })
+            out += "assigned to \(keyText(.object([("school", d["school"]!)]))) (choice \(keyText(.object([("rank", d["rank"]!)])).replacingOccurrences(of: "rank ", with: "")), \(keyText(.object([("seat", d["seat"]!)]))) seat)\n"
+        } else {
+            out += "not assigned\n"
+        }
+        guard case .array(let higher)? = dict["higherChoices"] else { return out }
+        if higher.isEmpty { out += "  she got her first choice\n" }
+        for h in higher {
+            guard case .object(let f) = h else { continue }
+            let d = Dictionary(f, uniquingKeysWith: { x, _ in x })
+            let below = d["belowCutoff"] == .bool(true), filled = d["filled"] == .bool(true)
+            out += "  choice \(keyText(.object([("c", d["choice"]!)]))) \(keyText(.object([("s", d["school"]!)]))): her priority \(keyText(d["priority"])), cutoff \(keyText(d["cutoff"]))"
+            out += below && filled ? " — full with students of higher priority\n" : filled ? " — full (its seats went by reserve or by an earlier round)\n" : " — seats left she could not take (a reserve for another group)\n"
+        }
+        return out
     }
 
     var rankDistribution: [(Int, Int)] {

@@ -74,4 +74,15 @@ import Testing
         let missing = try Run(["match", path])
         #expect(missing.status != 0 && missing.stderr.contains("\(path): not an instance of match.md: schools[0]: missing “capacity”"))
     }
+
+    /// st2 ranked only S01, which filled with a sibling (st3) and a zone student (st1):
+    /// her key (other, 1) is below the cutoff (zone, 4).
+    @Test func explainSaysWhyAStudentWasNotAdmitted() throws {
+        let run = try Run(["match", instance, "--explain", "st2", "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == #"{"student":"st2","assigned":null,"higherChoices":[{"school":"S01","choice":1,"priority":{"class":"other","lottery":1},"cutoff":{"class":"zone","lottery":4},"filled":true,"belowCutoff":true}]}"# + "\n")
+        let text = try Run(["match", instance, "--explain", "st2"])
+        #expect(text.stdout.contains("choice 1 S01: her priority other 1, cutoff zone 4 — full with students of higher priority"))
+        #expect(try Run(["match", instance, "--explain", "st9"]).status != 0)
+    }
 }
