@@ -122,3 +122,54 @@ func randomMarket(students n: Int, schools k: Int, choices: Int, using rng: inou
         #expect(a.places[2]?.reserve == 0 && a.places[0]?.reserve == nil)
     }
 }
+
+/// Random markets with reserves: each school's reserve a random group (a third of the
+/// students), soft or hard, reserve-first or open-first.
+func randomReserveMarket(students n: Int, schools k: Int, choices: Int, using rng: inout SeededGenerator) -> Market {
+    var m = randomMarket(students: n, schools: k, choices: choices, using: &rng)
+    let group = (0..<n).map { _ in Int.random(in: 0..<3, using: &rng) == 0 }
+    for s in m.schools.indices where m.schools[s].capacity >= 2 {
+        m.schools[s].reserves = [.init(name: "r", seats: Int.random(in: 1...m.schools[s].capacity / 2, using: &rng),
+                                       kind: Bool.random(using: &rng) ? .soft : .hard, eligible: group)]
+        m.schools[s].precedence = Bool.random(using: &rng) ? .reserveFirst : .openFirst
+    }
+    return m
+}
+
+@Suite struct DeferredAcceptancePropertyTests {
+    /// Stability for choice functions: no student wants a school that would choose her
+    /// from its admitted students and her.
+    @Test func withReservesNoSchoolWouldChooseAStudentWhoWantsIt() {
+        for seed in 0..<200 {
+            var rng = SeededGenerator(seed: UInt64(5_000 + seed))
+            let m = randomReserveMarket(students: 40, schools: 6, choices: 4, using: &rng)
+            let a = m.deferredAcceptance()
+            for st in 0..<m.studentCount {
+                let mine = a.places[st].map { m.prefs[st].firstIndex(of: $0.school)! } ?? m.prefs[st].count
+                for s in m.prefs[st].prefix(mine) {
+                    let chosen = m.schools[s].choose(from: a.admitted(s) + [st]).map(\.student)
+                    #expect(!chosen.contains(st), "seed \(seed): \(m.studentIDs[st]) and \(m.schools[s].id) block")
+                }
+            }
+        }
+    }
+
+    /// Strategy-proofness: a student who reports another order (random reorderings and
+    /// truncations) never gets a school she truly prefers.
+    @Test func noStudentGainsByMisreporting() {
+        for seed in 0..<150 {
+            var rng = SeededGenerator(seed: UInt64(7_000 + seed))
+            let m = seed % 2 == 0 ? randomMarket(students: 25, schools: 5, choices: 4, using: &rng)
+                                  : randomReserveMarket(students: 25, schools: 5, choices: 4, using: &rng)
+            let truth = m.deferredAcceptance()
+            for _ in 0..<10 {
+                let st = Int.random(in: 0..<m.studentCount, using: &rng)
+                var lie = m
+                lie.prefs[st] = Array((0..<m.schools.count).shuffled(using: &rng).prefix(Int.random(in: 1...m.schools.count, using: &rng)))
+                let got = lie.deferredAcceptance().places[st]?.school
+                func position(_ s: Int?) -> Int { s.flatMap { m.prefs[st].firstIndex(of: $0) } ?? m.prefs[st].count }
+                #expect(position(got) >= position(truth.places[st]?.school), "seed \(seed): \(m.studentIDs[st]) gains by misreporting")
+            }
+        }
+    }
+}
