@@ -32,7 +32,7 @@ let package = Package(
         // Reading files: RFC 4180 CSV, aggregate count tables, the NYC demographic snapshot.
         .target(name: "MosaicImport", dependencies: ["MosaicCore", "MosaicMetrics", "ZIPFoundation"]),
         // School choice: deferred acceptance, top trading cycles and Boston, with reserves. Pure, no I/O.
-        .target(name: "MosaicChoice"),
+        .target(name: "MosaicChoice", dependencies: ["MosaicMetrics"]),
         // A term's roster turned into findings: the three levels, advanced coursework, root causes.
         .target(name: "MosaicDiagnostic", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // Rendering results: JSON exactly per the contracts, terminal tables, the HTML report.

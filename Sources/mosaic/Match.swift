@@ -24,6 +24,12 @@ struct Match: ParsableCommand {
     @Option(help: "The seed of the lottery numbers the file does not give.") var seed: UInt64 = 0
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
     @Option(help: "A student: why she was not admitted to each school she ranked above her assignment.") var explain: String?
+    @Option(help: "Run N fresh lotteries from --seed and report what the policy does per group.") var simulate: Int?
+
+    func validate() throws {
+        if let simulate, simulate < 1 { throw ValidationError("--simulate takes a number of lotteries, at least 1") }
+        if simulate != nil && explain != nil { throw ValidationError("--simulate and --explain do not go together") }
+    }
 
     func run() throws {
         do { try match() } catch ExitCodeError.failure { throw ExitCode.failure }
@@ -47,12 +53,21 @@ struct Match: ParsableCommand {
             throw ExitCodeError.failure
         }
         var rng = SeededGenerator(seed: seed)
-        let market = problem.market(tieBreaking: tieBreaking == .single ? .single : .multiple, using: &rng)
-        let assignment = switch mechanism {
-        case .da: market.deferredAcceptance()
-        case .ttc: market.topTradingCycles()
-        case .boston: market.boston()
+        let tie: Instance.TieBreaking = tieBreaking == .single ? .single : .multiple
+        let mech = MosaicChoice.Mechanism(rawValue: mechanism.rawValue)!
+        if let simulate {
+            let draws = simulate
+            var progress: (@Sendable (Int) -> Void)?
+            if let report = Terminal.progress() {
+                progress = { done in report("simulating lotteries", done, draws) }
+            }
+            let result = problem.simulate(mech, tieBreaking: tie, draws: draws, parallelism: ProcessInfo.processInfo.activeProcessorCount,
+                                          using: &rng, progress: progress)
+            print(format == .json ? Self.json(result, seed: seed).serialized() : Self.table(result, seed: seed), terminator: format == .json ? "\n" : "")
+            return
         }
+        let market = problem.market(tieBreaking: tie, using: &rng)
+        let assignment = market.assign(mech)
         let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         let result = MatchResult(instance: problem, market: market, assignment: assignment)
         if let explain {
@@ -69,6 +84,34 @@ struct Match: ParsableCommand {
         case .json: print(result.json(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash).serialized())
         case .table: print(result.table(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash), terminator: "")
         }
+    }
+
+    static func json(_ r: Simulation, seed: UInt64) -> JSONValue {
+        .object([
+            ("mechanism", .string(r.mechanism.rawValue)), ("seed", .unsigned(seed)), ("draws", .int(r.draws)),
+            ("groups", .array(r.groups.map { g in
+                .object([("dimension", .string(g.dimension)), ("group", .string(g.group)), ("students", .int(g.students)),
+                         ("firstChoice", .number(g.firstChoice)), ("unassigned", .number(g.unassigned)),
+                         ("rankDistribution", .object(g.rankShares.dropLast().enumerated().map { ("\($0.offset + 1)", .number($0.element)) }))])
+            })),
+            ("dissimilarity", .object(r.dissimilarity.map { d in
+                (d.dimension, .object([("mean", .number(d.mean)), ("p05", .number(d.p05)), ("p95", .number(d.p95))]))
+            })),
+        ])
+    }
+
+    static func table(_ r: Simulation, seed: UInt64) -> String {
+        var out = "\(r.mechanism.rawValue), \(r.draws) lotteries from seed \(seed)\n\n"
+        let K = (r.groups.first?.rankShares.count ?? 1) - 1
+        var t = TextTable(["dimension", "group", "students", "1st choice"] + (1..<max(1, K)).map { "rank \($0 + 1)" } + ["unassigned"])
+        for g in r.groups {
+            t.append([g.dimension, g.group, "\(g.students)"] + g.rankShares.map { Format.percent($0) })
+        }
+        out += t.rendered()
+        for d in r.dissimilarity {
+            out += "\n\(d.dimension): dissimilarity of the resulting schools \(Format.fixed(d.mean, 3)) (5–95 %: \(Format.fixed(d.p05, 3))–\(Format.fixed(d.p95, 3)))"
+        }
+        return out + "\n"
     }
 
     /// A decoding error as a reader says it: the path to the field and what is wrong.
@@ -192,24 +235,12 @@ struct MatchResult {
     }
 
     /// Per dimension of the students' groups: the dissimilarity of the assigned students
-    /// across schools (the multigroup D of segregation.md, which for two groups is
-    /// ½ Σ_s |g_s/G − n_s/N|) and the assigned students by group.
+    /// across schools and the assigned students by group.
     var groups: [(String, Double?, [(String, Int)])] {
-        let dims = Set(instance.students.flatMap { ($0.groups ?? [:]).keys }).sorted()
-        return dims.map { dim in
-            var names: [String] = []
-            for st in instance.students { if let g = st.groups?[dim], !names.contains(g) { names.append(g) } }
-            var counts = [[Int]](repeating: [Int](repeating: 0, count: names.count), count: market.schools.count)
-            var byGroup = [Int](repeating: 0, count: names.count)
-            for st in market.studentIDs.indices {
-                guard let p = assignment.places[st], let g = instance.students[st].groups?[dim], let k = names.firstIndex(of: g) else { continue }
-                counts[p.school][k] += 1
-                byGroup[k] += 1
-            }
-            let units = market.schools.indices.filter { counts[$0].reduce(0, +) > 0 }
-            let d = names.count > 1 ? (try? CountMatrix(units: units.map { market.schools[$0].id }, groups: names, rows: units.map { counts[$0] }))
-                .map { dissimilarity(of: $0) } : nil
-            return (dim, d, Array(zip(names, byGroup)))
+        let dims = instance.groupDimensions
+        return zip(dims, market.dissimilarity(assignment, groups: dims)).map { dim, d in
+            let byGroup = dim.groups.indices.map { k in market.studentIDs.indices.filter { assignment.places[$0] != nil && dim.member[$0] == k }.count }
+            return (dim.name, d, Array(zip(dim.groups, byGroup)))
         }
     }
 

@@ -90,7 +90,7 @@ public func bootstrap(
 }
 
 /// The q-quantile of sorted values by linear interpolation (Hyndman & Fan type 7).
-func percentile(_ sorted: [Double], _ q: Double) -> Double {
+public func percentile(_ sorted: [Double], _ q: Double) -> Double {
     let h = Double(sorted.count - 1) * q
     let lo = Int(h.rounded(.down))
     let hi = min(lo + 1, sorted.count - 1)

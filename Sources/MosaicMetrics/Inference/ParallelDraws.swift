@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// `makeWorker` builds one worker's scratch state; `draw` fills `out` (one row of
 /// `width` values) for draw j.
-func parallelDraws<Worker>(
+public func parallelDraws<Worker>(
     count draws: Int, width: Int, parallelism: Int,
     using rng: inout some RandomNumberGenerator,
     progress: (@Sendable (Int) -> Void)?,

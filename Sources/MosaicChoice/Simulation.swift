@@ -1,0 +1,128 @@
+import MosaicMetrics
+
+/// The three mechanisms of contract `match.md`.
+public enum Mechanism: String, Sendable, CaseIterable {
+    case da, ttc, boston
+}
+
+extension Market {
+    public func assign(_ mechanism: Mechanism) -> Assignment {
+        switch mechanism {
+        case .da: deferredAcceptance()
+        case .ttc: topTradingCycles()
+        case .boston: boston()
+        }
+    }
+
+    /// Per dimension of `groups`, the multigroup dissimilarity D of the assigned students
+    /// across schools (segregation.md; for two groups ½ Σ_s |g_s/G − n_s/N|); nil when a
+    /// dimension has fewer than two groups among them.
+    public func dissimilarity(_ a: Assignment, groups: [Instance.GroupDimension]) -> [Double?] {
+        groups.map { dim in
+            var counts = [[Int]](repeating: [Int](repeating: 0, count: dim.groups.count), count: schools.count)
+            for st in 0..<studentCount {
+                guard let p = a.places[st], let k = dim.member[st] else { continue }
+                counts[p.school][k] += 1
+            }
+            let units = schools.indices.filter { counts[$0].reduce(0, +) > 0 }
+            guard dim.groups.count > 1, let m = try? CountMatrix(units: units.map { schools[$0].id }, groups: dim.groups, rows: units.map { counts[$0] })
+            else { return nil }
+            return MosaicMetrics.dissimilarity(of: m)
+        }
+    }
+}
+
+extension Instance {
+    /// One dimension of the students' groups: its groups in order of first appearance and
+    /// each student's group (nil when the student has none in it).
+    public struct GroupDimension: Sendable {
+        public var name: String
+        public var groups: [String]
+        public var member: [Int?]
+    }
+
+    /// The dimensions the students' `groups` name, alphabetically.
+    public var groupDimensions: [GroupDimension] {
+        Set(students.flatMap { ($0.groups ?? [:]).keys }).sorted().map { name in
+            var groups: [String] = []
+            for st in students { if let g = st.groups?[name], !groups.contains(g) { groups.append(g) } }
+            return GroupDimension(name: name, groups: groups, member: students.map { st in st.groups?[name].flatMap { groups.firstIndex(of: $0) } })
+        }
+    }
+}
+
+/// What a policy does over fresh lotteries (`mosaic match --simulate N`): per group, the
+/// distribution of assigned ranks and the first-choice share; per dimension, the mean
+/// dissimilarity of the resulting schools with its 5th and 95th percentiles.
+public struct Simulation: Sendable {
+    public struct Group: Sendable {
+        public var dimension: String
+        public var group: String
+        public var students: Int
+        /// Mean share of the group's students at each rank (index 0 = first choice), the
+        /// last entry the share unassigned.
+        public var rankShares: [Double]
+        public var firstChoice: Double { rankShares.first ?? 0 }
+        public var unassigned: Double { rankShares.last ?? 0 }
+    }
+
+    public struct Dissimilarity: Sendable {
+        public var dimension: String
+        public var mean: Double
+        public var p05: Double
+        public var p95: Double
+    }
+
+    public var draws: Int
+    public var mechanism: Mechanism
+    /// Everyone, then each dimension's groups.
+    public var groups: [Group]
+    public var dissimilarity: [Dissimilarity]
+}
+
+extension Instance {
+    /// Runs the mechanism on `draws` fresh lotteries (the file's lottery numbers are
+    /// ignored). Draw j uses the j-th seed taken from `rng`, so the result is the same for
+    /// any `parallelism`.
+    /// - Precondition: `problems()` is empty.
+    public func simulate(_ mechanism: Mechanism, tieBreaking: TieBreaking, draws: Int, parallelism: Int,
+                         using rng: inout some RandomNumberGenerator, progress: (@Sendable (Int) -> Void)? = nil) -> Simulation {
+        var fresh = self
+        for i in fresh.students.indices { fresh.students[i].lottery = nil }
+        let dims = groupDimensions
+        let K = students.map(\.prefs.count).max() ?? 0
+        // Row of a draw: for everyone and each (dimension, group), counts at ranks 1…K and
+        // unassigned; then each dimension's dissimilarity (NaN when undefined).
+        let blocks = [(-1, -1)] + dims.enumerated().flatMap { d, dim in dim.groups.indices.map { (d, $0) } }
+        let width = blocks.count * (K + 1) + dims.count
+        let instance = fresh
+        let rows = parallelDraws(count: draws, width: width, parallelism: parallelism, using: &rng, progress: progress,
+                                 makeWorker: { () }) { _, g, row in
+            let market = instance.market(tieBreaking: tieBreaking, using: &g)
+            let a = market.assign(mechanism)
+            for st in 0..<market.studentCount {
+                let r = a.places[st].flatMap { p in market.prefs[st].firstIndex(of: p.school) } ?? K
+                for (b, block) in blocks.enumerated() where block.0 < 0 || dims[block.0].member[st] == block.1 {
+                    row[b * (K + 1) + r] += 1
+                }
+            }
+            for (d, value) in market.dissimilarity(a, groups: dims).enumerated() { row[blocks.count * (K + 1) + d] = value ?? .nan }
+        }
+        var groups: [Simulation.Group] = []
+        for (b, block) in blocks.enumerated() {
+            let size = block.0 < 0 ? students.count : dims[block.0].member.filter { $0 == block.1 }.count
+            let shares = (0...K).map { r in
+                size == 0 ? 0 : (0..<draws).reduce(0.0) { $0 + rows[$1 * width + b * (K + 1) + r] } / Double(draws * size)
+            }
+            groups.append(.init(dimension: block.0 < 0 ? "all" : dims[block.0].name, group: block.0 < 0 ? "all" : dims[block.0].groups[block.1],
+                                students: size, rankShares: shares))
+        }
+        let dissimilarity = dims.enumerated().compactMap { d, dim -> Simulation.Dissimilarity? in
+            let values = (0..<draws).map { rows[$0 * width + blocks.count * (K + 1) + d] }.filter { !$0.isNaN }.sorted()
+            guard !values.isEmpty else { return nil }
+            return .init(dimension: dim.name, mean: values.reduce(0, +) / Double(values.count),
+                         p05: percentile(values, 0.05), p95: percentile(values, 0.95))
+        }
+        return Simulation(draws: draws, mechanism: mechanism, groups: groups, dissimilarity: dissimilarity)
+    }
+}
