@@ -76,7 +76,7 @@ struct Match: ParsableCommand {
                 throw ExitCodeError.failure
             }
             let why = result.explanation(st)
-            print(format == .json ? why.serialized() : result.explanationText(why))
+            print(format == .json ? why.json.serialized() : why.text, terminator: format == .json ? "\n" : "")
             return
         }
         switch format {
@@ -156,78 +156,96 @@ struct MatchResult {
         return out
     }
 
-    /// The lowest-priority admitted student's key at a school: (class, lottery), or the
-    /// place in an explicit order.
-    func cutoff(_ s: Int) -> JSONValue {
-        let admitted = assignment.admitted(s)
-        guard let last = admitted.max(by: { market.schools[s].rank[$0] < market.schools[s].rank[$1] }) else { return .null }
-        if let keys = market.schools[s].keys {
-            let k = keys[last]
-            let name = k.klass < instance.classes.count ? instance.classes[k.klass] : "none"
-            return .object([("class", .string(name)), ("lottery", .int(k.lottery))])
+    /// The school's cutoff as JSON (null when it admitted no one).
+    func cutoff(_ s: Int) -> JSONValue { cutoffKey(s)?.json ?? .null }
+
+    /// A priority key: (class, lottery), or a place in an explicit order.
+    enum Key {
+        case classAndLottery(String, Int)
+        case place(Int)
+
+        var json: JSONValue {
+            switch self {
+            case .classAndLottery(let c, let l): .object([("class", .string(c)), ("lottery", .int(l))])
+            case .place(let r): .object([("rank", .int(r))])
+            }
         }
-        return .object([("rank", .int(Int(market.schools[s].rank[last]) + 1))])
+
+        var text: String {
+            switch self {
+            case .classAndLottery(let c, let l): "\(c) \(l)"
+            case .place(let r): "rank \(r)"
+            }
+        }
     }
 
-    /// A student's priority key at a school, as a cutoff is written.
-    func key(_ st: Int, at s: Int) -> JSONValue {
+    /// A student's priority key at a school.
+    func key(_ st: Int, at s: Int) -> Key {
         if let keys = market.schools[s].keys {
             let k = keys[st]
-            return .object([("class", .string(k.klass < instance.classes.count ? instance.classes[k.klass] : "none")), ("lottery", .int(k.lottery))])
+            return .classAndLottery(k.klass < instance.classes.count ? instance.classes[k.klass] : "none", k.lottery)
         }
-        return .object([("rank", .int(Int(market.schools[s].rank[st]) + 1))])
+        return .place(Int(market.schools[s].rank[st]) + 1)
+    }
+
+    /// The lowest-priority admitted student's key at a school (nil when it admitted no one).
+    func cutoffKey(_ s: Int) -> Key? {
+        assignment.admitted(s).max { market.schools[s].rank[$0] < market.schools[s].rank[$1] }.map { key($0, at: s) }
     }
 
     /// Why a student is where she is: for each school she ranked above her assignment, her
     /// priority key there against the school's cutoff (its lowest-priority admitted
-    /// student), and whether the school filled. A school with seats left she did not get
-    /// can only be a reserve seat held for a group she is not in (hard), or a mechanism
-    /// other than DA.
-    func explanation(_ st: Int) -> JSONValue {
-        let mine = rank(st) ?? market.prefs[st].count + 1
-        let above = market.prefs[st].prefix(mine - 1)
-        return .object([
-            ("student", .string(market.studentIDs[st])),
-            ("assigned", assignment.places[st].map { p in
-                .object([("school", .string(market.schools[p.school].id)), ("rank", .int(mine)), ("seat", .string(seatName(st)))]) } ?? .null),
-            ("higherChoices", .array(above.enumerated().map { k, s in
-                let admitted = assignment.admitted(s)
-                let lowest = admitted.max { market.schools[s].rank[$0] < market.schools[s].rank[$1] }
-                return .object([
-                    ("school", .string(market.schools[s].id)), ("choice", .int(k + 1)),
-                    ("priority", key(st, at: s)), ("cutoff", cutoff(s)),
-                    ("filled", .bool(admitted.count >= market.schools[s].capacity)),
-                    ("belowCutoff", .bool(lowest.map { market.schools[s].rank[st] > market.schools[s].rank[$0] } ?? false)),
-                ])
-            })),
-        ])
+    /// student), and whether the school filled.
+    struct Explanation {
+        struct Choice {
+            var school: String
+            var choice: Int
+            var priority: Key
+            var cutoff: Key?
+            var filled: Bool
+            var belowCutoff: Bool
+        }
+
+        var student: String
+        var assigned: (school: String, rank: Int, seat: String)?
+        var higher: [Choice]
+
+        var json: JSONValue {
+            .object([
+                ("student", .string(student)),
+                ("assigned", assigned.map { .object([("school", .string($0.school)), ("rank", .int($0.rank)), ("seat", .string($0.seat))]) } ?? .null),
+                ("higherChoices", .array(higher.map { c in
+                    .object([("school", .string(c.school)), ("choice", .int(c.choice)), ("priority", c.priority.json),
+                             ("cutoff", c.cutoff?.json ?? .null), ("filled", .bool(c.filled)), ("belowCutoff", .bool(c.belowCutoff))])
+                })),
+            ])
+        }
+
+        var text: String {
+            var out = "\(student): " + (assigned.map { "assigned to \($0.school) (choice \($0.rank), \($0.seat) seat)" } ?? "not assigned") + "\n"
+            if higher.isEmpty && assigned != nil { out += "  she got her first choice\n" }
+            for c in higher {
+                out += "  choice \(c.choice) \(c.school): her priority \(c.priority.text), cutoff \(c.cutoff?.text ?? "–")"
+                out += c.belowCutoff && c.filled ? " — full with students of higher priority\n"
+                    : c.filled ? " — full (its seats went by reserve or by an earlier round)\n"
+                    : " — seats left she could not take (a reserve for another group)\n"
+            }
+            return out
+        }
     }
 
-    func explanationText(_ why: JSONValue) -> String {
-        func keyText(_ v: JSONValue?) -> String {
-            guard case .object(let f)? = v else { return "–" }
-            return f.map { if case .string(let s) = $0.1 { s } else if case .int(let i) = $0.1 { $0.0 == "rank" ? "rank \(i)" : "\(i)" } else { "" } }
-                .joined(separator: " ")
-        }
-        guard case .object(let fields) = why else { return "" }
-        let dict = Dictionary(fields, uniquingKeysWith: { a, _ in a })
-        var out = "\(dict["student"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? ""): "
-        if case .object(let a)? = dict["assigned"] {
-            let d = Dictionary(a, uniquingKeysWith: { x, _ in x })
-            out += "assigned to \(keyText(.object([("school", d["school"]!)]))) (choice \(keyText(.object([("rank", d["rank"]!)])).replacingOccurrences(of: "rank ", with: "")), \(keyText(.object([("seat", d["seat"]!)]))) seat)\n"
-        } else {
-            out += "not assigned\n"
-        }
-        guard case .array(let higher)? = dict["higherChoices"] else { return out }
-        if higher.isEmpty { out += "  she got her first choice\n" }
-        for h in higher {
-            guard case .object(let f) = h else { continue }
-            let d = Dictionary(f, uniquingKeysWith: { x, _ in x })
-            let below = d["belowCutoff"] == .bool(true), filled = d["filled"] == .bool(true)
-            out += "  choice \(keyText(.object([("c", d["choice"]!)]))) \(keyText(.object([("s", d["school"]!)]))): her priority \(keyText(d["priority"])), cutoff \(keyText(d["cutoff"]))"
-            out += below && filled ? " — full with students of higher priority\n" : filled ? " — full (its seats went by reserve or by an earlier round)\n" : " — seats left she could not take (a reserve for another group)\n"
-        }
-        return out
+    func explanation(_ st: Int) -> Explanation {
+        let mine = rank(st) ?? market.prefs[st].count + 1
+        return Explanation(
+            student: market.studentIDs[st],
+            assigned: assignment.places[st].map { (market.schools[$0.school].id, mine, seatName(st)) },
+            higher: market.prefs[st].prefix(mine - 1).enumerated().map { k, s in
+                let admitted = assignment.admitted(s)
+                let lowest = admitted.max { market.schools[s].rank[$0] < market.schools[s].rank[$1] }
+                return .init(school: market.schools[s].id, choice: k + 1, priority: key(st, at: s), cutoff: cutoffKey(s),
+                             filled: admitted.count >= market.schools[s].capacity,
+                             belowCutoff: lowest.map { market.schools[s].rank[st] > market.schools[s].rank[$0] } ?? false)
+            })
     }
 
     var rankDistribution: [(Int, Int)] {
@@ -281,14 +299,7 @@ struct MatchResult {
         out += "Ranks: " + rankDistribution.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "\n\n"
         var t = TextTable(["school", "capacity", "assigned", "cutoff"])
         for s in market.schools.indices {
-            let cut: String
-            switch cutoff(s) {
-            case .object(let fields) where fields.first?.0 == "class":
-                cut = fields.map { if case .string(let v) = $0.1 { v } else if case .int(let v) = $0.1 { "\(v)" } else { "" } }.joined(separator: " ")
-            case .object(let fields):
-                cut = "rank " + fields.map { if case .int(let v) = $0.1 { "\(v)" } else { "" } }.joined()
-            default: cut = "–"
-            }
+            let cut = cutoffKey(s)?.text ?? "–"
             t.append([market.schools[s].id, "\(market.schools[s].capacity)", "\(assignment.admitted(s).count)", cut])
         }
         out += t.rendered()
