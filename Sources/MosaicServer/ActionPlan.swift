@@ -23,21 +23,12 @@ struct ActionPlan: Sendable {
         router.get("api/v1/districts/:district/plan") { request, context in try await self.json(request, context) }
     }
 
-    /// Every term of the district with its diagnostic, oldest first.
-    func series(_ site: Dashboard.Site) async throws -> [(term: Dashboard.Term, diagnostic: Diagnostic)] {
-        var out: [(term: Dashboard.Term, diagnostic: Diagnostic)] = []
-        for t in site.terms {
-            if let d = try await server.diagnostics.diagnostic(district: site.district, term: t.id, version: site.version) { out.append((t, d)) }
-        }
-        return out
-    }
-
     func page(_ request: Request, _ context: MosaicRequestContext, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let pages = Pages(server: server)
         let visitor = try await pages.visitor(request)
         let district = try context.parameters.require("district")
         guard let site = try await pages.site(district) else { return Pages.notFound("There is no district “\(district)” in this store.") }
-        let series = try await series(site)
+        let series = try await Pages(server: server).series(site)
         guard let latest = series.last else { return Pages.notFound("District “\(site.name)” has no diagnostic yet.") }
         var dashboard = Dashboard(site: site, policy: pages.policy(visitor, district), viewer: visitor.label)
         dashboard.account = visitor.account
@@ -62,12 +53,10 @@ struct ActionPlan: Sendable {
         let district = try context.parameters.require("district")
         let (viewer, session) = try await SignIn(server: server).viewer(request)
         guard let session, viewer.seesDistrictUnsuppressed(district) else {
-            return Pages.html(Dashboard.standalone(title: "Refused — Mosaic", body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Refused</h1><p>Only the district's own staff, signed in, may change its action plan.</p>"),
-                              status: .forbidden)
+            return Pages.refused("Refused", "Only the district's own staff, signed in, may change its action plan.")
         }
         guard let form = try await SignIn.decode(Form.self, request, limit: 65_536), form.csrf == session.csrf else {
-            return Pages.html(Dashboard.standalone(title: "Refused — Mosaic", body: "<h1>Refused</h1><p>The form had expired. Go back, reload the page and send it again.</p>"),
-                              status: .forbidden)
+            return Pages.refused("Refused", "The form had expired. Go back, reload the page and send it again.")
         }
         let actor = viewer.email ?? ""
         let existing = try await server.store.planItems(district: district)
@@ -158,7 +147,7 @@ struct ActionPlan: Sendable {
         guard let site = try await Pages(server: server).site(district) else { throw APIError(.notFound, "no district '\(district)'") }
         let policy = viewer.seesDistrictUnsuppressed(district) ? MosaicServer.unsuppressed : server.policy
         let dashboard = Dashboard(site: site, policy: policy, viewer: "")
-        let series = try await series(site)
+        let series = try await Pages(server: server).series(site)
         let items = try await server.store.planItems(district: district)
         return API.json(.object([
             ("district", .string(district)),

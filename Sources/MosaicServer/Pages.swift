@@ -34,6 +34,13 @@ struct Pages: Sendable {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
+    /// A 403 page: what is refused and why, in the site's style.
+    static func refused(_ heading: String, _ message: String, account: String = "") -> Response {
+        html(Dashboard.standalone(title: "Refused — Mosaic",
+                                  body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a>\(account)</nav><h1>\(heading.htmlEscaped)</h1><p>\(message.htmlEscaped)</p>"),
+             status: .forbidden)
+    }
+
     static func notFound(_ message: String) -> Response {
         html(Dashboard.standalone(title: "Not found — Mosaic",
                                   body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Not found</h1><p>\(message.htmlEscaped)</p>"),
@@ -80,6 +87,15 @@ struct Pages: Sendable {
                               version: TermRecord.version(of: terms))
     }
 
+    /// Every term of a district with its diagnostic, oldest first (trends, the plan).
+    func series(_ site: Dashboard.Site) async throws -> [(term: Dashboard.Term, diagnostic: Diagnostic)] {
+        var out: [(term: Dashboard.Term, diagnostic: Diagnostic)] = []
+        for t in site.terms {
+            if let d = try await server.diagnostics.diagnostic(district: site.district, term: t.id, version: site.version) { out.append((t, d)) }
+        }
+        return out
+    }
+
     func home(_ request: Request) async throws -> Response {
         let visitor = try await visitor(request)
         // Two reads for every district and term; the public page is rendered once per
@@ -99,9 +115,9 @@ struct Pages: Sendable {
             return Dashboard.home(sites, latest: latest, viewer: visitor.label, account: visitor.account)
         }
         guard visitor.account == Self.signInLink else { return Self.html(try await render()) }
-        if let hit = await server.pages.page("home", district: "", version: version, render: { nil }) { return Self.html(hit) }
+        if let hit = await server.pages.cached("home", district: "", version: version) { return Self.html(hit) }
         let page = try await render()
-        _ = await server.pages.page("home", district: "", version: version, render: { page })
+        await server.pages.keep(page, as: "home", district: "", version: version)
         return Self.html(page)
     }
 
@@ -184,8 +200,8 @@ struct Pages: Sendable {
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
         let school = try context.parameters.require("school")
         guard visitor.viewer.seesDistrictUnsuppressed(district) else {
-            return Self.html(Dashboard.standalone(title: "Refused — Mosaic", body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a>\(visitor.account)</nav><h1>District staff only</h1><p>Lists of students are student-level data: only the district's own staff, signed in, may open them.</p>"),
-                             status: .forbidden)
+            return Self.refused("District staff only", "Lists of students are student-level data: only the district's own staff, signed in, may open them.",
+                                account: visitor.account)
         }
         guard let site = try await site(district), let record = try await server.store.terms(district: district).first(where: { $0.id == term }) else {
             return Self.notFound("District “\(district)” has no term “\(term)”.")
@@ -223,8 +239,7 @@ struct Pages: Sendable {
         let visitor = try await visitor(request)
         let district = try context.parameters.require("district")
         guard visitor.viewer.seesDistrictUnsuppressed(district) else {
-            return Self.html(Dashboard.standalone(title: "Refused — Mosaic", body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a>\(visitor.account)</nav><h1>District staff only</h1><p>The audit log is for the district's own staff, signed in.</p>"),
-                             status: .forbidden)
+            return Self.refused("District staff only", "The audit log is for the district's own staff, signed in.", account: visitor.account)
         }
         guard let site = try await site(district) else { return Self.notFound("There is no district “\(district)” in this store.") }
         var dashboard = Dashboard(site: site, policy: MosaicServer.unsuppressed, viewer: visitor.label)
@@ -248,10 +263,7 @@ struct Pages: Sendable {
         let visitor = try await visitor(request)
         let district = try context.parameters.require("district")
         guard let site = try await site(district) else { return Self.notFound("There is no district “\(district)” in this store.") }
-        var series: [(term: Dashboard.Term, diagnostic: Diagnostic)] = []
-        for t in site.terms {
-            if let d = try await server.diagnostics.diagnostic(district: district, term: t.id, version: site.version) { series.append((t, d)) }
-        }
+        let series = try await series(site)
         guard !series.isEmpty else { return Self.notFound("District “\(site.name)” has no diagnostic yet.") }
         var dashboard = Dashboard(site: site, policy: policy(visitor, district), viewer: visitor.label)
         dashboard.account = visitor.account
@@ -308,9 +320,17 @@ actor PageCache {
     }
 
     func page(_ key: String, district: String, version: String, render: @Sendable () -> String?) -> String? {
-        if let hit = current(district, version: version).pages[key] { return hit }
+        if let hit = cached(key, district: district, version: version) { return hit }
         guard let page = render() else { return nil }
-        districts[district]!.pages[key] = page
+        keep(page, as: key, district: district, version: version)
         return page
+    }
+
+    /// A page already rendered for this version, for pages rendered asynchronously.
+    func cached(_ key: String, district: String, version: String) -> String? { current(district, version: version).pages[key] }
+
+    func keep(_ page: String, as key: String, district: String, version: String) {
+        _ = current(district, version: version)
+        districts[district]!.pages[key] = page
     }
 }

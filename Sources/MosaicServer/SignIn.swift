@@ -99,8 +99,7 @@ struct SignIn: Sendable {
     func logout(_ request: Request) async throws -> Response {
         let (viewer, session) = try await viewer(request)
         guard let session, let form = try await Self.decode(LogoutForm.self, request), form.csrf == session.csrf else {
-            return Pages.html(Dashboard.standalone(title: "Refused — Mosaic", body: "<h1>Refused</h1><p>The sign-out form had expired. Go back and reload the page.</p>"),
-                              status: .forbidden)
+            return Pages.refused("Refused", "The sign-out form had expired. Go back and reload the page.")
         }
         try await server.store.deleteSession(hash: session.hash)
         try? await server.store.record(AuditEvent(district: session.district, at: Date(), actor: viewer.email ?? "", action: "logout", detail: ""))
