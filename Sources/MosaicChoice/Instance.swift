@@ -5,6 +5,11 @@ public struct Instance: Sendable, Codable, Equatable {
     public struct Point: Sendable, Codable, Equatable {
         public var x: Double
         public var y: Double
+
+        public init(x: Double, y: Double) {
+            self.x = x
+            self.y = y
+        }
     }
 
     public struct Reserve: Sendable, Codable, Equatable {
@@ -13,6 +18,13 @@ public struct Instance: Sendable, Codable, Equatable {
         public var group: [String: String]
         public var seats: Int
         public var kind: String
+
+        public init(name: String, group: [String: String], seats: Int, kind: String = "soft") {
+            self.name = name
+            self.group = group
+            self.seats = seats
+            self.kind = kind
+        }
     }
 
     public struct School: Sendable, Codable, Equatable {
@@ -21,6 +33,14 @@ public struct Instance: Sendable, Codable, Equatable {
         public var reserves: [Reserve]?
         public var precedence: String?
         public var location: Point?
+
+        public init(id: String, capacity: Int, reserves: [Reserve]? = nil, precedence: String? = nil, location: Point? = nil) {
+            self.id = id
+            self.capacity = capacity
+            self.reserves = reserves
+            self.precedence = precedence
+            self.location = location
+        }
     }
 
     public struct Student: Sendable, Codable, Equatable {
@@ -31,6 +51,17 @@ public struct Instance: Sendable, Codable, Equatable {
         public var zones: [String]?
         public var groups: [String: String]?
         public var location: Point?
+
+        public init(id: String, prefs: [String], lottery: Int? = nil, sibling: String? = nil, zones: [String]? = nil,
+                    groups: [String: String]? = nil, location: Point? = nil) {
+            self.id = id
+            self.prefs = prefs
+            self.lottery = lottery
+            self.sibling = sibling
+            self.zones = zones
+            self.groups = groups
+            self.location = location
+        }
     }
 
     public var name: String?
@@ -38,6 +69,15 @@ public struct Instance: Sendable, Codable, Equatable {
     public var schools: [School]
     public var students: [Student]
     public var explicitPriorities: [String: [String]]?
+
+    public init(name: String? = nil, priorityClasses: [String]? = nil, schools: [School], students: [Student],
+                explicitPriorities: [String: [String]]? = nil) {
+        self.name = name
+        self.priorityClasses = priorityClasses
+        self.schools = schools
+        self.students = students
+        self.explicitPriorities = explicitPriorities
+    }
 
     public enum TieBreaking: String, Sendable, CaseIterable { case single, multiple }
 
@@ -50,6 +90,7 @@ public struct Instance: Sendable, Codable, Equatable {
         let schoolIDs = Set(schools.map(\.id)), studentIDs = Set(students.map(\.id))
         if schoolIDs.count != schools.count { out.append("schools: two schools share an id") }
         if studentIDs.count != students.count { out.append("students: two students share an id") }
+        if students.count >= Market.maxStudents { out.append("students: \(students.count) students, more than the \(Market.maxStudents - 1) a market holds") }
         for c in classes where !["sibling", "zone", "other"].contains(c) {
             out.append("priorityClasses: “\(c)” is not sibling, zone or other")
         }
@@ -57,6 +98,7 @@ public struct Instance: Sendable, Codable, Equatable {
             if s.capacity < 0 { out.append("schools[\(i)] \(s.id): capacity \(s.capacity) is negative") }
             let reserved = (s.reserves ?? []).reduce(0) { $0 + $1.seats }
             if reserved > 0 && reserved > s.capacity { out.append("schools[\(i)] \(s.id): reserves hold \(reserved) seats, more than its capacity \(s.capacity)") }
+            if (s.reserves ?? []).count > 64 { out.append("schools[\(i)] \(s.id): \(s.reserves!.count) reserves, more than the 64 a school can have") }
             for r in s.reserves ?? [] {
                 if r.seats < 0 { out.append("schools[\(i)] \(s.id): reserve \(r.name) has \(r.seats) seats") }
                 if r.kind != "soft" && r.kind != "hard" { out.append("schools[\(i)] \(s.id): reserve \(r.name) kind “\(r.kind)” is not soft or hard") }
@@ -69,6 +111,7 @@ public struct Instance: Sendable, Codable, Equatable {
         for (i, st) in students.enumerated() {
             for p in st.prefs where !schoolIDs.contains(p) { out.append("students[\(i)] \(st.id): prefs name an unknown school “\(p)”") }
             if Set(st.prefs).count != st.prefs.count { out.append("students[\(i)] \(st.id): prefs list a school twice") }
+            if let l = st.lottery, l < 0 || l > Int(UInt32.max) { out.append("students[\(i)] \(st.id): lottery \(l) is not between 0 and \(UInt32.max)") }
         }
         for (s, order) in (explicitPriorities ?? [:]).sorted(by: { $0.key < $1.key }) {
             if !schoolIDs.contains(s) { out.append("explicitPriorities: unknown school “\(s)”") }
@@ -89,45 +132,31 @@ public struct Instance: Sendable, Codable, Equatable {
         let n = students.count
         let schoolIndex = Dictionary(uniqueKeysWithValues: schools.enumerated().map { ($1.id, $0) })
         let studentIndex = Dictionary(uniqueKeysWithValues: students.enumerated().map { ($1.id, $0) })
-        // Lottery numbers: a random order of 1…n for those without one (per school when multiple).
-        func draw() -> [Int] {
-            var numbers = Array(1...max(1, n)).shuffled(using: &rng)
-            numbers = Array(numbers.prefix(n))
-            return students.indices.map { students[$0].lottery ?? numbers[$0] }
-        }
-        let single = draw()
-        let lotteries: [[Int]] = tieBreaking == .single ? Array(repeating: single, count: schools.count) : schools.indices.map { $0 == 0 ? single : draw() }
         let cls = classes
-        let marketSchools = schools.enumerated().map { s, school -> Market.School in
-            var rank = [Int32](repeating: 0, count: n)
-            var keys: [(klass: Int, lottery: Int)]?
+        func index(_ c: String) -> Int { cls.firstIndex(of: c) ?? cls.count }
+        let classes = Market.Classes(
+            sibling: index("sibling"), zone: index("zone"), other: index("other"),
+            siblingSchool: students.map { st in st.sibling.flatMap { schoolIndex[$0] }.map(Int32.init) ?? -1 },
+            zones: students.map { st in (st.zones ?? []).compactMap { schoolIndex[$0] }.map(Int32.init) })
+        // One eligibility array per distinct group, shared by every reserve of that group.
+        var eligibility: [[String: String]: [Bool]] = [:]
+        let marketSchools = schools.map { school -> Market.School in
+            var rank: [Int32]?
             if let order = explicitPriorities?[school.id] {
-                for (place, id) in order.enumerated() { rank[studentIndex[id]!] = Int32(place) }
-            } else {
-                func klass(_ st: Student) -> Int {
-                    cls.firstIndex { c in
-                        switch c {
-                        case "sibling": st.sibling == school.id
-                        case "zone": st.zones?.contains(school.id) == true
-                        default: true
-                        }
-                    } ?? cls.count
-                }
-                let order = students.indices.sorted { a, b in
-                    (klass(students[a]), lotteries[s][a], a) < (klass(students[b]), lotteries[s][b], b)
-                }
-                for (place, st) in order.enumerated() { rank[st] = Int32(place) }
-                keys = students.indices.map { (klass(students[$0]), lotteries[s][$0]) }
+                var r = [Int32](repeating: 0, count: n)
+                for (place, id) in order.enumerated() { r[studentIndex[id]!] = Int32(place) }
+                rank = r
             }
-            let reserves = (school.reserves ?? []).map { r in
-                Market.Reserve(name: r.name, seats: r.seats, kind: r.kind == "hard" ? .hard : .soft,
-                               eligible: students.map { st in r.group.allSatisfy { st.groups?[$0.key] == $0.value } })
+            let reserves = (school.reserves ?? []).map { r -> Market.Reserve in
+                let eligible = eligibility[r.group] ?? students.map { st in r.group.allSatisfy { st.groups?[$0.key] == $0.value } }
+                eligibility[r.group] = eligible
+                return Market.Reserve(name: r.name, seats: r.seats, kind: r.kind == "hard" ? .hard : .soft, eligible: eligible)
             }
-            var out = Market.School(id: school.id, capacity: school.capacity, reserves: reserves,
-                                    precedence: school.precedence.flatMap(Market.Precedence.init(rawValue:)) ?? .reserveFirst, rank: rank)
-            out.keys = keys
-            return out
+            return Market.School(id: school.id, capacity: school.capacity, reserves: reserves,
+                                 precedence: school.precedence.flatMap(Market.Precedence.init(rawValue:)) ?? .reserveFirst, rank: rank)
         }
-        return Market(studentIDs: students.map(\.id), prefs: students.map { $0.prefs.map { schoolIndex[$0]! } }, schools: marketSchools)
+        let lottery = Market.Lottery.drawn(students: n, given: students.map(\.lottery), tieBreaking: tieBreaking, using: &rng)
+        return Market(studentIDs: students.map(\.id), prefs: students.map { $0.prefs.map { schoolIndex[$0]! } },
+                      schools: marketSchools, classes: classes, lottery: lottery)
     }
 }

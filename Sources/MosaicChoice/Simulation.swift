@@ -62,6 +62,9 @@ public struct Simulation: Sendable {
         /// Mean share of the group's students at each rank (index 0 = first choice), the
         /// last entry the share unassigned.
         public var rankShares: [Double]
+        /// Standard deviations over the draws of the first-choice and unassigned shares.
+        public var firstChoiceSD: Double
+        public var unassignedSD: Double
         public var firstChoice: Double { rankShares.first ?? 0 }
         public var unassigned: Double { rankShares.last ?? 0 }
     }
@@ -69,6 +72,8 @@ public struct Simulation: Sendable {
     public struct Dissimilarity: Sendable {
         public var dimension: String
         public var mean: Double
+        /// Standard deviation over the draws.
+        public var sd: Double
         public var p05: Double
         public var p95: Double
     }
@@ -87,24 +92,25 @@ extension Instance {
     /// - Precondition: `problems()` is empty.
     public func simulate(_ mechanism: Mechanism, tieBreaking: TieBreaking, draws: Int, parallelism: Int,
                          using rng: inout some RandomNumberGenerator, progress: (@Sendable (Int) -> Void)? = nil) -> Simulation {
-        var fresh = self
-        for i in fresh.students.indices { fresh.students[i].lottery = nil }
+        var base = SeededGenerator(seed: 0)
+        let fixed = market(tieBreaking: tieBreaking, using: &base)   // everything but the lottery
         let dims = groupDimensions
         let K = students.map(\.prefs.count).max() ?? 0
         // Row of a draw: for everyone and each (dimension, group), counts at ranks 1…K and
         // unassigned; then each dimension's dissimilarity (NaN when undefined).
         let blocks = [(-1, -1)] + dims.enumerated().flatMap { d, dim in dim.groups.indices.map { (d, $0) } }
         let width = blocks.count * (K + 1) + dims.count
-        let instance = fresh
+        // Each student's blocks: everyone, then her group in each dimension she has one in.
+        let memberships = students.indices.map { st in
+            [0] + blocks.indices.dropFirst().filter { b in dims[blocks[b].0].member[st] == blocks[b].1 }
+        }
         let rows = parallelDraws(count: draws, width: width, parallelism: parallelism, using: &rng, progress: progress,
                                  makeWorker: { () }) { _, g, row in
-            let market = instance.market(tieBreaking: tieBreaking, using: &g)
+            let market = fixed.drawingLotteries(tieBreaking, using: &g)
             let a = market.assign(mechanism)
             for st in 0..<market.studentCount {
                 let r = a.places[st].flatMap { p in market.prefs[st].firstIndex(of: p.school) } ?? K
-                for (b, block) in blocks.enumerated() where block.0 < 0 || dims[block.0].member[st] == block.1 {
-                    row[b * (K + 1) + r] += 1
-                }
+                for b in memberships[st] { row[b * (K + 1) + r] += 1 }
             }
             for (d, value) in market.dissimilarity(a, groups: dims).enumerated() { row[blocks.count * (K + 1) + d] = value ?? .nan }
         }
@@ -114,15 +120,27 @@ extension Instance {
             let shares = (0...K).map { r in
                 size == 0 ? 0 : (0..<draws).reduce(0.0) { $0 + rows[$1 * width + b * (K + 1) + r] } / Double(draws * size)
             }
+            func sd(_ r: Int) -> Double {
+                guard size > 0, draws > 1 else { return 0 }
+                let values = (0..<draws).map { rows[$0 * width + b * (K + 1) + r] / Double(size) }
+                return standardDeviation(values)
+            }
             groups.append(.init(dimension: block.0 < 0 ? "all" : dims[block.0].name, group: block.0 < 0 ? "all" : dims[block.0].groups[block.1],
-                                students: size, rankShares: shares))
+                                students: size, rankShares: shares, firstChoiceSD: sd(0), unassignedSD: sd(K)))
         }
         let dissimilarity = dims.enumerated().compactMap { d, dim -> Simulation.Dissimilarity? in
             let values = (0..<draws).map { rows[$0 * width + blocks.count * (K + 1) + d] }.filter { !$0.isNaN }.sorted()
             guard !values.isEmpty else { return nil }
-            return .init(dimension: dim.name, mean: values.reduce(0, +) / Double(values.count),
+            return .init(dimension: dim.name, mean: values.reduce(0, +) / Double(values.count), sd: standardDeviation(values),
                          p05: percentile(values, 0.05), p95: percentile(values, 0.95))
         }
         return Simulation(draws: draws, mechanism: mechanism, groups: groups, dissimilarity: dissimilarity)
     }
+}
+
+/// The sample standard deviation (n − 1), 0 for fewer than two values.
+func standardDeviation(_ values: [Double]) -> Double {
+    guard values.count > 1 else { return 0 }
+    let mean = values.reduce(0, +) / Double(values.count)
+    return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
 }

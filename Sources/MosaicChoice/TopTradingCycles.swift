@@ -7,66 +7,105 @@ extension Market {
     /// unassigned. With reserves a school points for its next seat in precedence order:
     /// a reserve seat to the best student of its group (a soft one, with none left, to the
     /// best student; a hard one is then given up).
-    /// - Complexity: O(rounds · (students + schools)), at most one round per assignment.
+    /// - Complexity: O(students · choices + schools · students) pointer moves, plus the
+    ///   priority orders (one sort of the lottery under single tie-breaking).
     public func topTradingCycles() -> Assignment {
-        var inMarket = [Bool](repeating: true, count: studentCount)
-        var remaining = studentCount
+        let n = studentCount
+        var inMarket = [Bool](repeating: true, count: n)
         var seatsLeft = schools.map(\.seatOrder)
-        var places = [Assignment.Place?](repeating: nil, count: studentCount)
-        // Each school's students in priority order, and a cursor past those who left.
-        let byPriority = schools.map { s in (0..<studentCount).sorted { s.rank[$0] < s.rank[$1] } }
+        var places = [Assignment.Place?](repeating: nil, count: n)
+        let orders = priorityOrders()
+        // Cursors that only move forward: students leave and never return, seats are
+        // never given back. Each student's next school in her list; each school's next
+        // student for an open seat and for each reserve's seats.
+        var nextChoice = [Int](repeating: 0, count: n)
+        var openCursor = [Int](repeating: 0, count: schools.count)
+        var reserveCursor = schools.map { [Int](repeating: 0, count: $0.reserves.count) }
+        func best(_ s: Int, from cursor: inout Int, where fits: (Int) -> Bool) -> Int? {
+            let order = orders[s]
+            while cursor < order.count && !(inMarket[order[cursor]] && fits(order[cursor])) { cursor += 1 }
+            return cursor < order.count ? order[cursor] : nil
+        }
+        /// The school's pointer: the best student in the market for its next seat.
         func pointer(_ s: Int) -> (student: Int, seat: Int?)? {
             while let seat = seatsLeft[s].first {
-                let best = byPriority[s].first { st in
-                    inMarket[st] && (seat.map { schools[s].reserves[$0].eligible[st] } ?? true)
+                if let r = seat {
+                    let eligible = schools[s].reserves[r].eligible
+                    if let st = best(s, from: &reserveCursor[s][r], where: { eligible[$0] }) { return (st, seat) }
+                    if schools[s].reserves[r].kind == .soft, let st = best(s, from: &openCursor[s], where: { _ in true }) { return (st, seat) }
+                    seatsLeft[s].removeFirst()   // a hard seat no one left can take
+                } else {
+                    return best(s, from: &openCursor[s], where: { _ in true }).map { ($0, nil) }
                 }
-                if let best { return (best, seat) }
-                if let r = seat, schools[s].reserves[r].kind == .soft, let any = byPriority[s].first(where: { inMarket[$0] }) {
-                    return (any, seat)
-                }
-                seatsLeft[s].removeFirst()   // a hard seat no one left can take
             }
             return nil
         }
-        while remaining > 0 {
-            // Students point to their best school with a seat; those with none leave.
-            var wants = [Int](repeating: -1, count: studentCount)
-            for st in 0..<studentCount where inMarket[st] {
-                if let s = prefs[st].first(where: { !seatsLeft[$0].isEmpty }) {
-                    wants[st] = s
-                } else {
-                    inMarket[st] = false
-                    remaining -= 1
+        /// The student's pointer: her most preferred school with a seat left.
+        func wants(_ st: Int) -> Int? {
+            let mine = prefs[st]
+            while nextChoice[st] < mine.count && seatsLeft[mine[nextChoice[st]]].isEmpty { nextChoice[st] += 1 }
+            return nextChoice[st] < mine.count ? mine[nextChoice[st]] : nil
+        }
+        // Follow student → school → student along a path kept on a stack; when the path
+        // meets itself the cycle is cleared and the walk goes on from the student below it,
+        // whose pointer is the only one on the stack the cycle can have changed. Clearing
+        // cycles one at a time gives the outcome of clearing each round's cycles together:
+        // a cycle stays a cycle while others are cleared.
+        var stack: [Int] = []
+        var position = [Int](repeating: -1, count: n)
+        for start in 0..<n where inMarket[start] {
+            stack.append(start)
+            position[start] = 0
+            while let top = stack.last {
+                guard let s = wants(top) else {
+                    inMarket[top] = false   // no school left: unassigned
+                    position[top] = -1
+                    stack.removeLast()
+                    continue
                 }
-            }
-            guard remaining > 0 else { break }
-            var points = [(student: Int, seat: Int?)?](repeating: nil, count: schools.count)
-            for s in schools.indices where !seatsLeft[s].isEmpty { points[s] = pointer(s) }
-            // Follow student → school → student from each student; a revisit closes a cycle.
-            var state = [UInt8](repeating: 0, count: studentCount)   // 0 new, 1 on the current path, 2 done
-            var cleared: [(student: Int, school: Int, seat: Int?)] = []
-            for start in 0..<studentCount where inMarket[start] && state[start] == 0 {
-                var path: [Int] = []
-                var st = start
-                while inMarket[st] && state[st] == 0 {
-                    state[st] = 1
-                    path.append(st)
-                    guard wants[st] >= 0, let next = points[wants[st]] else { break }
-                    st = next.student
+                guard let (next, _) = pointer(s) else { continue }   // its last seats were hard: she looks further
+                if position[next] < 0 {
+                    position[next] = stack.count
+                    stack.append(next)
+                    continue
                 }
-                if inMarket[st] && state[st] == 1, let k = path.firstIndex(of: st) {
-                    for x in path[k...] { cleared.append((x, wants[x], points[wants[x]]!.seat)) }
+                let cycle = stack[position[next]...].map { st -> (student: Int, school: Int, seat: Int?) in
+                    let school = wants(st)!
+                    return (st, school, pointer(school)!.seat)
                 }
-                for x in path { state[x] = 2 }
-            }
-            for c in cleared {
-                places[c.student] = .init(school: c.school, reserve: c.seat)
-                inMarket[c.student] = false
-                remaining -= 1
-                if let i = seatsLeft[c.school].firstIndex(where: { $0 == c.seat }) { seatsLeft[c.school].remove(at: i) }
+                stack.removeLast(cycle.count)
+                for c in cycle {
+                    places[c.student] = .init(school: c.school, reserve: c.seat)
+                    inMarket[c.student] = false
+                    position[c.student] = -1
+                    if let i = seatsLeft[c.school].firstIndex(where: { $0 == c.seat }) { seatsLeft[c.school].remove(at: i) }
+                }
             }
         }
         return Assignment(places: places)
+    }
+
+    /// Every school's students in priority order. Under one lottery for all schools most
+    /// of a school's order is the lottery's: the students whose class there is better than
+    /// "other" (a sibling or a zone there) come first, sorted, then every student in
+    /// lottery order (those already listed appear again and are passed over). Schools with
+    /// an explicit order or their own lottery are sorted in full.
+    func priorityOrders() -> [PriorityOrder] {
+        var special = [[Int]](repeating: [], count: schools.count)
+        if let classes {
+            for st in 0..<studentCount {
+                if classes.sibling < classes.other, classes.siblingSchool[st] >= 0 { special[Int(classes.siblingSchool[st])].append(st) }
+                if classes.zone < classes.other { for z in classes.zones[st] { special[Int(z)].append(st) } }
+            }
+        }
+        let byLottery = lottery.perSchool == nil
+            ? (0..<studentCount).map { UInt64(lottery.numbers[$0]) << 24 | UInt64($0) }.sorted().map(Market.student) : []
+        return schools.indices.map { s in
+            if schools[s].rank != nil || lottery.perSchool != nil {
+                return PriorityOrder(head: (0..<studentCount).map { key($0, at: s) }.sorted().map(Market.student), tail: [])
+            }
+            return PriorityOrder(head: special[s].map { key($0, at: s) }.sorted().map(Market.student), tail: byLottery)
+        }
     }
 
     /// The Boston mechanism (immediate acceptance; Abdulkadiroğlu & Sönmez 2003): in round
@@ -82,7 +121,7 @@ extension Market {
             var applicants = [[Int]](repeating: [], count: schools.count)
             for st in 0..<studentCount where places[st] == nil && k < prefs[st].count { applicants[prefs[st][k]].append(st) }
             for s in schools.indices where !applicants[s].isEmpty && !seatsLeft[s].isEmpty {
-                for c in schools[s].choose(from: applicants[s], seats: seatsLeft[s]) {
+                for c in choose(at: s, from: applicants[s], seats: seatsLeft[s]) {
                     places[c.student] = .init(school: s, reserve: c.reserve)
                     if let i = seatsLeft[s].firstIndex(where: { $0 == c.reserve }) { seatsLeft[s].remove(at: i) }
                 }
@@ -90,4 +129,12 @@ extension Market {
         }
         return Assignment(places: places)
     }
+}
+
+/// A school's students in priority order: `head` then `tail`, a student possibly in both.
+struct PriorityOrder {
+    let head: [Int]
+    let tail: [Int]
+    var count: Int { head.count + tail.count }
+    subscript(i: Int) -> Int { i < head.count ? head[i] : tail[i - head.count] }
 }

@@ -57,7 +57,7 @@ func randomMarket(students n: Int, schools k: Int, choices: Int, using rng: inou
                 for s in m.prefs[st].prefix(mine) {
                     let admitted = a.admitted(s)
                     // She wanted s more: s must be full of students it ranks higher.
-                    let blocked = admitted.count < m.schools[s].capacity || admitted.contains { m.schools[s].rank[$0] > m.schools[s].rank[st] }
+                    let blocked = admitted.count < m.schools[s].capacity || admitted.contains { m.key($0, at: s) > m.key(st, at: s) }
                     #expect(!blocked, "seed \(seed): \(m.studentIDs[st]) and \(m.schools[s].id) block")
                 }
             }
@@ -72,7 +72,7 @@ func randomMarket(students n: Int, schools k: Int, choices: Int, using rng: inou
             let order = Array(0..<m.studentCount).shuffled(using: &rng)
             let permuted = Market(studentIDs: order.map { m.studentIDs[$0] }, prefs: order.map { m.prefs[$0] },
                                   schools: m.schools.map { s in
-                                      Market.School(id: s.id, capacity: s.capacity, rank: order.map { s.rank[$0] })
+                                      Market.School(id: s.id, capacity: s.capacity, rank: order.map { s.rank![$0] })
                                   })
             #expect(named(m, m.deferredAcceptance()) == named(permuted, permuted.deferredAcceptance()), "seed \(seed)")
         }
@@ -84,9 +84,16 @@ func randomMarket(students n: Int, schools k: Int, choices: Int, using rng: inou
     let ranks: [Int32] = [1, 2, 0, 3]   // a, b, c, e
     let group = [false, false, true, true]
 
-    func school(_ kind: Market.Reserve.Kind, _ precedence: Market.Precedence, capacity: Int = 3) -> Market.School {
-        Market.School(id: "S", capacity: capacity, reserves: [.init(name: "low-income", seats: 1, kind: kind, eligible: group)],
-                      precedence: precedence, rank: ranks)
+    /// The school S alone in a market of the four applicants.
+    struct School {
+        let market: Market
+        func choose(from applicants: [Int]) -> [(student: Int, reserve: Int?)] { market.choose(at: 0, from: applicants) }
+    }
+
+    func school(_ kind: Market.Reserve.Kind, _ precedence: Market.Precedence, capacity: Int = 3) -> School {
+        School(market: Market(studentIDs: ["a", "b", "c", "e"], prefs: [[0], [0], [0], [0]], schools: [
+            Market.School(id: "S", capacity: capacity, reserves: [.init(name: "low-income", seats: 1, kind: kind, eligible: group)],
+                          precedence: precedence, rank: ranks)]))
     }
 
     @Test func reserveFirstFillsTheReserveSeatWithTheBestOfTheGroup() {
@@ -147,7 +154,7 @@ func randomReserveMarket(students n: Int, schools k: Int, choices: Int, using rn
             for st in 0..<m.studentCount {
                 let mine = a.places[st].map { m.prefs[st].firstIndex(of: $0.school)! } ?? m.prefs[st].count
                 for s in m.prefs[st].prefix(mine) {
-                    let chosen = m.schools[s].choose(from: a.admitted(s) + [st]).map(\.student)
+                    let chosen = m.choose(at: s, from: a.admitted(s) + [st]).map(\.student)
                     #expect(!chosen.contains(st), "seed \(seed): \(m.studentIDs[st]) and \(m.schools[s].id) block")
                 }
             }
@@ -170,6 +177,55 @@ func randomReserveMarket(students n: Int, schools k: Int, choices: Int, using rn
                 func position(_ s: Int?) -> Int { s.flatMap { m.prefs[st].firstIndex(of: $0) } ?? m.prefs[st].count }
                 #expect(position(got) >= position(truth.places[st]?.school), "seed \(seed): \(m.studentIDs[st]) gains by misreporting")
             }
+        }
+    }
+}
+
+/// Deferred acceptance by rounds, straight from the definition: every free student
+/// proposes to her next school; each school keeps its choice from those it holds and its
+/// new proposers. The fast implementation must agree with it.
+func deferredAcceptanceByRounds(_ m: Market) -> Assignment {
+    var next = [Int](repeating: 0, count: m.studentCount)
+    var held = [[Int]](repeating: [], count: m.schools.count)
+    var seat = [Int: Int?]()
+    while true {
+        let holding = Set(held.joined())
+        let proposers = (0..<m.studentCount).filter { !holding.contains($0) && next[$0] < m.prefs[$0].count }
+        guard !proposers.isEmpty else { break }
+        var applicants = held
+        for st in proposers {
+            applicants[m.prefs[st][next[st]]].append(st)
+            next[st] += 1
+        }
+        for s in m.schools.indices {
+            let chosen = m.choose(at: s, from: applicants[s])
+            held[s] = chosen.map(\.student)
+            for c in chosen { seat[c.student] = c.reserve }
+        }
+    }
+    var places = [Assignment.Place?](repeating: nil, count: m.studentCount)
+    for (s, students) in held.enumerated() { for st in students { places[st] = .init(school: s, reserve: seat[st]!) } }
+    return Assignment(places: places)
+}
+
+@Suite struct DeferredAcceptanceImplementationTests {
+    /// The heap (no reserves), the one-reserve lists and the general sorted-held path (two
+    /// reserves) give the assignment and the seats of the round-by-round definition, on
+    /// 600 random markets with soft and hard reserves, reserve first and open first.
+    @Test func agreesWithTheRoundByRoundDefinition() {
+        for seed in 0..<600 {
+            var rng = SeededGenerator(seed: UInt64(9_000 + seed))
+            var m = seed % 3 == 0 ? randomMarket(students: 60, schools: 7, choices: 5, using: &rng)
+                                  : randomReserveMarket(students: 60, schools: 7, choices: 5, using: &rng)
+            if seed % 3 == 2 {
+                // A second reserve, for another group, where there is room: the general path.
+                let group = (0..<m.studentCount).map { _ in Bool.random(using: &rng) }
+                for s in m.schools.indices where m.schools[s].openSeats >= 2 {
+                    m.schools[s].reserves.append(.init(name: "r2", seats: Int.random(in: 1...m.schools[s].openSeats / 2, using: &rng),
+                                                       kind: Bool.random(using: &rng) ? .soft : .hard, eligible: group))
+                }
+            }
+            #expect(m.deferredAcceptance() == deferredAcceptanceByRounds(m), "seed \(seed)")
         }
     }
 }
