@@ -3,13 +3,23 @@ import Crypto
 import Foundation
 import MosaicChoice
 import MosaicCore
+import MosaicImport
 import MosaicMetrics
 import MosaicReport
 
-/// `mosaic match`: contract `match.md` (the assignment; `--simulate` and `--explain` are
-/// still to come).
+/// `mosaic match`: contract `match.md` — the assignment (`mosaic match INSTANCE`, with
+/// `--explain` and `--simulate`) and the policy comparison (`mosaic match compare`).
 struct Match: ParsableCommand {
     static let configuration = CommandConfiguration(
+        abstract: "Assign students to schools from their rankings, or compare choice policies.",
+        subcommands: [MatchRun.self, MatchCompare.self, MatchSynthetic.self],
+        defaultSubcommand: MatchRun.self)
+}
+
+/// `mosaic match INSTANCE.json`: one assignment, an explanation or a simulation.
+struct MatchRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Assign students to schools from their rankings: deferred acceptance, top trading cycles or Boston.",
         discussion: "Example: mosaic match kindergarten.json --mechanism da --seed 2027 --format json")
 
@@ -35,7 +45,8 @@ struct Match: ParsableCommand {
         do { try match() } catch ExitCodeError.failure { throw ExitCode.failure }
     }
 
-    func match() throws {
+    /// Reads and checks an instance: every problem as `FILE: where: what`.
+    static func load(_ instance: String) throws -> (Instance, Data) {
         guard let data = FileManager.default.contents(atPath: instance) else {
             Terminal.error("\(instance): cannot be read")
             throw ExitCodeError.failure
@@ -52,6 +63,11 @@ struct Match: ParsableCommand {
             for p in problems { Terminal.error("\(instance): \(p)") }
             throw ExitCodeError.failure
         }
+        return (problem, data)
+    }
+
+    func match() throws {
+        let (problem, data) = try Self.load(instance)
         var rng = SeededGenerator(seed: seed)
         let tie: Instance.TieBreaking = tieBreaking == .single ? .single : .multiple
         let mech = MosaicChoice.Mechanism(rawValue: mechanism.rawValue)!
@@ -130,11 +146,192 @@ struct Match: ParsableCommand {
     }
 }
 
+/// `mosaic match compare INSTANCE.json --policy A.json --policy B.json --simulate N`:
+/// what each policy does to access and to school diversity, per group, over the same
+/// fresh lotteries.
+struct MatchCompare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Simulate choice policies side by side: first-choice and unassigned shares per group, and how sorted the schools are.",
+        discussion: """
+            A policy file (JSON) may set name, mechanism, tieBreaking, priorityClasses, reserves \
+            ([{name, group, share or seats, kind, schools}], replacing the instance's) and precedence. \
+            With one policy it is compared with the instance as written. Every policy is run on the \
+            same lotteries; a difference is reported when it exceeds twice its standard error.
+            Example: mosaic match compare kindergarten.json --policy zones.json --policy reserve.json --simulate 500 --chart compare.html
+            """)
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    @Argument(help: "The instance (JSON, contract match.md).") var instance: String
+    @Option(name: .customLong("policy"), help: "A policy file (JSON); give two or more, or one to compare with the instance as written.")
+    var policies: [String] = []
+    @Option(help: "Lotteries per policy.") var simulate = 200
+    @Option(help: "The mechanism for policies that do not name one: da, ttc or boston.") var mechanism: MatchRun.Mechanism = .da
+    @Option(name: .customLong("tie-breaking"), help: "single or multiple, for policies that do not say.") var tieBreaking: MatchRun.TieBreaking = .single
+    @Option(help: "The seed of the lotteries (the same for every policy).") var seed: UInt64 = 0
+    @Option(help: "table or json.") var format: OutputFormat = .table
+    @Option(help: "Also write the comparison as an HTML page of charts here.") var chart: String?
+
+    func validate() throws {
+        if policies.isEmpty { throw ValidationError("give at least one --policy FILE") }
+        if simulate < 2 { throw ValidationError("--simulate takes a number of lotteries, at least 2") }
+    }
+
+    func run() throws {
+        do { try compare() } catch ExitCodeError.failure { throw ExitCode.failure }
+    }
+
+    func compare() throws {
+        let (problem, data) = try MatchRun.load(instance)
+        var loaded: [Policy] = []
+        var failed = false
+        for path in policies {
+            guard let bytes = FileManager.default.contents(atPath: path) else {
+                Terminal.error("\(path): cannot be read")
+                failed = true
+                continue
+            }
+            do {
+                let policy = try JSONDecoder().decode(Policy.self, from: bytes)
+                let problems = policy.problems(for: problem)
+                for p in problems { Terminal.error("\(path): \(p)") }
+                failed = failed || !problems.isEmpty
+                loaded.append(policy)
+            } catch {
+                Terminal.error("\(path): not a policy: \(MatchRun.describe(error))")
+                failed = true
+            }
+        }
+        if failed { throw ExitCodeError.failure }
+        if loaded.count == 1 { loaded.insert(Policy(name: "as written"), at: 0) }
+        let names = loaded.map(\.name)
+        if Set(names).count != names.count {
+            Terminal.error("\(policies.joined(separator: ", ")): two policies share a name; give each its own")
+            throw ExitCodeError.failure
+        }
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if let report = Terminal.progress() { progress = { done, total in report("simulating lotteries", done, total) } }
+        let comparison = PolicyComparison.compare(
+            problem, policies: loaded, mechanism: MosaicChoice.Mechanism(rawValue: mechanism.rawValue)!,
+            tieBreaking: tieBreaking == .single ? .single : .multiple, draws: simulate, seed: seed,
+            parallelism: ProcessInfo.processInfo.activeProcessorCount, progress: progress)
+        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        if let chart { try writeTextFile(Self.page(comparison, instance: problem, seed: seed), to: chart) }
+        switch format {
+        case .json: print(Self.json(comparison, seed: seed, inputSha256: hash).serialized())
+        case .table: print(Self.table(comparison, seed: seed), terminator: "")
+        }
+    }
+
+    static func json(_ c: PolicyComparison, seed: UInt64, inputSha256: String) -> JSONValue {
+        .object([
+            ("seed", .unsigned(seed)), ("draws", .int(c.draws)), ("inputSha256", .string(inputSha256)),
+            ("policies", .array(c.runs.map { run in
+                .object([("name", .string(run.policy.name)), ("simulation", MatchRun.json(run.simulation, seed: seed))])
+            })),
+            ("findings", .array(c.findings.map(JSONValue.string))),
+        ])
+    }
+
+    static func table(_ c: PolicyComparison, seed: UInt64) -> String {
+        let names = c.runs.map(\.policy.name)
+        var out = "\(names.joined(separator: " vs ")): \(c.draws) lotteries each from seed \(seed), the same lotteries for every policy\n\n"
+        var access = TextTable(["dimension", "group", "students"] + names)
+        for (i, g) in c.runs[0].simulation.groups.enumerated() {
+            access.append([g.dimension, g.group, "\(g.students)"] + c.runs.map { run in
+                let x = run.simulation.groups[i]
+                return "\(Format.percent(x.firstChoice)) / \(Format.percent(x.unassigned))"
+            })
+        }
+        out += "Access: first choice / unassigned\n" + access.rendered()
+        var sorting = TextTable(["dimension"] + names)
+        for (i, d) in c.runs[0].simulation.dissimilarity.enumerated() {
+            sorting.append([d.dimension] + c.runs.map { run in
+                let x = run.simulation.dissimilarity[i]
+                return "\(Format.fixed(x.mean, 3)) (\(Format.fixed(x.p05, 3))–\(Format.fixed(x.p95, 3)))"
+            })
+        }
+        out += "\nHow sorted the schools are: dissimilarity of the assigned students (5–95 %)\n" + sorting.rendered()
+        out += "\nWhat changes\n" + c.findings.map { "  - \($0)\n" }.joined()
+        return out
+    }
+
+    static func page(_ c: PolicyComparison, instance: Instance, seed: UInt64) -> String {
+        let groups = c.runs[0].simulation.groups
+        let label = groups.map { $0.dimension == "all" ? "All students" : "\($0.group) (\($0.dimension))" }
+        let first = ComparisonChart(
+            id: "first-choice", title: "Share assigned to their first choice",
+            desc: "For each group of students, the mean share assigned to their first choice over \(c.draws) lotteries, one bar per policy.",
+            categories: label,
+            series: c.runs.map { .init(name: $0.policy.name, values: $0.simulation.groups.map(\.firstChoice)) }, percent: true)
+        let unassigned = ComparisonChart(
+            id: "unassigned", title: "Share left without a school",
+            desc: "For each group of students, the mean share not assigned to any school they ranked, one bar per policy.",
+            categories: label,
+            series: c.runs.map { .init(name: $0.policy.name, values: $0.simulation.groups.map(\.unassigned)) }, percent: true)
+        let sorting = ComparisonChart(
+            id: "sorting", title: "How sorted the schools are (dissimilarity)",
+            desc: "For each dimension, the mean dissimilarity of the assigned students across schools, with the 5–95 % band over the lotteries as a line; 0 means every school mirrors the whole.",
+            categories: c.runs[0].simulation.dissimilarity.map(\.dimension),
+            series: c.runs.map { run in
+                .init(name: run.policy.name, values: run.simulation.dissimilarity.map(\.mean),
+                      bands: run.simulation.dissimilarity.map { (low: $0.p05, high: $0.p95) })
+            }, percent: false)
+        let title = "Choice policies compared" + (instance.name.map { ": \($0)" } ?? "")
+        return ComparisonChart.page(
+            title: title,
+            intro: "\(c.runs.map(\.policy.name).joined(separator: ", ")): \(c.draws) lotteries each from seed \(seed), the same lotteries for every policy. \(instance.students.count) students, \(instance.schools.count) schools.",
+            findings: c.findings, charts: [first, unassigned, sorting])
+    }
+}
+
+/// `mosaic match synthetic --out FILE`: a synthetic instance to try mechanisms and
+/// policies on (the market the benchmark uses, at any size).
+struct MatchSynthetic: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synthetic",
+        abstract: "Write a synthetic choice instance (JSON, contract match.md): students who rank nearby, popular schools; groups that vary by neighbourhood.")
+
+    @Option(help: "The file to write.") var out: String
+    @Option var students = 2_000
+    @Option var schools = 20
+    @Option(help: "Schools each student ranks.") var choices = 5
+    @Option(help: "Seats in all (default: 95 % of the students).") var seats: Int?
+    @Option(help: "Share of schools with a 40 % low-income reserve.") var reserveShare = 0.0
+    @Option(help: "The random seed; the same seed gives the same instance.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard students > 0, schools > 0, choices > 0, (seats ?? 1) > 0 else { throw ValidationError("sizes must be positive") }
+        guard (0...1).contains(reserveShare) else { throw ValidationError("--reserve-share is a share between 0 and 1") }
+    }
+
+    func run() throws {
+        var rng = SeededGenerator(seed: seed)
+        let instance = Instance.synthetic(students: students, programmes: schools, choices: choices,
+                                          seats: seats ?? Int(Double(students) * 0.95), reserveShare: reserveShare, using: &rng)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(instance)
+        try writeTextFile(String(decoding: data, as: UTF8.self) + "\n", to: out)
+        Terminal.error("wrote \(out): \(students) students, \(schools) schools, \(instance.schools.reduce(0) { $0 + $1.capacity }) seats")
+    }
+}
+
 /// The assignment read back against the instance: ranks, seats, cutoffs and groups.
 struct MatchResult {
     let instance: Instance
     let market: Market
     let assignment: Assignment
+    /// Each school's admitted students.
+    let admitted: [[Int]]
+
+    init(instance: Instance, market: Market, assignment: Assignment) {
+        self.instance = instance
+        self.market = market
+        self.assignment = assignment
+        admitted = assignment.admittedBySchool(market.schools.count)
+    }
 
     /// Students in id order.
     var order: [Int] { market.studentIDs.indices.sorted { market.studentIDs[$0] < market.studentIDs[$1] } }
@@ -181,16 +378,20 @@ struct MatchResult {
 
     /// A student's priority key at a school.
     func key(_ st: Int, at s: Int) -> Key {
-        if let keys = market.schools[s].keys {
-            let k = keys[st]
-            return .classAndLottery(k.klass < instance.classes.count ? instance.classes[k.klass] : "none", k.lottery)
+        switch market.priority(st, at: s) {
+        case .classAndLottery(let klass, let lottery): .classAndLottery(klass < instance.classes.count ? instance.classes[klass] : "none", lottery)
+        case .place(let place): .place(place)
         }
-        return .place(Int(market.schools[s].rank[st]) + 1)
     }
 
     /// The lowest-priority admitted student's key at a school (nil when it admitted no one).
     func cutoffKey(_ s: Int) -> Key? {
-        assignment.admitted(s).max { market.schools[s].rank[$0] < market.schools[s].rank[$1] }.map { key($0, at: s) }
+        lowest(s).map { key($0, at: s) }
+    }
+
+    /// The admitted student with the lowest priority at a school.
+    func lowest(_ s: Int) -> Int? {
+        admitted[s].max { market.key($0, at: s) < market.key($1, at: s) }
     }
 
     /// Why a student is where she is: for each school she ranked above her assignment, her
@@ -240,11 +441,10 @@ struct MatchResult {
             student: market.studentIDs[st],
             assigned: assignment.places[st].map { (market.schools[$0.school].id, mine, seatName(st)) },
             higher: market.prefs[st].prefix(mine - 1).enumerated().map { k, s in
-                let admitted = assignment.admitted(s)
-                let lowest = admitted.max { market.schools[s].rank[$0] < market.schools[s].rank[$1] }
+                let lowest = lowest(s)
                 return .init(school: market.schools[s].id, choice: k + 1, priority: key(st, at: s), cutoff: cutoffKey(s),
-                             filled: admitted.count >= market.schools[s].capacity,
-                             belowCutoff: lowest.map { market.schools[s].rank[st] > market.schools[s].rank[$0] } ?? false)
+                             filled: admitted[s].count >= market.schools[s].capacity,
+                             belowCutoff: lowest.map { market.key(st, at: s) > market.key($0, at: s) } ?? false)
             })
     }
 
@@ -277,7 +477,7 @@ struct MatchResult {
                 ("rankDistribution", .object(rankDistribution.map { ("\($0.0)", .int($0.1)) })),
             ])),
             ("schools", .array(market.schools.indices.map { s in
-                let school = market.schools[s], admitted = assignment.admitted(s)
+                let school = market.schools[s], admitted = self.admitted[s]
                 var seats: [(String, JSONValue)] = [("open", .int(admitted.filter { assignment.places[$0]?.reserve == nil }.count))]
                 for (r, reserve) in school.reserves.enumerated() {
                     seats.append((reserve.name, .int(admitted.filter { assignment.places[$0]?.reserve == r }.count)))
@@ -300,7 +500,7 @@ struct MatchResult {
         var t = TextTable(["school", "capacity", "assigned", "cutoff"])
         for s in market.schools.indices {
             let cut = cutoffKey(s)?.text ?? "–"
-            t.append([market.schools[s].id, "\(market.schools[s].capacity)", "\(assignment.admitted(s).count)", cut])
+            t.append([market.schools[s].id, "\(market.schools[s].capacity)", "\(admitted[s].count)", cut])
         }
         out += t.rendered()
         for (dim, d, _) in groups { out += "\n\(dim): dissimilarity of the assigned students across schools \(d.map { Format.fixed($0, 3) } ?? "–")" }

@@ -85,4 +85,46 @@ import Testing
         #expect(text.stdout.contains("choice 1 S01: her priority other 1, cutoff zone 4 — full with students of higher priority"))
         #expect(try Run(["match", instance, "--explain", "st9"]).status != 0)
     }
+
+    /// `mosaic match synthetic` writes an instance `mosaic match` accepts; `compare` sets
+    /// policies side by side in a table, as JSON and as a page of charts.
+    @Test func policiesCompareSideBySide() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("compare-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let made = try Run(["match", "synthetic", "--out", "\(dir)/city.json", "--students", "600", "--schools", "8", "--choices", "3", "--seed", "3"])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(try Run(["match", "\(dir)/city.json", "--format", "csv"]).status == 0)
+        try #"{"name": "zones"}"#.write(toFile: "\(dir)/zones.json", atomically: true, encoding: .utf8)
+        try #"{"name": "no zones", "priorityClasses": ["sibling", "other"]}"#.write(toFile: "\(dir)/open.json", atomically: true, encoding: .utf8)
+        let args = ["match", "compare", "\(dir)/city.json", "--policy", "\(dir)/zones.json", "--policy", "\(dir)/open.json", "--simulate", "30", "--seed", "2"]
+        let table = try Run(args + ["--chart", "\(dir)/compare.html"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.hasPrefix("zones vs no zones: 30 lotteries each from seed 2, the same lotteries for every policy"))
+        #expect(table.stdout.contains("Access: first choice / unassigned") && table.stdout.contains("What changes"))
+        let page = try String(contentsOfFile: "\(dir)/compare.html", encoding: .utf8)
+        #expect(page.contains("<title id=\"t-first-choice\">Share assigned to their first choice</title>"))
+        #expect(page.contains("<desc id=\"d-sorting\">") && page.contains("<caption>How sorted the schools are (dissimilarity)</caption>"))
+        let json = try Run(args + ["--format", "json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((doc["policies"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["zones", "no zones"])
+        #expect((doc["findings"] as? [String])?.isEmpty == false)
+        #expect((doc["inputSha256"] as? String)?.count == 64 && doc["draws"] as? Int == 30)
+        // The same seed, the same bytes.
+        #expect(try Run(args + ["--format", "json"]).stdout == json.stdout)
+    }
+
+    @Test func aBadPolicyIsRefusedAndNothingIsWritten() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("badpolicy-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try #"{"name": "odd", "reserves": [{"name": "r", "group": {"economic": "disadvantaged"}, "share": 2}]}"#
+            .write(toFile: "\(dir)/odd.json", atomically: true, encoding: .utf8)
+        try #"{"reserves": []}"#.write(toFile: "\(dir)/nameless.json", atomically: true, encoding: .utf8)
+        let run = try Run(["match", "compare", instance, "--policy", "\(dir)/odd.json", "--policy", "\(dir)/nameless.json", "--chart", "\(dir)/c.html"])
+        #expect(run.status != 0 && run.stdout.isEmpty)
+        #expect(run.stderr.contains("\(dir)/odd.json: reserves[0] r: share 2.0 is not between 0 and 1"))
+        #expect(run.stderr.contains("\(dir)/nameless.json: not a policy: missing “name”"))
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/c.html"))
+    }
 }
