@@ -121,6 +121,67 @@ public actor MemoryStore: Store {
         return true
     }
 
+    var rounds: [String: [ApplicationRoundRecord]] = [:]
+    /// Applications by "district round" and applicant.
+    var applicationsByRound: [String: [String: ApplicationRecord]] = [:]
+    var runs: [String: [MatchRunRecord]] = [:]
+
+    func hasRound(_ district: String, _ round: String) -> Bool { rounds[district]?.contains { $0.id == round } == true }
+
+    public func applicationRounds(district: String) async throws -> [ApplicationRoundRecord] { rounds[district] ?? [] }
+
+    public func addApplicationRound(_ round: ApplicationRoundRecord) async throws -> ApplicationRoundRecord {
+        guard districtList[round.district] != nil else { throw StoreError.noSuchDistrict(round.district) }
+        var round = round
+        round.id = String((rounds[round.district] ?? []).compactMap { Int($0.id) }.max().map { $0 + 1 } ?? 1)
+        rounds[round.district, default: []].append(round)
+        return round
+    }
+
+    public func updateApplicationRound(_ round: ApplicationRoundRecord) async throws {
+        guard let k = rounds[round.district]?.firstIndex(where: { $0.id == round.id }) else {
+            throw StoreError.noSuchRound(district: round.district, id: round.id)
+        }
+        rounds[round.district]![k] = round
+    }
+
+    public func applications(district: String, round: String) async throws -> [ApplicationRecord] {
+        (applicationsByRound["\(district) \(round)"] ?? [:]).values.sorted { $0.applicant < $1.applicant }
+    }
+
+    public func putApplications(_ applications: [ApplicationRecord], district: String, round: String, replacingAll: Bool) async throws {
+        guard hasRound(district, round) else { throw StoreError.noSuchRound(district: district, id: round) }
+        var stored = replacingAll ? [:] : applicationsByRound["\(district) \(round)"] ?? [:]
+        for a in applications { stored[a.applicant] = a }
+        // References are unique within a round, as the SQL stores' constraint has it.
+        guard Set(stored.values.map(\.reference)).count == stored.count else {
+            throw StoreError.database("two applications share a reference", sql: "applications")
+        }
+        applicationsByRound["\(district) \(round)"] = stored
+    }
+
+    public func application(district: String, round: String, reference: String) async throws -> ApplicationRecord? {
+        applicationsByRound["\(district) \(round)"]?.values.first { $0.reference == reference }
+    }
+
+    public func addMatchRun(_ run: MatchRunRecord) async throws -> MatchRunRecord {
+        guard hasRound(run.district, run.round) else { throw StoreError.noSuchRound(district: run.district, id: run.round) }
+        var run = run
+        let key = "\(run.district) \(run.round)"
+        run.id = String((runs[key] ?? []).compactMap { Int($0.id) }.max().map { $0 + 1 } ?? 1)
+        run.published = false
+        runs[key, default: []].append(run)
+        return run
+    }
+
+    public func matchRuns(district: String, round: String) async throws -> [MatchRunRecord] { runs["\(district) \(round)"] ?? [] }
+
+    public func publishMatchRun(district: String, round: String, run: String) async throws {
+        let key = "\(district) \(round)"
+        guard runs[key]?.contains(where: { $0.id == run }) == true else { throw StoreError.noSuchRound(district: district, id: "\(round) run \(run)") }
+        for i in runs[key]!.indices { runs[key]![i].published = runs[key]![i].id == run }
+    }
+
     public func record(_ event: AuditEvent) async throws { audit.append(event) }
 
     public func auditLog(district: String?, limit: Int) async throws -> [AuditEvent] {

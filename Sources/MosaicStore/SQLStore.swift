@@ -285,6 +285,129 @@ public final class SQLStore: Store {
                 SQLValue(Timestamp.text(item.updatedAt)), SQLValue(json)]
     }
 
+    // MARK: Application rounds
+
+    public func applicationRounds(district: String) async throws -> [ApplicationRoundRecord] {
+        try await database.query("SELECT round_id, term_id, name, status, updated_at, json FROM application_rounds WHERE district_id = ? ORDER BY round_id",
+                                 [SQLValue(district)]).map { row in
+            ApplicationRoundRecord(district: district, id: String(row[0].int ?? 0), term: row[1].text ?? "", name: row[2].text ?? "",
+                                   status: row[3].text ?? "", json: row[5].text ?? "", updatedAt: Timestamp.date(row[4].text ?? "") ?? .distantPast)
+        }
+    }
+
+    public func addApplicationRound(_ round: ApplicationRoundRecord) async throws -> ApplicationRoundRecord {
+        try await database.transaction { db in
+            guard try await !db.query("SELECT 1 FROM districts WHERE district_id = ?", [SQLValue(round.district)]).isEmpty else {
+                throw StoreError.noSuchDistrict(round.district)
+            }
+            let last = try await db.query("SELECT MAX(round_id) FROM application_rounds WHERE district_id = ?", [SQLValue(round.district)])
+                .first?.first?.int ?? 0
+            var round = round
+            round.id = String(last + 1)
+            try await db.execute(
+                "INSERT INTO application_rounds (district_id, round_id, term_id, name, status, updated_at, json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [SQLValue(round.district), SQLValue(last + 1), SQLValue(round.term), SQLValue(round.name), SQLValue(round.status),
+                 SQLValue(Timestamp.text(round.updatedAt)), SQLValue(round.json)])
+            return round
+        }
+    }
+
+    public func updateApplicationRound(_ round: ApplicationRoundRecord) async throws {
+        guard let number = Int(round.id) else { throw StoreError.noSuchRound(district: round.district, id: round.id) }
+        try await database.transaction { db in
+            guard try await Self.roundExists(db, round.district, number) else { throw StoreError.noSuchRound(district: round.district, id: round.id) }
+            try await db.execute(
+                "UPDATE application_rounds SET term_id = ?, name = ?, status = ?, updated_at = ?, json = ? WHERE district_id = ? AND round_id = ?",
+                [SQLValue(round.term), SQLValue(round.name), SQLValue(round.status), SQLValue(Timestamp.text(round.updatedAt)),
+                 SQLValue(round.json), SQLValue(round.district), SQLValue(number)])
+        }
+    }
+
+    static func roundExists(_ db: any SQLDatabase, _ district: String, _ number: Int) async throws -> Bool {
+        try await !db.query("SELECT 1 FROM application_rounds WHERE district_id = ? AND round_id = ?", [SQLValue(district), SQLValue(number)]).isEmpty
+    }
+
+    static func application(_ row: [SQLValue], district: String, round: String) -> ApplicationRecord {
+        ApplicationRecord(district: district, round: round, applicant: row[0].text ?? "", reference: row[1].text ?? "",
+                          secretHash: row[2].text ?? "", json: row[5].text ?? "", source: row[3].text ?? "",
+                          submittedAt: Timestamp.date(row[4].text ?? "") ?? .distantPast)
+    }
+
+    public func applications(district: String, round: String) async throws -> [ApplicationRecord] {
+        guard let number = Int(round) else { return [] }
+        return try await database.query(
+            "SELECT applicant, reference, secret_hash, source, submitted_at, json FROM applications WHERE district_id = ? AND round_id = ? ORDER BY applicant",
+            [SQLValue(district), SQLValue(number)]).map { Self.application($0, district: district, round: round) }
+    }
+
+    public func putApplications(_ applications: [ApplicationRecord], district: String, round: String, replacingAll: Bool) async throws {
+        guard let number = Int(round) else { throw StoreError.noSuchRound(district: district, id: round) }
+        try await database.transaction { db in
+            guard try await Self.roundExists(db, district, number) else { throw StoreError.noSuchRound(district: district, id: round) }
+            let key = [SQLValue(district), SQLValue(number)]
+            if replacingAll {
+                try await db.execute("DELETE FROM applications WHERE district_id = ? AND round_id = ?", key)
+            } else {
+                for a in applications {
+                    try await db.execute("DELETE FROM applications WHERE district_id = ? AND round_id = ? AND applicant = ?", key + [SQLValue(a.applicant)])
+                }
+            }
+            for a in applications {
+                try await db.execute(
+                    "INSERT INTO applications (district_id, round_id, applicant, reference, secret_hash, source, submitted_at, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    key + [SQLValue(a.applicant), SQLValue(a.reference), SQLValue(a.secretHash), SQLValue(a.source),
+                           SQLValue(Timestamp.text(a.submittedAt)), SQLValue(a.json)])
+            }
+        }
+    }
+
+    public func application(district: String, round: String, reference: String) async throws -> ApplicationRecord? {
+        guard let number = Int(round) else { return nil }
+        return try await database.query(
+            "SELECT applicant, reference, secret_hash, source, submitted_at, json FROM applications WHERE district_id = ? AND round_id = ? AND reference = ?",
+            [SQLValue(district), SQLValue(number), SQLValue(reference)]).first.map { Self.application($0, district: district, round: round) }
+    }
+
+    public func addMatchRun(_ run: MatchRunRecord) async throws -> MatchRunRecord {
+        guard let number = Int(run.round) else { throw StoreError.noSuchRound(district: run.district, id: run.round) }
+        return try await database.transaction { db in
+            guard try await Self.roundExists(db, run.district, number) else { throw StoreError.noSuchRound(district: run.district, id: run.round) }
+            let key = [SQLValue(run.district), SQLValue(number)]
+            let last = try await db.query("SELECT MAX(run_id) FROM match_runs WHERE district_id = ? AND round_id = ?", key).first?.first?.int ?? 0
+            var run = run
+            run.id = String(last + 1)
+            run.published = false
+            try await db.execute(
+                "INSERT INTO match_runs (district_id, round_id, run_id, seed, input_sha256, mechanism, run_at, run_by, published, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                key + [SQLValue(last + 1), SQLValue(String(run.seed)), SQLValue(run.inputSha256), SQLValue(run.mechanism),
+                       SQLValue(Timestamp.text(run.runAt)), SQLValue(run.runBy), SQLValue(0), SQLValue(run.json)])
+            return run
+        }
+    }
+
+    public func matchRuns(district: String, round: String) async throws -> [MatchRunRecord] {
+        guard let number = Int(round) else { return [] }
+        return try await database.query(
+            "SELECT run_id, seed, input_sha256, mechanism, run_at, run_by, published, json FROM match_runs WHERE district_id = ? AND round_id = ? ORDER BY run_id",
+            [SQLValue(district), SQLValue(number)]).map { row in
+            MatchRunRecord(district: district, round: round, id: String(row[0].int ?? 0), seed: UInt64(row[1].text ?? "") ?? 0,
+                           inputSha256: row[2].text ?? "", mechanism: row[3].text ?? "", json: row[7].text ?? "",
+                           runAt: Timestamp.date(row[4].text ?? "") ?? .distantPast, runBy: row[5].text ?? "", published: (row[6].int ?? 0) != 0)
+        }
+    }
+
+    public func publishMatchRun(district: String, round: String, run: String) async throws {
+        guard let number = Int(round), let runNumber = Int(run) else { throw StoreError.noSuchRound(district: district, id: "\(round) run \(run)") }
+        try await database.transaction { db in
+            let key = [SQLValue(district), SQLValue(number)]
+            guard try await !db.query("SELECT 1 FROM match_runs WHERE district_id = ? AND round_id = ? AND run_id = ?", key + [SQLValue(runNumber)]).isEmpty else {
+                throw StoreError.noSuchRound(district: district, id: "\(round) run \(run)")
+            }
+            try await db.execute("UPDATE match_runs SET published = 0 WHERE district_id = ? AND round_id = ?", key)
+            try await db.execute("UPDATE match_runs SET published = 1 WHERE district_id = ? AND round_id = ? AND run_id = ?", key + [SQLValue(runNumber)])
+        }
+    }
+
     public func record(_ e: AuditEvent) async throws {
         try await database.execute("INSERT INTO audit_log (district_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
                                    [SQLValue(e.district), SQLValue(Timestamp.text(e.at)), SQLValue(e.actor),

@@ -51,6 +51,29 @@ public protocol Store: Sendable {
     /// Removes an item; false when there was none.
     @discardableResult func deletePlanItem(district: String, id: String) async throws -> Bool
 
+    /// The district's application rounds (school choice), oldest first.
+    func applicationRounds(district: String) async throws -> [ApplicationRoundRecord]
+    /// Adds a round under the district's next number (its `id` is ignored) and returns it.
+    func addApplicationRound(_ round: ApplicationRoundRecord) async throws -> ApplicationRoundRecord
+    /// Replaces the round with the same id.
+    /// - Throws: ``StoreError/noSuchRound(district:id:)``.
+    func updateApplicationRound(_ round: ApplicationRoundRecord) async throws
+    /// The round's applications, by applicant id.
+    func applications(district: String, round: String) async throws -> [ApplicationRecord]
+    /// Stores applications in one transaction — all of them or none: each replaces the
+    /// application with the same applicant id; with `replacingAll` the round's other
+    /// applications are removed (a CSV upload of the whole round).
+    func putApplications(_ applications: [ApplicationRecord], district: String, round: String, replacingAll: Bool) async throws
+    /// The application a family's reference number names.
+    func application(district: String, round: String, reference: String) async throws -> ApplicationRecord?
+    /// Records a match run under the round's next number (its `id` is ignored).
+    func addMatchRun(_ run: MatchRunRecord) async throws -> MatchRunRecord
+    /// The round's match runs, oldest first.
+    func matchRuns(district: String, round: String) async throws -> [MatchRunRecord]
+    /// Publishes one run: it becomes the round's published result (any other is withdrawn).
+    /// - Throws: ``StoreError/noSuchRound(district:id:)`` when the round has no such run.
+    func publishMatchRun(district: String, round: String, run: String) async throws
+
     func record(_ event: AuditEvent) async throws
     /// The newest events first.
     func auditLog(district: String?, limit: Int) async throws -> [AuditEvent]
@@ -109,6 +132,84 @@ public struct StoredDiagnostic: Sendable, Equatable {
         self.json = json
         self.computedAt = computedAt
         self.options = options
+    }
+}
+
+/// An application round (school choice) for a district and term: the schools, seats,
+/// reserves and priorities as the service's JSON (a `match.md` instance without its
+/// students), and where the round stands (`open`, `closed`, `matched`, `published`).
+public struct ApplicationRoundRecord: Sendable, Equatable {
+    public var district: String
+    public var id: String
+    public var term: String
+    public var name: String
+    public var status: String
+    public var json: String
+    public var updatedAt: Date
+
+    public init(district: String, id: String = "", term: String, name: String, status: String, json: String, updatedAt: Date) {
+        self.district = district
+        self.id = id
+        self.term = term
+        self.name = name
+        self.status = status
+        self.json = json
+        self.updatedAt = updatedAt
+    }
+}
+
+/// One student's application: her ranked schools and what gives her priority, as JSON (a
+/// `match.md` student); the reference the family was given and the hash of its secret
+/// code (the code itself is never stored); how it came (`form` or `upload`).
+public struct ApplicationRecord: Sendable, Equatable {
+    public var district: String
+    public var round: String
+    public var applicant: String
+    public var reference: String
+    public var secretHash: String
+    public var json: String
+    public var source: String
+    public var submittedAt: Date
+
+    public init(district: String, round: String, applicant: String, reference: String, secretHash: String, json: String,
+                source: String, submittedAt: Date) {
+        self.district = district
+        self.round = round
+        self.applicant = applicant
+        self.reference = reference
+        self.secretHash = secretHash
+        self.json = json
+        self.source = source
+        self.submittedAt = submittedAt
+    }
+}
+
+/// A match run: the seed and the SHA-256 of the exact input, so anyone can re-run the
+/// published lottery; the result as JSON (`match.md`); who ran it and when.
+public struct MatchRunRecord: Sendable, Equatable {
+    public var district: String
+    public var round: String
+    public var id: String
+    public var seed: UInt64
+    public var inputSha256: String
+    public var mechanism: String
+    public var json: String
+    public var runAt: Date
+    public var runBy: String
+    public var published: Bool
+
+    public init(district: String, round: String, id: String = "", seed: UInt64, inputSha256: String, mechanism: String, json: String,
+                runAt: Date, runBy: String, published: Bool = false) {
+        self.district = district
+        self.round = round
+        self.id = id
+        self.seed = seed
+        self.inputSha256 = inputSha256
+        self.mechanism = mechanism
+        self.json = json
+        self.runAt = runAt
+        self.runBy = runBy
+        self.published = published
     }
 }
 
@@ -182,6 +283,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case noSuchTerm(district: String, term: String)
     case userExists(String)
     case noSuchPlanItem(district: String, id: String)
+    case noSuchRound(district: String, id: String)
     case noSuchUser(String)
     case newerSchema(found: Int, known: Int)
     case database(String, sql: String)
@@ -197,6 +299,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .noSuchTerm(let d, let t): "no term '\(t)' in district '\(d)'"
         case .userExists(let e): "a user with the email \(e) already exists"
         case .noSuchPlanItem(let d, let id): "district '\(d)' has no action-plan item '\(id)'"
+        case .noSuchRound(let d, let id): "district '\(d)' has no application round (or match run) '\(id)'"
         case .noSuchUser(let e): "no user with the email \(e)"
         case .newerSchema(let found, let known):
             "the store's schema is at migration \(found), newer than this mosaic knows (\(known)); use a newer mosaic"

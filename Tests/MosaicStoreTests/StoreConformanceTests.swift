@@ -194,4 +194,65 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             #expect(all["D1"]?.map(\.id) == ["fall", "spring"])
         }
     }
+
+    /// Application rounds: numbered per district; applications stored all or nothing,
+    /// found by reference; match runs numbered per round, one published at a time.
+    @Test(arguments: Backend.allCases)
+    func anApplicationRoundKeepsItsApplicationsAndRuns(_ backend: Backend) async throws {
+        let r = try fixtureRoster()
+        let at = Date(timeIntervalSince1970: 1_790_000_000.5)
+        let round = ApplicationRoundRecord(district: "D1", term: "fall", name: "Kindergarten 2027", status: "open",
+                                           json: #"{"schools":[{"id":"S01","capacity":2}]}"#, updatedAt: at)
+        func application(_ id: String, _ reference: String, prefs: String = "S01") -> ApplicationRecord {
+            ApplicationRecord(district: "D1", round: "1", applicant: id, reference: reference, secretHash: "hash-\(id)",
+                              json: #"{"id":"\#(id)","prefs":["\#(prefs)"]}"#, source: "form", submittedAt: at)
+        }
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            await #expect(throws: StoreError.noSuchDistrict("D1")) { _ = try await store.addApplicationRound(round) }
+            try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
+            let first = try await store.addApplicationRound(round), second = try await store.addApplicationRound(round)
+            #expect(first.id == "1" && second.id == "2")
+            var closed = first
+            closed.status = "closed"
+            try await store.updateApplicationRound(closed)
+            #expect(try await store.applicationRounds(district: "D1") == [closed, second])
+            var ghost = closed
+            ghost.id = "7"
+            await #expect(throws: StoreError.noSuchRound(district: "D1", id: "7")) { try await store.updateApplicationRound(ghost) }
+
+            try await store.putApplications([application("st2", "R-B"), application("st1", "R-A")], district: "D1", round: "1", replacingAll: false)
+            #expect(try await store.applications(district: "D1", round: "1").map(\.applicant) == ["st1", "st2"])
+            #expect(try await store.applications(district: "D1", round: "2").isEmpty)
+            // A family resubmits: the application is replaced, the others stay.
+            try await store.putApplications([application("st1", "R-A", prefs: "S02")], district: "D1", round: "1", replacingAll: false)
+            #expect(try await store.application(district: "D1", round: "1", reference: "R-A")?.json.contains("S02") == true)
+            #expect(try await store.application(district: "D1", round: "1", reference: "R-Z") == nil)
+            // Two applications with one reference: nothing is stored.
+            await #expect(throws: (any Error).self) {
+                try await store.putApplications([application("st3", "R-C"), application("st4", "R-C")], district: "D1", round: "1", replacingAll: false)
+            }
+            #expect(try await store.applications(district: "D1", round: "1").map(\.applicant) == ["st1", "st2"])
+            // An upload of the whole round replaces every application.
+            try await store.putApplications([application("st9", "R-9")], district: "D1", round: "1", replacingAll: true)
+            #expect(try await store.applications(district: "D1", round: "1").map(\.applicant) == ["st9"])
+            await #expect(throws: StoreError.noSuchRound(district: "D1", id: "5")) {
+                try await store.putApplications([application("st1", "R-1")], district: "D1", round: "5", replacingAll: false)
+            }
+
+            let run = MatchRunRecord(district: "D1", round: "1", seed: UInt64.max - 1, inputSha256: String(repeating: "ab", count: 32),
+                                     mechanism: "da", json: #"{"assignments":[]}"#, runAt: at, runBy: "office@district.example")
+            let one = try await store.addMatchRun(run), two = try await store.addMatchRun(run)
+            #expect(one.id == "1" && two.id == "2" && !one.published)
+            try await store.publishMatchRun(district: "D1", round: "1", run: "2")
+            #expect(try await store.matchRuns(district: "D1", round: "1").map(\.published) == [false, true])
+            try await store.publishMatchRun(district: "D1", round: "1", run: "1")
+            let runs = try await store.matchRuns(district: "D1", round: "1")
+            #expect(runs.map(\.published) == [true, false])
+            #expect(runs[0].seed == UInt64.max - 1 && runs[0].inputSha256 == run.inputSha256 && runs[0].runAt == at && runs[0].runBy == run.runBy)
+            await #expect(throws: StoreError.self) { try await store.publishMatchRun(district: "D1", round: "1", run: "3") }
+            await #expect(throws: StoreError.noSuchRound(district: "D1", id: "4")) { _ = try await store.addMatchRun(MatchRunRecord(
+                district: "D1", round: "4", seed: 1, inputSha256: "", mechanism: "da", json: "{}", runAt: at, runBy: "x")) }
+        }
+    }
 }

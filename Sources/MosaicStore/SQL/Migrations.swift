@@ -120,6 +120,30 @@ enum Migrations {
                 PRIMARY KEY (district_id, item_id))
             """,
         ]),
+        Migration(version: 4, name: "application rounds", statements: [
+            """
+            CREATE TABLE application_rounds (
+                district_id TEXT NOT NULL REFERENCES districts (district_id), round_id BIGINT NOT NULL,
+                term_id TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, updated_at TEXT NOT NULL, json TEXT NOT NULL,
+                PRIMARY KEY (district_id, round_id))
+            """,
+            """
+            CREATE TABLE applications (
+                district_id TEXT NOT NULL, round_id BIGINT NOT NULL, applicant TEXT NOT NULL,
+                reference TEXT NOT NULL, secret_hash TEXT NOT NULL, source TEXT NOT NULL, submitted_at TEXT NOT NULL, json TEXT NOT NULL,
+                PRIMARY KEY (district_id, round_id, applicant),
+                UNIQUE (district_id, round_id, reference),
+                FOREIGN KEY (district_id, round_id) REFERENCES application_rounds (district_id, round_id))
+            """,
+            """
+            CREATE TABLE match_runs (
+                district_id TEXT NOT NULL, round_id BIGINT NOT NULL, run_id BIGINT NOT NULL,
+                seed TEXT NOT NULL, input_sha256 TEXT NOT NULL, mechanism TEXT NOT NULL, run_at TEXT NOT NULL, run_by TEXT NOT NULL,
+                published BIGINT NOT NULL, json TEXT NOT NULL,
+                PRIMARY KEY (district_id, round_id, run_id),
+                FOREIGN KEY (district_id, round_id) REFERENCES application_rounds (district_id, round_id))
+            """,
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }
