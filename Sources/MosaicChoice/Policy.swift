@@ -149,7 +149,7 @@ public struct PolicyComparison: Sendable {
                 sorting[x.dimension] = (x.mean, y.mean, y.mean > x.mean)
                 lines.append("\(b) makes schools \(y.mean > x.mean ? "more" : "less") sorted by \(x.dimension) than \(a): dissimilarity \(d(x.mean)) → \(d(y.mean)).")
             }
-            var firstByGroup: [String] = [], unassignedByGroup: [String] = []
+            var firstByGroup: [String] = [], unassignedByGroup: [String] = [], gainers: [String] = []
             for (x, y) in zip(base.simulation.groups, run.simulation.groups) where x.dimension == y.dimension && x.group == y.group && x.students > 0 {
                 let better = clear(x.firstChoice, x.firstChoiceSD, y.firstChoice, y.firstChoiceSD) ? y.firstChoice > x.firstChoice : nil
                 let unassigned = clear(x.unassigned, x.unassignedSD, y.unassigned, y.unassignedSD)
@@ -160,9 +160,10 @@ public struct PolicyComparison: Sendable {
                 }
                 if better != nil { firstByGroup.append("\(x.group) \(points(y.firstChoice - x.firstChoice))") }
                 if unassigned { unassignedByGroup.append("\(x.group) \(points(y.unassigned - x.unassigned))") }
-                for (dimension, s) in sorting.sorted(by: { $0.key < $1.key }) where better == true && s.more {
-                    tradeOffs.append("Better access is not more integration: under \(b), \(x.group) students (\(x.dimension)) get their first choice more often (\(pct(x.firstChoice)) → \(pct(y.firstChoice))), and schools are more sorted by \(dimension) (\(d(s.from)) → \(d(s.to))).")
-                }
+                if better == true { gainers.append("\(x.group) (\(x.dimension))") }
+            }
+            for (dimension, s) in sorting.sorted(by: { $0.key < $1.key }) where s.more && !gainers.isEmpty {
+                tradeOffs.append("Better access is not more integration: under \(b), \(gainers.joined(separator: ", ")) students get their first choice more often than under \(a), and schools are more sorted by \(dimension) (\(d(s.from)) → \(d(s.to))).")
             }
             if !firstByGroup.isEmpty { lines.append("First choice by group, \(b) against \(a): \(firstByGroup.joined(separator: ", ")).") }
             if !unassignedByGroup.isEmpty { lines.append("Left without a school by group, \(b) against \(a): \(unassignedByGroup.joined(separator: ", ")).") }

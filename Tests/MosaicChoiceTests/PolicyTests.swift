@@ -76,7 +76,7 @@ import Testing
         let base = c.runs[0].simulation, big = c.runs[1].simulation
         let economic = big.dissimilarity.first { $0.dimension == "economic" }!.mean
         #expect(economic > base.dissimilarity.first { $0.dimension == "economic" }!.mean)
-        let finding = c.findings.first { $0.hasPrefix("Better access is not more integration: under big reserve, disadvantaged students (economic)") }
+        let finding = c.findings.first { $0.hasPrefix("Better access is not more integration: under big reserve, disadvantaged (economic)") }
         #expect(finding != nil, "\(c.findings)")
         #expect(finding?.contains("more sorted by economic") == true)
     }

@@ -38,7 +38,7 @@ public struct ComparisonChart: Sendable {
 
     /// The chart (SVG), its legend and its data table, as HTML.
     public var html: String {
-        let barH = 14, gap = 10, labelW = 230, barW = 520, top = 30
+        let barH = 14, gap = 10, labelW = 270, barW = 480, top = 30
         let rowH = series.count * barH + gap
         let height = top + categories.count * rowH + 24
         let maximum = max(percent ? 1 : 0.01, series.flatMap { s in s.values + s.bands.compactMap { $0?.high } }.max() ?? 0)
@@ -46,7 +46,7 @@ public struct ComparisonChart: Sendable {
         var svg = svgOpening(id: id, width: labelW + barW + 80, height: height, title: title, desc: desc)
         for (c, category) in categories.enumerated() {
             let y0 = top + c * rowH
-            svg += "<text x=\"\(labelW - 8)\" y=\"\(y0 + series.count * barH / 2 + 4)\" text-anchor=\"end\">\(esc(String(category.prefix(34))))</text>"
+            svg += "<text x=\"\(labelW - 8)\" y=\"\(y0 + series.count * barH / 2 + 4)\" text-anchor=\"end\">\(esc(String(category.prefix(40))))</text>"
             for (k, s) in series.enumerated() {
                 let y = y0 + k * barH
                 let v = s.values[c]

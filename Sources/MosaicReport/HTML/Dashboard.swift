@@ -531,6 +531,7 @@ public struct Dashboard: Sendable {
         body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;max-width:1100px;margin:0 auto;padding:1rem 1.25rem 4rem}
         h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.3rem;margin-top:2rem}.note{color:#555;font-size:.9rem}
         \(HTMLReport.siteCSS)
+        \(HTMLReport.chartCSS)
         </style></head><body>\(body)</body></html>
 
         """

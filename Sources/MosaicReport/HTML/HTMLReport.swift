@@ -47,6 +47,14 @@ public struct HTMLReport {
     // MARK: Page
 
     /// Styles of the dashboard's navigation, sortable tables and trend callouts.
+    /// Charts, their legends and data tables.
+    static let chartCSS = """
+        figure{margin:1.2rem 0}figcaption{color:#444;font-size:.95rem;margin:.3rem 0}
+        svg{max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:#222}
+        details{margin:.4rem 0 1rem}summary{cursor:pointer;color:#0a58ca}
+        .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.9rem;margin:.3rem 0}.legend i{display:inline-block;width:.9rem;height:.9rem;border-radius:2px;margin-right:.3rem;vertical-align:-2px}
+        """
+
     static let siteCSS = """
         nav.site{display:flex;flex-wrap:wrap;gap:.2rem 1rem;align-items:baseline;border-bottom:1px solid #ddd;padding:.4rem 0 .6rem;margin-bottom:.6rem}
         nav.site a{color:#0a58ca;text-decoration:none}nav.site a[aria-current]{font-weight:700;color:#1a1a1a}nav.site .brand{font-weight:700;color:#1a1a1a}
@@ -71,13 +79,10 @@ public struct HTMLReport {
         .synthetic{background:#fff3cd;border:1px solid #e0c36a;padding:.5rem .8rem;border-radius:6px;margin:.8rem 0}
         .kpis{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}.kpi{flex:1 1 10rem;background:#f5f7fa;border-radius:8px;padding:.7rem .9rem}
         .kpi b{display:block;font-size:1.5rem}.kpi span{color:#555;font-size:.9rem}
-        figure{margin:1.2rem 0}figcaption{color:#444;font-size:.95rem;margin:.3rem 0}
-        svg{max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:#222}
-        details{margin:.4rem 0 1rem}summary{cursor:pointer;color:#0a58ca}
+        \(Self.chartCSS)
         .finding{border-left:4px solid #0072B2;background:#f8fafc;padding:.5rem .8rem;margin:.6rem 0}
         .finding.courseEnrollment{border-color:#E69F00}.finding.scheduling{border-color:#009E73}
         .finding ul{margin:.3rem 0 0 1rem;padding:0;font-size:.92rem;color:#333}
-        .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.9rem;margin:.3rem 0}.legend i{display:inline-block;width:.9rem;height:.9rem;border-radius:2px;margin-right:.3rem;vertical-align:-2px}
         .note{color:#555;font-size:.9rem}
         \(Self.siteCSS)
         </style></head><body>
