@@ -32,7 +32,7 @@ let package = Package(
         // Reading files: RFC 4180 CSV, aggregate count tables, the NYC demographic snapshot.
         .target(name: "MosaicImport", dependencies: ["MosaicCore", "MosaicMetrics", "ZIPFoundation"]),
         // School choice: deferred acceptance, top trading cycles and Boston, with reserves. Pure, no I/O.
-        .target(name: "MosaicChoice", dependencies: ["MosaicMetrics"]),
+        .target(name: "MosaicChoice", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // A term's roster turned into findings: the three levels, advanced coursework, root causes.
         .target(name: "MosaicDiagnostic", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // Rendering results: JSON exactly per the contracts, terminal tables, the HTML report.
@@ -91,7 +91,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MosaicDiagnosticTests", dependencies: ["MosaicDiagnostic", "MosaicTestSupport"]),
-        .testTarget(name: "MosaicReportTests", dependencies: ["MosaicReport", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicReportTests", dependencies: ["MosaicCore", "MosaicReport", "MosaicTestSupport"]),
         .testTarget(
             name: "MosaicServerTests",
             dependencies: [

@@ -1,3 +1,4 @@
+import MosaicCore
 import MosaicReport
 
 /// The API's description (OpenAPI 3.1), served at `/openapi.json`: the routes of

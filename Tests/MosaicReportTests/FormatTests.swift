@@ -1,3 +1,4 @@
+import MosaicCore
 import MosaicReport
 import Testing
 
