@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "MosaicServer",
             dependencies: [
-                "MosaicCore", "MosaicDiagnostic", "MosaicReport", "MosaicStore",
+                "MosaicCore", "MosaicDiagnostic", "MosaicReport", "MosaicStore", "MosaicChoice", "MosaicImport", "MosaicMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),

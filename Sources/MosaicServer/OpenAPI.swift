@@ -43,7 +43,7 @@ enum OpenAPI {
             ("/api/v1/districts/{district}/plan",
              get("The district's action plan", "Every action of the plan (root cause, guidebook action or the district's own, scope, owner, timeline, status, stakeholder notes, the four planning steps) and its measure read in every term against its target. A measure resting on a suppressed count is null with \"suppressed\": true for every caller but the district's staff.",
                  [district], response("The plan.", ref("Plan")))),
-        ]
+        ] + rounds(district: district, error: error, response: response)
         let schemas: [(String, JSONValue)] = [
             ("Error", .object([("type", .string("object")), ("required", .array([.string("error")])),
                                ("properties", .object([("error", .object([("type", .string("string"))]))]))])),
@@ -73,5 +73,57 @@ enum OpenAPI {
             ])),
             ("security", .array([.object([("bearer", .array([]))]), .object([])])),
         ])
+    }
+
+    /// The application round's routes (issue 5): staff of the district's enrollment office
+    /// or district role; the family's result with its reference and code.
+    static func rounds(district: JSONValue, error: JSONValue, response: (String, JSONValue?, String) -> JSONValue) -> [(String, JSONValue)] {
+        func path(_ name: String, _ description: String) -> JSONValue {
+            .object([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)),
+                     ("description", .string(description)), ("schema", .object([("type", .string("string"))]))])
+        }
+        let round = path("round", "The round's number in its district."), run = path("run", "The run's number in its round.")
+        let staff = " Only the district's enrollment office and district staff (403 for everyone else); recorded in the audit log."
+        func op(_ method: String, _ summary: String, _ description: String, _ parameters: [JSONValue], _ ok: (String, JSONValue),
+                body: String? = nil) -> (String, JSONValue) {
+            var fields: [(String, JSONValue)] = [("summary", .string(summary)), ("description", .string(description)),
+                                                 ("parameters", .array(parameters))]
+            if let body { fields.append(("requestBody", .object([("content", .object([(body, .object([]))]))]))) }
+            fields.append(("responses", .object([ok, ("400", error), ("401", error), ("403", error), ("404", error), ("409", error)])))
+            return (method, .object(fields))
+        }
+        let json = "application/json"
+        return [
+            ("/api/v1/districts/{district}/rounds", .object([
+                op("get", "The district's application rounds", "Each round's term, name, status (open, matched, published), applications, runs and the published run." + staff,
+                   [district], ("200", response("The rounds.", nil, json))),
+                op("post", "Create an application round", "Body: {term, name, priorityClasses?, schools} — schools, capacities, reserves and precedence as contract match.md writes them." + staff,
+                   [district], ("201", response("The new round's id.", nil, json)), body: json),
+            ])),
+            ("/api/v1/districts/{district}/rounds/{round}/applications", .object([
+                op("put", "Upload the round's applications (CSV)", "student_id, prefs (school ids separated by ;), optional sibling, zones, lottery; any other column is a group. All or nothing: every problem as applications.csv:line. Replaces the round's applications and answers, once, each applicant's reference and code for the family (only the code's hash is kept)." + staff,
+                   [district, round], ("200", response("applicant,reference,code", nil, "text/csv")), body: "text/csv"),
+            ])),
+            ("/api/v1/districts/{district}/rounds/{round}/runs", .object([
+                op("post", "Run the match", "Body: {seed?, mechanism? (da, ttc, boston), tieBreaking? (single, multiple)}; a seed not given is drawn. The seed and the SHA-256 of the exact input are recorded." + staff,
+                   [district, round], ("201", response("The run's number, seed, input hash and summary.", nil, json)), body: json),
+            ])),
+            ("/api/v1/districts/{district}/rounds/{round}/runs/{run}", .object([
+                op("get", "A run's result", "The JSON of contract match.md (assignments, summary, schools with cutoffs, groups)." + staff,
+                   [district, round, run], ("200", response("The result.", nil, json))),
+            ])),
+            ("/api/v1/districts/{district}/rounds/{round}/runs/{run}/input", .object([
+                op("get", "A run's exact input", "The match.md instance whose SHA-256 the run recorded: mosaic match FILE --seed SEED gives the same result." + staff,
+                   [district, round, run], ("200", response("The instance.", nil, json))),
+            ])),
+            ("/api/v1/districts/{district}/rounds/{round}/runs/{run}/publish", .object([
+                op("post", "Publish a run", "It becomes the round's result families read; any other run is withdrawn." + staff,
+                   [district, round, run], ("200", response("Published.", nil, json))),
+            ])),
+            ("/api/v1/districts/{district}/rounds/{round}/result", .object([
+                op("post", "A family's own result", "Body: {reference, code} as the family's letter gives them. The published assignment and, for every school ranked higher, her priority against its cutoff. An unknown reference and a wrong code get the same 404.",
+                   [district, round], ("200", response("Her result, or null before one is published.", nil, json)), body: json),
+            ])),
+        ]
     }
 }

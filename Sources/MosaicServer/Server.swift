@@ -69,6 +69,7 @@ public struct MosaicServer: Sendable {
         Pages(server: self).add(to: router)
         SignIn(server: self).add(to: router)
         ActionPlan(server: self).add(to: router)
+        Rounds(server: self).add(to: router)
         return router
     }
 

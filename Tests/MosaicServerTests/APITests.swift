@@ -242,10 +242,15 @@ struct Fixture {
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any])
         #expect((doc["openapi"] as? String)?.hasPrefix("3.") == true)
         let paths = Set((doc["paths"] as? [String: Any] ?? [:]).keys)
-        #expect(paths == ["/healthz", "/api/v1/districts", "/api/v1/districts/{district}/terms/{term}/diagnostic",
-                          "/api/v1/districts/{district}/terms/{term}/schools/{school}", "/api/v1/districts/{district}/plan"])
-        // Each documented route answers as documented for the public.
-        for p in paths {
+        let open: Set = ["/healthz", "/api/v1/districts", "/api/v1/districts/{district}/terms/{term}/diagnostic",
+                         "/api/v1/districts/{district}/terms/{term}/schools/{school}", "/api/v1/districts/{district}/plan"]
+        let round = "/api/v1/districts/{district}/rounds"
+        #expect(paths == open.union([round, "\(round)/{round}/applications", "\(round)/{round}/runs", "\(round)/{round}/runs/{run}",
+                                     "\(round)/{round}/runs/{run}/input", "\(round)/{round}/runs/{run}/publish", "\(round)/{round}/result"]))
+        // The round list is for staff: the public is refused, as documented.
+        #expect(try await f.get("/api/v1/districts/district/rounds", as: nil).status == .forbidden)
+        // Each documented public route answers as documented for the public.
+        for p in open {
             let uri = p.replacingOccurrences(of: "{district}", with: "district").replacingOccurrences(of: "{term}", with: "2026-spring")
                 .replacingOccurrences(of: "{school}", with: f.own)
             #expect(try await f.get(uri, as: nil).status == .ok, "\(uri)")

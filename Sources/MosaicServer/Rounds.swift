@@ -1,0 +1,281 @@
+import Crypto
+import Foundation
+import Hummingbird
+import MosaicChoice
+import MosaicCore
+import MosaicImport
+import MosaicMetrics
+import MosaicStore
+
+/// The application round (issue 5) through `/api/v1`: the enrollment office (or the
+/// district's staff) creates a round from its schools and policy, uploads the
+/// applications as CSV, runs the match with a recorded seed and the SHA-256 of the exact
+/// input, and publishes one run; a family reads only its own result, with the reference
+/// and code it was given. Every step by staff goes to the audit log.
+struct Rounds: Sendable {
+    let server: MosaicServer
+
+    func add(to router: Router<MosaicRequestContext>) {
+        let v1 = router.group("api/v1/districts/:district/rounds")
+        v1.get("") { request, context in try await self.list(request, context) }
+        v1.post("") { request, context in try await self.create(request, context) }
+        v1.put(":round/applications") { request, context in try await self.upload(request, context) }
+        v1.post(":round/runs") { request, context in try await self.run(request, context) }
+        v1.get(":round/runs/:run") { request, context in try await self.show(request, context) }
+        v1.get(":round/runs/:run/input") { request, context in try await self.input(request, context) }
+        v1.post(":round/runs/:run/publish") { request, context in try await self.publish(request, context) }
+        v1.post(":round/result") { request, context in try await self.result(request, context) }
+    }
+
+    /// The round as stored: its schools and policy (a match.md instance without students).
+    struct Body: Codable {
+        var term: String
+        var name: String
+        var priorityClasses: [String]?
+        var schools: [Instance.School]
+    }
+
+    /// Staff who may run the district's rounds: its enrollment office and district staff.
+    func staff(_ request: Request, _ district: String) async throws -> Viewer {
+        let viewer = try await API(server: server).viewer(request)
+        guard viewer.district == district, viewer.role == .enrollment || viewer.role == .district else {
+            throw APIError(.forbidden, "only the district's enrollment office and district staff run application rounds")
+        }
+        return viewer
+    }
+
+    func round(_ context: MosaicRequestContext) async throws -> (district: String, record: ApplicationRoundRecord, body: Body) {
+        let district = try context.parameters.require("district"), id = try context.parameters.require("round")
+        guard let record = try await server.store.applicationRounds(district: district).first(where: { $0.id == id }),
+              let body = try? JSONDecoder().decode(Body.self, from: Data(record.json.utf8)) else {
+            throw APIError(.notFound, "no application round '\(id)' in district '\(district)'")
+        }
+        return (district, record, body)
+    }
+
+    static func body(_ request: Request, limit: Int = 8 << 20) async throws -> String {
+        var request = request
+        guard let buffer = try? await request.collectBody(upTo: limit) else {
+            throw APIError(.contentTooLarge, "the body is larger than \(limit >> 20) MB")
+        }
+        return String(buffer: buffer)
+    }
+
+    func list(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let district = try context.parameters.require("district")
+        _ = try await staff(request, district)
+        var out: [JSONValue] = []
+        for r in try await server.store.applicationRounds(district: district) {
+            let runs = try await server.store.matchRuns(district: district, round: r.id)
+            let applications = try await server.store.applications(district: district, round: r.id).count
+            out.append(.object([("id", .string(r.id)), ("term", .string(r.term)), ("name", .string(r.name)), ("status", .string(r.status)),
+                                ("applications", .int(applications)), ("runs", .int(runs.count)),
+                                ("published", runs.first(where: \.published).map { .string($0.id) } ?? .null)]))
+        }
+        return API.json(.object([("rounds", .array(out))]))
+    }
+
+    func create(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let district = try context.parameters.require("district")
+        let viewer = try await staff(request, district)
+        let text = try await Self.body(request)
+        let body: Body
+        do { body = try JSONDecoder().decode(Body.self, from: Data(text.utf8)) } catch {
+            throw APIError(.badRequest, "the round must be JSON with term, name and schools (contract match.md): \(error)")
+        }
+        guard try await server.store.terms(district: district).contains(where: { $0.id == body.term }) else {
+            throw APIError(.badRequest, "no term '\(body.term)' in district '\(district)'")
+        }
+        let problems = Instance(name: body.name, priorityClasses: body.priorityClasses, schools: body.schools, students: []).problems()
+        guard problems.isEmpty, !body.schools.isEmpty else {
+            throw APIError(.badRequest, (problems.isEmpty ? ["schools: a round needs at least one school"] : problems).joined(separator: "; "))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let saved = try await server.store.addApplicationRound(ApplicationRoundRecord(
+            district: district, term: body.term, name: body.name, status: "open",
+            json: String(decoding: try encoder.encode(body), as: UTF8.self), updatedAt: Date()))
+        try await audit(district, viewer, "round-create", "round \(saved.id): \(body.name), \(body.schools.count) schools")
+        return API.json(.object([("id", .string(saved.id)), ("status", .string(saved.status))]), status: .created)
+    }
+
+    /// The applications file (text/csv, `readApplications`): all of it or nothing. Each
+    /// applicant gets a reference and a code for the family, returned once as CSV; only
+    /// the code's hash is kept.
+    func upload(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let viewer = try await staff(request, try context.parameters.require("district"))
+        let (district, record, body) = try await round(context)
+        guard record.status == "open" else { throw APIError(.conflict, "round \(record.id) is \(record.status): applications are closed") }
+        let rows: [ApplicationRow]
+        let csv = try await Self.body(request)
+        do {
+            rows = try readApplications(name: "applications.csv", text: csv, schools: Set(body.schools.map(\.id)))
+        } catch {
+            throw APIError(.badRequest, error.problems.map(\.description).joined(separator: "\n"))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var records: [ApplicationRecord] = [], codes = "applicant,reference,code\n"
+        let now = Date()
+        for row in rows {
+            let student = Instance.Student(id: row.applicant, prefs: row.prefs, lottery: row.lottery, sibling: row.sibling,
+                                           zones: row.zones.isEmpty ? nil : row.zones, groups: row.groups.isEmpty ? nil : row.groups)
+            let reference = "R\(record.id)-" + Self.randomCode(8), code = Self.randomCode(10)
+            records.append(ApplicationRecord(district: district, round: record.id, applicant: row.applicant, reference: reference,
+                                             secretHash: Self.hash(code), json: String(decoding: try encoder.encode(student), as: UTF8.self),
+                                             source: "upload", submittedAt: now))
+            codes += [row.applicant, reference, code].map(csvField).joined(separator: ",") + "\n"
+        }
+        try await server.store.putApplications(records, district: district, round: record.id, replacingAll: true)
+        try await audit(district, viewer, "applications-upload", "round \(record.id): \(records.count) applications")
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: codes)))
+    }
+
+    struct RunRequest: Decodable {
+        var seed: UInt64?
+        var mechanism: String?
+        var tieBreaking: String?
+    }
+
+    /// The exact input of a run: the round's schools and policy and every application,
+    /// by applicant id, as match.md JSON — the bytes whose SHA-256 is recorded.
+    func inputText(_ body: Body, _ applications: [ApplicationRecord]) throws -> String {
+        let students = try applications.map { try JSONDecoder().decode(Instance.Student.self, from: Data($0.json.utf8)) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let instance = Instance(name: body.name, priorityClasses: body.priorityClasses, schools: body.schools, students: students)
+        return String(decoding: try encoder.encode(instance), as: UTF8.self) + "\n"
+    }
+
+    func run(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let viewer = try await staff(request, try context.parameters.require("district"))
+        let (district, record, body) = try await round(context)
+        let text = try await Self.body(request, limit: 4_096)
+        let asked = text.isEmpty ? RunRequest() : try { () throws -> RunRequest in
+            do { return try JSONDecoder().decode(RunRequest.self, from: Data(text.utf8)) } catch {
+                throw APIError(.badRequest, "the run is JSON: {\"seed\": 2027, \"mechanism\": \"da\", \"tieBreaking\": \"single\"}")
+            }
+        }()
+        guard let mechanism = Mechanism(rawValue: asked.mechanism ?? "da") else { throw APIError(.badRequest, "mechanism is da, ttc or boston") }
+        guard let tie = Instance.TieBreaking(rawValue: asked.tieBreaking ?? "single") else { throw APIError(.badRequest, "tieBreaking is single or multiple") }
+        let applications = try await server.store.applications(district: district, round: record.id)
+        guard !applications.isEmpty else { throw APIError(.conflict, "round \(record.id) has no applications yet") }
+        let input = try inputText(body, applications)
+        let instance = try JSONDecoder().decode(Instance.self, from: Data(input.utf8))
+        let problems = instance.problems()
+        guard problems.isEmpty else { throw APIError(.badRequest, problems.joined(separator: "; ")) }
+        // A seed the office does not give is drawn, and recorded like any other.
+        let seed = asked.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        var rng = SeededGenerator(seed: seed)
+        let market = instance.market(tieBreaking: tie, using: &rng)
+        let report = MatchReport(instance: instance, market: market, assignment: market.assign(mechanism))
+        let sha = Self.hash(input)
+        let result = report.json(mechanism: mechanism.rawValue, seed: seed, inputSha256: sha)
+        let doc: JSONValue = .object([("tieBreaking", .string(tie.rawValue)), ("input", .string(input)), ("result", result)])
+        let saved = try await server.store.addMatchRun(MatchRunRecord(
+            district: district, round: record.id, seed: seed, inputSha256: sha, mechanism: mechanism.rawValue,
+            json: doc.serialized(), runAt: Date(), runBy: viewer.email ?? ""))
+        var updated = record
+        updated.status = "matched"
+        updated.updatedAt = Date()
+        try await server.store.updateApplicationRound(updated)
+        try await audit(district, viewer, "match-run", "round \(record.id) run \(saved.id): \(mechanism.rawValue), seed \(seed), input \(sha)")
+        let summary: JSONValue = {
+            if case .object(let fields) = result, let s = fields.first(where: { $0.0 == "summary" }) { return s.1 }
+            return .null
+        }()
+        return API.json(.object([("run", .string(saved.id)), ("seed", .unsigned(seed)), ("inputSha256", .string(sha)),
+                                 ("mechanism", .string(mechanism.rawValue)), ("tieBreaking", .string(tie.rawValue)), ("summary", summary)]),
+                        status: .created)
+    }
+
+    func stored(_ context: MosaicRequestContext) async throws -> (district: String, record: ApplicationRoundRecord, run: MatchRunRecord, doc: [String: Any]) {
+        let (district, record, _) = try await round(context)
+        let id = try context.parameters.require("run")
+        guard let run = try await server.store.matchRuns(district: district, round: record.id).first(where: { $0.id == id }),
+              let doc = try JSONSerialization.jsonObject(with: Data(run.json.utf8)) as? [String: Any] else {
+            throw APIError(.notFound, "round \(record.id) has no run '\(id)'")
+        }
+        return (district, record, run, doc)
+    }
+
+    func show(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let viewer = try await staff(request, try context.parameters.require("district"))
+        let (district, record, run, doc) = try await stored(context)
+        try await audit(district, viewer, "view-student-data", "round \(record.id) run \(run.id)")
+        let result = try JSONSerialization.data(withJSONObject: doc["result"] ?? [:], options: [.sortedKeys])
+        return API.json(text: String(decoding: result, as: UTF8.self) + "\n")
+    }
+
+    /// The run's input file: `mosaic match input.json --seed SEED` gives the same result,
+    /// and its SHA-256 is the one recorded.
+    func input(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let viewer = try await staff(request, try context.parameters.require("district"))
+        let (district, record, run, doc) = try await stored(context)
+        try await audit(district, viewer, "export", "round \(record.id) run \(run.id) input")
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: doc["input"] as? String ?? "")))
+    }
+
+    func publish(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let viewer = try await staff(request, try context.parameters.require("district"))
+        let (district, record, run, _) = try await stored(context)
+        try await server.store.publishMatchRun(district: district, round: record.id, run: run.id)
+        var updated = record
+        updated.status = "published"
+        updated.updatedAt = Date()
+        try await server.store.updateApplicationRound(updated)
+        try await audit(district, viewer, "match-publish", "round \(record.id) run \(run.id)")
+        return API.json(.object([("run", .string(run.id)), ("published", .bool(true))]))
+    }
+
+    struct Lookup: Decodable {
+        var reference: String
+        var code: String
+    }
+
+    /// A family's own result: the reference and code it was given; an unknown reference
+    /// and a wrong code get the same answer, so neither can be probed.
+    func result(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let (district, record, body) = try await round(context)
+        guard let lookup = try? JSONDecoder().decode(Lookup.self, from: Data(try await Self.body(request, limit: 4_096).utf8)) else {
+            throw APIError(.badRequest, "send {\"reference\": \"…\", \"code\": \"…\"} as your letter gives them")
+        }
+        guard let application = try await server.store.application(district: district, round: record.id, reference: lookup.reference),
+              application.secretHash == Self.hash(lookup.code) else {
+            throw APIError(.notFound, "no application with that reference and code in this round")
+        }
+        guard let run = try await server.store.matchRuns(district: district, round: record.id).first(where: \.published),
+              let doc = try JSONSerialization.jsonObject(with: Data(run.json.utf8)) as? [String: Any],
+              let input = doc["input"] as? String,
+              let instance = try? JSONDecoder().decode(Instance.self, from: Data(input.utf8)) else {
+            return API.json(.object([("round", .string(body.name)), ("status", .string(record.status)), ("result", .null)]))
+        }
+        // The published run, recomputed from its input and seed (the same bytes give the same assignment).
+        var rng = SeededGenerator(seed: run.seed)
+        let tie = Instance.TieBreaking(rawValue: doc["tieBreaking"] as? String ?? "single") ?? .single
+        let market = instance.market(tieBreaking: tie, using: &rng)
+        let report = MatchReport(instance: instance, market: market, assignment: market.assign(Mechanism(rawValue: run.mechanism) ?? .da))
+        guard let st = market.studentIDs.firstIndex(of: application.applicant) else {
+            return API.json(.object([("round", .string(body.name)), ("status", .string(record.status)), ("result", .null),
+                                     ("note", .string("this application came after the published match"))]))
+        }
+        return API.json(.object([("round", .string(body.name)), ("status", .string(record.status)),
+                                 ("seed", .unsigned(run.seed)), ("inputSha256", .string(run.inputSha256)),
+                                 ("result", report.explanation(st).json)]))
+    }
+
+    func audit(_ district: String, _ viewer: Viewer, _ action: String, _ detail: String) async throws {
+        try await server.store.record(AuditEvent(district: district, at: Date(), actor: viewer.email ?? "", action: action, detail: detail))
+    }
+
+    static func hash(_ text: String) -> String { SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined() }
+
+    /// Letters and digits a family can read and type: no 0/O or 1/I/L.
+    static func randomCode(_ length: Int) -> String {
+        let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+        var g = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] })
+    }
+}
