@@ -246,17 +246,10 @@ struct Rounds: Sendable {
               application.secretHash == Self.hash(lookup.code) else {
             throw APIError(.notFound, "no application with that reference and code in this round")
         }
-        guard let run = try await server.store.matchRuns(district: district, round: record.id).first(where: \.published),
-              let doc = try JSONSerialization.jsonObject(with: Data(run.json.utf8)) as? [String: Any],
-              let input = doc["input"] as? String,
-              let instance = try? JSONDecoder().decode(Instance.self, from: Data(input.utf8)) else {
+        guard let (report, run) = try await published(district: district, round: record.id) else {
             return API.json(.object([("round", .string(body.name)), ("status", .string(record.status)), ("result", .null)]))
         }
-        // The published run, recomputed from its input and seed (the same bytes give the same assignment).
-        var rng = SeededGenerator(seed: run.seed)
-        let tie = Instance.TieBreaking(rawValue: doc["tieBreaking"] as? String ?? "single") ?? .single
-        let market = instance.market(tieBreaking: tie, using: &rng)
-        let report = MatchReport(instance: instance, market: market, assignment: market.assign(Mechanism(rawValue: run.mechanism) ?? .da))
+        let market = report.market
         guard let st = market.studentIDs.firstIndex(of: application.applicant) else {
             return API.json(.object([("round", .string(body.name)), ("status", .string(record.status)), ("result", .null),
                                      ("note", .string("this application came after the published match"))]))
@@ -264,6 +257,19 @@ struct Rounds: Sendable {
         return API.json(.object([("round", .string(body.name)), ("status", .string(record.status)),
                                  ("seed", .unsigned(run.seed)), ("inputSha256", .string(run.inputSha256)),
                                  ("result", report.explanation(st).json)]))
+    }
+
+    /// The round's published run, recomputed from its stored input and seed (the same
+    /// bytes give the same assignment); nil before one is published.
+    func published(district: String, round: String) async throws -> (MatchReport, MatchRunRecord)? {
+        guard let run = try await server.store.matchRuns(district: district, round: round).first(where: \.published),
+              let doc = try JSONSerialization.jsonObject(with: Data(run.json.utf8)) as? [String: Any],
+              let input = doc["input"] as? String,
+              let instance = try? JSONDecoder().decode(Instance.self, from: Data(input.utf8)) else { return nil }
+        var rng = SeededGenerator(seed: run.seed)
+        let tie = Instance.TieBreaking(rawValue: doc["tieBreaking"] as? String ?? "single") ?? .single
+        let market = instance.market(tieBreaking: tie, using: &rng)
+        return (MatchReport(instance: instance, market: market, assignment: market.assign(Mechanism(rawValue: run.mechanism) ?? .da)), run)
     }
 
     func audit(_ district: String, _ viewer: Viewer, _ action: String, _ detail: String) async throws {

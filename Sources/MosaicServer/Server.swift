@@ -70,6 +70,7 @@ public struct MosaicServer: Sendable {
         SignIn(server: self).add(to: router)
         ActionPlan(server: self).add(to: router)
         Rounds(server: self).add(to: router)
+        FamilyRounds(server: self).add(to: router)
         return router
     }
 

@@ -33,3 +33,19 @@ import Testing
         #expect(JSONValue.unsigned(UInt64.max).serialized() == "18446744073709551615")
     }
 }
+
+@Suite struct TranslationTests {
+    /// Every language has every key the English file has, and no other.
+    @Test func everyLanguageHasEveryString() {
+        for language in Language.allCases { #expect(Translations[language].keys == Translations[.en].keys, "\(language)") }
+        #expect(Translations[.es]("result.assigned", "P.S. 9", "2") == "A su hijo o hija se le ofrece una plaza en P.S. 9 (su opción 2).")
+        #expect(Translations[.en]("apply.title", "<b>") == "Apply: &lt;b&gt;")
+    }
+
+    @Test func theLanguageIsTheQueryThenTheCookieThenTheBrowser() {
+        #expect(Language.chosen(query: "es", cookie: "en", acceptLanguage: "en") == .es)
+        #expect(Language.chosen(query: nil, cookie: "es", acceptLanguage: "en") == .es)
+        #expect(Language.chosen(query: "xx", cookie: nil, acceptLanguage: "fr-FR, es;q=0.8") == .es)
+        #expect(Language.chosen(query: nil, cookie: nil, acceptLanguage: nil) == .en)
+    }
+}

@@ -101,4 +101,62 @@ import Testing
             #expect(list.body.contains(#""status":"published""#) && list.body.contains(#""applications":4"#) && list.body.contains(#""published":"2""#))
         }
     }
+
+    func page(_ f: Fixture, _ uri: String, _ method: HTTPRequest.Method = .get, form: String = "", cookie: String? = nil,
+              language: String? = nil) async throws -> (status: HTTPResponse.Status, body: String, cookies: [String]) {
+        let app = Application(router: f.server.router())
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if let cookie { headers[.cookie] = cookie }
+        if let language { headers[.acceptLanguage] = language }
+        let sent = headers
+        return try await app.test(.router) { client in
+            let r = try await client.execute(uri: uri, method: method, headers: sent, body: ByteBuffer(string: form))
+            return (r.status, String(buffer: r.body), r.headers[values: .setCookie])
+        }
+    }
+
+    /// The family form and result in English and Spanish: chosen with ?lang=, remembered
+    /// in a cookie, else the browser's language; CSRF-checked; the codes shown once; the
+    /// result explained in the family's language.
+    @Test func aFamilyAppliesAndReadsItsResultInItsLanguage() async throws {
+        let f = try await Fixture.make()
+        #expect(try await send(f, base, .post, round, as: "enrollment").status == .created)
+        let english = try await page(f, "/apply/district/1")
+        #expect(english.status == .ok && english.body.contains(#"<html lang="en">"#) && english.body.contains(#"<label for="choice1">Choice 1</label>"#))
+        let csrf = try #require(english.cookies.first { $0.hasPrefix("mosaic_family_csrf=") }.map { String($0.dropFirst(19).prefix { $0 != ";" }) })
+        let spanish = try await page(f, "/apply/district/1?lang=es")
+        #expect(spanish.body.contains(#"<html lang="es">"#) && spanish.body.contains("Opción 1") && spanish.body.contains("comidas gratuitas"))
+        #expect(spanish.cookies.contains { $0.hasPrefix("mosaic_lang=es") })
+        #expect(try await page(f, "/apply/district/1", cookie: "mosaic_lang=es").body.contains("Sus opciones"))
+        #expect(try await page(f, "/apply/district/1", language: "es-MX,es;q=0.9,en;q=0.5").body.contains("Sus opciones"))
+        // Every field has its label, and the form says what it is in the page's language.
+        for field in ["choice1", "choice2", "sibling", "zone"] { #expect(english.body.contains(#"<label for="\#(field)">"#)) }
+
+        // Without the form's token: refused, nothing stored.
+        let forged = try await page(f, "/apply/district/1", .post, form: "choice1=S01", cookie: "mosaic_family_csrf=\(csrf)")
+        #expect(forged.status == .forbidden)
+        let empty = try await page(f, "/apply/district/1?lang=es", .post, form: "csrf=\(csrf)&choice1=", cookie: "mosaic_family_csrf=\(csrf)")
+        #expect(empty.status == .badRequest && empty.body.contains("Elija al menos una escuela"))
+        #expect(try await f.server.store.applications(district: "district", round: "1").isEmpty)
+
+        let sent = try await page(f, "/apply/district/1", .post, form: "csrf=\(csrf)&choice1=S02&choice2=S01&economic=disadvantaged",
+                                  cookie: "mosaic_family_csrf=\(csrf); mosaic_lang=es")
+        #expect(sent.status == .ok && sent.body.contains("Solicitud recibida"), "\(sent.body)")
+        func after(_ label: String) -> String? {
+            sent.body.range(of: label + ": ").map { String(sent.body[$0.upperBound...].prefix { $0 != "<" }) }
+        }
+        let reference = try #require(after("Referencia")), code = try #require(after("Código"))
+        let stored = try await f.server.store.applications(district: "district", round: "1")
+        #expect(stored.count == 1 && stored[0].source == "form" && stored[0].json.contains(#""prefs":["S02","S01"]"#) && stored[0].json.contains("disadvantaged"))
+
+        // Before publication, then after: her result in Spanish, her school named.
+        let lookup = "csrf=\(csrf)&reference=\(reference)&code=\(code)"
+        #expect(try await page(f, "/apply/district/1/result?lang=es", .post, form: lookup, cookie: "mosaic_family_csrf=\(csrf)").body.contains("aún no se han publicado"))
+        #expect(try await send(f, "\(base)/1/runs", .post, #"{"seed": 3}"#, as: "enrollment").status == .created)
+        #expect(try await send(f, "\(base)/1/runs/1/publish", .post, as: "enrollment").status == .ok)
+        let result = try await page(f, "/apply/district/1/result", .post, form: lookup, cookie: "mosaic_family_csrf=\(csrf); mosaic_lang=es")
+        #expect(result.status == .ok && result.body.contains("se le ofrece una plaza en S02 (su opción 1)"), "\(result.body)")
+        let wrong = try await page(f, "/apply/district/1/result", .post, form: "csrf=\(csrf)&reference=\(reference)&code=WRONG", cookie: "mosaic_family_csrf=\(csrf)")
+        #expect(wrong.status == .notFound && wrong.body.contains("No application has that reference and code"))
+    }
 }
