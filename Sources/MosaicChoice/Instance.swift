@@ -160,3 +160,19 @@ public struct Instance: Sendable, Codable, Equatable {
                       schools: marketSchools, classes: classes, lottery: lottery)
     }
 }
+
+/// An application round's schools and policy, as the service stores it: a match.md
+/// instance without its students, for a district's term.
+public struct RoundDefinition: Sendable, Codable, Equatable {
+    public var term: String
+    public var name: String
+    public var priorityClasses: [String]?
+    public var schools: [Instance.School]
+
+    public init(term: String, name: String, priorityClasses: [String]? = nil, schools: [Instance.School]) {
+        self.term = term
+        self.name = name
+        self.priorityClasses = priorityClasses
+        self.schools = schools
+    }
+}

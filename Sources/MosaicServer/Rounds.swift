@@ -12,7 +12,7 @@ import MosaicStore
 /// applications as CSV, runs the match with a recorded seed and the SHA-256 of the exact
 /// input, and publishes one run; a family reads only its own result, with the reference
 /// and code it was given. Every step by staff goes to the audit log.
-struct Rounds: Sendable {
+public struct Rounds: Sendable {
     let server: MosaicServer
 
     func add(to router: Router<MosaicRequestContext>) {
@@ -27,13 +27,7 @@ struct Rounds: Sendable {
         v1.post(":round/result") { request, context in try await self.result(request, context) }
     }
 
-    /// The round as stored: its schools and policy (a match.md instance without students).
-    struct Body: Codable {
-        var term: String
-        var name: String
-        var priorityClasses: [String]?
-        var schools: [Instance.School]
-    }
+    typealias Body = RoundDefinition
 
     /// Staff who may run the district's rounds: its enrollment office and district staff.
     func staff(_ request: Request, _ district: String) async throws -> Viewer {
@@ -138,16 +132,6 @@ struct Rounds: Sendable {
         var tieBreaking: String?
     }
 
-    /// The exact input of a run: the round's schools and policy and every application,
-    /// by applicant id, as match.md JSON — the bytes whose SHA-256 is recorded.
-    func inputText(_ body: Body, _ applications: [ApplicationRecord]) throws -> String {
-        let students = try applications.map { try JSONDecoder().decode(Instance.Student.self, from: Data($0.json.utf8)) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let instance = Instance(name: body.name, priorityClasses: body.priorityClasses, schools: body.schools, students: students)
-        return String(decoding: try encoder.encode(instance), as: UTF8.self) + "\n"
-    }
-
     func run(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let viewer = try await staff(request, try context.parameters.require("district"))
         let (district, record, body) = try await round(context)
@@ -161,32 +145,23 @@ struct Rounds: Sendable {
         guard let tie = Instance.TieBreaking(rawValue: asked.tieBreaking ?? "single") else { throw APIError(.badRequest, "tieBreaking is single or multiple") }
         let applications = try await server.store.applications(district: district, round: record.id)
         guard !applications.isEmpty else { throw APIError(.conflict, "round \(record.id) has no applications yet") }
-        let input = try inputText(body, applications)
-        let instance = try JSONDecoder().decode(Instance.self, from: Data(input.utf8))
-        let problems = instance.problems()
-        guard problems.isEmpty else { throw APIError(.badRequest, problems.joined(separator: "; ")) }
         // A seed the office does not give is drawn, and recorded like any other.
         let seed = asked.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
-        var rng = SeededGenerator(seed: seed)
-        let market = instance.market(tieBreaking: tie, using: &rng)
-        let report = MatchReport(instance: instance, market: market, assignment: market.assign(mechanism))
-        let sha = Self.hash(input)
-        let result = report.json(mechanism: mechanism.rawValue, seed: seed, inputSha256: sha)
-        let doc: JSONValue = .object([("tieBreaking", .string(tie.rawValue)), ("input", .string(input)), ("result", result)])
+        let matched: RoundMatch
+        do { matched = try RoundMatch(body, applications: applications, seed: seed, mechanism: mechanism, tieBreaking: tie) } catch let e as RoundMatch.Problem {
+            throw APIError(.badRequest, e.message)
+        }
+        let sha = matched.inputSha256
         let saved = try await server.store.addMatchRun(MatchRunRecord(
             district: district, round: record.id, seed: seed, inputSha256: sha, mechanism: mechanism.rawValue,
-            json: doc.serialized(), runAt: Date(), runBy: viewer.email ?? ""))
+            json: matched.document, runAt: Date(), runBy: viewer.email ?? ""))
         var updated = record
         updated.status = "matched"
         updated.updatedAt = Date()
         try await server.store.updateApplicationRound(updated)
         try await audit(district, viewer, "match-run", "round \(record.id) run \(saved.id): \(mechanism.rawValue), seed \(seed), input \(sha)")
-        let summary: JSONValue = {
-            if case .object(let fields) = result, let s = fields.first(where: { $0.0 == "summary" }) { return s.1 }
-            return .null
-        }()
         return API.json(.object([("run", .string(saved.id)), ("seed", .unsigned(seed)), ("inputSha256", .string(sha)),
-                                 ("mechanism", .string(mechanism.rawValue)), ("tieBreaking", .string(tie.rawValue)), ("summary", summary)]),
+                                 ("mechanism", .string(mechanism.rawValue)), ("tieBreaking", .string(tie.rawValue)), ("summary", matched.summary)]),
                         status: .created)
     }
 
@@ -276,12 +251,47 @@ struct Rounds: Sendable {
         try await server.store.record(AuditEvent(district: district, at: Date(), actor: viewer.email ?? "", action: action, detail: detail))
     }
 
-    static func hash(_ text: String) -> String { SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined() }
+    public static func hash(_ text: String) -> String { SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined() }
 
     /// Letters and digits a family can read and type: no 0/O or 1/I/L.
-    static func randomCode(_ length: Int) -> String {
-        let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+    public static func randomCode(_ length: Int) -> String {
         var g = SystemRandomNumberGenerator()
+        return randomCode(length, using: &g)
+    }
+
+    public static func randomCode(_ length: Int, using g: inout some RandomNumberGenerator) -> String {
+        let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
         return String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] })
+    }
+}
+
+/// One match of a round: its exact input (the round's schools and policy and every
+/// application, by applicant id, as match.md JSON), that input's SHA-256, and the stored
+/// document — tie-breaking, input and the contract's result — from which the published
+/// run is recomputed for a family.
+public struct RoundMatch: Sendable {
+    public struct Problem: Error { public let message: String }
+
+    public let input: String
+    public let inputSha256: String
+    public let document: String
+    public let summary: JSONValue
+
+    public init(_ round: RoundDefinition, applications: [ApplicationRecord], seed: UInt64, mechanism: Mechanism,
+                tieBreaking: Instance.TieBreaking) throws {
+        let students = try applications.map { try JSONDecoder().decode(Instance.Student.self, from: Data($0.json.utf8)) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let instance = Instance(name: round.name, priorityClasses: round.priorityClasses, schools: round.schools, students: students)
+        input = String(decoding: try encoder.encode(instance), as: UTF8.self) + "\n"
+        let problems = instance.problems()
+        guard problems.isEmpty else { throw Problem(message: problems.joined(separator: "; ")) }
+        var rng = SeededGenerator(seed: seed)
+        let market = instance.market(tieBreaking: tieBreaking, using: &rng)
+        let report = MatchReport(instance: instance, market: market, assignment: market.assign(mechanism))
+        inputSha256 = Rounds.hash(input)
+        let result = report.json(mechanism: mechanism.rawValue, seed: seed, inputSha256: inputSha256)
+        document = JSONValue.object([("tieBreaking", .string(tieBreaking.rawValue)), ("input", .string(input)), ("result", result)]).serialized()
+        if case .object(let fields) = result, let s = fields.first(where: { $0.0 == "summary" }) { summary = s.1 } else { summary = .null }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MosaicChoice
 import MosaicCore
 import MosaicDiagnostic
 import MosaicImport
@@ -103,6 +104,7 @@ struct Demo: AsyncParsableCommand {
             }
         }
         try await Terminal.reportingStoreErrors(url) { try await seedPlan(store, guidebook: guidebook) }
+        try await Terminal.reportingStoreErrors(url) { try await seedRound(store) }
         try await buildNYC(into: store, url, nyc, guidebook: guidebook)
     }
 
@@ -183,5 +185,62 @@ struct Demo: AsyncParsableCommand {
                      measure: .init(indicator: "schoolsD:economic", target: 0.3, by: "2028-29"), updatedAt: at, updatedBy: by),
         ]
         for item in items { _ = try await store.addPlanItem(item) }
+    }
+
+    /// An example application round for the synthetic district, matched and published:
+    /// 1,200 kindergarten applicants ranking up to 5 of its schools (a synthetic city laid
+    /// over the district's schools), a 40 % low-income reserve at a quarter of them. One
+    /// family's reference and code are printed, to try the family pages with.
+    func seedRound(_ store: any Store) async throws {
+        guard let district = try await store.districts().first(where: \.synthetic)?.id,
+              try await store.applicationRounds(district: district).isEmpty,
+              let term = try await store.terms(district: district).last else { return }
+        let schoolIDs = try await store.roster(district: district, term: term.id).orgs.filter { $0.type == "school" }.map(\.id)
+        guard !schoolIDs.isEmpty else { return }
+        var rng = SeededGenerator(seed: 2027)
+        let city = Instance.synthetic(students: 1_200, programmes: schoolIDs.count, choices: min(5, schoolIDs.count),
+                                      seats: 1_140, reserveShare: 0.25, using: &rng)
+        let id = Dictionary(uniqueKeysWithValues: zip(city.schools.map(\.id), schoolIDs))
+        let schools = city.schools.map { s in
+            Instance.School(id: id[s.id]!, capacity: s.capacity, reserves: s.reserves, precedence: s.precedence)
+        }
+        let definition = RoundDefinition(term: term.id, name: "Kindergarten 2027 (example)", priorityClasses: city.priorityClasses, schools: schools)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let round = try await store.addApplicationRound(ApplicationRoundRecord(
+            district: district, term: term.id, name: definition.name, status: "open",
+            json: String(decoding: try encoder.encode(definition), as: UTF8.self), updatedAt: Date(timeIntervalSince1970: 1_790_000_000)))
+        var example: (reference: String, code: String)?
+        let applications = try city.students.enumerated().map { i, st -> ApplicationRecord in
+            var student = st
+            student.id = String(format: "K%04d", i + 1)
+            student.prefs = st.prefs.map { id[$0]! }
+            student.sibling = st.sibling.map { id[$0]! }
+            student.zones = st.zones?.map { id[$0]! }
+            student.location = nil
+            let reference = "R\(round.id)-" + Rounds.randomCode(8, using: &rng), code = Rounds.randomCode(10, using: &rng)
+            if i == 0 { example = (reference, code) }
+            return ApplicationRecord(district: district, round: round.id, applicant: student.id, reference: reference, secretHash: Rounds.hash(code),
+                                     json: String(decoding: try encoder.encode(student), as: UTF8.self), source: "upload",
+                                     submittedAt: Date(timeIntervalSince1970: 1_790_000_000))
+        }
+        try await store.putApplications(applications, district: district, round: round.id, replacingAll: true)
+        let match = try RoundMatch(definition, applications: applications, seed: 2027, mechanism: .da, tieBreaking: .single)
+        let run = try await store.addMatchRun(MatchRunRecord(district: district, round: round.id, seed: 2027, inputSha256: match.inputSha256,
+                                                             mechanism: "da", json: match.document, runAt: Date(timeIntervalSince1970: 1_790_000_000),
+                                                             runBy: "demo (example round)"))
+        try await store.publishMatchRun(district: district, round: round.id, run: run.id)
+        var published = round
+        published.status = "published"
+        try await store.updateApplicationRound(published)
+        // A second round, still taking applications, for the family form.
+        var next = definition
+        next.name = "Pre-K 2027 (example, open)"
+        let open = try await store.addApplicationRound(ApplicationRoundRecord(
+            district: district, term: term.id, name: next.name, status: "open",
+            json: String(decoding: try encoder.encode(next), as: UTF8.self), updatedAt: Date(timeIntervalSince1970: 1_790_000_000)))
+        if let example {
+            Terminal.error("demo: example rounds at /apply/\(district)/\(round.id) (published) and /apply/\(district)/\(open.id) (open) — a family's result in the first: reference \(example.reference), code \(example.code)")
+        }
     }
 }

@@ -74,7 +74,7 @@ public struct FamilyPages: Sendable {
 
     func page(_ title: String, _ body: String) -> String {
         let other: Language = t.language == .en ? .es : .en
-        let switcher = "<a href=\"\(esc(path))?lang=\(other.rawValue)\" lang=\"\(other.rawValue)\" hreflang=\"\(other.rawValue)\">\(Translations[other]("lang.other"))</a>"
+        let switcher = "<a href=\"\(esc(path))?lang=\(other.rawValue)\" lang=\"\(other.rawValue)\" hreflang=\"\(other.rawValue)\">\(Translations[other]("lang.name"))</a>"
         return """
             <!DOCTYPE html>
             <html lang="\(t.language.rawValue)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -115,7 +115,7 @@ public struct FamilyPages: Sendable {
         body += "<form method=\"post\" action=\"\(esc(path))\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf))\">"
         body += "<fieldset><legend>\(t("apply.choices"))</legend>"
         for k in 0..<min(choices, schools.count) {
-            body += select("choice\(k + 1)", t("apply.choice", "\(k + 1)"), schools, selected: k < chosen.count ? chosen[k] : nil, none: k > 0)
+            body += select("choice\(k + 1)", t("apply.choice", "\(k + 1)"), schools, selected: k < chosen.count ? chosen[k] : nil, none: true)
         }
         body += "</fieldset><fieldset><legend>\(t("apply.priority"))</legend>"
         body += select("sibling", t("apply.sibling"), schools, selected: nil, none: true)
