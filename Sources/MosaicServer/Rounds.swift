@@ -155,10 +155,13 @@ public struct Rounds: Sendable {
         let saved = try await server.store.addMatchRun(MatchRunRecord(
             district: district, round: record.id, seed: seed, inputSha256: sha, mechanism: mechanism.rawValue,
             json: matched.document, runAt: Date(), runBy: viewer.email ?? ""))
-        var updated = record
-        updated.status = "matched"
-        updated.updatedAt = Date()
-        try await server.store.updateApplicationRound(updated)
+        // A new run does not withdraw a published result: that takes publishing another.
+        if record.status != "published" {
+            var updated = record
+            updated.status = "matched"
+            updated.updatedAt = Date()
+            try await server.store.updateApplicationRound(updated)
+        }
         try await audit(district, viewer, "match-run", "round \(record.id) run \(saved.id): \(mechanism.rawValue), seed \(seed), input \(sha)")
         return API.json(.object([("run", .string(saved.id)), ("seed", .unsigned(seed)), ("inputSha256", .string(sha)),
                                  ("mechanism", .string(mechanism.rawValue)), ("tieBreaking", .string(tie.rawValue)), ("summary", matched.summary)]),

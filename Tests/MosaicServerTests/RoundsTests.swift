@@ -97,8 +97,10 @@ import Testing
             #expect(try await send(f, "\(base)/1/applications", .put, applications, as: "enrollment").status == .conflict)
             let actions = try await store.auditLog(district: "district", limit: 50).map(\.action)
             for action in ["round-create", "applications-upload", "match-run", "match-publish", "export"] { #expect(actions.contains(action), "\(action)") }
+            // Another run after publication leaves the published one in place.
+            #expect(try await send(f, "\(base)/1/runs", .post, #"{"seed": 8}"#, as: "enrollment").status == .created)
             let list = try await send(f, base, .get, as: "enrollment")
-            #expect(list.body.contains(#""status":"published""#) && list.body.contains(#""applications":4"#) && list.body.contains(#""published":"2""#))
+            #expect(list.body.contains(#""status":"published""#) && list.body.contains(#""applications":4"#) && list.body.contains(#""runs":3"#) && list.body.contains(#""published":"2""#))
         }
     }
 
