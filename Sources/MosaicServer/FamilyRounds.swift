@@ -18,6 +18,33 @@ struct FamilyRounds: Sendable {
         router.post("apply/:district/:round") { request, context in try await self.apply(request, context) }
         router.get("apply/:district/:round/result") { request, context in try await self.resultForm(request, context) }
         router.post("apply/:district/:round/result") { request, context in try await self.result(request, context) }
+        router.get("find/:district") { request, context in try await self.finder(request, context) }
+    }
+
+    /// The family school finder for the district's latest term: public, through the
+    /// suppression policy; distances from the schools' locations in its latest round.
+    func finder(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let district = try context.parameters.require("district")
+        guard let site = try await server.store.districts().first(where: { $0.id == district }) else {
+            return Pages.notFound("There is no district “\(district)” in this store.")
+        }
+        let terms = try await server.store.terms(district: district)
+        guard let term = terms.last,
+              let diagnostic = try await server.diagnostics.diagnostic(district: district, term: term.id, version: TermRecord.version(of: terms)) else {
+            return Pages.notFound("District “\(site.name)” has no diagnostic yet.")
+        }
+        let roster = try await server.store.roster(district: district, term: term.id)
+        let rounds = try await server.store.applicationRounds(district: district)
+        var locations: [String: (x: Double, y: Double)] = [:]
+        for round in rounds {
+            guard let body = try? JSONDecoder().decode(Rounds.Body.self, from: Data(round.json.utf8)) else { continue }
+            for s in body.schools { if let p = s.location { locations[s.id] = (p.x, p.y) } }
+        }
+        let open = rounds.last { $0.status == "open" }.map { (name: $0.name, path: "/apply/\(district)/\($0.id)") }
+        let schools = FamilyPages.finderSchools(roster: roster, diagnostic: diagnostic, policy: server.policy, locations: locations)
+        let pages = FamilyPages(language: language(request), path: request.uri.path)
+        return respond(request, pages.finder(district: site.name, schools: schools, minimumN: server.policy.minimumN,
+                                             near: request.uri.queryParameters["near"].map(String.init), openRound: open), csrf: nil)
     }
 
     func language(_ request: Request) -> Language {

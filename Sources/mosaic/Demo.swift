@@ -202,7 +202,9 @@ struct Demo: AsyncParsableCommand {
                                       seats: 1_140, reserveShare: 0.25, using: &rng)
         let id = Dictionary(uniqueKeysWithValues: zip(city.schools.map(\.id), schoolIDs))
         let schools = city.schools.map { s in
-            Instance.School(id: id[s.id]!, capacity: s.capacity, reserves: s.reserves, precedence: s.precedence)
+            // The synthetic city's unit square as a district 10 km across.
+            Instance.School(id: id[s.id]!, capacity: s.capacity, reserves: s.reserves, precedence: s.precedence,
+                            location: s.location.map { Instance.Point(x: $0.x * 10, y: $0.y * 10) })
         }
         let definition = RoundDefinition(term: term.id, name: "Kindergarten 2027 (example)", priorityClasses: city.priorityClasses, schools: schools)
         let encoder = JSONEncoder()

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import MosaicReport
 @testable import MosaicServer
 import MosaicStore
 import MosaicTestSupport
@@ -160,5 +161,52 @@ import Testing
         #expect(result.status == .ok && result.body.contains("se le ofrece una plaza en S02 (su opción 1)"), "\(result.body)")
         let wrong = try await page(f, "/apply/district/1/result", .post, form: "csrf=\(csrf)&reference=\(reference)&code=WRONG", cookie: "mosaic_family_csrf=\(csrf)")
         #expect(wrong.status == .notFound && wrong.body.contains("No application has that reference and code"))
+    }
+}
+
+@Suite struct SchoolFinderTests {
+    /// The finder is public, in both languages, lists every school with its advanced
+    /// courses, and shows no group's share where the public view hides its count (a count
+    /// of 1 to min n − 1 is never shown; min n 40 here, so the fixture has such groups).
+    @Test func theFinderShowsEverySchoolAndNoSmallGroup() async throws {
+        let f = try await Fixture.make(minimumN: 40)
+        let roster = try await f.server.store.roster(district: "district", term: "2026-spring")
+        let schools = FamilyPages.finderSchools(roster: roster, diagnostic: f.diagnostic, policy: f.server.policy, locations: [:])
+        #expect(schools.count == f.diagnostic.schools)
+        var hidden = 0
+        for dim in f.diagnostic.dimensions where dim.dimension == .race || dim.dimension == .economic {
+            for (i, s) in dim.acrossSchools.schools.enumerated() {
+                let shown = schools[i].composition.first { $0.dimension == dim.dimension }!.groups
+                for (k, n) in s.counts.enumerated() where n > 0 && n < 40 {
+                    #expect(shown[k].share == nil, "\(s.name) \(dim.groups[k]): \(n) students")
+                    hidden += 1
+                }
+            }
+        }
+        #expect(hidden > 0, "the fixture has small groups to hide")
+        #expect(schools.contains { !($0.courses[.gifted] ?? []).isEmpty || !($0.courses[.honors] ?? []).isEmpty || !($0.courses[.ap] ?? []).isEmpty })
+        let app = Application(router: f.server.router())
+        let (en, es) = try await app.test(.router) { client in
+            let en = try await client.execute(uri: "/find/district", method: .get)
+            let es = try await client.execute(uri: "/find/district?lang=es", method: .get)
+            return ((en.status, String(buffer: en.body)), (es.status, String(buffer: es.body)))
+        }
+        #expect(en.0 == .ok && es.0 == .ok)
+        #expect(en.1.contains("How placement works") && en.1.contains("Fees and waivers") && (en.1.contains(" not shown ·") || en.1.contains(" not shown</p>")))
+        #expect(es.1.contains("Cómo funciona la asignación") && es.1.contains("Costos y exenciones") && (es.1.contains(" no se muestra ·") || es.1.contains(" no se muestra</p>")))
+        for s in schools { #expect(en.1.contains(s.name.replacingOccurrences(of: "&", with: "&amp;"))) }
+        // Without school locations the page says distances are not available.
+        #expect(en.1.contains("Distances are not available"))
+    }
+
+    @Test func distancesSortTheSchoolsFromTheFamilysPoint() {
+        let school = { (id: String, x: Double) in
+            FinderSchool(id: id, name: id, students: 100, courses: [:], composition: [], location: (x, 0), distanceKm: nil)
+        }
+        let page = FamilyPages(language: .en, path: "/find/d").finder(
+            district: "D", schools: [school("far", 9), school("home", 1), school("near", 2)], minimumN: 10, near: "home", openRound: nil)
+        let order = ["home", "near", "far"].map { page.range(of: "<h2 id=\"s-\($0)\">")!.lowerBound }
+        #expect(order == order.sorted())
+        #expect(page.contains("1.0 km away") && page.contains("8.0 km away"))
     }
 }

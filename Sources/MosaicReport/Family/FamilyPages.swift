@@ -88,7 +88,8 @@ public struct FamilyPages: Sendable {
             button{font:inherit;font-weight:600;background:#0a58ca;color:#fff;border:0;border-radius:6px;padding:.6rem 1.2rem;margin-top:1rem;cursor:pointer}
             :focus-visible{outline:3px solid #E69F00;outline-offset:2px}
             .problem{border-left:4px solid #b00020;background:#fdecee;padding:.5rem .8rem}.codes{font:600 1.4rem ui-monospace,monospace;background:#f5f7fa;padding:.8rem 1rem;border-radius:8px}
-            .note{color:#444;font-size:.95rem}
+            .note{color:#444;font-size:.95rem}section.school{border-top:1px solid #ddd;margin-top:1.2rem}h3{font-size:1.02rem;margin:.8rem 0 .2rem}
+            section.school ul{margin:.2rem 0;padding-left:1.2rem}.dim{font-weight:600}
             </style></head><body><nav><a href="/">Mosaic</a>\(switcher)</nav><main>\(body)</main></body></html>
 
             """
