@@ -1,3 +1,4 @@
+import MosaicCore
 import MosaicMetrics
 
 /// The three mechanisms of contract `match.md`.
@@ -143,4 +144,21 @@ func standardDeviation(_ values: [Double]) -> Double {
     guard values.count > 1 else { return 0 }
     let mean = values.reduce(0, +) / Double(values.count)
     return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+}
+
+extension Simulation {
+    /// The simulation as `mosaic match --simulate N --format json` prints it.
+    public func json(seed: UInt64) -> JSONValue {
+        .object([
+            ("mechanism", .string(mechanism.rawValue)), ("seed", .unsigned(seed)), ("draws", .int(draws)),
+            ("groups", .array(groups.map { g in
+                .object([("dimension", .string(g.dimension)), ("group", .string(g.group)), ("students", .int(g.students)),
+                         ("firstChoice", .number(g.firstChoice)), ("unassigned", .number(g.unassigned)),
+                         ("rankDistribution", .object(g.rankShares.dropLast().enumerated().map { ("\($0.offset + 1)", .number($0.element)) }))])
+            })),
+            ("dissimilarity", .object(dissimilarity.map { d in
+                (d.dimension, .object([("mean", .number(d.mean)), ("p05", .number(d.p05)), ("p95", .number(d.p95))]))
+            })),
+        ])
+    }
 }

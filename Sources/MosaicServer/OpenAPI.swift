@@ -108,6 +108,10 @@ enum OpenAPI {
                 op("post", "Run the match", "Body: {seed?, mechanism? (da, ttc, boston), tieBreaking? (single, multiple)}; a seed not given is drawn. The seed and the SHA-256 of the exact input are recorded." + staff,
                    [district, round], ("201", response("The run's number, seed, input hash and summary.", nil, json)), body: json),
             ])),
+            ("/api/v1/districts/{district}/rounds/{round}/simulate", .object([
+                op("post", "Simulate the round's policy", "Body: {draws? (2–2000, default 200), seed?, mechanism?, tieBreaking?}. Fresh lotteries on the round's applications: per group the rank distribution and first-choice share, per dimension the dissimilarity of the resulting schools with its 5–95 % band (mosaic match --simulate). Nothing is stored." + staff,
+                   [district, round], ("200", response("The simulation.", nil, json)), body: json),
+            ])),
             ("/api/v1/districts/{district}/rounds/{round}/runs/{run}", .object([
                 op("get", "A run's result", "The JSON of contract match.md (assignments, summary, schools with cutoffs, groups)." + staff,
                    [district, round, run], ("200", response("The result.", nil, json))),

@@ -21,6 +21,7 @@ public struct Rounds: Sendable {
         v1.post("") { request, context in try await self.create(request, context) }
         v1.put(":round/applications") { request, context in try await self.upload(request, context) }
         v1.post(":round/runs") { request, context in try await self.run(request, context) }
+        v1.post(":round/simulate") { request, context in try await self.simulate(request, context) }
         v1.get(":round/runs/:run") { request, context in try await self.show(request, context) }
         v1.get(":round/runs/:run/input") { request, context in try await self.input(request, context) }
         v1.post(":round/runs/:run/publish") { request, context in try await self.publish(request, context) }
@@ -166,6 +167,40 @@ public struct Rounds: Sendable {
         return API.json(.object([("run", .string(saved.id)), ("seed", .unsigned(seed)), ("inputSha256", .string(sha)),
                                  ("mechanism", .string(mechanism.rawValue)), ("tieBreaking", .string(tie.rawValue)), ("summary", matched.summary)]),
                         status: .created)
+    }
+
+    struct SimulateRequest: Decodable {
+        var draws: Int?
+        var seed: UInt64?
+        var mechanism: String?
+        var tieBreaking: String?
+    }
+
+    /// What the round's policy does over fresh lotteries (`mosaic match --simulate`): per
+    /// group the rank distribution and first-choice share, per dimension the schools'
+    /// dissimilarity with its 5–95 % band. Nothing is stored but the audit line.
+    func simulate(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let viewer = try await staff(request, try context.parameters.require("district"))
+        let (district, record, body) = try await round(context)
+        let text = try await Self.body(request, limit: 4_096)
+        guard let asked = text.isEmpty ? SimulateRequest() : try? JSONDecoder().decode(SimulateRequest.self, from: Data(text.utf8)) else {
+            throw APIError(.badRequest, "the simulation is JSON: {\"draws\": 500, \"seed\": 1, \"mechanism\": \"da\", \"tieBreaking\": \"single\"}")
+        }
+        let draws = asked.draws ?? 200
+        guard (2...2_000).contains(draws) else { throw APIError(.badRequest, "draws is a number of lotteries from 2 to 2000") }
+        guard let mechanism = Mechanism(rawValue: asked.mechanism ?? "da") else { throw APIError(.badRequest, "mechanism is da, ttc or boston") }
+        guard let tie = Instance.TieBreaking(rawValue: asked.tieBreaking ?? "single") else { throw APIError(.badRequest, "tieBreaking is single or multiple") }
+        let applications = try await server.store.applications(district: district, round: record.id)
+        guard !applications.isEmpty else { throw APIError(.conflict, "round \(record.id) has no applications yet") }
+        let students = try applications.map { try JSONDecoder().decode(Instance.Student.self, from: Data($0.json.utf8)) }
+        let instance = Instance(name: body.name, priorityClasses: body.priorityClasses, schools: body.schools, students: students)
+        let problems = instance.problems()
+        guard problems.isEmpty else { throw APIError(.badRequest, problems.joined(separator: "; ")) }
+        let seed = asked.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        var rng = SeededGenerator(seed: seed)
+        let result = instance.simulate(mechanism, tieBreaking: tie, draws: draws, parallelism: ProcessInfo.processInfo.activeProcessorCount, using: &rng)
+        try await audit(district, viewer, "match-simulate", "round \(record.id): \(draws) lotteries, \(mechanism.rawValue), seed \(seed)")
+        return API.json(result.json(seed: seed))
     }
 
     func stored(_ context: MosaicRequestContext) async throws -> (district: String, record: ApplicationRoundRecord, run: MatchRunRecord, doc: [String: Any]) {

@@ -102,19 +102,7 @@ struct MatchRun: ParsableCommand {
         }
     }
 
-    static func json(_ r: Simulation, seed: UInt64) -> JSONValue {
-        .object([
-            ("mechanism", .string(r.mechanism.rawValue)), ("seed", .unsigned(seed)), ("draws", .int(r.draws)),
-            ("groups", .array(r.groups.map { g in
-                .object([("dimension", .string(g.dimension)), ("group", .string(g.group)), ("students", .int(g.students)),
-                         ("firstChoice", .number(g.firstChoice)), ("unassigned", .number(g.unassigned)),
-                         ("rankDistribution", .object(g.rankShares.dropLast().enumerated().map { ("\($0.offset + 1)", .number($0.element)) }))])
-            })),
-            ("dissimilarity", .object(r.dissimilarity.map { d in
-                (d.dimension, .object([("mean", .number(d.mean)), ("p05", .number(d.p05)), ("p95", .number(d.p95))]))
-            })),
-        ])
-    }
+    static func json(_ r: Simulation, seed: UInt64) -> JSONValue { r.json(seed: seed) }
 
     static func table(_ r: Simulation, seed: UInt64) -> String {
         var out = "\(r.mechanism.rawValue), \(r.draws) lotteries from seed \(seed)\n\n"

@@ -66,6 +66,12 @@ import Testing
             let stored = try await store.applications(district: "district", round: "1")
             #expect(stored.allSatisfy { a in !letters.contains { $0[2] == a.secretHash } })
 
+            // A simulation over fresh lotteries: shares per group, the same for one seed.
+            let simulated = try await send(f, "\(base)/1/simulate", .post, #"{"draws": 50, "seed": 5}"#, as: "enrollment")
+            #expect(simulated.status == .ok && simulated.body.contains(#""draws":50"#) && simulated.body.contains(#""firstChoice""#))
+            #expect(try await send(f, "\(base)/1/simulate", .post, #"{"draws": 50, "seed": 5}"#, as: "enrollment").body == simulated.body)
+            #expect(try await send(f, "\(base)/1/simulate", .post, #"{"draws": 1}"#, as: "enrollment").status == .badRequest)
+            #expect(try await send(f, "\(base)/1/simulate", .post, as: "advocate").status == .forbidden)
             // Two runs with one seed: the same input hash and the same result.
             let one = try await send(f, "\(base)/1/runs", .post, #"{"seed": 7}"#, as: "enrollment")
             let two = try await send(f, "\(base)/1/runs", .post, #"{"seed": 7}"#, as: "enrollment")
@@ -97,7 +103,7 @@ import Testing
             // Applications close once the round is matched; every step is in the audit log.
             #expect(try await send(f, "\(base)/1/applications", .put, applications, as: "enrollment").status == .conflict)
             let actions = try await store.auditLog(district: "district", limit: 50).map(\.action)
-            for action in ["round-create", "applications-upload", "match-run", "match-publish", "export"] { #expect(actions.contains(action), "\(action)") }
+            for action in ["round-create", "applications-upload", "match-simulate", "match-run", "match-publish", "export"] { #expect(actions.contains(action), "\(action)") }
             // Another run after publication leaves the published one in place.
             #expect(try await send(f, "\(base)/1/runs", .post, #"{"seed": 8}"#, as: "enrollment").status == .created)
             let list = try await send(f, base, .get, as: "enrollment")
