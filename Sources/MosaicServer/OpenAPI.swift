@@ -113,8 +113,12 @@ enum OpenAPI {
                    [district, round], ("200", response("The simulation.", nil, json)), body: json),
             ])),
             ("/api/v1/districts/{district}/rounds/{round}/runs/{run}", .object([
-                op("get", "A run's result", "The JSON of contract match.md (assignments, summary, schools with cutoffs, groups)." + staff,
+                op("get", "A run's result", "The JSON of contract match.md (assignments, summary, schools with cutoffs, groups), as mosaic match prints it for the same input and seed; ?format=csv for its CSV." + staff,
                    [district, round, run], ("200", response("The result.", nil, json))),
+            ])),
+            ("/api/v1/districts/{district}/rounds/{round}/runs/{run}/explain/{student}", .object([
+                op("get", "Why a student was not admitted where she ranked higher", "For each school she ranked above her assignment: her priority there, the school's cutoff, whether it filled (mosaic match --explain)." + staff,
+                   [district, round, run, path("student", "The applicant's id.")], ("200", response("The explanation.", nil, json))),
             ])),
             ("/api/v1/districts/{district}/rounds/{round}/runs/{run}/input", .object([
                 op("get", "A run's exact input", "The match.md instance whose SHA-256 the run recorded: mosaic match FILE --seed SEED gives the same result." + staff,

@@ -24,6 +24,7 @@ public struct Rounds: Sendable {
         v1.post(":round/simulate") { request, context in try await self.simulate(request, context) }
         v1.get(":round/runs/:run") { request, context in try await self.show(request, context) }
         v1.get(":round/runs/:run/input") { request, context in try await self.input(request, context) }
+        v1.get(":round/runs/:run/explain/:student") { request, context in try await self.explain(request, context) }
         v1.post(":round/runs/:run/publish") { request, context in try await self.publish(request, context) }
         v1.post(":round/result") { request, context in try await self.result(request, context) }
     }
@@ -213,12 +214,31 @@ public struct Rounds: Sendable {
         return (district, record, run, doc)
     }
 
+    /// A run's result as `mosaic match` prints it for the same input and seed: the
+    /// contract's JSON, or its CSV with `?format=csv`.
     func show(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let viewer = try await staff(request, try context.parameters.require("district"))
-        let (district, record, run, doc) = try await stored(context)
+        let (district, record, run, _) = try await stored(context)
+        guard let report = try recompute(run) else { throw APIError(.notFound, "run \(run.id) of round \(record.id) cannot be read back") }
         try await audit(district, viewer, "view-student-data", "round \(record.id) run \(run.id)")
-        let result = try JSONSerialization.data(withJSONObject: doc["result"] ?? [:], options: [.sortedKeys])
-        return API.json(text: String(decoding: result, as: UTF8.self) + "\n")
+        if request.uri.queryParameters["format"] == "csv" {
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: report.csv)))
+        }
+        return API.json(report.json(mechanism: run.mechanism, seed: run.seed, inputSha256: run.inputSha256))
+    }
+
+    /// Why a student was not admitted where she ranked higher (`mosaic match --explain`),
+    /// for the office answering a family.
+    func explain(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let viewer = try await staff(request, try context.parameters.require("district"))
+        let (district, record, run, _) = try await stored(context)
+        let student = try context.parameters.require("student")
+        guard let report = try recompute(run), let st = report.market.studentIDs.firstIndex(of: student) else {
+            throw APIError(.notFound, "no applicant '\(student)' in run \(run.id) of round \(record.id)")
+        }
+        try await audit(district, viewer, "view-student-data", "round \(record.id) run \(run.id) explain \(student)")
+        return API.json(report.explanation(st).json)
     }
 
     /// The run's input file: `mosaic match input.json --seed SEED` gives the same result,
@@ -272,17 +292,23 @@ public struct Rounds: Sendable {
                                  ("result", report.explanation(st).json)]))
     }
 
-    /// The round's published run, recomputed from its stored input and seed (the same
-    /// bytes give the same assignment); nil before one is published.
+    /// The round's published run, recomputed; nil before one is published.
     func published(district: String, round: String) async throws -> (MatchReport, MatchRunRecord)? {
         guard let run = try await server.store.matchRuns(district: district, round: round).first(where: \.published),
-              let doc = try JSONSerialization.jsonObject(with: Data(run.json.utf8)) as? [String: Any],
+              let report = try recompute(run) else { return nil }
+        return (report, run)
+    }
+
+    /// A run recomputed from its stored input and seed (the same bytes give the same
+    /// assignment); nil when the stored document cannot be read.
+    func recompute(_ run: MatchRunRecord) throws -> MatchReport? {
+        guard let doc = try JSONSerialization.jsonObject(with: Data(run.json.utf8)) as? [String: Any],
               let input = doc["input"] as? String,
               let instance = try? JSONDecoder().decode(Instance.self, from: Data(input.utf8)) else { return nil }
         var rng = SeededGenerator(seed: run.seed)
         let tie = Instance.TieBreaking(rawValue: doc["tieBreaking"] as? String ?? "single") ?? .single
         let market = instance.market(tieBreaking: tie, using: &rng)
-        return (MatchReport(instance: instance, market: market, assignment: market.assign(Mechanism(rawValue: run.mechanism) ?? .da)), run)
+        return MatchReport(instance: instance, market: market, assignment: market.assign(Mechanism(rawValue: run.mechanism) ?? .da))
     }
 
     func audit(_ district: String, _ viewer: Viewer, _ action: String, _ detail: String) async throws {

@@ -246,7 +246,7 @@ struct Fixture {
                          "/api/v1/districts/{district}/terms/{term}/schools/{school}", "/api/v1/districts/{district}/plan"]
         let round = "/api/v1/districts/{district}/rounds"
         #expect(paths == open.union([round, "\(round)/{round}/applications", "\(round)/{round}/runs", "\(round)/{round}/simulate", "\(round)/{round}/runs/{run}",
-                                     "\(round)/{round}/runs/{run}/input", "\(round)/{round}/runs/{run}/publish", "\(round)/{round}/result"]))
+                                     "\(round)/{round}/runs/{run}/input", "\(round)/{round}/runs/{run}/explain/{student}", "\(round)/{round}/runs/{run}/publish", "\(round)/{round}/result"]))
         // The round list is for staff: the public is refused, as documented.
         #expect(try await f.get("/api/v1/districts/district/rounds", as: nil).status == .forbidden)
         // Each documented public route answers as documented for the public.

@@ -80,6 +80,14 @@ import Testing
             #expect(runs.count == 2 && runs[0].inputSha256 == runs[1].inputSha256 && runs[0].seed == 7)
             let first = try await send(f, "\(base)/1/runs/1", .get, as: "enrollment"), second = try await send(f, "\(base)/1/runs/2", .get, as: "enrollment")
             #expect(first.body == second.body && first.body.contains(#""student":"st2""#))
+            // As mosaic match prints it: the contract's key order, and its CSV.
+            #expect(first.body.hasPrefix(#"{"mechanism":"da","seed":7,"inputSha256":""#))
+            let csv = try await send(f, "\(base)/1/runs/1?format=csv", .get, as: "enrollment")
+            #expect(csv.body.hasPrefix("student_id,school_id,rank,seat_type\nst1,") && csv.body.split(separator: "\n").count == 5)
+            let why = try await send(f, "\(base)/1/runs/1/explain/st2", .get, as: "enrollment")
+            #expect(why.status == .ok && why.body.hasPrefix(#"{"student":"st2","assigned":null,"higherChoices":[{"school":"S01","choice":1"#), "\(why.body)")
+            #expect(try await send(f, "\(base)/1/runs/1/explain/st9", .get, as: "enrollment").status == .notFound)
+            #expect(try await send(f, "\(base)/1/runs/1/explain/st2", .get, as: "school").status == .forbidden)
             // The input file is the one the hash names (mosaic match on it reproduces the run).
             let input = try await send(f, "\(base)/1/runs/1/input", .get, as: "enrollment")
             #expect(SHA256.hash(data: Data(input.body.utf8)).map { String(format: "%02x", $0) }.joined() == runs[0].inputSha256)
