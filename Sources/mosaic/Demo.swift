@@ -188,7 +188,7 @@ struct Demo: AsyncParsableCommand {
     }
 
     /// An example application round for the synthetic district, matched and published:
-    /// 1,200 kindergarten applicants ranking up to 5 of its schools (a synthetic city laid
+    /// 1,200 applicants ranking up to 5 of its schools (a synthetic city laid
     /// over the district's schools), a 40 % low-income reserve at a quarter of them. One
     /// family's reference and code are printed, to try the family pages with.
     func seedRound(_ store: any Store) async throws {
@@ -206,7 +206,7 @@ struct Demo: AsyncParsableCommand {
             Instance.School(id: id[s.id]!, capacity: s.capacity, reserves: s.reserves, precedence: s.precedence,
                             location: s.location.map { Instance.Point(x: $0.x * 10, y: $0.y * 10) })
         }
-        let definition = RoundDefinition(term: term.id, name: "Kindergarten 2027 (example)", priorityClasses: city.priorityClasses, schools: schools)
+        let definition = RoundDefinition(term: term.id, name: "School choice 2027 (example)", priorityClasses: city.priorityClasses, schools: schools)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let round = try await store.addApplicationRound(ApplicationRoundRecord(
@@ -237,7 +237,7 @@ struct Demo: AsyncParsableCommand {
         try await store.updateApplicationRound(published)
         // A second round, still taking applications, for the family form.
         var next = definition
-        next.name = "Pre-K 2027 (example, open)"
+        next.name = "Mid-year transfers 2027 (example, open)"
         let open = try await store.addApplicationRound(ApplicationRoundRecord(
             district: district, term: term.id, name: next.name, status: "open",
             json: String(decoding: try encoder.encode(next), as: UTF8.self), updatedAt: Date(timeIntervalSince1970: 1_790_000_000)))
