@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "MosaicImport", dependencies: ["MosaicCore", "MosaicMetrics", "ZIPFoundation"]),
         // School choice: deferred acceptance, top trading cycles and Boston, with reserves. Pure, no I/O.
         .target(name: "MosaicChoice", dependencies: ["MosaicCore", "MosaicMetrics"]),
+        // Scheduling for diverse classrooms: the schedule audit, student sectioning, class lists.
+        .target(name: "MosaicSchedule", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // A term's roster turned into findings: the three levels, advanced coursework, root causes.
         .target(name: "MosaicDiagnostic", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // Rendering results: JSON exactly per the contracts, terminal tables, the HTML report.
@@ -102,6 +104,7 @@ let package = Package(
         ),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicImport", "MosaicTestSupport"]),
         .testTarget(name: "MosaicChoiceTests", dependencies: ["MosaicChoice", "MosaicMetrics", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicScheduleTests", dependencies: ["MosaicSchedule"]),
         .testTarget(
             name: "mosaicTests",
             dependencies: ["mosaic", "MosaicTestSupport", "MosaicStore", "MosaicDiagnostic"],
