@@ -175,4 +175,9 @@ public struct RoundDefinition: Sendable, Codable, Equatable {
         self.priorityClasses = priorityClasses
         self.schools = schools
     }
+
+    /// The round with these students: the instance a match runs on.
+    public func instance(students: [Instance.Student]) -> Instance {
+        Instance(name: name, priorityClasses: priorityClasses, schools: schools, students: students)
+    }
 }

@@ -66,8 +66,7 @@ struct FamilyRounds: Sendable {
 
     func round(_ context: MosaicRequestContext) async throws -> (district: String, record: ApplicationRoundRecord, body: Rounds.Body, schools: [FamilyPages.School])? {
         let district = try context.parameters.require("district"), id = try context.parameters.require("round")
-        guard let record = try await server.store.applicationRounds(district: district).first(where: { $0.id == id }),
-              let body = try? JSONDecoder().decode(Rounds.Body.self, from: Data(record.json.utf8)) else { return nil }
+        guard let (record, body) = try await Rounds.lookup(server.store, district: district, id: id) else { return nil }
         let names = (try? await server.store.roster(district: district, term: record.term).orgs)
             .map { Dictionary($0.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
         return (district, record, body, body.schools.map { FamilyPages.School(id: $0.id, name: names[$0.id] ?? $0.id) })
@@ -121,11 +120,9 @@ struct FamilyRounds: Sendable {
         let sibling = form.sibling.flatMap { known.contains($0) ? $0 : nil }, zone = form.zone.flatMap { known.contains($0) ? $0 : nil }
         let student = Instance.Student(id: applicant, prefs: choices, sibling: sibling, zones: zone.map { [$0] },
                                        groups: form.economic == "disadvantaged" && asksEconomic(body) ? ["economic": "disadvantaged"] : nil)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         try await server.store.putApplications([ApplicationRecord(
             district: district, round: record.id, applicant: applicant, reference: reference, secretHash: Rounds.hash(code),
-            json: String(decoding: try encoder.encode(student), as: UTF8.self), source: "form", submittedAt: Date())],
+            json: try Rounds.storedJSON(student), source: "form", submittedAt: Date())],
             district: district, round: record.id, replacingAll: false)
         try await server.store.record(AuditEvent(district: district, at: Date(), actor: "public", action: "application-form",
                                                  detail: "round \(record.id): \(reference)"))

@@ -40,13 +40,51 @@ public struct Rounds: Sendable {
         return viewer
     }
 
+    /// A district's round and its schools and policy; nil when there is none.
+    static func lookup(_ store: any Store, district: String, id: String) async throws -> (record: ApplicationRoundRecord, body: Body)? {
+        guard let record = try await store.applicationRounds(district: district).first(where: { $0.id == id }),
+              let body = try? JSONDecoder().decode(Body.self, from: Data(record.json.utf8)) else { return nil }
+        return (record, body)
+    }
+
     func round(_ context: MosaicRequestContext) async throws -> (district: String, record: ApplicationRoundRecord, body: Body) {
         let district = try context.parameters.require("district"), id = try context.parameters.require("round")
-        guard let record = try await server.store.applicationRounds(district: district).first(where: { $0.id == id }),
-              let body = try? JSONDecoder().decode(Body.self, from: Data(record.json.utf8)) else {
+        guard let found = try await Self.lookup(server.store, district: district, id: id) else {
             throw APIError(.notFound, "no application round '\(id)' in district '\(district)'")
         }
-        return (district, record, body)
+        return (district, found.record, found.body)
+    }
+
+    /// The round's instance with every stored application (by applicant id).
+    static func instance(_ round: Body, _ applications: [ApplicationRecord]) throws -> Instance {
+        round.instance(students: try applications.map { try JSONDecoder().decode(Instance.Student.self, from: Data($0.json.utf8)) })
+    }
+
+    /// Compact JSON with sorted keys: how the store keeps rounds and applications.
+    public static func storedJSON(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// What a run or a simulation asks for (`{draws?, seed?, mechanism?, tieBreaking?}`),
+    /// checked; a seed not given is drawn, and recorded like any other.
+    struct LotteryRequest: Decodable {
+        var draws: Int?
+        var seed: UInt64?
+        var mechanism: String?
+        var tieBreaking: String?
+    }
+
+    static func lottery(_ request: Request, example: String) async throws
+        -> (asked: LotteryRequest, mechanism: Mechanism, tieBreaking: Instance.TieBreaking, seed: UInt64) {
+        let text = try await body(request, limit: 4_096)
+        guard let asked = text.isEmpty ? LotteryRequest() : try? JSONDecoder().decode(LotteryRequest.self, from: Data(text.utf8)) else {
+            throw APIError(.badRequest, example)
+        }
+        guard let mechanism = Mechanism(rawValue: asked.mechanism ?? "da") else { throw APIError(.badRequest, "mechanism is da, ttc or boston") }
+        guard let tie = Instance.TieBreaking(rawValue: asked.tieBreaking ?? "single") else { throw APIError(.badRequest, "tieBreaking is single or multiple") }
+        return (asked, mechanism, tie, asked.seed ?? UInt64.random(in: 0...UInt64(UInt32.max)))
     }
 
     static func body(_ request: Request, limit: Int = 8 << 20) async throws -> String {
@@ -82,15 +120,12 @@ public struct Rounds: Sendable {
         guard try await server.store.terms(district: district).contains(where: { $0.id == body.term }) else {
             throw APIError(.badRequest, "no term '\(body.term)' in district '\(district)'")
         }
-        let problems = Instance(name: body.name, priorityClasses: body.priorityClasses, schools: body.schools, students: []).problems()
+        let problems = body.instance(students: []).problems()
         guard problems.isEmpty, !body.schools.isEmpty else {
             throw APIError(.badRequest, (problems.isEmpty ? ["schools: a round needs at least one school"] : problems).joined(separator: "; "))
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         let saved = try await server.store.addApplicationRound(ApplicationRoundRecord(
-            district: district, term: body.term, name: body.name, status: "open",
-            json: String(decoding: try encoder.encode(body), as: UTF8.self), updatedAt: Date()))
+            district: district, term: body.term, name: body.name, status: "open", json: try Self.storedJSON(body), updatedAt: Date()))
         try await audit(district, viewer, "round-create", "round \(saved.id): \(body.name), \(body.schools.count) schools")
         return API.json(.object([("id", .string(saved.id)), ("status", .string(saved.status))]), status: .created)
     }
@@ -109,8 +144,6 @@ public struct Rounds: Sendable {
         } catch {
             throw APIError(.badRequest, error.problems.map(\.description).joined(separator: "\n"))
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         var records: [ApplicationRecord] = [], codes = "applicant,reference,code\n"
         let now = Date()
         for row in rows {
@@ -118,7 +151,7 @@ public struct Rounds: Sendable {
                                            zones: row.zones.isEmpty ? nil : row.zones, groups: row.groups.isEmpty ? nil : row.groups)
             let reference = "R\(record.id)-" + Self.randomCode(8), code = Self.randomCode(10)
             records.append(ApplicationRecord(district: district, round: record.id, applicant: row.applicant, reference: reference,
-                                             secretHash: Self.hash(code), json: String(decoding: try encoder.encode(student), as: UTF8.self),
+                                             secretHash: Self.hash(code), json: try Self.storedJSON(student),
                                              source: "upload", submittedAt: now))
             codes += [row.applicant, reference, code].map(csvField).joined(separator: ",") + "\n"
         }
@@ -128,27 +161,13 @@ public struct Rounds: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: codes)))
     }
 
-    struct RunRequest: Decodable {
-        var seed: UInt64?
-        var mechanism: String?
-        var tieBreaking: String?
-    }
-
     func run(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let viewer = try await staff(request, try context.parameters.require("district"))
         let (district, record, body) = try await round(context)
-        let text = try await Self.body(request, limit: 4_096)
-        let asked = text.isEmpty ? RunRequest() : try { () throws -> RunRequest in
-            do { return try JSONDecoder().decode(RunRequest.self, from: Data(text.utf8)) } catch {
-                throw APIError(.badRequest, "the run is JSON: {\"seed\": 2027, \"mechanism\": \"da\", \"tieBreaking\": \"single\"}")
-            }
-        }()
-        guard let mechanism = Mechanism(rawValue: asked.mechanism ?? "da") else { throw APIError(.badRequest, "mechanism is da, ttc or boston") }
-        guard let tie = Instance.TieBreaking(rawValue: asked.tieBreaking ?? "single") else { throw APIError(.badRequest, "tieBreaking is single or multiple") }
+        let (_, mechanism, tie, seed) = try await Self.lottery(
+            request, example: "the run is JSON: {\"seed\": 2027, \"mechanism\": \"da\", \"tieBreaking\": \"single\"}")
         let applications = try await server.store.applications(district: district, round: record.id)
         guard !applications.isEmpty else { throw APIError(.conflict, "round \(record.id) has no applications yet") }
-        // A seed the office does not give is drawn, and recorded like any other.
-        let seed = asked.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
         let matched: RoundMatch
         do { matched = try RoundMatch(body, applications: applications, seed: seed, mechanism: mechanism, tieBreaking: tie) } catch let e as RoundMatch.Problem {
             throw APIError(.badRequest, e.message)
@@ -170,34 +189,21 @@ public struct Rounds: Sendable {
                         status: .created)
     }
 
-    struct SimulateRequest: Decodable {
-        var draws: Int?
-        var seed: UInt64?
-        var mechanism: String?
-        var tieBreaking: String?
-    }
-
     /// What the round's policy does over fresh lotteries (`mosaic match --simulate`): per
     /// group the rank distribution and first-choice share, per dimension the schools'
     /// dissimilarity with its 5–95 % band. Nothing is stored but the audit line.
     func simulate(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let viewer = try await staff(request, try context.parameters.require("district"))
         let (district, record, body) = try await round(context)
-        let text = try await Self.body(request, limit: 4_096)
-        guard let asked = text.isEmpty ? SimulateRequest() : try? JSONDecoder().decode(SimulateRequest.self, from: Data(text.utf8)) else {
-            throw APIError(.badRequest, "the simulation is JSON: {\"draws\": 500, \"seed\": 1, \"mechanism\": \"da\", \"tieBreaking\": \"single\"}")
-        }
+        let (asked, mechanism, tie, seed) = try await Self.lottery(
+            request, example: "the simulation is JSON: {\"draws\": 500, \"seed\": 1, \"mechanism\": \"da\", \"tieBreaking\": \"single\"}")
         let draws = asked.draws ?? 200
         guard (2...2_000).contains(draws) else { throw APIError(.badRequest, "draws is a number of lotteries from 2 to 2000") }
-        guard let mechanism = Mechanism(rawValue: asked.mechanism ?? "da") else { throw APIError(.badRequest, "mechanism is da, ttc or boston") }
-        guard let tie = Instance.TieBreaking(rawValue: asked.tieBreaking ?? "single") else { throw APIError(.badRequest, "tieBreaking is single or multiple") }
         let applications = try await server.store.applications(district: district, round: record.id)
         guard !applications.isEmpty else { throw APIError(.conflict, "round \(record.id) has no applications yet") }
-        let students = try applications.map { try JSONDecoder().decode(Instance.Student.self, from: Data($0.json.utf8)) }
-        let instance = Instance(name: body.name, priorityClasses: body.priorityClasses, schools: body.schools, students: students)
+        let instance = try Self.instance(body, applications)
         let problems = instance.problems()
         guard problems.isEmpty else { throw APIError(.badRequest, problems.joined(separator: "; ")) }
-        let seed = asked.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
         var rng = SeededGenerator(seed: seed)
         let result = instance.simulate(mechanism, tieBreaking: tie, draws: draws, parallelism: ProcessInfo.processInfo.activeProcessorCount, using: &rng)
         try await audit(district, viewer, "match-simulate", "round \(record.id): \(draws) lotteries, \(mechanism.rawValue), seed \(seed)")
@@ -343,10 +349,9 @@ public struct RoundMatch: Sendable {
 
     public init(_ round: RoundDefinition, applications: [ApplicationRecord], seed: UInt64, mechanism: Mechanism,
                 tieBreaking: Instance.TieBreaking) throws {
-        let students = try applications.map { try JSONDecoder().decode(Instance.Student.self, from: Data($0.json.utf8)) }
+        let instance = try Rounds.instance(round, applications)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let instance = Instance(name: round.name, priorityClasses: round.priorityClasses, schools: round.schools, students: students)
         input = String(decoding: try encoder.encode(instance), as: UTF8.self) + "\n"
         let problems = instance.problems()
         guard problems.isEmpty else { throw Problem(message: problems.joined(separator: "; ")) }

@@ -207,11 +207,9 @@ struct Demo: AsyncParsableCommand {
                             location: s.location.map { Instance.Point(x: $0.x * 10, y: $0.y * 10) })
         }
         let definition = RoundDefinition(term: term.id, name: "School choice 2027 (example)", priorityClasses: city.priorityClasses, schools: schools)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         let round = try await store.addApplicationRound(ApplicationRoundRecord(
             district: district, term: term.id, name: definition.name, status: "open",
-            json: String(decoding: try encoder.encode(definition), as: UTF8.self), updatedAt: Date(timeIntervalSince1970: 1_790_000_000)))
+            json: try Rounds.storedJSON(definition), updatedAt: Date(timeIntervalSince1970: 1_790_000_000)))
         var example: (reference: String, code: String)?
         let applications = try city.students.enumerated().map { i, st -> ApplicationRecord in
             var student = st
@@ -223,7 +221,7 @@ struct Demo: AsyncParsableCommand {
             let reference = "R\(round.id)-" + Rounds.randomCode(8, using: &rng), code = Rounds.randomCode(10, using: &rng)
             if i == 0 { example = (reference, code) }
             return ApplicationRecord(district: district, round: round.id, applicant: student.id, reference: reference, secretHash: Rounds.hash(code),
-                                     json: String(decoding: try encoder.encode(student), as: UTF8.self), source: "upload",
+                                     json: try Rounds.storedJSON(student), source: "upload",
                                      submittedAt: Date(timeIntervalSince1970: 1_790_000_000))
         }
         try await store.putApplications(applications, district: district, round: round.id, replacingAll: true)
@@ -240,7 +238,7 @@ struct Demo: AsyncParsableCommand {
         next.name = "Mid-year transfers 2027 (example, open)"
         let open = try await store.addApplicationRound(ApplicationRoundRecord(
             district: district, term: term.id, name: next.name, status: "open",
-            json: String(decoding: try encoder.encode(next), as: UTF8.self), updatedAt: Date(timeIntervalSince1970: 1_790_000_000)))
+            json: try Rounds.storedJSON(next), updatedAt: Date(timeIntervalSince1970: 1_790_000_000)))
         if let example {
             Terminal.error("demo: example rounds at /apply/\(district)/\(round.id) (published) and /apply/\(district)/\(open.id) (open) — a family's result in the first: reference \(example.reference), code \(example.code)")
         }

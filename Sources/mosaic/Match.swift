@@ -79,7 +79,7 @@ struct MatchRun: ParsableCommand {
             }
             let result = problem.simulate(mech, tieBreaking: tie, draws: draws, parallelism: ProcessInfo.processInfo.activeProcessorCount,
                                           using: &rng, progress: progress)
-            print(format == .json ? Self.json(result, seed: seed).serialized() : Self.table(result, seed: seed), terminator: format == .json ? "\n" : "")
+            print(format == .json ? result.json(seed: seed).serialized() : Self.table(result, seed: seed), terminator: format == .json ? "\n" : "")
             return
         }
         let market = problem.market(tieBreaking: tie, using: &rng)
@@ -101,8 +101,6 @@ struct MatchRun: ParsableCommand {
         case .table: print(result.table(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash), terminator: "")
         }
     }
-
-    static func json(_ r: Simulation, seed: UInt64) -> JSONValue { r.json(seed: seed) }
 
     static func table(_ r: Simulation, seed: UInt64) -> String {
         var out = "\(r.mechanism.rawValue), \(r.draws) lotteries from seed \(seed)\n\n"
@@ -216,7 +214,7 @@ struct MatchCompare: ParsableCommand {
         .object([
             ("seed", .unsigned(seed)), ("draws", .int(c.draws)), ("inputSha256", .string(inputSha256)),
             ("policies", .array(c.runs.map { run in
-                .object([("name", .string(run.policy.name)), ("simulation", MatchRun.json(run.simulation, seed: seed))])
+                .object([("name", .string(run.policy.name)), ("simulation", run.simulation.json(seed: seed))])
             })),
             ("findings", .array(c.findings.map(JSONValue.string))),
         ])
