@@ -57,6 +57,7 @@ let package = Package(
             name: "MosaicServer",
             dependencies: [
                 "MosaicCore", "MosaicDiagnostic", "MosaicReport", "MosaicStore", "MosaicChoice", "MosaicImport", "MosaicMetrics",
+                "MosaicSchedule",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -70,7 +71,7 @@ let package = Package(
             name: "mosaic",
             dependencies: [
                 "MosaicCore", "MosaicMetrics", "MosaicImport", "MosaicDiagnostic", "MosaicReport", "MosaicStore", "MosaicServer",
-                "MosaicChoice",
+                "MosaicChoice", "MosaicSchedule",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -3,20 +3,28 @@ import Foundation
 import MosaicCore
 import MosaicImport
 import MosaicMetrics
+import MosaicSchedule
 
-/// `mosaic generate`: a synthetic district as OneRoster 1.1 + Mosaic extension files.
+/// `mosaic generate`: a synthetic district as OneRoster 1.1 + Mosaic extension files, or
+/// (`--kind sectioning`) a synthetic high school to section (contract `schedule.md`).
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a synthetic district roster (OneRoster 1.1 CSV + Mosaic extension files).",
         discussion: """
             School compositions are drawn from the real NYC 2017-18 schools; classes, courses and \
             enrollments are synthetic, and every org name says so. --tracking skews advanced seats by \
-            race and income; --sorting deals students to sections in placement order rather than at random.
+            race and income; --sorting deals students to sections in placement order rather than at random. \
+            With --kind sectioning, --out names the JSON file of a synthetic high school (2,000 students \
+            unless --students says otherwise; 7 periods and an X block, about 150 courses and 400 sections).
             """
     )
 
-    @Option(help: "The folder to write (created if needed).") var out: String
-    @Option(help: "Students in the district.") var students: Int = 20_000
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case roster, sectioning }
+
+    @Option(help: "The folder to write (created if needed), or the file with --kind sectioning.") var out: String
+    @Option(help: "roster (a district) or sectioning (a high school's course requests and master schedule).") var kind: Kind = .roster
+    @Option(name: .customLong("students"), help: "Students in the district (20,000), or in the school (2,000).") var studentCount: Int?
+    var students: Int { studentCount ?? (kind == .roster ? 20_000 : 2_000) }
     @Option(help: "Schools in the district.") var schools: Int = 40
     @Option(help: "The random seed; the same seed gives the same roster.") var seed: UInt64 = 1
     @Option(help: "How much race and income skew placement into advanced courses, 0 (none) to about 2.") var tracking: Double = 0.8
@@ -32,6 +40,19 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
+        if kind == .sectioning {
+            var rng = SeededGenerator(seed: seed)
+            let school = SectioningInstance.synthetic(students: students, using: &rng)
+            let sections = school.courses.reduce(0) { $0 + $1.configurations.reduce(0) { $0 + $1.subparts.reduce(0) { $0 + $1.sections.count } } }
+            do {
+                try Data(Schedule.json(school).utf8).write(to: URL(fileURLWithPath: out))
+            } catch {
+                Terminal.error("\(out): cannot be written: \(error.localizedDescription)")
+                throw ExitCode.failure
+            }
+            Terminal.error("wrote a synthetic high school to \(out): \(school.students.count) students, \(school.courses.count) courses, \(sections) sections (seed \(seed))")
+            return
+        }
         do {
             let nyc = try Terminal.reportingImportErrors {
                 try NYCDemographicSnapshot.schools(from: CSVTable(contentsOf: snapshot))

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import MosaicCore
+import MosaicMetrics
+import MosaicReport
+import MosaicSchedule
+
+/// `mosaic schedule`: contract `schedule.md` — the audit of a master schedule, student
+/// sectioning and balanced class lists.
+struct Schedule: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Audit a master schedule, section students, or build balanced class lists.",
+        subcommands: [ScheduleAuditCommand.self, ScheduleSection.self])
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    /// Reads and checks a sectioning instance: every problem as `FILE: where: what`.
+    static func load(_ path: String) throws -> (SectioningInstance, SectioningModel) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            Terminal.error("\(path): cannot be read")
+            throw ExitCodeError.failure
+        }
+        let instance: SectioningInstance
+        do {
+            instance = try JSONDecoder().decode(SectioningInstance.self, from: data)
+        } catch {
+            Terminal.error("\(path): not a sectioning instance of schedule.md: \(MatchRun.describe(error))")
+            throw ExitCodeError.failure
+        }
+        do {
+            return (instance, try SectioningModel(instance))
+        } catch .invalidInstance(let problems) {
+            for p in problems { Terminal.error("\(path): \(p)") }
+            throw ExitCodeError.failure
+        }
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try! encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// `mosaic schedule audit INSTANCE.json`: the conflict matrix and the access conflicts.
+struct ScheduleAuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "The conflict matrix, singletons and doubletons, the course pairs no student can take together (by group), and period moves that help.",
+        discussion: "Example: mosaic schedule audit lincoln.json --format json")
+
+    @Argument(help: "The sectioning instance (JSON, contract schedule.md).") var instance: String
+    @Option(help: "table or json.") var format: Schedule.OutputFormat = .table
+    @Option(help: "How many of the largest conflicts to look for period moves for.") var moves: Int = 20
+
+    func run() throws {
+        do {
+            let (problem, model) = try Schedule.load(instance)
+            let audit = ScheduleAudit(model, instance: problem, moveLimit: moves)
+            print(format == .json ? Schedule.json(audit) : Self.table(audit, name: problem.name ?? instance))
+        } catch ExitCodeError.failure { throw ExitCode.failure }
+    }
+
+    static func table(_ a: ScheduleAudit, name: String) -> String {
+        var out = "\(name): \(Format.count(a.students)) students, \(Format.count(a.blockedStudents)) cannot have every course they asked for first\n"
+        out += "singletons (\(a.singletons.count)): \(a.singletons.joined(separator: ", "))\n"
+        out += "doubletons (\(a.doubletons.count)): \(a.doubletons.joined(separator: ", "))\n\n"
+        if a.conflicts.isEmpty {
+            out += "No conflicts: every student's first choices fit together.\n"
+        } else {
+            var t = TextTable(["courses", "period", "kind", "students", "blocked, by group"])
+            for c in a.conflicts.prefix(25) {
+                // Each dimension's groups, largest first; gender left to the JSON.
+                let groups = c.groups.keys.sorted().filter { $0 != "gender" }.map { d in
+                    "\(d) " + c.groups[d]!.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                }.joined(separator: "; ")
+                t.append([c.courses.joined(separator: " + "), c.period ?? "–", c.kind, "\(c.students)", groups])
+            }
+            out += "Conflicts (no student can take these together):\n" + t.rendered()
+            if a.conflicts.count > 25 { out += "  … and \(a.conflicts.count - 25) more (--format json lists every one)\n" }
+        }
+        if !a.moves.isEmpty {
+            var t = TextTable(["move", "from", "to", "removes", "unblocks", "blocks"])
+            for m in a.moves { t.append([m.section, m.from, m.to, m.removes.map { $0.joined(separator: " + ") }.joined(separator: ", "), "\(m.unblocks)", "\(m.blocks)"]) }
+            out += "\nPeriod moves that unblock more students than they block:\n" + t.rendered()
+        }
+        return out
+    }
+}
+
+/// `mosaic schedule section INSTANCE.json`: students into sections.
+struct ScheduleSection: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "section",
+        abstract: "Assign students to sections: the most requests met, complete schedules, sections that mirror their course, even sizes.",
+        discussion: """
+            Without --time-limit the search stops on its own criteria and the same seed gives the \
+            identical result. --random-loading sections the same students at random among the \
+            schedules meeting the most requests, for comparison.
+            """)
+
+    @Argument(help: "The sectioning instance (JSON, contract schedule.md).") var instance: String
+    @Option(help: "The seed of the loading order and the search.") var seed: UInt64 = 0
+    @Option(name: .customLong("time-limit"), help: "Stop the search after this many seconds.") var timeLimit: Double?
+    @Option(help: "table or json.") var format: Schedule.OutputFormat = .table
+    @Flag(name: .customLong("random-loading"), help: "Load sections at random (no balance, no size evening).") var randomLoading = false
+
+    func validate() throws {
+        if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit takes a number of seconds above 0") }
+    }
+
+    func run() throws {
+        do {
+            let (_, model) = try Schedule.load(instance)
+            var rng = SeededGenerator(seed: seed)
+            let clock = ContinuousClock(), start = clock.now
+            let deadline = timeLimit.map { start + .milliseconds(Int($0 * 1000)) }
+            let report = Terminal.progress()
+            let result = Sectioning.solve(
+                model, options: .init(balancing: !randomLoading), using: &rng,
+                shouldStop: deadline.map { d in { clock.now >= d } },
+                progress: { p in
+                    guard let report else { return }
+                    if p.phase == "construction" { report("loading students", p.done, p.total) }
+                    else { report("improving: \(p.score.met) requests met, move", p.done, 0) }
+                })
+            Terminal.endProgress()
+            let seconds = (clock.now - start).seconds
+            print(format == .json ? Schedule.json(result) : Self.table(result, model: model, seconds: seconds))
+        } catch ExitCodeError.failure { throw ExitCode.failure }
+    }
+
+    static func table(_ r: SectioningResult, model: SectioningModel, seconds: Double) -> String {
+        func share(_ a: Int, _ b: Int) -> String { b == 0 ? "–" : Format.percent(Double(a) / Double(b)) }
+        var out = "requests met      \(Format.count(r.requestsMet)) of \(Format.count(r.requests)) (\(share(r.requestsMet, r.requests)))"
+        out += "; proven bound \(Format.count(r.bound))" + (r.requestsMet == r.bound ? " — optimal\n" : " (within \(Format.count(r.bound - r.requestsMet)))\n")
+        out += "complete schedules \(Format.count(r.studentsComplete)) of \(Format.count(model.students.count)) (\(share(r.studentsComplete, model.students.count)))\n"
+        for d in r.balance.keys.sorted() {
+            out += "section balance   \(d): mean dissimilarity from the course \(Format.fixed(r.balance[d]!.meanDissimilarityVsCourse, 3))\n"
+        }
+        out += "search            \(Format.count(r.moves ?? 0)) moves, \(Format.fixed(seconds, 1)) s\n"
+        if !r.unmet.isEmpty {
+            var byCourse: [String: Int] = [:]
+            for u in r.unmet { byCourse[u.course, default: 0] += 1 }
+            var t = TextTable(["course", "unmet", "for example"])
+            for (course, n) in byCourse.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }).prefix(15) {
+                let example = r.unmet.first { $0.course == course }!
+                t.append([course, "\(n)", "\(example.student): \(example.reason)"])
+            }
+            out += "\nUnmet requests by course (every one with its reason in --format json):\n" + t.rendered()
+        }
+        return out
+    }
+}
