@@ -1,3 +1,5 @@
+import Foundation
+
 /// Student sectioning (contract `schedule.md`, `mosaic schedule section`): every student
 /// gets one section of every subpart of one configuration of each course she asked for
 /// (or of an alternative), with no two of her sections overlapping and no section over
@@ -7,30 +9,45 @@
 ///
 /// The method follows the batch sectioning of Müller & Murray (2010, "Comprehensive
 /// approach to student sectioning", Annals of Operations Research 181,
-/// doi:10.1007/s10479-010-0735-9): a construction phase that takes students one at a
-/// time, greatest need first, each given her best schedule by exact branch and bound
-/// against everyone placed so far; then local search over neighbourhoods that are each
-/// ruined and recreated the same way — a student with an unmet request together with
-/// students holding the seats she needs (an ejection chain of depth one per full
-/// section), two students of one course in different sections (a swap when it helps the
-/// balance), and single students. A move is kept when the objective is no worse, so the
-/// search drifts across plateaus; it stops after `idleLimit` moves without improvement.
+/// doi:10.1007/s10479-010-0735-9), in four phases:
+///
+/// 1. Construction: students one at a time, greatest need first (a random order among
+///    equal needs), each given her best schedule by exact branch and bound against
+///    everyone placed so far.
+/// 2. Re-dealing each family of courses (a course and its alternatives) among its
+///    requests, everything else fixed, as a maximum-weight b-matching by minimum-cost
+///    circulation — the long chains of moves a local search cannot see.
+/// 3. Annealing on the weighted requests met (Kirkpatrick, Gelatt & Vecchi 1983,
+///    doi:10.1126/science.220.4598.671) over ruin-and-recreate neighbourhoods (Schrimpf et
+///    al. 2000, doi:10.1006/jcph.1999.6413), each re-solved student by student with the
+///    exact search: a student with an unmet request together with students holding the
+///    seats she needs (an ejection chain of depth one per full section, and one for a
+///    course of hers in the way), two students of one subpart in different sections (a
+///    swap, for the balance), and single students.
+/// 4. Descent from the best loading seen: the same moves, kept when no worse, until
+///    `idleLimit` moves bring no improvement (every family re-dealt once more before it
+///    stops) or `moveLimit` moves are made.
+///
 /// Every step draws from the caller's generator: the same seed gives the same result.
 public enum Sectioning {
     public struct Options: Sendable {
         /// Moves without an improvement before the search stops (default 25 per student,
         /// at least 1,000).
         public var idleLimit: Int?
-        /// The most moves in all.
-        public var moveLimit: Int
+        /// The most moves of the descent after the annealing (default 100 per student).
+        public var moveLimit: Int?
         /// Off: sections are picked at random among those meeting the most requests, with
         /// no regard to balance or size — the random loading the balance is compared with.
         public var balancing: Bool
         /// Off: construction only.
         public var improving: Bool
+        /// Moves of the annealing phase (default 40 per student; 0: none).
+        public var annealingMoves: Int?
 
-        public init(idleLimit: Int? = nil, moveLimit: Int = 5_000_000, balancing: Bool = true, improving: Bool = true) {
+        public init(idleLimit: Int? = nil, moveLimit: Int? = nil, balancing: Bool = true, improving: Bool = true,
+                    annealingMoves: Int? = nil) {
             self.idleLimit = idleLimit
+            self.annealingMoves = annealingMoves
             self.moveLimit = moveLimit
             self.balancing = balancing
             self.improving = improving
@@ -67,27 +84,67 @@ public enum Sectioning {
         }
         var moves = 0
         if options.improving && n > 0 {
+            let families = Loading.families(model)
+            func everyFamily() -> Bool {
+                var improved = false
+                for f in families where !(shouldStop?() ?? false) {
+                    if loading.improveFamily(f, using: &rng) { improved = true }
+                }
+                return improved
+            }
+            _ = everyFamily()
+            // Annealing on the weighted requests met: a move that loses value Δ is kept
+            // with probability exp(−Δ/T), T cooling geometrically from 0.3 to 0.005 (a
+            // tenth of an elective's weight, then almost nothing); the best loading seen
+            // is where the descent below starts.
+            let annealing = options.annealingMoves ?? 40 * n
+            if annealing > 0 {
+                var best = loading.score, bestChoice = loading.choice
+                var temperature = 0.3
+                let cooling = exp(log(0.005 / 0.3) / Double(annealing))
+                for _ in 0..<annealing where !(shouldStop?() ?? false) {
+                    moves += 1
+                    temperature *= cooling
+                    let neighbourhood = pickNeighbourhood(loading, using: &rng)
+                    guard !neighbourhood.isEmpty else { continue }
+                    let before = loading.score
+                    let saved = loading.recreate(neighbourhood, using: &rng, randomOrder: !options.balancing)
+                    let loss = before.value - loading.score.value
+                    let keep = !before.isBetter(than: loading.score)
+                        || (loss > Score.tolerance && Double.random(in: 0..<1, using: &rng) < exp(-loss / temperature))
+                    if !keep { loading.restore(neighbourhood, saved) }
+                    if loading.score.isBetter(than: best) { best = loading.score; bestChoice = loading.choice }
+                    if let progress, moves % 2_000 == 0 {
+                        progress(Progress(phase: "annealing", done: moves, total: annealing, score: loading.score))
+                    }
+                }
+                if best.isBetter(than: loading.score) {
+                    for i in 0..<n { loading.clear(i) }
+                    for i in 0..<n { loading.apply(i, Array(bestChoice[loading.requestStart[i]..<(loading.requestStart[i] + model.students[i].requests.count)])) }
+                }
+            }
             let idleLimit = options.idleLimit ?? max(1_000, 25 * n)
             var idle = 0
-            while idle < idleLimit && moves < options.moveLimit && !(shouldStop?() ?? false) {
+            let lastMove = moves + (options.moveLimit ?? 100 * n)
+            while moves < lastMove && !(shouldStop?() ?? false) {
+                if idle >= idleLimit {
+                    // Before stopping, re-deal every family; go on only if that helped.
+                    if everyFamily() { idle = 0 } else { break }
+                }
                 moves += 1
+                if moves % 500 == 0, let f = families.randomElement(using: &rng), loading.improveFamily(f, using: &rng) {
+                    idle = 0
+                    continue
+                }
                 let neighbourhood = pickNeighbourhood(loading, using: &rng)
                 guard !neighbourhood.isEmpty else { idle += 1; continue }
                 let before = loading.score
-                let saved = neighbourhood.map { loading.schedule(of: $0) }
-                for i in neighbourhood { loading.clear(i) }
-                for i in neighbourhood {
-                    let best = loading.bestSchedule(for: i, shuffle: &rng, randomOrder: !options.balancing)
-                    loading.apply(i, best.options)
-                }
+                let saved = loading.recreate(neighbourhood, using: &rng, randomOrder: !options.balancing)
                 if loading.score.isBetter(than: before) {
                     idle = 0
                 } else {
                     idle += 1
-                    if before.isBetter(than: loading.score) {
-                        for i in neighbourhood { loading.clear(i) }
-                        for (i, schedule) in zip(neighbourhood, saved) { loading.apply(i, schedule) }
-                    }
+                    if before.isBetter(than: loading.score) { loading.restore(neighbourhood, saved) }
                 }
                 if let progress, moves % 2_000 == 0 {
                     progress(Progress(phase: "improvement", done: moves, total: idle, score: loading.score))

@@ -15,7 +15,12 @@ extension SectioningInstance {
     /// requests (each with the regular course as an alternative) are twice as likely
     /// among students who are not economically disadvantaged — so a course's sections
     /// can mirror it or sort it. Every draw comes from `rng`.
-    public static func synthetic(students count: Int = 2_000, using rng: inout some RandomNumberGenerator) -> SectioningInstance {
+    ///
+    /// `capacity` is the seats each course offers per student asking for it first (1.08:
+    /// a little slack; below 1 some requests cannot be met, which is what makes an
+    /// instance hard).
+    public static func synthetic(students count: Int = 2_000, capacity: Double = 1.08,
+                                 using rng: inout some RandomNumberGenerator) -> SectioningInstance {
         func draw(_ shares: [(String, Double)]) -> String {
             var x = Double.random(in: 0..<1, using: &rng)
             for (name, p) in shares { if x < p { return name }; x -= p }
@@ -133,7 +138,7 @@ extension SectioningInstance {
             // 30 in electives, 20 in ESL and intervention.
             let size = levels[id] == "intervention" || id.hasPrefix("ESL") ? 20 : id.hasPrefix("PE-") ? 45 : levels[id] == "elective" ? 30 : 34
             let count = max(1, Int((Double(wanted) / Double(size)).rounded(.up)))
-            let limit = wanted == 0 ? size : min(size, Int((Double(wanted) * 1.08 / Double(count)).rounded(.up)) + 1)
+            let limit = wanted == 0 ? size : min(size, Int((Double(wanted) * capacity / Double(count)).rounded(.up)) + 1)
             let offset = Int.random(in: 0..<7, using: &rng)
             func period(_ k: Int) -> String { id.hasPrefix("X-") ? "X" : periods[(offset + k * 3) % 7] }
             if id == "AP-CHEM" {

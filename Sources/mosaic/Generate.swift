@@ -25,6 +25,8 @@ struct Generate: ParsableCommand {
     @Option(help: "roster (a district) or sectioning (a high school's course requests and master schedule).") var kind: Kind = .roster
     @Option(name: .customLong("students"), help: "Students in the district (20,000), or in the school (2,000).") var studentCount: Int?
     var students: Int { studentCount ?? (kind == .roster ? 20_000 : 2_000) }
+    @Option(help: "With --kind sectioning: the seats each course offers per student asking for it (below 1, some requests cannot be met).")
+    var capacity: Double = 1.08
     @Option(help: "Schools in the district.") var schools: Int = 40
     @Option(help: "The random seed; the same seed gives the same roster.") var seed: UInt64 = 1
     @Option(help: "How much race and income skew placement into advanced courses, 0 (none) to about 2.") var tracking: Double = 0.8
@@ -37,12 +39,13 @@ struct Generate: ParsableCommand {
         guard students <= 5_000_000 else { throw ValidationError("--students is at most 5,000,000") }
         guard (0...1).contains(sorting) else { throw ValidationError("--sorting lies between 0 and 1") }
         guard tracking >= 0 else { throw ValidationError("--tracking is 0 or more") }
+        guard capacity > 0 && capacity <= 10 else { throw ValidationError("--capacity lies above 0 and at most 10") }
     }
 
     func run() throws {
         if kind == .sectioning {
             var rng = SeededGenerator(seed: seed)
-            let school = SectioningInstance.synthetic(students: students, using: &rng)
+            let school = SectioningInstance.synthetic(students: students, capacity: capacity, using: &rng)
             let sections = school.courses.reduce(0) { $0 + $1.configurations.reduce(0) { $0 + $1.subparts.reduce(0) { $0 + $1.sections.count } } }
             do {
                 try Data(Schedule.json(school).utf8).write(to: URL(fileURLWithPath: out))

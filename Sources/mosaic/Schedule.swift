@@ -10,23 +10,28 @@ import MosaicSchedule
 struct Schedule: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Audit a master schedule, section students, or build balanced class lists.",
-        subcommands: [ScheduleAuditCommand.self, ScheduleSection.self])
+        subcommands: [ScheduleAuditCommand.self, ScheduleSection.self, ScheduleClasslist.self])
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
-    /// Reads and checks a sectioning instance: every problem as `FILE: where: what`.
-    static func load(_ path: String) throws -> (SectioningInstance, SectioningModel) {
+    /// Reads a JSON file of the contract; a file that cannot be read or decoded is one
+    /// line on stderr (`FILE: not a WHAT of schedule.md: where: what`).
+    static func read<T: Decodable>(_ path: String, as what: String) throws -> T {
         guard let data = FileManager.default.contents(atPath: path) else {
             Terminal.error("\(path): cannot be read")
             throw ExitCodeError.failure
         }
-        let instance: SectioningInstance
         do {
-            instance = try JSONDecoder().decode(SectioningInstance.self, from: data)
+            return try JSONDecoder().decode(T.self, from: data)
         } catch {
-            Terminal.error("\(path): not a sectioning instance of schedule.md: \(MatchRun.describe(error))")
+            Terminal.error("\(path): not a \(what) of schedule.md: \(MatchRun.describe(error))")
             throw ExitCodeError.failure
         }
+    }
+
+    /// Reads and checks a sectioning instance: every problem as `FILE: where: what`.
+    static func load(_ path: String) throws -> (SectioningInstance, SectioningModel) {
+        let instance: SectioningInstance = try read(path, as: "sectioning instance")
         do {
             return (instance, try SectioningModel(instance))
         } catch .invalidInstance(let problems) {
@@ -103,10 +108,13 @@ struct ScheduleSection: ParsableCommand {
     @Option(help: "The seed of the loading order and the search.") var seed: UInt64 = 0
     @Option(name: .customLong("time-limit"), help: "Stop the search after this many seconds.") var timeLimit: Double?
     @Option(help: "table or json.") var format: Schedule.OutputFormat = .table
+    @Option(help: "Moves without an improvement before the search stops (default 25 per student, at least 1,000).") var patience: Int?
+    @Option(help: "Moves of the annealing phase (default 40 per student; 0: none).") var annealing: Int?
     @Flag(name: .customLong("random-loading"), help: "Load sections at random (no balance, no size evening).") var randomLoading = false
 
     func validate() throws {
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit takes a number of seconds above 0") }
+        if let patience, patience < 1 { throw ValidationError("--patience takes a number of moves, at least 1") }
     }
 
     func run() throws {
@@ -117,7 +125,7 @@ struct ScheduleSection: ParsableCommand {
             let deadline = timeLimit.map { start + .milliseconds(Int($0 * 1000)) }
             let report = Terminal.progress()
             let result = Sectioning.solve(
-                model, options: .init(balancing: !randomLoading), using: &rng,
+                model, options: .init(idleLimit: patience, balancing: !randomLoading, annealingMoves: annealing), using: &rng,
                 shouldStop: deadline.map { d in { clock.now >= d } },
                 progress: { p in
                     guard let report else { return }
@@ -149,6 +157,49 @@ struct ScheduleSection: ParsableCommand {
             }
             out += "\nUnmet requests by course (every one with its reason in --format json):\n" + t.rendered()
         }
+        return out
+    }
+}
+
+/// `mosaic schedule classlist INSTANCE.json`: one grade split into balanced classes.
+struct ScheduleClasslist: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classlist",
+        abstract: "Split one grade into classes that each mirror the grade (sizes, keep-apart, keep-together and fixed placements kept).",
+        discussion: "Example: mosaic schedule classlist grade2.json --seed 7 --format json")
+
+    @Argument(help: "The class-list instance (JSON, contract schedule.md).") var instance: String
+    @Option(help: "The seed of the search.") var seed: UInt64 = 0
+    @Option(help: "table or json.") var format: Schedule.OutputFormat = .table
+
+    func run() throws {
+        do { try classlist() } catch ExitCodeError.failure { throw ExitCode.failure }
+    }
+
+    func classlist() throws {
+        let problem: ClassListInstance = try Schedule.read(instance, as: "class-list instance")
+        var rng = SeededGenerator(seed: seed)
+        let result: ClassListResult
+        do {
+            result = try ClassLists.solve(problem, using: &rng)
+        } catch .invalidInstance(let problems) {
+            for p in problems { Terminal.error("\(instance): \(p)") }
+            throw ExitCodeError.failure
+        }
+        print(format == .json ? Schedule.json(result) : Self.table(result, problem: problem))
+    }
+
+    static func table(_ r: ClassListResult, problem: ClassListInstance) -> String {
+        var out = "\(problem.students.count) students in \(r.classes.count) classes: " + r.classes.map { "\($0.id) \($0.size)" }.joined(separator: ", ") + "\n"
+        out += r.perfect ? "Perfect balance: every group's count in every class is the floor or the ceiling of its share.\n"
+                         : "Not perfect: some count lies a whole student or more from its share (the hard constraints may not allow better).\n"
+        var t = TextTable(["dimension", "D", "largest deviation", "best possible"])
+        for d in r.balance.keys.sorted() {
+            let b = r.balance[d]!
+            t.append([d, Format.fixed(b.D, 3), Format.fixed(b.maxDeviation, 2), Format.fixed(b.bound, 2)])
+        }
+        out += t.rendered()
+        if let s = r.score { out += "score: class means within \(Format.fixed(s.meanRange, 1)), spreads within \(Format.fixed(s.sdRange, 1))\n" }
         return out
     }
 }
