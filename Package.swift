@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "MosaicScheduleTests", dependencies: ["MosaicSchedule"]),
         .testTarget(
             name: "mosaicTests",
-            dependencies: ["mosaic", "MosaicTestSupport", "MosaicStore", "MosaicDiagnostic"],
+            dependencies: ["mosaic", "MosaicTestSupport", "MosaicStore", "MosaicDiagnostic", "MosaicSchedule"],
             resources: [.copy("Fixtures")]
         ),
     ]

@@ -32,6 +32,8 @@ public struct SectioningResult: Sendable, Codable, Equatable {
     public var weightedRequestsMet: Double?
     /// Moves the local search made.
     public var moves: Int?
+    /// Met requests given an alternative rather than the course asked for.
+    public var metByAlternative: Int?
 
     public init(requests: Int, requestsMet: Int, studentsComplete: Int, assignments: [Assignment], unmet: [Unmet],
                 balance: [String: Balance], bound: Int, weightedRequestsMet: Double? = nil, moves: Int? = nil) {
@@ -49,10 +51,12 @@ public struct SectioningResult: Sendable, Codable, Equatable {
     init(_ loading: Loading, bound: Int, moves: Int) {
         let model = loading.model
         var assignments: [Assignment] = [], unmet: [Unmet] = []
+        var alternatives = 0
         for (i, st) in model.students.enumerated() {
             for (r, request) in st.requests.enumerated() {
                 let o = loading.choice[loading.requestStart[i] + r]
                 if o >= 0 {
+                    if model.options[o].course != request.courses.first { alternatives += 1 }
                     assignments.append(Assignment(student: st.id, course: model.courses[model.options[o].course].id,
                                                   sections: model.options[o].sections.map { model.sections[$0].id }))
                 } else {
@@ -68,6 +72,7 @@ public struct SectioningResult: Sendable, Codable, Equatable {
         self.init(requests: loading.choice.count, requestsMet: loading.score.met, studentsComplete: loading.score.complete,
                   assignments: assignments, unmet: unmet, balance: balance, bound: min(bound, loading.choice.count),
                   weightedRequestsMet: (loading.score.value * 1e6).rounded() / 1e6, moves: moves)
+        metByAlternative = alternatives
     }
 
     /// Σ_s ½ Σ_g |n_{s,g} − n_s·p_{c,g}| / Σ_s n_s over the sections of subparts with two or more sections.
@@ -118,5 +123,32 @@ public struct SectioningResult: Sendable, Codable, Equatable {
             return "every section of \(names) that fits her schedule is full: \(listed.joined(separator: ", "))"
         }
         return "a section of \(names) with room fits her schedule, but the solver left it unmet"
+    }
+}
+
+extension Sectioning {
+    /// A loading given from outside (student → course → sections: the roster's, or
+    /// another tool's) scored the way the solver scores its own: the same counts, unmet
+    /// requests with reasons and balance. Sections that are not one way to take the
+    /// course, and courses not requested, are left out; limits and overlaps are not
+    /// checked here (`SectioningInstance.check` does that).
+    public static func evaluate(_ model: SectioningModel, loading given: [String: [String: [String]]]) -> SectioningResult {
+        var loading = Loading(model: model)
+        for (i, st) in model.students.enumerated() {
+            guard let mine = given[st.id] else { continue }
+            var used = Set<Int>()
+            for (r, request) in st.requests.enumerated() {
+                for c in request.courses where !used.contains(c) {
+                    guard let sections = mine[model.courses[c].id] else { continue }
+                    let wanted = Set(sections.compactMap { model.sectionIndex[$0] })
+                    if let o = model.courses[c].options.first(where: { Set(model.options[$0].sections) == wanted }) {
+                        loading.assign(i, request: r, option: o)
+                        used.insert(c)
+                        break
+                    }
+                }
+            }
+        }
+        return SectioningResult(loading, bound: requestBound(model), moves: 0)
     }
 }

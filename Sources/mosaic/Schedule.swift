@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import MosaicCore
+import MosaicImport
+import MosaicStore
 import MosaicMetrics
 import MosaicReport
 import MosaicSchedule
@@ -10,7 +12,7 @@ import MosaicSchedule
 struct Schedule: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Audit a master schedule, section students, or build balanced class lists.",
-        subcommands: [ScheduleAuditCommand.self, ScheduleSection.self, ScheduleClasslist.self])
+        subcommands: [ScheduleAuditCommand.self, ScheduleSection.self, ScheduleClasslist.self, ScheduleInstance.self])
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
@@ -142,6 +144,7 @@ struct ScheduleSection: ParsableCommand {
         func share(_ a: Int, _ b: Int) -> String { b == 0 ? "–" : Format.percent(Double(a) / Double(b)) }
         var out = "requests met      \(Format.count(r.requestsMet)) of \(Format.count(r.requests)) (\(share(r.requestsMet, r.requests)))"
         out += "; proven bound \(Format.count(r.bound))" + (r.requestsMet == r.bound ? " — optimal\n" : " (within \(Format.count(r.bound - r.requestsMet)))\n")
+        if let k = r.metByAlternative, k > 0 { out += "                  \(Format.count(k)) of them with an alternative rather than the course asked for\n" }
         out += "complete schedules \(Format.count(r.studentsComplete)) of \(Format.count(model.students.count)) (\(share(r.studentsComplete, model.students.count)))\n"
         for d in r.balance.keys.sorted() {
             out += "section balance   \(d): mean dissimilarity from the course \(Format.fixed(r.balance[d]!.meanDissimilarityVsCourse, 3))\n"
@@ -202,4 +205,94 @@ struct ScheduleClasslist: ParsableCommand {
         if let s = r.score { out += "score: class means within \(Format.fixed(s.meanRange, 1)), spreads within \(Format.fixed(s.sdRange, 1))\n" }
         return out
     }
+}
+
+/// `mosaic schedule instance`: a school's term, from a stored roster or a OneRoster
+/// folder, written as a sectioning instance (course requests = the term's enrollments).
+struct ScheduleInstance: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "instance",
+        abstract: "Write a school's term as a sectioning instance: its classes as sections, its enrollments as course requests.",
+        discussion: """
+            Reads the roster stored for a term (--db, --district, --term) or a OneRoster folder \
+            (--roster). Reports how the term's classes are loaded now, so a re-sectioning can be \
+            compared with it. Example: mosaic schedule instance --db sqlite:mosaic.sqlite \
+            --district nyc --term 2026-spring --school 02M475 --out 02M475.json
+            """)
+
+    @Option(help: "The store holding the roster.") var db: String?
+    @Option(help: "The district in the store; default: its only district.") var district: String?
+    @Option(help: "The term: its id in the store, or the academic session (sourcedId) of --roster.") var term: String?
+    @Option(help: "A OneRoster CSV folder or .zip, instead of --db.") var roster: String?
+    @Option(help: "The school (sourcedId).") var school: String
+    @Option(help: "Each section's limit: its enrollment, or this when larger.") var limit: Int?
+    @Option(help: "The dimensions each section should mirror, comma separated.") var balance: String = "race,economic"
+    @Option(help: "The file to write.") var out: String
+
+    func validate() throws {
+        if (db == nil) == (roster == nil) { throw ValidationError("give either --db (with --term) or --roster") }
+        if db != nil && term == nil { throw ValidationError("--db needs --term") }
+        let known = Set(MosaicCore.Dimension.allCases.map(\.rawValue))
+        for d in balance.split(separator: ",") where !known.contains(String(d)) {
+            throw ValidationError("--balance: “\(d)” is not one of \(known.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        do { try await write() } catch ExitCodeError.failure { throw ExitCode.failure }
+    }
+
+    func write() async throws {
+        let r: Roster
+        var session = term
+        if let roster {
+            r = try Terminal.reportingImportErrors { try OneRosterReader.read(roster) }
+        } else {
+            let db = db!, term = term!
+            r = try await Terminal.reportingStoreErrors(db) {
+                let store = try await openStore(db)
+                do {
+                    let districts = try await store.districts()
+                    guard let owner = district ?? (districts.count == 1 ? districts[0].id : nil) else {
+                        throw StoreMessage("name the district with --district (the store holds \(districts.count))")
+                    }
+                    let roster = try await store.roster(district: owner, term: term)
+                    try await store.close()
+                    return roster
+                } catch {
+                    try? await store.close()
+                    throw error
+                }
+            }
+            session = nil   // a stored term holds its own sections only
+        }
+        let built: (instance: SectioningInstance, current: [String: [String: [String]]], notes: [String])
+        do {
+            built = try SectioningInstance.from(r, school: school, term: session, limit: limit,
+                                                balance: balance.split(separator: ",").map(String.init))
+        } catch .invalidInstance(let problems) {
+            for p in problems { Terminal.error(p) }
+            throw ExitCodeError.failure
+        }
+        for note in built.notes { Terminal.error("note: \(note)") }
+        do {
+            try Data(Schedule.json(built.instance).utf8).write(to: URL(fileURLWithPath: out))
+        } catch {
+            Terminal.error("\(out): cannot be written: \(error.localizedDescription)")
+            throw ExitCodeError.failure
+        }
+        let model = try SectioningModel(built.instance)
+        let now = Sectioning.evaluate(model, loading: built.current)
+        let sections = built.instance.courses.reduce(0) { $0 + ($1.sections?.count ?? 0) }
+        Terminal.error("wrote \(out): \(built.instance.students.count) students, \(built.instance.courses.count) courses, \(sections) sections")
+        for d in now.balance.keys.sorted() {
+            Terminal.error("as loaded now, \(d): mean dissimilarity of sections from their course \(Format.fixed(now.balance[d]!.meanDissimilarityVsCourse, 3))")
+        }
+    }
+}
+
+/// A store problem said in words (no URL to redact).
+struct StoreMessage: Error, CustomStringConvertible {
+    let description: String
+    init(_ text: String) { description = text }
 }
