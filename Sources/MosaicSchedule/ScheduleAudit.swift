@@ -22,6 +22,14 @@ public struct ScheduleAudit: Sendable, Codable, Equatable {
         public var kind: String
         /// The blocked students by dimension and group.
         public var groups: [String: [String: Int]]
+
+        /// The blocked students in words: each dimension's groups, largest first
+        /// (“englishLearner el 14; race hispanic 8, black 6”).
+        public func groupSummary(excluding: Set<String> = []) -> String {
+            groups.keys.sorted().filter { !excluding.contains($0) }.map { d in
+                "\(d) " + groups[d]!.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            }.joined(separator: "; ")
+        }
     }
 
     /// Moving one section to another period.

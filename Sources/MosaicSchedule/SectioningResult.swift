@@ -133,6 +133,39 @@ extension Sectioning {
     /// course, and courses not requested, are left out; limits and overlaps are not
     /// checked here (`SectioningInstance.check` does that).
     public static func evaluate(_ model: SectioningModel, loading given: [String: [String: [String]]]) -> SectioningResult {
+        SectioningResult(loaded(model, given), bound: requestBound(model), moves: 0)
+    }
+
+    /// Each section's students by group on one balance dimension, and each course's
+    /// seat-weighted mean dissimilarity of its sections from it, for a given loading —
+    /// the before-and-after a scheduler compares.
+    public static func composition(_ model: SectioningModel, loading given: [String: [String: [String]]], dimension: String) -> SectionComposition? {
+        guard let d = model.balance.firstIndex(of: dimension) else { return nil }
+        let loading = loaded(model, given)
+        var sections: [SectionComposition.Section] = [], courses: [SectionComposition.Course] = []
+        for (c, course) in model.courses.enumerated() {
+            var weighted = 0.0, seats = 0
+            for s in model.sections(of: c) {
+                let counts = model.groupNames[d].indices.map { loading.groupLoad[s * loading.groupWidth + loading.groupOffset[d] + $0] }
+                sections.append(.init(id: model.sections[s].id, course: course.id, when: model.sections[s].period.map { model.periods[$0] }, counts: counts))
+                guard model.subparts[model.sections[s].subpart].balanced, loading.load[s] > 0 else { continue }
+                let n = Double(loading.load[s])
+                weighted += zip(counts, model.reference[c][d]).reduce(0) { $0 + abs(Double($1.0) - n * $1.1) } / 2
+                seats += loading.load[s]
+            }
+            if seats > 0 { courses.append(.init(id: course.id, title: course.title, dissimilarity: weighted / Double(seats), students: seats)) }
+        }
+        return SectionComposition(groups: model.groupNames[d], sections: sections, courses: courses)
+    }
+
+    /// A solver's result as a loading (student → course → sections).
+    public static func loading(of result: SectioningResult) -> [String: [String: [String]]] {
+        var out: [String: [String: [String]]] = [:]
+        for a in result.assignments { out[a.student, default: [:]][a.course] = a.sections }
+        return out
+    }
+
+    static func loaded(_ model: SectioningModel, _ given: [String: [String: [String]]]) -> Loading {
         var loading = Loading(model: model)
         for (i, st) in model.students.enumerated() {
             guard let mine = given[st.id] else { continue }
@@ -149,6 +182,31 @@ extension Sectioning {
                 }
             }
         }
-        return SectioningResult(loading, bound: requestBound(model), moves: 0)
+        return loading
     }
+}
+
+/// Sections by group on one dimension, and how far each course's sections sit from it.
+public struct SectionComposition: Sendable, Equatable {
+    public struct Section: Sendable, Equatable {
+        public var id: String
+        public var course: String
+        /// The period it meets in, when it has one.
+        public var when: String?
+        /// Students per group, in the order of `groups`.
+        public var counts: [Int]
+    }
+
+    public struct Course: Sendable, Equatable {
+        public var id: String
+        public var title: String?
+        /// Seat-weighted mean over its sections (of subparts with two or more) of
+        /// ½ Σ_g |p_section,g − p_course,g|.
+        public var dissimilarity: Double
+        public var students: Int
+    }
+
+    public var groups: [String]
+    public var sections: [Section]
+    public var courses: [Course]
 }

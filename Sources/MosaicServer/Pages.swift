@@ -181,6 +181,7 @@ struct Pages: Sendable {
                 dashboard = Dashboard(site: dashboard.site, policy: MosaicServer.unsuppressed, viewer: dashboard.viewer)
                 dashboard.account = account
                 dashboard.showsStudentLists = visitor.viewer.seesDistrictUnsuppressed(dashboard.site.district)
+                dashboard.showsSchedule = true
             case .publicView: break
             }
             let shown = dashboard, diagnostic = d, termID = term

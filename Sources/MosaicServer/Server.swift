@@ -71,6 +71,7 @@ public struct MosaicServer: Sendable {
         ActionPlan(server: self).add(to: router)
         Rounds(server: self).add(to: router)
         FamilyRounds(server: self).add(to: router)
+        SchedulePages(server: self).add(to: router)
         return router
     }
 

@@ -77,10 +77,8 @@ struct ScheduleAuditCommand: ParsableCommand {
         } else {
             var t = TextTable(["courses", "period", "kind", "students", "blocked, by group"])
             for c in a.conflicts.prefix(25) {
-                // Each dimension's groups, largest first; gender left to the JSON.
-                let groups = c.groups.keys.sorted().filter { $0 != "gender" }.map { d in
-                    "\(d) " + c.groups[d]!.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                }.joined(separator: "; ")
+                // Gender is left to the JSON.
+                let groups = c.groupSummary(excluding: ["gender"])
                 t.append([c.courses.joined(separator: " + "), c.period ?? "–", c.kind, "\(c.students)", groups])
             }
             out += "Conflicts (no student can take these together):\n" + t.rendered()

@@ -39,6 +39,9 @@ public struct Dashboard: Sendable {
     public var account = ""
     /// Whether the pages link to the district staff's own tools: student lists, the audit log.
     public var showsStudentLists = false
+    /// Whether the school pages link to the schedule page (district staff and the
+    /// school's own leaders).
+    public var showsSchedule = false
 
     public init(site: Site, policy: SuppressionPolicy, viewer: String) {
         self.site = site
@@ -195,6 +198,9 @@ public struct Dashboard: Sendable {
         var h = "<h1>\(esc(name))</h1><p class=\"note\">Term \(esc(d.termTitle)) · school \(esc(id))</p>"
         if showsStudentLists && d.hasClassrooms {
             h += "<p><a href=\"\(termBase(term))/schools/\(urlEscape(id))/students\">Student list</a> · <a href=\"\(termBase(term))/schools/\(urlEscape(id))/students?advanced=missing\">eligible students in no advanced class</a> <span class=\"note\">(district staff only; every view is logged)</span></p>"
+        }
+        if showsSchedule && d.hasClassrooms {
+            h += "<p><a href=\"\(termBase(term))/schools/\(urlEscape(id))/schedule\">Schedule: conflicts, and the sections before and after a balanced re-sectioning</a> <span class=\"note\">(district staff and the school's leaders)</span></p>"
         }
         if site.synthetic { h += "<p class=\"synthetic\"><b>Synthetic data.</b> An invented district for demonstration: school compositions drawn from real NYC schools, students and classes invented.</p>" }
         let findings = d.findings.filter { $0.subject == id }

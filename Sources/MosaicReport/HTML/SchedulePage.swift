@@ -1,0 +1,193 @@
+import MosaicCore
+
+/// A school's schedule page for its scheduler: the master schedule's singletons,
+/// doubletons and access conflicts (who is blocked, by group), the period moves that
+/// help, and every multi-section course's sections before and after a balanced
+/// re-sectioning of the same students. Plain data in, HTML out: the server computes.
+///
+/// It shows section-level counts of students by group, so it is for the district's staff
+/// and the school's leaders only (the server refuses everyone else).
+public struct SchedulePage: Sendable {
+    public struct Conflict: Sendable {
+        public var courses: [String]
+        public var period: String?
+        public var kind: String
+        public var students: Int
+        /// “englishLearner el 14; race …”
+        public var groups: String
+
+        public init(courses: [String], period: String?, kind: String, students: Int, groups: String) {
+            self.courses = courses
+            self.period = period
+            self.kind = kind
+            self.students = students
+            self.groups = groups
+        }
+    }
+
+    public struct Move: Sendable {
+        public var section: String, from: String, to: String, removes: String
+        public var unblocks: Int, blocks: Int
+
+        public init(section: String, from: String, to: String, removes: String, unblocks: Int, blocks: Int) {
+            self.section = section
+            self.from = from
+            self.to = to
+            self.removes = removes
+            self.unblocks = unblocks
+            self.blocks = blocks
+        }
+    }
+
+    public struct Section: Sendable {
+        public var id: String
+        public var when: String?
+        public var before: [Int]
+        public var after: [Int]
+
+        public init(id: String, when: String?, before: [Int], after: [Int]) {
+            self.id = id
+            self.when = when
+            self.before = before
+            self.after = after
+        }
+    }
+
+    public struct Course: Sendable {
+        public var id: String
+        public var title: String?
+        public var before: Double
+        public var after: Double
+        public var sections: [Section]
+
+        public init(id: String, title: String?, before: Double, after: Double, sections: [Section]) {
+            self.id = id
+            self.title = title
+            self.before = before
+            self.after = after
+            self.sections = sections
+        }
+    }
+
+    public var district: String
+    public var school: String
+    public var schoolName: String
+    public var term: String
+    public var termTitle: String
+    public var viewer: String
+    public var students: Int
+    public var sections: Int
+    public var singletons: [String]
+    public var doubletons: [String]
+    public var blocked: Int
+    public var conflicts: [Conflict]
+    public var moves: [Move]
+    /// The dimension the sections are drawn on, its groups, and the mean dissimilarity of
+    /// sections from their courses before and after, per balance dimension.
+    public var dimension: Dimension
+    public var groups: [String]
+    public var balance: [(dimension: String, before: Double, after: Double)]
+    public var requests: Int
+    public var requestsMet: Int
+    public var courses: [Course]
+    public var method: String
+    public var notes: [String]
+
+    public init(district: String, school: String, schoolName: String, term: String, termTitle: String, viewer: String,
+                students: Int, sections: Int, singletons: [String], doubletons: [String], blocked: Int,
+                conflicts: [Conflict], moves: [Move], dimension: Dimension, groups: [String],
+                balance: [(dimension: String, before: Double, after: Double)], requests: Int, requestsMet: Int,
+                courses: [Course], method: String, notes: [String]) {
+        self.district = district
+        self.school = school
+        self.schoolName = schoolName
+        self.term = term
+        self.termTitle = termTitle
+        self.viewer = viewer
+        self.students = students
+        self.sections = sections
+        self.singletons = singletons
+        self.doubletons = doubletons
+        self.blocked = blocked
+        self.conflicts = conflicts
+        self.moves = moves
+        self.dimension = dimension
+        self.groups = groups
+        self.balance = balance
+        self.requests = requests
+        self.requestsMet = requestsMet
+        self.courses = courses
+        self.method = method
+        self.notes = notes
+    }
+
+    public var html: String {
+        let back = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))"
+        var h = "<nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(back)\">\(esc(schoolName))</a>"
+        h += "<span class=\"note\">\(esc(viewer))</span></nav>"
+        h += "<h1>Schedule: \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle)) · \(Format.count(students)) students · \(Format.count(sections)) sections · for the district's staff and the school's leaders</p>"
+        h += "<div class=\"kpis\">"
+        for b in balance {
+            h += "<div class=\"kpi\"><b>\(Format.fixed(b.before, 3)) → \(Format.fixed(b.after, 3))</b><span>\(esc(b.dimension)): sections vs their course, as loaded → re-sectioned</span></div>"
+        }
+        h += "<div class=\"kpi\"><b>\(Format.count(requestsMet)) of \(Format.count(requests))</b><span>course requests kept by the re-sectioning</span></div>"
+        h += "<div class=\"kpi\"><b>\(singletons.count) · \(doubletons.count)</b><span>singleton · doubleton courses</span></div></div>"
+        for n in notes { h += "<p class=\"note\">\(esc(n))</p>" }
+
+        h += "<h2>Master schedule</h2>"
+        if conflicts.isEmpty {
+            h += "<p>No two courses a student is enrolled in meet only at the same time: every student's courses fit together.</p>"
+        } else {
+            h += "<p>\(Format.count(blocked)) students cannot have every course they asked for: these courses never meet apart.</p>"
+            h += "<table><caption>Conflicts</caption><thead><tr><th>Courses</th><th>Period</th><th>Kind</th><th>Students</th><th>Blocked, by group</th></tr></thead><tbody>"
+            for c in conflicts.prefix(30) {
+                h += "<tr><td>\(esc(c.courses.joined(separator: " + ")))</td><td>\(esc(c.period ?? "–"))</td><td>\(esc(c.kind))</td><td>\(c.students)</td><td>\(esc(c.groups))</td></tr>"
+            }
+            h += "</tbody></table>"
+        }
+        if !moves.isEmpty {
+            h += "<table><caption>Period moves that unblock more students than they block</caption><thead><tr><th>Section</th><th>From</th><th>To</th><th>Removes</th><th>Unblocks</th><th>Blocks</th></tr></thead><tbody>"
+            for m in moves { h += "<tr><td>\(esc(m.section))</td><td>\(esc(m.from))</td><td>\(esc(m.to))</td><td>\(esc(m.removes))</td><td>\(m.unblocks)</td><td>\(m.blocks)</td></tr>" }
+            h += "</tbody></table>"
+        }
+        h += "<details><summary>Singletons (\(singletons.count)) and doubletons (\(doubletons.count))</summary><p>\(esc(singletons.joined(separator: ", ")))</p><p>\(esc(doubletons.joined(separator: ", ")))</p></details>"
+
+        h += "<h2>Sections before and after</h2>"
+        h += "<p>Each course with two or more sections: its sections by \(esc(dimension.phrase)) as loaded now and after a re-sectioning that keeps every student's courses and every section's size. The number is the course's mean ½Σ|p<sub>section</sub> − p<sub>course</sub>| (0: every section mirrors the course).</p>"
+        h += legend
+        let shown = courses.filter { $0.sections.count >= 2 }.sorted { ($0.before - $0.after, $1.id) > ($1.before - $1.after, $0.id) }
+        for c in shown {
+            h += "<section class=\"course\"><h3>\(esc(c.id))\(c.title.map { " · " + esc($0) } ?? "") <span class=\"note\">\(Format.fixed(c.before, 3)) → \(Format.fixed(c.after, 3))</span></h3>"
+            h += "<table><thead><tr><th>Section</th><th>Period</th><th>As loaded</th><th>Re-sectioned</th></tr></thead><tbody>"
+            for s in c.sections {
+                h += "<tr><td>\(esc(s.id))</td><td>\(esc(s.when ?? "–"))</td><td>\(bar(s.before, label: "\(s.id) as loaded"))</td><td>\(bar(s.after, label: "\(s.id) re-sectioned"))</td></tr>"
+            }
+            h += "</tbody></table></section>"
+        }
+        h += "<h2>How this was computed</h2><p class=\"note\">\(esc(method))</p>"
+        return Dashboard.standalone(title: "Schedule: \(schoolName) — Mosaic", body: h)
+    }
+
+    var legend: String {
+        var h = "<div class=\"legend\">"
+        for (k, g) in groups.enumerated() { h += "<span><i style=\"background:\(colour(k))\"></i>\(esc(g == "unknown" ? "Unknown" : Dimension.label(g)))</span>" }
+        return h + "</div>"
+    }
+
+    func colour(_ k: Int) -> String { groups[k] == "unknown" ? hiddenColour : palette[k % palette.count] }
+
+    /// One section's students as a stacked bar, each group with its count on hover.
+    func bar(_ counts: [Int], label: String) -> String {
+        let total = counts.reduce(0, +)
+        let width = 240.0
+        var svg = "<svg role=\"img\" width=\"\(Int(width) + 40)\" height=\"18\" viewBox=\"0 0 \(Int(width) + 40) 18\"><title>\(esc(label)): \(total) students</title>"
+        var x = 0.0
+        for (k, n) in counts.enumerated() where n > 0 && total > 0 {
+            let w = width * Double(n) / Double(total)
+            svg += "<rect x=\"\(fmt(x))\" y=\"2\" width=\"\(fmt(w))\" height=\"14\" fill=\"\(colour(k))\"><title>\(esc(groups[k] == "unknown" ? "Unknown" : Dimension.label(groups[k]))): \(n)</title></rect>"
+            x += w
+        }
+        svg += "<text x=\"\(Int(width) + 6)\" y=\"14\" font-size=\"12\">\(total)</text></svg>"
+        return svg
+    }
+}
