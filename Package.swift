@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicImport", "MosaicTestSupport"]),
         .testTarget(name: "MosaicChoiceTests", dependencies: ["MosaicChoice", "MosaicMetrics", "MosaicTestSupport"]),
-        .testTarget(name: "MosaicScheduleTests", dependencies: ["MosaicSchedule"]),
+        .testTarget(name: "MosaicScheduleTests", dependencies: ["MosaicSchedule", "MosaicTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "mosaicTests",
             dependencies: ["mosaic", "MosaicTestSupport", "MosaicStore", "MosaicDiagnostic", "MosaicSchedule"],

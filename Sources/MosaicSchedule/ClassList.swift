@@ -306,8 +306,9 @@ struct ClassListState {
 
     // MARK: Search
 
-    /// Fixed units first, then the largest units first (random among equals), each into
-    /// the class it helps most that has room and none of its keep-apart partners.
+    /// Fixed units first, then the most constrained (keep-apart partners, then size; random
+    /// among equals), each into the class it helps most that has room and none of its
+    /// keep-apart partners — making room by moving an unconstrained unit when none has.
     mutating func placeEveryone(using rng: inout some RandomNumberGenerator) throws(ScheduleError) {
         for u in units.indices { if let f = units[u].fixed { put(u, in: f) } }
         for c in instance.classes.indices where size[c] > instance.classes[c].max {
@@ -315,9 +316,25 @@ struct ClassListState {
         }
         var order = units.indices.filter { units[$0].fixed == nil }
         order.shuffle(using: &rng)
-        order.sort { units[$0].members.count > units[$1].members.count }
+        // The most constrained first: most keep-apart partners, then the largest units.
+        order.sort { (units[$0].apart.count, units[$0].members.count) > (units[$1].apart.count, units[$1].members.count) }
         for u in order {
-            let fits = instance.classes.indices.filter { size[$0] + units[u].members.count <= instance.classes[$0].max && allowed(u, in: $0) }
+            let allowedClasses = instance.classes.indices.filter { allowed(u, in: $0) }
+            var fits = allowedClasses.filter { size[$0] + units[u].members.count <= instance.classes[$0].max }
+            if fits.isEmpty {
+                // Make room: move an unconstrained unit out of an allowed class into any
+                // class with room for it.
+                outer: for c in allowedClasses {
+                    for v in members[c] where units[v].fixed == nil && units[v].apart.isEmpty {
+                        if let d = instance.classes.indices.first(where: { $0 != c && size[$0] + units[v].members.count <= instance.classes[$0].max })
+                            , size[c] - units[v].members.count + units[u].members.count <= instance.classes[c].max {
+                            put(v, in: d)
+                            fits = [c]
+                            break outer
+                        }
+                    }
+                }
+            }
             guard let c = fits.min(by: { (delta($0, adding: u, removing: nil), $0) < (delta($1, adding: u, removing: nil), $1) }) else {
                 let who = units[u].members.map { instance.students[$0].id }.joined(separator: ", ")
                 throw .invalidInstance(["classes: no class has room for \(who) away from the students they must be kept apart from"])

@@ -1,5 +1,6 @@
 import Foundation
 import MosaicMetrics
+import MosaicTestSupport
 @testable import MosaicSchedule
 import Testing
 
@@ -123,4 +124,21 @@ func check(_ problem: ClassListInstance, _ result: ClassListResult) -> [String] 
     for list in problem.keepApart ?? [] where Set(list.map { result.assignments[$0] }).count != list.count { out.append("apart: \(list)") }
     for list in problem.keepTogether ?? [] where Set(list.map { result.assignments[$0] }).count != 1 { out.append("together: \(list)") }
     return out
+}
+
+@Suite struct ClassListPlacementTests {
+    /// Three students kept apart in three classes of 16–22, with a student fixed and two
+    /// groups kept together: a greedy first placement once filled the third class before
+    /// the last of the three came, and refused a feasible instance. The most constrained
+    /// go first now, and room is made when none is left.
+    @Test func threeKeptApartInThreeClassesArePlaced() throws {
+        let text = try TestSupport.fixture("three-apart.json", in: .module)
+        let problem = try JSONDecoder().decode(ClassListInstance.self, from: Data(text.utf8))
+        for seed in Array(0..<20) + [32] as [UInt64] {
+            var rng = SeededGenerator(seed: seed)
+            let result = try ClassLists.solve(problem, using: &rng)
+            #expect(check(problem, result) == [], "seed \(seed)")
+            #expect(result.perfect, "seed \(seed)")
+        }
+    }
 }
