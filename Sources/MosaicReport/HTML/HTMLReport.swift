@@ -68,6 +68,12 @@ public struct HTMLReport {
     /// The `<title>` of the page, when it is not the report's own.
     public var pageTitle: String?
 
+    /// The headline figures' cards.
+    static let kpiCSS = """
+        .kpis{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}.kpi{flex:1 1 10rem;background:#f5f7fa;border-radius:8px;padding:.7rem .9rem}
+        .kpi b{display:block;font-size:1.5rem}.kpi span{color:#555;font-size:.9rem}
+        """
+
     func page(_ body: String) -> String {
         """
         <!DOCTYPE html>
@@ -77,8 +83,7 @@ public struct HTMLReport {
         body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;max-width:1100px;margin:0 auto;padding:1rem 1.25rem 4rem}
         h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.4rem;margin-top:2.5rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}h3{font-size:1.15rem;margin:1.8rem 0 .3rem}h4{font-size:1rem;margin:1rem 0 .3rem;color:#333}
         .synthetic{background:#fff3cd;border:1px solid #e0c36a;padding:.5rem .8rem;border-radius:6px;margin:.8rem 0}
-        .kpis{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}.kpi{flex:1 1 10rem;background:#f5f7fa;border-radius:8px;padding:.7rem .9rem}
-        .kpi b{display:block;font-size:1.5rem}.kpi span{color:#555;font-size:.9rem}
+        \(Self.kpiCSS)
         \(Self.chartCSS)
         .finding{border-left:4px solid #0072B2;background:#f8fafc;padding:.5rem .8rem;margin:.6rem 0}
         .finding.courseEnrollment{border-color:#E69F00}.finding.scheduling{border-color:#009E73}

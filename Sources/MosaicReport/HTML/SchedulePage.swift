@@ -123,7 +123,7 @@ public struct SchedulePage: Sendable {
 
     public var html: String {
         let back = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))"
-        var h = "<nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(back)\">\(esc(schoolName))</a>"
+        var h = "<style>\(HTMLReport.kpiCSS)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(back)\">\(esc(schoolName))</a>"
         h += "<span class=\"note\">\(esc(viewer))</span></nav>"
         h += "<h1>Schedule: \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle)) · \(Format.count(students)) students · \(Format.count(sections)) sections · for the district's staff and the school's leaders</p>"
         h += "<div class=\"kpis\">"
