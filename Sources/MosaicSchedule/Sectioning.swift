@@ -41,7 +41,7 @@ public enum Sectioning {
         public var balancing: Bool
         /// Off: construction only.
         public var improving: Bool
-        /// Moves of the annealing phase (default 40 per student; 0: none).
+        /// Moves of the annealing phase (default 400 per student; 0: none).
         public var annealingMoves: Int?
 
         public init(idleLimit: Int? = nil, moveLimit: Int? = nil, balancing: Bool = true, improving: Bool = true,
@@ -97,7 +97,7 @@ public enum Sectioning {
             // with probability exp(−Δ/T), T cooling geometrically from 0.3 to 0.005 (a
             // tenth of an elective's weight, then almost nothing); the best loading seen
             // is where the descent below starts.
-            let annealing = options.annealingMoves ?? 40 * n
+            let annealing = options.annealingMoves ?? 400 * n
             if annealing > 0 {
                 var best = loading.score, bestChoice = loading.choice
                 var temperature = 0.3

@@ -20,7 +20,9 @@ func instance(periods: [String] = ["1", "2", "3", "4"], courses: [(String, [(Str
         balance: balance)
 }
 
-func solve(_ instance: SectioningInstance, seed: UInt64 = 1, options: Sectioning.Options = .init()) throws -> SectioningResult {
+/// Solves with a short annealing (debug builds are slow; the tests check correctness,
+/// the benchmark the quality of the default search).
+func solve(_ instance: SectioningInstance, seed: UInt64 = 1, options: Sectioning.Options = .init(annealingMoves: 2_000)) throws -> SectioningResult {
     let model = try SectioningModel(instance)
     var rng = SeededGenerator(seed: seed)
     let result = Sectioning.solve(model, options: options, using: &rng)
@@ -173,7 +175,7 @@ func solve(_ instance: SectioningInstance, seed: UInt64 = 1, options: Sectioning
         let problem = instance(courses: [("A", [("A1", "1", 20), ("A2", "2", 20), ("A3", "3", 20)])],
                                students: students, groups: groups, balance: ["race"])
         let balanced = try solve(problem)
-        let random = try solve(problem, options: .init(balancing: false))
+        let random = try solve(problem, options: .init(balancing: false, annealingMoves: 2_000))
         let d = try #require(balanced.balance["race"]?.meanDissimilarityVsCourse)
         let r = try #require(random.balance["race"]?.meanDissimilarityVsCourse)
         #expect(d < 0.02)

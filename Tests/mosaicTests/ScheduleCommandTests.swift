@@ -108,7 +108,7 @@ import Testing
             let built = try Run(["schedule", "instance", "--roster", roster, "--school", "sch2", "--term", "spring2026", "--limit", "30", "--out", instance])
             #expect(built.status == 0, "\(built.stderr)")
             #expect(built.stderr.contains("as loaded now, race: mean dissimilarity of sections from their course"))
-            let run = try Run(["schedule", "section", instance, "--format", "json"])
+            let run = try Run(["schedule", "section", instance, "--format", "json", "--annealing", "2000"])
             #expect(run.status == 0, "\(run.stderr)")
             let result = try JSONDecoder().decode(SectioningResult.self, from: Data(run.stdout.utf8))
             let problem = try JSONDecoder().decode(SectioningInstance.self, from: Data(contentsOf: URL(fileURLWithPath: instance)))
