@@ -70,6 +70,15 @@ struct Loading {
         return total / 2
     }
 
+    /// ½ Σ_g |n_{s,g} − n_s·p_{c,g}| on one dimension: section s's seat-weighted
+    /// dissimilarity from its course, as the reports read it (whether or not balancing).
+    func distance(_ s: Int, dimension d: Int) -> Double {
+        let n = Double(load[s]), base = s * groupWidth + groupOffset[d]
+        var sum = 0.0
+        for g in model.groupNames[d].indices { sum += abs(Double(groupLoad[base + g]) - n * target[base + g]) }
+        return sum / 2
+    }
+
     /// The change in imbalance from adding (sign +1) or removing (−1) a student to s.
     @inline(__always)
     func imbalanceDelta(_ s: Int, groups: [Int], sign: Int) -> Double {

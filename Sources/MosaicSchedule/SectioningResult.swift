@@ -80,14 +80,8 @@ public struct SectioningResult: Sendable, Codable, Equatable {
         let model = loading.model
         var weighted = 0.0, seats = 0
         for (s, section) in model.sections.enumerated() where model.subparts[section.subpart].balanced && loading.load[s] > 0 {
-            let n = loading.load[s]
-            var sum = 0.0
-            for g in model.groupNames[d].indices {
-                let count = loading.groupLoad[s * loading.groupWidth + loading.groupOffset[d] + g]
-                sum += abs(Double(count) - Double(n) * model.reference[section.course][d][g])
-            }
-            weighted += sum / 2
-            seats += n
+            weighted += loading.distance(s, dimension: d)
+            seats += loading.load[s]
         }
         return seats == 0 ? 0 : weighted / Double(seats)
     }
@@ -149,8 +143,7 @@ extension Sectioning {
                 let counts = model.groupNames[d].indices.map { loading.groupLoad[s * loading.groupWidth + loading.groupOffset[d] + $0] }
                 sections.append(.init(id: model.sections[s].id, course: course.id, when: model.sections[s].period.map { model.periods[$0] }, counts: counts))
                 guard model.subparts[model.sections[s].subpart].balanced, loading.load[s] > 0 else { continue }
-                let n = Double(loading.load[s])
-                weighted += zip(counts, model.reference[c][d]).reduce(0) { $0 + abs(Double($1.0) - n * $1.1) } / 2
+                weighted += loading.distance(s, dimension: d)
                 seats += loading.load[s]
             }
             if seats > 0 { courses.append(.init(id: course.id, title: course.title, dissimilarity: weighted / Double(seats), students: seats)) }
