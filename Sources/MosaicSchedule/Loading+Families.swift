@@ -4,12 +4,19 @@
 /// the long chains a local move cannot — a student leaves her section for another, which
 /// frees a seat for a second, whose alternative seat goes to a third who asked for it
 /// first — and gives each family's seats to the requests worth most.
+/// A family of courses and the requests naming them first, student by student.
+struct CourseFamily {
+    let courses: [Int]
+    let members: Set<Int>
+    let requests: [(student: Int, requests: [Int])]
+}
+
 extension Loading {
     /// The families: courses joined through the requests naming them together, each
     /// sorted, in order of their first course. Only families whose every section belongs
     /// to exactly one way of taking its course are returned (a way's seats are then a
     /// capacity of its own); the search leaves the others to its local moves.
-    static func families(_ model: SectioningModel) -> [[Int]] {
+    static func families(_ model: SectioningModel) -> [CourseFamily] {
         var root = Array(model.courses.indices)
         func find(_ x: Int) -> Int {
             var x = x
@@ -32,23 +39,36 @@ extension Loading {
             .filter { family in family.allSatisfy { c in model.sections(of: c).allSatisfy { uses[$0] == 1 } } }
             .map { $0.sorted() }
             .sorted { $0[0] < $1[0] }
+            .map { courses in
+                let members = Set(courses)
+                let requests = model.students.indices.compactMap { i -> (Int, [Int])? in
+                    let own = model.students[i].requests.indices.filter { r in model.students[i].requests[r].courses.first.map(members.contains) ?? false }
+                    return own.isEmpty ? nil : (i, own)
+                }
+                return CourseFamily(courses: courses, members: members, requests: requests)
+            }
     }
 
     /// Re-deals the family's seats for the best weighted requests met; applies the result
     /// only when it is strictly better (so balance is never traded for nothing). For a
     /// student with several requests in the family, one (drawn) is re-dealt and the
     /// others stay as they are. Returns whether the loading improved.
+    ///
+    /// With `lookahead` an option's worth to a student also counts what it does to the
+    /// rest of her schedule (`lookAhead`): she may give up at most two courses in its way,
+    /// and time it frees may meet a request still waiting. Seats those need are only
+    /// estimated, so the re-deal is applied, every changed student's schedule filled
+    /// (`fill`), and the whole kept only when the objective is strictly better.
     @discardableResult
-    mutating func improveFamily(_ family: [Int], using rng: inout some RandomNumberGenerator) -> Bool {
-        let inFamily = Set(family)
+    mutating func improveFamily(_ family: CourseFamily, lookahead: Bool = false, using rng: inout some RandomNumberGenerator) -> Bool {
+        let inFamily = family.members
         // The requests re-dealt: one per student.
         var chosen: [(student: Int, request: Int)] = []
-        for (i, st) in model.students.enumerated() {
-            let own = st.requests.indices.filter { r in st.requests[r].courses.first.map(inFamily.contains) ?? false }
+        for (i, own) in family.requests {
             if let r = own.count == 1 ? own.first : own.randomElement(using: &rng) { chosen.append((i, r)) }
         }
         guard !chosen.isEmpty else { return false }
-        let familyOptions = family.flatMap { model.courses[$0].options }
+        let familyOptions = family.courses.flatMap { model.courses[$0].options }
         var optionNode: [Int: Int] = [:]
         for (k, o) in familyOptions.enumerated() { optionNode[o] = k }
         let source = 0, sink = 1 + chosen.count + familyOptions.count
@@ -62,12 +82,24 @@ extension Loading {
             // Her time without this request's sections, and the courses her other requests hold.
             var held = Array(heldWords(i))
             if current >= 0 { for s in model.options[current].sections { held[s >> 6] &= ~(1 << UInt64(s & 63)) } }
-            let otherCourses = Set(schedule(of: i).enumerated().filter { $0.offset != r && $0.element >= 0 }.map { model.options[$0.element].course })
+            let otherCourses = schedule(of: i).enumerated().filter { $0.offset != r && $0.element >= 0 }.map { model.options[$0.element].course }
             graph.addEdge(from: source, to: 1 + k, capacity: 1, cost: 0, flow: current >= 0 ? 1 : 0)
             var edges: [(Int, Int)] = []
+            let waiting = lookahead && model.students[i].requests.indices.contains { $0 != r && choice[requestStart[i] + $0] < 0 }
             for (rankK, c) in request.courses.enumerated() where !otherCourses.contains(c) {
-                let cost = -Int((request.value(rankK) * scale).rounded())
-                for o in model.courses[c].options where o == current || model.fits(o, held) {
+                for o in model.courses[c].options {
+                    var net = request.value(rankK)
+                    let fits = o == current || model.fits(o, held)
+                    if fits && !waiting {
+                        // Nothing in her way and nothing waiting: no lookahead to do.
+                    } else if !fits {
+                        // Lookahead: she may give up one or two courses in the way.
+                        guard lookahead, let look = lookAhead(i, request: r, option: o, held: held, family: inFamily) else { continue }
+                        net += look
+                    } else if lookahead {
+                        net += lookAhead(i, request: r, option: o, held: held, family: inFamily) ?? 0
+                    }
+                    let cost = -Int((net * scale).rounded())
                     let node = 1 + chosen.count + optionNode[o]!
                     let e = graph.addEdge(from: 1 + k, to: node, capacity: 1, cost: cost, flow: o == current ? 1 : 0)
                     edges.append((e, o))
@@ -94,13 +126,105 @@ extension Loading {
             if now != choice[requestStart[i] + r] { changes.append((i, r, now)) }
         }
         let old = score
+        guard lookahead else {
+            for c in changes { unassign(c.student, request: c.request) }
+            for c in changes where c.option >= 0 { assign(c.student, request: c.request, option: c.option) }
+            return score.value > old.value + Score.tolerance
+        }
+        let students = Array(Set(changes.map(\.student))).sorted()
+        let before = students.map { schedule(of: $0) }
         for c in changes { unassign(c.student, request: c.request) }
-        for c in changes where c.option >= 0 { assign(c.student, request: c.request, option: c.option) }
-        return score.value > old.value + Score.tolerance
+        for c in changes where c.option >= 0 {
+            for u in conflicts(c.student, option: c.option) { unassign(c.student, request: u) }
+            assign(c.student, request: c.request, option: c.option)
+        }
+        for i in students { fill(i) }
+        if score.isBetter(than: old) { return true }
+        restore(students, before)
+        return false
     }
 }
 
 extension Loading {
+    /// Student i's met requests whose sections overlap option o.
+    func conflicts(_ i: Int, option o: Int) -> [Int] {
+        let mask = model.optionMask[o]
+        return model.students[i].requests.indices.filter { u in
+            let q = choice[requestStart[i] + u]
+            return q >= 0 && model.options[q].sections.contains { mask[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }
+        }
+    }
+
+    /// What else changes for student i if request r is met by option o, her time without
+    /// r's sections being `held`: less the value of the (at most two) courses of hers in
+    /// its way, plus what a greedy placement of those and her unmet requests would then
+    /// meet (options with room, the seats she frees counted). Nil when more than two
+    /// courses, or a course of the family being re-dealt, are in the way.
+    func lookAhead(_ i: Int, request r: Int, option o: Int, held: [UInt64], family: Set<Int>) -> Double? {
+        let st = model.students[i]
+        var time = held
+        var lost = 0.0
+        var freed: [Int] = []
+        var open: [Int] = []
+        var courses: [Int] = []
+        var dropped = 0
+        let mask = model.optionMask[o]
+        for (u, request) in st.requests.enumerated() where u != r {
+            let q = choice[requestStart[i] + u]
+            guard q >= 0 else { open.append(u); continue }
+            let option = model.options[q]
+            if option.sections.contains(where: { mask[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }) {
+                dropped += 1
+                if family.contains(option.course) || dropped > 2 { return nil }
+                lost += request.value(rank(q, student: i, request: u))
+                for s in option.sections { time[s >> 6] &= ~(1 << UInt64(s & 63)); freed.append(s) }
+                open.append(u)
+            } else {
+                courses.append(option.course)
+            }
+        }
+        guard !open.isEmpty else { return 0 }
+        for s in model.options[o].sections { time[s >> 6] |= 1 << UInt64(s & 63) }
+        courses.append(model.options[o].course)
+        open.sort { st.requests[$0].weight > st.requests[$1].weight }
+        var gained = 0.0
+        for u in open {
+            var best: (option: Int, value: Double)? = nil
+            for (k, c) in st.requests[u].courses.enumerated() where !courses.contains(c) {
+                let v = st.requests[u].value(k)
+                guard v > (best?.value ?? 0) else { continue }
+                for q in model.courses[c].options where model.fits(q, time) {
+                    let room = model.options[q].sections.allSatisfy { load[$0] - (freed.contains($0) ? 1 : 0) < model.sections[$0].limit }
+                    if room { best = (q, v); break }
+                }
+            }
+            if let best {
+                gained += best.value
+                courses.append(model.options[best.option].course)
+                for s in model.options[best.option].sections { time[s >> 6] |= 1 << UInt64(s & 63) }
+            }
+        }
+        return gained - lost
+    }
+
+    /// Gives student i, her sections held, each unmet request's best option that still
+    /// fits and has room, the requests worth most first.
+    mutating func fill(_ i: Int) {
+        let st = model.students[i]
+        let unmet = st.requests.indices.filter { choice[requestStart[i] + $0] < 0 }.sorted { st.requests[$0].weight > st.requests[$1].weight }
+        for r in unmet {
+            let held = Array(heldWords(i))
+            let courses = Set(schedule(of: i).filter { $0 >= 0 }.map { model.options[$0].course })
+            var best: (option: Int, value: Double)? = nil
+            for (k, c) in st.requests[r].courses.enumerated() where !courses.contains(c) {
+                for o in model.courses[c].options where hasRoom(o) && model.fits(o, held) && st.requests[r].value(k) > (best?.value ?? 0) {
+                    best = (o, st.requests[r].value(k))
+                }
+            }
+            if let best { assign(i, request: r, option: best.option) }
+        }
+    }
+
     /// Ruin and recreate: clears the students' schedules, then gives each in turn her best
     /// schedule against everyone else's. Returns the schedules it replaced.
     mutating func recreate(_ students: [Int], using rng: inout some RandomNumberGenerator, randomOrder: Bool) -> [[Int]] {

@@ -93,24 +93,33 @@ public enum Sectioning {
                 return improved
             }
             _ = everyFamily()
-            // Annealing on the weighted requests met: a move that loses value Δ is kept
-            // with probability exp(−Δ/T), T cooling geometrically from 0.3 to 0.005 (a
-            // tenth of an elective's weight, then almost nothing); the best loading seen
-            // is where the descent below starts.
+            // Annealing on the weighted requests met: a move that keeps the value is kept
+            // whatever it does to the balance (the descent restores it; drifting along
+            // equal values is what finds the packings), one that loses Δ with probability
+            // exp(−Δ/T), T cooling geometrically from 0.15 to 0.005; the best loading
+            // seen is where the descent below starts.
             let annealing = options.annealingMoves ?? 400 * n
             if annealing > 0 {
                 var best = loading.score, bestChoice = loading.choice
-                var temperature = 0.3
-                let cooling = exp(log(0.005 / 0.3) / Double(annealing))
+                let t0 = 0.15, t1 = 0.005
+                var temperature = t0
+                let cooling = exp(log(t1 / t0) / Double(annealing))
                 for _ in 0..<annealing where !(shouldStop?() ?? false) {
                     moves += 1
                     temperature *= cooling
+                    if moves % 200 == 0, let f = families.randomElement(using: &rng) {
+                        // Every 200th move re-deals a family looking ahead: a student may give
+                        // up a course in the way, or free time for one still waiting.
+                        loading.improveFamily(f, lookahead: true, using: &rng)
+                        if loading.score.isBetter(than: best) { best = loading.score; bestChoice = loading.choice }
+                        continue
+                    }
                     let neighbourhood = pickNeighbourhood(loading, using: &rng)
                     guard !neighbourhood.isEmpty else { continue }
                     let before = loading.score
                     let saved = loading.recreate(neighbourhood, using: &rng, randomOrder: !options.balancing)
                     let loss = before.value - loading.score.value
-                    let keep = !before.isBetter(than: loading.score)
+                    let keep = loss <= Score.tolerance
                         || (loss > Score.tolerance && Double.random(in: 0..<1, using: &rng) < exp(-loss / temperature))
                     if !keep { loading.restore(neighbourhood, saved) }
                     if loading.score.isBetter(than: best) { best = loading.score; bestChoice = loading.choice }

@@ -48,6 +48,29 @@ func solve(_ instance: SectioningInstance, seed: UInt64 = 1, options: Sectioning
 
     /// Three students need a singleton that seats two: the seat totals prove that only
     /// five of the six requests can be met, and the unmet one names the full section.
+    /// S1 holds G in period 1, where H's only section meets; S2 holds G's other seat, in
+    /// period 2. Swapping their G sections changes no value of G, so the plain re-deal of
+    /// G sees nothing to gain; looking ahead it sees H fit S1 once she is in period 2,
+    /// makes the swap and gives her H.
+    @Test func theLookaheadReDealFreesTimeForARequestWaiting() throws {
+        let problem = instance(courses: [("G", [("G1", "1", 1), ("G2", "2", 1)]), ("H", [("H1", "1", 1)])],
+                               students: [("S1", ["G", "H"]), ("S2", ["G"])])
+        let model = try SectioningModel(problem)
+        var loading = Loading(model: model)
+        let g1 = model.courses[model.courseIndex["G"]!].options.first { model.options[$0].sections == [model.sectionIndex["G1"]!] }!
+        let g2 = model.courses[model.courseIndex["G"]!].options.first { model.options[$0].sections == [model.sectionIndex["G2"]!] }!
+        loading.apply(0, [g1, -1])
+        loading.apply(1, [g2])
+        let family = Loading.families(model).first { $0.members.contains(model.courseIndex["G"]!) }!
+        var rng = SeededGenerator(seed: 1)
+        #expect(!loading.improveFamily(family, using: &rng))
+        #expect(loading.score.met == 2)
+        #expect(loading.improveFamily(family, lookahead: true, using: &rng))
+        #expect(loading.score.met == 3)
+        #expect(loading.schedule(of: 1) == [g1])
+        #expect(problem.check(SectioningResult(loading, bound: 3, moves: 0)) == [])
+    }
+
     @Test func seatTotalsBoundTheRequestsMet() throws {
         let problem = instance(courses: [("A", [("A1", "1", 2)]), ("B", [("B1", "2", 9)])],
                                students: [("S1", ["A", "B"]), ("S2", ["A", "B"]), ("S3", ["A", "B"])])
