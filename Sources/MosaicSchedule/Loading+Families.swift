@@ -1,9 +1,3 @@
-/// The exact move of the search: re-deal one *family* of courses (a course and every course
-/// linked to it as an alternative) among the students asking for them, everything else
-/// held fixed, as a maximum-weight b-matching solved by minimum-cost circulation. It finds
-/// the long chains a local move cannot — a student leaves her section for another, which
-/// frees a seat for a second, whose alternative seat goes to a third who asked for it
-/// first — and gives each family's seats to the requests worth most.
 /// A family of courses and the requests naming them first, student by student.
 struct CourseFamily {
     let courses: [Int]
@@ -11,6 +5,12 @@ struct CourseFamily {
     let requests: [(student: Int, requests: [Int])]
 }
 
+/// The exact move of the search: re-deal one *family* of courses (a course and every course
+/// linked to it as an alternative) among the students asking for them, everything else
+/// held fixed, as a maximum-weight b-matching solved by minimum-cost circulation. It finds
+/// the long chains a local move cannot — a student leaves her section for another, which
+/// frees a seat for a second, whose alternative seat goes to a third who asked for it
+/// first — and gives each family's seats to the requests worth most.
 extension Loading {
     /// The families: courses joined through the requests naming them together, each
     /// sorted, in order of their first course. Only families whose every section belongs
@@ -89,14 +89,11 @@ extension Loading {
             for (rankK, c) in request.courses.enumerated() where !otherCourses.contains(c) {
                 for o in model.courses[c].options {
                     var net = request.value(rankK)
-                    let fits = o == current || model.fits(o, held)
-                    if fits && !waiting {
-                        // Nothing in her way and nothing waiting: no lookahead to do.
-                    } else if !fits {
+                    if o != current && !model.fits(o, held) {
                         // Lookahead: she may give up one or two courses in the way.
                         guard lookahead, let look = lookAhead(i, request: r, option: o, held: held, family: inFamily) else { continue }
                         net += look
-                    } else if lookahead {
+                    } else if waiting {
                         net += lookAhead(i, request: r, option: o, held: held, family: inFamily) ?? 0
                     }
                     let cost = -Int((net * scale).rounded())
@@ -148,10 +145,9 @@ extension Loading {
 extension Loading {
     /// Student i's met requests whose sections overlap option o.
     func conflicts(_ i: Int, option o: Int) -> [Int] {
-        let mask = model.optionMask[o]
-        return model.students[i].requests.indices.filter { u in
+        model.students[i].requests.indices.filter { u in
             let q = choice[requestStart[i] + u]
-            return q >= 0 && model.options[q].sections.contains { mask[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }
+            return q >= 0 && !model.compatible(o, q)
         }
     }
 
@@ -168,12 +164,11 @@ extension Loading {
         var open: [Int] = []
         var courses: [Int] = []
         var dropped = 0
-        let mask = model.optionMask[o]
         for (u, request) in st.requests.enumerated() where u != r {
             let q = choice[requestStart[i] + u]
             guard q >= 0 else { open.append(u); continue }
             let option = model.options[q]
-            if option.sections.contains(where: { mask[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }) {
+            if !model.compatible(o, q) {
                 dropped += 1
                 if family.contains(option.course) || dropped > 2 { return nil }
                 lost += request.value(rank(q, student: i, request: u))
@@ -189,16 +184,7 @@ extension Loading {
         open.sort { st.requests[$0].weight > st.requests[$1].weight }
         var gained = 0.0
         for u in open {
-            var best: (option: Int, value: Double)? = nil
-            for (k, c) in st.requests[u].courses.enumerated() where !courses.contains(c) {
-                let v = st.requests[u].value(k)
-                guard v > (best?.value ?? 0) else { continue }
-                for q in model.courses[c].options where model.fits(q, time) {
-                    let room = model.options[q].sections.allSatisfy { load[$0] - (freed.contains($0) ? 1 : 0) < model.sections[$0].limit }
-                    if room { best = (q, v); break }
-                }
-            }
-            if let best {
+            if let best = bestOption(i, request: u, time: time, courses: courses, freed: freed) {
                 gained += best.value
                 courses.append(model.options[best.option].course)
                 for s in model.options[best.option].sections { time[s >> 6] |= 1 << UInt64(s & 63) }
@@ -213,16 +199,28 @@ extension Loading {
         let st = model.students[i]
         let unmet = st.requests.indices.filter { choice[requestStart[i] + $0] < 0 }.sorted { st.requests[$0].weight > st.requests[$1].weight }
         for r in unmet {
-            let held = Array(heldWords(i))
-            let courses = Set(schedule(of: i).filter { $0 >= 0 }.map { model.options[$0].course })
-            var best: (option: Int, value: Double)? = nil
-            for (k, c) in st.requests[r].courses.enumerated() where !courses.contains(c) {
-                for o in model.courses[c].options where hasRoom(o) && model.fits(o, held) && st.requests[r].value(k) > (best?.value ?? 0) {
-                    best = (o, st.requests[r].value(k))
+            let courses = schedule(of: i).filter { $0 >= 0 }.map { model.options[$0].course }
+            if let best = bestOption(i, request: r, time: Array(heldWords(i)), courses: courses, freed: []) {
+                assign(i, request: r, option: best.option)
+            }
+        }
+    }
+
+    /// The option worth most (the first of its course in the instance's order) meeting
+    /// request r of student i in `time`, of a course not in `courses`, with room — a seat
+    /// in a section of `freed` counted as free.
+    func bestOption(_ i: Int, request r: Int, time: [UInt64], courses: [Int], freed: [Int]) -> (option: Int, value: Double)? {
+        let request = model.students[i].requests[r]
+        var best: (option: Int, value: Double)? = nil
+        for (k, c) in request.courses.enumerated() where !courses.contains(c) && request.value(k) > (best?.value ?? 0) {
+            for q in model.courses[c].options where model.fits(q, time) {
+                if model.options[q].sections.allSatisfy({ load[$0] - (freed.contains($0) ? 1 : 0) < model.sections[$0].limit }) {
+                    best = (q, request.value(k))
+                    break
                 }
             }
-            if let best { assign(i, request: r, option: best.option) }
         }
+        return best
     }
 
     /// Ruin and recreate: clears the students' schedules, then gives each in turn her best
