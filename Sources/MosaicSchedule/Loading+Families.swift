@@ -1,8 +1,11 @@
 /// A family of courses and the requests naming them first, student by student.
 struct CourseFamily {
     let courses: [Int]
-    let members: Set<Int>
+    /// Indexed by course: whether it belongs to the family.
+    let membership: [Bool]
     let requests: [(student: Int, requests: [Int])]
+
+    func contains(_ course: Int) -> Bool { membership[course] }
 }
 
 /// The exact move of the search: re-deal one *family* of courses (a course and every course
@@ -40,12 +43,13 @@ extension Loading {
             .map { $0.sorted() }
             .sorted { $0[0] < $1[0] }
             .map { courses in
-                let members = Set(courses)
+                var membership = [Bool](repeating: false, count: model.courses.count)
+                for c in courses { membership[c] = true }
                 let requests = model.students.indices.compactMap { i -> (Int, [Int])? in
-                    let own = model.students[i].requests.indices.filter { r in model.students[i].requests[r].courses.first.map(members.contains) ?? false }
+                    let own = model.students[i].requests.indices.filter { r in model.students[i].requests[r].courses.first.map { membership[$0] } ?? false }
                     return own.isEmpty ? nil : (i, own)
                 }
-                return CourseFamily(courses: courses, members: members, requests: requests)
+                return CourseFamily(courses: courses, membership: membership, requests: requests)
             }
     }
 
@@ -61,7 +65,6 @@ extension Loading {
     /// (`fill`), and the whole kept only when the objective is strictly better.
     @discardableResult
     mutating func improveFamily(_ family: CourseFamily, lookahead: Bool = false, using rng: inout some RandomNumberGenerator) -> Bool {
-        let inFamily = family.members
         // The requests re-dealt: one per student.
         var chosen: [(student: Int, request: Int)] = []
         for (i, own) in family.requests {
@@ -69,7 +72,7 @@ extension Loading {
         }
         guard !chosen.isEmpty else { return false }
         let familyOptions = family.courses.flatMap { model.courses[$0].options }
-        var optionNode: [Int: Int] = [:]
+        var optionNode = [Int](repeating: -1, count: model.options.count)
         for (k, o) in familyOptions.enumerated() { optionNode[o] = k }
         let source = 0, sink = 1 + chosen.count + familyOptions.count
         var graph = MinCostCirculation(nodes: sink + 1)
@@ -91,18 +94,18 @@ extension Loading {
                     var net = request.value(rankK)
                     if o != current && !model.fits(o, held) {
                         // Lookahead: she may give up one or two courses in the way.
-                        guard lookahead, let look = lookAhead(i, request: r, option: o, held: held, family: inFamily) else { continue }
+                        guard lookahead, let look = lookAhead(i, request: r, option: o, held: held, family: family) else { continue }
                         net += look
                     } else if waiting {
-                        net += lookAhead(i, request: r, option: o, held: held, family: inFamily) ?? 0
+                        net += lookAhead(i, request: r, option: o, held: held, family: family) ?? 0
                     }
                     let cost = -Int((net * scale).rounded())
-                    let node = 1 + chosen.count + optionNode[o]!
+                    let node = 1 + chosen.count + optionNode[o]
                     let e = graph.addEdge(from: 1 + k, to: node, capacity: 1, cost: cost, flow: o == current ? 1 : 0)
                     edges.append((e, o))
                 }
             }
-            if current >= 0 { holders[optionNode[current]!] += 1 }
+            if current >= 0 { holders[optionNode[current]] += 1 }
             requestEdges.append(edges)
         }
         var total = 0
@@ -156,21 +159,32 @@ extension Loading {
     /// its way, plus what a greedy placement of those and her unmet requests would then
     /// meet (options with room, the seats she frees counted). Nil when more than two
     /// courses, or a course of the family being re-dealt, are in the way.
-    func lookAhead(_ i: Int, request r: Int, option o: Int, held: [UInt64], family: Set<Int>) -> Double? {
+    func lookAhead(_ i: Int, request r: Int, option o: Int, held: [UInt64], family: CourseFamily) -> Double? {
         let st = model.students[i]
+        let start = requestStart[i]
+        // What is in the way, before anything is allocated: most calls end here.
+        var dropped = 0
+        var waiting = false
+        for u in st.requests.indices where u != r {
+            let q = choice[start + u]
+            if q < 0 { waiting = true; continue }
+            if !model.compatible(o, q) {
+                dropped += 1
+                if dropped > 2 || family.contains(model.options[q].course) { return nil }
+            }
+        }
+        guard waiting || dropped > 0 else { return 0 }
         var time = held
         var lost = 0.0
         var freed: [Int] = []
         var open: [Int] = []
         var courses: [Int] = []
-        var dropped = 0
+        courses.reserveCapacity(st.requests.count)
         for (u, request) in st.requests.enumerated() where u != r {
-            let q = choice[requestStart[i] + u]
+            let q = choice[start + u]
             guard q >= 0 else { open.append(u); continue }
             let option = model.options[q]
             if !model.compatible(o, q) {
-                dropped += 1
-                if family.contains(option.course) || dropped > 2 { return nil }
                 lost += request.value(rank(q, student: i, request: u))
                 for s in option.sections { time[s >> 6] &= ~(1 << UInt64(s & 63)); freed.append(s) }
                 open.append(u)
@@ -178,7 +192,6 @@ extension Loading {
                 courses.append(option.course)
             }
         }
-        guard !open.isEmpty else { return 0 }
         for s in model.options[o].sections { time[s >> 6] |= 1 << UInt64(s & 63) }
         courses.append(model.options[o].course)
         open.sort { st.requests[$0].weight > st.requests[$1].weight }

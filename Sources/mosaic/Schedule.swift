@@ -109,7 +109,7 @@ struct ScheduleSection: ParsableCommand {
     @Option(name: .customLong("time-limit"), help: "Stop the search after this many seconds.") var timeLimit: Double?
     @Option(help: "table or json.") var format: Schedule.OutputFormat = .table
     @Option(help: "Moves without an improvement before the search stops (default 25 per student, at least 1,000).") var patience: Int?
-    @Option(help: "Moves of the annealing phase (default 400 per student; 0: none).") var annealing: Int?
+    @Option(help: "Moves of the annealing phase (default 400 per student, at least 480,000 but 1,600 per student, at most 600,000; 0: none).") var annealing: Int?
     @Flag(name: .customLong("random-loading"), help: "Load sections at random (no balance, no size evening).") var randomLoading = false
 
     func validate() throws {

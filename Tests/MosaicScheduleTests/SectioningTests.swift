@@ -61,7 +61,7 @@ func solve(_ instance: SectioningInstance, seed: UInt64 = 1, options: Sectioning
         let g2 = model.courses[model.courseIndex["G"]!].options.first { model.options[$0].sections == [model.sectionIndex["G2"]!] }!
         loading.apply(0, [g1, -1])
         loading.apply(1, [g2])
-        let family = Loading.families(model).first { $0.members.contains(model.courseIndex["G"]!) }!
+        let family = Loading.families(model).first { $0.contains(model.courseIndex["G"]!) }!
         var rng = SeededGenerator(seed: 1)
         #expect(!loading.improveFamily(family, using: &rng))
         #expect(loading.score.met == 2)
