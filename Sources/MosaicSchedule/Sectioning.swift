@@ -103,7 +103,7 @@ public enum Sectioning {
                 var best = loading.score, bestChoice = loading.choice
                 let t0 = 0.15, t1 = 0.005
                 var temperature = t0
-                // The look-ahead re-deal walks a whole family: every n/5 moves at most.
+                // The look-ahead re-deal walks a whole family: at most once in n/5 moves.
                 let lookEvery = max(200, n / 5)
                 let cooling = exp(log(t1 / t0) / Double(annealing))
                 for _ in 0..<annealing where !(shouldStop?() ?? false) {
