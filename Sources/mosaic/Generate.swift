@@ -15,19 +15,22 @@ struct Generate: ParsableCommand {
             enrollments are synthetic, and every org name says so. --tracking skews advanced seats by \
             race and income; --sorting deals students to sections in placement order rather than at random. \
             With --kind sectioning, --out names the JSON file of a synthetic high school (2,000 students \
-            unless --students says otherwise; 7 periods and an X block, about 150 courses and 400 sections).
+            unless --students says otherwise; 7 periods and an X block, about 150 courses and 400 sections). \
+            With --kind enrichment, --out names the JSON file of an enrichment-cluster round (600 students \
+            unless --students says otherwise, --clusters of them, five ranked interests each).
             """
     )
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case roster, sectioning }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case roster, sectioning, enrichment }
 
     @Option(help: "The folder to write (created if needed), or the file with --kind sectioning.") var out: String
     @Option(help: "roster (a district) or sectioning (a high school's course requests and master schedule).") var kind: Kind = .roster
     @Option(name: .customLong("students"), help: "Students in the district (20,000), or in the school (2,000).") var studentCount: Int?
-    var students: Int { studentCount ?? (kind == .roster ? 20_000 : 2_000) }
+    var students: Int { studentCount ?? (kind == .roster ? 20_000 : kind == .sectioning ? 2_000 : 600) }
     @Option(help: "With --kind sectioning: the seats each course offers per student asking for it (below 1, some requests cannot be met).")
     var capacity: Double = 1.08
     @Option(help: "Schools in the district.") var schools: Int = 40
+    @Option(help: "With --kind enrichment: the clusters staff propose (students / 20 unless given).") var clusters: Int?
     @Option(help: "The random seed; the same seed gives the same roster.") var seed: UInt64 = 1
     @Option(help: "How much race and income skew placement into advanced courses, 0 (none) to about 2.") var tracking: Double = 0.8
     @Option(help: "How strongly students are dealt to sections in placement order, 0 (at random) to 1.") var sorting: Double = 0.5
@@ -39,20 +42,33 @@ struct Generate: ParsableCommand {
         guard students <= 5_000_000 else { throw ValidationError("--students is at most 5,000,000") }
         guard (0...1).contains(sorting) else { throw ValidationError("--sorting lies between 0 and 1") }
         guard tracking >= 0 else { throw ValidationError("--tracking is 0 or more") }
+        if let clusters, clusters < 1 { throw ValidationError("--clusters is at least 1") }
         guard capacity > 0 && capacity <= 10 else { throw ValidationError("--capacity lies above 0 and at most 10") }
     }
 
+    /// Writes a JSON instance to --out, or says why it cannot.
+    func write(_ instance: some Encodable) throws {
+        do {
+            try Data(Schedule.json(instance).utf8).write(to: URL(fileURLWithPath: out))
+        } catch {
+            Terminal.error("\(out): cannot be written: \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+    }
+
     func run() throws {
+        if kind == .enrichment {
+            var rng = SeededGenerator(seed: seed)
+            let round = EnrichmentInstance.synthetic(students: students, clusters: clusters ?? max(1, students / 20), using: &rng)
+            try write(round)
+            Terminal.error("wrote a synthetic enrichment round to \(out): \(round.students.count) students, \(round.clusters.count) clusters (seed \(seed))")
+            return
+        }
         if kind == .sectioning {
             var rng = SeededGenerator(seed: seed)
             let school = SectioningInstance.synthetic(students: students, capacity: capacity, using: &rng)
             let sections = school.courses.reduce(0) { $0 + $1.configurations.reduce(0) { $0 + $1.subparts.reduce(0) { $0 + $1.sections.count } } }
-            do {
-                try Data(Schedule.json(school).utf8).write(to: URL(fileURLWithPath: out))
-            } catch {
-                Terminal.error("\(out): cannot be written: \(error.localizedDescription)")
-                throw ExitCode.failure
-            }
+            try write(school)
             Terminal.error("wrote a synthetic high school to \(out): \(school.students.count) students, \(school.courses.count) courses, \(sections) sections (seed \(seed))")
             return
         }

@@ -12,7 +12,7 @@ import MosaicSchedule
 struct Schedule: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Audit a master schedule, section students, or build balanced class lists.",
-        subcommands: [ScheduleAuditCommand.self, ScheduleSection.self, ScheduleClasslist.self, ScheduleInstance.self])
+        subcommands: [ScheduleAuditCommand.self, ScheduleSection.self, ScheduleClasslist.self, ScheduleEnrichment.self, ScheduleInstance.self])
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
@@ -26,7 +26,8 @@ struct Schedule: ParsableCommand {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
-            Terminal.error("\(path): not a \(what) of schedule.md: \(MatchRun.describe(error))")
+            let article = "aeiou".contains(what.first ?? "x") ? "an" : "a"
+            Terminal.error("\(path): not \(article) \(what) of schedule.md: \(MatchRun.describe(error))")
             throw ExitCodeError.failure
         }
     }
@@ -202,6 +203,70 @@ struct ScheduleClasslist: ParsableCommand {
         out += t.rendered()
         if let s = r.score { out += "score: class means within \(Format.fixed(s.meanRange, 1)), spreads within \(Format.fixed(s.sdRange, 1))\n" }
         return out
+    }
+}
+
+/// `mosaic schedule enrichment INSTANCE.json`: students into enrichment clusters.
+struct ScheduleEnrichment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enrichment",
+        abstract: "Place students in enrichment clusters by their ranked interests: the most placed, then the best ranks, every cluster mixed.",
+        discussion: """
+            Clusters that cannot reach their minimum are closed and their students placed \
+            elsewhere. optimal is true only when proven; otherwise bound is the smallest rank \
+            sum any assignment placing as many students could have. Example: \
+            mosaic schedule enrichment fall-clusters.json --format json
+            """)
+
+    @Argument(help: "The enrichment instance (JSON, contract schedule.md).") var instance: String
+    @Option(help: "The seed that breaks ties between equally good assignments.") var seed: UInt64 = 0
+    @Option(help: "table or json.") var format: Schedule.OutputFormat = .table
+
+    func run() throws {
+        do { try enrichment() } catch ExitCodeError.failure { throw ExitCode.failure }
+    }
+
+    func enrichment() throws {
+        let problem: EnrichmentInstance = try Schedule.read(instance, as: "enrichment instance")
+        var rng = SeededGenerator(seed: seed)
+        let clock = ContinuousClock(), start = clock.now
+        let report = Terminal.progress()
+        let result: EnrichmentResult
+        do {
+            result = try Enrichment.solve(problem, using: &rng, progress: { p in report?(p.phase, p.done, p.total) })
+        } catch .invalidInstance(let problems) {
+            Terminal.endProgress()
+            for p in problems { Terminal.error("\(instance): \(p)") }
+            throw ExitCodeError.failure
+        }
+        Terminal.endProgress()
+        let seconds = (clock.now - start).seconds
+        print(format == .json ? Schedule.json(result) : Self.table(result, problem: problem, seconds: seconds))
+    }
+
+    static func table(_ r: EnrichmentResult, problem: EnrichmentInstance, seconds: Double) -> String {
+        let n = problem.students.count
+        var out = "placed            \(Format.count(r.placed)) of \(Format.count(n)) students"
+        out += r.unplaced.isEmpty ? "\n" : " (\(Format.count(r.unplaced.count)) could not be placed in any cluster they chose)\n"
+        let ranks = r.rankCounts.keys.compactMap(Int.init).sorted()
+        out += "choices           " + ranks.map { "\(Format.count(r.rankCounts["\($0)"]!)) got choice \($0)" }.joined(separator: ", ") + "\n"
+        out += "rank sum          \(Format.count(r.rankSum))"
+        out += r.optimal ? " — proven optimal\n" : "; no assignment placing as many can do better than \(Format.count(r.bound)) (within \(Format.count(r.rankSum - r.bound)))\n"
+        for d in r.maxShareDeviation.keys.sorted() {
+            let limit = problem.heterogeneity?[d].map { " (limit \(Format.percent($0)))" } ?? ""
+            out += "mix               \(d): every open cluster within \(Format.percent(r.maxShareDeviation[d]!)) of the placed students' shares\(limit)\n"
+        }
+        if !r.closed.isEmpty { out += "closed            \(r.closed.joined(separator: ", "))\n" }
+        out += "search            \(r.method), \(Format.fixed(seconds, 1)) s\n\n"
+        let dims = r.maxShareDeviation.keys.sorted()
+        var t = TextTable(["cluster", "size", "min–max"] + dims)
+        for (c, cl) in zip(r.clusters, problem.clusters) where c.open {
+            let mix = dims.map { d in
+                (c.groups[d] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            }
+            t.append([c.id, "\(c.size)", "\(cl.min)–\(cl.max)"] + mix)
+        }
+        return out + t.rendered()
     }
 }
 

@@ -7,6 +7,7 @@ import Testing
 @Suite struct ScheduleCommandTests {
     let lincoln = "Tests/mosaicTests/Fixtures/lincoln.json"
     let grade2 = "Tests/mosaicTests/Fixtures/grade2.json"
+    let clusters = "Tests/mosaicTests/Fixtures/enrichment.json"
 
     /// The contract's JSON examples, in order: instance, audit, section, class-list
     /// instance, class lists, enrichment instance.
@@ -68,6 +69,44 @@ import Testing
         #expect(result.classes.allSatisfy { (18...24).contains($0.size) })
     }
 
+    /// The enrichment output the contract shows inline (`Output: {...}`).
+    static func enrichmentOutput() throws -> Any {
+        let text = try String(contentsOf: TestSupport.shared.appendingPathComponent("contracts/schedule.md"), encoding: .utf8)
+        let section = try #require(text.range(of: "## `mosaic schedule enrichment"))
+        let start = try #require(text.range(of: "Output: `", range: section.upperBound..<text.endIndex))
+        let end = try #require(text.range(of: "`", range: start.upperBound..<text.endIndex))
+        return try JSONSerialization.jsonObject(with: Data(text[start.upperBound..<end.lowerBound].replacingOccurrences(of: "\n", with: " ").utf8))
+    }
+
+    /// Enrichment clusters: the contract's fields, every student in one of her choices,
+    /// sizes within bounds, the mix within the limits, and the same bytes for the same seed.
+    @Test func enrichmentMeetsTheContract() throws {
+        let run = try Run(["schedule", "enrichment", clusters, "--seed", "2", "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let doc = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
+        // The contract's student S1 is our fixture's S01.
+        var contract = try #require(try Self.enrichmentOutput() as? [String: Any])
+        contract["assignments"] = ["S01": "robotics"]
+        #expect(ContractExample.compare(doc, contract, path: "enrichment", allowExtra: true) == [])
+        #expect((doc as? [String: Any])?["optimal"] is Bool)
+        let result = try JSONDecoder().decode(EnrichmentResult.self, from: Data(run.stdout.utf8))
+        let instance = try JSONDecoder().decode(EnrichmentInstance.self, from: Data(contentsOf: URL(fileURLWithPath: clusters, relativeTo: TestSupport.repositoryRoot)))
+        #expect(result.placed == instance.students.count && result.unplaced.isEmpty)
+        for s in instance.students { #expect(s.choices.contains(result.assignments[s.id] ?? "none"), "\(s.id)") }
+        for c in instance.clusters {
+            let n = result.assignments.values.filter { $0 == c.id }.count
+            #expect(n == 0 || (c.min...c.max).contains(n), "\(c.id): \(n)")
+        }
+        for (d, x) in instance.heterogeneity ?? [:] { #expect(result.maxShareDeviation[d]! <= x + 1e-9, "\(d)") }
+        #expect(result.rankCounts.values.reduce(0, +) == result.placed)
+        #expect(result.bound <= result.rankSum)
+        #expect(try Run(["schedule", "enrichment", clusters, "--seed", "2", "--format", "json"]).stdout == run.stdout)
+        let table = try Run(["schedule", "enrichment", clusters, "--seed", "2"])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("placed            60 of 60 students"))
+        #expect(table.stdout.contains("robotics"))
+    }
+
     /// Bad input: every problem as FILE: where: what, exit 1, nothing on stdout.
     @Test func badInstancesAreRefusedWithWhatIsWrong() throws {
         try withTemporaryDirectory { dir in
@@ -90,6 +129,16 @@ import Testing
             let c = try Run(["schedule", "classlist", classes])
             #expect(c.status == 1 && c.stdout.isEmpty)
             #expect(c.stderr == "\(classes): classes: 1 students cannot fill classes holding 5 to 6\n")
+            let survey = dir.appendingPathComponent("survey.json").path
+            try #"{"clusters": [{"id": "robotics", "min": 10, "max": 15}], "students": [{"id": "S1", "choices": ["robotics", "chess"], "ability": "high"}], "heterogeneity": {"ability": 0.15}}"#
+                .write(toFile: survey, atomically: true, encoding: .utf8)
+            let e = try Run(["schedule", "enrichment", survey])
+            #expect(e.status == 1 && e.stdout.isEmpty)
+            #expect(e.stderr == "\(survey): students[0] S1: chooses unknown cluster “chess”\n")
+            try #"{"clusters": [{"id": "robotics", "min": 10}], "students": []}"#.write(toFile: survey, atomically: true, encoding: .utf8)
+            let f = try Run(["schedule", "enrichment", survey])
+            #expect(f.status == 1 && f.stdout.isEmpty)
+            #expect(f.stderr.hasPrefix("\(survey): not an enrichment instance of schedule.md: "))
         }
     }
 
