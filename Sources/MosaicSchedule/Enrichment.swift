@@ -70,7 +70,7 @@ public enum Enrichment {
         let closures = ClosureSearch(model: model, nodeLimit: options.nodeLimit)
         let best = closures.run(start: model.greedy(order: order), progress: progress)
         var method = best.complete
-            ? "minimum-cost flow; \(best.nodes) branch-and-bound nodes over clusters below their minimum"
+            ? "minimum-cost flow; \(best.nodes) branch-and-bound node\(best.nodes == 1 ? "" : "s") over clusters below their minimum"
             : "minimum-cost flow; branch and bound stopped at its limit of \(options.nodeLimit) nodes"
         var proven = best.complete
         var boundCost = best.bound

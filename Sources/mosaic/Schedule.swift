@@ -247,9 +247,12 @@ struct ScheduleEnrichment: ParsableCommand {
     static func table(_ r: EnrichmentResult, problem: EnrichmentInstance, seconds: Double) -> String {
         let n = problem.students.count
         var out = "placed            \(Format.count(r.placed)) of \(Format.count(n)) students"
-        out += r.unplaced.isEmpty ? "\n" : " (\(Format.count(r.unplaced.count)) could not be placed in any cluster they chose)\n"
+        let limits = (problem.heterogeneity ?? [:]).isEmpty ? "the clusters' sizes" : "the clusters' sizes and mix limits"
+        out += r.unplaced.isEmpty ? "\n" : " (\(Format.count(r.unplaced.count)) could not be placed in a cluster they chose within \(limits))\n"
         let ranks = r.rankCounts.keys.compactMap(Int.init).sorted()
-        out += "choices           " + ranks.map { "\(Format.count(r.rankCounts["\($0)"]!)) got choice \($0)" }.joined(separator: ", ") + "\n"
+        if !ranks.isEmpty {
+            out += "choices           " + ranks.map { "\(Format.count(r.rankCounts["\($0)"]!)) got choice \($0)" }.joined(separator: ", ") + "\n"
+        }
         out += "rank sum          \(Format.count(r.rankSum))"
         out += r.optimal ? " — proven optimal\n" : "; no assignment placing as many can do better than \(Format.count(r.bound)) (within \(Format.count(r.rankSum - r.bound)))\n"
         for d in r.maxShareDeviation.keys.sorted() {

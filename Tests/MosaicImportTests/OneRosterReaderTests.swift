@@ -65,6 +65,55 @@ func fixtureRoster(_ name: String) -> String {
         #expect(r.termsWithSections.map { r.sessions[$0].id } == ["T2", "T1"])
     }
 
+    /// The open-honors ledger: rows read as choices, and written back the same.
+    @Test func readsTheOpenHonorsLedger() throws {
+        let copy = try RosterCopy("roster-1.1")
+        defer { try? FileManager.default.removeItem(at: copy.url) }
+        try copy.replace(in: "mosaic_courses.csv", "C-ENGH,honors", with: "C-ENGH,honors\nC-MATH,openHonors")
+        try "studentSourcedId,classSourcedId,optedIn,optedOut\ns1,MATH-1,2026-01-25,\ns2,MATH-1,2026-01-26,2026-02-10\n"
+            .write(to: copy.url.appendingPathComponent("mosaic_open_honors.csv"), atomically: true, encoding: .utf8)
+        let r = try OneRosterReader.read(copy.url.path)
+        let math = try #require(r.sections.firstIndex { $0.id == "MATH-1" })
+        #expect(r.openHonors == [.init(student: 0, section: math, optedIn: "2026-01-25"),
+                                 .init(student: 1, section: math, optedIn: "2026-01-26", optedOut: "2026-02-10")])
+        #expect(r.openHonors[0].holds(on: "2026-01-25") && !r.openHonors[0].holds(on: "2026-01-24"))
+        #expect(r.openHonors[1].holds(on: "2026-02-09") && !r.openHonors[1].holds(on: "2026-02-10"))
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("written-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try OneRosterWriter.write(r, to: out.path)
+        #expect(try OneRosterReader.read(out.path).openHonors == r.openHonors)
+    }
+
+    /// Every bad ledger row is reported with its line, and nothing is imported.
+    @Test func aBadOpenHonorsLedger() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "mosaic_courses.csv", "C-ENGH,honors", with: "C-ENGH,honors\nC-MATH,openHonors")
+        try """
+            studentSourcedId,classSourcedId,optedIn,optedOut
+            s1,MATH-1,2026-01-25,
+            s3,MATH-1,2026-01-25,2026-01-20
+            s1,MATH-1,2026-02-01,
+            s5,MATH-1,2026-01-25,
+            s1,ENG-1,2026-01-25,
+            s9,MATH-1,2026-01-25,
+            s4,MATH-9,2026-01-25,
+            s4,MATH-1,25/01/2026,
+            s2,MATH-1,2025-09-01,
+
+            """.write(to: copy.url.appendingPathComponent("mosaic_open_honors.csv"), atomically: true, encoding: .utf8)
+        #expect(copy.problems() == [
+            "mosaic_open_honors.csv:3: optedOut 2026-01-20 is outside the class's terms (2026-01-21 to 2026-06-20)",
+            "mosaic_open_honors.csv:3: optedOut 2026-01-20 is before optedIn 2026-01-25",
+            "mosaic_open_honors.csv:4: student 's1' and class 'MATH-1' are already on line 2",
+            "mosaic_open_honors.csv:5: student 's5' is not enrolled in class 'MATH-1'",
+            "mosaic_open_honors.csv:6: class 'ENG-1' is not open honors: its course 'C-ENG' is general (mosaic_courses.csv level openHonors)",
+            "mosaic_open_honors.csv:7: studentSourcedId 's9' is not a student",
+            "mosaic_open_honors.csv:8: classSourcedId 'MATH-9' is not a class",
+            "mosaic_open_honors.csv:9: optedIn '25/01/2026' is not a date (expected YYYY-MM-DD)",
+            "mosaic_open_honors.csv:10: optedIn 2025-09-01 is outside the class's terms (2026-01-21 to 2026-06-20)",
+        ])
+    }
+
     @Test func readsAVersion12RosterWithoutExtensionFiles() throws {
         let r = try OneRosterReader.read(fixtureRoster("roster-1.2"))
         #expect(r.version == "1.2")

@@ -32,7 +32,9 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
 
     @Test(arguments: Backend.allCases)
     func aTermsRosterReadsBackAsItWasImported(_ backend: Backend) async throws {
-        let r = try fixtureRoster()
+        var r = try fixtureRoster()
+        r.openHonors = [.init(student: 0, section: 0, optedIn: "2026-01-25"),
+                        .init(student: 1, section: 0, optedIn: "2026-01-26", optedOut: "2026-02-10")]
         try await withStore(backend) { (store: any Store) async throws in
             try await store.migrate()
             try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
@@ -48,6 +50,7 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             #expect(back.enrollmentSection == r.enrollmentSection)
             #expect(back.enrollmentStudent == r.enrollmentStudent)
             #expect(back.reference == r.reference)
+            #expect(back.openHonors == r.openHonors)
             await #expect(throws: StoreError.noSuchTerm(district: "D1", term: "spring")) {
                 try await store.roster(district: "D1", term: "spring")
             }

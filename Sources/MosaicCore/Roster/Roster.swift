@@ -82,6 +82,29 @@ public struct Roster: Sendable {
         }
     }
 
+    /// A student's choice of honors credit in an open-honors class (extension file
+    /// `mosaic_open_honors.csv`): opted in on `optedIn`, and out again on `optedOut` if she
+    /// dropped it. Dates are ISO `YYYY-MM-DD`.
+    public struct OpenHonorsChoice: Sendable, Equatable {
+        public var student: Int
+        public var section: Int
+        public var optedIn: String
+        public var optedOut: String?
+
+        public init(student: Int, section: Int, optedIn: String, optedOut: String? = nil) {
+            self.student = student
+            self.section = section
+            self.optedIn = optedIn
+            self.optedOut = optedOut
+        }
+
+        /// Whether the student holds honors credit on `date` (ISO): opted in on or before
+        /// it, and not opted out on or before it.
+        public func holds(on date: String) -> Bool {
+            optedIn <= date && (optedOut.map { $0 > date } ?? true)
+        }
+    }
+
     /// A reference composition, for example the state: counts per group name, per dimension.
     public typealias Reference = [Dimension: [String: Int]]
 
@@ -96,11 +119,15 @@ public struct Roster: Sendable {
     public var enrollmentSection: [Int32]
     public var enrollmentStudent: [Int32]
     public var reference: Reference?
+    /// The open-honors ledger: who opted in (and out) of honors credit in which class.
+    public var openHonors: [OpenHonorsChoice]
 
     public init(
         version: String, orgs: [Org], sessions: [Session], courses: [Course], sections: [Section],
-        students: [Student], enrollmentSection: [Int32], enrollmentStudent: [Int32], reference: Reference? = nil
+        students: [Student], enrollmentSection: [Int32], enrollmentStudent: [Int32], reference: Reference? = nil,
+        openHonors: [OpenHonorsChoice] = []
     ) {
+        self.openHonors = openHonors
         self.version = version
         self.orgs = orgs
         self.sessions = sessions

@@ -43,6 +43,7 @@ struct Reading {
     var users = UserDirectory(capacity: 0)
     var enrollmentSection: [Int32] = [], enrollmentStudent: [Int32] = []
     var reference: Roster.Reference?
+    var openHonors: [Roster.OpenHonorsChoice] = []
 
     init(source: RosterSource, log: ProblemLog, progress: (@Sendable (String, Int) -> Void)?) {
         self.source = source
@@ -53,7 +54,7 @@ struct Reading {
     func roster() -> Roster {
         Roster(version: version, orgs: orgs, sessions: sessions, courses: courses, sections: sections,
                students: students, enrollmentSection: enrollmentSection, enrollmentStudent: enrollmentStudent,
-               reference: reference)
+               reference: reference, openHonors: openHonors)
     }
 
     func require(_ files: [String]) -> Bool {
@@ -130,6 +131,7 @@ struct Reading {
             }
         }
         if source.has("mosaic_reference.csv") { readReference() }
+        if source.has("mosaic_open_honors.csv") { readOpenHonors() }
     }
 
     /// Checks that an id is new in a large file, keeping ids as bytes (`lines[i]` is where

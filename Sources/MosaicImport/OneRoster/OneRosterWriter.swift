@@ -3,7 +3,7 @@ import MosaicCore
 
 /// Writes a `Roster` as a OneRoster 1.1 CSV bulk folder plus the Mosaic extension files
 /// (`mosaic_students.csv`, `mosaic_courses.csv`, `mosaic_reference.csv` when it has a
-/// reference): what `OneRosterReader` reads back.
+/// reference, `mosaic_open_honors.csv` when it has a ledger): what `OneRosterReader` reads back.
 public enum OneRosterWriter {
     /// - Parameter progress: called with a file name and the rows written so far.
     public static func write(_ roster: Roster, to folder: String, progress: ((String, Int) -> Void)? = nil) throws {
@@ -67,6 +67,12 @@ public enum OneRosterWriter {
         try file("enrollments.csv", ["sourcedId", "status", "dateLastModified", "classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate", "endDate"], r.enrollmentCount) { e, w in
             let section = r.sections[Int(r.enrollmentSection[e])]
             w.record(["e\(e + 1)", "", "", section.id, r.orgs[section.school].id, r.students[Int(r.enrollmentStudent[e])].id, "student", "false", "", ""])
+        }
+        if !r.openHonors.isEmpty {
+            try file("mosaic_open_honors.csv", ["studentSourcedId", "classSourcedId", "optedIn", "optedOut"], r.openHonors.count) { i, w in
+                let o = r.openHonors[i]
+                w.record([r.students[o.student].id, r.sections[o.section].id, o.optedIn, o.optedOut ?? ""])
+            }
         }
         if let reference = r.reference {
             let rows = Dimension.allCases.flatMap { d in d.rosterGroups.compactMap { g in reference[d]?[g].map { (d, g, $0) } } }

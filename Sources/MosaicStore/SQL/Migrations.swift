@@ -144,6 +144,15 @@ enum Migrations {
                 FOREIGN KEY (district_id, round_id) REFERENCES application_rounds (district_id, round_id))
             """,
         ]),
+        Migration(version: 5, name: "open-honors ledger", statements: [
+            """
+            CREATE TABLE open_honors (
+                district_id TEXT NOT NULL, term_id TEXT NOT NULL, idx BIGINT NOT NULL,
+                student BIGINT NOT NULL, section BIGINT NOT NULL, opted_in TEXT NOT NULL, opted_out TEXT,
+                PRIMARY KEY (district_id, term_id, idx),
+                FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id))
+            """,
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }

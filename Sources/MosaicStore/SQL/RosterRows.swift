@@ -1,7 +1,7 @@
 import MosaicCore
 
 /// A roster as rows of the term tables (`orgs`, `academic_sessions`, `courses`,
-/// `sections`, `students`, `enrollments`, `reference_counts`), and back. Positions
+/// `sections`, `students`, `enrollments`, `reference_counts`, `open_honors`), and back. Positions
 /// (`idx`) keep the roster's order, so the roster read back is the roster stored.
 /// Lists (grades, terms, periods) are comma-joined, as OneRoster writes them.
 enum RosterRows {
@@ -51,6 +51,11 @@ enum RosterRows {
         try await db.insert(into: "enrollments", columns: ["district_id", "term_id", "idx", "section", "student"],
                             rows: r.enrollmentCount) { i, b in
             b += key + [SQLValue(i), SQLValue(Int(r.enrollmentSection[i])), SQLValue(Int(r.enrollmentStudent[i]))]
+        }
+        try await db.insert(into: "open_honors", columns: ["district_id", "term_id", "idx", "student", "section", "opted_in", "opted_out"],
+                            rows: r.openHonors.count) { i, b in
+            let o = r.openHonors[i]
+            b += key + [SQLValue(i), SQLValue(o.student), SQLValue(o.section), SQLValue(o.optedIn), o.optedOut.map { SQLValue($0) } ?? .null]
         }
         if let reference = r.reference {
             let rows = reference.sorted { $0.key.rawValue < $1.key.rawValue }
@@ -103,8 +108,11 @@ enum RosterRows {
             reference = reference ?? [:]
             reference![d, default: [:]][g] = n
         }
+        let openHonors = try await db.query("SELECT student, section, opted_in, opted_out FROM open_honors \(whereKey)", key).map {
+            Roster.OpenHonorsChoice(student: $0[0].int ?? 0, section: $0[1].int ?? 0, optedIn: $0[2].text ?? "", optedOut: $0[3].text)
+        }
         return Roster(version: version, orgs: orgs, sessions: sessions, courses: courses, sections: sections, students: students,
                       enrollmentSection: enrollments.map { Int32($0[0].int ?? 0) },
-                      enrollmentStudent: enrollments.map { Int32($0[1].int ?? 0) }, reference: reference)
+                      enrollmentStudent: enrollments.map { Int32($0[1].int ?? 0) }, reference: reference, openHonors: openHonors)
     }
 }
