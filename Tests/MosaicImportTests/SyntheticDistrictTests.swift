@@ -1,3 +1,4 @@
+import Foundation
 import MosaicCore
 import MosaicImport
 import MosaicMetrics
@@ -17,6 +18,32 @@ import Testing
 
     /// The demo's terms share a seed and differ in tracking and sorting: they must have the
     /// same schools and students, placed differently.
+    /// The open-honors ledger: only students of open-honors classes, dates in the first
+    /// weeks of the fall term (out after in), tracking showing in who opts in — and it
+    /// passes the reader's own checks when written out.
+    @Test func theOpenHonorsLedgerIsPlausibleAndReadsBack() throws {
+        let r = district(tracking: 0.8, sorting: 0.5)
+        #expect(r.openHonors.count > 50)
+        var pairs = Set<[Int]>()
+        for e in 0..<r.enrollmentCount { pairs.insert([Int(r.enrollmentSection[e]), Int(r.enrollmentStudent[e])]) }
+        var enrolled = [0, 0], opted = [0, 0]   // disadvantaged, not
+        for e in 0..<r.enrollmentCount where r.courses[r.sections[Int(r.enrollmentSection[e])].course].level == .openHonors {
+            enrolled[r.students[Int(r.enrollmentStudent[e])].economicallyDisadvantaged == true ? 0 : 1] += 1
+        }
+        for o in r.openHonors {
+            #expect(r.courses[r.sections[o.section].course].level == .openHonors)
+            #expect(pairs.contains([o.section, o.student]))
+            #expect(o.optedIn >= "2025-08-25" && o.optedIn <= "2025-09-07")
+            if let out = o.optedOut { #expect(out > o.optedIn && out <= "2025-09-30") }
+            opted[r.students[o.student].economicallyDisadvantaged == true ? 0 : 1] += 1
+        }
+        #expect(Double(opted[1]) / Double(enrolled[1]) > Double(opted[0]) / Double(enrolled[0]))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("synthetic-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try OneRosterWriter.write(r, to: folder.path)
+        #expect(try OneRosterReader.read(folder.path).openHonors == r.openHonors)
+    }
+
     @Test func theSameSeedGivesTheSameStudentsWhateverTheTrackingAndSorting() {
         let before = district(tracking: 1.2, sorting: 0.7), after = district(tracking: 0.4, sorting: 0.3)
         // Who the students are; gifted identification follows the placement score, which

@@ -105,8 +105,12 @@ public struct SyntheticDistrict: Sendable {
             var schoolRng = SeededGenerator(seed: chosen[s].seed)
             b.addSchool(s, level: levels[s], size: size, profile: profiles[chosen[s].profile], using: &schoolRng)
         }
+        // The ledger comes last, from its own generator, so it changes nothing drawn before it.
+        var ledgerRng = SeededGenerator(seed: rng.next())
+        b.addOpenHonorsLedger(using: &ledgerRng)
         roster = Roster(version: "1.1", orgs: b.orgs, sessions: b.sessions, courses: b.courses, sections: b.sections,
-                        students: b.students, enrollmentSection: b.enrollmentSection, enrollmentStudent: b.enrollmentStudent)
+                        students: b.students, enrollmentSection: b.enrollmentSection, enrollmentStudent: b.enrollmentStudent,
+                        openHonors: b.openHonors)
     }
 }
 
@@ -121,6 +125,9 @@ struct Builder {
     var students: [Student] = []
     var enrollmentSection: [Int32] = []
     var enrollmentStudent: [Int32] = []
+    /// Each student's placement score.
+    var score: [Double] = []
+    var openHonors: [Roster.OpenHonorsChoice] = []
 
     static let sectionSize = 26
 
@@ -164,6 +171,7 @@ struct Builder {
                 disability: disabled ? (Double.random(in: 0..<1, using: &rng) < 0.8 ? .iep : .section504) : Student.Disability.none,
                 gifted: level == .elementary && score > 1.6, homeLanguage: el ? (race == .asian ? "zh" : "es") : "en"))
             byGrade[i % grades.count].append((id, score))
+            self.score.append(score)
         }
         for (gi, g) in grades.enumerated() {
             let roster = byGrade[gi]
@@ -217,6 +225,30 @@ struct Builder {
                                                (elective, "ELE\(g)", "Elective \(grade)", .general)] where !members.isEmpty {
                 deal(members, into: course(code, title, level: lvl, grades: [grade]), school: school, s: s, code: code, period: "8", using: &rng)
             }
+        }
+    }
+
+    /// Students of open-honors classes opt into honors credit on a day of the first two
+    /// weeks of the fall term, with log-odds `0.5 + 0.5·score − tracking·(0.7 if poor +
+    /// 0.5 if learning English)`: the higher placed more often, and with tracking the
+    /// students it holds back opt in less, as open-honors studies find; one in eight opts
+    /// out again within three weeks.
+    mutating func addOpenHonorsLedger(using rng: inout some RandomNumberGenerator) {
+        let year = o.schoolYear - 1
+        func day(_ k: Int) -> String {   // 25 August + k days, k < 37
+            let d = 25 + k
+            return d <= 31 ? "\(year)-08-\(d)" : "\(year)-09-" + (d - 31 < 10 ? "0" : "") + "\(d - 31)"
+        }
+        for e in enrollmentSection.indices {
+            let c = Int(enrollmentSection[e]), s = Int(enrollmentStudent[e])
+            guard courses[sections[c].course].level == .openHonors else { continue }
+            let st = students[s]
+            let held = (st.economicallyDisadvantaged == true ? 0.7 : 0) + (st.englishLearner == true ? 0.5 : 0)
+            let p = 1 / (1 + exp(-(0.5 + 0.5 * score[s] - o.tracking * held)))
+            guard Double.random(in: 0..<1, using: &rng) < p else { continue }
+            let k = Int.random(in: 0..<14, using: &rng)
+            let out = Double.random(in: 0..<1, using: &rng) < 0.125 ? day(k + Int.random(in: 1...21, using: &rng)) : nil
+            openHonors.append(.init(student: s, section: c, optedIn: day(k), optedOut: out))
         }
     }
 
