@@ -90,10 +90,10 @@ struct QuotaSearch {
 
     /// The assignment after the search: feasible when it found a way, and optimal for
     /// its counts in any case.
-    mutating func repaired(_ start: [Int], closed: [Bool], stepLimit: Int? = nil) -> [Int] {
+    mutating func repaired(_ start: [Int], closed: [Bool]) -> [Int] {
         self.closed = closed
         load(start)
-        let limit = stepLimit ?? 4 * nodes + 100
+        let limit = 4 * nodes + 100
         var steps = 0
         while steps < limit {
             let batch = improvingMoves()
@@ -112,9 +112,6 @@ struct QuotaSearch {
         }
         return at
     }
-
-    /// The clusters closed during the last search (and before it).
-    var closedClusters: [Bool] { closed }
 
     private mutating func close(_ c: Int) {
         closed[c] = true

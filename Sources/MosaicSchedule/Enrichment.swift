@@ -193,8 +193,6 @@ struct EnrichmentModel {
         return size
     }
 
-    func openClusters(_ at: [Int]) -> [Bool] { sizes(at).map { $0 > 0 } }
-
     /// Σ (rank − B) over placed students.
     func cost(_ at: [Int]) -> Double {
         var total = 0.0
