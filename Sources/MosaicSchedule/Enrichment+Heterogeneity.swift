@@ -40,7 +40,7 @@ struct HeterogeneitySearch {
             for c in model.choices[i] { for d in model.dimensions.indices { demand[c][offset[d] + model.group[d][i]] += 1 } }
         }
         mixable = (0..<model.clusters).map { c in
-            guard model.demand[c] >= max(1, model.minSize[c]) else { return false }
+            guard model.canOpen[c] else { return false }
             return (max(1, model.minSize[c])...model.maxSize[c]).contains { n in
                 model.dimensions.indices.allSatisfy { d in
                     let x = model.dimensions[d].tolerance
@@ -98,9 +98,10 @@ struct HeterogeneitySearch {
             let at = (0..<model.students).map { flow.at[$0] }
             if repairs.contains(step) {
                 let candidate = repair(at, with: &quota)
-                if model.isFeasible(candidate, targets: targets), model.cost(candidate) < upper {
+                let cost = model.cost(candidate)
+                if cost < upper, model.isFeasible(candidate, targets: targets) {
                     best = candidate
-                    upper = model.cost(candidate)
+                    upper = cost
                 }
             }
             // Subgradient.

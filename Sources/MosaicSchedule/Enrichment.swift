@@ -139,8 +139,9 @@ struct EnrichmentModel {
     /// any placement).
     let worth: Double
     let floorPenalty: Double
-    /// Students who named the cluster.
-    let demand: [Int]
+    /// Whether enough students named the cluster to reach its minimum (and at least one):
+    /// a cluster that cannot is closed in every assignment.
+    let canOpen: [Bool]
     /// Students with a choice of a cluster that enough students chose to open.
     let placeable: Int
 
@@ -169,8 +170,9 @@ struct EnrichmentModel {
         self.group = group
         var demand = [Int](repeating: 0, count: clusters)
         for list in choices { for c in list { demand[c] += 1 } }
-        self.demand = demand
-        placeable = choices.filter { list in list.contains { demand[$0] >= max(1, instance.clusters[$0].min) } }.count
+        let canOpen = instance.clusters.indices.map { demand[$0] >= max(1, instance.clusters[$0].min) }
+        self.canOpen = canOpen
+        placeable = choices.filter { list in list.contains { canOpen[$0] } }.count
     }
 
     /// A start within the capacities: students in the given order, each into her best
@@ -312,7 +314,7 @@ struct ClosureSearch {
 
     func run(start: [Int], progress: ((Enrichment.Progress) -> Void)?) -> Outcome {
         // A cluster fewer students chose than its minimum can never open.
-        let hopeless = (0..<model.clusters).map { model.demand[$0] < max(1, model.minSize[$0]) }
+        let hopeless = model.canOpen.map { !$0 }
         var first = start
         for i in 0..<model.students where first[i] >= 0 && hopeless[model.choices[i][first[i]]] { first[i] = -1 }
         var stack = [Branch(closed: hopeless, forced: [Bool](repeating: false, count: model.clusters),
