@@ -165,9 +165,23 @@ public struct Finding: Sendable, Codable, Equatable {
 public enum DiagnosticError: Error, Equatable, CustomStringConvertible {
     case unknownTerm(String, available: [String])
     case noClassesInTerm(String)
+    /// The auto-enrollment simulator needs state assessment results.
+    case noAssessments
+    case subjectNeeded(available: [String])
+    case unknownSubject(String, available: [String])
+    case noAdvancedClasses(String)
 
     public var description: String {
         switch self {
+        case .noAssessments:
+            "no assessment results: give --assessments FILE or add mosaic_assessments.csv (sourcedId, subject, score, proficient) to the roster"
+        case .subjectNeeded(let available):
+            "the assessments hold several subjects (\(available.joined(separator: ", "))) whose scores are on different scales: choose one with --subject"
+        case .unknownSubject(let s, let available):
+            "no assessment result is in subject '\(s)'; subjects: \(available.joined(separator: ", "))"
+        case .noAdvancedClasses(let t):
+            "term '\(t)' has no advanced class (honors, open honors, AP, IB, dual enrollment or gifted) to enroll students in"
+
         case .unknownTerm(let t, let available):
             "term '\(t)' has no classes in this roster; terms with classes: \(available.joined(separator: ", "))"
         case .noClassesInTerm(let t): "no class of this roster is taught in term '\(t)'"

@@ -168,7 +168,8 @@ struct Pages: Sendable {
     func school(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
-        case .success(var (dashboard, term, d)):
+        case .success(let (dashboardValue, term, d)):
+            var dashboard = dashboardValue
             let id = try context.parameters.require("school")
             // A school leader: their own schools unsuppressed, no other school of the district.
             let visitor = try await visitor(request)

@@ -79,7 +79,7 @@ public final class SQLStore: Store {
                    schools: row[5].int ?? 0, sections: row[6].int ?? 0, enrollments: row[7].int ?? 0)
     }
 
-    static let termTables = ["open_honors", "diagnostics", "reference_counts", "enrollments", "students", "sections", "courses",
+    static let termTables = ["assessments", "open_honors", "diagnostics", "reference_counts", "enrollments", "students", "sections", "courses",
                              "academic_sessions", "orgs"]
 
     public func importTerm(_ term: TermRecord, district: DistrictRecord, roster: Roster, diagnostic: StoredDiagnostic?,

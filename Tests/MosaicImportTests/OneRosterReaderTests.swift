@@ -114,6 +114,67 @@ func fixtureRoster(_ name: String) -> String {
         ])
     }
 
+    /// Assessment results: read with the roster or from a file of their own, written back
+    /// the same.
+    @Test func readsAssessmentResults() throws {
+        let copy = try RosterCopy("roster-1.1")
+        defer { try? FileManager.default.removeItem(at: copy.url) }
+        let text = "sourcedId,subject,score,proficient\ns1,math,312,true\ns2,math,287.5,false\ns1,ela,301,\n"
+        try text.write(to: copy.url.appendingPathComponent("mosaic_assessments.csv"), atomically: true, encoding: .utf8)
+        let r = try OneRosterReader.read(copy.url.path)
+        #expect(r.assessments == [.init(student: 0, subject: "math", score: 312, proficient: true),
+                                  .init(student: 1, subject: "math", score: 287.5, proficient: false),
+                                  .init(student: 0, subject: "ela", score: 301, proficient: nil)])
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("written-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try OneRosterWriter.write(r, to: out.path)
+        #expect(try OneRosterReader.read(out.path).assessments == r.assessments)
+        let apart = FileManager.default.temporaryDirectory.appendingPathComponent("scores-\(UUID()).csv")
+        defer { try? FileManager.default.removeItem(at: apart) }
+        try text.write(to: apart, atomically: true, encoding: .utf8)
+        #expect(try OneRosterReader.readAssessments(apart.path, for: r) == r.assessments)
+    }
+
+    /// Every bad result is reported with its line — in the roster and in a file of its own,
+    /// named as given — and nothing is read.
+    @Test func badAssessmentResults() throws {
+        let copy = try RosterCopy("roster-1.1")
+        let text = """
+            sourcedId,subject,score,proficient
+            s1,math,312,true
+            s9,math,300,false
+            s2,,300,false
+            s3,math,high,false
+            s4,math,300,yes
+            s1,math,290,false
+            s5,math,,
+
+            """
+        try text.write(to: copy.url.appendingPathComponent("mosaic_assessments.csv"), atomically: true, encoding: .utf8)
+        let expected = [
+            "3: sourcedId 's9' is not a student of the roster",
+            "4: subject is empty",
+            "5: score 'high' is not a number",
+            "6: proficient 'yes' is not true, false or empty",
+            "7: student 's1' already has a math score on line 2",
+            "8: score is empty",
+        ]
+        #expect(copy.problems() == expected.map { "mosaic_assessments.csv:" + $0 })
+        let roster = try OneRosterReader.read(fixtureRoster("roster-1.1"))
+        let apart = FileManager.default.temporaryDirectory.appendingPathComponent("scores-\(UUID()).csv")
+        defer { try? FileManager.default.removeItem(at: apart) }
+        try text.write(to: apart, atomically: true, encoding: .utf8)
+        do {
+            _ = try OneRosterReader.readAssessments(apart.path, for: roster)
+            Issue.record("a bad assessments file was read")
+        } catch {
+            #expect(error.problems.map { "\($0.file):\($0.line): \($0.message)" } == expected.map { "\(apart.path):" + $0 })
+        }
+        #expect(throws: ImportError("/nowhere/scores.csv", 0, "no such file")) {
+            try OneRosterReader.readAssessments("/nowhere/scores.csv", for: roster)
+        }
+    }
+
     @Test func readsAVersion12RosterWithoutExtensionFiles() throws {
         let r = try OneRosterReader.read(fixtureRoster("roster-1.2"))
         #expect(r.version == "1.2")

@@ -35,6 +35,8 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
         var r = try fixtureRoster()
         r.openHonors = [.init(student: 0, section: 0, optedIn: "2026-01-25"),
                         .init(student: 1, section: 0, optedIn: "2026-01-26", optedOut: "2026-02-10")]
+        r.assessments = [.init(student: 0, subject: "math", score: 312, proficient: true),
+                         .init(student: 1, subject: "math", score: 287.5, proficient: nil)]
         try await withStore(backend) { (store: any Store) async throws in
             try await store.migrate()
             try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
@@ -51,6 +53,7 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             #expect(back.enrollmentStudent == r.enrollmentStudent)
             #expect(back.reference == r.reference)
             #expect(back.openHonors == r.openHonors)
+            #expect(back.assessments == r.assessments)
             await #expect(throws: StoreError.noSuchTerm(district: "D1", term: "spring")) {
                 try await store.roster(district: "D1", term: "spring")
             }

@@ -105,6 +105,23 @@ public struct Roster: Sendable {
         }
     }
 
+    /// A student's result on a state assessment (extension file `mosaic_assessments.csv`):
+    /// the scale score in a subject and, when the state reports it, whether it is proficient.
+    /// Universal-identification policies enroll students in advanced courses from these.
+    public struct Assessment: Sendable, Equatable {
+        public var student: Int
+        public var subject: String
+        public var score: Double
+        public var proficient: Bool?
+
+        public init(student: Int, subject: String, score: Double, proficient: Bool? = nil) {
+            self.student = student
+            self.subject = subject
+            self.score = score
+            self.proficient = proficient
+        }
+    }
+
     /// A reference composition, for example the state: counts per group name, per dimension.
     public typealias Reference = [Dimension: [String: Int]]
 
@@ -121,13 +138,16 @@ public struct Roster: Sendable {
     public var reference: Reference?
     /// The open-honors ledger: who opted in (and out) of honors credit in which class.
     public var openHonors: [OpenHonorsChoice]
+    /// State assessment results, one per student and subject.
+    public var assessments: [Assessment]
 
     public init(
         version: String, orgs: [Org], sessions: [Session], courses: [Course], sections: [Section],
         students: [Student], enrollmentSection: [Int32], enrollmentStudent: [Int32], reference: Reference? = nil,
-        openHonors: [OpenHonorsChoice] = []
+        openHonors: [OpenHonorsChoice] = [], assessments: [Assessment] = []
     ) {
         self.openHonors = openHonors
+        self.assessments = assessments
         self.version = version
         self.orgs = orgs
         self.sessions = sessions

@@ -44,6 +44,7 @@ struct Reading {
     var enrollmentSection: [Int32] = [], enrollmentStudent: [Int32] = []
     var reference: Roster.Reference?
     var openHonors: [Roster.OpenHonorsChoice] = []
+    var assessments: [Roster.Assessment] = []
 
     init(source: RosterSource, log: ProblemLog, progress: (@Sendable (String, Int) -> Void)?) {
         self.source = source
@@ -54,7 +55,7 @@ struct Reading {
     func roster() -> Roster {
         Roster(version: version, orgs: orgs, sessions: sessions, courses: courses, sections: sections,
                students: students, enrollmentSection: enrollmentSection, enrollmentStudent: enrollmentStudent,
-               reference: reference, openHonors: openHonors)
+               reference: reference, openHonors: openHonors, assessments: assessments)
     }
 
     func require(_ files: [String]) -> Bool {
@@ -132,6 +133,7 @@ struct Reading {
         }
         if source.has("mosaic_reference.csv") { readReference() }
         if source.has("mosaic_open_honors.csv") { readOpenHonors() }
+        if source.has("mosaic_assessments.csv") { readAssessments() }
     }
 
     /// Checks that an id is new in a large file, keeping ids as bytes (`lines[i]` is where

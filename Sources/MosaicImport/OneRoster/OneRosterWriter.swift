@@ -74,6 +74,13 @@ public enum OneRosterWriter {
                 w.record([r.students[o.student].id, r.sections[o.section].id, o.optedIn, o.optedOut ?? ""])
             }
         }
+        if !r.assessments.isEmpty {
+            try file("mosaic_assessments.csv", ["sourcedId", "subject", "score", "proficient"], r.assessments.count) { i, w in
+                let a = r.assessments[i]
+                let score = a.score == a.score.rounded() && abs(a.score) < 1e15 ? "\(Int(a.score))" : "\(a.score)"
+                w.record([r.students[a.student].id, a.subject, score, a.proficient.map { $0 ? "true" : "false" } ?? ""])
+            }
+        }
         if let reference = r.reference {
             let rows = Dimension.allCases.flatMap { d in d.rosterGroups.compactMap { g in reference[d]?[g].map { (d, g, $0) } } }
             try file("mosaic_reference.csv", ["dimension", "group", "count"], rows.count) { i, w in

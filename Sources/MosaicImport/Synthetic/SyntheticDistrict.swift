@@ -108,9 +108,11 @@ public struct SyntheticDistrict: Sendable {
         // The ledger comes last, from its own generator, so it changes nothing drawn before it.
         var ledgerRng = SeededGenerator(seed: rng.next())
         b.addOpenHonorsLedger(using: &ledgerRng)
+        var assessmentRng = SeededGenerator(seed: rng.next())
+        b.addAssessments(using: &assessmentRng)
         roster = Roster(version: "1.1", orgs: b.orgs, sessions: b.sessions, courses: b.courses, sections: b.sections,
                         students: b.students, enrollmentSection: b.enrollmentSection, enrollmentStudent: b.enrollmentStudent,
-                        openHonors: b.openHonors)
+                        openHonors: b.openHonors, assessments: b.assessments)
     }
 }
 
@@ -128,6 +130,7 @@ struct Builder {
     /// Each student's placement score.
     var score: [Double] = []
     var openHonors: [Roster.OpenHonorsChoice] = []
+    var assessments: [Roster.Assessment] = []
 
     static let sectionSize = 26
 
@@ -249,6 +252,22 @@ struct Builder {
             let k = Int.random(in: 0..<14, using: &rng)
             let out = Double.random(in: 0..<1, using: &rng) < 0.125 ? day(k + Int.random(in: 1...21, using: &rng)) : nil
             openHonors.append(.init(student: s, section: c, optedIn: day(k), optedOut: out))
+        }
+    }
+
+    /// State math results for grades 3 and up: a scale score `300 + 35 · (0.8 · a + 0.6 · z)`
+    /// (rounded) where `a` is the student's placement score without half of the advantage
+    /// tracking adds to it (placement favours the advantaged beyond what they achieve) and
+    /// `z` is fresh noise; proficient from 310.
+    mutating func addAssessments(using rng: inout some RandomNumberGenerator) {
+        let third = Grade("03")!.ordinal
+        for (s, st) in students.enumerated() {
+            guard let g = st.grade, g.ordinal >= third else { continue }
+            let advantage = (st.race == .white || st.race == .asian ? 1.0 : 0.0) + (st.economicallyDisadvantaged == true ? 0.0 : 1.0)
+                - (st.englishLearner == true ? 0.5 : 0.0)
+            let achievement = score[s] - 0.5 * o.tracking * advantage
+            let scale = (300 + 35 * (0.8 * achievement + 0.6 * gaussian(&rng))).rounded()
+            assessments.append(.init(student: s, subject: "math", score: scale, proficient: scale >= 310))
         }
     }
 

@@ -153,6 +153,15 @@ enum Migrations {
                 FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id))
             """,
         ]),
+        Migration(version: 6, name: "assessment results", statements: [
+            """
+            CREATE TABLE assessments (
+                district_id TEXT NOT NULL, term_id TEXT NOT NULL, idx BIGINT NOT NULL,
+                student BIGINT NOT NULL, subject TEXT NOT NULL, score DOUBLE PRECISION NOT NULL, proficient BIGINT,
+                PRIMARY KEY (district_id, term_id, idx),
+                FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id))
+            """,
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }

@@ -1,7 +1,7 @@
 import MosaicCore
 
 /// A roster as rows of the term tables (`orgs`, `academic_sessions`, `courses`,
-/// `sections`, `students`, `enrollments`, `reference_counts`, `open_honors`), and back. Positions
+/// `sections`, `students`, `enrollments`, `reference_counts`, `open_honors`, `assessments`), and back. Positions
 /// (`idx`) keep the roster's order, so the roster read back is the roster stored.
 /// Lists (grades, terms, periods) are comma-joined, as OneRoster writes them.
 enum RosterRows {
@@ -57,6 +57,11 @@ enum RosterRows {
             let o = r.openHonors[i]
             b += key + [SQLValue(i), SQLValue(o.student), SQLValue(o.section), SQLValue(o.optedIn), o.optedOut.map { SQLValue($0) } ?? .null]
         }
+        try await db.insert(into: "assessments", columns: ["district_id", "term_id", "idx", "student", "subject", "score", "proficient"],
+                            rows: r.assessments.count) { i, b in
+            let a = r.assessments[i]
+            b += key + [SQLValue(i), SQLValue(a.student), SQLValue(a.subject), .double(a.score), SQLValue(a.proficient)]
+        }
         if let reference = r.reference {
             let rows = reference.sorted { $0.key.rawValue < $1.key.rawValue }
                 .flatMap { d, groups in groups.sorted { $0.key < $1.key }.map { (d, $0.key, $0.value) } }
@@ -111,8 +116,12 @@ enum RosterRows {
         let openHonors = try await db.query("SELECT student, section, opted_in, opted_out FROM open_honors \(whereKey)", key).map {
             Roster.OpenHonorsChoice(student: $0[0].int ?? 0, section: $0[1].int ?? 0, optedIn: $0[2].text ?? "", optedOut: $0[3].text)
         }
+        let assessments = try await db.query("SELECT student, subject, score, proficient FROM assessments \(whereKey)", key).map {
+            Roster.Assessment(student: $0[0].int ?? 0, subject: $0[1].text ?? "", score: $0[2].double ?? 0, proficient: $0[3].bool)
+        }
         return Roster(version: version, orgs: orgs, sessions: sessions, courses: courses, sections: sections, students: students,
                       enrollmentSection: enrollments.map { Int32($0[0].int ?? 0) },
-                      enrollmentStudent: enrollments.map { Int32($0[1].int ?? 0) }, reference: reference, openHonors: openHonors)
+                      enrollmentStudent: enrollments.map { Int32($0[1].int ?? 0) }, reference: reference, openHonors: openHonors,
+                      assessments: assessments)
     }
 }
