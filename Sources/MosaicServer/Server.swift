@@ -72,6 +72,7 @@ public struct MosaicServer: Sendable {
         Rounds(server: self).add(to: router)
         FamilyRounds(server: self).add(to: router)
         SchedulePages(server: self).add(to: router)
+        PolicyPages(server: self).add(to: router)
         return router
     }
 

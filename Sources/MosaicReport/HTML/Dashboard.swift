@@ -291,6 +291,9 @@ public struct Dashboard: Sendable {
         guard d.hasClassrooms else {
             return r.page(h + "<p><b>No course data in this term.</b> It holds school-level counts only; advanced coursework needs a roster with courses and enrollments (<code>mosaic import</code>).</p>")
         }
+        if showsStudentLists {
+            h += "<p><a href=\"\(termBase(term))/auto-enroll\">Auto-enrollment: what if every student at a state-assessment cut-off were enrolled?</a> <span class=\"note\">(district staff)</span></p>"
+        }
         for dim in d.dimensions {
             h += "<section id=\"\(dim.dimension.rawValue)\"><h2>\(esc(dim.dimension.title))</h2>"
             let (svg, table) = r.advancedChart(dim)
