@@ -43,10 +43,10 @@ public struct OpenHonorsParticipation: Sendable, Codable, Equatable {
     /// Counts the roster's open-honors classes on `date`; classes of other levels are
     /// left out, and so are enrollments whose student is not in the class on that day's
     /// term (a class counts only when one of its terms runs on `date`, or always when
-    /// `anyTerm` is set).
-    public init(_ roster: Roster, on date: String, anyTerm: Bool = false) {
+    /// `anyTerm` is set); with `school`, only that school's classes.
+    public init(_ roster: Roster, on date: String, anyTerm: Bool = false, school: String? = nil) {
         self.date = date
-        let open = roster.sections.map { roster.courses[$0.course].level == .openHonors }
+        let open = roster.sections.map { roster.courses[$0.course].level == .openHonors && (school == nil || roster.orgs[$0.school].id == school) }
         let running = roster.sections.map { s in
             anyTerm || s.terms.contains { roster.sessions[$0].startDate <= date && date <= roster.sessions[$0].endDate }
         }
@@ -115,12 +115,13 @@ public struct DefaultOptOutScenario: Sendable, Codable, Equatable {
     public var expectedRate: Double
     public var groups: [Group]
 
-    public init(_ roster: Roster, on date: String, optOutRate given: Double? = nil, minimumGroup: Int = 20) {
-        let now = OpenHonorsParticipation(roster, on: date, anyTerm: true)
+    /// With `school`, that school's classes and ledger only.
+    public init(_ roster: Roster, on date: String, optOutRate given: Double? = nil, minimumGroup: Int = 20, school: String? = nil) {
+        let now = OpenHonorsParticipation(roster, on: date, anyTerm: true, school: school)
         // Observed: of the students who ever opted in (by `date`), those who opted out by then.
         var everIn: [String: [String: Int]] = [:], out: [String: [String: Int]] = [:]
         var totalIn = 0, totalOut = 0
-        for o in roster.openHonors where o.optedIn <= date {
+        for o in roster.openHonors where o.optedIn <= date && (school == nil || roster.orgs[roster.sections[o.section].school].id == school) {
             let dropped = o.optedOut.map { $0 <= date } ?? false
             totalIn += 1
             if dropped { totalOut += 1 }

@@ -73,6 +73,7 @@ public struct MosaicServer: Sendable {
         FamilyRounds(server: self).add(to: router)
         SchedulePages(server: self).add(to: router)
         PolicyPages(server: self).add(to: router)
+        OpenHonorsPages(server: self).add(to: router)
         return router
     }
 

@@ -58,6 +58,11 @@ public actor MemoryStore: Store {
 
     public func roster(district: String, term: String) async throws -> Roster { try stored(district, term).roster }
 
+    public func replaceOpenHonors(district: String, term: String, _ ledger: [Roster.OpenHonorsChoice]) async throws {
+        _ = try stored(district, term)
+        termList[district]![term]!.roster.openHonors = ledger
+    }
+
     public func saveDiagnostic(district: String, term: String, _ diagnostic: StoredDiagnostic) async throws {
         _ = try stored(district, term)
         termList[district]![term]!.diagnostic = diagnostic

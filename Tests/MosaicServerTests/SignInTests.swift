@@ -151,6 +151,8 @@ extension Fixture {
                 ("\(term)/schools/\(f.own)/schedule", [.forbidden, .forbidden, .forbidden, .ok, .ok]),
                 ("\(term)/schools/\(f.other)/schedule", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
                 ("\(term)/auto-enroll", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
+                ("\(term)/schools/\(f.own)/open-honors", [.ok, .ok, .ok, .ok, .ok]),
+                ("\(term)/schools/\(f.other)/open-honors", [.ok, .ok, .ok, .ok, .forbidden]),
                 ("\(term)/auto-enroll?threshold=abc", [.forbidden, .forbidden, .forbidden, .badRequest, .forbidden]),
                 ("\(term)/tables/race-schools.csv", [.ok, .ok, .ok, .ok, .ok]),
                 ("/districts/district/trends", [.ok, .ok, .ok, .ok, .ok]),

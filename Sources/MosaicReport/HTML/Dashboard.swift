@@ -202,6 +202,9 @@ public struct Dashboard: Sendable {
         if showsSchedule && d.hasClassrooms {
             h += "<p><a href=\"\(termBase(term))/schools/\(urlEscape(id))/schedule\">Schedule: conflicts, and the sections before and after a balanced re-sectioning</a> <span class=\"note\">(district staff and the school's leaders)</span></p>"
         }
+        if first.advanced.levels?.contains(where: { $0.level == .openHonors && $0.schools.contains { $0.id == id } }) == true {
+            h += "<p><a href=\"\(termBase(term))/schools/\(urlEscape(id))/open-honors\">Open honors: who takes honors credit, by group, week by week</a></p>"
+        }
         if site.synthetic { h += "<p class=\"synthetic\"><b>Synthetic data.</b> An invented district for demonstration: school compositions drawn from real NYC schools, students and classes invented.</p>" }
         let findings = d.findings.filter { $0.subject == id }
         h += "<section><h2>Findings about this school</h2>"

@@ -52,11 +52,7 @@ enum RosterRows {
                             rows: r.enrollmentCount) { i, b in
             b += key + [SQLValue(i), SQLValue(Int(r.enrollmentSection[i])), SQLValue(Int(r.enrollmentStudent[i]))]
         }
-        try await db.insert(into: "open_honors", columns: ["district_id", "term_id", "idx", "student", "section", "opted_in", "opted_out"],
-                            rows: r.openHonors.count) { i, b in
-            let o = r.openHonors[i]
-            b += key + [SQLValue(i), SQLValue(o.student), SQLValue(o.section), SQLValue(o.optedIn), o.optedOut.map { SQLValue($0) } ?? .null]
-        }
+        try await insertOpenHonors(r.openHonors, key: key, db)
         try await db.insert(into: "assessments", columns: ["district_id", "term_id", "idx", "student", "subject", "score", "proficient"],
                             rows: r.assessments.count) { i, b in
             let a = r.assessments[i]
@@ -69,6 +65,14 @@ enum RosterRows {
                                 rows: rows.count) { i, b in
                 b += key + [SQLValue(rows[i].0.rawValue), SQLValue(rows[i].1), SQLValue(rows[i].2)]
             }
+        }
+    }
+
+    static func insertOpenHonors(_ ledger: [Roster.OpenHonorsChoice], key: [SQLValue], _ db: any SQLDatabase) async throws {
+        try await db.insert(into: "open_honors", columns: ["district_id", "term_id", "idx", "student", "section", "opted_in", "opted_out"],
+                            rows: ledger.count) { i, b in
+            let o = ledger[i]
+            b += key + [SQLValue(i), SQLValue(o.student), SQLValue(o.section), SQLValue(o.optedIn), o.optedOut.map { SQLValue($0) } ?? .null]
         }
     }
 

@@ -1,0 +1,184 @@
+import MosaicCore
+import MosaicDiagnostic
+
+/// A school's open-honors page: who takes honors credit in its open-honors classes, by
+/// group, term by week; by course (and, for staff, by class); the default-opt-out scenario;
+/// and, for the district's staff and the school's leaders, the forms that record a
+/// student's opt-in or opt-out during the add/drop window. Plain data in, HTML out.
+///
+/// The public sees rates only, each through the suppression policy's rate rule, and no
+/// class, student or scenario.
+public struct OpenHonorsPage: Sendable {
+    /// One open-honors class and each enrolled student's standing on the page's date.
+    public struct ClassRoll: Sendable {
+        public var id: String
+        public var title: String
+        public var students: [(id: String, status: String)]
+
+        public init(id: String, title: String, students: [(id: String, status: String)]) {
+            self.id = id
+            self.title = title
+            self.students = students
+        }
+    }
+
+    public var district: String
+    public var term: String
+    public var termTitle: String
+    public var school: String
+    public var schoolName: String
+    public var viewer: String
+    public var account: String
+    /// Staff (district or the school's leaders): unsuppressed, with classes, scenario and forms.
+    public var staff: Bool
+    public var policy: SuppressionPolicy
+    public var dimension: Dimension
+    /// The school's participation on each week's date, oldest first; the last is the page's date.
+    public var series: [OpenHonorsParticipation]
+    public var scenario: DefaultOptOutScenario?
+    public var windowStart: String
+    public var windowEnd: String
+    public var classes: [ClassRoll]
+    public var csrf: String?
+    public var message: String?
+    public var defaultDate: String
+
+    public init(district: String, term: String, termTitle: String, school: String, schoolName: String, viewer: String, account: String,
+                staff: Bool, policy: SuppressionPolicy, dimension: Dimension, series: [OpenHonorsParticipation],
+                scenario: DefaultOptOutScenario?, windowStart: String, windowEnd: String, classes: [ClassRoll],
+                csrf: String?, message: String?, defaultDate: String) {
+        self.district = district
+        self.term = term
+        self.termTitle = termTitle
+        self.school = school
+        self.schoolName = schoolName
+        self.viewer = viewer
+        self.account = account
+        self.staff = staff
+        self.policy = policy
+        self.dimension = dimension
+        self.series = series
+        self.scenario = scenario
+        self.windowStart = windowStart
+        self.windowEnd = windowEnd
+        self.classes = classes
+        self.csrf = csrf
+        self.message = message
+        self.defaultDate = defaultDate
+    }
+
+    var base: String { "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))" }
+
+    /// A rate as the viewer may see it: the share, or `suppressed`.
+    func rate(_ c: OpenHonorsParticipation.GroupCount?) -> String {
+        guard let c, c.enrolled > 0 else { return "–" }
+        if !staff && policy.suppressesRate(c.optedIn, of: c.enrolled) { return "suppressed" }
+        let r = Double(c.optedIn) / Double(c.enrolled)
+        return (!staff ? policy.code(share: r) : nil) ?? Format.percent(r)
+    }
+
+    func shown(_ c: OpenHonorsParticipation.GroupCount?) -> Double? {
+        guard let c, c.enrolled > 0, staff || (!policy.suppressesRate(c.optedIn, of: c.enrolled) && policy.code(share: Double(c.optedIn) / Double(c.enrolled)) == nil) else { return nil }
+        return Double(c.optedIn) / Double(c.enrolled)
+    }
+
+    public var html: String {
+        var h = "<style>\(HTMLReport.kpiCSS)\(AutoEnrollmentPage.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(base)\">\(esc(schoolName))</a>"
+        h += "<span class=\"note\">\(esc(viewer))</span>\(account)</nav>"
+        h += "<h1>Open honors: \(esc(schoolName))</h1>"
+        h += "<p class=\"note\">\(esc(termTitle)) · students opt in to honors credit in their own class · add/drop window \(esc(windowStart)) to \(esc(windowEnd))\(staff ? "" : " · public view: rates whose counts are under \(policy.minimumN) are suppressed")</p>"
+        if let message { h += "<p class=\"widened\"><b>\(esc(message))</b></p>" }
+        guard let latest = series.last, latest.district.total.enrolled > 0 else {
+            return Dashboard.standalone(title: "Open honors: \(schoolName) — Mosaic", body: h + "<p>This school has no open-honors class this term (a course whose level is <code>openHonors</code> in <code>mosaic_courses.csv</code>).</p>")
+        }
+        let total = latest.district.total
+        h += "<div class=\"kpis\"><div class=\"kpi\"><b>\(rate(total))</b><span>of the \(staff ? Format.count(total.enrolled) + " " : "")students in open-honors classes take honors credit on \(esc(latest.date))</span></div>"
+        if staff, let s = scenario {
+            h += "<div class=\"kpi\"><b>\(Format.percent(s.expectedRate))</b><span>expected if every student were in by default and free to opt out (\(s.source == "ledger" ? "the ledger's own drop-out rate, \(Format.percent(s.overallOptOutRate))" : "opt-out rate \(Format.percent(s.overallOptOutRate))"))</span></div>"
+        }
+        h += "</div>"
+        h += "<form class=\"policy\" method=\"get\"><label>Groups<select name=\"dimension\">"
+        h += Dimension.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == dimension ? " selected" : "")>\(esc($0.title))</option>" }.joined()
+        h += "</select></label><label>On<input type=\"date\" name=\"on\" value=\"\(esc(latest.date))\"></label><button type=\"submit\">Show</button></form>"
+        h += "<h2>Week by week, by \(esc(dimension.title.lowercased()))</h2>" + chart
+        // By group, by course (and by class for staff), on the page's date.
+        let groups = (latest.district.groups[dimension.rawValue] ?? [:]).keys.sorted { order($0) < order($1) }
+        func rows(_ units: [OpenHonorsParticipation.Unit]) -> [[String]] {
+            units.map { u in [u.title, rate(u.total)] + groups.map { rate(u.groups[dimension.rawValue]?[$0]) } }
+        }
+        let header = ["", "all"] + groups.map(label)
+        h += "<h2>By course on \(esc(latest.date))</h2><div class=\"scroll\">\(DataTable(caption: "Share taking honors credit, by course and group", header: header, rows: rows(latest.courses), numeric: Set(1...(groups.count + 1))).html)</div>"
+        if staff {
+            h += "<details><summary>By class (\(latest.classes.count))</summary><div class=\"scroll\">\(DataTable(caption: "Share taking honors credit, by class and group", header: header, rows: rows(latest.classes), numeric: Set(1...(groups.count + 1))).html)</div></details>"
+        }
+        if staff, let s = scenario {
+            let scenarioRows = s.groups.filter { $0.dimension == dimension.rawValue && $0.enrolled > 0 }.sorted { order($0.group) < order($1.group) }.map { g in
+                [label(g.group), Format.count(g.enrolled), g.currentRate.map { Format.percent($0) } ?? "–", Format.percent(g.optOutRate) + (g.ownRate ? "" : " (overall)"),
+                 Format.percent(g.expectedRate), Format.fixed(g.expectedOptedIn, 0)]
+            }
+            h += "<h2>If open honors were opt-out</h2><p>Some schools enroll every student in honors credit and let families opt out. Expected participation is 1 − the group's drop-out rate (of those who opted in, the share who left again; the overall rate where fewer than 20 of the group opted in).</p>"
+            h += "<div class=\"scroll\">\(DataTable(caption: "Default opt-out: expected participation by group", header: ["group", "enrolled", "now", "drop-out rate", "expected", "expected students"], rows: scenarioRows, numeric: [1, 2, 3, 4, 5]).html)</div>"
+        }
+        if staff { h += recording }
+        h += "<h2>How this is counted</h2><p class=\"note\">A student takes honors credit on a date when the ledger (<code>mosaic_open_honors.csv</code>) has her opted in on or before it and not opted out by then; the denominator is every student enrolled in the school's open-honors classes that term. Weekly points from the first day of the term.</p>"
+        return Dashboard.standalone(title: "Open honors: \(schoolName) — Mosaic", body: h)
+    }
+
+    func order(_ group: String) -> Int { dimension.rosterGroups.firstIndex(of: group) ?? Int.max }
+    func label(_ group: String) -> String { group == "unknown" ? "Unknown" : Dimension.label(group) }
+
+    /// Opt-in and opt-out forms per class, with each student's standing.
+    var recording: String {
+        var h = "<h2>Record a choice</h2><p>During the add/drop window (\(esc(windowStart)) to \(esc(windowEnd))) a student may opt in to honors credit in her open-honors class, or out again. Date the choice the day the family made it; choices dated outside the window, or in the future, are refused.</p>"
+        for c in classes {
+            h += "<details><summary>\(esc(c.title)) (\(c.students.count) students)</summary>"
+            h += "<form class=\"policy\" method=\"post\" action=\"\(base)/open-honors\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf ?? ""))\"><input type=\"hidden\" name=\"class\" value=\"\(esc(c.id))\">"
+            h += "<label>Student<select name=\"student\">" + c.students.map { "<option value=\"\(esc($0.id))\">\(esc($0.id)) — \(esc($0.status))</option>" }.joined() + "</select></label>"
+            h += "<label>Choice<select name=\"choice\"><option value=\"in\">opts in</option><option value=\"out\">opts out</option></select></label>"
+            h += "<label>On<input type=\"date\" name=\"date\" value=\"\(esc(defaultDate))\" min=\"\(esc(windowStart))\" max=\"\(esc(windowEnd))\"></label><button type=\"submit\">Record</button></form>"
+            h += "<div class=\"scroll\"><table><caption>\(esc(c.id))</caption><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Standing</th></tr></thead><tbody>"
+            for s in c.students { h += "<tr><th scope=\"row\">\(esc(s.id))</th><td>\(esc(s.status))</td></tr>" }
+            h += "</tbody></table></div></details>"
+        }
+        return h
+    }
+
+    /// One line per group: the share taking honors credit, week by week.
+    var chart: String {
+        let dates = series.map(\.date)
+        guard dates.count >= 1 else { return "" }
+        let groups = (series.last?.district.groups[dimension.rawValue] ?? [:]).keys.filter { $0 != "unknown" }.sorted { order($0) < order($1) }
+        let left = 50.0, width = 620.0, top = 10.0, height = 220.0
+        func x(_ i: Int) -> Double { dates.count == 1 ? left + width / 2 : left + width * Double(i) / Double(dates.count - 1) }
+        func y(_ v: Double) -> Double { top + height * (1 - v) }
+        var svg = "<svg role=\"img\" aria-label=\"Share taking honors credit by group, week by week\" width=\"\(Int(left + width + 20))\" height=\"\(Int(top + height + 40))\" viewBox=\"0 0 \(Int(left + width + 20)) \(Int(top + height + 40))\">"
+        for t in stride(from: 0.0, through: 1.0, by: 0.25) {
+            svg += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y(t)))\" x2=\"\(fmt(left + width))\" y2=\"\(fmt(y(t)))\" stroke=\"#ddd\"/><text x=\"\(fmt(left - 6))\" y=\"\(fmt(y(t) + 4))\" font-size=\"11\" text-anchor=\"end\">\(Int(t * 100))%</text>"
+        }
+        for (i, d) in dates.enumerated() where i == 0 || i == dates.count - 1 || i % max(1, dates.count / 6) == 0 {
+            svg += "<text x=\"\(fmt(x(i)))\" y=\"\(fmt(top + height + 18))\" font-size=\"11\" text-anchor=\"middle\">\(esc(String(d.dropFirst(5))))</text>"
+        }
+        var tableRows: [[String]] = []
+        for (k, g) in groups.enumerated() {
+            let colour = palette[k % palette.count]
+            let values = series.map { shown($0.district.groups[dimension.rawValue]?[g]) }
+            var path = ""
+            for (i, v) in values.enumerated() {
+                guard let v else { continue }
+                path += (path.isEmpty || values[i - 1] == nil ? "M" : "L") + "\(fmt(x(i))),\(fmt(y(v))) "
+            }
+            if !path.isEmpty { svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"><title>\(esc(label(g)))</title></path>" }
+            if let i = values.lastIndex(where: { $0 != nil }), let v = values[i] {
+                svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v)))\" r=\"3\" fill=\"\(colour)\"><title>\(esc(label(g))) on \(esc(dates[i])): \(Format.percent(v))</title></circle>"
+            }
+        }
+        for s in series { tableRows.append([s.date, rate(s.district.total)] + groups.map { rate(s.district.groups[dimension.rawValue]?[$0]) }) }
+        svg += "</svg>"
+        var legend = "<div class=\"legend\">"
+        for (k, g) in groups.enumerated() { legend += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(esc(label(g)))</span>" }
+        legend += "</div>"
+        let table = DataTable(caption: "Share taking honors credit by week", header: ["date", "all"] + groups.map(label), rows: tableRows,
+                              numeric: Set(1...(groups.count + 1)))
+        return "<figure>\(legend)\(svg)<details><summary>Data table</summary><div class=\"scroll\">\(table.html)</div></details></figure>"
+    }
+}

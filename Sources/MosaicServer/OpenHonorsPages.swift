@@ -1,0 +1,215 @@
+import Foundation
+import Hummingbird
+import MosaicCore
+import MosaicDiagnostic
+import MosaicReport
+import MosaicStore
+
+/// A school's open-honors page (issue 7): participation in honors credit by group, week by
+/// week, by course and class; the default-opt-out scenario; and the forms that record
+/// opt-ins and opt-outs in the add/drop window. The district's staff and the school's
+/// leaders see it whole and record; everyone else sees suppressed rates only. Every
+/// recorded choice goes to the audit log.
+struct OpenHonorsPages: Sendable {
+    let server: MosaicServer
+
+    /// The add/drop window: the term's first three weeks.
+    static let addDropDays = 21
+
+    func add(to router: Router<MosaicRequestContext>) {
+        router.get("districts/:district/terms/:term/schools/:school/open-honors") { request, context in
+            try await self.page(request, context, message: nil)
+        }
+        router.post("districts/:district/terms/:term/schools/:school/open-honors") { request, context in
+            try await self.record(request, context)
+        }
+    }
+
+    static func day(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
+    /// A real calendar day written `YYYY-MM-DD`, or nil.
+    static func date(_ iso: String) -> Date? {
+        guard iso.utf8.count == 10, iso.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}/) != nil else { return nil }
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withFullDate]
+        guard let d = f.date(from: iso), day(d) == iso else { return nil }
+        return d
+    }
+
+    static func adding(_ days: Int, to iso: String) -> String {
+        date(iso).map { day($0.addingTimeInterval(Double(days) * 86_400)) } ?? iso
+    }
+
+    /// What the page and the form share: the school's term, its roster and its window.
+    struct Context {
+        var district: String, term: String, school: String, schoolName: String, termTitle: String
+        var session: Roster.Session
+        var roster: Roster
+        var windowStart: String, windowEnd: String
+    }
+
+    enum Found { case found(Context), response(Response) }
+
+    func find(_ request: Request, _ context: MosaicRequestContext, visitor: Pages.Visitor) async throws -> Found {
+        let pages = Pages(server: server)
+        let district = try context.parameters.require("district"), term = try context.parameters.require("term")
+        let school = try context.parameters.require("school")
+        if visitor.viewer.access(school: school, in: district) == .forbidden {
+            return .response(Pages.refused("Not one of your schools", "This account leads \(visitor.viewer.schools.joined(separator: ", ")); other schools' open-honors pages are not open to it.",
+                                           account: visitor.account))
+        }
+        guard let site = try await pages.site(district), let record = try await server.store.terms(district: district).first(where: { $0.id == term }) else {
+            return .response(Pages.notFound("District “\(district)” has no term “\(term)”."))
+        }
+        guard record.sections > 0 else { return .response(Pages.notFound("Term “\(record.title)” holds school counts only: it has no classes.")) }
+        let roster = try await server.store.roster(district: district, term: term)
+        guard let termID = try await server.diagnostics.diagnostic(district: district, term: term, version: site.version)?.termID,
+              let session = roster.sessions.first(where: { $0.id == termID }),
+              let name = roster.orgs.first(where: { $0.id == school && $0.type == "school" })?.name else {
+            return .response(Pages.notFound("No school “\(school)” in this term."))
+        }
+        let end = Self.adding(Self.addDropDays - 1, to: session.startDate)
+        return .found(Context(district: district, term: term, school: school, schoolName: name, termTitle: record.title, session: session,
+                              roster: roster, windowStart: session.startDate, windowEnd: min(end, session.endDate)))
+    }
+
+    func page(_ request: Request, _ context: MosaicRequestContext, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let pages = Pages(server: server)
+        let visitor = try await pages.visitor(request)
+        let c: Context
+        switch try await find(request, context, visitor: visitor) {
+        case .response(let r): return r
+        case .found(let found): c = found
+        }
+        let staff = visitor.viewer.access(school: c.school, in: c.district) == .unsuppressed
+        let q = request.uri.queryParameters
+        let today = Self.day(Date())
+        let last = min(today, c.session.endDate)
+        let onText = q["on"].map(String.init) ?? last
+        guard Self.date(onText) != nil else { return Pages.html(badRequest("date '\(onText)' is not a date (expected YYYY-MM-DD)"), status: .badRequest) }
+        let on = max(c.session.startDate, min(onText, c.session.endDate))
+        let dimensionText = q["dimension"].map(String.init) ?? Dimension.race.rawValue
+        guard let dimension = Dimension(rawValue: dimensionText) else {
+            return Pages.html(badRequest("dimension '\(dimensionText)' is not one of \(Dimension.allCases.map(\.rawValue).joined(separator: ", "))"), status: .badRequest)
+        }
+        // Weekly from the term's first day to the page's date.
+        var dates: [String] = []
+        var d = c.session.startDate
+        while d < on { dates.append(d); d = Self.adding(7, to: d) }
+        dates.append(on)
+        let series = dates.map { OpenHonorsParticipation(c.roster, on: $0, school: c.school) }
+        var classes: [OpenHonorsPage.ClassRoll] = []
+        var csrf: String?
+        if staff {
+            csrf = try await SignIn(server: server).viewer(request).session?.csrf
+            var choice: [Int64: Roster.OpenHonorsChoice] = [:]
+            for o in c.roster.openHonors { choice[Int64(o.section) << 32 | Int64(o.student)] = o }
+            var enrolled: [Int: [Int]] = [:]
+            for e in 0..<c.roster.enrollmentCount { enrolled[Int(c.roster.enrollmentSection[e]), default: []].append(Int(c.roster.enrollmentStudent[e])) }
+            let termIndex = c.roster.sessions.firstIndex { $0.id == c.session.id }
+            for (i, s) in c.roster.sections.enumerated() where c.roster.orgs[s.school].id == c.school
+                && c.roster.courses[s.course].level == .openHonors && termIndex.map(s.terms.contains) == true {
+                let students = (enrolled[i] ?? []).sorted { c.roster.students[$0].id < c.roster.students[$1].id }.map { st -> (id: String, status: String) in
+                    let status: String
+                    if let o = choice[Int64(i) << 32 | Int64(st)] {
+                        status = o.optedOut.map { "opted in \(o.optedIn), out \($0)" } ?? "in honors since \(o.optedIn)"
+                    } else {
+                        status = "not opted in"
+                    }
+                    return (c.roster.students[st].id, status)
+                }
+                classes.append(.init(id: s.id, title: "\(s.title) (\(s.id))", students: students))
+            }
+        }
+        let scenario = staff ? DefaultOptOutScenario(c.roster, on: on, school: c.school) : nil
+        let page = OpenHonorsPage(
+            district: c.district, term: c.term, termTitle: c.termTitle, school: c.school, schoolName: c.schoolName, viewer: visitor.label,
+            account: visitor.account, staff: staff, policy: staff ? MosaicServer.unsuppressed : server.policy, dimension: dimension,
+            series: series, scenario: scenario, windowStart: c.windowStart, windowEnd: c.windowEnd, classes: classes, csrf: csrf,
+            message: message, defaultDate: min(max(today, c.windowStart), c.windowEnd))
+        var response = Pages.html(page.html, status: status)
+        if staff { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+
+    func badRequest(_ message: String) -> String {
+        Dashboard.standalone(title: "Bad request — Mosaic",
+                             body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Cannot show that</h1><p>\(message.htmlEscaped)</p>")
+    }
+
+    struct Form: Decodable {
+        var csrf: String?
+        var `class`: String?
+        var student: String?
+        var choice: String?
+        var date: String?
+    }
+
+    /// Records one choice: the class is an open-honors class of this school this term, the
+    /// student is enrolled in it, the date lies in the add/drop window and not in the
+    /// future, and the choice follows the ledger (in once; out only after in).
+    func record(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let visitor = try await Pages(server: server).visitor(request)
+        let (viewer, session) = try await SignIn(server: server).viewer(request)
+        let district = try context.parameters.require("district"), school = try context.parameters.require("school")
+        guard let session, viewer.access(school: school, in: district) == .unsuppressed else {
+            return Pages.refused("Refused", "Only the district's staff and the school's leaders, signed in, may record open-honors choices.")
+        }
+        guard let form = try await SignIn.decode(Form.self, request), form.csrf == session.csrf else {
+            return Pages.refused("Refused", "The form had expired. Go back, reload the page and send it again.")
+        }
+        let c: Context
+        switch try await find(request, context, visitor: visitor) {
+        case .response(let r): return r
+        case .found(let found): c = found
+        }
+        let r = c.roster
+        func refuse(_ message: String) async throws -> Response {
+            try await page(request, context, message: "Not recorded: \(message).", status: .badRequest)
+        }
+        let classID = form.class ?? "", studentID = form.student ?? "", date = form.date ?? "", choice = form.choice ?? ""
+        let termIndex = r.sessions.firstIndex { $0.id == c.session.id }
+        guard let section = r.sections.firstIndex(where: { $0.id == classID }), r.orgs[r.sections[section].school].id == c.school,
+              termIndex.map(r.sections[section].terms.contains) == true else {
+            return try await refuse("class '\(classID)' is not a class of \(c.schoolName) in \(c.termTitle)")
+        }
+        guard r.courses[r.sections[section].course].level == .openHonors else {
+            return try await refuse("class '\(classID)' is not open honors")
+        }
+        guard let student = r.students.firstIndex(where: { $0.id == studentID }),
+              (0..<r.enrollmentCount).contains(where: { Int(r.enrollmentSection[$0]) == section && Int(r.enrollmentStudent[$0]) == student }) else {
+            return try await refuse("student '\(studentID)' is not enrolled in class '\(classID)'")
+        }
+        guard Self.date(date) != nil else { return try await refuse("date '\(date)' is not a date (expected YYYY-MM-DD)") }
+        guard date >= c.windowStart && date <= c.windowEnd else {
+            return try await refuse("\(date) is outside the add/drop window (\(c.windowStart) to \(c.windowEnd))")
+        }
+        guard date <= Self.day(Date()) else { return try await refuse("\(date) is in the future") }
+        var ledger = r.openHonors
+        let existing = ledger.firstIndex { $0.section == section && $0.student == student }
+        switch choice {
+        case "in":
+            if let i = existing {
+                return try await refuse("student '\(studentID)' already opted in on \(ledger[i].optedIn)\(ledger[i].optedOut.map { " and out on \($0); the ledger keeps one choice per class" } ?? "")")
+            }
+            ledger.append(.init(student: student, section: section, optedIn: date))
+        case "out":
+            guard let i = existing else { return try await refuse("student '\(studentID)' has not opted in to class '\(classID)'") }
+            if let out = ledger[i].optedOut { return try await refuse("student '\(studentID)' already opted out on \(out)") }
+            guard date >= ledger[i].optedIn else { return try await refuse("\(date) is before the opt-in on \(ledger[i].optedIn)") }
+            ledger[i].optedOut = date
+        default:
+            return try await refuse("choice '\(choice)' is neither 'in' nor 'out'")
+        }
+        try await server.store.replaceOpenHonors(district: c.district, term: c.term, ledger)
+        try await server.store.record(AuditEvent(district: c.district, at: Date(), actor: viewer.email ?? "", action: "open-honors-\(choice)",
+                                                 detail: "\(c.term)/\(classID)/\(studentID) on \(date)"))
+        let path = "/districts/\(c.district)/terms/\(c.term)/schools/\(c.school)/open-honors"
+        return Response(status: .seeOther, headers: [.location: path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path])
+    }
+}

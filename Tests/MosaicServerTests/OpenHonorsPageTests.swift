@@ -1,0 +1,130 @@
+import Foundation
+import HTTPTypes
+import MosaicCore
+import MosaicDiagnostic
+import MosaicTestSupport
+import Testing
+
+@testable import MosaicServer
+
+/// A school's open-honors page: rates by group week by week for everyone (suppressed for
+/// the public), classes, the opt-out scenario and the recording forms for staff; choices
+/// recorded in the add/drop window only, each audited.
+@Suite struct OpenHonorsPageTests {
+    struct Setting {
+        var f: Fixture
+        var school: String
+        var route: String
+        var roster: Roster
+        var session: Roster.Session
+        /// An open-honors class of the school, a student in it who has not opted in.
+        var section: Int
+        var student: Int
+    }
+
+    static func setting() async throws -> Setting {
+        let f = try await Fixture.make()
+        let roster = try await f.server.store.roster(district: "district", term: "2026-spring")
+        let term = try #require(roster.termsWithSections.first)
+        let chosen = Set(roster.openHonors.map { Int64($0.section) << 32 | Int64($0.student) })
+        var found: (Int, Int)?
+        for e in 0..<roster.enrollmentCount {
+            let c = Int(roster.enrollmentSection[e]), s = Int(roster.enrollmentStudent[e])
+            if roster.courses[roster.sections[c].course].level == .openHonors, roster.sections[c].terms.contains(term),
+               !chosen.contains(Int64(c) << 32 | Int64(s)) { found = (c, s); break }
+        }
+        let (section, student) = try #require(found)
+        let school = roster.orgs[roster.sections[section].school].id
+        return Setting(f: f, school: school, route: "/districts/district/terms/2026-spring/schools/\(school)/open-honors",
+                       roster: roster, session: roster.sessions[term], section: section, student: student)
+    }
+
+    @Test func everyoneSeesRatesStaffSeeClassesAndTheScenario() async throws {
+        let s = try await Self.setting()
+        let anonymous = try await s.f.send(.get, s.route)
+        #expect(anonymous.status == .ok)
+        #expect(anonymous.body.contains("<h1>Open honors: ") && anonymous.body.contains("Week by week"))
+        #expect(!anonymous.body.contains("Record a choice") && !anonymous.body.contains("If open honors were opt-out") && !anonymous.body.contains("By class"))
+        #expect(!anonymous.body.contains(s.roster.students[s.student].id + "<"))
+        let staff = ["mosaic_session": try await s.f.signIn("district")]
+        let page = try await s.f.send(.get, s.route, cookies: staff)
+        #expect(page.status == .ok)
+        #expect(page.body.contains("Record a choice") && page.body.contains("If open honors were opt-out") && page.body.contains("By class"))
+        #expect(page.body.contains(">\(s.roster.students[s.student].id)</th><td>not opted in</td>"))
+        // The figure on the page is the one counted from the roster on that date.
+        let counted = OpenHonorsParticipation(s.roster, on: s.session.endDate, school: s.school)
+        let rate = Format.percent(Double(counted.district.total.optedIn) / Double(counted.district.total.enrolled))
+        #expect(page.body.contains("<b>\(rate)</b><span>of the \(Format.count(counted.district.total.enrolled)) students in open-honors classes take honors credit on \(s.session.endDate)"))
+        // The school's page links to it.
+        #expect(try await s.f.send(.get, "/districts/district/terms/2026-spring/schools/\(s.school)").body.contains("/open-honors\">Open honors"))
+        #expect(try await s.f.send(.get, s.route + "?on=2026-02-30", cookies: staff).status == .badRequest)
+        #expect(try await s.f.send(.get, s.route + "?dimension=height").status == .badRequest)
+    }
+
+    @Test func choicesAreRecordedInTheWindowOnly() async throws {
+        let s = try await Self.setting()
+        let session = try await s.f.signIn("district")
+        let cookies = ["mosaic_session": session]
+        let page = try await s.f.send(.get, s.route, cookies: cookies).body
+        let csrf = String(try #require(page.firstMatch(of: try Regex(#"name="csrf" value="([^"]+)""#))?.output[1].substring))
+        let classID = s.roster.sections[s.section].id, studentID = s.roster.students[s.student].id
+        let inWindow = OpenHonorsPages.adding(2, to: s.session.startDate), late = OpenHonorsPages.adding(30, to: s.session.startDate)
+        func post(_ form: [String: String], cookies: [String: String] = cookies) async throws -> (status: HTTPResponse.Status, body: String) {
+            let r = try await s.f.send(.post, s.route, cookies: cookies, form: form)
+            return (r.status, r.body)
+        }
+        let base = ["csrf": csrf, "class": classID, "student": studentID]
+        // Outside the window, an unknown choice, a stranger to the class: refused with the reason.
+        let outside = try await post(base.merging(["choice": "in", "date": late]) { $1 })
+        #expect(outside.status == .badRequest && outside.body.contains("\(late) is outside the add/drop window"))
+        let maybe = try await post(base.merging(["choice": "maybe", "date": inWindow]) { $1 })
+        #expect(maybe.status == .badRequest && maybe.body.contains("is neither"))
+        let notOut = try await post(base.merging(["choice": "out", "date": inWindow]) { $1 })
+        #expect(notOut.status == .badRequest && notOut.body.contains("has not opted in"))
+        // In, then in again (refused), then out.
+        #expect(try await post(base.merging(["choice": "in", "date": inWindow]) { $1 }).status == .seeOther)
+        var ledger = try await s.f.server.store.roster(district: "district", term: "2026-spring").openHonors
+        #expect(ledger.contains(.init(student: s.student, section: s.section, optedIn: inWindow)))
+        #expect(ledger.count == s.roster.openHonors.count + 1)
+        #expect(try await post(base.merging(["choice": "in", "date": inWindow]) { $1 }).body.contains("already opted in on \(inWindow)"))
+        let out = OpenHonorsPages.adding(5, to: s.session.startDate)
+        #expect(try await post(base.merging(["choice": "out", "date": out]) { $1 }).status == .seeOther)
+        ledger = try await s.f.server.store.roster(district: "district", term: "2026-spring").openHonors
+        #expect(ledger.contains(.init(student: s.student, section: s.section, optedIn: inWindow, optedOut: out)))
+        let log = try await s.f.server.store.auditLog(district: "district", limit: 10)
+        #expect(log.contains { $0.action == "open-honors-in" && $0.detail == "2026-spring/\(classID)/\(studentID) on \(inWindow)" })
+        #expect(log.contains { $0.action == "open-honors-out" && $0.detail == "2026-spring/\(classID)/\(studentID) on \(out)" })
+        // A stale form, the public and another school's leader may not record.
+        #expect(try await post(base.merging(["csrf": "stale", "choice": "in", "date": inWindow]) { $1 }).status == .forbidden)
+        #expect(try await post(base.merging(["choice": "in", "date": inWindow]) { $1 }, cookies: [:]).status == .forbidden)
+        if s.school != s.f.own {
+            let leader = try await s.f.signIn("school")
+            #expect(try await post(base.merging(["choice": "in", "date": inWindow]) { $1 }, cookies: ["mosaic_session": leader]).status == .forbidden)
+        }
+        #expect(try await s.f.server.store.roster(district: "district", term: "2026-spring").openHonors == ledger)
+    }
+
+    /// The public page shows no rate whose counts the policy hides: every course's group
+    /// cell with a small count (in honors, out of it, or enrolled) reads "suppressed".
+    @Test func thePublicPageHidesSmallCounts() async throws {
+        let s = try await Self.setting()
+        let body = try await s.f.send(.get, s.route).body
+        let counted = OpenHonorsParticipation(s.roster, on: s.session.endDate, school: s.school)
+        let policy = s.f.server.policy
+        var hidden = 0
+        for course in counted.courses {
+            let row = try #require(body.firstMatch(of: try Regex("<th scope=\"row\">\(NSRegularExpression.escapedPattern(for: course.title.htmlEscaped))</th>(.*?)</tr>"))?.output[1].substring)
+            let cells = row.matches(of: /<td class="n">([^<]*)<\/td>/).map { String($0.1) }
+            let groups = (counted.district.groups["race"] ?? [:]).keys.sorted { (Dimension.race.rosterGroups.firstIndex(of: $0) ?? 99) < (Dimension.race.rosterGroups.firstIndex(of: $1) ?? 99) }
+            #expect(cells.count == groups.count + 1)
+            for (k, g) in groups.enumerated() {
+                guard let c = course.groups["race"]?[g], c.enrolled > 0 else { continue }
+                if policy.suppressesRate(c.optedIn, of: c.enrolled) {
+                    #expect(cells[k + 1] == "suppressed", "\(course.title) \(g): \(cells[k + 1])")
+                    hidden += 1
+                }
+            }
+        }
+        #expect(hidden > 0)   // the fixture has small groups: the check bites
+    }
+}
