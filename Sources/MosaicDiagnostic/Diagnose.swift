@@ -49,7 +49,7 @@ public func diagnose(_ roster: Roster, options o: DiagnosticOptions) throws(Diag
         termID: roster.sessions[term.term].id, termTitle: roster.sessions[term.term].title,
         students: term.studentCount, schools: term.schools.count, classes: term.sections.count,
         enrollments: term.enrollmentSlot.count, baselineDraws: o.baselineDraws, seed: o.seed,
-        dimensions: dimensions, findings: findings)
+        dimensions: dimensions, findings: findings, openHonors: OpenHonorsSummary(roster, term: roster.sessions[term.term]))
 }
 
 /// The term's classes, enrollments and students, indexed once for every dimension.

@@ -17,6 +17,28 @@ public struct Diagnostic: Sendable, Codable, Equatable {
     public var seed: UInt64
     public var dimensions: [DimensionResult]
     public var findings: [Finding]
+    /// Open honors on the term's last day (nil without open-honors classes, and in a
+    /// diagnostic stored before it was kept).
+    public var openHonors: OpenHonorsSummary? = nil
+}
+
+/// Who holds honors credit in the term's open-honors classes on one day, by group: the
+/// district's `OpenHonorsParticipation`, kept with the diagnostic so trends and action
+/// plans follow it term by term.
+public struct OpenHonorsSummary: Sendable, Codable, Equatable {
+    public var date: String
+    public var total: OpenHonorsParticipation.GroupCount
+    /// Dimension (raw value) → group → counts.
+    public var groups: [String: [String: OpenHonorsParticipation.GroupCount]]
+
+    /// The term's open-honors classes on its last day; nil when it has none.
+    public init?(_ roster: Roster, term: Roster.Session) {
+        let p = OpenHonorsParticipation(roster, on: term.endDate)
+        guard p.district.total.enrolled > 0 else { return nil }
+        date = term.endDate
+        total = p.district.total
+        groups = p.district.groups
+    }
 }
 
 /// One dimension (race, economic, …) at every level.

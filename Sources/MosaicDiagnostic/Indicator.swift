@@ -20,11 +20,14 @@ public struct Indicator: Sendable, Equatable, Hashable {
         /// Students of the group missing from advanced classes against the other groups'
         /// rates in their school.
         case advancedMissing
+        /// A group's share of the students in open-honors classes who hold honors credit
+        /// on the term's last day (the open-honors ledger).
+        case openHonorsRate
 
         /// Whether the indicator needs a group.
         public var hasGroup: Bool { self != .schoolsD && self != .classroomsH }
         /// Whether a smaller value is better (so a target is a ceiling, not a floor).
-        public var lowerIsBetter: Bool { self != .advancedRate && self != .representation }
+        public var lowerIsBetter: Bool { self != .advancedRate && self != .representation && self != .openHonorsRate }
     }
 
     public var kind: Kind
@@ -56,7 +59,7 @@ public struct Indicator: Sendable, Equatable, Hashable {
     public static func all(in d: Diagnostic) -> [Indicator] {
         d.dimensions.flatMap { dim -> [Indicator] in
             [Indicator(kind: .schoolsD, dimension: dim.dimension), Indicator(kind: .classroomsH, dimension: dim.dimension)]
-                + [Kind.advancedRate, .advancedGap, .representation, .advancedMissing].flatMap { k in
+                + [Kind.advancedRate, .advancedGap, .representation, .advancedMissing, .openHonorsRate].flatMap { k in
                     dim.groups.map { Indicator(kind: k, dimension: dim.dimension, group: $0) }
                 }
         }.filter { $0.reading(in: d) != nil }
@@ -72,6 +75,7 @@ public struct Indicator: Sendable, Equatable, Hashable {
         case .advancedGap: return "Advanced-course gap to the highest group, \(g) (pp)"
         case .representation: return "Advanced-course representation, \(g)"
         case .advancedMissing: return "Students missing from advanced courses, \(g)"
+        case .openHonorsRate: return "Open honors: share taking honors credit, \(g)"
         }
     }
 
@@ -81,6 +85,9 @@ public struct Indicator: Sendable, Equatable, Hashable {
     public func reading(in d: Diagnostic) -> Reading? {
         guard let dim = d.dimensions.first(where: { $0.dimension == dimension }) else { return nil }
         switch kind {
+        case .openHonorsRate:
+            guard let c = d.openHonors?.groups[dimension.rawValue]?[group ?? ""], c.enrolled > 0 else { return nil }
+            return Reading(value: Double(c.optedIn) / Double(c.enrolled), rates: [(c.optedIn, c.enrolled)])
         case .schoolsD:
             guard dim.acrossSchools.schools.count > 1, dim.acrossSchools.D.isFinite else { return nil }
             return Reading(value: dim.acrossSchools.D)

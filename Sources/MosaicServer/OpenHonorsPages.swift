@@ -97,9 +97,14 @@ struct OpenHonorsPages: Sendable {
         guard let dimension = Dimension(rawValue: dimensionText) else {
             return Pages.html(badRequest("dimension '\(dimensionText)' is not one of \(Dimension.allCases.map(\.rawValue).joined(separator: ", "))"), status: .badRequest)
         }
-        // Weekly from the term's first day to the page's date.
+        // Weekly from the first day of the school's open-honors classes (a year-long class
+        // starts with the fall term) to the page's date.
+        let termIndex = c.roster.sessions.firstIndex { $0.id == c.session.id }
+        let first = c.roster.sections.filter {
+            c.roster.orgs[$0.school].id == c.school && c.roster.courses[$0.course].level == .openHonors && termIndex.map($0.terms.contains) == true
+        }.flatMap { $0.terms.map { c.roster.sessions[$0].startDate } }.min() ?? c.session.startDate
         var dates: [String] = []
-        var d = c.session.startDate
+        var d = first
         while d < on { dates.append(d); d = Self.adding(7, to: d) }
         dates.append(on)
         let series = dates.map { OpenHonorsParticipation(c.roster, on: $0, school: c.school) }
@@ -111,7 +116,6 @@ struct OpenHonorsPages: Sendable {
             for o in c.roster.openHonors { choice[Int64(o.section) << 32 | Int64(o.student)] = o }
             var enrolled: [Int: [Int]] = [:]
             for e in 0..<c.roster.enrollmentCount { enrolled[Int(c.roster.enrollmentSection[e]), default: []].append(Int(c.roster.enrollmentStudent[e])) }
-            let termIndex = c.roster.sessions.firstIndex { $0.id == c.session.id }
             for (i, s) in c.roster.sections.enumerated() where c.roster.orgs[s.school].id == c.school
                 && c.roster.courses[s.course].level == .openHonors && termIndex.map(s.terms.contains) == true {
                 let students = (enrolled[i] ?? []).sorted { c.roster.students[$0].id < c.roster.students[$1].id }.map { st -> (id: String, status: String) in
@@ -206,7 +210,19 @@ struct OpenHonorsPages: Sendable {
         default:
             return try await refuse("choice '\(choice)' is neither 'in' nor 'out'")
         }
-        try await server.store.replaceOpenHonors(district: c.district, term: c.term, ledger)
+        // The term's diagnostic keeps open honors on the term's last day (trends, plan
+        // measures): it changes with the ledger, in the same transaction.
+        var stored: StoredDiagnostic?
+        if let kept = try await server.store.diagnostic(district: c.district, term: c.term) {
+            var d = try Diagnostic(archived: kept.json)
+            var updated = r
+            updated.openHonors = ledger
+            d.openHonors = OpenHonorsSummary(updated, term: c.session)
+            stored = StoredDiagnostic(json: try d.archived(), computedAt: kept.computedAt, options: kept.options)
+        }
+        try await server.store.replaceOpenHonors(district: c.district, term: c.term, ledger, diagnostic: stored)
+        await server.diagnostics.forget(c.district)
+        await server.pages.forget(c.district)
         try await server.store.record(AuditEvent(district: c.district, at: Date(), actor: viewer.email ?? "", action: "open-honors-\(choice)",
                                                  detail: "\(c.term)/\(classID)/\(studentID) on \(date)"))
         let path = "/districts/\(c.district)/terms/\(c.term)/schools/\(c.school)/open-honors"

@@ -331,6 +331,9 @@ actor PageCache {
     /// A page already rendered for this version, for pages rendered asynchronously.
     func cached(_ key: String, district: String, version: String) -> String? { current(district, version: version).pages[key] }
 
+    /// Drops a district's pages after a change made here that leaves its version as it was.
+    func forget(_ district: String) { districts[district] = nil }
+
     func keep(_ page: String, as key: String, district: String, version: String) {
         _ = current(district, version: version)
         districts[district]!.pages[key] = page

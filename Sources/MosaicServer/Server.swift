@@ -106,6 +106,10 @@ actor DiagnosticCache {
         decoded[district]!.terms[term] = d
         return d
     }
+
+    /// Drops a district's decoded diagnostics after a change made here (an open-honors
+    /// choice) that leaves its version as it was.
+    func forget(_ district: String) { decoded[district] = nil }
 }
 
 extension TermRecord {

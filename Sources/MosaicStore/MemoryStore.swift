@@ -58,9 +58,10 @@ public actor MemoryStore: Store {
 
     public func roster(district: String, term: String) async throws -> Roster { try stored(district, term).roster }
 
-    public func replaceOpenHonors(district: String, term: String, _ ledger: [Roster.OpenHonorsChoice]) async throws {
+    public func replaceOpenHonors(district: String, term: String, _ ledger: [Roster.OpenHonorsChoice], diagnostic: StoredDiagnostic?) async throws {
         _ = try stored(district, term)
         termList[district]![term]!.roster.openHonors = ledger
+        if let diagnostic { termList[district]![term]!.diagnostic = diagnostic }
     }
 
     public func saveDiagnostic(district: String, term: String, _ diagnostic: StoredDiagnostic) async throws {

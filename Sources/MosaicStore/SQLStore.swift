@@ -126,7 +126,7 @@ public final class SQLStore: Store {
                              key + [SQLValue(Timestamp.text(d.computedAt)), SQLValue(d.options), SQLValue(d.json)])
     }
 
-    public func replaceOpenHonors(district: String, term: String, _ ledger: [Roster.OpenHonorsChoice]) async throws {
+    public func replaceOpenHonors(district: String, term: String, _ ledger: [Roster.OpenHonorsChoice], diagnostic: StoredDiagnostic?) async throws {
         let key = [SQLValue(district), SQLValue(term)]
         try await database.transaction { db in
             guard try await !db.query("SELECT 1 FROM terms WHERE district_id = ? AND term_id = ?", key).isEmpty else {
@@ -134,6 +134,7 @@ public final class SQLStore: Store {
             }
             try await db.execute("DELETE FROM open_honors WHERE district_id = ? AND term_id = ?", key)
             try await RosterRows.insertOpenHonors(ledger, key: key, db)
+            if let diagnostic { try await Self.putDiagnostic(diagnostic, key: key, db) }
         }
     }
 

@@ -24,9 +24,10 @@ public protocol Store: Sendable {
                     replace: Bool) async throws
     /// A stored term's roster, as it was imported.
     func roster(district: String, term: String) async throws -> Roster
-    /// Replaces a term's open-honors ledger (`Roster.openHonors`) whole, in one
-    /// transaction; the rest of the roster is untouched. Throws `noSuchTerm`.
-    func replaceOpenHonors(district: String, term: String, _ ledger: [Roster.OpenHonorsChoice]) async throws
+    /// Replaces a term's open-honors ledger (`Roster.openHonors`) whole — and with it the
+    /// term's diagnostic, when given, so the two never disagree — in one transaction; the
+    /// rest of the roster is untouched. Throws `noSuchTerm`.
+    func replaceOpenHonors(district: String, term: String, _ ledger: [Roster.OpenHonorsChoice], diagnostic: StoredDiagnostic?) async throws
     /// Keeps a (re)computed diagnostic for a term.
     func saveDiagnostic(district: String, term: String, _ diagnostic: StoredDiagnostic) async throws
     func diagnostic(district: String, term: String) async throws -> StoredDiagnostic?

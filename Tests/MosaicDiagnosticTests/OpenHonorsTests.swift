@@ -68,4 +68,24 @@ import Testing
         #expect(own.groups.first { $0.dimension == "race" && $0.group == "white" }?.ownRate == true)
         #expect(own.groups.first { $0.dimension == "race" && $0.group == "black" }?.ownRate == false)
     }
+
+    /// The diagnostic keeps open honors on the term's last day (20 June: one white student
+    /// of four holds credit), and it is an indicator a plan can measure.
+    @Test func theDiagnosticKeepsOpenHonorsAsAnIndicator() throws {
+        let roster = Self.school(ledger: Self.ledger)
+        let d = try diagnose(roster, options: .init(baselineDraws: 0, minimumN: 1, guidebook: guidebook))
+        let summary = try #require(d.openHonors)
+        #expect(summary.date == "2026-06-20" && summary.total == .init(enrolled: 4, optedIn: 1))
+        let white = try #require(Indicator("openHonorsRate:race:white"))
+        #expect(white.reading(in: d)?.value == 0.5 && !white.kind.lowerIsBetter)
+        #expect(Indicator.all(in: d).contains(white))
+        #expect(Indicator("openHonorsRate:race:black").flatMap { $0.reading(in: d) }?.value == 0)
+        // Without open-honors classes there is nothing to follow.
+        var plain = roster
+        plain.courses[0].level = .general
+        let none = try diagnose(plain, options: .init(baselineDraws: 0, minimumN: 1, guidebook: guidebook))
+        #expect(none.openHonors == nil && white.reading(in: none) == nil)
+        // Archived and read back, it is the same.
+        #expect(try Diagnostic(archived: d.archived()) == d)
+    }
 }

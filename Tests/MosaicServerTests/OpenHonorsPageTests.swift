@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import MosaicCore
 import MosaicDiagnostic
+import MosaicStore
 import MosaicTestSupport
 import Testing
 
@@ -81,8 +82,15 @@ import Testing
         #expect(maybe.status == .badRequest && maybe.body.contains("is neither"))
         let notOut = try await post(base.merging(["choice": "out", "date": inWindow]) { $1 })
         #expect(notOut.status == .badRequest && notOut.body.contains("has not opted in"))
-        // In, then in again (refused), then out.
+        // In, then in again (refused), then out; the term's diagnostic follows the ledger.
+        func held() async throws -> Int {
+            let version = TermRecord.version(of: try await s.f.server.store.terms(district: "district"))
+            return try #require(try await s.f.server.diagnostics.diagnostic(district: "district", term: "2026-spring", version: version)?.openHonors).total.optedIn
+        }
+        let before = try await held()
         #expect(try await post(base.merging(["choice": "in", "date": inWindow]) { $1 }).status == .seeOther)
+        #expect(try await held() == before + 1)
+        #expect(try await s.f.send(.get, "/districts/district/trends").body.contains("Open honors: who takes honors credit"))
         var ledger = try await s.f.server.store.roster(district: "district", term: "2026-spring").openHonors
         #expect(ledger.contains(.init(student: s.student, section: s.section, optedIn: inWindow)))
         #expect(ledger.count == s.roster.openHonors.count + 1)
@@ -91,6 +99,7 @@ import Testing
         #expect(try await post(base.merging(["choice": "out", "date": out]) { $1 }).status == .seeOther)
         ledger = try await s.f.server.store.roster(district: "district", term: "2026-spring").openHonors
         #expect(ledger.contains(.init(student: s.student, section: s.section, optedIn: inWindow, optedOut: out)))
+        #expect(try await held() == before)
         let log = try await s.f.server.store.auditLog(district: "district", limit: 10)
         #expect(log.contains { $0.action == "open-honors-in" && $0.detail == "2026-spring/\(classID)/\(studentID) on \(inWindow)" })
         #expect(log.contains { $0.action == "open-honors-out" && $0.detail == "2026-spring/\(classID)/\(studentID) on \(out)" })

@@ -56,11 +56,13 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             #expect(back.assessments == r.assessments)
             // The ledger alone is replaced; the rest of the roster stays.
             let ledger = [Roster.OpenHonorsChoice(student: 2, section: 0, optedIn: "2026-01-27", optedOut: "2026-02-03")]
-            try await store.replaceOpenHonors(district: "D1", term: "fall", ledger)
+            let kept = StoredDiagnostic(json: "{}", computedAt: Date(timeIntervalSince1970: 1_700_000_000), options: "draws=0")
+            try await store.replaceOpenHonors(district: "D1", term: "fall", ledger, diagnostic: kept)
             let replaced = try await store.roster(district: "D1", term: "fall")
             #expect(replaced.openHonors == ledger && replaced.students == r.students && replaced.assessments == r.assessments)
+            #expect(try await store.diagnostic(district: "D1", term: "fall") == kept)
             await #expect(throws: StoreError.noSuchTerm(district: "D1", term: "spring")) {
-                try await store.replaceOpenHonors(district: "D1", term: "spring", [])
+                try await store.replaceOpenHonors(district: "D1", term: "spring", [], diagnostic: nil)
             }
             await #expect(throws: StoreError.noSuchTerm(district: "D1", term: "spring")) {
                 try await store.roster(district: "D1", term: "spring")

@@ -376,6 +376,26 @@ public struct Dashboard: Sendable {
             h += lineChart(series, dimension: dimension, groups: latest.groups, r)
             h += "</section>"
         }
+        // Open honors: who takes honors credit on each term's last day, by race and by income.
+        if terms.contains(where: { $0.diagnostic.openHonors != nil }) {
+            h += "<section id=\"open-honors\"><h2>Open honors: who takes honors credit</h2><p class=\"note\">Of the students in open-honors classes, the share holding honors credit on the term's last day (the open-honors ledger). A gap in a line is a term without open-honors classes or a rate the suppression policy hides.</p>"
+            for dimension in [Dimension.race, .economic] {
+                let lines = dimension.rosterGroups.map { g in
+                    (label: Dimension.label(g), values: terms.map { t -> Double? in
+                        guard let c = t.diagnostic.openHonors?.groups[dimension.rawValue]?[g], c.enrolled > 0,
+                              !policy.suppressesRate(c.optedIn, of: c.enrolled) else { return nil }
+                        let rate = Double(c.optedIn) / Double(c.enrolled)
+                        return policy.code(share: rate) == nil ? rate : nil
+                    })
+                }.filter { $0.values.contains { $0 != nil } }
+                guard !lines.isEmpty else { continue }
+                h += termChart(terms.map(\.term), id: "trend-open-honors-\(dimension.rawValue)",
+                               title: "Open honors by \(dimension.title.lowercased()), term by term",
+                               desc: "The share of each group's students in open-honors classes who hold honors credit on the term's last day.",
+                               lines: lines, format: { Format.percent($0, digits: 0) })
+            }
+            h += "</section>"
+        }
         // Every indicator, every dimension.
         var rows: [[String]] = []
         for dimension in Dimension.allCases {

@@ -120,7 +120,7 @@ public struct OpenHonorsPage: Sendable {
             h += "<div class=\"scroll\">\(DataTable(caption: "Default opt-out: expected participation by group", header: ["group", "enrolled", "now", "drop-out rate", "expected", "expected students"], rows: scenarioRows, numeric: [1, 2, 3, 4, 5]).html)</div>"
         }
         if staff { h += recording }
-        h += "<h2>How this is counted</h2><p class=\"note\">A student takes honors credit on a date when the ledger (<code>mosaic_open_honors.csv</code>) has her opted in on or before it and not opted out by then; the denominator is every student enrolled in the school's open-honors classes that term. Weekly points from the first day of the term.</p>"
+        h += "<h2>How this is counted</h2><p class=\"note\">A student takes honors credit on a date when the ledger (<code>mosaic_open_honors.csv</code>) has her opted in on or before it and not opted out by then; the denominator is every student enrolled in the school's open-honors classes running that day. Weekly points from the first day of those classes (the fall term for a year-long class).</p>"
         return Dashboard.standalone(title: "Open honors: \(schoolName) — Mosaic", body: h)
     }
 
@@ -155,7 +155,8 @@ public struct OpenHonorsPage: Sendable {
         for t in stride(from: 0.0, through: 1.0, by: 0.25) {
             svg += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y(t)))\" x2=\"\(fmt(left + width))\" y2=\"\(fmt(y(t)))\" stroke=\"#ddd\"/><text x=\"\(fmt(left - 6))\" y=\"\(fmt(y(t) + 4))\" font-size=\"11\" text-anchor=\"end\">\(Int(t * 100))%</text>"
         }
-        for (i, d) in dates.enumerated() where i == 0 || i == dates.count - 1 || i % max(1, dates.count / 6) == 0 {
+        let step = max(1, dates.count / 6)
+        for (i, d) in dates.enumerated() where i == 0 || i == dates.count - 1 || (i % step == 0 && dates.count - 1 - i >= step / 2 + 1) {
             svg += "<text x=\"\(fmt(x(i)))\" y=\"\(fmt(top + height + 18))\" font-size=\"11\" text-anchor=\"middle\">\(esc(String(d.dropFirst(5))))</text>"
         }
         var tableRows: [[String]] = []
