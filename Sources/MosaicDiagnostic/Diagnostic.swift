@@ -20,6 +20,9 @@ public struct Diagnostic: Sendable, Codable, Equatable {
     /// Open honors on the term's last day (nil without open-honors classes, and in a
     /// diagnostic stored before it was kept).
     public var openHonors: OpenHonorsSummary? = nil
+    /// Schoolwide enrichment this school year, district-wide (nil before a round is
+    /// assigned): set by the service when it assigns a round.
+    public var enrichment: EnrichmentSummary? = nil
 }
 
 /// Who holds honors credit in the term's open-honors classes on one day, by group: the

@@ -23,11 +23,14 @@ public struct Indicator: Sendable, Equatable, Hashable {
         /// A group's share of the students in open-honors classes who hold honors credit
         /// on the term's last day (the open-honors ledger).
         case openHonorsRate
+        /// A group's share of the district's students placed in an enrichment cluster this
+        /// school year (the service's enrichment rounds).
+        case enrichmentRate
 
         /// Whether the indicator needs a group.
         public var hasGroup: Bool { self != .schoolsD && self != .classroomsH }
         /// Whether a smaller value is better (so a target is a ceiling, not a floor).
-        public var lowerIsBetter: Bool { self != .advancedRate && self != .representation && self != .openHonorsRate }
+        public var lowerIsBetter: Bool { self != .advancedRate && self != .representation && self != .openHonorsRate && self != .enrichmentRate }
     }
 
     public var kind: Kind
@@ -59,7 +62,7 @@ public struct Indicator: Sendable, Equatable, Hashable {
     public static func all(in d: Diagnostic) -> [Indicator] {
         d.dimensions.flatMap { dim -> [Indicator] in
             [Indicator(kind: .schoolsD, dimension: dim.dimension), Indicator(kind: .classroomsH, dimension: dim.dimension)]
-                + [Kind.advancedRate, .advancedGap, .representation, .advancedMissing, .openHonorsRate].flatMap { k in
+                + [Kind.advancedRate, .advancedGap, .representation, .advancedMissing, .openHonorsRate, .enrichmentRate].flatMap { k in
                     dim.groups.map { Indicator(kind: k, dimension: dim.dimension, group: $0) }
                 }
         }.filter { $0.reading(in: d) != nil }
@@ -76,6 +79,7 @@ public struct Indicator: Sendable, Equatable, Hashable {
         case .representation: return "Advanced-course representation, \(g)"
         case .advancedMissing: return "Students missing from advanced courses, \(g)"
         case .openHonorsRate: return "Open honors: share taking honors credit, \(g)"
+        case .enrichmentRate: return "Enrichment: share in a cluster this year, \(g)"
         }
     }
 
@@ -88,6 +92,9 @@ public struct Indicator: Sendable, Equatable, Hashable {
         case .openHonorsRate:
             guard let c = d.openHonors?.groups[dimension.rawValue]?[group ?? ""], c.enrolled > 0 else { return nil }
             return Reading(value: Double(c.optedIn) / Double(c.enrolled), rates: [(c.optedIn, c.enrolled)])
+        case .enrichmentRate:
+            guard let c = d.enrichment?.groups[dimension.rawValue]?[group ?? ""], c.students > 0 else { return nil }
+            return Reading(value: Double(c.placed) / Double(c.students), rates: [(c.placed, c.students)])
         case .schoolsD:
             guard dim.acrossSchools.schools.count > 1, dim.acrossSchools.D.isFinite else { return nil }
             return Reading(value: dim.acrossSchools.D)

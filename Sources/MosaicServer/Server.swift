@@ -74,6 +74,7 @@ public struct MosaicServer: Sendable {
         SchedulePages(server: self).add(to: router)
         PolicyPages(server: self).add(to: router)
         OpenHonorsPages(server: self).add(to: router)
+        EnrichmentPages(server: self).add(to: router)
         return router
     }
 

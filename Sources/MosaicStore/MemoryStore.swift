@@ -127,6 +127,38 @@ public actor MemoryStore: Store {
         return true
     }
 
+    var enrichment: [String: [EnrichmentRoundRecord]] = [:]
+    /// Surveys by "district round" and student.
+    var surveys: [String: [String: InterestSurveyRecord]] = [:]
+
+    public func enrichmentRounds(district: String) async throws -> [EnrichmentRoundRecord] { enrichment[district] ?? [] }
+
+    public func addEnrichmentRound(_ round: EnrichmentRoundRecord) async throws -> EnrichmentRoundRecord {
+        guard districtList[round.district] != nil else { throw StoreError.noSuchDistrict(round.district) }
+        var round = round
+        round.id = String((enrichment[round.district] ?? []).compactMap { Int($0.id) }.max().map { $0 + 1 } ?? 1)
+        enrichment[round.district, default: []].append(round)
+        return round
+    }
+
+    public func updateEnrichmentRound(_ round: EnrichmentRoundRecord) async throws {
+        guard let k = enrichment[round.district]?.firstIndex(where: { $0.id == round.id }) else {
+            throw StoreError.noSuchEnrichmentRound(district: round.district, id: round.id)
+        }
+        enrichment[round.district]![k] = round
+    }
+
+    public func interestSurveys(district: String, round: String) async throws -> [InterestSurveyRecord] {
+        (surveys["\(district) \(round)"] ?? [:]).values.sorted { $0.student < $1.student }
+    }
+
+    public func putInterestSurvey(_ survey: InterestSurveyRecord) async throws {
+        guard enrichment[survey.district]?.contains(where: { $0.id == survey.round }) == true else {
+            throw StoreError.noSuchEnrichmentRound(district: survey.district, id: survey.round)
+        }
+        surveys["\(survey.district) \(survey.round)", default: [:]][survey.student] = survey
+    }
+
     var rounds: [String: [ApplicationRoundRecord]] = [:]
     /// Applications by "district round" and applicant.
     var applicationsByRound: [String: [String: ApplicationRecord]] = [:]

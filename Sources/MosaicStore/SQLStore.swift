@@ -335,6 +335,77 @@ public final class SQLStore: Store {
         }
     }
 
+    public func enrichmentRounds(district: String) async throws -> [EnrichmentRoundRecord] {
+        try await database.query(
+            "SELECT round_id, term_id, school_id, name, status, goal, json, result, updated_at FROM enrichment_rounds WHERE district_id = ? ORDER BY round_id",
+            [SQLValue(district)]).map { row in
+            EnrichmentRoundRecord(district: district, id: String(row[0].int ?? 0), term: row[1].text ?? "", school: row[2].text ?? "",
+                                  name: row[3].text ?? "", status: row[4].text ?? "", goal: row[5].double ?? 0, json: row[6].text ?? "",
+                                  result: row[7].text, updatedAt: Timestamp.date(row[8].text ?? "") ?? .distantPast)
+        }
+    }
+
+    public func addEnrichmentRound(_ round: EnrichmentRoundRecord) async throws -> EnrichmentRoundRecord {
+        try await database.transaction { db in
+            guard try await !db.query("SELECT 1 FROM districts WHERE district_id = ?", [SQLValue(round.district)]).isEmpty else {
+                throw StoreError.noSuchDistrict(round.district)
+            }
+            let last = try await db.query("SELECT MAX(round_id) FROM enrichment_rounds WHERE district_id = ?", [SQLValue(round.district)])
+                .first?.first?.int ?? 0
+            var round = round
+            round.id = String(last + 1)
+            try await db.execute(
+                "INSERT INTO enrichment_rounds (district_id, round_id, term_id, school_id, name, status, goal, json, result, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [SQLValue(round.district), SQLValue(last + 1), SQLValue(round.term), SQLValue(round.school), SQLValue(round.name),
+                 SQLValue(round.status), .double(round.goal), SQLValue(round.json), round.result.map { SQLValue($0) } ?? .null,
+                 SQLValue(Timestamp.text(round.updatedAt))])
+            return round
+        }
+    }
+
+    static func enrichmentRoundExists(_ db: any SQLDatabase, _ district: String, _ round: String) async throws -> Int? {
+        guard let number = Int(round) else { return nil }
+        let found = try await db.query("SELECT 1 FROM enrichment_rounds WHERE district_id = ? AND round_id = ?", [SQLValue(district), SQLValue(number)])
+        return found.isEmpty ? nil : number
+    }
+
+    public func updateEnrichmentRound(_ round: EnrichmentRoundRecord) async throws {
+        try await database.transaction { db in
+            guard let number = try await Self.enrichmentRoundExists(db, round.district, round.id) else {
+                throw StoreError.noSuchEnrichmentRound(district: round.district, id: round.id)
+            }
+            try await db.execute(
+                "UPDATE enrichment_rounds SET term_id = ?, school_id = ?, name = ?, status = ?, goal = ?, json = ?, result = ?, updated_at = ? WHERE district_id = ? AND round_id = ?",
+                [SQLValue(round.term), SQLValue(round.school), SQLValue(round.name), SQLValue(round.status), .double(round.goal),
+                 SQLValue(round.json), round.result.map { SQLValue($0) } ?? .null, SQLValue(Timestamp.text(round.updatedAt)),
+                 SQLValue(round.district), SQLValue(number)])
+        }
+    }
+
+    public func interestSurveys(district: String, round: String) async throws -> [InterestSurveyRecord] {
+        guard let number = Int(round) else { return [] }
+        return try await database.query(
+            "SELECT student, choices, language, submitted_at FROM interest_surveys WHERE district_id = ? AND round_id = ? ORDER BY student",
+            [SQLValue(district), SQLValue(number)]).map { row in
+            InterestSurveyRecord(district: district, round: round, student: row[0].text ?? "",
+                                 choices: RosterRows.split(row[1]), language: row[2].text ?? "",
+                                 submittedAt: Timestamp.date(row[3].text ?? "") ?? .distantPast)
+        }
+    }
+
+    public func putInterestSurvey(_ survey: InterestSurveyRecord) async throws {
+        try await database.transaction { db in
+            guard let number = try await Self.enrichmentRoundExists(db, survey.district, survey.round) else {
+                throw StoreError.noSuchEnrichmentRound(district: survey.district, id: survey.round)
+            }
+            let key = [SQLValue(survey.district), SQLValue(number), SQLValue(survey.student)]
+            try await db.execute("DELETE FROM interest_surveys WHERE district_id = ? AND round_id = ? AND student = ?", key)
+            try await db.execute(
+                "INSERT INTO interest_surveys (district_id, round_id, student, choices, language, submitted_at) VALUES (?, ?, ?, ?, ?, ?)",
+                key + [RosterRows.list(survey.choices), SQLValue(survey.language), SQLValue(Timestamp.text(survey.submittedAt))])
+        }
+    }
+
     static func roundExists(_ db: any SQLDatabase, _ district: String, _ number: Int) async throws -> Bool {
         try await !db.query("SELECT 1 FROM application_rounds WHERE district_id = ? AND round_id = ?", [SQLValue(district), SQLValue(number)]).isEmpty
     }

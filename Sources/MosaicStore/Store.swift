@@ -78,6 +78,19 @@ public protocol Store: Sendable {
     /// - Throws: ``StoreError/noSuchRound(district:id:)`` when the round has no such run.
     func publishMatchRun(district: String, round: String, run: String) async throws
 
+    /// The district's enrichment rounds (schoolwide enrichment), oldest first.
+    func enrichmentRounds(district: String) async throws -> [EnrichmentRoundRecord]
+    /// Adds a round under the district's next number (its `id` is ignored) and returns it.
+    func addEnrichmentRound(_ round: EnrichmentRoundRecord) async throws -> EnrichmentRoundRecord
+    /// Replaces the round with the same id.
+    /// - Throws: ``StoreError/noSuchEnrichmentRound(district:id:)``.
+    func updateEnrichmentRound(_ round: EnrichmentRoundRecord) async throws
+    /// The round's interest surveys, by student id.
+    func interestSurveys(district: String, round: String) async throws -> [InterestSurveyRecord]
+    /// Keeps a student's survey, replacing her earlier one in the round.
+    /// - Throws: ``StoreError/noSuchEnrichmentRound(district:id:)``.
+    func putInterestSurvey(_ survey: InterestSurveyRecord) async throws
+
     func record(_ event: AuditEvent) async throws
     /// The newest events first.
     func auditLog(district: String?, limit: Int) async throws -> [AuditEvent]
@@ -159,6 +172,58 @@ public struct ApplicationRoundRecord: Sendable, Equatable {
         self.status = status
         self.json = json
         self.updatedAt = updatedAt
+    }
+}
+
+/// A school's enrichment round: the staff's cluster proposals and the mix limits (an
+/// `EnrichmentInstance` of `schedule.md` without its students, as JSON), the school's
+/// participation goal (a share of its students a year), where the round stands
+/// (`proposing`, `surveying`, `assigned`) and, once assigned, the assignment
+/// (`EnrichmentResult` JSON).
+public struct EnrichmentRoundRecord: Sendable, Equatable {
+    public var district: String
+    public var id: String
+    public var term: String
+    public var school: String
+    public var name: String
+    public var status: String
+    public var goal: Double
+    public var json: String
+    public var result: String?
+    public var updatedAt: Date
+
+    public init(district: String, id: String = "", term: String, school: String, name: String, status: String, goal: Double,
+                json: String, result: String? = nil, updatedAt: Date) {
+        self.district = district
+        self.id = id
+        self.term = term
+        self.school = school
+        self.name = name
+        self.status = status
+        self.goal = goal
+        self.json = json
+        self.result = result
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A student's interest survey in an enrichment round: her clusters, most wanted first,
+/// and the language she answered in.
+public struct InterestSurveyRecord: Sendable, Equatable {
+    public var district: String
+    public var round: String
+    public var student: String
+    public var choices: [String]
+    public var language: String
+    public var submittedAt: Date
+
+    public init(district: String, round: String, student: String, choices: [String], language: String, submittedAt: Date) {
+        self.district = district
+        self.round = round
+        self.student = student
+        self.choices = choices
+        self.language = language
+        self.submittedAt = submittedAt
     }
 }
 
@@ -288,6 +353,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case userExists(String)
     case noSuchPlanItem(district: String, id: String)
     case noSuchRound(district: String, id: String)
+    case noSuchEnrichmentRound(district: String, id: String)
     case noSuchUser(String)
     case newerSchema(found: Int, known: Int)
     case database(String, sql: String)
@@ -304,6 +370,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .userExists(let e): "a user with the email \(e) already exists"
         case .noSuchPlanItem(let d, let id): "district '\(d)' has no action-plan item '\(id)'"
         case .noSuchRound(let d, let id): "district '\(d)' has no application round (or match run) '\(id)'"
+        case .noSuchEnrichmentRound(let d, let id): "district '\(d)' has no enrichment round '\(id)'"
         case .noSuchUser(let e): "no user with the email \(e)"
         case .newerSchema(let found, let known):
             "the store's schema is at migration \(found), newer than this mosaic knows (\(known)); use a newer mosaic"

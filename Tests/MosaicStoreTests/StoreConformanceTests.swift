@@ -214,6 +214,42 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
     /// Application rounds: numbered per district; applications stored all or nothing,
     /// found by reference; match runs numbered per round, one published at a time.
     @Test(arguments: Backend.allCases)
+    func anEnrichmentRoundKeepsItsProposalsSurveysAndAssignment(_ backend: Backend) async throws {
+        let r = try fixtureRoster()
+        let at = Date(timeIntervalSince1970: 1_790_000_000.5)
+        let round = EnrichmentRoundRecord(district: "D1", term: "fall", school: "S1", name: "Fall clusters", status: "proposing", goal: 0.4,
+                                          json: #"{"clusters":[{"id":"robotics","min":8,"max":20}]}"#, updatedAt: at)
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            await #expect(throws: StoreError.noSuchDistrict("D1")) { _ = try await store.addEnrichmentRound(round) }
+            try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
+            let first = try await store.addEnrichmentRound(round)
+            let second = try await store.addEnrichmentRound(round)
+            #expect(first.id == "1" && second.id == "2")
+            var assigned = first
+            assigned.status = "assigned"
+            assigned.result = #"{"assignments":{"s1":"robotics"}}"#
+            try await store.updateEnrichmentRound(assigned)
+            #expect(try await store.enrichmentRounds(district: "D1") == [assigned, second])
+            var missing = round
+            missing.id = "9"
+            await #expect(throws: StoreError.noSuchEnrichmentRound(district: "D1", id: "9")) { try await store.updateEnrichmentRound(missing) }
+            // A student's survey replaces her earlier one; rounds keep their own.
+            let a = InterestSurveyRecord(district: "D1", round: "1", student: "s2", choices: ["robotics", "theatre"], language: "es", submittedAt: at)
+            var b = InterestSurveyRecord(district: "D1", round: "1", student: "s1", choices: ["theatre"], language: "en", submittedAt: at)
+            try await store.putInterestSurvey(a)
+            try await store.putInterestSurvey(b)
+            b.choices = ["robotics", "garden", "theatre"]
+            try await store.putInterestSurvey(b)
+            #expect(try await store.interestSurveys(district: "D1", round: "1") == [b, a])
+            #expect(try await store.interestSurveys(district: "D1", round: "2") == [])
+            await #expect(throws: StoreError.noSuchEnrichmentRound(district: "D1", id: "7")) {
+                try await store.putInterestSurvey(InterestSurveyRecord(district: "D1", round: "7", student: "s1", choices: [], language: "en", submittedAt: at))
+            }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func anApplicationRoundKeepsItsApplicationsAndRuns(_ backend: Backend) async throws {
         let r = try fixtureRoster()
         let at = Date(timeIntervalSince1970: 1_790_000_000.5)

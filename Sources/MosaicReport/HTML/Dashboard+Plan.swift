@@ -39,7 +39,7 @@ extension Dashboard {
     /// representation with two decimals, indices with three, students as whole numbers.
     public func formatted(_ indicator: Indicator, _ value: Double) -> String {
         switch indicator.kind {
-        case .advancedRate, .openHonorsRate: policy.code(share: value) ?? Format.percent(value)
+        case .advancedRate, .openHonorsRate, .enrichmentRate: policy.code(share: value) ?? Format.percent(value)
         case .advancedGap: "\(Format.fixed(value, 1)) pp"
         case .representation: Format.fixed(value, 2)
         case .advancedMissing: Format.fixed(value, 0)

@@ -202,6 +202,9 @@ public struct Dashboard: Sendable {
         if showsSchedule && d.hasClassrooms {
             h += "<p><a href=\"\(termBase(term))/schools/\(urlEscape(id))/schedule\">Schedule: conflicts, and the sections before and after a balanced re-sectioning</a> <span class=\"note\">(district staff and the school's leaders)</span></p>"
         }
+        if d.hasClassrooms {
+            h += "<p><a href=\"\(termBase(term))/schools/\(urlEscape(id))/enrichment\">Enrichment clusters: participation this year against the school's goal</a></p>"
+        }
         if first.advanced.levels?.contains(where: { $0.level == .openHonors && $0.schools.contains { $0.id == id } }) == true {
             h += "<p><a href=\"\(termBase(term))/schools/\(urlEscape(id))/open-honors\">Open honors: who takes honors credit, by group, week by week</a></p>"
         }
@@ -376,25 +379,20 @@ public struct Dashboard: Sendable {
             h += lineChart(series, dimension: dimension, groups: latest.groups, r)
             h += "</section>"
         }
-        // Open honors: who takes honors credit on each term's last day, by race and by income.
+        // Open honors and enrichment: shares of groups term by term, by race and by income.
         if terms.contains(where: { $0.diagnostic.openHonors != nil }) {
-            h += "<section id=\"open-honors\"><h2>Open honors: who takes honors credit</h2><p class=\"note\">Of the students in open-honors classes, the share holding honors credit on the term's last day (the open-honors ledger). A gap in a line is a term without open-honors classes or a rate the suppression policy hides.</p>"
-            for dimension in [Dimension.race, .economic] {
-                let lines = dimension.rosterGroups.map { g in
-                    (label: Dimension.label(g), values: terms.map { t -> Double? in
-                        guard let c = t.diagnostic.openHonors?.groups[dimension.rawValue]?[g], c.enrolled > 0,
-                              !policy.suppressesRate(c.optedIn, of: c.enrolled) else { return nil }
-                        let rate = Double(c.optedIn) / Double(c.enrolled)
-                        return policy.code(share: rate) == nil ? rate : nil
-                    })
-                }.filter { $0.values.contains { $0 != nil } }
-                guard !lines.isEmpty else { continue }
-                h += termChart(terms.map(\.term), id: "trend-open-honors-\(dimension.rawValue)",
-                               title: "Open honors by \(dimension.title.lowercased()), term by term",
-                               desc: "The share of each group's students in open-honors classes who hold honors credit on the term's last day.",
-                               lines: lines, format: { Format.percent($0, digits: 0) })
+            h += participationTrend(terms, id: "open-honors", heading: "Open honors: who takes honors credit",
+                                    note: "Of the students in open-honors classes, the share holding honors credit on the term's last day (the open-honors ledger). A gap in a line is a term without open-honors classes or a rate the suppression policy hides.",
+                                    title: "Open honors by", desc: "The share of each group's students in open-honors classes who hold honors credit on the term's last day.") { d, dimension, g in
+                d.openHonors?.groups[dimension.rawValue]?[g].map { ($0.optedIn, $0.enrolled) }
             }
-            h += "</section>"
+        }
+        if terms.contains(where: { $0.diagnostic.enrichment != nil }) {
+            h += participationTrend(terms, id: "enrichment", heading: "Enrichment: who takes part this year",
+                                    note: "The share of each group's students placed in an enrichment cluster by the school year's rounds so far (schools set their goals, for example 40 % of students a year). A gap is a term without a round or a rate the suppression policy hides.",
+                                    title: "Enrichment by", desc: "The share of each group's students placed in an enrichment cluster this school year.") { d, dimension, g in
+                d.enrichment?.groups[dimension.rawValue]?[g].map { ($0.placed, $0.students) }
+            }
         }
         // Every indicator, every dimension.
         var rows: [[String]] = []
@@ -419,6 +417,27 @@ public struct Dashboard: Sendable {
                         numeric: [2, 3, 4])
         h += "<section><h2>All indicators</h2><div class=\"scroll\">\(table.html)</div></section>"
         return r.page(h)
+    }
+
+    /// A section of term-by-term shares (`count` gives a group's numerator and denominator
+    /// in a term), by race and by income, each point through the suppression policy's
+    /// rate rule and share codes.
+    func participationTrend(_ terms: [(term: Term, diagnostic: Diagnostic)], id: String, heading: String, note: String, title: String, desc: String,
+                            count: (Diagnostic, Dimension, String) -> (Int, Int)?) -> String {
+        var h = "<section id=\"\(id)\"><h2>\(esc(heading))</h2><p class=\"note\">\(esc(note))</p>"
+        for dimension in [Dimension.race, .economic] {
+            let lines = dimension.rosterGroups.map { g in
+                (label: Dimension.label(g), values: terms.map { t -> Double? in
+                    guard let (n, of) = count(t.diagnostic, dimension, g), of > 0, !policy.suppressesRate(n, of: of) else { return nil }
+                    let rate = Double(n) / Double(of)
+                    return policy.code(share: rate) == nil ? rate : nil
+                })
+            }.filter { $0.values.contains { $0 != nil } }
+            guard !lines.isEmpty else { continue }
+            h += termChart(terms.map(\.term), id: "trend-\(id)-\(dimension.rawValue)", title: "\(title) \(dimension.title.lowercased()), term by term",
+                           desc: desc, lines: lines, format: { Format.percent($0, digits: 0) })
+        }
+        return h + "</section>"
     }
 
     /// A line per series over the terms, values formatted by `format`; a missing value

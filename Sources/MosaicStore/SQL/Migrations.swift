@@ -162,6 +162,22 @@ enum Migrations {
                 FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id))
             """,
         ]),
+        Migration(version: 7, name: "enrichment rounds and interest surveys", statements: [
+            """
+            CREATE TABLE enrichment_rounds (
+                district_id TEXT NOT NULL REFERENCES districts (district_id), round_id BIGINT NOT NULL,
+                term_id TEXT NOT NULL, school_id TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
+                goal DOUBLE PRECISION NOT NULL, json TEXT NOT NULL, result TEXT, updated_at TEXT NOT NULL,
+                PRIMARY KEY (district_id, round_id))
+            """,
+            """
+            CREATE TABLE interest_surveys (
+                district_id TEXT NOT NULL, round_id BIGINT NOT NULL, student TEXT NOT NULL,
+                choices TEXT NOT NULL, language TEXT NOT NULL, submitted_at TEXT NOT NULL,
+                PRIMARY KEY (district_id, round_id, student),
+                FOREIGN KEY (district_id, round_id) REFERENCES enrichment_rounds (district_id, round_id))
+            """,
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }
