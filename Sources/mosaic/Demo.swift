@@ -105,6 +105,7 @@ struct Demo: AsyncParsableCommand {
         }
         try await Terminal.reportingStoreErrors(url) { try await seedPlan(store, guidebook: guidebook) }
         try await Terminal.reportingStoreErrors(url) { try await seedRound(store) }
+        try await Terminal.reportingStoreErrors(url) { try await seedEnrichment(store) }
         try await buildNYC(into: store, url, nyc, guidebook: guidebook)
     }
 
@@ -185,6 +186,16 @@ struct Demo: AsyncParsableCommand {
                      measure: .init(indicator: "schoolsD:economic", target: 0.3, by: "2028-29"), updatedAt: at, updatedBy: by),
         ]
         for item in items { _ = try await store.addPlanItem(item) }
+    }
+
+    /// An example enrichment round at the synthetic district's first school, assigned, so
+    /// the enrichment pages and trends have something to show.
+    func seedEnrichment(_ store: any Store) async throws {
+        guard let district = try await store.districts().first(where: \.synthetic)?.id,
+              let term = try await store.terms(district: district).last,
+              let school = try await store.roster(district: district, term: term.id).orgs.first(where: { $0.type == "school" })?.id,
+              let path = try await seedEnrichmentExample(store, district: district, term: term, school: school) else { return }
+        Terminal.error("demo: an example enrichment round at \(path)")
     }
 
     /// An example application round for the synthetic district, matched and published:
