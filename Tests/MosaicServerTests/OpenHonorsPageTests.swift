@@ -126,11 +126,18 @@ import Testing
             let cells = row.matches(of: /<td class="n">([^<]*)<\/td>/).map { String($0.1) }
             let groups = (counted.district.groups["race"] ?? [:]).keys.sorted { (Dimension.race.rosterGroups.firstIndex(of: $0) ?? 99) < (Dimension.race.rosterGroups.firstIndex(of: $1) ?? 99) }
             #expect(cells.count == groups.count + 1)
+            // Exactly the row rule: small rates hidden, and with them enough others that
+            // the course's overall rate gives none back.
+            let counts = groups.map { course.groups["race"]?[$0] }
+            let rule = policy.shownRates(counts.map { (numerator: $0?.optedIn ?? 0, denominator: $0?.enrolled ?? 0) })
             for (k, g) in groups.enumerated() {
-                guard let c = course.groups["race"]?[g], c.enrolled > 0 else { continue }
-                if policy.suppressesRate(c.optedIn, of: c.enrolled) {
+                guard let c = counts[k], c.enrolled > 0 else { continue }
+                if policy.suppressesRate(c.optedIn, of: c.enrolled) { #expect(rule[k] == nil, "\(g)") }
+                if rule[k] == nil {
                     #expect(cells[k + 1] == "suppressed", "\(course.title) \(g): \(cells[k + 1])")
                     hidden += 1
+                } else {
+                    #expect(cells[k + 1] == Format.percent(rule[k]!), "\(course.title) \(g)")
                 }
             }
         }

@@ -117,6 +117,14 @@ public struct EnrichmentPage: Sendable {
         return (!staff ? policy.code(share: r) : nil) ?? Format.percent(r)
     }
 
+    /// One row's group rates beside its overall rate, for the public through
+    /// `SuppressionPolicy.shownRates` (complementary hiding).
+    func row(_ total: EnrichmentParticipation.Count, _ counts: [EnrichmentParticipation.Count?]) -> [String] {
+        let cells = counts.map { (numerator: $0?.placed ?? 0, denominator: $0?.students ?? 0) }
+        let shown = staff ? cells.map { $0.denominator > 0 ? Double($0.numerator) / Double($0.denominator) : nil } : policy.shownRates(cells)
+        return [rate(total)] + zip(cells, shown).map { c, r in c.denominator == 0 ? "–" : r.map { Format.percent($0) } ?? "suppressed" }
+    }
+
     public var html: String {
         let schoolPage = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))"
         var h = "<style>\(HTMLReport.kpiCSS)\(AutoEnrollmentPage.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(schoolPage)\">\(esc(schoolName))</a>"
@@ -149,7 +157,7 @@ public struct EnrichmentPage: Sendable {
         for dimension in [Dimension.race, .economic, .englishLearner, .disability] {
             let groups = dimension.rosterGroups.filter { g in p.points.contains { ($0.groups[dimension.rawValue]?[g]?.students ?? 0) > 0 } }
             let header = ["after round", "all"] + groups.map(Dimension.label)
-            let rows = p.points.map { pt in [pt.round, rate(pt.total)] + groups.map { rate(pt.groups[dimension.rawValue]?[$0]) } }
+            let rows = p.points.map { pt in [pt.round] + row(pt.total, groups.map { pt.groups[dimension.rawValue]?[$0] }) }
             h += "<div class=\"scroll\">\(DataTable(caption: "\(dimension.title): share of students in a cluster this year", header: header, rows: rows, numeric: Set(1...(groups.count + 1))).html)</div>"
             if dimension == .race { h += chart(dimension, groups) }
         }
@@ -162,11 +170,13 @@ public struct EnrichmentPage: Sendable {
         let labelW = 150.0, plotW = 480.0, barH = 18.0
         let height = Double(groups.count + 1) * (barH + 6) + 30
         var svg = "<svg role=\"img\" aria-label=\"Share of each group in a cluster this year, against the goal\" width=\"\(Int(labelW + plotW + 70))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(labelW + plotW + 70)) \(Int(height))\">"
-        let rows: [(String, EnrichmentParticipation.Count?)] = [("All students", last.total)] + groups.map { (Dimension.label($0), last.groups[dimension.rawValue]?[$0]) }
+        let cells = row(last.total, groups.map { last.groups[dimension.rawValue]?[$0] })
+        let rows: [(String, EnrichmentParticipation.Count?, String)] = [("All students", last.total, cells[0])]
+            + groups.enumerated().map { (Dimension.label($1), last.groups[dimension.rawValue]?[$1], cells[$0 + 1]) }
         for (k, row) in rows.enumerated() {
             let y = Double(k) * (barH + 6)
             svg += "<text x=\"\(fmt(labelW - 8))\" y=\"\(fmt(y + barH - 4))\" font-size=\"12\" text-anchor=\"end\">\(esc(row.0))</text>"
-            let shown = rate(row.1)
+            let shown = row.2
             if let c = row.1, let r = c.rate, shown.hasSuffix("%"), !shown.hasPrefix("<"), !shown.hasPrefix(">") {
                 svg += "<rect x=\"\(fmt(labelW))\" y=\"\(fmt(y))\" width=\"\(fmt(plotW * r))\" height=\"\(fmt(barH))\" fill=\"\(k == 0 ? "#444" : palette[(k - 1) % palette.count])\"><title>\(esc(row.0)): \(shown)</title></rect>"
                 svg += "<text x=\"\(fmt(labelW + plotW * r + 4))\" y=\"\(fmt(y + barH - 4))\" font-size=\"11\">\(shown)</text>"

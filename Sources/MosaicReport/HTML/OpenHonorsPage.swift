@@ -77,9 +77,20 @@ public struct OpenHonorsPage: Sendable {
         return (!staff ? policy.code(share: r) : nil) ?? Format.percent(r)
     }
 
-    func shown(_ c: OpenHonorsParticipation.GroupCount?) -> Double? {
-        guard let c, c.enrolled > 0, staff || (!policy.suppressesRate(c.optedIn, of: c.enrolled) && policy.code(share: Double(c.optedIn) / Double(c.enrolled)) == nil) else { return nil }
-        return Double(c.optedIn) / Double(c.enrolled)
+    /// One row's group rates as the viewer may see them beside the row's overall rate:
+    /// for the public, through `SuppressionPolicy.shownRates` (complementary hiding).
+    func shown(_ counts: [OpenHonorsParticipation.GroupCount?]) -> [Double?] {
+        let cells = counts.map { (numerator: $0?.optedIn ?? 0, denominator: $0?.enrolled ?? 0) }
+        guard !staff else { return cells.map { $0.denominator > 0 ? Double($0.numerator) / Double($0.denominator) : nil } }
+        return policy.shownRates(cells)
+    }
+
+    /// A row: its overall rate, then each group's (`suppressed` where hidden, `–` for none).
+    func row(_ total: OpenHonorsParticipation.GroupCount, _ counts: [OpenHonorsParticipation.GroupCount?]) -> [String] {
+        [rate(total)] + zip(counts, shown(counts)).map { c, r in
+            guard let c, c.enrolled > 0 else { return "–" }
+            return r.map { Format.percent($0) } ?? "suppressed"
+        }
     }
 
     public var html: String {
@@ -104,7 +115,7 @@ public struct OpenHonorsPage: Sendable {
         // By group, by course (and by class for staff), on the page's date.
         let groups = (latest.district.groups[dimension.rawValue] ?? [:]).keys.sorted { order($0) < order($1) }
         func rows(_ units: [OpenHonorsParticipation.Unit]) -> [[String]] {
-            units.map { u in [u.title, rate(u.total)] + groups.map { rate(u.groups[dimension.rawValue]?[$0]) } }
+            units.map { u in [u.title] + row(u.total, groups.map { u.groups[dimension.rawValue]?[$0] }) }
         }
         let header = ["", "all"] + groups.map(label)
         h += "<h2>By course on \(esc(latest.date))</h2><div class=\"scroll\">\(DataTable(caption: "Share taking honors credit, by course and group", header: header, rows: rows(latest.courses), numeric: Set(1...(groups.count + 1))).html)</div>"
@@ -162,7 +173,7 @@ public struct OpenHonorsPage: Sendable {
         var tableRows: [[String]] = []
         for (k, g) in groups.enumerated() {
             let colour = palette[k % palette.count]
-            let values = series.map { shown($0.district.groups[dimension.rawValue]?[g]) }
+            let values = series.map { p in shown(groups.map { p.district.groups[dimension.rawValue]?[$0] })[k] }
             var path = ""
             for (i, v) in values.enumerated() {
                 guard let v else { continue }
@@ -173,7 +184,7 @@ public struct OpenHonorsPage: Sendable {
                 svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v)))\" r=\"3\" fill=\"\(colour)\"><title>\(esc(label(g))) on \(esc(dates[i])): \(Format.percent(v))</title></circle>"
             }
         }
-        for s in series { tableRows.append([s.date, rate(s.district.total)] + groups.map { rate(s.district.groups[dimension.rawValue]?[$0]) }) }
+        for s in series { tableRows.append([s.date] + row(s.district.total, groups.map { s.district.groups[dimension.rawValue]?[$0] })) }
         svg += "</svg>"
         var legend = "<div class=\"legend\">"
         for (k, g) in groups.enumerated() { legend += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(esc(label(g)))</span>" }
