@@ -142,5 +142,8 @@ import Testing
             }
         }
         #expect(hidden > 0)   // the fixture has small groups: the check bites
+        // A chart with no line left says why.
+        let lines = body.matches(of: /<path d="M/).count
+        #expect(lines > 0 || body.contains("Every group's line is hidden in this view"))
     }
 }

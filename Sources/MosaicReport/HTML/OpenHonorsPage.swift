@@ -185,6 +185,10 @@ public struct OpenHonorsPage: Sendable {
             }
         }
         for s in series { tableRows.append([s.date] + row(s.district.total, groups.map { s.district.groups[dimension.rawValue]?[$0] })) }
+        let drawn = groups.indices.contains { k in series.contains { p in shown(groups.map { p.district.groups[dimension.rawValue]?[$0] })[k] != nil } }
+        if !drawn {
+            svg += "<text x=\"\(fmt(left + width / 2))\" y=\"\(fmt(top + height / 2))\" font-size=\"13\" text-anchor=\"middle\" fill=\"#555\">Every group's line is hidden in this view: some groups are too small to show.</text>"
+        }
         svg += "</svg>"
         var legend = "<div class=\"legend\">"
         for (k, g) in groups.enumerated() { legend += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(esc(label(g)))</span>" }
