@@ -103,15 +103,20 @@ struct EnrichmentPages: Sendable {
     /// Participation over the year: every round of the school in this school year with an
     /// assignment, in order.
     func participation(_ p: Place, goal: Double) async throws -> EnrichmentParticipation {
+        EnrichmentParticipation(p.roster, school: p.school, rounds: try await placedThisYear(p, school: p.school), goal: goal)
+    }
+
+    /// The assigned rounds of the place's school year, oldest first, each with the students
+    /// it placed: one school's, or (nil) the district's.
+    func placedThisYear(_ p: Place, school: String?) async throws -> [(name: String, placed: Set<String>)] {
         let terms = try await server.store.terms(district: p.district)
         let sameYear = Set(terms.filter { $0.schoolYear == p.schoolYear }.map(\.id))
-        let done = try await server.store.enrichmentRounds(district: p.district)
-            .filter { $0.school == p.school && sameYear.contains($0.term) && $0.result != nil }
-        let placed: [(name: String, placed: Set<String>)] = done.compactMap { r in
-            guard let text = r.result, let result = try? JSONDecoder().decode(EnrichmentResult.self, from: Data(text.utf8)) else { return nil }
-            return (r.name, Set(result.assignments.keys))
-        }
-        return EnrichmentParticipation(p.roster, school: p.school, rounds: placed, goal: goal)
+        return try await server.store.enrichmentRounds(district: p.district)
+            .filter { (school == nil || $0.school == school) && sameYear.contains($0.term) }
+            .compactMap { r in
+                guard let text = r.result, let result = try? JSONDecoder().decode(EnrichmentResult.self, from: Data(text.utf8)) else { return nil }
+                return (r.name, Set(result.assignments.keys))
+            }
     }
 
     func index(_ request: Request, _ context: MosaicRequestContext, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -324,14 +329,7 @@ struct EnrichmentPages: Sendable {
     /// trends and plan measures; the caches are refreshed.
     func keepSummary(_ p: Place) async throws {
         guard let kept = try await server.store.diagnostic(district: p.district, term: p.term) else { return }
-        let terms = try await server.store.terms(district: p.district)
-        let sameYear = Set(terms.filter { $0.schoolYear == p.schoolYear }.map(\.id))
-        let placed: [(name: String, placed: Set<String>)] = try await server.store.enrichmentRounds(district: p.district)
-            .filter { sameYear.contains($0.term) }
-            .compactMap { r in
-                guard let text = r.result, let result = try? JSONDecoder().decode(EnrichmentResult.self, from: Data(text.utf8)) else { return nil }
-                return (r.name, Set(result.assignments.keys))
-            }
+        let placed = try await placedThisYear(p, school: nil)
         var d = try Diagnostic(archived: kept.json)
         d.enrichment = EnrichmentSummary(EnrichmentParticipation(p.roster, school: nil, rounds: placed, goal: 0))
         try await server.store.saveDiagnostic(district: p.district, term: p.term,

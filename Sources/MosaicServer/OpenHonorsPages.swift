@@ -91,11 +91,11 @@ struct OpenHonorsPages: Sendable {
         let today = Self.day(Date())
         let last = min(today, c.session.endDate)
         let onText = q["on"].map(String.init) ?? last
-        guard Self.date(onText) != nil else { return Pages.html(badRequest("date '\(onText)' is not a date (expected YYYY-MM-DD)"), status: .badRequest) }
+        guard Self.date(onText) != nil else { return Pages.badRequest("date '\(onText)' is not a date (expected YYYY-MM-DD)") }
         let on = max(c.session.startDate, min(onText, c.session.endDate))
         let dimensionText = q["dimension"].map(String.init) ?? Dimension.race.rawValue
         guard let dimension = Dimension(rawValue: dimensionText) else {
-            return Pages.html(badRequest("dimension '\(dimensionText)' is not one of \(Dimension.allCases.map(\.rawValue).joined(separator: ", "))"), status: .badRequest)
+            return Pages.badRequest("dimension '\(dimensionText)' is not one of \(Dimension.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         // Weekly from the first day of the school's open-honors classes (a year-long class
         // starts with the fall term) to the page's date.
@@ -139,11 +139,6 @@ struct OpenHonorsPages: Sendable {
         var response = Pages.html(page.html, status: status)
         if staff { response.headers[.cacheControl] = "no-store" }
         return response
-    }
-
-    func badRequest(_ message: String) -> String {
-        Dashboard.standalone(title: "Bad request — Mosaic",
-                             body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Cannot show that</h1><p>\(message.htmlEscaped)</p>")
     }
 
     struct Form: Decodable {

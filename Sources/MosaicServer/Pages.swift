@@ -41,6 +41,13 @@ struct Pages: Sendable {
              status: .forbidden)
     }
 
+    /// A bad query or form value: 400 with the reason.
+    static func badRequest(_ message: String, heading: String = "Cannot show that") -> Response {
+        html(Dashboard.standalone(title: "Bad request — Mosaic",
+                                  body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>\(heading.htmlEscaped)</h1><p>\(message.htmlEscaped)</p>"),
+             status: .badRequest)
+    }
+
     static func notFound(_ message: String) -> Response {
         html(Dashboard.standalone(title: "Not found — Mosaic",
                                   body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Not found</h1><p>\(message.htmlEscaped)</p>"),

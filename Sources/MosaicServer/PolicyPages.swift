@@ -17,11 +17,7 @@ struct PolicyPages: Sendable {
     }
 
     /// A bad form value: 400 with the reason, as the command would say it.
-    static func badRequest(_ message: String) -> Response {
-        Pages.html(Dashboard.standalone(title: "Bad request — Mosaic",
-                                        body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Cannot simulate that</h1><p>\(message.htmlEscaped)</p>"),
-                   status: .badRequest)
-    }
+    static func badRequest(_ message: String) -> Response { Pages.badRequest(message, heading: "Cannot simulate that") }
 
     func autoEnroll(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let pages = Pages(server: server)
