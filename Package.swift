@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "MosaicChoice", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // Scheduling for diverse classrooms: the schedule audit, student sectioning, class lists.
         .target(name: "MosaicSchedule", dependencies: ["MosaicCore", "MosaicMetrics"]),
+        // Attendance zones and school pairings: local search within travel, size and contiguity limits. Pure, no I/O.
+        .target(name: "MosaicBoundaries", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // A term's roster turned into findings: the three levels, advanced coursework, root causes.
         .target(name: "MosaicDiagnostic", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // Rendering results: JSON exactly per the contracts, terminal tables, the HTML report.
@@ -71,7 +73,7 @@ let package = Package(
             name: "mosaic",
             dependencies: [
                 "MosaicCore", "MosaicMetrics", "MosaicImport", "MosaicDiagnostic", "MosaicReport", "MosaicStore", "MosaicServer",
-                "MosaicChoice", "MosaicSchedule",
+                "MosaicChoice", "MosaicSchedule", "MosaicBoundaries",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -105,6 +107,7 @@ let package = Package(
         ),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicImport", "MosaicTestSupport"]),
         .testTarget(name: "MosaicChoiceTests", dependencies: ["MosaicChoice", "MosaicMetrics", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicBoundariesTests", dependencies: ["MosaicBoundaries", "MosaicMetrics", "MosaicTestSupport"]),
         .testTarget(name: "MosaicScheduleTests", dependencies: ["MosaicSchedule", "MosaicTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "mosaicTests",

@@ -1,16 +1,10 @@
+import MosaicCore
+
 /// A school-choice instance as contract `match.md` writes it (JSON): priority classes,
 /// schools with capacities and reserves, students with preferences, lottery numbers,
 /// siblings, zones and groups, and explicit priorities.
 public struct Instance: Sendable, Codable, Equatable {
-    public struct Point: Sendable, Codable, Equatable {
-        public var x: Double
-        public var y: Double
-
-        public init(x: Double, y: Double) {
-            self.x = x
-            self.y = y
-        }
-    }
+    public typealias Point = Location
 
     public struct Reserve: Sendable, Codable, Equatable {
         public var name: String

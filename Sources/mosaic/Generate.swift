@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MosaicBoundaries
 import MosaicCore
 import MosaicImport
 import MosaicMetrics
@@ -17,11 +18,14 @@ struct Generate: ParsableCommand {
             With --kind sectioning, --out names the JSON file of a synthetic high school (2,000 students \
             unless --students says otherwise; 7 periods and an X block, about 150 courses and 400 sections). \
             With --kind enrichment, --out names the JSON file of an enrichment-cluster round (600 students \
-            unless --students says otherwise, --clusters of them, five ranked interests each).
+            unless --students says otherwise, --clusters of them, five ranked interests each). \
+            With --kind boundaries, --out names the JSON file of a generated city to redraw (contract \
+            boundaries.md): --schools schools, --blocks-per-school blocks each, residential segregation \
+            of strength --segregation.
             """
     )
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case roster, sectioning, enrichment }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case roster, sectioning, enrichment, boundaries }
 
     @Option(help: "The folder to write (created if needed), or the file with --kind sectioning.") var out: String
     @Option(help: "roster (a district) or sectioning (a high school's course requests and master schedule).") var kind: Kind = .roster
@@ -31,6 +35,8 @@ struct Generate: ParsableCommand {
     var capacity: Double = 1.08
     @Option(help: "Schools in the district.") var schools: Int = 40
     @Option(help: "With --kind enrichment: the clusters staff propose (students / 20 unless given).") var clusters: Int?
+    @Option(name: .customLong("blocks-per-school"), help: "With --kind boundaries: city blocks per school.") var blocksPerSchool = 64
+    @Option(help: "With --kind boundaries: residential segregation, 0 (none) to 1 (strong) or more.") var segregation = 1.0
     @Option(help: "The random seed; the same seed gives the same roster.") var seed: UInt64 = 1
     @Option(help: "How much race and income skew placement into advanced courses, 0 (none) to about 2.") var tracking: Double = 0.8
     @Option(help: "How strongly students are dealt to sections in placement order, 0 (at random) to 1.") var sorting: Double = 0.5
@@ -57,6 +63,17 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
+        if kind == .boundaries {
+            guard blocksPerSchool >= 1, segregation >= 0 else {
+                Terminal.error("--blocks-per-school is at least 1 and --segregation 0 or more")
+                throw ExitCode.failure
+            }
+            var rng = SeededGenerator(seed: seed)
+            let city = BoundaryInstance.synthetic(schools: schools, blocksPerSchool: blocksPerSchool, segregation: segregation, using: &rng)
+            try write(city)
+            Terminal.error("wrote a generated city to \(out): \(city.schools.count) schools, \(city.units.count) blocks (seed \(seed))")
+            return
+        }
         if kind == .enrichment {
             var rng = SeededGenerator(seed: seed)
             let round = EnrichmentInstance.synthetic(students: students, clusters: clusters ?? max(1, students / 20), using: &rng)

@@ -7,21 +7,7 @@ extension String {
 }
 
 /// Escapes text for HTML element content and attribute values.
-func esc(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.count)
-    for ch in s {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.append(ch)
-        }
-    }
-    return out
-}
+func esc(_ s: String) -> String { markupEscaped(s) }
 
 /// Colour-blind-safe colours for groups (Okabe & Ito 2008), grey for unknown or hidden.
 let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
