@@ -79,8 +79,10 @@ public struct BoundaryMap: Sendable {
         return rings
     }
 
-    /// Two panels, today's zones and `assignment`'s, with a title and description.
-    public func svg(after assignment: [Int32], title: String, description: String) -> String {
+    /// Two panels, today's zones and `assignment`'s, with a title and description; each of
+    /// `links` (groups of schools, as for pairings) is drawn on the right as lines between its schools.
+    public func svg(after assignment: [Int32], title: String, description: String, links: [[Int]] = [],
+                    caption: String = "Colours: schools (neighbouring zones differ). Dots: schools. Outlined on the right: units that change school.") -> String {
         let panel = 460.0, pad = 20.0, top = 40.0
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
         for rings in outlines.compactMap({ $0 }) {
@@ -116,13 +118,20 @@ public struct BoundaryMap: Sendable {
                 out += "<path d=\"\(d)\" fill=\"\(Self.palette[colours[s] % Self.palette.count])\" fill-rule=\"evenodd\" stroke=\"\(moved ? "#222" : "#ffffff")\" stroke-width=\"\(moved ? "1.2" : "0.3")\"><title>\(markupEscaped(problem.unitIDs[u])): \(markupEscaped(problem.schoolIDs[s]))\(moved ? " (was \(markupEscaped(problem.schoolIDs[Int(problem.original[u])])))" : "")</title></path>\n"
             }
             out += "</g>\n"
+            if i == 1 {
+                for group in links {
+                    let points = group.compactMap { schoolPoints[$0] }.map { project($0, x0) }
+                    guard points.count > 1 else { continue }
+                    out += "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"#222\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>\n"
+                }
+            }
             for (s, point) in schoolPoints.enumerated() {
                 guard let point else { continue }
                 let xy = project(point, x0).split(separator: ",")
                 out += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"4\" fill=\"#222\" stroke=\"#fff\" stroke-width=\"1.5\"><title>\(markupEscaped(problem.schoolIDs[s]))</title></circle>\n"
             }
         }
-        out += "<text x=\"\(fmt(pad))\" y=\"\(fmt(height - 8))\" font-size=\"12\" fill=\"#444\">Colours: schools (neighbouring zones differ). Dots: schools. Outlined on the right: units that change school.</text>\n</svg>\n"
+        out += "<text x=\"\(fmt(pad))\" y=\"\(fmt(height - 8))\" font-size=\"12\" fill=\"#444\">\(markupEscaped(caption))</text>\n</svg>\n"
         return out
     }
 }

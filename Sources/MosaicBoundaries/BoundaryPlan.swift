@@ -5,7 +5,7 @@ import MosaicMetrics
 /// dimension across schools, from MosaicMetrics), the students and units that change
 /// school, each school's size and composition, travel by group and, when the district
 /// sets a distance, the students who would travel beyond it.
-public struct BoundaryPlan: Sendable {
+public struct BoundaryPlan: Sendable, ScenarioFigures {
     public struct Scores: Sendable, Equatable {
         public var D: Double
         public var H: Double
@@ -59,8 +59,6 @@ public struct BoundaryPlan: Sendable {
     public let transport: Transport?
     /// Every limit the zoning breaks (empty when feasible).
     public let violations: [String]
-
-    public var feasible: Bool { violations.isEmpty }
 
     public init(_ problem: BoundaryProblem, assignment: [Int32], transportBeyond distance: Double? = nil) {
         let p = problem, G = p.groupCount, S = p.schoolCount
@@ -173,17 +171,7 @@ public struct BoundaryPlan: Sendable {
         let p = problem
         var members: [(String, JSONValue)] = [
             ("assignment", .object(assignmentByID.map { ($0.0, .string($0.1)) })),
-            ("before", .object([("D", .number(before.D)), ("H", .number(before.H))])),
-            ("after", .object([("D", .number(after.D)), ("H", .number(after.H))])),
-            ("studentsMoved", .int(studentsMoved)),
-            ("unitsMoved", .int(unitsMoved)),
-            ("travel", .object([
-                ("meanBefore", .number(travel.meanBefore)), ("meanAfter", .number(travel.meanAfter)),
-                ("byGroup", .object(p.groups.indices.map { g in
-                    (p.groups[g], .object([("meanBefore", .number(travelByGroup[g].meanBefore)), ("meanAfter", .number(travelByGroup[g].meanAfter))]))
-                })),
-            ])),
-            ("feasible", .bool(feasible)),
+        ] + figures + [
             ("dimension", .string(p.dimension)),
             ("objective", .string(objective.rawValue)),
             ("seed", .unsigned(seed)),
@@ -203,12 +191,7 @@ public struct BoundaryPlan: Sendable {
             })),
             ("violations", .array(violations.map(JSONValue.string))),
         ]
-        if let t = transport {
-            members.append(("transport", .object([
-                ("beyond", .number(t.distance)), ("before", .int(t.before)), ("after", .int(t.after)), ("newlyBeyond", .int(t.newlyBeyond)),
-                ("byGroup", .object(t.byGroup.map { ($0.group, .object([("before", .int($0.before)), ("after", .int($0.after)), ("newlyBeyond", .int($0.newlyBeyond))])) })),
-            ])))
-        }
+        members += transportFigures
         if let o = outcome {
             members.append(("search", .object([
                 ("movesTried", .int(o.movesTried)), ("movesTaken", .int(o.movesTaken)),
@@ -216,5 +199,51 @@ public struct BoundaryPlan: Sendable {
             ])))
         }
         return .object(members)
+    }
+}
+
+/// The figures every scenario reports (a redraw, a pairing), so the command line, the
+/// JSON and the service show them the same way.
+public protocol ScenarioFigures: Sendable {
+    var problem: BoundaryProblem { get }
+    var before: BoundaryPlan.Scores { get }
+    var after: BoundaryPlan.Scores { get }
+    var studentsMoved: Int { get }
+    var unitsMoved: Int { get }
+    var movedByGroup: [Int] { get }
+    var travel: BoundaryPlan.Travel { get }
+    var travelByGroup: [BoundaryPlan.Travel] { get }
+    var transport: BoundaryPlan.Transport? { get }
+    var violations: [String] { get }
+}
+
+extension ScenarioFigures {
+    public var feasible: Bool { violations.isEmpty }
+
+    /// The contract's figures: before, after, studentsMoved, unitsMoved, travel, feasible.
+    public var figures: [(String, JSONValue)] {
+        let p = problem
+        return [
+            ("before", .object([("D", .number(before.D)), ("H", .number(before.H))])),
+            ("after", .object([("D", .number(after.D)), ("H", .number(after.H))])),
+            ("studentsMoved", .int(studentsMoved)),
+            ("unitsMoved", .int(unitsMoved)),
+            ("travel", .object([
+                ("meanBefore", .number(travel.meanBefore)), ("meanAfter", .number(travel.meanAfter)),
+                ("byGroup", .object(p.groups.indices.map { g in
+                    (p.groups[g], .object([("meanBefore", .number(travelByGroup[g].meanBefore)), ("meanAfter", .number(travelByGroup[g].meanAfter))]))
+                })),
+            ])),
+            ("feasible", .bool(feasible)),
+        ]
+    }
+
+    /// `transport` when the district set a distance.
+    public var transportFigures: [(String, JSONValue)] {
+        guard let t = transport else { return [] }
+        return [("transport", .object([
+            ("beyond", .number(t.distance)), ("before", .int(t.before)), ("after", .int(t.after)), ("newlyBeyond", .int(t.newlyBeyond)),
+            ("byGroup", .object(t.byGroup.map { ($0.group, .object([("before", .int($0.before)), ("after", .int($0.after)), ("newlyBeyond", .int($0.newlyBeyond))])) })),
+        ]))]
     }
 }

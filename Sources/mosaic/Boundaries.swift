@@ -10,7 +10,7 @@ import MosaicReport
 struct Boundaries: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Redraw attendance zones so that schools mirror the district, within travel, size and contiguity limits.",
-        subcommands: [BoundariesRun.self],
+        subcommands: [BoundariesRun.self, BoundariesPair.self],
         defaultSubcommand: BoundariesRun.self)
 }
 
@@ -117,30 +117,38 @@ struct BoundariesRun: ParsableCommand {
         return out
     }
 
-    static func table(_ plan: BoundaryPlan, objective: BoundaryObjective, seed: UInt64, outcome: BoundarySearch.Outcome) -> String {
-        let p = plan.problem
+    /// D and H before and after, the students moved, travel by group and transport: the
+    /// figures a redraw and a pairing both report.
+    static func figuresTable(_ f: some ScenarioFigures, moved: String) -> String {
+        let p = f.problem
         func change(_ a: Double, _ b: Double) -> String { a > 0 ? " (\(b <= a ? "−" : "+")\(Format.percent(abs(b - a) / a)))" : "" }
-        var out = "\(p.instance.name ?? "Attendance zones"): \(p.schoolCount) schools, \(p.unitCount) units, \(p.total) students\n"
-        out += "Dimension \(p.dimension) (\(p.groups.joined(separator: ", "))); objective \(objective.rawValue); seed \(seed)\n"
-        out += "Limits: travel +\(Format.percent(p.limits.maxTravelIncrease)), size +\(Format.percent(p.limits.maxSizeIncrease))"
-        if let d = p.limits.maxSizeDecrease { out += " / −\(Format.percent(d))" }
-        out += ", contiguity \(p.limits.contiguity ? "on" : "off")\n\n"
-        out += "Dissimilarity D  \(Format.fixed(plan.before.D, 3)) → \(Format.fixed(plan.after.D, 3))\(change(plan.before.D, plan.after.D))\n"
-        out += "Information H    \(Format.fixed(plan.before.H, 3)) → \(Format.fixed(plan.after.H, 3))\(change(plan.before.H, plan.after.H))\n"
-        out += "Moved: \(plan.studentsMoved) students (\(Format.percent(Double(plan.studentsMoved) / Double(max(1, p.total))))) in \(plan.unitsMoved) units\n"
-        out += "Mean travel \(Format.fixed(plan.travel.meanBefore, 2)) → \(Format.fixed(plan.travel.meanAfter, 2))\n\n"
+        var out = "Dissimilarity D  \(Format.fixed(f.before.D, 3)) → \(Format.fixed(f.after.D, 3))\(change(f.before.D, f.after.D))\n"
+        out += "Information H    \(Format.fixed(f.before.H, 3)) → \(Format.fixed(f.after.H, 3))\(change(f.before.H, f.after.H))\n"
+        out += "Moved: \(moved)\n"
+        out += "Mean travel \(Format.fixed(f.travel.meanBefore, 2)) → \(Format.fixed(f.travel.meanAfter, 2))\n\n"
         var t = TextTable(["group", "students", "moved", "travel today", "travel after"])
         for g in p.groups.indices {
-            t.append([p.groups[g], "\(p.groupTotals[g])", "\(plan.movedByGroup[g])",
-                      Format.fixed(plan.travelByGroup[g].meanBefore, 2), Format.fixed(plan.travelByGroup[g].meanAfter, 2)])
+            t.append([p.groups[g], "\(p.groupTotals[g])", "\(f.movedByGroup[g])",
+                      Format.fixed(f.travelByGroup[g].meanBefore, 2), Format.fixed(f.travelByGroup[g].meanAfter, 2)])
         }
         out += t.rendered()
-        if let tr = plan.transport {
+        if let tr = f.transport {
             out += "\nStudents travelling beyond \(Format.fixed(tr.distance, 2)): \(tr.before) today, \(tr.after) after; \(tr.newlyBeyond) would newly need transportation\n"
             var tt = TextTable(["group", "beyond today", "beyond after", "newly beyond"])
             for r in tr.byGroup { tt.append([r.group, "\(r.before)", "\(r.after)", "\(r.newlyBeyond)"]) }
             out += tt.rendered()
         }
+        return out
+    }
+
+    static func table(_ plan: BoundaryPlan, objective: BoundaryObjective, seed: UInt64, outcome: BoundarySearch.Outcome) -> String {
+        let p = plan.problem
+        var out = "\(p.instance.name ?? "Attendance zones"): \(p.schoolCount) schools, \(p.unitCount) units, \(p.total) students\n"
+        out += "Dimension \(p.dimension) (\(p.groups.joined(separator: ", "))); objective \(objective.rawValue); seed \(seed)\n"
+        out += "Limits: travel +\(Format.percent(p.limits.maxTravelIncrease)), size +\(Format.percent(p.limits.maxSizeIncrease))"
+        if let d = p.limits.maxSizeDecrease { out += " / −\(Format.percent(d))" }
+        out += ", contiguity \(p.limits.contiguity ? "on" : "off")\n\n"
+        out += figuresTable(plan, moved: "\(plan.studentsMoved) students (\(Format.percent(Double(plan.studentsMoved) / Double(max(1, p.total))))) in \(plan.unitsMoved) units")
         out += "\n"
         var s = TextTable(["school", "students", "after", "limit", "units +/−", "gap to district", "after"])
         for school in plan.schools {
@@ -151,6 +159,95 @@ struct BoundariesRun: ParsableCommand {
         out += "\n" + (plan.feasible ? "Every limit is met.\n" : "Limits not met:\n" + plan.violations.map { "  \($0)\n" }.joined())
         out += "Search: \(outcome.runObjectives.count) runs (\(outcome.runObjectives.map { Format.fixed($0, 4) }.joined(separator: ", "))), \(outcome.movesTaken) of \(outcome.movesTried) moves taken"
         out += outcome.stoppedByDeadline ? "; stopped by the time limit\n" : "\n"
+        return out
+    }
+}
+
+/// `mosaic boundaries pair INSTANCE.json`: which nearby schools to pair (or triple) into
+/// grade spans to lower segregation the most, within a drive limit and the size limits.
+struct BoundariesPair: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pair",
+        abstract: "Propose pairs (or triples) of nearby schools that merge their zones and split the grades, chosen to lower segregation the most.",
+        discussion: """
+            Each group's schools share one combined zone and split --grades into consecutive spans (K–5 in a \
+            pair: K–2 and 3–5), so each enrols the combined zone's students; grade cohorts are taken as \
+            equal. Schools are grouped only when at most --max-drive apart and when a split keeps every \
+            school between (1 − --max-size-decrease) and (1 + --max-size-increase) × today's students and within its capacity. The set of groups \
+            is the best possible (branch and bound), and the same for the same input.
+            Example: mosaic boundaries pair city.json --max-drive 2.5 --group-size 2,3 --transport-beyond 1.5
+            """)
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, svg }
+
+    @Argument(help: "The instance (JSON, contract boundaries.md).") var instance: String
+    @Option(help: "The dimension whose segregation to lower (dimension:group for one group against the rest).") var dimension = "race"
+    @Option(name: .customLong("max-drive"), help: "Group only schools at most this far apart (default: twice the median distance to a school's nearest school).") var maxDrive: Double?
+    @Option(name: .customLong("max-size-increase"), help: "A school's students may grow by at most this share.") var maxSizeIncrease = 0.15
+    @Option(name: .customLong("max-size-decrease"), help: "A school's students may shrink by at most this share.") var maxSizeDecrease = 0.15
+    @Option(name: .customLong("group-size"), help: "2 (pairs), 3 (triples) or 2,3.") var groupSize = "2"
+    @Option(help: "The grades the schools teach, in order, comma-separated.") var grades = "K,1,2,3,4,5"
+    @Option(name: .customLong("max-groups"), help: "Propose at most this many groups.") var maxGroups: Int?
+    @Option(help: "D (dissimilarity) or H (information theory index).") var objective: String = "D"
+    @Option(name: .customLong("transport-beyond"), help: "Also count the students who would travel farther than this.") var transportBeyond: Double?
+    @Option(help: "table, json or svg (maps before and after).") var format: OutputFormat = .table
+
+    var sizes: Set<Int>? {
+        let parts = groupSize.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 == 2 || $0 == 3 }) else { return nil }
+        return Set(parts.compactMap { $0 })
+    }
+
+    var gradeList: [String] { grades.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+
+    func validate() throws {
+        guard sizes != nil else { throw ValidationError("--group-size is 2, 3 or 2,3") }
+        guard gradeList.count >= 2, Set(gradeList).count == gradeList.count else { throw ValidationError("--grades lists at least two different grades") }
+        if let d = maxDrive, !(d >= 0) { throw ValidationError("--max-drive is 0 or more") }
+        guard maxSizeIncrease >= 0 else { throw ValidationError("--max-size-increase is 0 or more") }
+        if !(0...1).contains(maxSizeDecrease) { throw ValidationError("--max-size-decrease lies between 0 and 1") }
+        if let n = maxGroups, n < 1 { throw ValidationError("--max-groups is at least 1") }
+        guard BoundaryObjective(rawValue: objective.uppercased()) != nil else { throw ValidationError("--objective is D or H") }
+        if let t = transportBeyond, !(t >= 0) { throw ValidationError("--transport-beyond is 0 or more") }
+    }
+
+    func run() throws {
+        do { try pair() } catch ExitCodeError.failure { throw ExitCode.failure }
+    }
+
+    func pair() throws {
+        let limits = BoundaryLimits(maxSizeIncrease: maxSizeIncrease, maxSizeDecrease: maxSizeDecrease)
+        let problem = try BoundariesRun.load(instance, dimension: dimension, limits: limits)
+        let objective = BoundaryObjective(rawValue: self.objective.uppercased())!
+        let pairing = Pairing(problem, options: .init(sizes: sizes!, grades: gradeList, maxDrive: maxDrive, maxGroups: maxGroups, objective: objective))
+        let (groups, proven) = pairing.choose()
+        let plan = PairingPlan(pairing, groups: groups, proven: proven, transportBeyond: transportBeyond)
+        switch format {
+        case .json: print(plan.json(objective: objective).serialized())
+        case .table: print(Self.table(plan, objective: objective), terminator: "")
+        case .svg:
+            var zones = problem.original
+            for g in groups { for u in 0..<problem.unitCount where g.schools.contains(Int(problem.original[u])) { zones[u] = Int32(g.schools[0]) } }
+            let title = "School pairings: \(groups.count) groups of \(problem.schoolCount) schools"
+            let desc = "\(problem.dimension) dissimilarity across schools \(Format.fixed(plan.before.D, 3)) today, \(Format.fixed(plan.after.D, 3)) with the pairings."
+            print(BoundaryMap(problem).svg(after: zones, title: title, description: desc, links: groups.map(\.schools),
+                                           caption: "Colours: zones. Dashed lines join the schools of a group, whose zones merge (outlined)."), terminator: "")
+        }
+    }
+
+    static func table(_ plan: PairingPlan, objective: BoundaryObjective) -> String {
+        let p = plan.problem
+        var out = "\(p.instance.name ?? "Schools"): \(p.schoolCount) schools, \(p.total) students; grades \(plan.grades.joined(separator: ", "))\n"
+        out += "Dimension \(p.dimension); objective \(objective.rawValue); schools at most \(Format.fixed(plan.maxDrive, 2)) apart; size +\(Format.percent(p.limits.maxSizeIncrease)) / −\(Format.percent(p.limits.maxSizeDecrease ?? 1))\n\n"
+        if plan.groups.isEmpty { out += "No group of nearby schools lowers segregation within the limits.\n\n" }
+        var t = TextTable(["group", "grades", "apart", "gain in \(objective.rawValue)"])
+        for g in plan.groups {
+            t.append([g.schools.map { p.schoolIDs[$0] }.joined(separator: " + "), g.labels.joined(separator: " / "), Format.fixed(g.distance, 2), Format.fixed(g.gain, 4)])
+        }
+        if !plan.groups.isEmpty { out += t.rendered() + "\n" }
+        out += BoundariesRun.figuresTable(plan, moved: "about \(plan.studentsMoved) students (equal grade cohorts) from \(plan.unitsMoved) units")
+        out += "\n" + (plan.feasible ? "Every limit is met." : "Limits not met: " + plan.violations.joined(separator: "; "))
+        out += plan.proven ? " The groups are the best set possible.\n" : " The search stopped at its node limit: the groups are the best found.\n"
         return out
     }
 }

@@ -92,4 +92,34 @@ import Testing
         let option = try Run(["boundaries", path2, "--objective", "Q"])
         #expect(option.status != 0 && option.stderr.contains("--objective is D or H"))
     }
+
+    /// `mosaic boundaries pair`: PS 11 (24 White) and PS 20 (24 Black) 2 apart, a third
+    /// school far away; pairing K–2 / 3–5 gives each 12 and 12, D from 1 to 0.
+    @Test func pairingReportsTheSameFigures() throws {
+        let path = try Self.write("""
+            {"schools": [{"id": "PS 11", "location": {"x": 0.0, "y": 0.0}}, {"id": "PS 20", "location": {"x": 2.0, "y": 0.0}},
+                         {"id": "PS 99", "location": {"x": 50.0, "y": 0.0}}],
+             "units": [{"id": "b1", "school": "PS 11", "students": {"white": 24, "black": 0}, "location": {"x": 0.0, "y": 0.0}},
+                       {"id": "b2", "school": "PS 20", "students": {"white": 0, "black": 24}, "location": {"x": 2.0, "y": 0.0}},
+                       {"id": "b3", "school": "PS 99", "students": {"white": 5, "black": 5}, "location": {"x": 50.0, "y": 0.0}}]}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try Run(["boundaries", "pair", path, "--max-drive", "3", "--transport-beyond", "1", "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        var contract = try #require(try Self.contractOutput() as? [String: Any])
+        contract["assignment"] = nil
+        #expect(ContractExample.compare(doc, contract, path: "", allowExtra: true).isEmpty, "\(ContractExample.compare(doc, contract, path: "", allowExtra: true))")
+        let groups = try #require(doc["groups"] as? [[String: Any]])
+        #expect(groups.count == 1 && groups[0]["schools"] as? [String] == ["PS 11", "PS 20"])
+        #expect(groups[0]["grades"] as? [String: String] == ["PS 11": "K–2", "PS 20": "3–5"])
+        #expect((doc["after"] as? [String: Double])?["D"] == 0 && doc["studentsMoved"] as? Int == 24)
+        #expect((doc["transport"] as? [String: Any])?["newlyBeyond"] as? Int == 24)
+        let table = try Run(["boundaries", "pair", path, "--max-drive", "3"])
+        #expect(table.stdout.contains("PS 11 + PS 20") && table.stdout.contains("The groups are the best set possible."))
+        let svg = try Run(["boundaries", "pair", path, "--max-drive", "3", "--format", "svg"])
+        #expect(svg.stdout.contains("<polyline") && svg.stdout.contains("<title id=\"map-title\">School pairings"))
+        let bad = try Run(["boundaries", "pair", path, "--group-size", "4"])
+        #expect(bad.status != 0 && bad.stdout.isEmpty && bad.stderr.contains("--group-size is 2, 3 or 2,3"))
+    }
 }
