@@ -132,6 +132,7 @@ public struct BoundaryInstance: Sendable, Codable, Equatable {
                 }
             }
             if let p = u.location, !p.x.isFinite || !p.y.isFinite { out.append("\(at): location is not a pair of numbers") }
+            if let shape = u.shape, Outline(wkt: shape) == nil { out.append("\(at): shape is not a WKT POLYGON or MULTIPOLYGON of x y pairs") }
             for n in u.neighbors ?? [] {
                 if n == u.id { out.append("\(at): lists itself as a neighbor") }
                 else if !unitIDs.contains(n) { out.append("\(at): neighbor “\(n)” is not a unit") }

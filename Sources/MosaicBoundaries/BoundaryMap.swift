@@ -9,7 +9,8 @@ public struct BoundaryMap: Sendable {
     /// One outline per unit (rings of points), nil for a unit without shape or location.
     let outlines: [[[BoundaryInstance.Point]]?]
     let schoolPoints: [BoundaryInstance.Point?]
-    /// A colour index per school such that schools whose zones touch today differ.
+    /// A colour index per school such that schools whose zones touch today differ, the
+    /// palette used evenly (greedy, most-connected school first).
     let colours: [Int]
 
     static let palette = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f"]
@@ -25,7 +26,7 @@ public struct BoundaryMap: Sendable {
         }
         if !gaps.isEmpty { side = gaps.sorted()[gaps.count / 2] }
         outlines = units.map { unit in
-            if let shape = unit.shape, let rings = Self.rings(wkt: shape), !rings.isEmpty { return rings }
+            if let shape = unit.shape, let outline = Outline(wkt: shape) { return outline.rings }
             guard let p = unit.location else { return nil }
             let h = side / 2
             return [[.init(x: p.x - h, y: p.y - h), .init(x: p.x + h, y: p.y - h), .init(x: p.x + h, y: p.y + h), .init(x: p.x - h, y: p.y + h)]]
@@ -41,47 +42,20 @@ public struct BoundaryMap: Sendable {
                 touching[Int(problem.original[u])].insert(Int(problem.original[Int(v)]))
             }
         }
-        var colours = [Int](repeating: -1, count: S)
+        var colours = [Int](repeating: -1, count: S), used = [Int](repeating: 0, count: Self.palette.count)
         for s in (0..<S).sorted(by: { (touching[$0].count, $1) > (touching[$1].count, $0) }) {
+            // The least-used colour no neighbour has, so the palette spreads over the map.
             let taken = Set(touching[s].map { colours[$0] })
-            colours[s] = (0..<Self.palette.count).first { !taken.contains($0) } ?? (s % Self.palette.count)
+            let c = (0..<Self.palette.count).filter { !taken.contains($0) }.min { (used[$0], $0) < (used[$1], $1) } ?? (s % Self.palette.count)
+            colours[s] = c
+            used[c] += 1
         }
         self.colours = colours
     }
 
-    /// The rings of a WKT `POLYGON` or `MULTIPOLYGON` (each innermost parenthesised list of
-    /// `x y` pairs); nil when the text is not one.
-    public static func rings(wkt: String) -> [[BoundaryInstance.Point]]? {
-        let text = wkt.trimmingPrefixWhitespace()
-        guard text.uppercased().hasPrefix("POLYGON") || text.uppercased().hasPrefix("MULTIPOLYGON") else { return nil }
-        var rings: [[BoundaryInstance.Point]] = []
-        var current: [Character] = []
-        var inRing = false
-        for ch in text {
-            if ch == "(" {
-                inRing = true
-                current = []
-            } else if ch == ")" {
-                if inRing {
-                    var ring: [BoundaryInstance.Point] = []
-                    for pair in String(current).split(separator: ",") {
-                        let xy = pair.split(separator: " ", omittingEmptySubsequences: true)
-                        guard xy.count >= 2, let x = Double(xy[0]), let y = Double(xy[1]) else { return nil }
-                        ring.append(.init(x: x, y: y))
-                    }
-                    if ring.count >= 3 { rings.append(ring) }
-                }
-                inRing = false
-            } else if inRing {
-                current.append(ch)
-            }
-        }
-        return rings
-    }
-
     /// Two panels, today's zones and `assignment`'s, with a title and description; each of
     /// `links` (groups of schools, as for pairings) is drawn on the right as lines between its schools.
-    public func svg(after assignment: [Int32], title: String, description: String, links: [[Int]] = [],
+    public func svg(after assignment: [Int32], title: String, description: String, links: [[Int]] = [], afterLabel: String = "Redrawn",
                     caption: String = "Colours: schools (neighbouring zones differ). Dots: schools. Outlined on the right: units that change school.") -> String {
         let panel = 460.0, pad = 20.0, top = 40.0
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
@@ -107,7 +81,7 @@ public struct BoundaryMap: Sendable {
             <rect width="100%" height="100%" fill="#ffffff"/>
 
             """
-        for (i, (label, zones)) in [("Today", problem.original), ("Redrawn", assignment)].enumerated() {
+        for (i, (label, zones)) in [("Today", problem.original), (afterLabel, assignment)].enumerated() {
             let x0 = pad + Double(i) * (panel + pad)
             out += "<text x=\"\(fmt(x0))\" y=\"24\" font-size=\"16\" font-weight=\"600\" fill=\"#222\">\(label)</text>\n<g stroke-linejoin=\"round\">\n"
             for u in 0..<problem.unitCount {
@@ -136,6 +110,3 @@ public struct BoundaryMap: Sendable {
     }
 }
 
-extension StringProtocol {
-    func trimmingPrefixWhitespace() -> String { String(drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) }
-}

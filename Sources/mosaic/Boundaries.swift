@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MosaicBoundaries
 import MosaicCore
+import MosaicImport
 import MosaicMetrics
 import MosaicReport
 
@@ -10,7 +11,7 @@ import MosaicReport
 struct Boundaries: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Redraw attendance zones so that schools mirror the district, within travel, size and contiguity limits.",
-        subcommands: [BoundariesRun.self, BoundariesPair.self],
+        subcommands: [BoundariesRun.self, BoundariesPair.self, BoundariesNYC.self],
         defaultSubcommand: BoundariesRun.self)
 }
 
@@ -230,7 +231,7 @@ struct BoundariesPair: ParsableCommand {
             for g in groups { for u in 0..<problem.unitCount where g.schools.contains(Int(problem.original[u])) { zones[u] = Int32(g.schools[0]) } }
             let title = "School pairings: \(groups.count) groups of \(problem.schoolCount) schools"
             let desc = "\(problem.dimension) dissimilarity across schools \(Format.fixed(plan.before.D, 3)) today, \(Format.fixed(plan.after.D, 3)) with the pairings."
-            print(BoundaryMap(problem).svg(after: zones, title: title, description: desc, links: groups.map(\.schools),
+            print(BoundaryMap(problem).svg(after: zones, title: title, description: desc, links: groups.map(\.schools), afterLabel: "Paired",
                                            caption: "Colours: zones. Dashed lines join the schools of a group, whose zones merge (outlined)."), terminator: "")
         }
     }
@@ -249,5 +250,104 @@ struct BoundariesPair: ParsableCommand {
         out += "\n" + (plan.feasible ? "Every limit is met." : "Limits not met: " + plan.violations.joined(separator: "; "))
         out += plan.proven ? " The groups are the best set possible.\n" : " The search stopped at its node limit: the groups are the best found.\n"
         return out
+    }
+}
+
+/// `mosaic boundaries nyc --out FILE`: a zone-level instance from the real NYC 2017-18
+/// elementary attendance zones, for the coarse demo and the maps.
+struct BoundariesNYC: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nyc",
+        abstract: "Write a boundaries.md instance from the NYC elementary attendance zones (2017-18), one unit per zone.",
+        discussion: """
+            Units are the zones (WKT outlines, neighbours where outlines share a border, projected to km); \
+            each zone is assigned its zoned school, a shared zone the schools it lists together. The files \
+            give no counts of residents, so each zone holds its zoned school's enrollment that year (race, \
+            poverty, English learners, disability), spread over the school's zones by area: a coarse, \
+            zone-level picture. Travel is the straight-line distance (km) from a zone's centroid to a school.
+            Example: mosaic boundaries nyc --district 3 --out district3.json
+            """)
+
+    @Option(help: "The JSON file to write.") var out: String
+    @Option(name: .customLong("district"), help: "Keep the zones of this community school district (repeat for several; default all).") var districts: [Int] = []
+    @Option(help: "The school year of the enrollment counts.") var year = "2017-18"
+    @Option(help: "Cut every zone into the pieces of a grid of squares this many km wide (block-level work on zone data).") var cell: Double?
+    @Option(help: "The elementary zones file (WKT).") var zones = "../shared/data/nyc/nyc_elementary_zones_2017-18_wkt.csv"
+    @Option(help: "The school locations file.") var locations = "../shared/data/nyc/nyc_school_locations_2017-18.csv"
+    @Option(help: "The Demographic Snapshot school file.") var snapshot = "../shared/data/nyc/nyc_demographic_snapshot_school_2013-14_to_2017-18.csv"
+
+    func run() throws {
+        do { try write() } catch ExitCodeError.failure { throw ExitCode.failure }
+    }
+
+    func write() throws {
+        guard let schoolYear = SchoolYear(year) else {
+            Terminal.error("--year “\(year)” is not a school year (2017-18)")
+            throw ExitCodeError.failure
+        }
+        let (zoneRows, places, demographics) = try Terminal.reportingImportErrors {
+            (try NYCElementaryZone.zones(from: CSVTable(contentsOf: zones)),
+             try NYCSchoolLocations.locations(from: CSVTable(contentsOf: locations)),
+             try NYCDemographicSnapshot.schools(from: CSVTable(contentsOf: snapshot)).filter { $0.year == schoolYear })
+        }
+        let byDBN = Dictionary(demographics.map { ($0.dbn, $0) }, uniquingKeysWith: { a, _ in a })
+        let kept = zoneRows.filter { districts.isEmpty || districts.contains($0.district) }
+        guard !kept.isEmpty else {
+            Terminal.error("\(zones): no zones in district \(districts.map(String.init).joined(separator: ", "))")
+            throw ExitCodeError.failure
+        }
+        // A zone's school: its DBNs together; the counts of those the snapshot knows.
+        var rowsOf: [String: [NYCElementaryZone]] = [:], dbnsOf: [String: [DBN]] = [:]
+        var unnamed = 0, unknown = Set<DBN>()
+        for z in kept {
+            let known = z.dbns.filter { byDBN[$0] != nil }
+            unknown.formUnion(z.dbns.filter { byDBN[$0] == nil })
+            guard !known.isEmpty else { unnamed += 1; continue }
+            let key = known.map(\.description).joined(separator: "/")
+            rowsOf[key, default: []].append(z)
+            dbnsOf[key] = known
+        }
+        let dimensions: [MosaicCore.Dimension] = [.race, .economic, .englishLearner, .disability]
+        var units: [BoundaryInstance.OutlinedUnit] = [], schools: [BoundaryInstance.School] = []
+        for key in rowsOf.keys.sorted() {
+            let rows = rowsOf[key]!, dbns = dbnsOf[key]!
+            let areas = rows.map(\.outline.area), total = areas.reduce(0, +)
+            var split = [[String: [String: Int]]](repeating: [:], count: rows.count)
+            for d in dimensions {
+                for (g, group) in d.groups.enumerated() {
+                    let n = dbns.reduce(0) { $0 + (byDBN[$1]!.counts(of: d).count > g ? byDBN[$1]!.counts(of: d)[g] : 0) }
+                    for (i, share) in BoundaryInstance.apportion(n, by: areas.map { total > 0 ? $0 / total : 1 / Double(rows.count) }).enumerated() {
+                        split[i][d.rawValue, default: [:]][group] = share
+                    }
+                }
+            }
+            for (i, z) in rows.enumerated() {
+                units.append(.init(id: rows.count == 1 ? key : "\(key) #\(i + 1)", school: key, students: .dimensions(split[i]), outline: z.outline))
+            }
+            let spots = dbns.compactMap { places[$0] }
+            let spot = spots.isEmpty ? nil : Location(x: spots.reduce(0) { $0 + $1.x } / Double(spots.count), y: spots.reduce(0) { $0 + $1.y } / Double(spots.count))
+            schools.append(.init(id: key, location: spot))
+        }
+        let scope = districts.isEmpty ? "all districts" : "district \(districts.map(String.init).joined(separator: ", "))"
+        var instance = BoundaryInstance.fromLongitudeLatitude(
+            name: "NYC elementary zones \(year), \(scope) (zone level: each school's enrollment spread over its zones by area)",
+            schools: schools, units: units)
+        if let cell {
+            guard cell > 0.01 else {
+                Terminal.error("--cell is a width in km above 0.01")
+                throw ExitCodeError.failure
+            }
+            instance = instance.subdivided(cell: cell)
+        }
+        do {
+            try Data(Schedule.json(instance).utf8).write(to: URL(fileURLWithPath: out))
+        } catch {
+            Terminal.error("\(out): cannot be written: \(error.localizedDescription)")
+            throw ExitCodeError.failure
+        }
+        var note = "wrote \(out): \(instance.units.count) \(cell == nil ? "zones" : "pieces of zones"), \(instance.schools.count) schools (\(scope))"
+        if unnamed > 0 { note += "; \(unnamed) zones without a school the \(year) snapshot lists were left out" }
+        if !unknown.isEmpty { note += " (not in the snapshot: \(unknown.sorted().prefix(8).map(\.description).joined(separator: ", "))\(unknown.count > 8 ? ", …" : ""))" }
+        Terminal.error(note)
     }
 }

@@ -122,4 +122,31 @@ import Testing
         let bad = try Run(["boundaries", "pair", path, "--group-size", "4"])
         #expect(bad.status != 0 && bad.stdout.isEmpty && bad.stderr.contains("--group-size is 2, 3 or 2,3"))
     }
+
+    /// The real NYC zones of community school district 3: 19 zones of 17 schools (one
+    /// shared zone, 03M185/03M208), 8,555 students in 2017-18; cut into 0.2 km pieces the
+    /// redraw lowers D, and pairing finds groups.
+    @Test func nycZonesMakeAnInstance() throws {
+        try withTemporaryDirectory { dir in
+            let zones = dir.appendingPathComponent("d3.json").path, cut = dir.appendingPathComponent("d3-cut.json").path
+            let made = try Run(["boundaries", "nyc", "--district", "3", "--out", zones])
+            #expect(made.status == 0, "\(made.stderr)")
+            #expect(made.stderr.contains("19 zones, 17 schools (district 3)"))
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: zones))) as? [String: Any])
+            let units = try #require(doc["units"] as? [[String: Any]])
+            #expect(units.count == 19 && units.allSatisfy { ($0["shape"] as? String)?.hasPrefix("MULTIPOLYGON") == true })
+            #expect(units.contains { $0["school"] as? String == "03M185/03M208" })
+            let pair = try Run(["boundaries", "pair", zones, "--format", "json"])
+            let paired = try #require(try JSONSerialization.jsonObject(with: Data(pair.stdout.utf8)) as? [String: Any])
+            #expect(((paired["groups"] as? [Any])?.count ?? 0) > 0)
+            #expect(try Run(["boundaries", "nyc", "--district", "3", "--cell", "0.2", "--out", cut]).status == 0)
+            let run = try Run(["boundaries", cut, "--sweeps", "200", "--format", "json"])
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let before = try #require((result["before"] as? [String: Double])?["D"]), after = try #require((result["after"] as? [String: Double])?["D"])
+            #expect(result["feasible"] as? Bool == true && after < before * 0.95, "D \(before) → \(after)")
+            #expect(result["studentsMoved"] as? Int ?? 0 > 0)
+            let none = try Run(["boundaries", "nyc", "--district", "99", "--out", zones])
+            #expect(none.status != 0 && none.stderr.contains("no zones in district 99"))
+        }
+    }
 }
