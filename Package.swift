@@ -59,7 +59,7 @@ let package = Package(
             name: "MosaicServer",
             dependencies: [
                 "MosaicCore", "MosaicDiagnostic", "MosaicReport", "MosaicStore", "MosaicChoice", "MosaicImport", "MosaicMetrics",
-                "MosaicSchedule",
+                "MosaicSchedule", "MosaicBoundaries",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),

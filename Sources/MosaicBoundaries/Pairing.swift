@@ -47,6 +47,14 @@ public struct Pairing: Sendable {
         public var distance: Double
         /// The fall in the objective when the group merges (its share of D or H).
         public var gain: Double
+
+        public init(schools: [Int], spans: [Int], labels: [String], distance: Double, gain: Double) {
+            self.schools = schools
+            self.spans = spans
+            self.labels = labels
+            self.distance = distance
+            self.gain = gain
+        }
     }
 
     public let problem: BoundaryProblem

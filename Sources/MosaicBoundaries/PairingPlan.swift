@@ -130,6 +130,7 @@ public struct PairingPlan: Sendable, ScenarioFigures {
                 .object([
                     ("schools", .array(g.schools.map { .string(p.schoolIDs[$0]) })),
                     ("grades", .object(zip(g.schools, g.labels).map { (p.schoolIDs[$0], .string($1)) })),
+                    ("spans", .array(g.spans.map(JSONValue.int))),
                     ("distance", .number(g.distance)), ("gain", .number(g.gain)),
                 ])
             })),

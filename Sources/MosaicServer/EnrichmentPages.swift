@@ -58,8 +58,6 @@ struct EnrichmentPages: Sendable {
         var csrf: String?
     }
 
-    enum Found<T> { case found(T), response(Response) }
-
     func place(_ request: Request, _ context: MosaicRequestContext) async throws -> Found<Place> {
         let pages = Pages(server: server)
         let visitor = try await pages.visitor(request)

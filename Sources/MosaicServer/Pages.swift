@@ -346,3 +346,6 @@ actor PageCache {
         districts[district]!.pages[key] = page
     }
 }
+
+/// What a page handler looks up: the thing, or the response that says why not (refused, not found).
+enum Found<T> { case found(T), response(Response) }

@@ -33,6 +33,7 @@ public struct MosaicServer: Sendable {
     let diagnostics: DiagnosticCache
     let pages: PageCache
     let throttle: LoginThrottle
+    let boundaryJobs: BoundaryJobs
     /// This server's metrics, served at `/metrics`.
     public let registry: PrometheusCollectorRegistry
 
@@ -42,6 +43,7 @@ public struct MosaicServer: Sendable {
         diagnostics = DiagnosticCache(store: store)
         pages = PageCache()
         throttle = LoginThrottle()
+        boundaryJobs = BoundaryJobs()
         registry = PrometheusCollectorRegistry()
     }
 
@@ -75,6 +77,7 @@ public struct MosaicServer: Sendable {
         PolicyPages(server: self).add(to: router)
         OpenHonorsPages(server: self).add(to: router)
         EnrichmentPages(server: self).add(to: router)
+        BoundaryPages(server: self).add(to: router)
         return router
     }
 

@@ -127,6 +127,35 @@ public actor MemoryStore: Store {
         return true
     }
 
+    var boundaryInstanceList: [String: [BoundaryInstanceRecord]] = [:]
+    /// Scenarios by "district instance".
+    var boundaryScenarioList: [String: [BoundaryScenarioRecord]] = [:]
+
+    public func boundaryInstances(district: String) async throws -> [BoundaryInstanceRecord] { boundaryInstanceList[district] ?? [] }
+
+    public func addBoundaryInstance(_ instance: BoundaryInstanceRecord) async throws -> BoundaryInstanceRecord {
+        guard districtList[instance.district] != nil else { throw StoreError.noSuchDistrict(instance.district) }
+        var instance = instance
+        instance.id = String((boundaryInstanceList[instance.district] ?? []).compactMap { Int($0.id) }.max().map { $0 + 1 } ?? 1)
+        boundaryInstanceList[instance.district, default: []].append(instance)
+        return instance
+    }
+
+    public func boundaryScenarios(district: String, instance: String) async throws -> [BoundaryScenarioRecord] {
+        boundaryScenarioList["\(district) \(instance)"] ?? []
+    }
+
+    public func addBoundaryScenario(_ scenario: BoundaryScenarioRecord) async throws -> BoundaryScenarioRecord {
+        guard boundaryInstanceList[scenario.district]?.contains(where: { $0.id == scenario.instance }) == true else {
+            throw StoreError.noSuchBoundaryInstance(district: scenario.district, id: scenario.instance)
+        }
+        let key = "\(scenario.district) \(scenario.instance)"
+        var scenario = scenario
+        scenario.id = String((boundaryScenarioList[key] ?? []).compactMap { Int($0.id) }.max().map { $0 + 1 } ?? 1)
+        boundaryScenarioList[key, default: []].append(scenario)
+        return scenario
+    }
+
     var enrichment: [String: [EnrichmentRoundRecord]] = [:]
     /// Surveys by "district round" and student.
     var surveys: [String: [String: InterestSurveyRecord]] = [:]

@@ -406,6 +406,61 @@ public final class SQLStore: Store {
         }
     }
 
+    public func boundaryInstances(district: String) async throws -> [BoundaryInstanceRecord] {
+        try await database.query(
+            "SELECT instance_id, name, json, added_at, added_by FROM boundary_instances WHERE district_id = ? ORDER BY instance_id",
+            [SQLValue(district)]).map { row in
+            BoundaryInstanceRecord(district: district, id: String(row[0].int ?? 0), name: row[1].text ?? "", json: row[2].text ?? "",
+                                   addedAt: Timestamp.date(row[3].text ?? "") ?? .distantPast, addedBy: row[4].text ?? "")
+        }
+    }
+
+    public func addBoundaryInstance(_ instance: BoundaryInstanceRecord) async throws -> BoundaryInstanceRecord {
+        try await database.transaction { db in
+            guard try await !db.query("SELECT 1 FROM districts WHERE district_id = ?", [SQLValue(instance.district)]).isEmpty else {
+                throw StoreError.noSuchDistrict(instance.district)
+            }
+            let last = try await db.query("SELECT MAX(instance_id) FROM boundary_instances WHERE district_id = ?", [SQLValue(instance.district)])
+                .first?.first?.int ?? 0
+            var instance = instance
+            instance.id = String(last + 1)
+            try await db.execute(
+                "INSERT INTO boundary_instances (district_id, instance_id, name, json, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?)",
+                [SQLValue(instance.district), SQLValue(last + 1), SQLValue(instance.name), SQLValue(instance.json),
+                 SQLValue(Timestamp.text(instance.addedAt)), SQLValue(instance.addedBy)])
+            return instance
+        }
+    }
+
+    public func boundaryScenarios(district: String, instance: String) async throws -> [BoundaryScenarioRecord] {
+        guard let number = Int(instance) else { return [] }
+        return try await database.query(
+            "SELECT scenario_id, name, kind, settings, result, run_at, run_by FROM boundary_scenarios WHERE district_id = ? AND instance_id = ? ORDER BY scenario_id",
+            [SQLValue(district), SQLValue(number)]).map { row in
+            BoundaryScenarioRecord(district: district, instance: instance, id: String(row[0].int ?? 0), name: row[1].text ?? "", kind: row[2].text ?? "",
+                                   settings: row[3].text ?? "", result: row[4].text ?? "",
+                                   runAt: Timestamp.date(row[5].text ?? "") ?? .distantPast, runBy: row[6].text ?? "")
+        }
+    }
+
+    public func addBoundaryScenario(_ scenario: BoundaryScenarioRecord) async throws -> BoundaryScenarioRecord {
+        try await database.transaction { db in
+            guard let number = Int(scenario.instance), try await !db.query(
+                "SELECT 1 FROM boundary_instances WHERE district_id = ? AND instance_id = ?", [SQLValue(scenario.district), SQLValue(number)]).isEmpty else {
+                throw StoreError.noSuchBoundaryInstance(district: scenario.district, id: scenario.instance)
+            }
+            let last = try await db.query("SELECT MAX(scenario_id) FROM boundary_scenarios WHERE district_id = ? AND instance_id = ?",
+                                          [SQLValue(scenario.district), SQLValue(number)]).first?.first?.int ?? 0
+            var scenario = scenario
+            scenario.id = String(last + 1)
+            try await db.execute(
+                "INSERT INTO boundary_scenarios (district_id, instance_id, scenario_id, name, kind, settings, result, run_at, run_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [SQLValue(scenario.district), SQLValue(number), SQLValue(last + 1), SQLValue(scenario.name), SQLValue(scenario.kind),
+                 SQLValue(scenario.settings), SQLValue(scenario.result), SQLValue(Timestamp.text(scenario.runAt)), SQLValue(scenario.runBy)])
+            return scenario
+        }
+    }
+
     static func roundExists(_ db: any SQLDatabase, _ district: String, _ number: Int) async throws -> Bool {
         try await !db.query("SELECT 1 FROM application_rounds WHERE district_id = ? AND round_id = ?", [SQLValue(district), SQLValue(number)]).isEmpty
     }

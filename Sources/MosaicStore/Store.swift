@@ -91,6 +91,18 @@ public protocol Store: Sendable {
     /// - Throws: ``StoreError/noSuchEnrichmentRound(district:id:)``.
     func putInterestSurvey(_ survey: InterestSurveyRecord) async throws
 
+    /// The district's boundary instances (planning units and schools, contract
+    /// `boundaries.md` JSON), oldest first.
+    func boundaryInstances(district: String) async throws -> [BoundaryInstanceRecord]
+    /// Adds an instance under the district's next number (its `id` is ignored) and returns it.
+    /// - Throws: ``StoreError/noSuchDistrict(_:)``.
+    func addBoundaryInstance(_ instance: BoundaryInstanceRecord) async throws -> BoundaryInstanceRecord
+    /// The scenarios run on one instance, oldest first.
+    func boundaryScenarios(district: String, instance: String) async throws -> [BoundaryScenarioRecord]
+    /// Adds a scenario under the instance's next number (its `id` is ignored) and returns it.
+    /// - Throws: ``StoreError/noSuchBoundaryInstance(district:id:)``.
+    func addBoundaryScenario(_ scenario: BoundaryScenarioRecord) async throws -> BoundaryScenarioRecord
+
     func record(_ event: AuditEvent) async throws
     /// The newest events first.
     func auditLog(district: String?, limit: Int) async throws -> [AuditEvent]
@@ -204,6 +216,53 @@ public struct EnrichmentRoundRecord: Sendable, Equatable {
         self.json = json
         self.result = result
         self.updatedAt = updatedAt
+    }
+}
+
+/// A boundary instance kept for scenarios: its name and the instance as JSON (contract
+/// `boundaries.md`), with who added it and when.
+public struct BoundaryInstanceRecord: Sendable, Equatable {
+    public var district: String
+    public var id: String
+    public var name: String
+    public var json: String
+    public var addedAt: Date
+    public var addedBy: String
+
+    public init(district: String, id: String = "", name: String, json: String, addedAt: Date, addedBy: String) {
+        self.district = district
+        self.id = id
+        self.name = name
+        self.json = json
+        self.addedAt = addedAt
+        self.addedBy = addedBy
+    }
+}
+
+/// A scenario run on a boundary instance: its name, kind (`redraw` or `pair`), the
+/// settings it ran with and its result (the command's JSON output), with who ran it and when.
+public struct BoundaryScenarioRecord: Sendable, Equatable {
+    public var district: String
+    public var instance: String
+    public var id: String
+    public var name: String
+    public var kind: String
+    public var settings: String
+    public var result: String
+    public var runAt: Date
+    public var runBy: String
+
+    public init(district: String, instance: String, id: String = "", name: String, kind: String, settings: String, result: String,
+                runAt: Date, runBy: String) {
+        self.district = district
+        self.instance = instance
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.settings = settings
+        self.result = result
+        self.runAt = runAt
+        self.runBy = runBy
     }
 }
 
@@ -354,6 +413,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case noSuchPlanItem(district: String, id: String)
     case noSuchRound(district: String, id: String)
     case noSuchEnrichmentRound(district: String, id: String)
+    case noSuchBoundaryInstance(district: String, id: String)
     case noSuchUser(String)
     case newerSchema(found: Int, known: Int)
     case database(String, sql: String)
@@ -371,6 +431,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .noSuchPlanItem(let d, let id): "district '\(d)' has no action-plan item '\(id)'"
         case .noSuchRound(let d, let id): "district '\(d)' has no application round (or match run) '\(id)'"
         case .noSuchEnrichmentRound(let d, let id): "district '\(d)' has no enrichment round '\(id)'"
+        case .noSuchBoundaryInstance(let d, let id): "district '\(d)' has no boundary instance '\(id)'"
         case .noSuchUser(let e): "no user with the email \(e)"
         case .newerSchema(let found, let known):
             "the store's schema is at migration \(found), newer than this mosaic knows (\(known)); use a newer mosaic"

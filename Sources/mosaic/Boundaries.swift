@@ -5,13 +5,14 @@ import MosaicCore
 import MosaicImport
 import MosaicMetrics
 import MosaicReport
+import MosaicStore
 
 /// `mosaic boundaries`: contract `boundaries.md` — redraw attendance zones within travel,
 /// size and contiguity limits (`mosaic boundaries INSTANCE.json`).
 struct Boundaries: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Redraw attendance zones so that schools mirror the district, within travel, size and contiguity limits.",
-        subcommands: [BoundariesRun.self, BoundariesPair.self, BoundariesNYC.self],
+        subcommands: [BoundariesRun.self, BoundariesPair.self, BoundariesNYC.self, BoundariesLoad.self],
         defaultSubcommand: BoundariesRun.self)
 }
 
@@ -272,8 +273,9 @@ struct BoundariesNYC: ParsableCommand {
     @Option(name: .customLong("district"), help: "Keep the zones of this community school district (repeat for several; default all).") var districts: [Int] = []
     @Option(help: "The school year of the enrollment counts.") var year = "2017-18"
     @Option(help: "Cut every zone into the pieces of a grid of squares this many km wide (block-level work on zone data).") var cell: Double?
-    @Option(help: "The elementary zones file (WKT).") var zones = "../shared/data/nyc/nyc_elementary_zones_2017-18_wkt.csv"
-    @Option(help: "The school locations file.") var locations = "../shared/data/nyc/nyc_school_locations_2017-18.csv"
+    static let zonesFile = "../shared/data/nyc/nyc_elementary_zones_2017-18_wkt.csv", locationsFile = "../shared/data/nyc/nyc_school_locations_2017-18.csv"
+    @Option(help: "The elementary zones file (WKT).") var zones = Self.zonesFile
+    @Option(help: "The school locations file.") var locations = Self.locationsFile
     @Option(help: "The Demographic Snapshot school file.") var snapshot = "../shared/data/nyc/nyc_demographic_snapshot_school_2013-14_to_2017-18.csv"
 
     func run() throws {
@@ -285,6 +287,24 @@ struct BoundariesNYC: ParsableCommand {
             Terminal.error("--year “\(year)” is not a school year (2017-18)")
             throw ExitCodeError.failure
         }
+        if let cell, !(cell > 0.01) {
+            Terminal.error("--cell is a width in km above 0.01")
+            throw ExitCodeError.failure
+        }
+        let (instance, note) = try Self.instance(districts: districts, year: schoolYear, zones: zones, locations: locations, snapshot: snapshot, cell: cell)
+        do {
+            try Data(Schedule.json(instance).utf8).write(to: URL(fileURLWithPath: out))
+        } catch {
+            Terminal.error("\(out): cannot be written: \(error.localizedDescription)")
+            throw ExitCodeError.failure
+        }
+        Terminal.error("wrote \(out): \(note)")
+    }
+
+    /// The instance of the given districts' zones (all when empty), and a note on what was left out.
+    static func instance(districts: [Int], year schoolYear: SchoolYear, zones: String, locations: String, snapshot: String,
+                         cell: Double?) throws -> (BoundaryInstance, String) {
+        let year = schoolYear.description
         let (zoneRows, places, demographics) = try Terminal.reportingImportErrors {
             (try NYCElementaryZone.zones(from: CSVTable(contentsOf: zones)),
              try NYCSchoolLocations.locations(from: CSVTable(contentsOf: locations)),
@@ -332,22 +352,63 @@ struct BoundariesNYC: ParsableCommand {
         var instance = BoundaryInstance.fromLongitudeLatitude(
             name: "NYC elementary zones \(year), \(scope) (zone level: each school's enrollment spread over its zones by area)",
             schools: schools, units: units)
-        if let cell {
-            guard cell > 0.01 else {
-                Terminal.error("--cell is a width in km above 0.01")
-                throw ExitCodeError.failure
-            }
-            instance = instance.subdivided(cell: cell)
-        }
-        do {
-            try Data(Schedule.json(instance).utf8).write(to: URL(fileURLWithPath: out))
-        } catch {
-            Terminal.error("\(out): cannot be written: \(error.localizedDescription)")
-            throw ExitCodeError.failure
-        }
-        var note = "wrote \(out): \(instance.units.count) \(cell == nil ? "zones" : "pieces of zones"), \(instance.schools.count) schools (\(scope))"
+        if let cell { instance = instance.subdivided(cell: cell) }
+        var note = "\(instance.units.count) \(cell == nil ? "zones" : "pieces of zones"), \(instance.schools.count) schools (\(scope))"
         if unnamed > 0 { note += "; \(unnamed) zones without a school the \(year) snapshot lists were left out" }
         if !unknown.isEmpty { note += " (not in the snapshot: \(unknown.sorted().prefix(8).map(\.description).joined(separator: ", "))\(unknown.count > 8 ? ", …" : ""))" }
-        Terminal.error(note)
+        return (instance, note)
+    }
+}
+
+/// `mosaic boundaries load INSTANCE.json --db URL --district D`: keeps an instance in the
+/// store, where the service's boundary pages run scenarios on it.
+struct BoundariesLoad: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Keep a boundaries.md instance in the store for the service's scenario pages.",
+        discussion: "The instance is checked in full first (every dimension it gives); nothing is stored when anything is wrong.\nExample: mosaic boundaries load city.json --db sqlite:mosaic.sqlite --district D01 --name \"Kindergarten zones 2027\"")
+
+    @Argument(help: "The instance (JSON, contract boundaries.md).") var instance: String
+    @Option(help: "The store: sqlite:PATH or postgres://user:password@host:port/database.") var db: String
+    @Option(help: "The district (already in the store) the instance belongs to.") var district: String
+    @Option(help: "The name the pages show (default: the instance's own name, else the file's).") var name: String?
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: instance) else {
+            Terminal.error("\(instance): cannot be read")
+            throw ExitCode.failure
+        }
+        let parsed: BoundaryInstance
+        do {
+            parsed = try JSONDecoder().decode(BoundaryInstance.self, from: data)
+        } catch {
+            Terminal.error("\(instance): not an instance of boundaries.md: \(MatchRun.describe(error))")
+            throw ExitCode.failure
+        }
+        let dimensions = parsed.units.first?.students.dimensionNames ?? ["students"]
+        var problems: [String] = []
+        for d in dimensions {
+            do { _ = try BoundaryProblem(parsed, dimension: d) } catch { problems += error.problems.filter { !problems.contains($0) } }
+        }
+        guard problems.isEmpty else {
+            for p in problems { Terminal.error("\(instance): \(p)") }
+            throw ExitCode.failure
+        }
+        let title = name ?? parsed.name ?? URL(fileURLWithPath: instance).deletingPathExtension().lastPathComponent
+        let record = try await Terminal.reportingStoreErrors(db) {
+            let store = try await openStore(db)
+            do {
+                try await store.migrate()
+                let kept = try await store.addBoundaryInstance(BoundaryInstanceRecord(
+                    district: district, name: title, json: String(decoding: data, as: UTF8.self), addedAt: Date(), addedBy: "cli"))
+                try await store.record(AuditEvent(district: district, at: Date(), actor: "cli", action: "boundary-instance", detail: "\(kept.id): \(title) from \(instance)"))
+                try await store.close()
+                return kept
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        }
+        print("stored boundary instance \(record.id) (\(title)) of district \(district): \(parsed.units.count) units, \(parsed.schools.count) schools; its scenarios at /districts/\(district)/boundaries/\(record.id)")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MosaicBoundaries
 import MosaicChoice
 import MosaicCore
 import MosaicDiagnostic
@@ -63,6 +64,7 @@ struct Demo: AsyncParsableCommand {
         if districts.isEmpty || !districts.contains(where: { $0.id.hasPrefix("nyc-") }) || (rebuild && postgres) {
             try await build(into: store, url)
         }
+        try await Terminal.reportingStoreErrors(url) { try await seedBoundaries(store) }
         if buildOnly {
             try await store.close()
             return
@@ -186,6 +188,33 @@ struct Demo: AsyncParsableCommand {
                      measure: .init(indicator: "schoolsD:economic", target: 0.3, by: "2028-29"), updatedAt: at, updatedBy: by),
         ]
         for item in items { _ = try await store.addPlanItem(item) }
+    }
+
+    /// Example boundary instances with scenarios (issue 8): a generated city with one zone
+    /// per school of the synthetic district, and the real NYC District 3 zones cut into
+    /// 0.2 km pieces, each redrawn and paired as the service would.
+    func seedBoundaries(_ store: any Store) async throws {
+        let at = Date(timeIntervalSince1970: 1_790_000_000)
+        if let district = try await store.districts().first(where: \.synthetic) {
+            var rng = SeededGenerator(seed: 2028)
+            let city = BoundaryInstance.synthetic(schools: schools, blocksPerSchool: 64, using: &rng)
+            if let path = try await seedBoundaryExample(store, district: district.id, name: "Generated city: \(schools) elementary zones (synthetic)", instance: city,
+                                                        scenarios: [("Redraw: travel +50 %, size +15 %", "redraw", "race"),
+                                                                    ("Redraw for White / not White", "redraw", "race:white"),
+                                                                    ("Pair nearby schools K–2 / 3–5", "pair", "race")], at: at) {
+                Terminal.error("demo: example boundary scenarios at \(path)")
+            }
+        }
+        if try await store.districts().contains(where: { $0.id == "nyc-03" }) {
+            let (zones, _) = try BoundariesNYC.instance(districts: [3], year: SchoolYear(startYear: 2017), zones: BoundariesNYC.zonesFile,
+                                                        locations: BoundariesNYC.locationsFile, snapshot: snapshot, cell: 0.2)
+            if let path = try await seedBoundaryExample(store, district: "nyc-03", name: "NYC District 3 elementary zones 2017-18 (0.2 km pieces)", instance: zones,
+                                                        scenarios: [("Redraw: travel +50 %, size +15 %", "redraw", "race"),
+                                                                    ("Redraw for low income", "redraw", "economic"),
+                                                                    ("Pair nearby schools K–2 / 3–5", "pair", "race")], at: at) {
+                Terminal.error("demo: example boundary scenarios on the real NYC zones at \(path)")
+            }
+        }
     }
 
     /// An example enrichment round at the synthetic district's first school, assigned, so

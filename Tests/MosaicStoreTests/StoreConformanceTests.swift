@@ -249,6 +249,36 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
         }
     }
 
+    /// Boundary instances numbered per district, scenarios per instance; a scenario needs its instance.
+    @Test(arguments: Backend.allCases)
+    func boundaryInstancesKeepTheirScenarios(_ backend: Backend) async throws {
+        let r = try fixtureRoster()
+        let at = Date(timeIntervalSince1970: 1_790_000_000.5)
+        let instance = BoundaryInstanceRecord(district: "D1", name: "Generated city", json: #"{"schools":[],"units":[]}"#, addedAt: at, addedBy: "ana@district.org")
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            await #expect(throws: StoreError.noSuchDistrict("D1")) { _ = try await store.addBoundaryInstance(instance) }
+            try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
+            let first = try await store.addBoundaryInstance(instance)
+            var named = instance
+            named.name = "NYC district 3"
+            let second = try await store.addBoundaryInstance(named)
+            #expect(first.id == "1" && second.id == "2")
+            #expect(try await store.boundaryInstances(district: "D1") == [first, second])
+            #expect(try await store.boundaryInstances(district: "D2") == [])
+            let scenario = BoundaryScenarioRecord(district: "D1", instance: "2", name: "Travel +50 %", kind: "redraw",
+                                                  settings: #"{"seed":1}"#, result: #"{"after":{"D":0.3}}"#, runAt: at, runBy: "ana@district.org")
+            let s1 = try await store.addBoundaryScenario(scenario)
+            let s2 = try await store.addBoundaryScenario(scenario)
+            #expect(s1.id == "1" && s2.id == "2")
+            #expect(try await store.boundaryScenarios(district: "D1", instance: "2") == [s1, s2])
+            #expect(try await store.boundaryScenarios(district: "D1", instance: "1") == [])
+            var orphan = scenario
+            orphan.instance = "9"
+            await #expect(throws: StoreError.noSuchBoundaryInstance(district: "D1", id: "9")) { _ = try await store.addBoundaryScenario(orphan) }
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func anApplicationRoundKeepsItsApplicationsAndRuns(_ backend: Backend) async throws {
         let r = try fixtureRoster()

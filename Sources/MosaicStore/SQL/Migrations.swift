@@ -178,6 +178,22 @@ enum Migrations {
                 FOREIGN KEY (district_id, round_id) REFERENCES enrichment_rounds (district_id, round_id))
             """,
         ]),
+        Migration(version: 8, name: "boundary instances and scenarios", statements: [
+            """
+            CREATE TABLE boundary_instances (
+                district_id TEXT NOT NULL REFERENCES districts (district_id), instance_id BIGINT NOT NULL,
+                name TEXT NOT NULL, json TEXT NOT NULL, added_at TEXT NOT NULL, added_by TEXT NOT NULL,
+                PRIMARY KEY (district_id, instance_id))
+            """,
+            """
+            CREATE TABLE boundary_scenarios (
+                district_id TEXT NOT NULL, instance_id BIGINT NOT NULL, scenario_id BIGINT NOT NULL,
+                name TEXT NOT NULL, kind TEXT NOT NULL, settings TEXT NOT NULL, result TEXT NOT NULL,
+                run_at TEXT NOT NULL, run_by TEXT NOT NULL,
+                PRIMARY KEY (district_id, instance_id, scenario_id),
+                FOREIGN KEY (district_id, instance_id) REFERENCES boundary_instances (district_id, instance_id))
+            """,
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }

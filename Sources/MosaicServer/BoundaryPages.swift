@@ -1,0 +1,516 @@
+import Dispatch
+import Foundation
+import Hummingbird
+import MosaicBoundaries
+import MosaicCore
+import MosaicMetrics
+import MosaicReport
+import MosaicStore
+import Synchronization
+
+/// The attendance-boundary pages (issue 8): the district's boundary instances, a form to
+/// run redraws and pairings with the limits the analyst sets, runs shown with their
+/// progress, scenarios side by side, each with its maps and the assignment as CSV.
+/// Unit-level counts are internal: only the district's staff, signed in, open these
+/// pages, and every run and view is audited.
+struct BoundaryPages: Sendable {
+    let server: MosaicServer
+
+    /// The redraw's budget on the service: fixed, so a seed gives the same scenario every time.
+    static let restarts = 4, sweeps = 2000
+
+    func add(to router: Router<MosaicRequestContext>) {
+        let base = "districts/:district/boundaries"
+        router.get(RouterPath(base)) { request, context in try await self.index(request, context) }
+        router.get(RouterPath(base + "/:instance")) { request, context in try await self.instance(request, context) }
+        router.post(RouterPath(base + "/:instance/scenarios")) { request, context in try await self.run(request, context) }
+        router.get(RouterPath(base + "/:instance/jobs/:job")) { request, context in try await self.job(request, context) }
+        router.get(RouterPath(base + "/:instance/scenarios/:scenario")) { request, context in try await self.scenario(request, context) }
+        router.get(RouterPath(base + "/:instance/scenarios/:scenario/assignment.csv")) { request, context in try await self.csv(request, context) }
+    }
+
+    // MARK: Finding things
+
+    struct Place {
+        var district: String
+        var visitor: Pages.Visitor
+        var csrf: String?
+    }
+
+    func place(_ request: Request, _ context: MosaicRequestContext) async throws -> Found<Place> {
+        let pages = Pages(server: server)
+        let visitor = try await pages.visitor(request)
+        let district = try context.parameters.require("district")
+        guard visitor.viewer.seesDistrictUnsuppressed(district) else {
+            return .response(Pages.refused("District staff only",
+                                           "Boundary scenarios hold student counts block by block: only the district's staff, signed in, may open them.",
+                                           account: visitor.account))
+        }
+        guard try await pages.site(district) != nil else { return .response(Pages.notFound("No district “\(district)”.")) }
+        let csrf = try await SignIn(server: server).viewer(request).session?.csrf
+        return .found(Place(district: district, visitor: visitor, csrf: csrf))
+    }
+
+    struct Loaded {
+        var record: BoundaryInstanceRecord
+        var instance: BoundaryInstance
+    }
+
+    func loaded(_ p: Place, _ context: MosaicRequestContext) async throws -> Found<Loaded> {
+        let id = try context.parameters.require("instance")
+        guard let record = try await server.store.boundaryInstances(district: p.district).first(where: { $0.id == id }) else {
+            return .response(Pages.notFound("District “\(p.district)” has no boundary instance “\(id)”."))
+        }
+        guard let instance = try? JSONDecoder().decode(BoundaryInstance.self, from: Data(record.json.utf8)) else {
+            return .response(Pages.notFound("Boundary instance “\(record.name)” cannot be read as contract boundaries.md."))
+        }
+        return .found(Loaded(record: record, instance: instance))
+    }
+
+    static func dimensions(_ instance: BoundaryInstance) -> [String] {
+        instance.units.first?.students.dimensionNames ?? ["students"]
+    }
+
+    /// The dimensions and, for each, every group against the rest (`race:white`).
+    static func dimensionChoices(_ instance: BoundaryInstance) -> [String] {
+        dimensions(instance).flatMap { d -> [String] in
+            let groups = Set(instance.units.flatMap { ($0.students.counts(d) ?? [:]).keys }).sorted()
+            return [d] + groups.map { "\(d):\($0)" }
+        }
+    }
+
+    static func summary(_ l: Loaded) -> BoundariesPage.Instance {
+        let d = dimensions(l.instance).first ?? "students"
+        let students = l.instance.units.reduce(0) { $0 + ($1.students.counts(d) ?? [:]).values.reduce(0, +) }
+        return .init(id: l.record.id, name: l.record.name, units: l.instance.units.count, schools: l.instance.schools.count, students: students,
+                     dimensions: dimensions(l.instance), addedAt: OpenHonorsPages.day(l.record.addedAt), addedBy: l.record.addedBy)
+    }
+
+    func page(_ p: Place, message: String? = nil) -> BoundariesPage {
+        BoundariesPage(district: p.district, viewer: p.visitor.label, csrf: p.csrf, message: message)
+    }
+
+    static func staffOnly(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        var response = Pages.html(html, status: status)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    // MARK: Pages
+
+    func index(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let p: Place
+        switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
+        let records = try await server.store.boundaryInstances(district: p.district)
+        let list = records.compactMap { r in
+            (try? JSONDecoder().decode(BoundaryInstance.self, from: Data(r.json.utf8))).map { Self.summary(Loaded(record: r, instance: $0)) }
+        }
+        return Self.staffOnly(page(p).index(list))
+    }
+
+    func instance(_ request: Request, _ context: MosaicRequestContext, message: String? = nil, form: [String: String] = [:],
+                  status: HTTPResponse.Status = .ok) async throws -> Response {
+        let p: Place, l: Loaded
+        switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
+        switch try await loaded(p, context) { case .response(let r): return r; case .found(let x): l = x }
+        let today: String
+        do {
+            let problem = try BoundaryProblem(l.instance, dimension: Self.dimensions(l.instance)[0], limits: .init())
+            today = BoundaryMap(problem).svg(after: problem.original, title: "Today's zones: \(problem.schoolCount) schools, \(problem.unitCount) units",
+                                             description: "Each unit coloured by its school today; dots mark the schools.")
+        } catch {
+            return Pages.notFound("Boundary instance “\(l.record.name)” cannot be run: \(error.description)")
+        }
+        let scenarios = try await server.store.boundaryScenarios(district: p.district, instance: l.record.id).compactMap(Self.row)
+        let jobs = server.boundaryJobs.running(district: p.district, instance: l.record.id)
+        try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: p.visitor.viewer.email ?? "", action: "view-boundaries",
+                                                 detail: "instance \(l.record.id)"))
+        return Self.staffOnly(page(p, message: message).instance(Self.summary(l), map: today, jobs: jobs, scenarios: scenarios,
+                                                                 dimensionChoices: Self.dimensionChoices(l.instance), form: form), status: status)
+    }
+
+    /// A stored scenario's figures, from its result JSON.
+    static func row(_ r: BoundaryScenarioRecord) -> BoundariesPage.Scenario? {
+        guard let doc = try? JSONSerialization.jsonObject(with: Data(r.result.utf8)) as? [String: Any],
+              let settings = try? JSONDecoder().decode(ScenarioSettings.self, from: Data(r.settings.utf8)),
+              let before = doc["before"] as? [String: Double], let after = doc["after"] as? [String: Double],
+              let travel = doc["travel"] as? [String: Any] else { return nil }
+        let transport = doc["transport"] as? [String: Any]
+        let students = (doc["schools"] as? [[String: Any]])?.reduce(0) { $0 + (($1["studentsBefore"] as? Int) ?? 0) } ?? 0
+        let figures = BoundariesPage.Figures(
+            dimension: settings.dimension, objective: settings.objective, before: (before["D"] ?? 0, before["H"] ?? 0), after: (after["D"] ?? 0, after["H"] ?? 0),
+            studentsMoved: doc["studentsMoved"] as? Int ?? 0, unitsMoved: doc["unitsMoved"] as? Int ?? 0, students: students,
+            travelBefore: travel["meanBefore"] as? Double ?? 0, travelAfter: travel["meanAfter"] as? Double ?? 0,
+            newlyBeyond: transport?["newlyBeyond"] as? Int, beyond: transport?["beyond"] as? Double, feasible: doc["feasible"] as? Bool ?? false)
+        return .init(id: r.id, name: r.name, kind: r.kind, settings: settings.summary, runAt: OpenHonorsPages.day(r.runAt), runBy: r.runBy, figures: figures)
+    }
+
+    // MARK: Running
+
+    /// What a scenario ran with: the form, checked.
+    struct ScenarioSettings: Codable, Sendable {
+        var kind: String
+        var dimension: String
+        var objective: String
+        var maxTravelIncrease: Double
+        var maxSizeIncrease: Double
+        var maxSizeDecrease: Double?
+        var contiguity: Bool
+        var seed: UInt64
+        var restarts: Int
+        var sweeps: Int
+        var transportBeyond: Double?
+        var maxDrive: Double?
+        var groupSize: String
+        var grades: [String]
+
+        var limits: BoundaryLimits {
+            .init(maxTravelIncrease: maxTravelIncrease, maxSizeIncrease: maxSizeIncrease, maxSizeDecrease: maxSizeDecrease, contiguity: contiguity)
+        }
+
+        var summary: String {
+            func pc(_ x: Double) -> String { Format.percent(x, digits: x * 100 == (x * 100).rounded() ? 0 : 1) }
+            var parts = ["objective \(objective)", "size +\(pc(maxSizeIncrease))" + (maxSizeDecrease.map { " / −\(pc($0))" } ?? "")]
+            if kind == "redraw" {
+                parts.insert("travel +\(pc(maxTravelIncrease))", at: 1)
+                parts += ["contiguity \(contiguity ? "on" : "off")", "seed \(seed)"]
+            } else {
+                parts += ["groups of \(groupSize)", "grades \(grades.joined(separator: ","))"] + (maxDrive.map { ["at most \(Format.fixed($0, 2)) apart"] } ?? [])
+            }
+            return parts.joined(separator: ", ")
+        }
+
+        /// The command that gives the same figures.
+        func command(_ instance: String) -> String {
+            var c = kind == "pair" ? "mosaic boundaries pair \(instance)" : "mosaic boundaries \(instance)"
+            c += " --dimension \(dimension) --objective \(objective) --max-size-increase \(maxSizeIncrease)"
+            if let d = maxSizeDecrease { c += " --max-size-decrease \(d)" }
+            if kind == "pair" {
+                c += " --group-size \(groupSize) --grades \(grades.joined(separator: ","))"
+                if let d = maxDrive { c += " --max-drive \(d)" }
+            } else {
+                c += " --max-travel-increase \(maxTravelIncrease) --contiguity \(contiguity ? "on" : "off") --seed \(seed) --restarts \(restarts) --sweeps \(sweeps)"
+            }
+            if let t = transportBeyond { c += " --transport-beyond \(t)" }
+            return c + " --format json"
+        }
+    }
+
+    struct RunForm: Decodable, CSRFCarrying {
+        var csrf: String? = nil
+        var name: String? = nil
+        var kind: String? = nil
+        var dimension: String? = nil
+        var objective: String? = nil
+        var travel: String? = nil
+        var growth: String? = nil
+        var shrink: String? = nil
+        var contiguity: String? = nil
+        var seed: String? = nil
+        var beyond: String? = nil
+        var drive: String? = nil
+        var groupSize: String? = nil
+        var grades: String? = nil
+
+        var fields: [String: String] {
+            var f: [String: String] = [:]
+            for (k, v) in [("name", name), ("kind", kind), ("dimension", dimension), ("objective", objective), ("travel", travel), ("growth", growth),
+                           ("shrink", shrink), ("contiguity", contiguity), ("seed", seed), ("beyond", beyond), ("drive", drive),
+                           ("groupSize", groupSize), ("grades", grades)] {
+                if let v { f[k] = v }
+            }
+            return f
+        }
+    }
+
+    /// The form as settings, or every problem with it.
+    static func settings(_ f: RunForm, instance: BoundaryInstance) -> (ScenarioSettings?, [String]) {
+        var problems: [String] = []
+        func number(_ text: String?, _ what: String, default d: Double?, range: ClosedRange<Double> = 0...1_000_000) -> Double? {
+            let t = (text ?? "").trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { return d }
+            guard let x = Double(t), range.contains(x) else {
+                problems.append("\(what) is a number from \(Format.fixed(range.lowerBound, 0)) to \(Format.fixed(range.upperBound, 0)), not '\(t)'")
+                return d
+            }
+            return x
+        }
+        let kind = f.kind ?? "redraw"
+        if kind != "redraw" && kind != "pair" { problems.append("the kind is redraw or pair, not '\(kind)'") }
+        let dimension = f.dimension ?? dimensions(instance)[0]
+        if !dimensionChoices(instance).contains(dimension) { problems.append("'\(dimension)' is not one of the instance's dimensions or groups") }
+        let objective = (f.objective ?? "D").uppercased()
+        if BoundaryObjective(rawValue: objective) == nil { problems.append("the objective is D or H, not '\(objective)'") }
+        let travel = number(f.travel, "the travel increase (%)", default: 50)
+        let growth = number(f.growth, "the size increase (%)", default: 15)
+        let shrink = number(f.shrink, "the size decrease (%)", default: nil, range: 0...100)
+        let contiguity = (f.contiguity ?? "on") != "off"
+        let seedText = (f.seed ?? "1").trimmingCharacters(in: .whitespaces)
+        let seed = UInt64(seedText.isEmpty ? "1" : seedText)
+        if seed == nil { problems.append("the seed is a whole number from 0, not '\(seedText)'") }
+        let beyond = number(f.beyond, "the transport distance", default: nil)
+        let drive = number(f.drive, "the distance between paired schools", default: nil)
+        let groupSize = f.groupSize ?? "2"
+        if !["2", "3", "2,3"].contains(groupSize) { problems.append("the group size is 2, 3 or 2,3, not '\(groupSize)'") }
+        let grades = (f.grades ?? "K,1,2,3,4,5").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if grades.count < 2 || Set(grades).count != grades.count { problems.append("the grades taught are at least two different grades, separated by commas") }
+        guard problems.isEmpty else { return (nil, problems) }
+        return (ScenarioSettings(kind: kind, dimension: dimension, objective: objective, maxTravelIncrease: travel! / 100, maxSizeIncrease: growth! / 100,
+                                 maxSizeDecrease: shrink.map { $0 / 100 } ?? (kind == "pair" ? 0.15 : nil), contiguity: contiguity, seed: seed!,
+                                 restarts: restarts, sweeps: sweeps, transportBeyond: beyond, maxDrive: drive, groupSize: groupSize, grades: grades), [])
+    }
+
+    func run(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let (viewer, session) = try await SignIn(server: server).viewer(request)
+        let district = try context.parameters.require("district")
+        guard let session, viewer.seesDistrictUnsuppressed(district) else {
+            return Pages.refused("Refused", "Only the district's staff, signed in, may run boundary scenarios.")
+        }
+        guard let form = try await SignIn.decode(RunForm.self, request, limit: 65_536), form.csrf == session.csrf else {
+            return Pages.refused("Refused", "The form had expired. Go back, reload the page and send it again.")
+        }
+        let p: Place, l: Loaded
+        switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
+        switch try await loaded(p, context) { case .response(let r): return r; case .found(let x): l = x }
+        let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
+        var (settings, problems) = Self.settings(form, instance: l.instance)
+        if name.isEmpty || name.count > 80 { problems.insert("the scenario needs a name of 1 to 80 characters", at: 0) }
+        var problem: BoundaryProblem?
+        if let s = settings, problems.isEmpty {
+            do { problem = try BoundaryProblem(l.instance, dimension: s.dimension, limits: s.limits) } catch { problems += error.problems }
+        }
+        guard problems.isEmpty, let settings, let problem else {
+            settings = nil
+            return try await instance(request, context, message: "Not run: " + problems.joined(separator: "; ") + ".", form: form.fields, status: .badRequest)
+        }
+        let actor = viewer.email ?? ""
+        let jobs = server.boundaryJobs, store = server.store
+        let total = settings.kind == "redraw" ? settings.restarts * settings.sweeps * problem.unitCount : 1
+        let id = jobs.start(district: p.district, instance: l.record.id, name: name, total: total)
+        let record = l.record
+        try await store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "boundary-scenario",
+                                          detail: "instance \(record.id), job \(id): \(name) (\(settings.summary))"))
+        Task.detached(priority: .utility) {
+            do {
+                let result = try await Self.compute(problem, settings: settings) { done in jobs.progress(id, done: done) }
+                let settingsJSON = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+                let saved = try await store.addBoundaryScenario(BoundaryScenarioRecord(
+                    district: record.district, instance: record.id, name: name, kind: settings.kind, settings: settingsJSON,
+                    result: result, runAt: Date(), runBy: actor))
+                jobs.finish(id, scenario: saved.id)
+            } catch {
+                jobs.fail(id, "\(error)")
+            }
+        }
+        return Response(status: .seeOther, headers: [.location: "/districts/\(p.district)/boundaries/\(record.id)/jobs/\(id)"])
+    }
+
+    /// Runs the scenario off the request's thread and returns the command's JSON output.
+    static func compute(_ problem: BoundaryProblem, settings: ScenarioSettings, progress: @escaping @Sendable (Int) -> Void) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                let objective = BoundaryObjective(rawValue: settings.objective) ?? .dissimilarity
+                if settings.kind == "pair" {
+                    let sizes = Set(settings.groupSize.split(separator: ",").compactMap { Int($0) })
+                    let pairing = Pairing(problem, options: .init(sizes: sizes, grades: settings.grades, maxDrive: settings.maxDrive, objective: objective))
+                    let (groups, proven) = pairing.choose()
+                    let plan = PairingPlan(pairing, groups: groups, proven: proven, transportBeyond: settings.transportBeyond)
+                    progress(1)
+                    continuation.resume(returning: plan.json(objective: objective).serialized())
+                    return
+                }
+                var rng = SeededGenerator(seed: settings.seed)
+                let outcome = BoundarySearch(problem, objective: objective).run(
+                    .init(restarts: settings.restarts, sweeps: settings.sweeps, parallelism: ProcessInfo.processInfo.activeProcessorCount),
+                    using: &rng) { done, _ in progress(done) }
+                let plan = BoundaryPlan(problem, assignment: outcome.assignment, transportBeyond: settings.transportBeyond)
+                continuation.resume(returning: plan.json(objective: objective, seed: settings.seed, outcome: outcome).serialized())
+            }
+        }
+    }
+
+    func job(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let p: Place, l: Loaded
+        switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
+        switch try await loaded(p, context) { case .response(let r): return r; case .found(let x): l = x }
+        let id = try context.parameters.require("job")
+        guard let job = server.boundaryJobs.job(id), job.district == p.district, job.instance == l.record.id else {
+            return Pages.notFound("No run “\(id)” here (runs are kept while the service runs).")
+        }
+        if let scenario = job.scenario {
+            return Response(status: .seeOther, headers: [.location: "/districts/\(p.district)/boundaries/\(l.record.id)/scenarios/\(scenario)"])
+        }
+        return Self.staffOnly(page(p).job(instance: Self.summary(l), .init(id: id, name: job.name, done: job.done, total: job.total, failure: job.failure)))
+    }
+
+    // MARK: A scenario
+
+    struct Shown {
+        var record: BoundaryScenarioRecord
+        var settings: ScenarioSettings
+        var problem: BoundaryProblem
+        var result: [String: Any]
+    }
+
+    func shown(_ p: Place, _ l: Loaded, _ context: MosaicRequestContext) async throws -> Found<Shown> {
+        let id = try context.parameters.require("scenario")
+        guard let record = try await server.store.boundaryScenarios(district: p.district, instance: l.record.id).first(where: { $0.id == id }),
+              let settings = try? JSONDecoder().decode(ScenarioSettings.self, from: Data(record.settings.utf8)),
+              let result = try? JSONSerialization.jsonObject(with: Data(record.result.utf8)) as? [String: Any],
+              let problem = try? BoundaryProblem(l.instance, dimension: settings.dimension, limits: settings.limits) else {
+            return .response(Pages.notFound("Boundary instance “\(l.record.name)” has no scenario “\(id)”."))
+        }
+        return .found(Shown(record: record, settings: settings, problem: problem, result: result))
+    }
+
+    /// The zoning a scenario leads to: the stored assignment, or each paired zone's first school.
+    static func zones(_ s: Shown) -> (zones: [Int32], groups: [Pairing.Group]) {
+        let p = s.problem
+        let schoolIndex = Dictionary(uniqueKeysWithValues: p.schoolIDs.enumerated().map { ($1, Int32($0)) })
+        if s.settings.kind == "pair" {
+            let groups = (s.result["groups"] as? [[String: Any]] ?? []).compactMap { g -> Pairing.Group? in
+                guard let ids = g["schools"] as? [String], let spans = g["spans"] as? [Int], let grades = g["grades"] as? [String: String] else { return nil }
+                let schools = ids.compactMap { schoolIndex[$0].map(Int.init) }
+                guard schools.count == ids.count else { return nil }
+                return Pairing.Group(schools: schools, spans: spans, labels: ids.map { grades[$0] ?? "" },
+                                     distance: g["distance"] as? Double ?? 0, gain: g["gain"] as? Double ?? 0)
+            }
+            var zones = p.original
+            for g in groups { for u in 0..<p.unitCount where g.schools.contains(Int(p.original[u])) { zones[u] = Int32(g.schools[0]) } }
+            return (zones, groups)
+        }
+        let assignment = s.result["assignment"] as? [String: String] ?? [:]
+        return ((0..<p.unitCount).map { assignment[p.unitIDs[$0]].flatMap { schoolIndex[$0] } ?? p.original[$0] }, [])
+    }
+
+    func scenario(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let p: Place, l: Loaded, s: Shown
+        switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
+        switch try await loaded(p, context) { case .response(let r): return r; case .found(let x): l = x }
+        switch try await shown(p, l, context) { case .response(let r): return r; case .found(let x): s = x }
+        guard let row = Self.row(s.record) else { return Pages.notFound("Scenario “\(s.record.name)” cannot be read.") }
+        let problem = s.problem
+        let (zones, groups) = Self.zones(s)
+        let figures: any ScenarioFigures
+        var schools: [[String]] = [], header: [String]
+        let map: String
+        let title = "\(s.record.name): zones today and after", desc = "\(problem.dimension) dissimilarity \(Format.fixed(row.figures.before.D, 3)) today, \(Format.fixed(row.figures.after.D, 3)) after."
+        var proposed: [String] = []
+        if s.settings.kind == "pair" {
+            let objective = BoundaryObjective(rawValue: s.settings.objective) ?? .dissimilarity
+            let sizes = Set(s.settings.groupSize.split(separator: ",").compactMap { Int($0) })
+            let pairing = Pairing(problem, options: .init(sizes: sizes, grades: s.settings.grades, maxDrive: s.settings.maxDrive, objective: objective))
+            let plan = PairingPlan(pairing, groups: groups, proven: s.result["proven"] as? Bool ?? true, transportBeyond: s.settings.transportBeyond)
+            figures = plan
+            header = ["school", "today", "after", "limit", "grades", "gap today", "after"]
+            schools = plan.schools.map { [$0.id, Format.count($0.studentsBefore), Format.count($0.studentsAfter), Format.count($0.limit), $0.grades ?? "unchanged",
+                                          Format.fixed($0.distanceBefore, 3), Format.fixed($0.distanceAfter, 3)] }
+            proposed = groups.map { g in zip(g.schools, g.labels).map { "\(problem.schoolIDs[$0]) (\($1))" }.joined(separator: " + ") + ", at most \(Format.fixed(g.distance, 2)) apart" }
+            map = BoundaryMap(problem).svg(after: zones, title: title, description: desc, links: groups.map(\.schools), afterLabel: "Paired",
+                                           caption: "Colours: zones. Dashed lines join the schools of a group, whose zones merge (outlined).")
+        } else {
+            let plan = BoundaryPlan(problem, assignment: zones, transportBeyond: s.settings.transportBeyond)
+            figures = plan
+            header = ["school", "today", "after", "limit", "units +/−", "gap today", "after"]
+            schools = plan.schools.map { [$0.id, Format.count($0.studentsBefore), Format.count($0.studentsAfter), Format.count($0.limit),
+                                          "+\($0.unitsGained)/−\($0.unitsLost)", Format.fixed($0.distanceBefore, 3), Format.fixed($0.distanceAfter, 3)] }
+            map = BoundaryMap(problem).svg(after: zones, title: title, description: desc)
+        }
+        let groupsTable = problem.groups.indices.map { g in
+            [problem.groups[g], Format.count(problem.groupTotals[g]), Format.count(figures.movedByGroup[g]),
+             Format.fixed(figures.travelByGroup[g].meanBefore, 2), Format.fixed(figures.travelByGroup[g].meanAfter, 2)]
+        }
+        let transport = figures.transport?.byGroup.map { [$0.group, Format.count($0.before), Format.count($0.after), Format.count($0.newlyBeyond)] } ?? []
+        let detail = BoundariesPage.Detail(scenario: row, map: map, groups: groupsTable, transport: transport, schools: schools, schoolsHeader: header,
+                                           groupsProposed: proposed, violations: figures.violations, command: s.settings.command("INSTANCE.json"))
+        try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: p.visitor.viewer.email ?? "", action: "view-boundary-scenario",
+                                                 detail: "instance \(l.record.id), scenario \(s.record.id)"))
+        return Self.staffOnly(page(p).scenario(instance: Self.summary(l), detail))
+    }
+
+    /// The assignment as CSV: unit, school today, school after, moved. No counts of
+    /// students, so nothing in it can fall under the suppression rule.
+    func csv(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let p: Place, l: Loaded, s: Shown
+        switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
+        switch try await loaded(p, context) { case .response(let r): return r; case .found(let x): l = x }
+        switch try await shown(p, l, context) { case .response(let r): return r; case .found(let x): s = x }
+        let problem = s.problem, zones = Self.zones(s).zones
+        var text = "unit,school_today,school_after,moved\n"
+        for u in 0..<problem.unitCount {
+            let today = problem.schoolIDs[Int(problem.original[u])], after = problem.schoolIDs[Int(zones[u])]
+            text += [csvField(problem.unitIDs[u]), csvField(today), csvField(after), today == after ? "no" : "yes"].joined(separator: ",") + "\n"
+        }
+        try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: p.visitor.viewer.email ?? "", action: "export-boundary-scenario",
+                                                 detail: "instance \(l.record.id), scenario \(s.record.id)"))
+        let file = "boundaries-\(p.district)-\(l.record.id)-\(s.record.id).csv"
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(file)\"", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Boundary runs in progress, kept in this process while the service runs.
+final class BoundaryJobs: Sendable {
+    struct Job: Sendable {
+        var district: String
+        var instance: String
+        var name: String
+        var done: Int
+        var total: Int
+        var scenario: String?
+        var failure: String?
+    }
+
+    private let state = Mutex((next: 1, jobs: [String: Job]()))
+
+    func start(district: String, instance: String, name: String, total: Int) -> String {
+        state.withLock { s in
+            let id = String(s.next)
+            s.next += 1
+            s.jobs[id] = Job(district: district, instance: instance, name: name, done: 0, total: max(1, total))
+            return id
+        }
+    }
+
+    func progress(_ id: String, done: Int) { state.withLock { $0.jobs[id]?.done = done } }
+    func finish(_ id: String, scenario: String) {
+        state.withLock { s in
+            guard var job = s.jobs[id] else { return }
+            job.scenario = scenario
+            job.done = job.total
+            s.jobs[id] = job
+        }
+    }
+    func fail(_ id: String, _ message: String) { state.withLock { $0.jobs[id]?.failure = message } }
+    func job(_ id: String) -> Job? { state.withLock { $0.jobs[id] } }
+
+    /// The instance's runs that have not finished (or failed), for its page.
+    func running(district: String, instance: String) -> [BoundariesPage.Job] {
+        state.withLock { s in
+            s.jobs.filter { $0.value.district == district && $0.value.instance == instance && $0.value.scenario == nil }
+                .sorted { Int($0.key) ?? 0 < Int($1.key) ?? 0 }
+                .map { .init(id: $0.key, name: $0.value.name, done: $0.value.done, total: $0.value.total, failure: $0.value.failure) }
+        }
+    }
+}
+
+/// Adds a boundary instance to a district with example scenarios, each run as the service
+/// runs them (the form's defaults, with the kind and dimension given), for the demo. Nil
+/// when the district already has a boundary instance of that name.
+public func seedBoundaryExample(_ store: any Store, district: String, name: String, instance: BoundaryInstance,
+                                scenarios: [(name: String, kind: String, dimension: String)], at: Date) async throws -> String? {
+    guard try await !store.boundaryInstances(district: district).contains(where: { $0.name == name }) else { return nil }
+    let json = String(decoding: try JSONEncoder().encode(instance), as: UTF8.self)
+    let record = try await store.addBoundaryInstance(BoundaryInstanceRecord(district: district, name: name, json: json, addedAt: at, addedBy: "demo (example)"))
+    for s in scenarios {
+        let form = BoundaryPages.RunForm(name: s.name, kind: s.kind, dimension: s.dimension, beyond: "1.5")
+        let (settings, problems) = BoundaryPages.settings(form, instance: instance)
+        guard let settings, problems.isEmpty else { throw BoundaryError(problems) }
+        let problem = try BoundaryProblem(instance, dimension: settings.dimension, limits: settings.limits)
+        let result = try await BoundaryPages.compute(problem, settings: settings) { _ in }
+        _ = try await store.addBoundaryScenario(BoundaryScenarioRecord(
+            district: district, instance: record.id, name: s.name, kind: settings.kind, settings: String(decoding: try JSONEncoder().encode(settings), as: UTF8.self),
+            result: result, runAt: at, runBy: "demo (example)"))
+    }
+    return "/districts/\(district)/boundaries/\(record.id)"
+}
