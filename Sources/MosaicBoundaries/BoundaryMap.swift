@@ -53,9 +53,15 @@ public struct BoundaryMap: Sendable {
         self.colours = colours
     }
 
-    /// Two panels, today's zones and `assignment`'s, with a title and description; each of
-    /// `links` (groups of schools, as for pairings) is drawn on the right as lines between its schools.
-    public func svg(after assignment: [Int32], title: String, description: String, links: [[Int]] = [], afterLabel: String = "Redrawn",
+    /// One panel: today's zones.
+    public func svgToday(title: String, description: String) -> String {
+        svg(after: nil, title: title, description: description, caption: "Colours: schools (neighbouring zones differ). Dots: schools.")
+    }
+
+    /// Two panels, today's zones and `assignment`'s (one, today's, when nil), with a title and
+    /// description; each of `links` (groups of schools, as for pairings) is drawn on the right
+    /// as lines between its schools.
+    public func svg(after assignment: [Int32]?, title: String, description: String, links: [[Int]] = [], afterLabel: String = "Redrawn",
                     caption: String = "Colours: schools (neighbouring zones differ). Dots: schools. Outlined on the right: units that change school.") -> String {
         let panel = 460.0, pad = 20.0, top = 40.0
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
@@ -69,7 +75,8 @@ public struct BoundaryMap: Sendable {
         }
         if !minX.isFinite { minX = 0; minY = 0; maxX = 1; maxY = 1 }
         let scale = panel / max(maxX - minX, maxY - minY, 1e-9)
-        let width = 2 * panel + 3 * pad, height = panel + top + pad + 24
+        let panels = assignment == nil ? [("Today", problem.original)] : [("Today", problem.original), (afterLabel, assignment!)]
+        let width = Double(panels.count) * panel + Double(panels.count + 1) * pad, height = panel + top + pad + 24
         func fmt(_ v: Double) -> String { String(Double(Int((v * 10).rounded())) / 10) }
         func project(_ p: BoundaryInstance.Point, _ x0: Double) -> String {
             "\(fmt(x0 + (p.x - minX) * scale)),\(fmt(top + panel - (p.y - minY) * scale))"
@@ -81,7 +88,7 @@ public struct BoundaryMap: Sendable {
             <rect width="100%" height="100%" fill="#ffffff"/>
 
             """
-        for (i, (label, zones)) in [("Today", problem.original), (afterLabel, assignment)].enumerated() {
+        for (i, (label, zones)) in panels.enumerated() {
             let x0 = pad + Double(i) * (panel + pad)
             out += "<text x=\"\(fmt(x0))\" y=\"24\" font-size=\"16\" font-weight=\"600\" fill=\"#222\">\(label)</text>\n<g stroke-linejoin=\"round\">\n"
             for u in 0..<problem.unitCount {

@@ -67,8 +67,9 @@ struct BoundaryPages: Sendable {
         return .found(Loaded(record: record, instance: instance))
     }
 
+    /// The instance's dimensions, race first when it has one.
     static func dimensions(_ instance: BoundaryInstance) -> [String] {
-        instance.units.first?.students.dimensionNames ?? ["students"]
+        (instance.units.first?.students.dimensionNames ?? ["students"]).sorted { ($0 == "race" ? 0 : 1, $0) < ($1 == "race" ? 0 : 1, $1) }
     }
 
     /// The dimensions and, for each, every group against the rest (`race:white`).
@@ -116,8 +117,8 @@ struct BoundaryPages: Sendable {
         let today: String
         do {
             let problem = try BoundaryProblem(l.instance, dimension: Self.dimensions(l.instance)[0], limits: .init())
-            today = BoundaryMap(problem).svg(after: problem.original, title: "Today's zones: \(problem.schoolCount) schools, \(problem.unitCount) units",
-                                             description: "Each unit coloured by its school today; dots mark the schools.")
+            today = BoundaryMap(problem).svgToday(title: "Today's zones: \(problem.schoolCount) schools, \(problem.unitCount) units",
+                                                  description: "Each unit coloured by its school today; dots mark the schools.")
         } catch {
             return Pages.notFound("Boundary instance “\(l.record.name)” cannot be run: \(error.description)")
         }
@@ -405,7 +406,7 @@ struct BoundaryPages: Sendable {
             header = ["school", "today", "after", "limit", "grades", "gap today", "after"]
             schools = plan.schools.map { [$0.id, Format.count($0.studentsBefore), Format.count($0.studentsAfter), Format.count($0.limit), $0.grades ?? "unchanged",
                                           Format.fixed($0.distanceBefore, 3), Format.fixed($0.distanceAfter, 3)] }
-            proposed = groups.map { g in zip(g.schools, g.labels).map { "\(problem.schoolIDs[$0]) (\($1))" }.joined(separator: " + ") + ", at most \(Format.fixed(g.distance, 2)) apart" }
+            proposed = groups.map { g in zip(g.schools, g.labels).map { "\(problem.schoolIDs[$0]) (\($1))" }.joined(separator: " + ") + ", \(g.schools.count > 2 ? "at most " : "")\(Format.fixed(g.distance, 2)) apart" }
             map = BoundaryMap(problem).svg(after: zones, title: title, description: desc, links: groups.map(\.schools), afterLabel: "Paired",
                                            caption: "Colours: zones. Dashed lines join the schools of a group, whose zones merge (outlined).")
         } else {
@@ -417,10 +418,10 @@ struct BoundaryPages: Sendable {
             map = BoundaryMap(problem).svg(after: zones, title: title, description: desc)
         }
         let groupsTable = problem.groups.indices.map { g in
-            [problem.groups[g], Format.count(problem.groupTotals[g]), Format.count(figures.movedByGroup[g]),
+            [Dimension.label(problem.groups[g]), Format.count(problem.groupTotals[g]), Format.count(figures.movedByGroup[g]),
              Format.fixed(figures.travelByGroup[g].meanBefore, 2), Format.fixed(figures.travelByGroup[g].meanAfter, 2)]
         }
-        let transport = figures.transport?.byGroup.map { [$0.group, Format.count($0.before), Format.count($0.after), Format.count($0.newlyBeyond)] } ?? []
+        let transport = figures.transport?.byGroup.map { [Dimension.label($0.group), Format.count($0.before), Format.count($0.after), Format.count($0.newlyBeyond)] } ?? []
         let detail = BoundariesPage.Detail(scenario: row, map: map, groups: groupsTable, transport: transport, schools: schools, schoolsHeader: header,
                                            groupsProposed: proposed, violations: figures.violations, command: s.settings.command("INSTANCE.json"))
         try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: p.visitor.viewer.email ?? "", action: "view-boundary-scenario",
@@ -498,12 +499,12 @@ final class BoundaryJobs: Sendable {
 /// runs them (the form's defaults, with the kind and dimension given), for the demo. Nil
 /// when the district already has a boundary instance of that name.
 public func seedBoundaryExample(_ store: any Store, district: String, name: String, instance: BoundaryInstance,
-                                scenarios: [(name: String, kind: String, dimension: String)], at: Date) async throws -> String? {
+                                scenarios: [(name: String, kind: String, dimension: String)], beyond: Double, at: Date) async throws -> String? {
     guard try await !store.boundaryInstances(district: district).contains(where: { $0.name == name }) else { return nil }
     let json = String(decoding: try JSONEncoder().encode(instance), as: UTF8.self)
     let record = try await store.addBoundaryInstance(BoundaryInstanceRecord(district: district, name: name, json: json, addedAt: at, addedBy: "demo (example)"))
     for s in scenarios {
-        let form = BoundaryPages.RunForm(name: s.name, kind: s.kind, dimension: s.dimension, beyond: "1.5")
+        let form = BoundaryPages.RunForm(name: s.name, kind: s.kind, dimension: s.dimension, shrink: "15", beyond: "\(beyond)")
         let (settings, problems) = BoundaryPages.settings(form, instance: instance)
         guard let settings, problems.isEmpty else { throw BoundaryError(problems) }
         let problem = try BoundaryProblem(instance, dimension: settings.dimension, limits: settings.limits)

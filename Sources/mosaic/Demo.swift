@@ -199,9 +199,9 @@ struct Demo: AsyncParsableCommand {
             var rng = SeededGenerator(seed: 2028)
             let city = BoundaryInstance.synthetic(schools: schools, blocksPerSchool: 64, using: &rng)
             if let path = try await seedBoundaryExample(store, district: district.id, name: "Generated city: \(schools) elementary zones (synthetic)", instance: city,
-                                                        scenarios: [("Redraw: travel +50 %, size +15 %", "redraw", "race"),
+                                                        scenarios: [("Redraw: travel +50 %, size ±15 %", "redraw", "race"),
                                                                     ("Redraw for White / not White", "redraw", "race:white"),
-                                                                    ("Pair nearby schools K–2 / 3–5", "pair", "race")], at: at) {
+                                                                    ("Pair nearby schools K–2 / 3–5", "pair", "race")], beyond: 1.5, at: at) {
                 Terminal.error("demo: example boundary scenarios at \(path)")
             }
         }
@@ -209,9 +209,9 @@ struct Demo: AsyncParsableCommand {
             let (zones, _) = try BoundariesNYC.instance(districts: [3], year: SchoolYear(startYear: 2017), zones: BoundariesNYC.zonesFile,
                                                         locations: BoundariesNYC.locationsFile, snapshot: snapshot, cell: 0.2)
             if let path = try await seedBoundaryExample(store, district: "nyc-03", name: "NYC District 3 elementary zones 2017-18 (0.2 km pieces)", instance: zones,
-                                                        scenarios: [("Redraw: travel +50 %, size +15 %", "redraw", "race"),
+                                                        scenarios: [("Redraw: travel +50 %, size ±15 %", "redraw", "race"),
                                                                     ("Redraw for low income", "redraw", "economic"),
-                                                                    ("Pair nearby schools K–2 / 3–5", "pair", "race")], at: at) {
+                                                                    ("Pair nearby schools K–2 / 3–5", "pair", "race")], beyond: 0.8, at: at) {
                 Terminal.error("demo: example boundary scenarios on the real NYC zones at \(path)")
             }
         }

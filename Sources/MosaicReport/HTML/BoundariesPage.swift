@@ -177,15 +177,18 @@ public struct BoundariesPage: Sendable {
             h += chart.html
             let t = DataTable(
                 caption: "Every scenario's figures (D and H of its dimension across schools; travel in the instance's unit)",
-                header: ["scenario", "kind", "dimension", "D today", "D after", "change", "H after", "students moved", "units moved", "mean travel", "after", "newly beyond transport", "limits met", "settings", "run"],
+                header: ["scenario", "kind", "dimension", "D today", "D after", "change", "H after", "students moved", "units moved", "mean travel", "after", "newly beyond transport", "limits met"],
                 rows: scenarios.map { s in
                     let f = s.figures
                     return [s.name, s.kind, f.dimension, Format.fixed(f.before.D, 3), Format.fixed(f.after.D, 3), Self.change(f.before.D, f.after.D),
                             Format.fixed(f.after.H, 3), Format.count(f.studentsMoved), Format.count(f.unitsMoved), Format.fixed(f.travelBefore, 2),
-                            Format.fixed(f.travelAfter, 2), f.newlyBeyond.map { Format.count($0) } ?? "–", f.feasible ? "yes" : "no", s.settings, "\(s.runAt) by \(s.runBy)"]
+                            Format.fixed(f.travelAfter, 2), f.newlyBeyond.map { Format.count($0) } ?? "–", f.feasible ? "yes" : "no"]
                 }, numeric: Set(3...11))
             h += "<div class=\"scroll\">\(t.html)</div><ul>"
-            for s in scenarios { h += "<li><a href=\"\(base)/\(urlEscape(i.id))/scenarios/\(urlEscape(s.id))\">\(esc(s.name))</a> · <a href=\"\(base)/\(urlEscape(i.id))/scenarios/\(urlEscape(s.id))/assignment.csv\">assignment (CSV)</a></li>" }
+            for s in scenarios {
+                h += "<li><a href=\"\(base)/\(urlEscape(i.id))/scenarios/\(urlEscape(s.id))\">\(esc(s.name))</a> · <a href=\"\(base)/\(urlEscape(i.id))/scenarios/\(urlEscape(s.id))/assignment.csv\">assignment (CSV)</a>"
+                h += "<br><span class=\"note\">\(esc(s.settings)) · run \(esc(s.runAt)) by \(esc(s.runBy))</span></li>"
+            }
             h += "</ul>"
         }
         return shell(i.name, h)
@@ -206,7 +209,7 @@ public struct BoundariesPage: Sendable {
         h += select("objective", "Objective", [("D", "Dissimilarity D"), ("H", "Information index H")], "D")
         h += "<label>Travel may grow by (%)<input name=\"travel\" type=\"number\" min=\"0\" step=\"any\" value=\"\(value("travel", "50"))\"></label>"
         h += "<label>School size may grow by (%)<input name=\"growth\" type=\"number\" min=\"0\" step=\"any\" value=\"\(value("growth", "15"))\"></label>"
-        h += "<label>… and shrink by (%, blank: any)<input name=\"shrink\" type=\"number\" min=\"0\" max=\"100\" step=\"any\" value=\"\(value("shrink", ""))\"></label>"
+        h += "<label>… and shrink by (%, blank: any)<input name=\"shrink\" type=\"number\" min=\"0\" max=\"100\" step=\"any\" value=\"\(value("shrink", "15"))\"></label>"
         h += select("contiguity", "Contiguity", [("on", "on: zones stay in one piece"), ("off", "off")], "on")
         h += "<label>Seed<input name=\"seed\" type=\"number\" min=\"0\" value=\"\(value("seed", "1"))\"></label>"
         h += "<label>Count students beyond (distance)<input name=\"beyond\" type=\"number\" min=\"0\" step=\"any\" value=\"\(value("beyond", ""))\"></label>"
