@@ -175,27 +175,62 @@ public struct Pairing: Sendable {
         return xs.indices.flatMap { i in permutations(Array(xs[..<i] + xs[(i + 1)...])).map { [xs[i]] + $0 } }
     }
 
-    /// The best set of disjoint groups: the largest total gain (ties: fewer groups, then the
-    /// order of `candidates()`), proved by branch and bound unless `nodeLimit` nodes are not
-    /// enough (then the best found, `proven` false).
+    /// The best set of disjoint groups: the largest total gain (ties: the order of
+    /// `candidates()`), proved by branch and bound unless `nodeLimit` nodes (per connected
+    /// set of schools) are not enough — then the best found, `proven` false. Without a cap
+    /// on the number of groups, schools no candidate joins are solved apart (a city's
+    /// districts, say), since their gains simply add up.
     public func choose(nodeLimit: Int = 5_000_000) -> (groups: [Group], proven: Bool) {
         let candidates = self.candidates()
         let S = problem.schoolCount
-        var containing = [[Int]](repeating: [], count: S)
-        for (i, g) in candidates.enumerated() { for s in g.schools { containing[s].append(i) } }
-        var used = [Bool](repeating: false, count: S)
+        guard options.maxGroups == nil else {
+            let (picked, proven) = Self.pack(candidates, indices: Array(candidates.indices), schools: Array(0..<S), limit: options.maxGroups!, nodeLimit: nodeLimit)
+            return (picked.sorted().map { candidates[$0] }, proven)
+        }
+        // Connected sets of schools under the candidate groups (union–find).
+        var parent = Array(0..<S)
+        func root(_ x: Int) -> Int {
+            var x = x
+            while parent[x] != x {
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            }
+            return x
+        }
+        for g in candidates { for t in g.schools.dropFirst() { parent[root(t)] = root(g.schools[0]) } }
+        var schoolsOf: [Int: [Int]] = [:], groupsOf: [Int: [Int]] = [:]
+        for t in 0..<S { schoolsOf[root(t), default: []].append(t) }
+        for (k, g) in candidates.enumerated() { groupsOf[root(g.schools[0]), default: []].append(k) }
+        var picked: [Int] = [], proven = true
+        for (r, groups) in groupsOf.sorted(by: { $0.key < $1.key }) {
+            let (mine, done) = Self.pack(candidates, indices: groups, schools: schoolsOf[r]!, limit: .max, nodeLimit: nodeLimit)
+            picked += mine
+            proven = proven && done
+        }
+        return (picked.sorted().map { candidates[$0] }, proven)
+    }
+
+    /// Branch and bound over `schools` in order: each school joins one of its free groups
+    /// (all of whose schools come later) or none; the bound gives every free school the
+    /// largest share (gain ÷ size) of a group it could still join and, under a cap, no
+    /// more than the largest gains that still fit.
+    static func pack(_ candidates: [Group], indices: [Int], schools: [Int], limit: Int, nodeLimit: Int) -> (picked: [Int], proven: Bool) {
+        let n = schools.count
+        let position = Dictionary(uniqueKeysWithValues: schools.enumerated().map { ($1, $0) })
+        let members = indices.map { k in candidates[k].schools.map { position[$0]! } }
+        let gains = indices.map { candidates[$0].gain }
+        var containing = [[Int]](repeating: [], count: n)
+        for (i, m) in members.enumerated() { for s in m { containing[s].append(i) } }
+        var used = [Bool](repeating: false, count: n)
         var chosen: [Int] = [], best: [Int] = [], bestGain = 0.0, nodes = 0
-        let limit = options.maxGroups ?? Int.max
-        func free(_ g: Int) -> Bool { candidates[g].schools.allSatisfy { !used[$0] } }
+        func open(_ g: Int, from s: Int) -> Bool { members[g].allSatisfy { !used[$0] && $0 >= s } }
         func bound(from s: Int) -> Double {
             var perSchool = 0.0
-            for t in s..<S where !used[t] {
-                perSchool += containing[t].lazy.filter { free($0) && candidates[$0].schools.allSatisfy { $0 >= s } }
-                    .map { candidates[$0].gain / Double(candidates[$0].schools.count) }.max() ?? 0
+            for t in s..<n where !used[t] {
+                perSchool += containing[t].lazy.filter { open($0, from: s) }.map { gains[$0] / Double(members[$0].count) }.max() ?? 0
             }
-            guard limit - chosen.count < S else { return perSchool }
-            var top = candidates.indices.filter { free($0) && candidates[$0].schools.allSatisfy { $0 >= s } }.map { candidates[$0].gain }
-            top.sort(by: >)
+            guard limit - chosen.count < n else { return perSchool }
+            let top = members.indices.filter { open($0, from: s) }.map { gains[$0] }.sorted(by: >)
             return min(perSchool, top.prefix(max(0, limit - chosen.count)).reduce(0, +))
         }
         func search(_ s: Int, _ gain: Double) {
@@ -204,19 +239,19 @@ public struct Pairing: Sendable {
                 bestGain = gain
                 best = chosen
             }
-            guard nodes < nodeLimit, s < S, chosen.count < limit else { return }
+            guard nodes < nodeLimit, s < n, chosen.count < limit else { return }
             if used[s] { return search(s + 1, gain) }
             guard gain + bound(from: s) > bestGain + 1e-15 else { return }
-            for g in containing[s] where free(g) && candidates[g].schools.allSatisfy({ $0 >= s }) {
-                for t in candidates[g].schools { used[t] = true }
+            for g in containing[s] where open(g, from: s) {
+                for t in members[g] { used[t] = true }
                 chosen.append(g)
-                search(s + 1, gain + candidates[g].gain)
+                search(s + 1, gain + gains[g])
                 chosen.removeLast()
-                for t in candidates[g].schools { used[t] = false }
+                for t in members[g] { used[t] = false }
             }
             search(s + 1, gain)
         }
         search(0, 0)
-        return (best.map { candidates[$0] }, nodes < nodeLimit)
+        return (best.map { indices[$0] }, nodes < nodeLimit)
     }
 }

@@ -54,8 +54,12 @@ struct ObjectiveTerms: Sendable {
 }
 
 /// A zoning in progress: which school each unit goes to, each school's counts, and what
-/// the search needs to test a move in time proportional to the zones it touches — the
-/// units of each school and which of them reach the school's home unit.
+/// the search needs to test a move in time proportional to the zones it touches.
+///
+/// Invariant (with contiguity): every unit that must connect reaches its school's home
+/// unit through the school's units. It holds today (the others are the exempt islands)
+/// and every move keeps it, so a unit may join a school next to any of its units that
+/// must connect, and a unit may leave when its neighbours in the school stay joined.
 struct Zoning {
     let p: BoundaryProblem
     let terms: ObjectiveTerms
@@ -67,7 +71,6 @@ struct Zoning {
     var termSum: Double
     var members: [[Int32]]
     var position: [Int32]
-    var reachable: [Bool]
     var required: [Int]
     // Scratch for breadth-first searches and trial rows.
     var mark: [UInt32]
@@ -96,14 +99,12 @@ struct Zoning {
         }
         term = [Double](repeating: 0, count: S)
         termSum = 0
-        reachable = [Bool](repeating: false, count: p.unitCount)
         mark = [UInt32](repeating: 0, count: p.unitCount)
         rowA = [Int](repeating: 0, count: G)
         rowB = [Int](repeating: 0, count: G)
         for s in 0..<S {
             term[s] = schoolCounts.withUnsafeBufferPointer { terms.term(UnsafeBufferPointer(rebasing: $0[(s * G)..<((s + 1) * G)]), size: size[s]) }
             termSum += term[s]
-            refreshReachable(s)
         }
     }
 
@@ -114,22 +115,6 @@ struct Zoning {
 
     @inline(__always)
     func violation(of s: Int, size n: Int) -> Int { max(0, n - p.maxSize[s]) + max(0, p.minSize[s] - n) }
-
-    /// Marks which of school s's units reach its home unit through its units.
-    mutating func refreshReachable(_ s: Int) {
-        for u in members[s] { reachable[Int(u)] = false }
-        let h = p.home[s]
-        guard h >= 0, zone[Int(h)] == Int32(s) else { return }
-        reachable[Int(h)] = true
-        queue.removeAll(keepingCapacity: true)
-        queue.append(h)
-        while let u = queue.popLast() {
-            for v in p.neighbors[Int(u)] where zone[Int(v)] == Int32(s) && !reachable[Int(v)] {
-                reachable[Int(v)] = true
-                queue.append(v)
-            }
-        }
-    }
 
     /// Whether school s stays connected when `removed` leaves it and `added` joins it:
     /// every unit that must connect is reached from the home unit.
@@ -172,7 +157,7 @@ struct Zoning {
         guard p.limits.contiguity else { return true }
         if p.mustConnect(u, at: b) {
             var joins = false
-            for v in p.neighbors[u] where zone[Int(v)] == Int32(b) && reachable[Int(v)] {
+            for v in p.neighbors[u] where zone[Int(v)] == Int32(b) && p.mustConnect(Int(v), at: b) {
                 joins = true
                 break
             }
@@ -180,7 +165,42 @@ struct Zoning {
         }
         var inside = 0
         for v in p.neighbors[u] where zone[Int(v)] == Int32(a) { inside += 1 }
-        return inside <= 1 || staysConnected(a, removing: Int32(u), adding: -1)
+        return inside <= 1 || neighboursStayJoined(u, in: a) || staysConnected(a, removing: Int32(u), adding: -1)
+    }
+
+    /// A quick sufficient test that u may leave school a: its neighbours in a still reach
+    /// one another through a's other units within a few steps (then no path needed u).
+    /// False when it cannot tell within 48 units; the full search decides then.
+    mutating func neighboursStayJoined(_ u: Int, in a: Int) -> Bool {
+        var first: Int32 = -1, need = 0
+        for v in p.neighbors[u] where zone[Int(v)] == Int32(a) {
+            if first < 0 { first = v }
+            need += 1
+        }
+        stamp &+= 1
+        if stamp == 0 {
+            for i in mark.indices { mark[i] = 0 }
+            stamp = 1
+        }
+        queue.removeAll(keepingCapacity: true)
+        queue.append(first)
+        mark[Int(first)] = stamp
+        mark[u] = stamp
+        var found = 1, visited = 0, head = 0
+        while head < queue.count && visited < 48 {
+            let w = Int(queue[head])
+            head += 1
+            visited += 1
+            for x in p.neighbors[w] where mark[Int(x)] != stamp && zone[Int(x)] == Int32(a) {
+                mark[Int(x)] = stamp
+                if p.neighbors[u].contains(x) {
+                    found += 1
+                    if found == need { return true }
+                }
+                queue.append(x)
+            }
+        }
+        return false
     }
 
     /// Whether units u and v (in different schools) may trade schools.
@@ -224,10 +244,6 @@ struct Zoning {
             let t = schoolCounts.withUnsafeBufferPointer { terms.term(UnsafeBufferPointer(rebasing: $0[(s * G)..<((s + 1) * G)]), size: size[s]) }
             termSum += t - term[s]
             term[s] = t
-        }
-        if p.limits.contiguity {
-            refreshReachable(a)
-            refreshReachable(b)
         }
     }
 

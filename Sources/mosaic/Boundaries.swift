@@ -42,7 +42,7 @@ struct BoundariesRun: ParsableCommand {
     @Option(help: "The seed of the search.") var seed: UInt64 = 0
     @Option(name: .customLong("time-limit"), help: "Stop the search after this many seconds (the result then depends on the machine).") var timeLimit: Double?
     @Option(help: "Independent annealing runs.") var restarts = 4
-    @Option(help: "Moves tried per run, as a multiple of the number of units.") var sweeps = 400
+    @Option(help: "Moves tried per run, as a multiple of the number of units.") var sweeps = 4000
     @Option(help: "Threads for the runs.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("transport-beyond"), help: "Also count the students who would travel farther than this (in the travel's unit).") var transportBeyond: Double?
     @Option(help: "table, json, svg (maps before and after) or csv (unit, school today, school after).") var format: OutputFormat = .table
