@@ -78,6 +78,10 @@ struct Zoning {
     var queue: [Int32] = []
     var rowA: [Int]
     var rowB: [Int]
+    /// The neighbour graph in one flat array (unit u's neighbours are
+    /// `adjacency[start[u]..<start[u + 1]]`), so the hot loops touch no nested arrays.
+    let start: [Int]
+    let adjacency: [Int32]
 
     init(_ p: BoundaryProblem, objective: BoundaryObjective, assignment: [Int32]) {
         self.p = p
@@ -102,6 +106,13 @@ struct Zoning {
         mark = [UInt32](repeating: 0, count: p.unitCount)
         rowA = [Int](repeating: 0, count: G)
         rowB = [Int](repeating: 0, count: G)
+        var start = [0], adjacency: [Int32] = []
+        for list in p.neighbors {
+            adjacency += list
+            start.append(adjacency.count)
+        }
+        self.start = start
+        self.adjacency = adjacency
         for s in 0..<S {
             term[s] = schoolCounts.withUnsafeBufferPointer { terms.term(UnsafeBufferPointer(rebasing: $0[(s * G)..<((s + 1) * G)]), size: size[s]) }
             termSum += term[s]
@@ -135,7 +146,9 @@ struct Zoning {
         mark[Int(h)] = stamp
         if p.mustConnect(Int(h), at: s) { reached += 1 }
         while let u = queue.popLast() {
-            for v in p.neighbors[Int(u)] where mark[Int(v)] != stamp && v != removed && (zone[Int(v)] == Int32(s) || v == added) {
+            for k in start[Int(u)]..<start[Int(u) + 1] {
+                let v = adjacency[k]
+                guard mark[Int(v)] != stamp && v != removed && (zone[Int(v)] == Int32(s) || v == added) else { continue }
                 mark[Int(v)] = stamp
                 if p.mustConnect(Int(v), at: s) { reached += 1 }
                 if reached == need { return true }
@@ -157,14 +170,14 @@ struct Zoning {
         guard p.limits.contiguity else { return true }
         if p.mustConnect(u, at: b) {
             var joins = false
-            for v in p.neighbors[u] where zone[Int(v)] == Int32(b) && p.mustConnect(Int(v), at: b) {
+            for k in start[u]..<start[u + 1] where zone[Int(adjacency[k])] == Int32(b) && p.mustConnect(Int(adjacency[k]), at: b) {
                 joins = true
                 break
             }
             if !joins { return false }
         }
         var inside = 0
-        for v in p.neighbors[u] where zone[Int(v)] == Int32(a) { inside += 1 }
+        for k in start[u]..<start[u + 1] where zone[Int(adjacency[k])] == Int32(a) { inside += 1 }
         return inside <= 1 || neighboursStayJoined(u, in: a) || staysConnected(a, removing: Int32(u), adding: -1)
     }
 
@@ -173,8 +186,8 @@ struct Zoning {
     /// False when it cannot tell within 48 units; the full search decides then.
     mutating func neighboursStayJoined(_ u: Int, in a: Int) -> Bool {
         var first: Int32 = -1, need = 0
-        for v in p.neighbors[u] where zone[Int(v)] == Int32(a) {
-            if first < 0 { first = v }
+        for k in start[u]..<start[u + 1] where zone[Int(adjacency[k])] == Int32(a) {
+            if first < 0 { first = adjacency[k] }
             need += 1
         }
         stamp &+= 1
@@ -191,9 +204,11 @@ struct Zoning {
             let w = Int(queue[head])
             head += 1
             visited += 1
-            for x in p.neighbors[w] where mark[Int(x)] != stamp && zone[Int(x)] == Int32(a) {
+            for k in start[w]..<start[w + 1] {
+                let x = adjacency[k]
+                guard mark[Int(x)] != stamp && zone[Int(x)] == Int32(a) else { continue }
                 mark[Int(x)] = stamp
-                if p.neighbors[u].contains(x) {
+                if adjacency[start[u]..<start[u + 1]].contains(x) {
                     found += 1
                     if found == need { return true }
                 }
@@ -211,7 +226,24 @@ struct Zoning {
         guard violation(of: b, size: size[b] + d) <= violation(of: b, size: size[b]),
               violation(of: a, size: size[a] - d) <= violation(of: a, size: size[a]) else { return false }
         guard p.limits.contiguity else { return true }
-        return staysConnected(a, removing: Int32(u), adding: Int32(v)) && staysConnected(b, removing: Int32(v), adding: Int32(u))
+        return joinsAfterSwap(v, into: a, leaving: u) && joinsAfterSwap(u, into: b, leaving: v)
+    }
+
+    /// Whether school a stays connected when `leaving` goes and `arriving` comes: quickly
+    /// when the leaving unit's neighbours stay joined without it and the arriving unit
+    /// touches another unit that must connect; else by the full search.
+    mutating func joinsAfterSwap(_ arriving: Int, into a: Int, leaving: Int) -> Bool {
+        var touches = !p.mustConnect(arriving, at: a)
+        for k in start[arriving]..<start[arriving + 1] where !touches {
+            let w = Int(adjacency[k])
+            if w != leaving && zone[w] == Int32(a) && p.mustConnect(w, at: a) { touches = true }
+        }
+        if touches {
+            var inside = 0
+            for k in start[leaving]..<start[leaving + 1] where zone[Int(adjacency[k])] == Int32(a) { inside += 1 }
+            if inside <= 1 || neighboursStayJoined(leaving, in: a) { return true }
+        }
+        return staysConnected(a, removing: Int32(leaving), adding: Int32(arriving))
     }
 
     /// The change in the objective's term sum if u moved to b (and, for a swap, v to u's school).

@@ -274,14 +274,14 @@ struct BoundaryPages: Sendable {
         switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
         switch try await loaded(p, context) { case .response(let r): return r; case .found(let x): l = x }
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
-        var (settings, problems) = Self.settings(form, instance: l.instance)
+        let (settings, found) = Self.settings(form, instance: l.instance)
+        var problems = found
         if name.isEmpty || name.count > 80 { problems.insert("the scenario needs a name of 1 to 80 characters", at: 0) }
         var problem: BoundaryProblem?
         if let s = settings, problems.isEmpty {
             do { problem = try BoundaryProblem(l.instance, dimension: s.dimension, limits: s.limits) } catch { problems += error.problems }
         }
         guard problems.isEmpty, let settings, let problem else {
-            settings = nil
             return try await instance(request, context, message: "Not run: " + problems.joined(separator: "; ") + ".", form: form.fields, status: .badRequest)
         }
         let actor = viewer.email ?? ""
