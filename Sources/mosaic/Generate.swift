@@ -27,8 +27,8 @@ struct Generate: ParsableCommand {
 
     enum Kind: String, ExpressibleByArgument, CaseIterable { case roster, sectioning, enrichment, boundaries }
 
-    @Option(help: "The folder to write (created if needed), or the file with --kind sectioning.") var out: String
-    @Option(help: "roster (a district) or sectioning (a high school's course requests and master schedule).") var kind: Kind = .roster
+    @Option(help: "The folder to write (created if needed), or the JSON file with the other kinds.") var out: String
+    @Option(help: "roster (a district), sectioning (a high school's course requests and master schedule), enrichment (an enrichment round) or boundaries (a city to redraw).") var kind: Kind = .roster
     @Option(name: .customLong("students"), help: "Students in the district (20,000), or in the school (2,000).") var studentCount: Int?
     var students: Int { studentCount ?? (kind == .roster ? 20_000 : kind == .sectioning ? 2_000 : 600) }
     @Option(help: "With --kind sectioning: the seats each course offers per student asking for it (below 1, some requests cannot be met).")
