@@ -1,3 +1,5 @@
+import MosaicCore
+
 /// The limits a redraw must respect (contract `boundaries.md`).
 public struct BoundaryLimits: Sendable, Equatable {
     /// A unit may move to school s only if travel to s ≤ (1 + this) × travel to today's school.
@@ -244,6 +246,18 @@ public struct BoundaryProblem: Sendable {
             for u in 0..<unitCount where assignment[u] == Int32(s) && !reached.contains(u) && mustConnect(u, at: s) {
                 out.append("\(unitIDs[u]): not connected to the rest of \(schoolIDs[s])'s zone")
             }
+        }
+        return out
+    }
+
+    /// A zoning as CSV — `unit,school_today,school_after,moved` — the assignment a district
+    /// loads into its systems; no counts of students, so nothing in it can fall under the
+    /// suppression rule.
+    public func assignmentCSV(_ zones: [Int32]) -> String {
+        var out = "unit,school_today,school_after,moved\n"
+        for u in 0..<unitCount {
+            let today = schoolIDs[Int(original[u])], after = schoolIDs[Int(zones[u])]
+            out += [csvField(unitIDs[u]), csvField(today), csvField(after), today == after ? "no" : "yes"].joined(separator: ",") + "\n"
         }
         return out
     }

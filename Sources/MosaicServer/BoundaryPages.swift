@@ -429,19 +429,14 @@ struct BoundaryPages: Sendable {
         return Self.staffOnly(page(p).scenario(instance: Self.summary(l), detail))
     }
 
-    /// The assignment as CSV: unit, school today, school after, moved. No counts of
-    /// students, so nothing in it can fall under the suppression rule.
+    /// The assignment as CSV (``BoundaryProblem/assignmentCSV(_:)``): no counts of students.
     func csv(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let p: Place, l: Loaded, s: Shown
         switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
         switch try await loaded(p, context) { case .response(let r): return r; case .found(let x): l = x }
         switch try await shown(p, l, context) { case .response(let r): return r; case .found(let x): s = x }
         let problem = s.problem, zones = Self.zones(s).zones
-        var text = "unit,school_today,school_after,moved\n"
-        for u in 0..<problem.unitCount {
-            let today = problem.schoolIDs[Int(problem.original[u])], after = problem.schoolIDs[Int(zones[u])]
-            text += [csvField(problem.unitIDs[u]), csvField(today), csvField(after), today == after ? "no" : "yes"].joined(separator: ",") + "\n"
-        }
+        let text = problem.assignmentCSV(zones)
         try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: p.visitor.viewer.email ?? "", action: "export-boundary-scenario",
                                                  detail: "instance \(l.record.id), scenario \(s.record.id)"))
         let file = "boundaries-\(p.district)-\(l.record.id)-\(s.record.id).csv"

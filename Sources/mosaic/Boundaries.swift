@@ -45,7 +45,7 @@ struct BoundariesRun: ParsableCommand {
     @Option(help: "Moves tried per run, as a multiple of the number of units.") var sweeps = 4000
     @Option(help: "Threads for the runs.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("transport-beyond"), help: "Also count the students who would travel farther than this (in the travel's unit).") var transportBeyond: Double?
-    @Option(help: "table, json, svg (maps before and after) or csv (unit, school today, school after).") var format: OutputFormat = .table
+    @Option(help: "table, json, svg (maps before and after) or csv (unit, school today, school after, moved).") var format: OutputFormat = .table
 
     func validate() throws {
         guard maxTravelIncrease >= 0, maxSizeIncrease >= 0 else { throw ValidationError("--max-travel-increase and --max-size-increase are 0 or more") }
@@ -99,24 +99,13 @@ struct BoundariesRun: ParsableCommand {
         switch format {
         case .json: print(plan.json(objective: objective, seed: seed, outcome: outcome).serialized())
         case .table: print(Self.table(plan, objective: objective, seed: seed, outcome: outcome), terminator: "")
-        case .csv: print(Self.csv(plan), terminator: "")
+        case .csv: print(problem.assignmentCSV(plan.assignment), terminator: "")
         case .svg:
             let title = "Attendance zones today and redrawn: \(problem.schoolCount) schools, \(problem.unitCount) units"
             let desc = "\(problem.dimension) dissimilarity across schools \(Format.fixed(plan.before.D, 3)) today, \(Format.fixed(plan.after.D, 3)) redrawn; "
                 + "\(plan.studentsMoved) students in \(plan.unitsMoved) units change school."
             print(BoundaryMap(problem).svg(after: plan.assignment, title: title, description: desc), terminator: "")
         }
-    }
-
-    /// unit, school today, school after: the assignment a district loads into its systems.
-    static func csv(_ plan: BoundaryPlan) -> String {
-        let p = plan.problem
-        var out = "unit,school_today,school_after,students,moved\n"
-        for u in 0..<p.unitCount {
-            let today = p.schoolIDs[Int(p.original[u])], after = p.schoolIDs[Int(plan.assignment[u])]
-            out += [csvField(p.unitIDs[u]), csvField(today), csvField(after), "\(p.totals[u])", today == after ? "no" : "yes"].joined(separator: ",") + "\n"
-        }
-        return out
     }
 
     /// D and H before and after, the students moved, travel by group and transport: the
