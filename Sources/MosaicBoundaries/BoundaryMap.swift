@@ -58,6 +58,13 @@ public struct BoundaryMap: Sendable {
         svg(after: nil, title: title, description: description, caption: "Colours: schools (neighbouring zones differ). Dots: schools.")
     }
 
+    /// Two panels, today's zones and the paired ones, each group's zones merged and its
+    /// schools joined by dashed lines.
+    public func svg(paired plan: PairingPlan, title: String, description: String) -> String {
+        svg(after: Pairing.zones(of: plan.groups, in: problem), title: title, description: description, links: plan.groups.map(\.schools),
+            afterLabel: "Paired", caption: "Colours: zones. Dashed lines join the schools of a group, whose zones merge (outlined).")
+    }
+
     /// Two panels, today's zones and `assignment`'s (one, today's, when nil), with a title and
     /// description; each of `links` (groups of schools, as for pairings) is drawn on the right
     /// as lines between its schools.

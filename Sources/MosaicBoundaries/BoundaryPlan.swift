@@ -64,12 +64,7 @@ public struct BoundaryPlan: Sendable, ScenarioFigures {
         let p = problem, G = p.groupCount, S = p.schoolCount
         self.problem = p
         self.assignment = assignment
-        func counts(_ a: [Int32]) -> [Int] {
-            var c = [Int](repeating: 0, count: S * G)
-            for u in 0..<p.unitCount { for g in 0..<G { c[Int(a[u]) * G + g] += p.counts[u * G + g] } }
-            return c
-        }
-        let cb = counts(p.original), ca = counts(assignment)
+        let cb = p.schoolCounts(p.original), ca = p.schoolCounts(assignment)
         before = Self.scores(cb, p)
         after = Self.scores(ca, p)
         var unitsMoved = 0, studentsMoved = 0, movedByGroup = [Int](repeating: 0, count: G)
@@ -85,13 +80,8 @@ public struct BoundaryPlan: Sendable, ScenarioFigures {
         self.studentsMoved = studentsMoved
         self.movedByGroup = movedByGroup
         let P = p.groupTotals.map { Double($0) / Double(max(1, p.total)) }
-        func shares(_ c: [Int], _ s: Int) -> [Double] {
-            let n = (0..<G).reduce(0) { $0 + c[s * G + $1] }
-            return (0..<G).map { n > 0 ? Double(c[s * G + $0]) / Double(n) : 0 }
-        }
         schools = (0..<S).map { s in
-            let b = shares(cb, s), a = shares(ca, s)
-            let nb = (0..<G).reduce(0) { $0 + cb[s * G + $1] }, na = (0..<G).reduce(0) { $0 + ca[s * G + $1] }
+            let (nb, b) = p.schoolShares(cb, s), (na, a) = p.schoolShares(ca, s)
             return School(id: p.schoolIDs[s], studentsBefore: nb, studentsAfter: na, limit: p.maxSize[s],
                           sharesBefore: b, sharesAfter: a,
                           distanceBefore: nb > 0 ? dissimilarity(of: b, against: P) : 0,
@@ -137,12 +127,7 @@ public struct BoundaryPlan: Sendable, ScenarioFigures {
     }
 
     /// D and H across schools of `assignment`, from the index library.
-    public static func scores(of assignment: [Int32], in p: BoundaryProblem) -> Scores {
-        let G = p.groupCount
-        var c = [Int](repeating: 0, count: p.schoolCount * G)
-        for u in 0..<p.unitCount { for g in 0..<G { c[Int(assignment[u]) * G + g] += p.counts[u * G + g] } }
-        return scores(c, p)
-    }
+    public static func scores(of assignment: [Int32], in p: BoundaryProblem) -> Scores { scores(p.schoolCounts(assignment), p) }
 
     /// D and H across schools, from the index library; schools without students add
     /// nothing to either and are left out of the table.

@@ -250,6 +250,21 @@ public struct BoundaryProblem: Sendable {
         return out
     }
 
+    /// Students by school and group under `assignment` (`[s * groups + g]`).
+    public func schoolCounts(_ assignment: [Int32]) -> [Int] {
+        let G = groupCount
+        var c = [Int](repeating: 0, count: schoolCount * G)
+        for u in 0..<unitCount { for g in 0..<G { c[Int(assignment[u]) * G + g] += counts[u * G + g] } }
+        return c
+    }
+
+    /// School s's students and shares by group in a table of counts by school.
+    public func schoolShares(_ counts: [Int], _ s: Int) -> (students: Int, shares: [Double]) {
+        let G = groupCount
+        let n = (0..<G).reduce(0) { $0 + counts[s * G + $1] }
+        return (n, (0..<G).map { n > 0 ? Double(counts[s * G + $0]) / Double(n) : 0 })
+    }
+
     /// A zoning as CSV — `unit,school_today,school_after,moved` — the assignment a district
     /// loads into its systems; no counts of students, so nothing in it can fall under the
     /// suppression rule.

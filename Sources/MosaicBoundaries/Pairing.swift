@@ -94,12 +94,12 @@ public struct Pairing: Sendable {
         terms = ObjectiveTerms(options.objective, groupTotals: problem.groupTotals, total: problem.total)
     }
 
-    /// Today's counts by school (`[s * G + g]`) and students per school.
-    var todayCounts: [Int] {
-        let G = problem.groupCount
-        var c = [Int](repeating: 0, count: problem.schoolCount * G)
-        for u in 0..<problem.unitCount { for g in 0..<G { c[Int(problem.original[u]) * G + g] += problem.counts[u * G + g] } }
-        return c
+    /// The zoning a set of groups leads to, for maps and exports: every unit of a group's
+    /// zones goes to the group's first school (its students then split by grade).
+    public static func zones(of groups: [Group], in problem: BoundaryProblem) -> [Int32] {
+        var first = (0..<problem.schoolCount).map(Int32.init)
+        for g in groups { for s in g.schools { first[s] = Int32(g.schools[0]) } }
+        return problem.original.map { first[Int($0)] }
     }
 
     /// Every group of nearby schools whose grades can be split within the size limits,
@@ -107,7 +107,7 @@ public struct Pairing: Sendable {
     /// most even split, then the first school the youngest grades).
     public func candidates() -> [Group] {
         let S = problem.schoolCount, G = problem.groupCount, m = options.grades.count
-        let counts = todayCounts
+        let counts = problem.schoolCounts(problem.original)
         func row(_ s: Int) -> [Int] { Array(counts[(s * G)..<((s + 1) * G)]) }
         func term(_ r: [Int]) -> Double { r.withUnsafeBufferPointer { terms.term($0, size: r.reduce(0, +)) } }
         let near = (0..<S).map { a in (0..<S).filter { $0 != a && distance[a * S + $0] <= maxDrive } }

@@ -108,12 +108,8 @@ public struct PairingPlan: Sendable, ScenarioFigures {
             return nil
         }
         let P = p.groupTotals.map { Double($0) / Double(max(1, p.total)) }
-        func shares(_ c: [Int], _ s: Int) -> (Int, [Double]) {
-            let n = (0..<G).reduce(0) { $0 + c[s * G + $1] }
-            return (n, (0..<G).map { n > 0 ? Double(c[s * G + $0]) / Double(n) : 0 })
-        }
         schools = (0..<S).map { s in
-            let (nb, b) = shares(scaledBefore, s), (na, a) = shares(scaledAfter, s)
+            let (nb, b) = p.schoolShares(scaledBefore, s), (na, a) = p.schoolShares(scaledAfter, s)
             return School(id: p.schoolIDs[s], studentsBefore: Int((Double(nb) / Double(m)).rounded()), studentsAfter: Int((Double(na) / Double(m)).rounded()),
                           limit: p.maxSize[s], grades: label[s],
                           distanceBefore: nb > 0 ? dissimilarity(of: b, against: P) : 0, distanceAfter: na > 0 ? dissimilarity(of: a, against: P) : 0)

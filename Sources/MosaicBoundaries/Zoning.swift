@@ -127,16 +127,21 @@ struct Zoning {
     @inline(__always)
     func violation(of s: Int, size n: Int) -> Int { max(0, n - p.maxSize[s]) + max(0, p.minSize[s] - n) }
 
-    /// Whether school s stays connected when `removed` leaves it and `added` joins it:
-    /// every unit that must connect is reached from the home unit.
-    mutating func staysConnected(_ s: Int, removing removed: Int32, adding added: Int32) -> Bool {
-        let h = p.home[s]
-        if h < 0 || h == removed { return false }
+    /// A fresh mark for a breadth-first search (clearing the marks when the counter wraps).
+    mutating func nextStamp() {
         stamp &+= 1
         if stamp == 0 {
             for i in mark.indices { mark[i] = 0 }
             stamp = 1
         }
+    }
+
+    /// Whether school s stays connected when `removed` leaves it and `added` joins it:
+    /// every unit that must connect is reached from the home unit.
+    mutating func staysConnected(_ s: Int, removing removed: Int32, adding added: Int32) -> Bool {
+        let h = p.home[s]
+        if h < 0 || h == removed { return false }
+        nextStamp()
         var need = required[s]
         if removed >= 0, p.mustConnect(Int(removed), at: s) { need -= 1 }
         if added >= 0, p.mustConnect(Int(added), at: s) { need += 1 }
@@ -190,11 +195,7 @@ struct Zoning {
             if first < 0 { first = adjacency[k] }
             need += 1
         }
-        stamp &+= 1
-        if stamp == 0 {
-            for i in mark.indices { mark[i] = 0 }
-            stamp = 1
-        }
+        nextStamp()
         queue.removeAll(keepingCapacity: true)
         queue.append(first)
         mark[Int(first)] = stamp

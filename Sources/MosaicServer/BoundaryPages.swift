@@ -165,6 +165,12 @@ struct BoundaryPages: Sendable {
         var groupSize: String
         var grades: [String]
 
+        /// The pairing these settings ask for on `problem`.
+        func pairing(_ problem: BoundaryProblem) -> Pairing {
+            Pairing(problem, options: .init(sizes: Set(groupSize.split(separator: ",").compactMap { Int($0) }), grades: grades, maxDrive: maxDrive,
+                                            objective: BoundaryObjective(rawValue: objective) ?? .dissimilarity))
+        }
+
         var limits: BoundaryLimits {
             .init(maxTravelIncrease: maxTravelIncrease, maxSizeIncrease: maxSizeIncrease, maxSizeDecrease: maxSizeDecrease, contiguity: contiguity)
         }
@@ -312,8 +318,7 @@ struct BoundaryPages: Sendable {
             DispatchQueue.global(qos: .utility).async {
                 let objective = BoundaryObjective(rawValue: settings.objective) ?? .dissimilarity
                 if settings.kind == "pair" {
-                    let sizes = Set(settings.groupSize.split(separator: ",").compactMap { Int($0) })
-                    let pairing = Pairing(problem, options: .init(sizes: sizes, grades: settings.grades, maxDrive: settings.maxDrive, objective: objective))
+                    let pairing = settings.pairing(problem)
                     let (groups, proven) = pairing.choose()
                     let plan = PairingPlan(pairing, groups: groups, proven: proven, transportBeyond: settings.transportBeyond)
                     progress(1)
@@ -376,9 +381,7 @@ struct BoundaryPages: Sendable {
                 return Pairing.Group(schools: schools, spans: spans, labels: ids.map { grades[$0] ?? "" },
                                      distance: g["distance"] as? Double ?? 0, gain: g["gain"] as? Double ?? 0)
             }
-            var zones = p.original
-            for g in groups { for u in 0..<p.unitCount where g.schools.contains(Int(p.original[u])) { zones[u] = Int32(g.schools[0]) } }
-            return (zones, groups)
+            return (Pairing.zones(of: groups, in: p), groups)
         }
         let assignment = s.result["assignment"] as? [String: String] ?? [:]
         return ((0..<p.unitCount).map { assignment[p.unitIDs[$0]].flatMap { schoolIndex[$0] } ?? p.original[$0] }, [])
@@ -398,17 +401,14 @@ struct BoundaryPages: Sendable {
         let title = "\(s.record.name): zones today and after", desc = "\(problem.dimension) dissimilarity \(Format.fixed(row.figures.before.D, 3)) today, \(Format.fixed(row.figures.after.D, 3)) after."
         var proposed: [String] = []
         if s.settings.kind == "pair" {
-            let objective = BoundaryObjective(rawValue: s.settings.objective) ?? .dissimilarity
-            let sizes = Set(s.settings.groupSize.split(separator: ",").compactMap { Int($0) })
-            let pairing = Pairing(problem, options: .init(sizes: sizes, grades: s.settings.grades, maxDrive: s.settings.maxDrive, objective: objective))
+            let pairing = s.settings.pairing(problem)
             let plan = PairingPlan(pairing, groups: groups, proven: s.result["proven"] as? Bool ?? true, transportBeyond: s.settings.transportBeyond)
             figures = plan
             header = ["school", "today", "after", "limit", "grades", "gap today", "after"]
             schools = plan.schools.map { [$0.id, Format.count($0.studentsBefore), Format.count($0.studentsAfter), Format.count($0.limit), $0.grades ?? "unchanged",
                                           Format.fixed($0.distanceBefore, 3), Format.fixed($0.distanceAfter, 3)] }
             proposed = groups.map { g in zip(g.schools, g.labels).map { "\(problem.schoolIDs[$0]) (\($1))" }.joined(separator: " + ") + ", \(g.schools.count > 2 ? "at most " : "")\(Format.fixed(g.distance, 2)) apart" }
-            map = BoundaryMap(problem).svg(after: zones, title: title, description: desc, links: groups.map(\.schools), afterLabel: "Paired",
-                                           caption: "Colours: zones. Dashed lines join the schools of a group, whose zones merge (outlined).")
+            map = BoundaryMap(problem).svg(paired: plan, title: title, description: desc)
         } else {
             let plan = BoundaryPlan(problem, assignment: zones, transportBeyond: s.settings.transportBeyond)
             figures = plan

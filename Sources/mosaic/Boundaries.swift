@@ -217,12 +217,9 @@ struct BoundariesPair: ParsableCommand {
         case .json: print(plan.json(objective: objective).serialized())
         case .table: print(Self.table(plan, objective: objective), terminator: "")
         case .svg:
-            var zones = problem.original
-            for g in groups { for u in 0..<problem.unitCount where g.schools.contains(Int(problem.original[u])) { zones[u] = Int32(g.schools[0]) } }
             let title = "School pairings: \(groups.count) groups of \(problem.schoolCount) schools"
             let desc = "\(problem.dimension) dissimilarity across schools \(Format.fixed(plan.before.D, 3)) today, \(Format.fixed(plan.after.D, 3)) with the pairings."
-            print(BoundaryMap(problem).svg(after: zones, title: title, description: desc, links: groups.map(\.schools), afterLabel: "Paired",
-                                           caption: "Colours: zones. Dashed lines join the schools of a group, whose zones merge (outlined)."), terminator: "")
+            print(BoundaryMap(problem).svg(paired: plan, title: title, description: desc), terminator: "")
         }
     }
 
