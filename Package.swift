@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -36,7 +37,8 @@ let package = Package(
         // Scheduling for diverse classrooms: the schedule audit, student sectioning, class lists.
         .target(name: "MosaicSchedule", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // Attendance zones and school pairings: local search within travel, size and contiguity limits. Pure, no I/O.
-        .target(name: "MosaicBoundaries", dependencies: ["MosaicCore", "MosaicMetrics"]),
+        .target(name: "MosaicBoundaries", dependencies: ["MosaicCore", "MosaicMetrics",
+                                                        .product(name: "HeapModule", package: "swift-collections")]),
         // A term's roster turned into findings: the three levels, advanced coursework, root causes.
         .target(name: "MosaicDiagnostic", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // Rendering results: JSON exactly per the contracts, terminal tables, the HTML report.

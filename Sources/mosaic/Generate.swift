@@ -21,7 +21,8 @@ struct Generate: ParsableCommand {
             unless --students says otherwise, --clusters of them, five ranked interests each). \
             With --kind boundaries, --out names the JSON file of a generated city to redraw (contract \
             boundaries.md): --schools schools, --blocks-per-school blocks each, residential segregation \
-            of strength --segregation.
+            of strength --segregation, today's zones grown from the schools along neighbourhood lines \
+            (--zone-lines; 0 zones each block to its nearest school).
             """
     )
 
@@ -37,6 +38,8 @@ struct Generate: ParsableCommand {
     @Option(help: "With --kind enrichment: the clusters staff propose (students / 20 unless given).") var clusters: Int?
     @Option(name: .customLong("blocks-per-school"), help: "With --kind boundaries: city blocks per school.") var blocksPerSchool = 64
     @Option(help: "With --kind boundaries: residential segregation, 0 (none) to 1 (strong) or more.") var segregation = 1.0
+    @Option(name: .customLong("zone-lines"), help: "With --kind boundaries: how closely today's zones follow neighbourhood lines, as the cost of crossing one in school spacings (0: nearest school).") var zoneLines = 1.2
+    @Option(name: .customLong("zone-reach"), help: "With --kind boundaries: spread of schools' reach (σ of its log); larger buildings draw larger zones.") var zoneReach = 0.0
     @Option(help: "The random seed; the same seed gives the same roster.") var seed: UInt64 = 1
     @Option(help: "How much race and income skew placement into advanced courses, 0 (none) to about 2.") var tracking: Double = 0.8
     @Option(help: "How strongly students are dealt to sections in placement order, 0 (at random) to 1.") var sorting: Double = 0.5
@@ -64,12 +67,13 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         if kind == .boundaries {
-            guard blocksPerSchool >= 1, segregation >= 0 else {
-                Terminal.error("--blocks-per-school is at least 1 and --segregation 0 or more")
+            guard blocksPerSchool >= 1, segregation >= 0, zoneLines >= 0 else {
+                Terminal.error("--blocks-per-school is at least 1, --segregation and --zone-lines 0 or more")
                 throw ExitCode.failure
             }
             var rng = SeededGenerator(seed: seed)
-            let city = BoundaryInstance.synthetic(schools: schools, blocksPerSchool: blocksPerSchool, segregation: segregation, using: &rng)
+            let city = BoundaryInstance.synthetic(schools: schools, blocksPerSchool: blocksPerSchool, segregation: segregation,
+                                                  lines: zoneLines, reach: zoneReach, using: &rng)
             try write(city)
             Terminal.error("wrote a generated city to \(out): \(city.schools.count) schools, \(city.units.count) blocks (seed \(seed))")
             return

@@ -22,9 +22,11 @@ enum Instances {
             ])
     }
 
-    /// A generated city small enough to enumerate or to watch every move.
-    static func city(schools: Int, blocks: Int, seed: UInt64) -> BoundaryInstance {
+    /// A generated city small enough to enumerate or to watch every move; `nearest`: today's
+    /// zones the nearest school (the same residents).
+    static func city(schools: Int, blocks: Int, seed: UInt64, nearest: Bool = false) -> BoundaryInstance {
         var rng = SeededGenerator(seed: seed)
-        return BoundaryInstance.synthetic(schools: schools, blocksPerSchool: blocks, using: &rng)
+        return nearest ? BoundaryInstance.synthetic(schools: schools, blocksPerSchool: blocks, lines: 0, using: &rng)
+            : BoundaryInstance.synthetic(schools: schools, blocksPerSchool: blocks, using: &rng)
     }
 }

@@ -123,12 +123,23 @@ def main():
         cap = len(members)
         inflow = {u: [] for u in members}
         outflow = {u: [] for u in members}
+        # Today's zone as a complete hint: a breadth-first tree toward home[s], each unit
+        # sending its subtree's count (exempt islands send nothing).
+        parent, order, seen = {}, [home[s]], {home[s]}
+        for u in order:
+            for v in sorted(nbr[u]):
+                if orig[v] == s and v not in seen:
+                    seen.add(v); parent[v] = u; order.append(v)
+        subtree = {u: 1 for u in order}
+        for u in reversed(order[1:]):
+            subtree[parent[u]] += subtree[u]
         for u in members:
             for v in nbr[u]:
                 if (v, s) in x and u != home[s]:
                     f = m.NewIntVar(0, cap, "")
                     m.Add(f == 0).OnlyEnforceIf(x[u, s].Not())
                     m.Add(f == 0).OnlyEnforceIf(x[v, s].Not())
+                    m.AddHint(f, subtree[u] if parent.get(u) == v else 0)
                     outflow[u].append(f); inflow[v].append(f)
         for u in members:
             if u == home[s]:
@@ -143,6 +154,7 @@ def main():
             bound = sum(abs(T * n[u][g] - N[g] * t[u]) for u in members)
             y = m.NewIntVar(0, bound, "")
             m.Add(y >= expr); m.Add(y >= -expr)
+            m.AddHint(y, abs(sum(T * n[u][g] - N[g] * t[u] for u in members if orig[u] == s)))
             dev.append(y)
     m.Minimize(sum(dev))
     solver = cp_model.CpSolver()
