@@ -181,20 +181,20 @@ struct Zoning {
             }
             if !joins { return false }
         }
-        var inside = 0
-        for k in start[u]..<start[u + 1] where zone[Int(adjacency[k])] == Int32(a) { inside += 1 }
-        return inside <= 1 || neighboursStayJoined(u, in: a) || staysConnected(a, removing: Int32(u), adding: -1)
+        return neighboursStayJoined(u, in: a) || staysConnected(a, removing: Int32(u), adding: -1)
     }
 
-    /// A quick sufficient test that u may leave school a: its neighbours in a still reach
-    /// one another through a's other units within a few steps (then no path needed u).
-    /// False when it cannot tell within 48 units; the full search decides then.
+    /// A quick sufficient test that u may leave school a: it has at most one neighbour in a,
+    /// or its neighbours in a still reach one another through a's other units within a few
+    /// steps (then no path needed u). False when it cannot tell within 48 units; the full
+    /// search decides then.
     mutating func neighboursStayJoined(_ u: Int, in a: Int) -> Bool {
         var first: Int32 = -1, need = 0
         for k in start[u]..<start[u + 1] where zone[Int(adjacency[k])] == Int32(a) {
             if first < 0 { first = adjacency[k] }
             need += 1
         }
+        if need <= 1 { return true }
         nextStamp()
         queue.removeAll(keepingCapacity: true)
         queue.append(first)
@@ -239,11 +239,7 @@ struct Zoning {
             let w = Int(adjacency[k])
             if w != leaving && zone[w] == Int32(a) && p.mustConnect(w, at: a) { touches = true }
         }
-        if touches {
-            var inside = 0
-            for k in start[leaving]..<start[leaving + 1] where zone[Int(adjacency[k])] == Int32(a) { inside += 1 }
-            if inside <= 1 || neighboursStayJoined(leaving, in: a) { return true }
-        }
+        if touches && neighboursStayJoined(leaving, in: a) { return true }
         return staysConnected(a, removing: Int32(leaving), adding: Int32(arriving))
     }
 
