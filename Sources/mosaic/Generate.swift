@@ -67,8 +67,8 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         if kind == .boundaries {
-            guard blocksPerSchool >= 1, segregation >= 0, zoneLines >= 0 else {
-                Terminal.error("--blocks-per-school is at least 1, --segregation and --zone-lines 0 or more")
+            guard blocksPerSchool >= 1, segregation >= 0, zoneLines >= 0, zoneReach >= 0 else {
+                Terminal.error("--blocks-per-school is at least 1; --segregation, --zone-lines and --zone-reach are 0 or more")
                 throw ExitCode.failure
             }
             var rng = SeededGenerator(seed: seed)

@@ -49,6 +49,15 @@ import Testing
         #expect((travel["byGroup"] as? [String: [String: Double]])?["white"] == ["meanBefore": 2, "meanAfter": 2])
     }
 
+    @Test func aGeneratedCityRefusesNegativeSettingsAndWritesNothing() throws {
+        for (option, value) in [("--zone-lines", "-1"), ("--zone-reach", "-0.3"), ("--segregation", "-1")] {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("city-\(UUID()).json").path
+            let run = try Run(["generate", "--kind", "boundaries", "--schools", "5", "\(option)=\(value)", "--out", path])
+            #expect(run.status != 0 && run.stderr.contains(option) && run.stderr.contains("0 or more"), "\(option): \(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: path), "\(option): nothing written")
+        }
+    }
+
     @Test func theSameSeedGivesTheSameBytesAndEveryFormatWorks() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("city-\(UUID()).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
