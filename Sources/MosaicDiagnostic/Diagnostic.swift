@@ -177,6 +177,9 @@ public struct Finding: Sendable, Codable, Equatable {
     public var counts: [Int]?
     /// The finding without any number that could give back a small count.
     public var outline: String?
+    /// The group a course-enrollment finding is about (nil for the others, and in a
+    /// diagnostic stored before it was kept).
+    public var group: String? = nil
 
     /// The finding as a view with `policy` may state it (nil policy: everything).
     public func message(under policy: SuppressionPolicy?) -> String {

@@ -64,7 +64,8 @@ enum Findings {
                     value: g.representationIndex,
                     message: "\(capitalized(Dimension.label(g.group))) students take advanced courses at \(percent(g.rate)) against \(percent(d.advanced.overallRate)) overall (representation \(fixed(g.representationIndex, 2))): \(Int(g.missing.rounded())) students missing if they took part at the rate of the other students in their schools, \(Int(g.missingToHighest.rounded())) to reach the highest group's rate.",
                     actions: course, counts: [g.eligible, g.participants, g.eligible - g.participants, Int(g.missing.rounded()), Int(g.missingToHighest.rounded())],
-                    outline: "\(capitalized(Dimension.label(g.group))) students take advanced courses at less than four fifths of the overall rate (details suppressed: small counts)."))
+                    outline: "\(capitalized(Dimension.label(g.group))) students take advanced courses at less than four fifths of the overall rate (details suppressed: small counts).",
+                    group: g.group))
             }
             // Schools, the most missing students first.
             let schoolGaps = d.advanced.schools.flatMap { s in
@@ -76,7 +77,8 @@ enum Findings {
                     value: g.representationIndex,
                     message: "In \(s.name), \(Dimension.label(g.group)) students take advanced courses at \(percent(g.rate)) (representation \(fixed(g.representationIndex, 2))): \(Int(g.missing.rounded())) missing at the school's rate for other students.",
                     actions: course, counts: [g.eligible, g.participants, g.eligible - g.participants, Int(g.missing.rounded())],
-                    outline: "In \(s.name), \(Dimension.label(g.group)) students take advanced courses at less than four fifths of the school's overall rate (details suppressed: small counts)."))
+                    outline: "In \(s.name), \(Dimension.label(g.group)) students take advanced courses at less than four fifths of the school's overall rate (details suppressed: small counts).",
+                    group: g.group))
             }
         }
         return out

@@ -6,8 +6,13 @@ extension Diagnostic {
     /// otherwise the public view, where every object holding a suppressed value (`null`)
     /// also says `"suppressed": true` (contract `service.md`).
     public func scopedJSON(policy: SuppressionPolicy?) -> JSONValue {
-        let full = json(policy: policy)
-        return policy == nil ? full : full.markingSuppressed()
+        scopedJSON(DiagnosticDisclosure(self, audience: policy == nil ? .districtStaff : .public, policy: policy))
+    }
+
+    /// The contract JSON as one audience may see it (see ``scopedJSON(policy:)``).
+    public func scopedJSON(_ disclosure: DiagnosticDisclosure) -> JSONValue {
+        let full = json(disclosure)
+        return disclosure.showsEverything ? full : full.markingSuppressed()
     }
 
     /// One school's part of ``scopedJSON(policy:)``: its rows of every dimension (across
@@ -15,8 +20,13 @@ extension Diagnostic {
     /// from the whole suppressed document, so complementary suppression still holds.
     /// Nil when the diagnostic has no such school.
     public func schoolJSON(_ id: String, policy: SuppressionPolicy?) -> JSONValue? {
+        schoolJSON(id, DiagnosticDisclosure(self, audience: policy == nil ? .districtStaff : .public, policy: policy))
+    }
+
+    /// One school's part of the JSON as one audience may see it.
+    public func schoolJSON(_ id: String, _ disclosure: DiagnosticDisclosure) -> JSONValue? {
         guard dimensions.contains(where: { $0.acrossSchools.schools.contains { $0.id == id } }) else { return nil }
-        let whole = scopedJSON(policy: policy)
+        let whole = scopedJSON(disclosure)
         func row(_ list: JSONValue?) -> JSONValue {
             list?.elements?.first { $0["id"] == .string(id) } ?? .null
         }

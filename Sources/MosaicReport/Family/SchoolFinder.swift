@@ -42,7 +42,8 @@ extension FamilyPages {
             courses[roster.orgs[section.school].id, default: [:]][course.level, default: []].insert(course.title)
         }
         let dims = diagnostic.dimensions.filter { $0.dimension == .race || $0.dimension == .economic }
-        let tables = dims.map { ($0, $0.suppressedComposition(policy)) }
+        let disclosure = DiagnosticDisclosure.cached(diagnostic, audience: .public, policy: policy)
+        let tables = dims.map { ($0, disclosure.composition($0)) }
         let schools = dims.first?.acrossSchools.schools ?? []
         return schools.enumerated().map { i, s in
             let totals: Int? = tables.first.flatMap { $0.1.schoolStudents[i] }

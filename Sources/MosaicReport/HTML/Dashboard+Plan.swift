@@ -21,17 +21,20 @@ extension Dashboard {
             var hidden = r.rates.contains { policy.suppressesRate($0.numerator, of: $0.denominator) } || r.counts.contains { policy.suppresses($0) }
             // Representation, gaps and missing students combine groups: shown only where
             // the advanced tables show them (AdvancedDisclosure).
-            if !hidden, indicator.kind != .advancedRate, let groups = d.dimensions.first(where: { $0.dimension == indicator.dimension })?.advanced.groups,
-               let k = groups.firstIndex(where: { $0.group == indicator.group }) {
-                let shown = AdvancedDisclosure(d, policy: policy).shown(groups, school: nil)[k]
+            let disclosure = disclosure(d)
+            if !hidden, let dim = d.dimensions.first(where: { $0.dimension == indicator.dimension }),
+               let k = dim.advanced.groups.firstIndex(where: { $0.group == indicator.group }) {
+                let shown = disclosure.shown(dim, school: nil)[k]
                 switch indicator.kind {
+                case .advancedRate: hidden = shown.rate == nil
                 case .representation: hidden = shown.representationIndex == nil
                 case .advancedGap: hidden = shown.gapToHighestPP == nil
                 case .advancedMissing: hidden = shown.missing == nil
                 default: break
                 }
             }
-            return MeasureReading(term: t.id, termTitle: t.title, value: hidden ? nil : r.value, suppressed: hidden)
+            let value = [.schoolsD, .classroomsH].contains(indicator.kind) ? disclosure.aggregate(r.value) : r.value
+            return MeasureReading(term: t.id, termTitle: t.title, value: hidden ? nil : value, suppressed: hidden)
         }
     }
 

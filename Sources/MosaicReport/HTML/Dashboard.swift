@@ -43,10 +43,19 @@ public struct Dashboard: Sendable {
     /// school's own leaders).
     public var showsSchedule = false
 
-    public init(site: Site, policy: SuppressionPolicy, viewer: String) {
+    /// Who the pages are for: decides, with `policy`, what they may show.
+    public var audience: Audience
+
+    public init(site: Site, policy: SuppressionPolicy, viewer: String, audience: Audience? = nil) {
         self.site = site
         self.policy = policy
         self.viewer = viewer
+        self.audience = audience ?? (policy.minimumN > 1 ? .public : .districtStaff)
+    }
+
+    /// What this dashboard's audience may see of `d`.
+    public func disclosure(_ d: Diagnostic) -> DiagnosticDisclosure {
+        DiagnosticDisclosure.cached(d, audience: audience, policy: policy.minimumN > 1 ? policy : nil)
     }
 
     public enum Page: String { case overview, schools, advanced, trends, plan }
@@ -76,7 +85,7 @@ public struct Dashboard: Sendable {
     }
 
     func report(_ d: Diagnostic, title: String, term: String?, current: Page) -> HTMLReport {
-        var r = HTMLReport(d, policy: policy, synthetic: site.synthetic)
+        var r = HTMLReport(d, disclosure: disclosure(d), synthetic: site.synthetic)
         r.navigation = navigation(term: term, current: current)
         r.pageTitle = "\(title) — \(site.name) — Mosaic"
         if let term { r.tableLinkPrefix = "\(termBase(term))/tables/" }
@@ -98,7 +107,7 @@ public struct Dashboard: Sendable {
         guard let dim = d.dimensions.first(where: { $0.dimension == dimension }) ?? d.dimensions.first else {
             return r.page(r.navigation + "<p>No dimension.</p>")
         }
-        let comp = dim.suppressedComposition(policy)
+        let comp = r.disclosure.composition(dim)
         let schools = dim.acrossSchools.schools
         let within = Dictionary(dim.withinSchools.schools.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let advanced = Dictionary(dim.advanced.schools.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -107,7 +116,7 @@ public struct Dashboard: Sendable {
         let G = dim.groups.count
         var rows: [Row] = []
         for (i, s) in schools.enumerated() {
-            let total = s.students
+            let total = comp.schoolStudents[i] ?? 0
             var cells = ["<a href=\"\(termBase(term))/schools/\(urlEscape(s.id))\">\(esc(s.name))</a>",
                          comp.schoolStudents[i].map(Format.count) ?? "suppressed"]
             var keys = [0.0, Double(comp.schoolStudents[i] ?? -1)]
@@ -120,27 +129,22 @@ public struct Dashboard: Sendable {
                     keys.append(-1)
                 }
             }
-            if let index = comp.index(i, s.dissimilarityVsDistrict) {
+            if let index = disclosure.schoolIndex(dim, i) {
                 cells.append(Format.fixed(index, 2)); keys.append(index)
             } else {
                 cells.append("suppressed"); keys.append(-1)
             }
             if let w = within[s.id] {
-                cells += [Format.fixed(w.H, 3), Format.fixed(w.excessH, 3), w.significant ? "yes" : "no"]
+                cells += [r.index(w.H, 3), r.index(w.excessH, 3), w.significant ? "yes" : "no"]
                 keys += [w.H, w.excessH, w.significant ? 1 : 0]
             } else {
                 cells += ["–", "–", "–"]
                 keys += [-1, -1, -1]
             }
             let a = advanced[s.id].map { groups -> (String, Double) in
-                let eligible = groups.groups.reduce(0) { $0 + $1.eligible }, takers = groups.groups.reduce(0) { $0 + $1.participants }
-                if eligible == 0 { return ("–", -1) }
-                // The school's rate times its eligible students is its participants: with
-                // every group's eligible shown and one group's participants hidden, that one
-                // would follow by subtraction; so the rate is hidden too.
-                // (AdvancedDisclosure hides it whenever any dimension hides a group here.)
-                guard !policy.suppressesRate(takers, of: eligible),
-                      let rate = disclosure.overall(Double(takers) / Double(eligible), school: s.id) else { return ("suppressed", -1) }
+                if groups.groups.reduce(0, { $0 + $1.eligible }) == 0 { return ("–", -1) }
+                // Shown only with every group's counts (it is their sum over their sum).
+                guard let rate = disclosure.overall(dim, school: s.id) else { return ("suppressed", -1) }
                 return (r.share(rate), rate)
             } ?? ("–", -1)
             cells.append(a.0); keys.append(a.1)
@@ -176,10 +180,10 @@ public struct Dashboard: Sendable {
         h += "</tr></thead><tbody>"
         h += "<tr><th scope=\"row\">District</th><td class=\"n\">\(comp.districtStudents.map(Format.count) ?? "suppressed")</td>"
         for k in 0..<G {
-            h += "<td class=\"n\">\(comp.district[k].map { r.share(Double($0) / Double(max(1, dim.known + dim.unknown))) } ?? "suppressed")</td>"
+            h += "<td class=\"n\">\(comp.district[k].flatMap { n in comp.districtStudents.map { r.share(Double(n) / Double(max(1, $0))) } } ?? "suppressed")</td>"
         }
-        h += "<td class=\"n\">\(Format.fixed(dim.acrossSchools.D, 2)) (D)</td>"
-        h += extra == 0 ? "</tr>" : "<td class=\"n\">\(Format.fixed(dim.withinSchools.hWithin, 3))</td><td></td><td></td><td class=\"n\">\(disclosure.overall(dim.advanced.overallRate, school: nil).map(r.share) ?? "suppressed")</td></tr>"
+        h += "<td class=\"n\">\(r.index(dim.acrossSchools.D, 2)) (D)</td>"
+        h += extra == 0 ? "</tr>" : "<td class=\"n\">\(r.index(dim.withinSchools.hWithin, 3))</td><td></td><td></td><td class=\"n\">\(disclosure.overall(dim, school: nil).map(r.share) ?? "suppressed")</td></tr>"
         for row in rows {
             h += "<tr><th scope=\"row\">\(row.cells[0])</th>" + row.cells.dropFirst().map { "<td class=\"n\">\(esc($0))</td>" }.joined() + "</tr>"
         }
@@ -212,7 +216,7 @@ public struct Dashboard: Sendable {
         let findings = d.findings.filter { $0.subject == id }
         h += "<section><h2>Findings about this school</h2>"
         h += findings.isEmpty ? "<p>None: nothing beyond chance and the thresholds.</p>"
-            : findings.map { "<div class=\"finding \($0.level.rawValue)\">\(esc(r.disclosure.message($0)))</div>" }.joined()
+            : findings.map { "<div class=\"finding \($0.level.rawValue)\">\(esc(r.disclosure.message($0, in: d)))</div>" }.joined()
         h += "</section>"
         for dim in d.dimensions {
             guard let i = dim.acrossSchools.schools.firstIndex(where: { $0.id == id }) else { continue }
@@ -228,15 +232,20 @@ public struct Dashboard: Sendable {
     /// The school's bar against the district's, from the suppressed table of all schools
     /// (so the cells hidden here are the cells hidden everywhere).
     func schoolComposition(_ dim: DimensionResult, _ i: Int, _ r: HTMLReport) -> String {
-        let comp = dim.suppressedComposition(policy)
+        let comp = r.disclosure.composition(dim)
         let s = dim.acrossSchools.schools[i]
         let G = dim.groups.count
         let labelW = 120, barW = 560, rowH = 22
         var svg = svgOpening(id: "\(dim.dimension.rawValue)-school", width: labelW + barW + 20, height: 34 + 2 * (rowH + 8) + 6,
                              title: "\(dim.dimension.title): \(s.name) against the district",
                              desc: "Two stacked bars: the district's students and the school's, by group. Grey is suppressed or unknown.")
-        func bar(_ y: Int, _ label: String, _ cells: [Int?], _ total: Int) {
+        func bar(_ y: Int, _ label: String, _ cells: [Int?], _ shownTotal: Int?) {
             svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(esc(label))</text>"
+            // Shares of a hidden total would give it back.
+            guard let total = shownTotal else {
+                svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">suppressed</text>"
+                return
+            }
             var x = Double(labelW), rest = Double(total)
             for k in 0..<G {
                 guard let n = cells[k], total > 0 else { continue }
@@ -249,29 +258,38 @@ public struct Dashboard: Sendable {
                 svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(Double(barW) * rest / Double(total)))\" height=\"\(rowH)\" fill=\"\(hiddenColour)\"><title>suppressed or unknown</title></rect>"
             }
         }
-        bar(34, "District", comp.district, dim.known + dim.unknown)
-        bar(34 + rowH + 8, "This school", comp.schools[i], s.students)
+        bar(34, "District", comp.district, comp.districtStudents)
+        bar(34 + rowH + 8, "This school", comp.schools[i], comp.schoolStudents[i])
         svg += "</svg>" + r.legend(dim.groups, hidden: true)
         let rows = (0...G).map { k -> [String] in
             let label = k < G ? Dimension.label(dim.groups[k]) : "Unknown"
-            let school = comp.schools[i][k].map { "\(Format.count($0)) (\(r.share(s.students > 0 ? Double($0) / Double(s.students) : 0)))" } ?? "suppressed"
-            let district = comp.district[k].map { "\(Format.count($0)) (\(r.share(Double($0) / Double(max(1, dim.known + dim.unknown)))))" } ?? "suppressed"
+            func cell(_ n: Int?, _ total: Int?) -> String {
+                guard let n else { return "suppressed" }
+                guard let total else { return Format.count(n) }
+                return "\(Format.count(n)) (\(r.share(total > 0 ? Double(n) / Double(total) : 0)))"
+            }
+            let school = cell(comp.schools[i][k], comp.schoolStudents[i])
+            let district = cell(comp.district[k], comp.districtStudents)
             return [label, school, district]
         }
-        let index = comp.index(i, s.dissimilarityVsDistrict).map { Format.fixed($0, 2) } ?? "suppressed"
+        let index = r.disclosure.schoolIndex(dim, i).map { Format.fixed($0, 2) } ?? "suppressed"
         let table = DataTable(caption: "\(dim.dimension.title): the school and the district (½Σ|p − P| = \(index))",
                               header: ["group", "this school", "district"], rows: rows, numeric: [1, 2])
         return "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
     }
 
     func classrooms(_ dim: DimensionResult, _ w: WithinSchools.School, _ r: HTMLReport) -> String {
-        var h = "<h3>Classrooms</h3><p>Classroom H \(Format.fixed(w.H, 3)) against \(Format.fixed(w.expectedH, 3)) by chance (p = \(Format.pValue(w.pValue)))\(w.significant ? ": <b>more segregated than random assignment, beyond chance</b>" : ": within what chance gives")."
+        let p = r.disclosure.showsEverything ? Format.pValue(w.pValue) : r.index(w.pValue, 2)
+        var h = "<h3>Classrooms</h3><p>Classroom H \(r.index(w.H, 3)) against \(r.index(w.expectedH, 3)) by chance (p = \(p))\(w.significant ? ": <b>more segregated than random assignment, beyond chance</b>" : ": within what chance gives")."
         h += "</p>"
-        // A class's index is hidden with a small count in it, and goes last (its place would bound it).
-        func index(_ c: WithinSchools.Classroom) -> Double? { policy.hidesIndex(of: c.counts) ? nil : c.dissimilarityVsSchool }
-        let shown = w.classrooms.sorted { (index($0) ?? -1) > (index($1) ?? -1) }
+        guard r.disclosure.seesClassrooms(of: w.id) else {
+            // A class's index gives back its composition, and a school's classes add up to
+            // its students: class by class is for the school's own staff.
+            return h + "<p class=\"note\">\(w.classrooms.count) classes. Class-by-class figures are shown to the school's and the district's staff only.</p>"
+        }
+        let shown = w.classrooms.sorted { $0.dissimilarityVsSchool > $1.dissimilarityVsSchool }
         let rows = shown.map { c in
-            [c.title, policy.suppresses(c.students) ? "suppressed" : Format.count(c.students), index(c).map { Format.fixed($0, 2) } ?? "suppressed"]
+            [c.title, Format.count(c.students), Format.fixed(c.dissimilarityVsSchool, 2)]
         }
         let table = DataTable(caption: "\(dim.dimension.title): classes furthest from the school's mix first", header: ["class", "students", "½Σ|p − P| vs school"], rows: rows, numeric: [1, 2])
         h += "<details><summary>\(w.classrooms.count) classes</summary><div class=\"scroll\">\(table.html)</div></details>"
@@ -279,7 +297,7 @@ public struct Dashboard: Sendable {
     }
 
     func schoolAdvanced(_ dim: DimensionResult, _ a: Advanced.School, _ r: HTMLReport) -> String {
-        let rows = zip(a.groups, r.disclosure.shown(a.groups, school: a.id)).map { g, x -> [String] in
+        let rows = zip(a.groups, r.disclosure.shown(dim, school: a.id)).map { g, x -> [String] in
             if g.eligible == 0 { return [Dimension.label(g.group), "0", "0", "–", "–"] }
             return [Dimension.label(g.group), x.eligible.map(Format.count) ?? "suppressed", x.participants.map(Format.count) ?? "suppressed",
                     x.rate.map(r.share) ?? "suppressed", x.gapToHighestPP.map { Format.fixed($0, 1) } ?? "suppressed"]
@@ -305,8 +323,8 @@ public struct Dashboard: Sendable {
             let (svg, table) = r.advancedChart(dim)
             h += "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
             let rows = dim.advanced.schools.map { s -> [String] in
-                [s.name] + s.groups.map { g in
-                    policy.suppressesRate(g.participants, of: g.eligible) ? "suppressed" : (g.eligible > 0 ? r.share(g.rate) : "–")
+                [s.name] + zip(s.groups, r.disclosure.shown(dim, school: s.id)).map { g, x in
+                    g.eligible == 0 ? "–" : (x.rate.map(r.share) ?? "suppressed")
                 }
             }
             let perSchool = DataTable(caption: "\(dim.dimension.title): participation rate by school", header: ["school"] + dim.groups.map(Dimension.label),
@@ -326,9 +344,8 @@ public struct Dashboard: Sendable {
         guard let levels = dim.advanced.levels, !levels.isEmpty else { return "" }
         let rows = levels.map { l -> [String] in
             // Schools, not students: said in words so no reader (or check) takes it for a count of students.
-            [l.level.title, "\(l.schools.count) school\(l.schools.count == 1 ? "" : "s")"] + dim.groups.map { g in
-                guard let x = l.groups.first(where: { $0.group == g }), x.eligible > 0 else { return "–" }
-                return policy.suppressesRate(x.participants, of: x.eligible) ? "suppressed" : r.share(x.rate)
+            [l.level.title, "\(l.schools.count) school\(l.schools.count == 1 ? "" : "s")"] + zip(l.groups, r.disclosure.shown(dim, level: l.level, school: nil)).map { x, shown in
+                x.eligible == 0 ? "–" : (shown.rate.map(r.share) ?? "suppressed")
             }
         }
         let table = DataTable(caption: "\(dim.dimension.title): participation by course level", header: ["level", "offered in"] + dim.groups.map(Dimension.label),
@@ -348,7 +365,7 @@ public struct Dashboard: Sendable {
         // Schools against the district: D for every dimension, term by term.
         let dimensions = Dimension.allCases.filter { d in terms.contains { $0.diagnostic.dimensions.contains { $0.dimension == d } } }
         let lines = dimensions.map { d in
-            (label: d.title, values: terms.map { t in t.diagnostic.dimensions.first { $0.dimension == d }.map(\.acrossSchools.D) })
+            (label: d.title, values: terms.map { t in t.diagnostic.dimensions.first { $0.dimension == d }.map { r.disclosure.aggregate($0.acrossSchools.D) } })
         }
         h += "<section id=\"schools\"><h2>Do schools reflect the district?</h2>"
         if terms.count >= 2 {
@@ -356,8 +373,8 @@ public struct Dashboard: Sendable {
             for line in lines {
                 guard let a = line.values[terms.count - 2], let b = line.values[terms.count - 1], abs(b - a) >= 0.01 else { continue }
                 h += b > a
-                    ? "<p class=\"widened\"><b>Schools drifted apart:</b> \(esc(line.label)), D = \(Format.fixed(b, 3)) across schools in \(esc(t1.term.title)), up from \(Format.fixed(a, 3)) in \(esc(t0.term.title)).</p>"
-                    : "<p class=\"narrowed\"><b>Schools came closer:</b> \(esc(line.label)), D = \(Format.fixed(b, 3)) across schools in \(esc(t1.term.title)), down from \(Format.fixed(a, 3)) in \(esc(t0.term.title)).</p>"
+                    ? "<p class=\"widened\"><b>Schools drifted apart:</b> \(esc(line.label)), D = \(r.index(b, 3)) across schools in \(esc(t1.term.title)), up from \(r.index(a, 3)) in \(esc(t0.term.title)).</p>"
+                    : "<p class=\"narrowed\"><b>Schools came closer:</b> \(esc(line.label)), D = \(r.index(b, 3)) across schools in \(esc(t1.term.title)), down from \(r.index(a, 3)) in \(esc(t0.term.title)).</p>"
             }
         }
         h += termChart(terms.map(\.term), id: "trend-D", title: "Dissimilarity D across schools, by dimension, term by term",
@@ -371,12 +388,12 @@ public struct Dashboard: Sendable {
         for dimension in [Dimension.race, .economic, .gender] where classrooms {
             let series = terms.compactMap { t in t.diagnostic.dimensions.first { $0.dimension == dimension }.map { (t.term, $0) } }
             let disclosed = terms.compactMap { t in
-                t.diagnostic.dimensions.first { $0.dimension == dimension }.map { (t.term, $0, AdvancedDisclosure(t.diagnostic, policy: policy)) }
+                t.diagnostic.dimensions.first { $0.dimension == dimension }.map { (t.term, $0, disclosure(t.diagnostic)) }
             }
             guard let latest = series.last?.1 else { continue }
             h += "<section id=\"\(dimension.rawValue)\"><h2>Advanced courses by \(esc(dimension.title.lowercased()))</h2>"
             h += callouts(disclosed)
-            h += lineChart(series, dimension: dimension, groups: latest.groups, r)
+            h += lineChart(disclosed, dimension: dimension, groups: latest.groups, r)
             h += "</section>"
         }
         // Open honors and enrichment: shares of groups term by term, by race and by income.
@@ -399,12 +416,12 @@ public struct Dashboard: Sendable {
         for dimension in Dimension.allCases {
             for (t, d) in terms {
                 guard let dim = d.dimensions.first(where: { $0.dimension == dimension }) else { continue }
-                let disclosure = AdvancedDisclosure(d, policy: policy)
-                let gaps = disclosure.shown(dim.advanced.groups, school: nil).map(\.gapToHighestPP)
+                let disclosure = disclosure(d)
+                let gaps = disclosure.shown(dim, school: nil).map(\.gapToHighestPP)
                 let largest = gaps.contains(where: { $0 == nil }) ? "suppressed" : Format.fixed(gaps.compactMap { $0 }.max() ?? 0, 1)
-                rows.append([dimension.title, t.title, Format.fixed(dim.acrossSchools.D, 3), Format.fixed(dim.acrossSchools.H, 3),
-                             Format.fixed(dim.withinSchools.hWithin, 3), "\(dim.withinSchools.schools.filter(\.significant).count) of \(dim.withinSchools.schools.count)",
-                             disclosure.overall(dim.advanced.overallRate, school: nil).map(r.share) ?? "suppressed", largest])
+                rows.append([dimension.title, t.title, r.index(dim.acrossSchools.D, 3), r.index(dim.acrossSchools.H, 3),
+                             r.index(dim.withinSchools.hWithin, 3), "\(dim.withinSchools.schools.filter(\.significant).count) of \(dim.withinSchools.schools.count)",
+                             disclosure.overall(dim, school: nil).map(r.share) ?? "suppressed", largest])
             }
         }
         let header = ["dimension", "term", "D across schools", "H across schools", "H within schools", "schools beyond chance", "in an advanced course", "largest gap (pp)"]
@@ -413,7 +430,7 @@ public struct Dashboard: Sendable {
             : DataTable(caption: "Every indicator by term", header: Array(header.prefix(4)) + ["district vs reference"],
                         rows: zip(rows, Dimension.allCases.flatMap { dimension in
                             terms.compactMap { t in t.diagnostic.dimensions.first { $0.dimension == dimension } }
-                        }).map { Array($0.0.prefix(4)) + [$0.1.districtVsReference.map { Format.fixed($0, 3) } ?? "–"] },
+                        }).map { Array($0.0.prefix(4)) + [$0.1.districtVsReference == nil ? "–" : (r.disclosure.districtVsReference($0.1).map { r.index($0, 3) } ?? "suppressed")] },
                         numeric: [2, 3, 4])
         h += "<section><h2>All indicators</h2><div class=\"scroll\">\(table.html)</div></section>"
         return r.page(h)
@@ -479,13 +496,13 @@ public struct Dashboard: Sendable {
 
     /// A callout for each group whose gap to the highest group widened since the term
     /// before (or narrowed, in green), in percentage points.
-    func callouts(_ series: [(Term, DimensionResult, AdvancedDisclosure)]) -> String {
+    func callouts(_ series: [(Term, DimensionResult, DiagnosticDisclosure)]) -> String {
         guard series.count >= 2 else { return "" }
         let (t0, before, d0) = series[series.count - 2], (t1, now, d1) = series[series.count - 1]
-        let gapsBefore = Dictionary(zip(before.advanced.groups.map(\.group), d0.shown(before.advanced.groups, school: nil).map(\.gapToHighestPP)),
+        let gapsBefore = Dictionary(zip(before.advanced.groups.map(\.group), d0.shown(before, school: nil).map(\.gapToHighestPP)),
                                     uniquingKeysWith: { a, _ in a })
         var h = ""
-        for (g, shown) in zip(now.advanced.groups, d1.shown(now.advanced.groups, school: nil)) {
+        for (g, shown) in zip(now.advanced.groups, d1.shown(now, school: nil)) {
             // Only gaps the policy shows in both terms.
             guard g.eligible > 0, let gap = shown.gapToHighestPP, let old = gapsBefore[g.group] ?? nil else { continue }
             let change = gap - old
@@ -500,20 +517,21 @@ public struct Dashboard: Sendable {
         return h
     }
 
-    func lineChart(_ series: [(Term, DimensionResult)], dimension: Dimension, groups: [String], _ r: HTMLReport) -> String {
+    func lineChart(_ series: [(Term, DimensionResult, DiagnosticDisclosure)], dimension: Dimension, groups: [String], _ r: HTMLReport) -> String {
         let left = 70, width = 540, top = 34, height = 220
         // Room on the right for the longest line-end label at 12 px.
         let labelRoom = max(150, 30 + 7 * (groups.map { Dimension.label($0).count }.max() ?? 0))
         var svg = svgOpening(id: "trend-\(dimension.rawValue)", width: left + width + labelRoom, height: top + height + 40,
                              title: "Share of students in an advanced course, by \(dimension.title.lowercased()), term by term",
                              desc: "One line per group: the share of its eligible students enrolled in at least one advanced course in each term. Suppressed values are left out of the line.")
-        let maxRate = max(0.1, series.flatMap { $0.1.advanced.groups.map(\.rate) }.max() ?? 0.1)
+        // The axis is scaled to the rates shown: a hidden group's rate must not set it.
+        let maxRate = max(0.1, series.flatMap { $0.2.shown($0.1, school: nil).compactMap(\.rate) }.max() ?? 0.1)
         func x(_ i: Int) -> Double { Double(left) + (series.count > 1 ? Double(width) * Double(i) / Double(series.count - 1) : Double(width) / 2) }
         func y(_ v: Double) -> Double { Double(top) + Double(height) * (1 - v / maxRate) }
         for tick in stride(from: 0.0, through: maxRate, by: maxRate / 4) {
             svg += "<line x1=\"\(left)\" x2=\"\(left + width)\" y1=\"\(fmt(y(tick)))\" y2=\"\(fmt(y(tick)))\" stroke=\"#e3e3e3\"/><text x=\"\(left - 6)\" y=\"\(fmt(y(tick) + 4))\" text-anchor=\"end\">\(Format.percent(tick))</text>"
         }
-        for (i, (t, _)) in series.enumerated() {
+        for (i, (t, _, _)) in series.enumerated() {
             let short = t.title.components(separatedBy: " (").first ?? t.title
             svg += "<text x=\"\(fmt(x(i)))\" y=\"\(top + height + 18)\" text-anchor=\"middle\">\(esc(String(short.prefix(16))))</text>"
         }
@@ -522,9 +540,10 @@ public struct Dashboard: Sendable {
         for (k, g) in groups.enumerated() {
             var points: [String] = []
             var row = [Dimension.label(g)]
-            for (i, (_, dim)) in series.enumerated() {
-                guard let v = dim.advanced.groups.first(where: { $0.group == g }), v.eligible > 0,
-                      !policy.suppressesRate(v.participants, of: v.eligible) else { row.append("suppressed"); continue }
+            for (i, (_, dim, disclosure)) in series.enumerated() {
+                guard let k = dim.advanced.groups.firstIndex(where: { $0.group == g }), dim.advanced.groups[k].eligible > 0,
+                      disclosure.shown(dim, school: nil)[k].rate != nil else { row.append("suppressed"); continue }
+                let v = dim.advanced.groups[k]
                 points.append("\(fmt(x(i))),\(fmt(y(v.rate)))")
                 svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v.rate)))\" r=\"3.5\" fill=\"\(palette[k % palette.count])\"><title>\(esc(Dimension.label(g))): \(r.share(v.rate))</title></circle>"
                 row.append(r.share(v.rate))

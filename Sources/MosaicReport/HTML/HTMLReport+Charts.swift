@@ -7,10 +7,10 @@ extension HTMLReport {
     func compositionChart(_ dim: DimensionResult) -> (String, DataTable) {
         let G = dim.groups.count
         let schools = dim.acrossSchools.schools
-        let composition = dim.suppressedComposition(policy)
+        let composition = disclosure.composition(dim)
         let district = composition.district, table = composition.schools
         // A hidden index goes last: its place in the order would bound it.
-        let index = schools.indices.map { composition.index($0, schools[$0].dissimilarityVsDistrict) }
+        let index = schools.indices.map { disclosure.schoolIndex(dim, $0) }
         let order = schools.indices.sorted { (index[$0] ?? -1) > (index[$1] ?? -1) }
         let shown = Array(order.prefix(chartedSchools))
         let known = Double(max(1, dim.known))
@@ -21,8 +21,13 @@ extension HTMLReport {
         var desc = "Stacked bars of each school's \(dim.dimension.title.lowercased()) composition, the \(shown.count) schools furthest from the district's mix first (of \(schools.count)); vertical lines mark the district's shares."
         if schools.count > shown.count { desc += " All schools are in the data table." }
         var svg = svgOpening(id: "\(dim.dimension.rawValue)-a", width: labelW + barW + 70, height: height, title: title, desc: desc)
-        func bar(_ y: Int, _ label: String, _ cells: [Int?], _ total: Int, _ dissimilarity: Double?) {
+        func bar(_ y: Int, _ label: String, _ cells: [Int?], _ shownTotal: Int?, _ dissimilarity: Double?) {
             svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 12)\" text-anchor=\"end\">\(esc(String(label.prefix(34))))</text>"
+            // Shares are drawn against a shown total only: against a hidden one they would give it back.
+            guard let total = shownTotal else {
+                svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 12)\" class=\"note\">suppressed</text>"
+                return
+            }
             var x = Double(labelW)
             var hidden = Double(total)
             for k in 0..<G {
@@ -37,10 +42,10 @@ extension HTMLReport {
             }
             if let dissimilarity { svg += "<text x=\"\(labelW + barW + 6)\" y=\"\(y + 12)\">\(Format.fixed(dissimilarity, 2))</text>" }
         }
-        bar(top, "District", district, dim.counts.reduce(0, +) + dim.unknown, nil)
+        bar(top, "District", district, composition.districtStudents, nil)
         svg += "<text x=\"\(labelW + barW + 6)\" y=\"\(top - 6)\" class=\"note\">½Σ|p−P|</text>"
         for (row, s) in shown.enumerated() {
-            bar(top + (row + 1) * (rowH + 4), schools[s].name, table[s], schools[s].students, index[s])
+            bar(top + (row + 1) * (rowH + 4), schools[s].name, table[s], composition.schoolStudents[s], index[s])
         }
         var cum = 0.0
         for k in 0..<(G - 1) {
@@ -50,10 +55,12 @@ extension HTMLReport {
         }
         svg += "</svg>" + legend(dim.groups, hidden: true)
         let rows = order.map { s -> [String] in
-            let total = schools[s].students
-            return [schools[s].name, composition.schoolStudents[s].map(Format.count) ?? "suppressed"]
-                + (0...G).map { k in table[s][k].map { "\(Format.count($0)) (\(share(total > 0 ? Double($0) / Double(total) : 0)))" } ?? "suppressed" }
-                + [index[s].map { Format.fixed($0, 3) } ?? "suppressed"]
+            let total = composition.schoolStudents[s]
+            return [schools[s].name, total.map(Format.count) ?? "suppressed"]
+                + (0...G).map { k in
+                    table[s][k].map { n in total.map { "\(Format.count(n)) (\(share($0 > 0 ? Double(n) / Double($0) : 0)))" } ?? Format.count(n) } ?? "suppressed"
+                }
+                + [index[s].map { self.index($0, 3) } ?? "suppressed"]
         }
         let districtRow = ["District", composition.districtStudents.map(Format.count) ?? "suppressed"]
             + (0...G).map { k in district[k].map { Format.count($0) } ?? "suppressed" } + [""]
@@ -75,19 +82,19 @@ extension HTMLReport {
         for (row, s) in shown.enumerated() {
             let y = top + row * (rowH + 4)
             svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 11)\" text-anchor=\"end\">\(esc(String(s.name.prefix(34))))</text>"
-            svg += "<rect x=\"\(labelW)\" y=\"\(y + 3)\" width=\"\(fmt(Double(plotW) * s.expectedH / maxH))\" height=\"\(rowH - 6)\" fill=\"#cfd8e3\"><title>expected by chance: H = \(Format.fixed(s.expectedH, 3))</title></rect>"
+            svg += "<rect x=\"\(labelW)\" y=\"\(y + 3)\" width=\"\(fmt(Double(plotW) * s.expectedH / maxH))\" height=\"\(rowH - 6)\" fill=\"#cfd8e3\"><title>expected by chance: H = \(index(s.expectedH, 3))</title></rect>"
             let cx = Double(labelW) + Double(plotW) * s.H / maxH
-            svg += "<circle cx=\"\(fmt(cx))\" cy=\"\(y + rowH / 2)\" r=\"5\" fill=\"\(s.significant ? "#D55E00" : "#ffffff")\" stroke=\"#D55E00\" stroke-width=\"2\"><title>observed H = \(Format.fixed(s.H, 3)), p = \(Format.fixed(s.pValue, 3))</title></circle>"
-            svg += "<text x=\"\(labelW + plotW + 8)\" y=\"\(y + 11)\">+\(Format.fixed(max(0, s.excessH), 3))</text>"
+            svg += "<circle cx=\"\(fmt(cx))\" cy=\"\(y + rowH / 2)\" r=\"5\" fill=\"\(s.significant ? "#D55E00" : "#ffffff")\" stroke=\"#D55E00\" stroke-width=\"2\"><title>observed H = \(index(s.H, 3)), p = \(index(s.pValue, 3))</title></circle>"
+            svg += "<text x=\"\(labelW + plotW + 8)\" y=\"\(y + 11)\">+\(index(max(0, s.excessH), 3))</text>"
         }
         let axisY = top + shown.count * (rowH + 4) + 14
         svg += "<text x=\"\(labelW)\" y=\"\(axisY)\">0</text><text x=\"\(labelW + plotW)\" y=\"\(axisY)\" text-anchor=\"end\">H = \(Format.fixed(maxH, 2))</text></svg>"
         svg += "<div class=\"legend\"><span><i style=\"background:#cfd8e3\"></i>H by chance</span><span><i style=\"background:#D55E00;border-radius:50%\"></i>observed, beyond chance</span><span><i style=\"border:2px solid #D55E00;border-radius:50%\"></i>observed, within chance</span></div>"
         let rows = schools.map { s in
-            [s.name, "\(s.classrooms.count)", Format.fixed(s.H, 4), Format.fixed(s.expectedH, 4), Format.fixed(s.excessH, 4),
-             Format.pValue(s.pValue), s.significant ? "yes" : "no",
-             s.classrooms.max { $0.dissimilarityVsSchool < $1.dissimilarityVsSchool }.map {
-                 policy.hidesIndex(of: $0.counts) ? "\($0.title) (suppressed)" : "\($0.title) (\(Format.fixed($0.dissimilarityVsSchool, 2)))"
+            [s.name, "\(s.classrooms.count)", index(s.H, 4), index(s.expectedH, 4), index(s.excessH, 4),
+             disclosure.showsEverything ? Format.pValue(s.pValue) : index(s.pValue, 2), s.significant ? "yes" : "no",
+             s.classrooms.max { $0.dissimilarityVsSchool < $1.dissimilarityVsSchool }.map { c in
+                 disclosure.classroomIndex(c, school: s.id).map { "\(c.title) (\(Format.fixed($0, 2)))" } ?? "not shown outside the school's staff"
              } ?? ""]
         }
         return (svg, DataTable(caption: "\(dim.dimension.title): classroom segregation by school",
@@ -98,8 +105,8 @@ extension HTMLReport {
     /// Advanced participation by group, the gap to the highest group and missing students.
     func advancedChart(_ dim: DimensionResult) -> (String, DataTable) {
         let groups = dim.advanced.groups
-        let shown = disclosure.shown(groups, school: nil)
-        let overall = disclosure.overall(dim.advanced.overallRate, school: nil)
+        let shown = disclosure.shown(dim, school: nil)
+        let overall = disclosure.overall(dim, school: nil)
         // Wide enough for the longest label ("economically disadvantaged") at 12 px.
         let labelW = max(170, 10 + 7 * (groups.map { Dimension.label($0.group).count }.max() ?? 0)), rowH = 22, plotW = 480, top = 34
         let height = top + groups.count * (rowH + 6) + 24

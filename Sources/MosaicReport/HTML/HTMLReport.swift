@@ -16,9 +16,19 @@ public struct HTMLReport {
     /// route of the dashboard.
     public var tableLinkPrefix = ""
 
+    /// What this report's audience may see: every count, rate and index goes through it.
+    public let disclosure: DiagnosticDisclosure
+
+    /// A report for the public under `policy` (the district's staff when it hides nothing).
     public init(_ diagnostic: Diagnostic, policy: SuppressionPolicy, synthetic: Bool) {
+        self.init(diagnostic, disclosure: DiagnosticDisclosure(diagnostic, audience: policy.minimumN > 1 ? .public : .districtStaff, policy: policy),
+                  synthetic: synthetic)
+    }
+
+    public init(_ diagnostic: Diagnostic, disclosure: DiagnosticDisclosure, synthetic: Bool) {
         self.d = diagnostic
-        self.policy = policy
+        self.disclosure = disclosure
+        self.policy = disclosure.policy ?? SuppressionPolicy(minimumN: 1, lowShare: 0, highShare: 1)
         self.synthetic = synthetic
     }
 
@@ -139,10 +149,10 @@ public struct HTMLReport {
                 let mine = fs.filter { $0.dimension == dimension }
                 guard !mine.isEmpty else { continue }
                 h += "<h4>\(esc(dimension.title)) — \(mine.count) finding\(mine.count == 1 ? "" : "s")</h4>"
-                for f in mine.prefix(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(disclosure.message(f)))</div>" }
+                for f in mine.prefix(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(disclosure.message(f, in: d)))</div>" }
                 if mine.count > 3 {
                     h += "<details><summary>\(mine.count - 3) more</summary>"
-                    for f in mine.dropFirst(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(disclosure.message(f)))</div>" }
+                    for f in mine.dropFirst(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(disclosure.message(f, in: d)))</div>" }
                     h += "</details>"
                 }
             }
@@ -162,7 +172,7 @@ public struct HTMLReport {
         if d.hasClassrooms {
             h += "<div class=\"kpi\"><b>\(Format.fixed(dim.withinSchools.hWithin, 3))</b><span>H within schools (classrooms)</span></div>"
             h += "<div class=\"kpi\"><b>\(beyond) of \(dim.withinSchools.schools.count)</b><span>schools whose classrooms are segregated beyond chance</span></div>"
-            h += "<div class=\"kpi\"><b>\(disclosure.overall(dim.advanced.overallRate, school: nil).map { Format.percent($0) } ?? "suppressed")</b><span>of eligible students in an advanced course</span></div>"
+            h += "<div class=\"kpi\"><b>\(disclosure.overall(dim, school: nil).map { Format.percent($0) } ?? "suppressed")</b><span>of eligible students in an advanced course</span></div>"
         } else {
             h += "<div class=\"kpi\"><b>\(Format.fixed(dim.acrossSchools.H, 3))</b><span>H across schools</span></div>"
         }
@@ -182,8 +192,11 @@ public struct HTMLReport {
         return h + "</div>"
     }
 
-    /// What the policy lets this report show of advanced participation beyond each rate.
-    var disclosure: AdvancedDisclosure { AdvancedDisclosure(d, policy: policy) }
+    /// An index for a table: to `digits` decimals for the district's staff, two (as
+    /// rounded) for everyone else.
+    func index(_ x: Double, _ digits: Int) -> String {
+        disclosure.showsEverything ? Format.fixed(x, digits) : Format.fixed(disclosure.aggregate(x), min(digits, 2))
+    }
 
     /// A share for a table cell: coded near the ends.
     func share(_ x: Double) -> String { policy.code(share: x) ?? Format.percent(x) }
