@@ -77,11 +77,16 @@ struct API: Sendable {
         let viewer = try await viewer(request)
         let found = try await lookup(context)
         let policy = viewer.seesDistrictUnsuppressed(found.district) ? nil : server.policy
+        // A school leader sees their own schools in full and the rest decided against what
+        // they know (contract service.md, scopes); everyone else outside the district's
+        // staff, the public view.
+        let audience: Audience = policy == nil ? .districtStaff
+            : (viewer.role == .school && viewer.district == found.district ? .schoolLeader(schools: viewer.schools) : .public)
         // The same for every viewer of a scope: rendered once per district version.
-        let key = [found.term, "api", policy.map { "public-\($0.minimumN)" } ?? "district"].joined(separator: "\u{1F}")
+        let key = [found.term, "api", policy.map { "public-\($0.minimumN)" } ?? "district", audience.cacheKey].joined(separator: "\u{1F}")
         let d = found.diagnostic
         let text = await server.pages.page(key, district: found.district, version: found.version) {
-            d.scopedJSON(policy: policy).serialized() + "\n"
+            d.scopedJSON(DiagnosticDisclosure.cached(d, audience: audience, policy: policy)).serialized() + "\n"
         } ?? ""
         return Self.json(text: text)
     }

@@ -104,9 +104,18 @@ struct Fixture {
         let publicView = f.diagnostic.scopedJSON(policy: f.server.policy).serialized() + "\n"
         let districtView = f.diagnostic.scopedJSON(policy: nil).serialized() + "\n"
         #expect(publicView != districtView)
-        for viewer in [nil, "advocate", "enrollment", "school"] {
+        for viewer in [nil, "advocate", "enrollment"] {
             #expect(try await f.get("\(base)/diagnostic", as: viewer).body == publicView, "\(viewer ?? "public")")
         }
+        // A school leader: their own school in full, the rest decided against what they know.
+        let leaderView = f.diagnostic.scopedJSON(DiagnosticDisclosure(f.diagnostic, audience: .schoolLeader(schools: [f.own]),
+                                                                      policy: f.server.policy)).serialized() + "\n"
+        let leaders = try await f.get("\(base)/diagnostic", as: "school").body
+        #expect(leaders == leaderView)
+        let own = f.diagnostic.dimensions[0].acrossSchools.schools.first { $0.id == f.own }!
+        let shownOwn = f.diagnostic.scopedJSON(DiagnosticDisclosure(f.diagnostic, audience: .schoolLeader(schools: [f.own]), policy: f.server.policy))["dimensions"]?["race"]?["acrossSchools"]?["schools"]?.elements?.first { $0["id"] == .string(f.own) }
+        #expect(shownOwn?["students"] == .int(own.students))
+        #expect(shownOwn?["composition"]?.members?.contains { $0.1 == .null } == false)
         #expect(try await f.get("\(base)/diagnostic", as: "district").body == districtView)
         #expect(try await f.get("\(base)/schools/\(f.own)", as: "school").body
                 == f.diagnostic.schoolJSON(f.own, policy: nil)!.serialized() + "\n")
