@@ -269,3 +269,24 @@ extension JSONValue {
         return walk(self, truth, path: [])
     }
 }
+
+/// The demo store's synthetic district (what `mosaic demo` builds: 20,000 students in 24
+/// schools from the real NYC 2017-18 profiles, seed 2026) in its first and last school
+/// year, attacked through the public JSON at the demo's minimum n.
+@Suite struct DemoDistrictAttackTests {
+    @Test(arguments: [(2023, 1.2, 0.7), (2026, 0.4, 0.3)])
+    func theDemoDistrictGivesNothingBack(_ year: Int, tracking: Double, sorting: Double) throws {
+        let nyc = try NYCDemographicSnapshot.schools(from: CSVTable(contentsOf: TestSupport.shared
+            .appendingPathComponent("data/nyc/nyc_demographic_snapshot_school_2013-14_to_2017-18.csv").path))
+        let profiles = SyntheticDistrict.Profile.from(nyc, year: SchoolYear(startYear: 2017))
+        var rng = SeededGenerator(seed: 2026)
+        let roster = SyntheticDistrict(.init(students: 20_000, schools: 24, tracking: tracking, sorting: sorting, schoolYear: year),
+                                       profiles: profiles, using: &rng).roster
+        let d = try diagnose(roster, options: .init(baselineDraws: 10, seed: UInt64(year), minimumN: 10, guidebook: RecoveryAttackTests.guidebook))
+        let view = d.scopedJSON(policy: SuppressionPolicy(minimumN: 10))
+        let attack = PublicRecoveryAttack(public: view, truth: d.json(policy: nil))
+        let found = attack.findings(minimumN: 10)
+        #expect(found.isEmpty, "\(year): \(found.prefix(8))")
+        #expect(attack.hidden.contains(true))
+    }
+}
