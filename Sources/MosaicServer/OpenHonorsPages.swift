@@ -189,33 +189,31 @@ struct OpenHonorsPages: Sendable {
             return try await refuse("\(date) is outside the add/drop window (\(c.windowStart) to \(c.windowEnd))")
         }
         guard date <= Self.day(Date()) else { return try await refuse("\(date) is in the future") }
-        var ledger = r.openHonors
-        let existing = ledger.firstIndex { $0.section == section && $0.student == student }
+        let kind: OpenHonorsLedger.Choice.Kind
         switch choice {
-        case "in":
-            if let i = existing {
-                return try await refuse("student '\(studentID)' already opted in on \(ledger[i].optedIn)\(ledger[i].optedOut.map { " and out on \($0); the ledger keeps one choice per class" } ?? "")")
+        case "in": kind = .optIn
+        case "out": kind = .optOut
+        default: return try await refuse("choice '\(choice)' is neither 'in' nor 'out'")
+        }
+        // One row, judged against the ledger as it stands when written (another staff
+        // member may have recorded a choice since this page was read). The term's
+        // diagnostic keeps open honors on the term's last day (trends, plan measures): it
+        // changes with the ledger, in the same transaction.
+        let term = c.session
+        do {
+            try await server.store.recordOpenHonors(
+                district: c.district, term: c.term, .init(student: student, section: section, kind: kind, date: date)
+            ) { ledger, kept in
+                guard let kept else { return nil }
+                var d = try Diagnostic(archived: kept.json)
+                var updated = r
+                updated.openHonors = ledger
+                d.openHonors = OpenHonorsSummary(updated, term: term)
+                return StoredDiagnostic(json: try d.archived(), computedAt: kept.computedAt, options: kept.options)
             }
-            ledger.append(.init(student: student, section: section, optedIn: date))
-        case "out":
-            guard let i = existing else { return try await refuse("student '\(studentID)' has not opted in to class '\(classID)'") }
-            if let out = ledger[i].optedOut { return try await refuse("student '\(studentID)' already opted out on \(out)") }
-            guard date >= ledger[i].optedIn else { return try await refuse("\(date) is before the opt-in on \(ledger[i].optedIn)") }
-            ledger[i].optedOut = date
-        default:
-            return try await refuse("choice '\(choice)' is neither 'in' nor 'out'")
+        } catch let refusal as OpenHonorsLedger.Refusal {
+            return try await refuse("student '\(studentID)', class '\(classID)': \(refusal)")
         }
-        // The term's diagnostic keeps open honors on the term's last day (trends, plan
-        // measures): it changes with the ledger, in the same transaction.
-        var stored: StoredDiagnostic?
-        if let kept = try await server.store.diagnostic(district: c.district, term: c.term) {
-            var d = try Diagnostic(archived: kept.json)
-            var updated = r
-            updated.openHonors = ledger
-            d.openHonors = OpenHonorsSummary(updated, term: c.session)
-            stored = StoredDiagnostic(json: try d.archived(), computedAt: kept.computedAt, options: kept.options)
-        }
-        try await server.store.replaceOpenHonors(district: c.district, term: c.term, ledger, diagnostic: stored)
         await server.diagnostics.forget(c.district)
         await server.pages.forget(c.district)
         try await server.store.record(AuditEvent(district: c.district, at: Date(), actor: viewer.email ?? "", action: "open-honors-\(choice)",

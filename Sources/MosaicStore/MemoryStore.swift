@@ -64,6 +64,16 @@ public actor MemoryStore: Store {
         if let diagnostic { termList[district]![term]!.diagnostic = diagnostic }
     }
 
+    public func recordOpenHonors(district: String, term: String, _ choice: OpenHonorsLedger.Choice,
+                                 updating: @Sendable ([Roster.OpenHonorsChoice], StoredDiagnostic?) throws -> StoredDiagnostic?) async throws {
+        let stored = try stored(district, term)
+        let change = try OpenHonorsLedger.change(for: choice, in: stored.roster.openHonors)
+        let ledger = OpenHonorsLedger.applying(change, to: stored.roster.openHonors)
+        let diagnostic = try updating(ledger, stored.diagnostic)
+        termList[district]![term]!.roster.openHonors = ledger
+        if let diagnostic { termList[district]![term]!.diagnostic = diagnostic }
+    }
+
     public func saveDiagnostic(district: String, term: String, _ diagnostic: StoredDiagnostic) async throws {
         _ = try stored(district, term)
         termList[district]![term]!.diagnostic = diagnostic

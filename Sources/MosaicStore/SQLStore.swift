@@ -138,6 +138,43 @@ public final class SQLStore: Store {
         }
     }
 
+    public func recordOpenHonors(district: String, term: String, _ choice: OpenHonorsLedger.Choice,
+                                 updating: @Sendable ([Roster.OpenHonorsChoice], StoredDiagnostic?) throws -> StoredDiagnostic?) async throws {
+        let key = [SQLValue(district), SQLValue(term)]
+        try await database.transaction { db in
+            // Hold the term: a second recorder waits here and then reads this one's row.
+            // (SQLite's BEGIN IMMEDIATE already admits one writer at a time.)
+            let lock = db.dialect == .postgres ? " FOR UPDATE" : ""
+            guard try await !db.query("SELECT 1 FROM terms WHERE district_id = ? AND term_id = ?\(lock)", key).isEmpty else {
+                throw StoreError.noSuchTerm(district: district, term: term)
+            }
+            let rows = try await db.query(
+                "SELECT idx, student, section, opted_in, opted_out FROM open_honors WHERE district_id = ? AND term_id = ? ORDER BY idx", key)
+            let ledger = rows.map {
+                Roster.OpenHonorsChoice(student: $0[1].int ?? 0, section: $0[2].int ?? 0, optedIn: $0[3].text ?? "", optedOut: $0[4].text)
+            }
+            let change = try OpenHonorsLedger.change(for: choice, in: ledger)
+            switch change {
+            case .append(let row):
+                let next = (rows.compactMap { $0[0].int }.max() ?? -1) + 1
+                try await db.execute(
+                    "INSERT INTO open_honors (district_id, term_id, idx, student, section, opted_in, opted_out) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                    key + [SQLValue(next), SQLValue(row.student), SQLValue(row.section), SQLValue(row.optedIn)])
+            case .optOut(let i, let date):
+                try await db.execute("UPDATE open_honors SET opted_out = ? WHERE district_id = ? AND term_id = ? AND idx = ?",
+                                     [SQLValue(date)] + key + [SQLValue(rows[i][0].int ?? 0)])
+            }
+            let stored = try await db.query(
+                "SELECT json, computed_at, options FROM diagnostics WHERE district_id = ? AND term_id = ?", key
+            ).first.map {
+                StoredDiagnostic(json: $0[0].text ?? "", computedAt: Timestamp.date($0[1].text ?? "") ?? .distantPast, options: $0[2].text ?? "")
+            }
+            if let diagnostic = try updating(OpenHonorsLedger.applying(change, to: ledger), stored) {
+                try await Self.putDiagnostic(diagnostic, key: key, db)
+            }
+        }
+    }
+
     public func saveDiagnostic(district: String, term: String, _ diagnostic: StoredDiagnostic) async throws {
         let key = [SQLValue(district), SQLValue(term)]
         try await database.transaction { db in

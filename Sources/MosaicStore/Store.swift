@@ -28,6 +28,14 @@ public protocol Store: Sendable {
     /// term's diagnostic, when given, so the two never disagree — in one transaction; the
     /// rest of the roster is untouched. Throws `noSuchTerm`.
     func replaceOpenHonors(district: String, term: String, _ ledger: [Roster.OpenHonorsChoice], diagnostic: StoredDiagnostic?) async throws
+    /// Records one open-honors choice against the term's ledger as it stands, in one
+    /// transaction that holds the term against other writers: the rule
+    /// (``OpenHonorsLedger/change(for:in:)``) is applied to the rows read inside it, one row
+    /// is added or its opt-out date set, and `updating` turns the new ledger and the stored
+    /// diagnostic into the diagnostic to keep (nil: leave it). Throws the ledger's
+    /// `Refusal` (nothing written) or `noSuchTerm`.
+    func recordOpenHonors(district: String, term: String, _ choice: OpenHonorsLedger.Choice,
+                          updating: @Sendable ([Roster.OpenHonorsChoice], StoredDiagnostic?) throws -> StoredDiagnostic?) async throws
     /// Keeps a (re)computed diagnostic for a term.
     func saveDiagnostic(district: String, term: String, _ diagnostic: StoredDiagnostic) async throws
     func diagnostic(district: String, term: String) async throws -> StoredDiagnostic?

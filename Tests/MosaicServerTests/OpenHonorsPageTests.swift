@@ -147,3 +147,58 @@ import Testing
         #expect(lines > 0 || body.contains("Every group's line is hidden in this view"))
     }
 }
+
+/// Two staff recording open-honors choices at the same moment: both choices are kept (the
+/// handler used to read the whole ledger, add one, and write it all back).
+@Suite struct OpenHonorsConcurrencyTests {
+    @Test(arguments: [Backend.memory, .sqlite, .postgres])
+    func twoChoicesAtOnceAreBothKept(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let f = try await Fixture.make(store: store)
+            let roster = try await f.server.store.roster(district: "district", term: "2026-spring")
+            let term = try #require(roster.termsWithSections.first)
+            let chosen = Set(roster.openHonors.map { Int64($0.section) << 32 | Int64($0.student) })
+            // Open-honors enrollments of one school without a choice yet.
+            var free: [(section: Int, student: Int)] = []
+            for e in 0..<roster.enrollmentCount {
+                let c = Int(roster.enrollmentSection[e]), s = Int(roster.enrollmentStudent[e])
+                if roster.courses[roster.sections[c].course].level == .openHonors, roster.sections[c].terms.contains(term),
+                   !chosen.contains(Int64(c) << 32 | Int64(s)),
+                   free.isEmpty || roster.sections[c].school == roster.sections[free[0].section].school {
+                    free.append((c, s))
+                }
+            }
+            try #require(free.count >= 6)
+            let school = roster.orgs[roster.sections[free[0].section].school].id
+            let route = "/districts/district/terms/2026-spring/schools/\(school)/open-honors"
+            let date = OpenHonorsPages.adding(2, to: roster.sessions[term].startDate)
+            func session() async throws -> (cookies: [String: String], csrf: String) {
+                let cookies = ["mosaic_session": try await f.signIn("district")]
+                let page = try await f.send(.get, route, cookies: cookies).body
+                return (cookies, String(try #require(page.firstMatch(of: try Regex(#"name="csrf" value="([^"]+)""#))?.output[1].substring)))
+            }
+            let (a, b) = (try await session(), try await session())
+            for trial in 0..<3 {
+                let x = free[2 * trial], y = free[2 * trial + 1]
+                func form(_ p: (section: Int, student: Int), _ csrf: String) -> [String: String] {
+                    ["csrf": csrf, "class": roster.sections[p.section].id, "student": roster.students[p.student].id, "choice": "in", "date": date]
+                }
+                async let first = f.send(.post, route, cookies: a.cookies, form: form(x, a.csrf))
+                async let second = f.send(.post, route, cookies: b.cookies, form: form(y, b.csrf))
+                let (r1, r2) = try await (first, second)
+                #expect(r1.status == .seeOther && r2.status == .seeOther)
+                let ledger = try await f.server.store.roster(district: "district", term: "2026-spring").openHonors
+                #expect(ledger.contains { $0.section == x.section && $0.student == x.student }, "trial \(trial): the first choice is lost")
+                #expect(ledger.contains { $0.section == y.section && $0.student == y.student }, "trial \(trial): the second choice is lost")
+                #expect(ledger.count == roster.openHonors.count + 2 * (trial + 1))
+            }
+            // The term's diagnostic counts every choice kept.
+            let kept = try #require(try await f.server.store.diagnostic(district: "district", term: "2026-spring"))
+            let d = try Diagnostic(archived: kept.json)
+            let ledger = try await f.server.store.roster(district: "district", term: "2026-spring").openHonors
+            var updated = roster
+            updated.openHonors = ledger
+            #expect(d.openHonors == OpenHonorsSummary(updated, term: roster.sessions[term]))
+        }
+    }
+}
