@@ -47,6 +47,8 @@ struct ActionPlan: Sendable {
         var note_practitioners, note_educators, note_advocates: String?
         var step_prioritize, step_customize, step_align, step_plan: String?
         var indicator, target, by: String?
+        /// The version of the item the form was opened on (changes and removals).
+        var version: String?
     }
 
     func change(_ request: Request, _ context: MosaicRequestContext, item id: String?, delete: Bool) async throws -> Response {
@@ -63,8 +65,18 @@ struct ActionPlan: Sendable {
         if let id, !existing.contains(where: { $0.id == id }) {
             return Pages.notFound("The action plan has no item “\(id)”.")
         }
+        // A change or removal names the version it was made from: a stale form is refused
+        // (409) rather than overwriting someone else's change.
+        let version = form.version.flatMap { Int($0) }
+        if id != nil && version == nil {
+            return try await page(request, context, message: "Not saved: the form does not say which version of the item it changes; reload the page and make the change again.", status: .conflict)
+        }
         if delete, let id {
-            try await server.store.deletePlanItem(district: district, id: id)
+            do {
+                try await server.store.deletePlanItem(district: district, id: id, version: version)
+            } catch let stale as StoreError {
+                return try await page(request, context, message: "Not removed: \(stale).", status: .conflict)
+            }
             try await server.store.record(AuditEvent(district: district, at: Date(), actor: actor, action: "plan-remove", detail: id))
             return Response(status: .seeOther, headers: [.location: "/districts/\(district.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? district)/plan"])
         }
@@ -78,8 +90,13 @@ struct ActionPlan: Sendable {
         if id == nil {
             saved = try await server.store.addPlanItem(item)
         } else {
-            try await server.store.updatePlanItem(item)
-            saved = item
+            var changed = item
+            changed.version = version
+            do {
+                saved = try await server.store.updatePlanItem(changed)
+            } catch let stale as StoreError {
+                return try await page(request, context, message: "Not saved: \(stale).", status: .conflict)
+            }
         }
         try await server.store.record(AuditEvent(district: district, at: Date(), actor: actor, action: id == nil ? "plan-add" : "plan-change",
                                                  detail: "\(saved.id): \(saved.name(in: server.options.guidebook))"))

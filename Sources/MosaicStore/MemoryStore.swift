@@ -116,23 +116,39 @@ public actor MemoryStore: Store {
 
     public func planItems(district: String) async throws -> [PlanItem] { plans[district] ?? [] }
 
+    /// The last plan-item id given per district, removed items' included.
+    var lastPlanID: [String: Int] = [:]
+
     public func addPlanItem(_ item: PlanItem) async throws -> PlanItem {
         guard districtList[item.district] != nil else { throw StoreError.noSuchDistrict(item.district) }
         var item = item
-        item.id = String((plans[item.district] ?? []).compactMap { Int($0.id) }.max().map { $0 + 1 } ?? 1)
+        let number = max(lastPlanID[item.district] ?? 0, (plans[item.district] ?? []).compactMap { Int($0.id) }.max() ?? 0) + 1
+        lastPlanID[item.district] = number
+        item.id = String(number)
+        item.version = 1
         plans[item.district, default: []].append(item)
         return item
     }
 
-    public func updatePlanItem(_ item: PlanItem) async throws {
+    @discardableResult
+    public func updatePlanItem(_ item: PlanItem) async throws -> PlanItem {
         guard let k = plans[item.district]?.firstIndex(where: { $0.id == item.id }) else {
             throw StoreError.noSuchPlanItem(district: item.district, id: item.id)
         }
-        plans[item.district]![k] = item
+        let current = plans[item.district]![k].version ?? 1
+        if let expected = item.version, expected != current {
+            throw StoreError.stalePlanItem(district: item.district, id: item.id, current: current)
+        }
+        var stored = item
+        stored.version = current + 1
+        plans[item.district]![k] = stored
+        return stored
     }
 
-    public func deletePlanItem(district: String, id: String) async throws -> Bool {
+    public func deletePlanItem(district: String, id: String, version: Int?) async throws -> Bool {
         guard let k = plans[district]?.firstIndex(where: { $0.id == id }) else { return false }
+        let current = plans[district]![k].version ?? 1
+        if let version, version != current { throw StoreError.stalePlanItem(district: district, id: id, current: current) }
         plans[district]!.remove(at: k)
         return true
     }

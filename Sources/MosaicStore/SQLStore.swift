@@ -265,48 +265,76 @@ public final class SQLStore: Store {
     }
 
     public func planItems(district: String) async throws -> [PlanItem] {
-        try await database.query("SELECT json FROM plan_items WHERE district_id = ? ORDER BY item_id", [SQLValue(district)])
-            .map { row in try Self.planDecoder.decode(PlanItem.self, from: Data((row[0].text ?? "").utf8)) }
+        try await database.query("SELECT json, version FROM plan_items WHERE district_id = ? ORDER BY item_id", [SQLValue(district)])
+            .map { row in
+                var item = try Self.planDecoder.decode(PlanItem.self, from: Data((row[0].text ?? "").utf8))
+                item.version = row[1].int ?? 1
+                return item
+            }
     }
 
     public func addPlanItem(_ item: PlanItem) async throws -> PlanItem {
         try await database.transaction { db in
-            guard try await !db.query("SELECT 1 FROM districts WHERE district_id = ?", [SQLValue(item.district)]).isEmpty else {
+            let lock = db.dialect == .postgres ? " FOR UPDATE" : ""
+            guard try await !db.query("SELECT 1 FROM districts WHERE district_id = ?\(lock)", [SQLValue(item.district)]).isEmpty else {
                 throw StoreError.noSuchDistrict(item.district)
             }
-            let last = try await db.query("SELECT MAX(item_id) FROM plan_items WHERE district_id = ?", [SQLValue(item.district)])
+            // The district's counter remembers every id given, removed items' too.
+            let counted = try await db.query("SELECT last_item_id FROM plan_counters WHERE district_id = ?", [SQLValue(item.district)])
+                .first?.first?.int
+            let present = try await db.query("SELECT MAX(item_id) FROM plan_items WHERE district_id = ?", [SQLValue(item.district)])
                 .first?.first?.int ?? 0
+            let number = max(counted ?? 0, present) + 1
+            if counted == nil {
+                try await db.execute("INSERT INTO plan_counters (district_id, last_item_id) VALUES (?, ?)", [SQLValue(item.district), SQLValue(number)])
+            } else {
+                try await db.execute("UPDATE plan_counters SET last_item_id = ? WHERE district_id = ?", [SQLValue(number), SQLValue(item.district)])
+            }
             var item = item
-            item.id = String(last + 1)
+            item.id = String(number)
+            item.version = 1
             try await db.execute(
-                "INSERT INTO plan_items (district_id, item_id, root_cause, status, updated_at, json) VALUES (?, ?, ?, ?, ?, ?)",
-                try Self.planRow(item, number: last + 1))
+                "INSERT INTO plan_items (district_id, item_id, root_cause, status, updated_at, json, version) VALUES (?, ?, ?, ?, ?, ?, 1)",
+                try Self.planRow(item, number: number))
             return item
         }
     }
 
-    public func updatePlanItem(_ item: PlanItem) async throws {
+    @discardableResult
+    public func updatePlanItem(_ item: PlanItem) async throws -> PlanItem {
         guard let number = Int(item.id) else { throw StoreError.noSuchPlanItem(district: item.district, id: item.id) }
-        try await database.transaction { db in
-            guard try await !db.query("SELECT 1 FROM plan_items WHERE district_id = ? AND item_id = ?",
-                                      [SQLValue(item.district), SQLValue(number)]).isEmpty else {
-                throw StoreError.noSuchPlanItem(district: item.district, id: item.id)
+        return try await database.transaction { db in
+            let current = try await Self.planVersion(district: item.district, number: number, db)
+            guard let current else { throw StoreError.noSuchPlanItem(district: item.district, id: item.id) }
+            if let expected = item.version, expected != current {
+                throw StoreError.stalePlanItem(district: item.district, id: item.id, current: current)
             }
-            let row = try Self.planRow(item, number: number)
+            var stored = item
+            stored.version = current + 1
+            let row = try Self.planRow(stored, number: number)
             try await db.execute(
-                "UPDATE plan_items SET root_cause = ?, status = ?, updated_at = ?, json = ? WHERE district_id = ? AND item_id = ?",
-                [row[2], row[3], row[4], row[5], row[0], row[1]])
+                "UPDATE plan_items SET root_cause = ?, status = ?, updated_at = ?, json = ?, version = ? WHERE district_id = ? AND item_id = ?",
+                [row[2], row[3], row[4], row[5], SQLValue(current + 1), row[0], row[1]])
+            return stored
         }
     }
 
-    public func deletePlanItem(district: String, id: String) async throws -> Bool {
+    public func deletePlanItem(district: String, id: String, version: Int?) async throws -> Bool {
         guard let number = Int(id) else { return false }
         return try await database.transaction { db in
-            guard try await !db.query("SELECT 1 FROM plan_items WHERE district_id = ? AND item_id = ?",
-                                      [SQLValue(district), SQLValue(number)]).isEmpty else { return false }
+            guard let current = try await Self.planVersion(district: district, number: number, db) else { return false }
+            if let version, version != current { throw StoreError.stalePlanItem(district: district, id: id, current: current) }
             try await db.execute("DELETE FROM plan_items WHERE district_id = ? AND item_id = ?", [SQLValue(district), SQLValue(number)])
             return true
         }
+    }
+
+    /// The stored version of a plan item, held against other writers until the
+    /// transaction ends (PostgreSQL: FOR UPDATE; SQLite admits one writer at a time).
+    static func planVersion(district: String, number: Int, _ db: any SQLDatabase) async throws -> Int? {
+        let lock = db.dialect == .postgres ? " FOR UPDATE" : ""
+        return try await db.query("SELECT version FROM plan_items WHERE district_id = ? AND item_id = ?\(lock)",
+                                  [SQLValue(district), SQLValue(number)]).first.map { $0[0].int ?? 1 }
     }
 
     /// Plan items are kept as their Codable JSON, dates as the store's timestamps.

@@ -59,9 +59,14 @@ public protocol Store: Sendable {
     func addPlanItem(_ item: PlanItem) async throws -> PlanItem
     /// Replaces the district's item with the same id.
     /// - Throws: ``StoreError/noSuchPlanItem(district:id:)``.
-    func updatePlanItem(_ item: PlanItem) async throws
+    /// With `item.version` set, the change is refused unless the stored item is at that
+    /// version (``StoreError/stalePlanItem(district:id:current:)``); the stored version then
+    /// goes up by one. Returns the item as stored.
+    @discardableResult func updatePlanItem(_ item: PlanItem) async throws -> PlanItem
     /// Removes an item; false when there was none.
-    @discardableResult func deletePlanItem(district: String, id: String) async throws -> Bool
+    /// With `version`, refused as stale unless the stored item is at that version. An id
+    /// is never given to another item, even after its item is removed.
+    @discardableResult func deletePlanItem(district: String, id: String, version: Int?) async throws -> Bool
 
     /// The district's application rounds (school choice), oldest first.
     func applicationRounds(district: String) async throws -> [ApplicationRoundRecord]
@@ -419,6 +424,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case noSuchTerm(district: String, term: String)
     case userExists(String)
     case noSuchPlanItem(district: String, id: String)
+    /// A change made from an older version of the item than the stored one.
+    case stalePlanItem(district: String, id: String, current: Int)
     case noSuchRound(district: String, id: String)
     case noSuchEnrichmentRound(district: String, id: String)
     case noSuchBoundaryInstance(district: String, id: String)
@@ -437,6 +444,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .noSuchTerm(let d, let t): "no term '\(t)' in district '\(d)'"
         case .userExists(let e): "a user with the email \(e) already exists"
         case .noSuchPlanItem(let d, let id): "district '\(d)' has no action-plan item '\(id)'"
+        case .stalePlanItem(_, let id, let current):
+            "action-plan item \(id) was changed by someone else since this form was opened (it is now at version \(current)); nothing was saved: reload it, and make your change again"
         case .noSuchRound(let d, let id): "district '\(d)' has no application round (or match run) '\(id)'"
         case .noSuchEnrichmentRound(let d, let id): "district '\(d)' has no enrichment round '\(id)'"
         case .noSuchBoundaryInstance(let d, let id): "district '\(d)' has no boundary instance '\(id)'"

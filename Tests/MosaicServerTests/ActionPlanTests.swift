@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MosaicCore
+import MosaicTestSupport
 import MosaicDiagnostic
 import MosaicReport
 import MosaicStore
@@ -52,15 +53,53 @@ extension Fixture {
         // A change, then a removal.
         var form = Fixture.planForm(csrf: csrf)
         form["status"] = "done"
+        form["version"] = "1"
         let changed = try await f.send(.post, "/districts/district/plan/1", cookies: ["mosaic_session": session], form: form)
         #expect(changed.status == .seeOther)
         items = try await f.server.store.planItems(district: "district")
         #expect(items.map(\.status) == [.done])
-        let removed = try await f.send(.post, "/districts/district/plan/1/delete", cookies: ["mosaic_session": session], form: ["csrf": csrf])
+        let removed = try await f.send(.post, "/districts/district/plan/1/delete", cookies: ["mosaic_session": session], form: ["csrf": csrf, "version": "2"])
         #expect(removed.status == .seeOther)
         #expect(try await f.server.store.planItems(district: "district").isEmpty)
         let log = try await f.server.store.auditLog(district: "district", limit: 10).map(\.action)
         #expect(Array(log.prefix(3)) == ["plan-remove", "plan-change", "plan-add"])
+    }
+
+    /// Two staff editing the same item: the second form, opened before the first was saved,
+    /// is refused with 409 and says why; the first change stands. A removed item's number is
+    /// not given to the next one, so a stale form can never land on a different item.
+    @Test(arguments: [Backend.memory, .sqlite, .postgres])
+    func aStaleFormIsRefusedAndNumbersAreNotReused(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let f = try await Fixture.make(store: store)
+            let a = try await f.signIn("district"), b = try await f.signIn("district")
+            let csrfA = try f.csrf(in: try await f.send(.get, "/districts/district/plan", cookies: ["mosaic_session": a]).body)
+            #expect(try await f.send(.post, "/districts/district/plan", cookies: ["mosaic_session": a], form: Fixture.planForm(csrf: csrfA)).status == .seeOther)
+            // Both open the page: the item's forms carry version 1.
+            let pageA = try await f.send(.get, "/districts/district/plan", cookies: ["mosaic_session": a]).body
+            let pageB = try await f.send(.get, "/districts/district/plan", cookies: ["mosaic_session": b]).body
+            #expect(pageA.contains("name=\"version\" value=\"1\"") && pageB.contains("name=\"version\" value=\"1\""))
+            var formA = Fixture.planForm(csrf: try f.csrf(in: pageA)), formB = Fixture.planForm(csrf: try f.csrf(in: pageB))
+            formA["version"] = "1"; formA["owner"] = "Writer A"
+            formB["version"] = "1"; formB["owner"] = "Writer B"
+            #expect(try await f.send(.post, "/districts/district/plan/1", cookies: ["mosaic_session": a], form: formA).status == .seeOther)
+            let late = try await f.send(.post, "/districts/district/plan/1", cookies: ["mosaic_session": b], form: formB)
+            #expect(late.status == .conflict)
+            #expect(late.body.contains("changed by someone else since this form was opened"))
+            #expect(try await f.server.store.planItems(district: "district").map(\.owner) == ["Writer A"])
+            let staleRemoval = try await f.send(.post, "/districts/district/plan/1/delete", cookies: ["mosaic_session": b],
+                                                form: ["csrf": formB["csrf"]!, "version": "1"])
+            #expect(staleRemoval.status == .conflict)
+            formB.removeValue(forKey: "version")
+            #expect(try await f.send(.post, "/districts/district/plan/1", cookies: ["mosaic_session": b], form: formB).status == .conflict)
+            // Removed with the current version; the next item is number 2, not 1 again.
+            #expect(try await f.send(.post, "/districts/district/plan/1/delete", cookies: ["mosaic_session": a],
+                                     form: ["csrf": formA["csrf"]!, "version": "2"]).status == .seeOther)
+            let again = try await f.send(.post, "/districts/district/plan", cookies: ["mosaic_session": a], form: Fixture.planForm(csrf: formA["csrf"]!))
+            #expect(again.location == "/districts/district/plan#item-2")
+            formB["version"] = "2"
+            #expect(try await f.send(.post, "/districts/district/plan/1", cookies: ["mosaic_session": b], form: formB).status == .notFound)
+        }
     }
 
     @Test func aFormWithProblemsIsRefusedWithTheProblemsAndNothingIsStored() async throws {

@@ -192,16 +192,41 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             var done = first
             done.status = .done
             done.notes[.practitioners] = "The board approved the budget."
-            try await store.updatePlanItem(done)
-            #expect(try await store.planItems(district: "D1") == [done, second])
+            let updated = try await store.updatePlanItem(done)
+            #expect(updated.version == 2 && first.version == 1)
+            #expect(try await store.planItems(district: "D1") == [updated, second])
+            // A change or removal made from version 1 is stale now: refused, nothing written.
+            var stale = first
+            stale.title = "An older edit"
+            await #expect(throws: StoreError.stalePlanItem(district: "D1", id: "1", current: 2)) { try await store.updatePlanItem(stale) }
+            await #expect(throws: StoreError.stalePlanItem(district: "D1", id: "1", current: 2)) {
+                try await store.deletePlanItem(district: "D1", id: "1", version: 1)
+            }
+            #expect(try await store.planItems(district: "D1") == [updated, second])
+            // Two changes made from the same version at once: one is kept, the other refused.
+            var a = updated, b = updated
+            a.owner = "Writer A"
+            b.owner = "Writer B"
+            func attempt(_ x: PlanItem) async -> Bool { (try? await store.updatePlanItem(x)) != nil }
+            async let ra = attempt(a)
+            async let rb = attempt(b)
+            let results = await [ra, rb]
+            #expect(results.filter { $0 }.count == 1)
+            let kept = try await store.planItems(district: "D1")[0]
+            #expect(kept.version == 3 && ["Writer A", "Writer B"].contains(kept.owner))
+            done = kept
             var ghost = done
             ghost.id = "9"
             await #expect(throws: StoreError.noSuchPlanItem(district: "D1", id: "9")) { try await store.updatePlanItem(ghost) }
-            #expect(try await store.deletePlanItem(district: "D1", id: "1"))
-            #expect(try await !store.deletePlanItem(district: "D1", id: "1"))
-            // Numbers are not reused after a deletion of an earlier item.
+            #expect(try await store.deletePlanItem(district: "D1", id: "1", version: 3))
+            #expect(try await !store.deletePlanItem(district: "D1", id: "1", version: nil))
+            // Numbers are not reused after a deletion of an earlier item...
             #expect(try await store.addPlanItem(open).id == "3")
             #expect(try await store.planItems(district: "D1").map(\.id) == ["2", "3"])
+            // ...nor of the last one (a stale form for item 3 must not land on a new item 3).
+            #expect(try await store.deletePlanItem(district: "D1", id: "3", version: nil))
+            #expect(try await store.addPlanItem(open).id == "4")
+            #expect(try await store.deletePlanItem(district: "D1", id: "4", version: nil))
             // Every district's terms in one read, as terms(district:) gives them.
             try await store.importTerm(term("spring", r, at: 60), district: district, roster: r, diagnostic: nil, replace: false)
             let all = try await store.allTerms()

@@ -96,11 +96,15 @@ public struct PlanItem: Sendable, Equatable, Codable {
     public var measure: Measure?
     public var updatedAt: Date
     public var updatedBy: String
+    /// The stored version (1 when added, one more with each change; nil before it is
+    /// stored). A change or removal names the version it was made from, and the store
+    /// refuses it when the item has changed since (a stale form).
+    public var version: Int?
 
     public init(district: String, id: String, rootCause: String, action: String?, title: String, detail: String,
                 scope: Scope, owner: String, timeline: Timeline, status: Status,
                 notes: [Stakeholder: String] = [:], steps: [Step: String] = [:], measure: Measure? = nil,
-                updatedAt: Date, updatedBy: String) {
+                updatedAt: Date, updatedBy: String, version: Int? = nil) {
         self.district = district
         self.id = id
         self.rootCause = rootCause
@@ -116,6 +120,7 @@ public struct PlanItem: Sendable, Equatable, Codable {
         self.measure = measure
         self.updatedAt = updatedAt
         self.updatedBy = updatedBy
+        self.version = version
     }
 
     /// What is wrong with the item against the guidebook, one sentence per problem (empty

@@ -145,7 +145,7 @@ extension Dashboard {
         h += "<p class=\"note\">Updated \(esc(Self.day(item.updatedAt)))\(editor == nil ? "" : " by \(esc(item.updatedBy))").</p>"
         if let editor {
             h += "<details><summary>Change this action</summary>\(planForm(item, guidebook: guidebook, editor: editor))"
-            h += "<form method=\"post\" action=\"\(base)/plan/\(urlEscape(item.id))/delete\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(editor.csrf))\"><button type=\"submit\">Remove from the plan</button></form></details>"
+            h += "<form method=\"post\" action=\"\(base)/plan/\(urlEscape(item.id))/delete\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(editor.csrf))\">\(versionField(item))<button type=\"submit\">Remove from the plan</button></form></details>"
         }
         return h + "</article>"
     }
@@ -180,12 +180,18 @@ extension Dashboard {
         date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day())
     }
 
+    /// The version a change or removal is made from: the store refuses it if the item has
+    /// changed since the page was read.
+    func versionField(_ item: PlanItem) -> String {
+        "<input type=\"hidden\" name=\"version\" value=\"\(item.version ?? 1)\">"
+    }
+
     /// The form that adds an action (no item) or changes one.
     func planForm(_ item: PlanItem?, guidebook: Guidebook, editor: PlanEditor) -> String {
         let target = item.map { "\(base)/plan/\(urlEscape($0.id))" } ?? "\(base)/plan"
         let chosen = item.map { $0.action.map { "action:\($0)" } ?? "custom:\($0.rootCause)" } ?? ""
         func selected(_ yes: Bool) -> String { yes ? " selected" : "" }
-        var h = "<form class=\"plan\" method=\"post\" action=\"\(target)\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(editor.csrf))\">"
+        var h = "<form class=\"plan\" method=\"post\" action=\"\(target)\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(editor.csrf))\">\(item.map(versionField) ?? "")"
         h += "<label>Action<br><select name=\"action\" required>"
         for cause in guidebook.rootCauses {
             h += "<optgroup label=\"\(esc(PlanItem.words(cause.id)))\">"

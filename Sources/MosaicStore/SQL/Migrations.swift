@@ -194,6 +194,13 @@ enum Migrations {
                 FOREIGN KEY (district_id, instance_id) REFERENCES boundary_instances (district_id, instance_id))
             """,
         ]),
+        Migration(version: 9, name: "versioned plan items, ids never reused", statements: [
+            "ALTER TABLE plan_items ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+            """
+            CREATE TABLE plan_counters (
+                district_id TEXT NOT NULL PRIMARY KEY REFERENCES districts (district_id), last_item_id BIGINT NOT NULL)
+            """,
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }
