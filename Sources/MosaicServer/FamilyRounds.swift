@@ -123,7 +123,7 @@ struct FamilyRounds: Sendable {
         try await server.store.putApplications([ApplicationRecord(
             district: district, round: record.id, applicant: applicant, reference: reference, secretHash: Rounds.hash(code),
             json: try Rounds.storedJSON(student), source: "form", submittedAt: Date())],
-            district: district, round: record.id, replacingAll: false)
+            district: district, round: record.id, replacingSource: nil)
         try await server.store.record(AuditEvent(district: district, at: Date(), actor: "public", action: "application-form",
                                                  detail: "round \(record.id): \(reference)"))
         return respond(request, pages.submitted(round: body.name, reference: reference, code: code, resultPath: request.uri.path + "/result"), csrf: nil)

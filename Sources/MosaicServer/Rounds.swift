@@ -155,7 +155,12 @@ public struct Rounds: Sendable {
                                              source: "upload", submittedAt: now))
             codes += [row.applicant, reference, code].map(csvField).joined(separator: ",") + "\n"
         }
-        try await server.store.putApplications(records, district: district, round: record.id, replacingAll: true)
+        do {
+            try await server.store.putApplications(records, district: district, round: record.id, replacingSource: "upload")
+        } catch let clash as StoreError {
+            guard case .applicantsFromAnotherSource = clash else { throw clash }
+            throw APIError(.conflict, clash.description)
+        }
         try await audit(district, viewer, "applications-upload", "round \(record.id): \(records.count) applications")
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: codes)))

@@ -242,9 +242,14 @@ public actor MemoryStore: Store {
         (applicationsByRound["\(district) \(round)"] ?? [:]).values.sorted { $0.applicant < $1.applicant }
     }
 
-    public func putApplications(_ applications: [ApplicationRecord], district: String, round: String, replacingAll: Bool) async throws {
+    public func putApplications(_ applications: [ApplicationRecord], district: String, round: String, replacingSource: String?) async throws {
         guard hasRound(district, round) else { throw StoreError.noSuchRound(district: district, id: round) }
-        var stored = replacingAll ? [:] : applicationsByRound["\(district) \(round)"] ?? [:]
+        var stored = applicationsByRound["\(district) \(round)"] ?? [:]
+        if let source = replacingSource {
+            let clashes = applications.map(\.applicant).filter { stored[$0].map { $0.source != source } ?? false }
+            guard clashes.isEmpty else { throw StoreError.applicantsFromAnotherSource(round: round, applicants: clashes) }
+            stored = stored.filter { $0.value.source != source }
+        }
         for a in applications { stored[a.applicant] = a }
         // References are unique within a round, as the SQL stores' constraint has it.
         guard Set(stored.values.map(\.reference)).count == stored.count else {

@@ -543,17 +543,20 @@ public final class SQLStore: Store {
             [SQLValue(district), SQLValue(number)]).map { Self.application($0, district: district, round: round) }
     }
 
-    public func putApplications(_ applications: [ApplicationRecord], district: String, round: String, replacingAll: Bool) async throws {
+    public func putApplications(_ applications: [ApplicationRecord], district: String, round: String, replacingSource: String?) async throws {
         guard let number = Int(round) else { throw StoreError.noSuchRound(district: district, id: round) }
         try await database.transaction { db in
             guard try await Self.roundExists(db, district, number) else { throw StoreError.noSuchRound(district: district, id: round) }
             let key = [SQLValue(district), SQLValue(number)]
-            if replacingAll {
-                try await db.execute("DELETE FROM applications WHERE district_id = ? AND round_id = ?", key)
-            } else {
-                for a in applications {
-                    try await db.execute("DELETE FROM applications WHERE district_id = ? AND round_id = ? AND applicant = ?", key + [SQLValue(a.applicant)])
-                }
+            if let source = replacingSource {
+                let others = Set(try await db.query("SELECT applicant FROM applications WHERE district_id = ? AND round_id = ? AND source <> ?",
+                                                    key + [SQLValue(source)]).compactMap { $0[0].text })
+                let clashes = applications.map(\.applicant).filter(others.contains)
+                guard clashes.isEmpty else { throw StoreError.applicantsFromAnotherSource(round: round, applicants: clashes) }
+                try await db.execute("DELETE FROM applications WHERE district_id = ? AND round_id = ? AND source = ?", key + [SQLValue(source)])
+            }
+            for a in applications {
+                try await db.execute("DELETE FROM applications WHERE district_id = ? AND round_id = ? AND applicant = ?", key + [SQLValue(a.applicant)])
             }
             for a in applications {
                 try await db.execute(

@@ -78,9 +78,12 @@ public protocol Store: Sendable {
     /// The round's applications, by applicant id.
     func applications(district: String, round: String) async throws -> [ApplicationRecord]
     /// Stores applications in one transaction — all of them or none: each replaces the
-    /// application with the same applicant id; with `replacingAll` the round's other
-    /// applications are removed (a CSV upload of the whole round).
-    func putApplications(_ applications: [ApplicationRecord], district: String, round: String, replacingAll: Bool) async throws
+    /// application with the same applicant id. With `replacingSource` (a CSV upload of the
+    /// whole round: `upload`), the round's other applications *from that source* are
+    /// removed, and the upload is refused whole when it names an applicant who applied
+    /// another way (``StoreError/applicantsFromAnotherSource(round:applicants:)``): an upload
+    /// never removes a family's own application.
+    func putApplications(_ applications: [ApplicationRecord], district: String, round: String, replacingSource: String?) async throws
     /// The application a family's reference number names.
     func application(district: String, round: String, reference: String) async throws -> ApplicationRecord?
     /// Records a match run under the round's next number (its `id` is ignored).
@@ -424,6 +427,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case noSuchTerm(district: String, term: String)
     case userExists(String)
     case noSuchPlanItem(district: String, id: String)
+    /// An upload names applicants who applied another way (a family's web form).
+    case applicantsFromAnotherSource(round: String, applicants: [String])
     /// A change made from an older version of the item than the stored one.
     case stalePlanItem(district: String, id: String, current: Int)
     case noSuchRound(district: String, id: String)
@@ -444,6 +449,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .noSuchTerm(let d, let t): "no term '\(t)' in district '\(d)'"
         case .userExists(let e): "a user with the email \(e) already exists"
         case .noSuchPlanItem(let d, let id): "district '\(d)' has no action-plan item '\(id)'"
+        case .applicantsFromAnotherSource(let round, let applicants):
+            "round \(round): \(applicants.count == 1 ? "applicant" : "applicants") \(applicants.prefix(10).joined(separator: ", "))\(applicants.count > 10 ? ", …" : "") applied through the family form; an upload does not replace a family's application, so nothing was stored: take \(applicants.count == 1 ? "that row" : "those rows") out of the file"
         case .stalePlanItem(_, let id, let current):
             "action-plan item \(id) was changed by someone else since this form was opened (it is now at version \(current)); nothing was saved: reload it, and make your change again"
         case .noSuchRound(let d, let id): "district '\(d)' has no application round (or match run) '\(id)'"

@@ -264,7 +264,7 @@ struct Demo: AsyncParsableCommand {
                                      json: try Rounds.storedJSON(student), source: "upload",
                                      submittedAt: Date(timeIntervalSince1970: 1_790_000_000))
         }
-        try await store.putApplications(applications, district: district, round: round.id, replacingAll: true)
+        try await store.putApplications(applications, district: district, round: round.id, replacingSource: "upload")
         let match = try RoundMatch(definition, applications: applications, seed: 2027, mechanism: .da, tieBreaking: .single)
         let run = try await store.addMatchRun(MatchRunRecord(district: district, round: round.id, seed: 2027, inputSha256: match.inputSha256,
                                                              mechanism: "da", json: match.document, runAt: Date(timeIntervalSince1970: 1_790_000_000),

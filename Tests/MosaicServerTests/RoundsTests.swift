@@ -132,6 +132,28 @@ import Testing
         }
     }
 
+    /// A staff upload of the round's applications replaces earlier uploads only: a family's
+    /// application sent through the form stays (it used to be deleted with the rest).
+    @Test func anUploadKeepsTheFamiliesApplications() async throws {
+        let f = try await Fixture.make()
+        #expect(try await send(f, base, .post, round, as: "enrollment").status == .created)
+        let form = try await page(f, "/apply/district/1")
+        let csrf = try #require(form.cookies.first { $0.hasPrefix("mosaic_family_csrf=") }.map { String($0.dropFirst(19).prefix { $0 != ";" }) })
+        let sent = try await page(f, "/apply/district/1", .post, form: "csrf=\(csrf)&choice1=S02&choice2=S01", cookie: "mosaic_family_csrf=\(csrf)")
+        #expect(sent.status == .ok)
+        let family = try await f.server.store.applications(district: "district", round: "1")
+        #expect(family.count == 1 && family[0].source == "form")
+        #expect(try await send(f, "\(base)/1/applications", .put, applications, as: "enrollment").status == .ok)
+        #expect(try await send(f, "\(base)/1/applications", .put, applications, as: "enrollment").status == .ok)
+        let after = try await f.server.store.applications(district: "district", round: "1")
+        #expect(after.contains(family[0]))
+        #expect(after.filter { $0.source == "upload" }.count == applications.split(separator: "\n").count - 1)
+        // An upload naming the family's applicant is refused whole, saying why.
+        let clash = try await send(f, "\(base)/1/applications", .put, applications + "\n\(family[0].applicant),S01,,,5,\n", as: "enrollment")
+        #expect(clash.status == .conflict && clash.body.contains("applied through the family form"), "\(clash.body)")
+        #expect(try await f.server.store.applications(district: "district", round: "1") == after)
+    }
+
     /// The family form and result in English and Spanish: chosen with ?lang=, remembered
     /// in a cookie, else the browser's language; CSRF-checked; the codes shown once; the
     /// result explained in the family's language.

@@ -328,23 +328,35 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             ghost.id = "7"
             await #expect(throws: StoreError.noSuchRound(district: "D1", id: "7")) { try await store.updateApplicationRound(ghost) }
 
-            try await store.putApplications([application("st2", "R-B"), application("st1", "R-A")], district: "D1", round: "1", replacingAll: false)
+            try await store.putApplications([application("st2", "R-B"), application("st1", "R-A")], district: "D1", round: "1", replacingSource: nil)
             #expect(try await store.applications(district: "D1", round: "1").map(\.applicant) == ["st1", "st2"])
             #expect(try await store.applications(district: "D1", round: "2").isEmpty)
             // A family resubmits: the application is replaced, the others stay.
-            try await store.putApplications([application("st1", "R-A", prefs: "S02")], district: "D1", round: "1", replacingAll: false)
+            try await store.putApplications([application("st1", "R-A", prefs: "S02")], district: "D1", round: "1", replacingSource: nil)
             #expect(try await store.application(district: "D1", round: "1", reference: "R-A")?.json.contains("S02") == true)
             #expect(try await store.application(district: "D1", round: "1", reference: "R-Z") == nil)
             // Two applications with one reference: nothing is stored.
             await #expect(throws: (any Error).self) {
-                try await store.putApplications([application("st3", "R-C"), application("st4", "R-C")], district: "D1", round: "1", replacingAll: false)
+                try await store.putApplications([application("st3", "R-C"), application("st4", "R-C")], district: "D1", round: "1", replacingSource: nil)
             }
             #expect(try await store.applications(district: "D1", round: "1").map(\.applicant) == ["st1", "st2"])
-            // An upload of the whole round replaces every application.
-            try await store.putApplications([application("st9", "R-9")], district: "D1", round: "1", replacingAll: true)
-            #expect(try await store.applications(district: "D1", round: "1").map(\.applicant) == ["st9"])
+            // An upload of the whole round replaces the round's earlier uploads, never a
+            // family's own application (st1, st2 came by the form)...
+            func uploaded(_ id: String, _ reference: String) -> ApplicationRecord {
+                var a = application(id, reference)
+                a.source = "upload"
+                return a
+            }
+            try await store.putApplications([uploaded("st8", "R-8"), uploaded("st7", "R-7")], district: "D1", round: "1", replacingSource: "upload")
+            try await store.putApplications([uploaded("st9", "R-9")], district: "D1", round: "1", replacingSource: "upload")
+            #expect(try await store.applications(district: "D1", round: "1").map(\.applicant) == ["st1", "st2", "st9"])
+            // ...and one that names a family's applicant is refused whole.
+            await #expect(throws: StoreError.applicantsFromAnotherSource(round: "1", applicants: ["st2"])) {
+                try await store.putApplications([uploaded("st6", "R-6"), uploaded("st2", "R-22")], district: "D1", round: "1", replacingSource: "upload")
+            }
+            #expect(try await store.applications(district: "D1", round: "1").map(\.applicant) == ["st1", "st2", "st9"])
             await #expect(throws: StoreError.noSuchRound(district: "D1", id: "5")) {
-                try await store.putApplications([application("st1", "R-1")], district: "D1", round: "5", replacingAll: false)
+                try await store.putApplications([application("st1", "R-1")], district: "D1", round: "5", replacingSource: nil)
             }
 
             let run = MatchRunRecord(district: "D1", round: "1", seed: UInt64.max - 1, inputSha256: String(repeating: "ab", count: 32),
