@@ -153,7 +153,7 @@ public struct Rounds: Sendable {
             records.append(ApplicationRecord(district: district, round: record.id, applicant: row.applicant, reference: reference,
                                              secretHash: Self.hash(code), json: try Self.storedJSON(student),
                                              source: "upload", submittedAt: now))
-            codes += [row.applicant, reference, code].map(csvField).joined(separator: ",") + "\n"
+            codes += [row.applicant, reference, code].map(spreadsheetField).joined(separator: ",") + "\n"
         }
         do {
             try await server.store.putApplications(records, district: district, round: record.id, replacingSource: "upload")

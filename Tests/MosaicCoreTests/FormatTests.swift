@@ -30,3 +30,19 @@ import Testing
         #expect(csvField("two\nlines") == "\"two\nlines\"")
     }
 }
+
+@Suite struct SpreadsheetFieldTests {
+    /// Text a spreadsheet would run as a formula gets a leading quote; numbers and plain
+    /// text are left alone; quoting per RFC 4180 still applies.
+    @Test func formulasAreNeutralisedNumbersAreNot() {
+        #expect(spreadsheetField("=HYPERLINK(\"http://x\",\"click\")") == "\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\"")
+        #expect(spreadsheetField("+1+2") == "'+1+2")
+        #expect(spreadsheetField("@SUM(A1)") == "'@SUM(A1)")
+        #expect(spreadsheetField("-2+3") == "'-2+3")
+        #expect(spreadsheetField("\tcmd") == "'\tcmd")
+        #expect(spreadsheetField("-0.5") == "-0.5")
+        #expect(spreadsheetField("+3") == "+3")
+        #expect(spreadsheetField("Synthetic Elementary School 1") == "Synthetic Elementary School 1")
+        #expect(spreadsheetField("a, b") == "\"a, b\"")
+    }
+}

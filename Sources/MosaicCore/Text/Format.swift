@@ -42,6 +42,15 @@ public func csvField(_ s: String) -> String {
     return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
 }
 
+/// A field for a CSV file people open in a spreadsheet: text that starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return is a formula there (CSV injection, OWASP), so it
+/// gets a leading `'`; a plain number (`-0.5`) is left as it is. Then quoted as
+/// ``csvField(_:)`` does.
+public func spreadsheetField(_ s: String) -> String {
+    guard let first = s.first, "=+-@\t\r".contains(first), Double(s) == nil else { return csvField(s) }
+    return csvField("'" + s)
+}
+
 /// Text escaped for HTML or SVG element content and attribute values (`& < > " '`).
 public func markupEscaped(_ s: String) -> String {
     var out = ""

@@ -36,6 +36,6 @@ struct DataTable {
     }
 
     var csv: String {
-        ([header] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        ([header] + rows).map { $0.map(spreadsheetField).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 }
