@@ -60,7 +60,10 @@ struct FamilyRounds: Sendable {
         if let lang = request.uri.queryParameters["lang"].flatMap({ Language(rawValue: String($0)) }) {
             response.setCookie(Cookie(name: Self.languageCookie, value: lang.rawValue, maxAge: 365 * 24 * 3600, path: "/", sameSite: .lax))
         }
-        if let csrf { response.setCookie(Cookie(name: Self.csrfCookie, value: csrf, path: "/apply", httpOnly: true, sameSite: .strict)) }
+        // The cookie goes back to the page's own area (`/apply` or `/survey`): a browser
+        // sends it only under that path, so a survey set with `/apply` could never be sent.
+        let area = "/" + (request.uri.path.split(separator: "/").first.map(String.init) ?? "apply")
+        if let csrf { response.setCookie(Cookie(name: Self.csrfCookie, value: csrf, path: area, httpOnly: true, sameSite: .strict)) }
         return response
     }
 

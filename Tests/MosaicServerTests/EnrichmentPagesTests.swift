@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import MosaicCore
 import MosaicDiagnostic
 import MosaicMetrics
@@ -54,6 +56,11 @@ import Testing
         let form = try await f.send(.get, survey + "?lang=es")
         #expect(form.status == .ok && form.body.contains("Robótica") && form.body.contains("Tus opciones"))
         let familyCSRF = try #require(form.cookies["mosaic_family_csrf"])
+        // The form's cookie is scoped to the survey's own path, so a browser sends it back.
+        let raw = try await Application(router: f.server.router()).test(.router) { client in
+            try await client.execute(uri: survey, method: .get).headers[values: .setCookie]
+        }
+        #expect(raw.contains { $0.hasPrefix("mosaic_family_csrf=") && $0.contains("Path=/survey") }, "\(raw)")
         let cookies = ["mosaic_family_csrf": familyCSRF]
         let wrong = try await f.send(.post, survey, cookies: cookies, form: ["csrf": familyCSRF, "student": codes[0].0, "code": "WRONGCDE", "choice1": "robotics"])
         #expect(wrong.status == .forbidden)

@@ -163,6 +163,7 @@ import Testing
         let english = try await page(f, "/apply/district/1")
         #expect(english.status == .ok && english.body.contains(#"<html lang="en">"#) && english.body.contains(#"<label for="choice1">Choice 1</label>"#))
         let csrf = try #require(english.cookies.first { $0.hasPrefix("mosaic_family_csrf=") }.map { String($0.dropFirst(19).prefix { $0 != ";" }) })
+        #expect(english.cookies.contains { $0.hasPrefix("mosaic_family_csrf=") && $0.contains("Path=/apply") })
         let spanish = try await page(f, "/apply/district/1?lang=es")
         #expect(spanish.body.contains(#"<html lang="es">"#) && spanish.body.contains("Opción 1") && spanish.body.contains("comidas gratuitas"))
         #expect(spanish.cookies.contains { $0.hasPrefix("mosaic_lang=es") })
