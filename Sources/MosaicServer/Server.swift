@@ -20,11 +20,16 @@ public struct MosaicServer: Sendable {
         /// The guidebook's root causes, actions and planning steps, for the action plan.
         public var guidebook: Guidebook
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, minimumN: Int = 10, guidebook: Guidebook = Guidebook(rootCauses: [], actions: [])) {
+        /// Sign-in cookies carry `Secure` (sent over TLS only): for a deployment behind HTTPS.
+        public var secureCookies: Bool
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, minimumN: Int = 10, guidebook: Guidebook = Guidebook(rootCauses: [], actions: []),
+                    secureCookies: Bool = false) {
             self.host = host
             self.port = port
             self.minimumN = minimumN
             self.guidebook = guidebook
+            self.secureCookies = secureCookies
         }
     }
 
@@ -56,6 +61,7 @@ public struct MosaicServer: Sendable {
     public func router() -> Router<MosaicRequestContext> {
         let router = Router(context: MosaicRequestContext.self)
         router.add(middleware: Observability(registry: registry))
+        router.add(middleware: PrivateResponses())
         router.get("healthz") { _, _ in "ok" }
         let registry = registry
         router.get("metrics") { _, context in

@@ -44,7 +44,7 @@ struct SignIn: Sendable {
             """
         var response = Pages.html(Dashboard.standalone(title: "Sign in — Mosaic", body: body), status: status)
         if existing != token {
-            response.setCookie(Cookie(name: Self.csrfCookie, value: token, path: "/login", httpOnly: true, sameSite: .strict))
+            response.setCookie(Cookie(name: Self.csrfCookie, value: token, path: "/login", secure: server.options.secureCookies, httpOnly: true, sameSite: .strict))
         }
         return response
     }
@@ -91,7 +91,7 @@ struct SignIn: Sendable {
             createdAt: now, expiresAt: now.addingTimeInterval(Self.lifetime)))
         try await server.store.record(AuditEvent(district: user.district, at: now, actor: user.email, action: "login", detail: user.role.rawValue))
         var response = Response(status: .seeOther, headers: [.location: "/"])
-        response.setCookie(Cookie(name: Self.sessionCookie, value: token, maxAge: Int(Self.lifetime), path: "/", httpOnly: true, sameSite: .lax))
+        response.setCookie(Cookie(name: Self.sessionCookie, value: token, maxAge: Int(Self.lifetime), path: "/", secure: server.options.secureCookies, httpOnly: true, sameSite: .lax))
         response.setCookie(Cookie(name: Self.csrfCookie, value: "", maxAge: 0, path: "/login", httpOnly: true, sameSite: .strict))
         return response
     }

@@ -18,6 +18,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("min-n"), help: "Counts below this are suppressed in every public view.") var minN: Int = 10
     @Option(help: "The guidebook's root causes, actions and planning steps, for the action plan.")
     var actions: String = "../shared/data/actions.json"
+    @Flag(help: "Mark sign-in cookies Secure (sent over HTTPS only): for a deployment behind TLS.")
+    var secureCookies = false
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port takes 1 to 65535") }
@@ -31,7 +33,8 @@ struct Serve: AsyncParsableCommand {
             return store
         }
         let guidebook = try Terminal.reportingImportErrors { try Guidebook(contentsOf: actions) }
-        let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: minN, guidebook: guidebook))
+        let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: minN, guidebook: guidebook,
+                                                               secureCookies: secureCookies))
         Terminal.error("serving \(Terminal.redacted(db)) on http://\(host):\(port)/ (Ctrl-C stops)")
         try await server.application().runService()
         try? await store.close()

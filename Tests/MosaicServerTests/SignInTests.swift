@@ -189,3 +189,39 @@ extension Fixture {
         }
     }
 }
+
+@Suite struct PrivateResponseTests {
+    /// Every response to a signed-in reader (session or token) says no-store, whatever the
+    /// page; the public pages keep their own caching.
+    @Test func signedInResponsesAreNotStored() async throws {
+        let f = try await Fixture.make()
+        let session = try await f.signIn("district")
+        for page in ["/districts/district/terms/2026-spring", "/districts/district/terms/2026-spring/schools", "/districts/district/plan",
+                     "/districts/district/trends"] {
+            let app = Application(router: f.server.router())
+            let headers = try await app.test(.router) { client in
+                try await client.execute(uri: page, method: .get, headers: [.cookie: "mosaic_session=\(session)"]).headers
+            }
+            #expect(headers[.cacheControl] == "no-store", "\(page)")
+            let token = f.tokens["district"]!
+            let api = try await app.test(.router) { client in
+                try await client.execute(uri: "/api/v1/districts/district/terms/2026-spring/diagnostic", method: .get,
+                                         headers: [.authorization: "Bearer \(token)"]).headers
+            }
+            #expect(api[.cacheControl] == "no-store")
+        }
+    }
+
+    /// With secure cookies (a deployment behind TLS) the sign-in cookies carry Secure.
+    @Test func secureCookiesWhenAsked() async throws {
+        let f = try await Fixture.make()
+        let secure = MosaicServer(store: f.server.store, options: .init(minimumN: 10, secureCookies: true))
+        let app = Application(router: secure.router())
+        let set = try await app.test(.router) { client in try await client.execute(uri: "/login", method: .get).headers[values: .setCookie] }
+        #expect(set.contains { $0.hasPrefix("mosaic_csrf=") && $0.contains("Secure") })
+        let plain = try await Application(router: f.server.router()).test(.router) { client in
+            try await client.execute(uri: "/login", method: .get).headers[values: .setCookie]
+        }
+        #expect(!plain.contains { $0.contains("Secure") })
+    }
+}
