@@ -36,6 +36,18 @@ public enum Accounts {
         guard password.count >= minimumPasswordLength else { throw AccountError.shortPassword(minimumPasswordLength) }
         if role == .school && schools.isEmpty { throw AccountError.schoolRoleNeedsSchools }
         if role != .school && !schools.isEmpty { throw AccountError.schoolsOnlyForSchoolRole(role) }
+        if !schools.isEmpty {
+            // The schools must be the district's: those of its latest term.
+            let terms = try await store.terms(district: district)
+            if let latest = terms.last {
+                let roster = try await store.roster(district: district, term: latest.id)
+                let known = Set(roster.orgs.filter { $0.type == "school" }.map(\.id))
+                let unknown = schools.filter { !known.contains($0) }
+                if !unknown.isEmpty { throw AccountError.unknownSchools(unknown, term: latest.id, known: known.sorted()) }
+            } else {
+                throw AccountError.noTermForSchools(district)
+            }
+        }
         try await store.addUser(UserRecord(district: district, email: email.lowercased(), role: role, schools: schools,
                                            passwordHash: hashPassword(password, cost: cost), createdAt: Date()))
     }
@@ -46,6 +58,8 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
     case shortPassword(Int)
     case schoolRoleNeedsSchools
     case schoolsOnlyForSchoolRole(Role)
+    case unknownSchools([String], term: String, known: [String])
+    case noTermForSchools(String)
 
     public var description: String {
         switch self {
@@ -53,6 +67,9 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
         case .shortPassword(let n): "the password is shorter than \(n) characters"
         case .schoolRoleNeedsSchools: "a school leader needs the schools they lead: add --school ID (once per school)"
         case .schoolsOnlyForSchoolRole(let r): "--school is for the school role; a \(r.rawValue) user sees the whole district or its public view"
+        case .unknownSchools(let ids, let term, let known):
+            "no school \(ids.map { "'\($0)'" }.joined(separator: ", ")) in the district's latest term (\(term)); its schools: \(known.prefix(12).joined(separator: ", "))\(known.count > 12 ? ", …" : "")"
+        case .noTermForSchools(let d): "district '\(d)' has no term yet, so no school to lead: import a roster first (mosaic import)"
         }
     }
 }

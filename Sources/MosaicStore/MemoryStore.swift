@@ -98,6 +98,19 @@ public actor MemoryStore: Store {
 
     public func user(tokenHash: String) async throws -> UserRecord? { tokens[tokenHash].flatMap { users[$0] } }
 
+    public func revokeTokens(email: String) async throws -> Int {
+        let mine = tokens.filter { $0.value == email }.map(\.key)
+        for t in mine { tokens.removeValue(forKey: t) }
+        return mine.count
+    }
+
+    public func removeUser(email: String) async throws -> Bool {
+        guard users.removeValue(forKey: email) != nil else { return false }
+        tokens = tokens.filter { $0.value != email }
+        sessions = sessions.filter { $0.value.email != email }
+        return true
+    }
+
     var sessions: [String: WebSession] = [:]
 
     public func createSession(_ session: WebSession) async throws {

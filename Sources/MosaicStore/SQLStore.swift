@@ -232,6 +232,24 @@ public final class SQLStore: Store {
                                    [SQLValue(u.district), SQLValue(hash), SQLValue(email), SQLValue(Timestamp.text(createdAt))])
     }
 
+    public func revokeTokens(email: String) async throws -> Int {
+        try await database.transaction { db in
+            let n = try await db.query("SELECT COUNT(*) FROM api_tokens WHERE email = ?", [SQLValue(email)]).first?.first?.int ?? 0
+            try await db.execute("DELETE FROM api_tokens WHERE email = ?", [SQLValue(email)])
+            return n
+        }
+    }
+
+    public func removeUser(email: String) async throws -> Bool {
+        try await database.transaction { db in
+            guard try await !db.query("SELECT 1 FROM users WHERE email = ?", [SQLValue(email)]).isEmpty else { return false }
+            try await db.execute("DELETE FROM api_tokens WHERE email = ?", [SQLValue(email)])
+            try await db.execute("DELETE FROM web_sessions WHERE email = ?", [SQLValue(email)])
+            try await db.execute("DELETE FROM users WHERE email = ?", [SQLValue(email)])
+            return true
+        }
+    }
+
     public func user(tokenHash: String) async throws -> UserRecord? {
         try await database.query("""
             SELECT u.district_id, u.email, u.role, u.schools, u.password_hash, u.created_at

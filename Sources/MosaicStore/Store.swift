@@ -44,6 +44,11 @@ public protocol Store: Sendable {
     func user(email: String) async throws -> UserRecord?
     /// Keeps an API token by its hash (the token itself is shown once and never stored).
     func addToken(hash: String, email: String, createdAt: Date) async throws
+    /// Revokes every API token of a user at once; how many there were.
+    @discardableResult func revokeTokens(email: String) async throws -> Int
+    /// Removes a user with their tokens and sign-in sessions, in one transaction; false
+    /// when there is no such user. (Their audit-log entries stay.)
+    @discardableResult func removeUser(email: String) async throws -> Bool
     func user(tokenHash: String) async throws -> UserRecord?
 
     /// Keeps a signed-in browser session by the hash of its cookie.

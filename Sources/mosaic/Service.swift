@@ -44,7 +44,33 @@ struct Serve: AsyncParsableCommand {
 /// `mosaic user`: accounts.
 struct User: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage the accounts that sign in to the dashboard and the API.", subcommands: [Add.self])
+        abstract: "Manage the accounts that sign in to the dashboard and the API.", subcommands: [Add.self, Remove.self])
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove an account, with its API tokens and sign-in sessions (its audit-log entries stay).")
+
+        @Option(help: "The store.") var db: String
+        @Option(help: "The account's email.") var email: String
+
+        func run() async throws {
+            let user = email.lowercased()
+            let removed = try await Terminal.reportingStoreErrors(db) {
+                let store = try await openStore(db)
+                defer { Task { try? await store.close() } }
+                try await store.migrate()
+                let district = try await store.user(email: user)?.district
+                guard try await store.removeUser(email: user) else { return false }
+                try await store.record(AuditEvent(district: district, at: Date(), actor: "cli", action: "user-remove", detail: user))
+                return true
+            }
+            guard removed else {
+                Terminal.error("mosaic user remove: no account '\(user)' in the store")
+                throw ExitCode.failure
+            }
+            print("removed \(user): its tokens and sessions no longer work")
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -88,7 +114,32 @@ extension Role: ExpressibleByArgument {}
 
 /// `mosaic token`: API tokens.
 struct Token: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage API tokens.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(abstract: "Manage API tokens.", subcommands: [Create.self, Revoke.self])
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke every API token of a user (they stop working at once).")
+
+        @Option(help: "The store.") var db: String
+        @Option(help: "The user whose tokens go.") var email: String
+
+        func run() async throws {
+            let user = email.lowercased()
+            let count = try await Terminal.reportingStoreErrors(db) {
+                let store = try await openStore(db)
+                defer { Task { try? await store.close() } }
+                try await store.migrate()
+                guard let account = try await store.user(email: user) else { return -1 }
+                let n = try await store.revokeTokens(email: user)
+                try await store.record(AuditEvent(district: account.district, at: Date(), actor: "cli", action: "token-revoke", detail: "\(user): \(n)"))
+                return n
+            }
+            guard count >= 0 else {
+                Terminal.error("mosaic token revoke: no account '\(user)' in the store")
+                throw ExitCode.failure
+            }
+            print("revoked \(count) token\(count == 1 ? "" : "s") of \(user)")
+        }
+    }
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -161,6 +161,18 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             try await store.record(AuditEvent(district: nil, at: at.addingTimeInterval(9), actor: "public", action: "login-failed", detail: ""))
             #expect(try await store.auditLog(district: "D1", limit: 2).map(\.action) == ["view-student-data", "export"])
             #expect(try await store.auditLog(district: nil, limit: 10).map(\.action) == ["login-failed", "view-student-data", "export", "login"])
+            // Revoking a user's tokens, and removing the user with their tokens and sessions.
+            try await store.addToken(hash: "h4", email: leader.email, createdAt: at)
+            #expect(try await store.revokeTokens(email: leader.email) == 2)
+            #expect(try await store.user(tokenHash: "h1") == nil)
+            #expect(try await store.user(tokenHash: "h4") == nil)
+            try await store.addToken(hash: "h5", email: leader.email, createdAt: at)
+            try await store.createSession(WebSession(hash: "s3", district: "D1", email: leader.email, csrf: "c3", createdAt: at, expiresAt: at.addingTimeInterval(3_600)))
+            #expect(try await store.removeUser(email: leader.email))
+            #expect(try await store.user(email: leader.email) == nil)
+            #expect(try await store.user(tokenHash: "h5") == nil)
+            #expect(try await store.session(hash: "s3", now: at) == nil)
+            #expect(try await !store.removeUser(email: leader.email))
         }
     }
 

@@ -125,6 +125,37 @@ import Testing
         let nobody = try Run(["token", "create", "--db", db, "--email", "nobody@hillside.example"])
         #expect(nobody.status == 1 && nobody.stderr.contains("no user with the email nobody@hillside.example"))
     }
+
+    /// A school that is not the district's is refused; tokens are revoked; an account is
+    /// removed with its tokens.
+    @Test func schoolsAreCheckedTokensRevokedUsersRemoved() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = "sqlite:" + folder.appendingPathComponent("m.sqlite").path
+        #expect(try Run(["import", handMadeRoster, "--db", db, "--term", "fall", "--baseline", "0"]).status == 0)
+        let ghost = try Run(["user", "add", "--db", db, "--email", "lee@hillside.example", "--role", "school", "--school", "S9", "--password-stdin"],
+                            input: "a long enough password\n")
+        #expect(ghost.status == 1 && ghost.stderr.contains("no school 'S9' in the district's latest term (fall)"), "\(ghost.stderr)")
+        #expect(try Run(["user", "add", "--db", db, "--email", "lee@hillside.example", "--role", "school", "--school", "S1", "--password-stdin"],
+                        input: "a long enough password\n").status == 0)
+        let tokens = try (0..<2).map { _ in try Run(["token", "create", "--db", db, "--email", "lee@hillside.example"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let revoked = try Run(["token", "revoke", "--db", db, "--email", "lee@hillside.example"])
+        #expect(revoked.status == 0 && revoked.stdout == "revoked 2 tokens of lee@hillside.example\n", "\(revoked.stderr)")
+        var store = try await openStore(db)
+        for t in tokens { #expect(try await store.user(tokenHash: sha256(t)) == nil) }
+        try await store.close()
+        let third = try Run(["token", "create", "--db", db, "--email", "lee@hillside.example"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let removed = try Run(["user", "remove", "--db", db, "--email", "lee@hillside.example"])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        store = try await openStore(db)
+        #expect(try await store.user(email: "lee@hillside.example") == nil)
+        #expect(try await store.user(tokenHash: sha256(third)) == nil)
+        #expect(try await store.auditLog(district: "D1", limit: 10).map(\.action).prefix(2) == ["user-remove", "token-create"])
+        try await store.close()
+        let again = try Run(["user", "remove", "--db", db, "--email", "lee@hillside.example"])
+        #expect(again.status == 1 && again.stderr.contains("no account 'lee@hillside.example'"))
+    }
 }
 
 /// SHA-256 in hex, computed here with the system's shasum so that the test does not
