@@ -31,7 +31,7 @@ struct Demo: AsyncParsableCommand {
     @Flag(help: "Build the store, then stop instead of serving it.") var buildOnly = false
     @Option(help: "The NYC Demographic Snapshot school file the school compositions come from.")
     var snapshot: String = "../shared/data/nyc/nyc_demographic_snapshot_school_2013-14_to_2017-18.csv"
-    @Option(help: "The guidebook's actions.") var actions: String = "../shared/data/actions.json"
+    @Option(help: "The guidebook's actions (default: the copy shipped with Mosaic).") var actions: String?
 
     /// The synthetic district's school years: tracking and sorting ease as its plan takes hold.
     static let years: [(year: Int, tracking: Double, sorting: Double)] = [
@@ -69,7 +69,7 @@ struct Demo: AsyncParsableCommand {
             try await store.close()
             return
         }
-        let guidebook = try Terminal.reportingImportErrors { try Guidebook(contentsOf: actions) }
+        let guidebook = try Terminal.reportingImportErrors { try Guidebook.load(actions) }
         let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: 10, guidebook: guidebook))
         Terminal.error("serving the demo store \(Terminal.redacted(path)) on http://\(host):\(port)/ (Ctrl-C stops)")
         try await server.application().runService()
@@ -78,7 +78,7 @@ struct Demo: AsyncParsableCommand {
 
     func build(into store: any Store, _ url: String) async throws {
         let nyc = try Terminal.reportingImportErrors { try NYCDemographicSnapshot.schools(from: CSVTable(contentsOf: snapshot)) }
-        let guidebook = try Terminal.reportingImportErrors { try Guidebook(contentsOf: actions) }
+        let guidebook = try Terminal.reportingImportErrors { try Guidebook.load(actions) }
         let profiles = SyntheticDistrict.Profile.from(nyc, year: SchoolYear(startYear: 2017))
         let progress = Terminal.progress()
         for (i, y) in Self.years.enumerated() {

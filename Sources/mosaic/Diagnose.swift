@@ -25,7 +25,7 @@ struct Diagnose: ParsableCommand {
     @Option(help: "table, json or html (html needs --out).") var format: OutputFormat = .table
     @Option(help: "The folder for --format html (index.html, CSV tables).") var out: String?
     @Flag(help: "JSON for the public: every count passes the suppression policy.") var `public` = false
-    @Option(help: "The guidebook's actions.") var actions: String = "../shared/data/actions.json"
+    @Option(help: "The guidebook's actions (default: the copy shipped with Mosaic).") var actions: String?
     @Flag(help: "Print how long reading and diagnosing took, and the enrollment rows read per second, on stderr.")
     var timings = false
     @Option(help: "Threads for the baselines (this machine's cores by default); results do not depend on it.")
@@ -41,7 +41,7 @@ struct Diagnose: ParsableCommand {
     func run() throws {
         do {
             let progress = Terminal.progress()
-            let guidebook = try Terminal.reportingImportErrors { try Guidebook(contentsOf: actions) }
+            let guidebook = try Terminal.reportingImportErrors { try Guidebook.load(actions) }
             let clock = ContinuousClock()
             let started = clock.now
             let r = try Terminal.reportingImportErrors {

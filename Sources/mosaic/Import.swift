@@ -26,7 +26,7 @@ struct Import: AsyncParsableCommand {
     @Option(help: "Random assignments per school for the classroom baselines.") var baseline: Int = 200
     @Option(help: "The random seed; the same seed gives the same diagnostic.") var seed: UInt64 = 0
     @Option(name: .customLong("min-n"), help: "Findings rest on at least this many students.") var minN: Int = 10
-    @Option(help: "The guidebook's actions.") var actions: String = "../shared/data/actions.json"
+    @Option(help: "The guidebook's actions (default: the copy shipped with Mosaic).") var actions: String?
 
     func validate() throws {
         guard baseline >= 0 else { throw ValidationError("--baseline takes 0 or more random assignments") }
@@ -38,7 +38,7 @@ struct Import: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let progress = Terminal.progress()
-        let guidebook = try Terminal.reportingImportErrors { try Guidebook(contentsOf: actions) }
+        let guidebook = try Terminal.reportingImportErrors { try Guidebook.load(actions) }
         let r = try Terminal.reportingImportErrors {
             try OneRosterReader.read(roster) { file, rows in progress?("reading \(file)", rows, 0) }
         }

@@ -16,8 +16,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "The port to listen on.") var port: Int = 8080
     @Option(name: .customLong("min-n"), help: "Counts below this are suppressed in every public view.") var minN: Int = 10
-    @Option(help: "The guidebook's root causes, actions and planning steps, for the action plan.")
-    var actions: String = "../shared/data/actions.json"
+    @Option(help: "The guidebook's root causes, actions and planning steps, for the action plan (default: the copy shipped with Mosaic).")
+    var actions: String?
     @Flag(help: "Mark sign-in cookies Secure (sent over HTTPS only): for a deployment behind TLS.")
     var secureCookies = false
 
@@ -32,7 +32,7 @@ struct Serve: AsyncParsableCommand {
             try await store.migrate()
             return store
         }
-        let guidebook = try Terminal.reportingImportErrors { try Guidebook(contentsOf: actions) }
+        let guidebook = try Terminal.reportingImportErrors { try Guidebook.load(actions) }
         let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: minN, guidebook: guidebook,
                                                                secureCookies: secureCookies))
         Terminal.error("serving \(Terminal.redacted(db)) on http://\(host):\(port)/ (Ctrl-C stops)")

@@ -1,4 +1,6 @@
+import MosaicCore
 import MosaicImport
+import MosaicTestSupport
 import Testing
 
 @Suite struct CSVTableTests {
@@ -48,5 +50,16 @@ import Testing
 
     @Test func aMissingFileIsAnError() {
         #expect(throws: ImportError.self) { try CSVTable(contentsOf: "/nonexistent/counts.csv") }
+    }
+}
+
+/// The guidebook shipped with Mosaic is the shared one, action for action.
+@Suite struct BundledGuidebookTests {
+    @Test func theBundledGuidebookIsTheSharedOne() throws {
+        let shared = try Guidebook(contentsOf: TestSupport.shared.appendingPathComponent("data/actions.json").path)
+        let bundled = try Guidebook.bundled()
+        #expect(bundled.actions.map(\.id) == shared.actions.map(\.id) && !bundled.actions.isEmpty)
+        #expect(bundled.rootCauses.map(\.id) == shared.rootCauses.map(\.id))
+        #expect(bundled.actions.map(\.summary) == shared.actions.map(\.summary))
     }
 }

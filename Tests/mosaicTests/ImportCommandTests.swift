@@ -32,6 +32,18 @@ import Testing
         try await store.close()
     }
 
+    /// Run from any folder: the guidebook's actions ship with Mosaic (it used to read them
+    /// from ../shared relative to the working directory, and failed elsewhere).
+    @Test func importWorksFromAnyFolder() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let roster = TestSupport.repositoryRoot.appendingPathComponent(handMadeRoster).path
+        let run = try Run(["import", roster, "--db", "sqlite:m.sqlite", "--term", "fall", "--baseline", "0"], directory: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("m.sqlite").path))
+    }
+
     @Test func aBrokenRosterStoresNothing() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
         try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent(handMadeRoster), to: folder)

@@ -8,11 +8,12 @@ struct Run {
     let stdout: String
     let stderr: String
 
-    init(_ arguments: [String], input: String? = nil) throws {
+    /// Runs `mosaic` with `arguments`, from the repository (or from `directory`).
+    init(_ arguments: [String], input: String? = nil, directory: URL? = nil) throws {
         let process = Process()
         process.executableURL = TestSupport.productsDirectory.appendingPathComponent("mosaic")
         process.arguments = arguments
-        process.currentDirectoryURL = TestSupport.repositoryRoot
+        process.currentDirectoryURL = directory ?? TestSupport.repositoryRoot
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -27,6 +27,21 @@ public func writeTextFile(_ text: String, to path: String) throws(ImportError) {
 import MosaicCore
 
 extension Guidebook {
+    /// The guidebook shipped with Mosaic (a copy of `../shared/data/actions.json`, bundled
+    /// as a resource so that no command depends on the folder it is run from).
+    public static func bundled() throws(ImportError) -> Guidebook {
+        guard let url = Bundle.module.url(forResource: "actions", withExtension: "json", subdirectory: "Resources") else {
+            throw ImportError("actions.json", 0, "the bundled guidebook is missing from this build of Mosaic")
+        }
+        return try Guidebook(contentsOf: url.path)
+    }
+
+    /// The guidebook at `path`, or the bundled one when no path is given.
+    public static func load(_ path: String?) throws(ImportError) -> Guidebook {
+        if let path { return try Guidebook(contentsOf: path) }
+        return try bundled()
+    }
+
     /// Reads the guidebook's root causes and actions (`actions.json`).
     public init(contentsOf path: String) throws(ImportError) {
         do {
