@@ -274,6 +274,14 @@ func fixtureRoster(_ name: String) -> String {
         #expect(copy.problems() == ["users.csv:7: student 's6' has no enrollment"])
     }
 
+    /// A role that is not a OneRoster role is a mistake in the file: it used to be taken as
+    /// a teacher's enrollment and skipped without a word.
+    @Test func anEnrollmentRoleThatIsNotARole() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "enrollments.csv", "e3,,,ENG-1,S1,s3,student,", with: "e3,,,ENG-1,S1,s3,wizard,")
+        #expect(copy.problems() == ["enrollments.csv:4: role 'wizard' is not an enrollment role (administrator, aide, guardian, parent, proctor, relative, student, teacher)"])
+    }
+
     @Test func anEnrollmentInAClassOfAnotherSchool() throws {
         let copy = try RosterCopy("roster-1.1")
         try copy.replace(in: "enrollments.csv", "e9,,,ENG-2,S2", with: "e9,,,ENG-2,S1")

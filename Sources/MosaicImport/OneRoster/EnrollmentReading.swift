@@ -52,6 +52,10 @@ enum EnrollmentReading {
             if let i = col.end, !r.isEmpty(i), let value = r.string(i), !RosterValue.isDate(value) {
                 log.add(f.name, r.line, "endDate '\(value)' is not a date (expected YYYY-MM-DD)")
             }
+            if !EnrollmentRole.isKnown(role) {
+                log.add(f.name, r.line, "role '\(text(role))' is not an enrollment role (\(EnrollmentRole.names.joined(separator: ", ")))")
+                return
+            }
             guard let section = c.sectionIDs.find(cls) else {
                 log.add(f.name, r.line, "classSourcedId '\(text(cls))' is not a class")
                 return
@@ -125,7 +129,7 @@ struct EnrollmentScan: Sendable {
             func isDateOrAbsent(_ i: Int) -> Bool {
                 i < 0 || r.isEmpty(i) || r.bytes(i).map(RosterValue.isDate(bytes:)) == true
             }
-            guard isDateOrAbsent(col.begin), isDateOrAbsent(col.end) else { scan.irregular = true; return }
+            guard isDateOrAbsent(col.begin), isDateOrAbsent(col.end), EnrollmentRole.isKnown(role) else { scan.irregular = true; return }
             let (c, newClass) = scan.classes.insert(cls)
             let s = scan.schools.insert(school).index
             if newClass { scan.classSchool.append(s) } else if scan.classSchool[Int(c)] != s { scan.irregular = true; return }
@@ -163,5 +167,16 @@ struct EnrollmentScan: Sendable {
         let sectionOf = rowClass.map { section[Int($0)] }
         let studentOf = rowStudent.map { studentIndex[Int($0)] }
         return (sectionOf, studentOf, enrolled)
+    }
+}
+
+/// The roles an enrollment may name (OneRoster 1.1 and 1.2, `RoleEnum`): anything else is
+/// a mistake in the file, not a role to skip.
+enum EnrollmentRole {
+    static let names = ["administrator", "aide", "guardian", "parent", "proctor", "relative", "student", "teacher"]
+    static let bytes = names.map { Array($0.utf8) }
+
+    static func isKnown(_ role: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.contains { RosterValue.equals(role, $0) }
     }
 }
