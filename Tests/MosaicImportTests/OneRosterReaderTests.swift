@@ -282,6 +282,19 @@ func fixtureRoster(_ name: String) -> String {
         #expect(copy.problems() == ["enrollments.csv:4: role 'wizard' is not an enrollment role (administrator, aide, guardian, parent, proctor, relative, student, teacher)"])
     }
 
+    /// A NUL byte (binary data, or UTF-16 saved as CSV) is refused at its line, in an
+    /// unquoted field and in a quoted one; it used to pass as part of a name.
+    @Test func aNULByteIsNotText() throws {
+        let copy = try RosterCopy("roster-1.1")
+        try copy.replace(in: "enrollments.csv", "e3,,,ENG-1,S1,s3,", with: "e3,,,ENG-1,S1\u{0},s3,")
+        #expect(copy.problems() == ["enrollments.csv:4: a NUL byte: this is not a text file (saved as UTF-16, or binary?); save it as UTF-8 CSV"])
+        var stream = CSVStream()
+        #expect(throws: CSVStream.Problem.nulByte(line: 2)) {
+            try Array("a,b\n\"x\u{0}y\",2\n".utf8).withUnsafeBytes { try stream.feed($0) { _ in } }
+            try stream.finish { _ in }
+        }
+    }
+
     @Test func anEnrollmentInAClassOfAnotherSchool() throws {
         let copy = try RosterCopy("roster-1.1")
         try copy.replace(in: "enrollments.csv", "e9,,,ENG-2,S2", with: "e9,,,ENG-2,S1")

@@ -62,6 +62,8 @@ public struct CSVStream {
     public enum Problem: Error, Equatable {
         case unclosedQuote(line: Int)
         case strayQuote(line: Int)
+        /// A NUL byte: not text (a binary file, or UTF-16 saved as CSV).
+        case nulByte(line: Int)
     }
 
     var pending: [UInt8] = []
@@ -119,8 +121,8 @@ public struct CSVStream {
         }
     }
 
-    /// Bytes that end an unquoted field or need a look: comma, CR, LF, quote.
-    static let special: [Bool] = (0..<256).map { [0x2C, 0x0D, 0x0A, 0x22].contains($0) }
+    /// Bytes that end an unquoted field or need a look: comma, CR, LF, quote, NUL.
+    static let special: [Bool] = (0..<256).map { [0x2C, 0x0D, 0x0A, 0x22, 0x00].contains($0) }
 
     public init() {}
 
@@ -176,7 +178,7 @@ public struct CSVStream {
                                 closed = true
                                 break
                             }
-                            if b == UInt8(ascii: "\n") { lines += 1 }
+                            if b == UInt8(ascii: "\n") { lines += 1 } else if b == 0 { throw Problem.nulByte(line: recordLine + lines) }
                             r += 1
                         }
                         guard closed else {
@@ -200,6 +202,7 @@ public struct CSVStream {
                     let s = q
                     while q < n && !special[Int(buf[q])] { q += 1 }
                     if q < n && buf[q] == UInt8(ascii: "\"") { throw Problem.strayQuote(line: recordLine + lines) }
+                    if q < n && buf[q] == 0 { throw Problem.nulByte(line: recordLine + lines) }
                     fields.append(s, q, false)
                     if q >= n { if final { complete = true }; break fieldLoop }
                     let b = buf[q]

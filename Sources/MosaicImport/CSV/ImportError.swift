@@ -41,6 +41,8 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
             self.init(file, line, "a quoted field is not closed before the end of the file")
         case .strayQuote(let line):
             self.init(file, line, "a quote (\") inside an unquoted field or after a closing quote; quote the whole field and double the inner quotes")
+        case .nulByte(let line):
+            self.init(file, line, "a NUL byte: this is not a text file (saved as UTF-16, or binary?); save it as UTF-8 CSV")
         }
     }
 
