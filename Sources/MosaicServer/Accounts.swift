@@ -1,3 +1,4 @@
+import Synchronization
 import Crypto
 import Foundation
 import HummingbirdBcrypt
@@ -13,6 +14,25 @@ public enum Accounts {
     public static func hashPassword(_ password: String, cost: UInt8 = 12) -> String { Bcrypt.hash(password, cost: cost) }
 
     public static func verify(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
+
+    /// A hash of a password no one has, at `cost`, made once per cost: a sign-in for an
+    /// email with no account is checked against it, so that it takes as long as a wrong
+    /// password for a real one (no one can tell which emails have accounts by timing).
+    static func decoy(cost: UInt8) -> String {
+        decoys.withLock { d in
+            if let h = d[cost] { return h }
+            let h = hashPassword(newToken(), cost: cost)
+            d[cost] = h
+            return h
+        }
+    }
+    static let decoys = Mutex<[UInt8: String]>([:])
+
+    /// The cost a bcrypt hash was made with (`$2b$12$…` → 12).
+    static func cost(of hash: String) -> UInt8? {
+        let parts = hash.split(separator: "$")
+        return parts.count >= 3 ? UInt8(parts[1]) : nil
+    }
 
     /// A new token: `mosaic_` and 43 characters of base64url.
     public static func newToken() -> String {

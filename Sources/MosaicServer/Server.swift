@@ -22,6 +22,9 @@ public struct MosaicServer: Sendable {
 
         /// Sign-in cookies carry `Secure` (sent over TLS only): for a deployment behind HTTPS.
         public var secureCookies: Bool
+        /// The bcrypt cost accounts are made with (`mosaic user add`: 12): a sign-in for an
+        /// unknown email is checked against a decoy of this cost.
+        public var passwordCost: UInt8 = 12
 
         public init(host: String = "127.0.0.1", port: Int = 8080, minimumN: Int = 10, guidebook: Guidebook = Guidebook(rootCauses: [], actions: []),
                     secureCookies: Bool = false) {

@@ -78,7 +78,11 @@ struct SignIn: Sendable {
                         status: .tooManyRequests, email: email)
         }
         let known = try await server.store.user(email: email)
-        guard let user = known, Accounts.verify(form.password ?? "", hash: user.passwordHash) else {
+        // Always one bcrypt check: against the account's hash, or a decoy of the cost
+        // accounts are made with, so an unknown email answers as slowly as a known one.
+        let hash = known?.passwordHash ?? Accounts.decoy(cost: server.options.passwordCost)
+        let matches = Accounts.verify(form.password ?? "", hash: hash)
+        guard let user = known, matches else {
             await server.throttle.failed(email, address: address, now: now)
             // In the account's district log when the account exists.
             try? await server.store.record(AuditEvent(district: known?.district, at: now, actor: email, action: "login-failed", detail: ""))
