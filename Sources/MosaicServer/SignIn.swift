@@ -73,7 +73,11 @@ struct SignIn: Sendable {
         let email = (form.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let now = Date()
         if let wait = await server.throttle.lockedFor(email, address: address, now: now) {
-            try? await server.store.record(AuditEvent(district: nil, at: now, actor: email, action: "login-throttled", detail: "from \(address)"))
+            // One audit row when a lock begins, not one per refused attempt (a flood of
+            // attempts must not flood the log and push staff actions off it).
+            if await server.throttle.firstRefusal(email, address: address, now: now) {
+                try? await server.store.record(AuditEvent(district: nil, at: now, actor: email, action: "login-throttled", detail: "from \(address)"))
+            }
             return page(request, message: "Too many failed attempts for this account or from this address. Try again in \(Int(wait / 60) + 1) minutes.",
                         status: .tooManyRequests, email: email)
         }
@@ -148,4 +152,22 @@ actor LoginThrottle {
 
     /// A right password clears the account's failures (not the address's).
     func succeeded(_ email: String) { failures["account " + email] = nil }
+
+    /// When each lock (account or address) was first reported, so it is logged once.
+    var reported: [String: Date] = [:]
+
+    /// True for the first refusal of a lock that is in force (its start is the oldest
+    /// failure in the window); false for the ones after it.
+    func firstRefusal(_ email: String, address: String, now: Date) -> Bool {
+        var first = false
+        for (key, limit) in [("account " + email, self.limit), ("address " + address, addressLimit)] {
+            guard wait(key, limit, now) != nil, let start = failures[key]?.first else { continue }
+            if reported[key] != start {
+                reported[key] = start
+                first = true
+            }
+        }
+        reported = reported.filter { now.timeIntervalSince($0.value) < window }
+        return first
+    }
 }

@@ -76,6 +76,14 @@ extension Fixture {
         let locked = try await f.send(.post, "/login", cookies: ["mosaic_csrf": csrf],
                                       form: ["csrf": csrf, "email": "advocate@district.example", "password": "correct horse battery"])
         #expect(locked.status == .tooManyRequests && locked.body.contains("Too many failed attempts"))
+        // Attempts while locked are refused without a row each in the audit log: one for
+        // the lock (a flood of attempts used to push staff actions off the log).
+        for _ in 0..<30 {
+            _ = try await f.send(.post, "/login", cookies: ["mosaic_csrf": csrf],
+                                 form: ["csrf": csrf, "email": "advocate@district.example", "password": "guess guess guess"])
+        }
+        let throttled = try await f.server.store.auditLog(district: nil, limit: 200).filter { $0.action == "login-throttled" }
+        #expect(throttled.count == 1)
         // Another account is not affected.
         _ = try await f.signIn("district")
     }
