@@ -59,6 +59,12 @@ struct SignIn: Sendable {
         var csrf: String?
     }
 
+    /// The bcrypt hash a sign-in is checked against: the account's, or for an email with no
+    /// account a decoy of the cost accounts are made with (so both take one bcrypt check).
+    static func hashToCheck(_ account: UserRecord?, cost: UInt8) -> String {
+        account?.passwordHash ?? Accounts.decoy(cost: cost)
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int = 16_384) async throws -> T? {
         var request = request
         guard let buffer = try? await request.collectBody(upTo: limit) else { return nil }
@@ -84,8 +90,7 @@ struct SignIn: Sendable {
         let known = try await server.store.user(email: email)
         // Always one bcrypt check: against the account's hash, or a decoy of the cost
         // accounts are made with, so an unknown email answers as slowly as a known one.
-        let hash = known?.passwordHash ?? Accounts.decoy(cost: server.options.passwordCost)
-        let matches = Accounts.verify(form.password ?? "", hash: hash)
+        let matches = Accounts.verify(form.password ?? "", hash: Self.hashToCheck(known, cost: server.options.passwordCost))
         guard let user = known, matches else {
             await server.throttle.failed(email, address: address, now: now)
             // In the account's district log when the account exists.
