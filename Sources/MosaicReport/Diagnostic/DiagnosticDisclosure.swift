@@ -310,16 +310,14 @@ extension DiagnosticDisclosure {
     /// only when every count it is computed from is.
     public func shown(_ dim: DimensionResult, level: CourseLevel? = nil, school: String?) -> [Shown] {
         let groups = Self.groups(dim, level: level, school: school)
-        if policy != nil && block(dim, level: level, school: school) == nil {
-            // A block this audience is not shown (a level at one school): nothing of it.
-            return groups.map { _ in Shown(rateHidden: true) }
-        }
-        guard policy != nil, let b = block(dim, level: level, school: school) else {
+        guard policy != nil else {
             return groups.map {
                 Shown(eligible: $0.eligible, participants: $0.participants, rate: $0.rate, representationIndex: $0.representationIndex,
                       gapToHighestPP: $0.gapToHighestPP, missing: $0.missing, missingToHighest: $0.missingToHighest, rateHidden: false)
             }
         }
+        // A block this audience is not shown (a level at one school): nothing of it.
+        guard let b = block(dim, level: level, school: school) else { return groups.map { _ in Shown(rateHidden: true) } }
         let whole = b.allShown
         // The district's missing students are summed over its schools' blocks.
         let schoolsWhole = school != nil || Self.schoolBlocks(dim, level: level).allSatisfy { self.block(dim, level: level, school: $0.id)?.allShown ?? false }
@@ -342,22 +340,15 @@ extension DiagnosticDisclosure {
     /// A block's overall rate (the district's when `school` is nil): shown when every
     /// group's counts are.
     public func overall(_ dim: DimensionResult, level: CourseLevel? = nil, school: String?) -> Double? {
+        let groups = Self.groups(dim, level: level, school: school)
+        guard !groups.isEmpty else { return nil }
         let rate: Double
-        if let level {
-            guard let l = dim.advanced.levels?.first(where: { $0.level == level }) else { return nil }
-            if let school {
-                guard let s = l.schools.first(where: { $0.id == school }) else { return nil }
-                let e = s.groups.reduce(0) { $0 + $1.eligible }
-                rate = e > 0 ? Double(s.groups.reduce(0) { $0 + $1.participants }) / Double(e) : 0
-            } else {
-                rate = l.overallRate
-            }
-        } else if let school {
-            guard let s = dim.advanced.schools.first(where: { $0.id == school }) else { return nil }
-            let e = s.groups.reduce(0) { $0 + $1.eligible }
-            rate = e > 0 ? Double(s.groups.reduce(0) { $0 + $1.participants }) / Double(e) : 0
+        if school == nil {
+            // The district's, as computed (students counted once however many schools they attend).
+            rate = level.map { l in dim.advanced.levels?.first { $0.level == l }?.overallRate ?? 0 } ?? dim.advanced.overallRate
         } else {
-            rate = dim.advanced.overallRate
+            let e = groups.reduce(0) { $0 + $1.eligible }
+            rate = e > 0 ? Double(groups.reduce(0) { $0 + $1.participants }) / Double(e) : 0
         }
         guard policy != nil else { return rate }
         return block(dim, level: level, school: school)?.allShown == true ? rate : nil
