@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "MosaicCore", "MosaicDiagnostic", "MosaicReport", "MosaicStore", "MosaicChoice", "MosaicImport", "MosaicMetrics",
                 "MosaicSchedule", "MosaicBoundaries",
+                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),

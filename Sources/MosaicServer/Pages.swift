@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 import Hummingbird
 import MosaicCore
 import MosaicDiagnostic
@@ -164,7 +165,9 @@ struct Pages: Sendable {
         case .success(let (dashboard, term, d)):
             let q = request.uri.queryParameters
             let dimension = q["dimension"].flatMap { Dimension(rawValue: String($0)) } ?? .race
-            let sort = q["sort"].map(String.init) ?? "difference", descending = (q["order"].map(String.init) ?? "desc") == "desc"
+            // Normalised to the columns the page has: the cache key is one of a few per dimension.
+            let sort = dashboard.schoolsSortKey(q["sort"].map(String.init), d, dimension: dimension)
+            let descending = (q["order"].map(String.init) ?? "desc") == "desc"
             let page = await cached(pageKey(dashboard, term, "schools", dimension.rawValue, sort, "\(descending)"), site: dashboard.site, public: isPublic(dashboard)) {
                 dashboard.schools(d, term: term, dimension: dimension, sort: sort, descending: descending)
             }
@@ -295,35 +298,51 @@ struct PageRefusal: Error {
 }
 
 /// Rendered pages that are the same for every reader of a scope (the overview, the
-/// busiest, above all), by district. When a district's version changes (a term imported
-/// or replaced, by this process or another), its pages are dropped and rendered afresh.
+/// busiest, above all), kept least-recently-used first and never more than `capacity`:
+/// a key names the district, its version, the term, the policy and the page with its
+/// parameters normalised to the values the page knows (an unknown `?sort=` is the
+/// default sort), so no request can grow the cache past its bound. When a district's
+/// version changes (a term imported or replaced, by this process or another) its old
+/// pages are no longer asked for and age out.
 actor PageCache {
-    struct District {
-        var version: String
-        var overviews: [String: [(name: String, text: String)]] = [:]
-        var pages: [String: String] = [:]
+    enum Entry { case page(String), files([(name: String, text: String)]) }
+
+    /// Pages kept at most: the busiest pages of a few districts and terms (a public page
+    /// is tens of kilobytes; 512 of them stay well under 50 MB).
+    let capacity: Int
+    private var entries = OrderedDictionary<String, Entry>()
+
+    init(capacity: Int = 512) { self.capacity = max(1, capacity) }
+
+    /// How many pages are kept (tests: the bound holds).
+    var count: Int { entries.count }
+
+    private func key(_ district: String, _ version: String, _ key: String) -> String {
+        [district, version, key].joined(separator: "\u{1E}")
     }
 
-    var districts: [String: District] = [:]
+    private func hit(_ k: String) -> Entry? {
+        guard let i = entries.index(forKey: k) else { return nil }
+        let entry = entries.remove(at: i).value
+        entries[k] = entry
+        return entry
+    }
 
-    func current(_ site: Dashboard.Site) -> District { current(site.district, version: site.version) }
-
-    func current(_ district: String, version: String) -> District {
-        if let d = districts[district], d.version == version { return d }
-        let fresh = District(version: version)
-        districts[district] = fresh
-        return fresh
+    private func put(_ entry: Entry, _ k: String) {
+        entries.removeValue(forKey: k)
+        entries[k] = entry
+        while entries.count > capacity { entries.removeFirst() }
     }
 
     func overview(_ dashboard: Dashboard, _ d: Diagnostic, term: String) -> [(name: String, text: String)] {
-        let key = pageKey(dashboard, term, "overview")
-        if let hit = current(dashboard.site).overviews[key] { return hit }
+        let k = key(dashboard.site.district, dashboard.site.version, pageKey(dashboard, term, "overview"))
+        if case .files(let files) = hit(k) { return files }
         let files = dashboard.overview(d, term: term)
-        districts[dashboard.site.district]!.overviews[key] = files
+        put(.files(files), k)
         return files
     }
 
-    /// A page rendered once per key (the page and its parameters, from a finite set).
+    /// A page rendered once per key (the page and its normalised parameters).
     func page(_ key: String, site: Dashboard.Site, render: @Sendable () -> String?) -> String? {
         page(key, district: site.district, version: site.version, render: render)
     }
@@ -336,14 +355,19 @@ actor PageCache {
     }
 
     /// A page already rendered for this version, for pages rendered asynchronously.
-    func cached(_ key: String, district: String, version: String) -> String? { current(district, version: version).pages[key] }
+    func cached(_ key: String, district: String, version: String) -> String? {
+        if case .page(let text) = hit(self.key(district, version, key)) { return text }
+        return nil
+    }
 
     /// Drops a district's pages after a change made here that leaves its version as it was.
-    func forget(_ district: String) { districts[district] = nil }
+    func forget(_ district: String) {
+        let prefix = district + "\u{1E}"
+        entries.removeAll { $0.key.hasPrefix(prefix) }
+    }
 
     func keep(_ page: String, as key: String, district: String, version: String) {
-        _ = current(district, version: version)
-        districts[district]!.pages[key] = page
+        put(.page(page), self.key(district, version, key))
     }
 }
 

@@ -100,6 +100,18 @@ public struct Dashboard: Sendable {
         report(d, title: "Overview \(d.termTitle)", term: term, current: .overview).files()
     }
 
+    /// The columns the schools page sorts by, for a dimension of this term.
+    public func schoolsSortKeys(_ d: Diagnostic, dimension: Dimension) -> [String] {
+        let groups = (d.dimensions.first(where: { $0.dimension == dimension }) ?? d.dimensions.first)?.groups ?? []
+        return ["name", "students"] + groups + ["difference"] + ["H", "excess", "significant", "advanced"].prefix(d.hasClassrooms ? 4 : 0)
+    }
+
+    /// `raw` when the schools page has that column, else its default (`difference`).
+    public func schoolsSortKey(_ raw: String?, _ d: Diagnostic, dimension: Dimension) -> String {
+        guard let raw, schoolsSortKeys(d, dimension: dimension).contains(raw) else { return "difference" }
+        return raw
+    }
+
     /// Every school with its composition against the district, its classrooms against
     /// chance and its advanced participation, sortable by any column (links, no script).
     public func schools(_ d: Diagnostic, term: String, dimension: Dimension, sort: String, descending: Bool) -> String {
@@ -155,7 +167,7 @@ public struct Dashboard: Sendable {
         if extra == 0 { rows = rows.map { Row(cells: Array($0.cells.dropLast(4)), keys: Array($0.keys.dropLast(4))) } }
         let header = ["School", "Students"] + dim.groups.map(Dimension.label) + ["½Σ|p − P| vs district"]
             + ["Classroom H", "H beyond chance", "Beyond chance", "In an advanced course"].prefix(extra)
-        let sortKeys = ["name", "students"] + dim.groups + ["difference"] + ["H", "excess", "significant", "advanced"].prefix(extra)
+        let sortKeys = schoolsSortKeys(d, dimension: dim.dimension)
         let column = sortKeys.firstIndex(of: sort) ?? (G + 2)
         rows.sort { a, b in
             if column == 0 {
