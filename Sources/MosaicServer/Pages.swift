@@ -151,7 +151,11 @@ struct Pages: Sendable {
             let files = isPublic(dashboard) ? await server.pages.overview(dashboard, d, term: term) : dashboard.overview(d, term: term)
             guard file == "index.html" || file.hasSuffix(".csv"), let f = files.first(where: { $0.name == file }) else { return Self.notFound("No page or table “\(file)” here.") }
             if file.hasSuffix(".csv") {
-                try? await server.store.record(AuditEvent(district: dashboard.site.district, at: Date(), actor: isPublic(dashboard) ? "public" : dashboard.viewer, action: "export", detail: "\(term)/\(file)"))
+                // A staff export (unsuppressed counts) is recorded; a public table is what the
+                // page shows, and recording each download let anyone flood the log.
+                if !isPublic(dashboard) {
+                    try? await server.store.record(AuditEvent(district: dashboard.site.district, at: Date(), actor: dashboard.viewer, action: "export", detail: "\(term)/\(file)"))
+                }
                 return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(file)\""],
                                 body: .init(byteBuffer: ByteBuffer(string: f.text)))
             }
@@ -257,8 +261,15 @@ struct Pages: Sendable {
         var dashboard = Dashboard(site: site, policy: MosaicServer.unsuppressed, viewer: visitor.label)
         dashboard.account = visitor.account
         dashboard.showsStudentLists = true
-        let events = try await server.store.auditLog(district: district, limit: 500)
-        var response = Self.html(dashboard.auditLog(events.map { (at: $0.at, actor: $0.actor, action: $0.action, detail: $0.detail) }))
+        let q = request.uri.queryParameters
+        let size = 100
+        let shown = AuditLogPage(actor: q["actor"].map(String.init), action: q["action"].map(String.init),
+                                 number: q["page"].flatMap { Int(String($0)) }.map { min($0, 100_000) } ?? 1, size: size, hasMore: false)
+        // One more than a page: whether older events follow.
+        let events = try await server.store.auditLog(AuditQuery(district: district, actor: shown.actor, action: shown.action,
+                                                                offset: (shown.number - 1) * size, limit: size + 1))
+        let page = AuditLogPage(actor: shown.actor, action: shown.action, number: shown.number, size: size, hasMore: events.count > size)
+        var response = Self.html(dashboard.auditLog(events.prefix(size).map { (at: $0.at, actor: $0.actor, action: $0.action, detail: $0.detail) }, page: page))
         response.headers[.cacheControl] = "no-store"
         return response
     }

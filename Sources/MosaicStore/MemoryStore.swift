@@ -295,8 +295,10 @@ public actor MemoryStore: Store {
 
     public func record(_ event: AuditEvent) async throws { audit.append(event) }
 
-    public func auditLog(district: String?, limit: Int) async throws -> [AuditEvent] {
-        Array(audit.filter { district == nil || $0.district == district }.sorted { $0.at > $1.at }.prefix(limit))
+    public func auditLog(_ query: AuditQuery) async throws -> [AuditEvent] {
+        // Newest first; events of the same instant newest-recorded first, as SQL orders them.
+        let matching = audit.enumerated().filter { query.matches($0.element) }.sorted { ($0.element.at, $0.offset) > ($1.element.at, $1.offset) }
+        return Array(matching.dropFirst(query.offset).prefix(query.limit).map(\.element))
     }
 
     public func close() async throws {}

@@ -638,13 +638,15 @@ public final class SQLStore: Store {
                                     SQLValue(e.action), SQLValue(e.detail)])
     }
 
-    public func auditLog(district: String?, limit: Int) async throws -> [AuditEvent] {
-        let columns = "SELECT district_id, at, actor, action, detail FROM audit_log"
-        let rows = if let district {
-            try await database.query("\(columns) WHERE district_id = ? ORDER BY at DESC LIMIT ?", [SQLValue(district), SQLValue(limit)])
-        } else {
-            try await database.query("\(columns) ORDER BY at DESC LIMIT ?", [SQLValue(limit)])
-        }
+    public func auditLog(_ query: AuditQuery) async throws -> [AuditEvent] {
+        var conditions: [String] = [], values: [SQLValue] = []
+        if let d = query.district { conditions.append("district_id = ?"); values.append(SQLValue(d)) }
+        if let a = query.actor { conditions.append("actor = ?"); values.append(SQLValue(a)) }
+        if let a = query.action { conditions.append("action = ?"); values.append(SQLValue(a)) }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let rows = try await database.query(
+            "SELECT district_id, at, actor, action, detail FROM audit_log\(filter) ORDER BY at DESC LIMIT ? OFFSET ?",
+            values + [SQLValue(query.limit), SQLValue(query.offset)])
         return rows.map {
             AuditEvent(district: $0[0].text, at: Timestamp.date($0[1].text ?? "") ?? .distantPast, actor: $0[2].text ?? "",
                        action: $0[3].text ?? "", detail: $0[4].text ?? "")

@@ -125,8 +125,8 @@ public protocol Store: Sendable {
     func addBoundaryScenario(_ scenario: BoundaryScenarioRecord) async throws -> BoundaryScenarioRecord
 
     func record(_ event: AuditEvent) async throws
-    /// The newest events first.
-    func auditLog(district: String?, limit: Int) async throws -> [AuditEvent]
+    /// The events a query asks for, newest first: one page of them, filtered.
+    func auditLog(_ query: AuditQuery) async throws -> [AuditEvent]
 
     func close() async throws
 }
@@ -402,6 +402,35 @@ public struct WebSession: Sendable, Equatable {
         self.csrf = csrf
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+    }
+}
+
+/// One page of the audit log: a district's events (or every district's), optionally only
+/// one actor's or one action's, newest first, `limit` of them after skipping `offset`.
+public struct AuditQuery: Sendable, Equatable {
+    public var district: String?
+    public var actor: String?
+    public var action: String?
+    public var offset: Int
+    public var limit: Int
+
+    public init(district: String?, actor: String? = nil, action: String? = nil, offset: Int = 0, limit: Int) {
+        self.district = district
+        self.actor = actor
+        self.action = action
+        self.offset = max(0, offset)
+        self.limit = max(0, limit)
+    }
+
+    func matches(_ e: AuditEvent) -> Bool {
+        (district == nil || e.district == district) && (actor == nil || e.actor == actor) && (action == nil || e.action == action)
+    }
+}
+
+extension Store {
+    /// The newest `limit` events of a district (or of every district).
+    public func auditLog(district: String?, limit: Int) async throws -> [AuditEvent] {
+        try await auditLog(AuditQuery(district: district, limit: limit))
     }
 }
 

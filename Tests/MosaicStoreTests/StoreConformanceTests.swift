@@ -161,6 +161,17 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             try await store.record(AuditEvent(district: nil, at: at.addingTimeInterval(9), actor: "public", action: "login-failed", detail: ""))
             #expect(try await store.auditLog(district: "D1", limit: 2).map(\.action) == ["view-student-data", "export"])
             #expect(try await store.auditLog(district: nil, limit: 10).map(\.action) == ["login-failed", "view-student-data", "export", "login"])
+            // Pages and filters: by action, by actor, skipping the newer ones.
+            for i in 0..<25 {
+                try await store.record(AuditEvent(district: "D1", at: at.addingTimeInterval(100 + Double(i)), actor: i % 5 == 0 ? "ana@d1.example" : "public",
+                                                  action: i % 5 == 0 ? "export" : "application-form", detail: "\(i)"))
+            }
+            let exports = try await store.auditLog(AuditQuery(district: "D1", action: "export", limit: 100))
+            #expect(exports.map(\.detail) == ["20", "15", "10", "5", "0", "fall"])
+            #expect(try await store.auditLog(AuditQuery(district: "D1", actor: "ana@d1.example", offset: 1, limit: 2)).map(\.detail) == ["15", "10"])
+            let second = try await store.auditLog(AuditQuery(district: "D1", offset: 10, limit: 10)).map(\.detail)
+            #expect(second == ["14", "13", "12", "11", "10", "9", "8", "7", "6", "5"])
+            #expect(try await store.auditLog(AuditQuery(district: "D1", offset: 30, limit: 10)).isEmpty)
             // Revoking a user's tokens, and removing the user with their tokens and sessions.
             try await store.addToken(hash: "h4", email: leader.email, createdAt: at)
             #expect(try await store.revokeTokens(email: leader.email) == 2)

@@ -35,13 +35,61 @@ extension Dashboard {
         return (page, table.csv)
     }
 
-    /// The district's audit log, newest first (the newest 500 events).
-    public func auditLog(_ events: [(at: Date, actor: String, action: String, detail: String)]) -> String {
-        let table = DataTable(caption: "The newest \(events.count) events", header: ["when (UTC)", "who", "what", "detail"],
+    /// One page of the district's audit log, newest first, optionally only one actor's or
+    /// one action's: a filter form (GET, so a filtered page can be bookmarked) and links
+    /// to newer and older pages.
+    public func auditLog(_ events: [(at: Date, actor: String, action: String, detail: String)], page: AuditLogPage) -> String {
+        let first = (page.number - 1) * page.size
+        let table = DataTable(caption: events.isEmpty ? "No events" : "Events \(first + 1)–\(first + events.count), newest first",
+                              header: ["when (UTC)", "who", "what", "detail"],
                               rows: events.map { [$0.at.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)), $0.actor, $0.action, $0.detail] },
                               numeric: [])
-        var h = "<h1>Audit log</h1><p class=\"note\">Sign-ins (and failed ones), exports, views of student-level data and changes to the action plan, newest first. For the district's own staff.</p>"
+        var h = "<h1>Audit log</h1><p class=\"note\">Sign-ins (and failed ones), staff exports, views of student-level data, imports and changes to plans, rounds and schedules, newest first. For the district's own staff. Downloads of public tables are not listed (they hold nothing a reader could not see on the page).</p>"
+        h += "<form method=\"get\" class=\"filters\"><label>Who <input name=\"actor\" value=\"\(esc(page.actor ?? ""))\" placeholder=\"an email, or public\"></label> "
+        h += "<label>What <input name=\"action\" list=\"audit-actions\" value=\"\(esc(page.action ?? ""))\" placeholder=\"e.g. export\"></label>"
+        h += "<datalist id=\"audit-actions\">" + AuditLogPage.actions.map { "<option value=\"\(esc($0))\"></option>" }.joined() + "</datalist> "
+        h += "<button type=\"submit\">Show</button>"
+        if page.actor != nil || page.action != nil { h += " <a href=\"?\">All events</a>" }
+        h += "</form>"
         h += "<div class=\"scroll\">\(table.html)</div>"
+        var links: [String] = []
+        if page.number > 1 { links.append("<a href=\"\(esc(page.query(number: page.number - 1)))\" rel=\"prev\">Newer events</a>") }
+        if page.hasMore { links.append("<a href=\"\(esc(page.query(number: page.number + 1)))\" rel=\"next\">Older events</a>") }
+        if !links.isEmpty { h += "<nav aria-label=\"Audit log pages\"><p>Page \(page.number) · " + links.joined(separator: " · ") + "</p></nav>" }
         return Dashboard.standalone(title: "Audit log — \(site.name) — Mosaic", body: navigation(term: nil, current: .overview) + h)
+    }
+}
+
+/// Which page of the audit log is shown: its filters, its number (from 1) and size, and
+/// whether older events follow.
+public struct AuditLogPage: Sendable, Equatable {
+    public var actor: String?
+    public var action: String?
+    public var number: Int
+    public var size: Int
+    public var hasMore: Bool
+
+    /// The actions the service records, offered in the filter.
+    public static let actions = ["login", "login-failed", "login-throttled", "logout", "export", "view-student-data", "import",
+                                 "plan-add", "plan-change", "plan-remove", "application-form", "interest-survey", "view-schedule",
+                                 "view-auto-enroll", "view-boundaries", "boundary-instance", "boundary-scenario", "export-boundary-scenario",
+                                 "enrichment-round", "enrichment-survey", "enrichment-cluster", "enrichment-assign",
+                                 "token-create", "token-revoke", "user-add", "user-remove"]
+
+    public init(actor: String?, action: String?, number: Int, size: Int, hasMore: Bool) {
+        self.actor = actor.flatMap { $0.isEmpty ? nil : $0 }
+        self.action = action.flatMap { $0.isEmpty ? nil : $0 }
+        self.number = max(1, number)
+        self.size = size
+        self.hasMore = hasMore
+    }
+
+    /// The query string of another page with the same filters.
+    func query(number: Int) -> String {
+        var parts: [String] = []
+        if let actor { parts.append("actor=\(urlEscape(actor))") }
+        if let action { parts.append("action=\(urlEscape(action))") }
+        parts.append("page=\(number)")
+        return "?" + parts.joined(separator: "&")
     }
 }

@@ -201,6 +201,10 @@ enum Migrations {
                 district_id TEXT NOT NULL PRIMARY KEY REFERENCES districts (district_id), last_item_id BIGINT NOT NULL)
             """,
         ]),
+        Migration(version: 10, name: "audit log filtered by action or actor", statements: [
+            "CREATE INDEX audit_log_action ON audit_log (district_id, action, at)",
+            "CREATE INDEX audit_log_actor ON audit_log (district_id, actor, at)",
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }
