@@ -275,6 +275,41 @@ public actor MemoryStore: Store {
         applicationsByRound["\(district) \(round)"]?.values.first { $0.reference == reference }
     }
 
+    var invitationsByRound: [String: [String: ApplicationInvitation]] = [:]
+
+    public func putInvitations(_ invitations: [ApplicationInvitation], district: String, round: String) async throws {
+        guard hasRound(district, round) else { throw StoreError.noSuchRound(district: district, id: round) }
+        var stored = invitationsByRound["\(district) \(round)"] ?? [:]
+        for i in invitations { stored[i.student] = i }
+        guard Set(stored.values.map(\.codeHash)).count == stored.count else {
+            throw StoreError.database("two invitations share a code", sql: "application_invitations")
+        }
+        invitationsByRound["\(district) \(round)"] = stored
+    }
+
+    public func invitation(district: String, round: String, codeHash: String) async throws -> ApplicationInvitation? {
+        invitationsByRound["\(district) \(round)"]?.values.first { $0.codeHash == codeHash }
+    }
+
+    public func invitationCount(district: String, round: String) async throws -> Int { invitationsByRound["\(district) \(round)"]?.count ?? 0 }
+
+    var throttles: [ThrottleKey: ThrottleCount] = [:]
+
+    public func hit(_ key: ThrottleKey, window: TimeInterval, now: Date) async throws -> ThrottleCount {
+        var count = try await hits(key, window: window, now: now)
+        if count.hits == 0 { count.windowStart = now }
+        count.hits += 1
+        throttles[key] = count
+        return count
+    }
+
+    public func hits(_ key: ThrottleKey, window: TimeInterval, now: Date) async throws -> ThrottleCount {
+        guard let c = throttles[key], c.windowStart.addingTimeInterval(window) > now else { return ThrottleCount(hits: 0, windowStart: now) }
+        return c
+    }
+
+    public func clearHits(_ key: ThrottleKey) async throws { throttles[key] = nil }
+
     public func addMatchRun(_ run: MatchRunRecord) async throws -> MatchRunRecord {
         guard hasRound(run.district, run.round) else { throw StoreError.noSuchRound(district: run.district, id: run.round) }
         var run = run

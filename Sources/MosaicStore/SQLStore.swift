@@ -592,6 +592,70 @@ public final class SQLStore: Store {
             [SQLValue(district), SQLValue(number), SQLValue(reference)]).first.map { Self.application($0, district: district, round: round) }
     }
 
+    public func putInvitations(_ invitations: [ApplicationInvitation], district: String, round: String) async throws {
+        guard let number = Int(round) else { throw StoreError.noSuchRound(district: district, id: round) }
+        try await database.transaction { db in
+            guard try await Self.roundExists(db, district, number) else { throw StoreError.noSuchRound(district: district, id: round) }
+            let key = [SQLValue(district), SQLValue(number)]
+            for i in invitations {
+                try await db.execute("DELETE FROM application_invitations WHERE district_id = ? AND round_id = ? AND student = ?", key + [SQLValue(i.student)])
+            }
+            let rows = try invitations.map { i -> [SQLValue] in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .sortedKeys
+                let groups = String(decoding: try encoder.encode(i.groups), as: UTF8.self)
+                return key + [SQLValue(i.student), SQLValue(i.codeHash), SQLValue(groups), SQLValue(Timestamp.text(i.issuedAt))]
+            }
+            try await db.insert(into: "application_invitations", columns: ["district_id", "round_id", "student", "code_hash", "groups_json", "issued_at"],
+                                rows: rows.count) { r, binds in binds += rows[r] }
+        }
+    }
+
+    public func invitation(district: String, round: String, codeHash: String) async throws -> ApplicationInvitation? {
+        guard let number = Int(round) else { return nil }
+        return try await database.query(
+            "SELECT student, code_hash, groups_json, issued_at FROM application_invitations WHERE district_id = ? AND round_id = ? AND code_hash = ?",
+            [SQLValue(district), SQLValue(number), SQLValue(codeHash)]).first.map { row in
+                ApplicationInvitation(district: district, round: round, student: row[0].text ?? "", codeHash: row[1].text ?? "",
+                                      groups: (try? JSONDecoder().decode([String: String].self, from: Data((row[2].text ?? "{}").utf8))) ?? [:],
+                                      issuedAt: Timestamp.date(row[3].text ?? "") ?? .distantPast)
+            }
+    }
+
+    public func invitationCount(district: String, round: String) async throws -> Int {
+        guard let number = Int(round) else { return 0 }
+        return try await database.query("SELECT COUNT(*) FROM application_invitations WHERE district_id = ? AND round_id = ?",
+                                        [SQLValue(district), SQLValue(number)]).first?.first?.int ?? 0
+    }
+
+    /// One statement, so two servers counting the same key at once both count: the row is
+    /// inserted, or its window restarted when it has passed, or its hits raised by one.
+    public func hit(_ key: ThrottleKey, window: TimeInterval, now: Date) async throws -> ThrottleCount {
+        let start = Timestamp.text(now), expired = Timestamp.text(now.addingTimeInterval(-window))
+        let row = try await database.query("""
+            INSERT INTO throttles (district_id, scope, subject, window_start, hits) VALUES (?, ?, ?, ?, 1)
+            ON CONFLICT (district_id, scope, subject) DO UPDATE SET
+                hits = CASE WHEN throttles.window_start <= ? THEN 1 ELSE throttles.hits + 1 END,
+                window_start = CASE WHEN throttles.window_start <= ? THEN ? ELSE throttles.window_start END
+            RETURNING hits, window_start
+            """, [SQLValue(key.district), SQLValue(key.scope), SQLValue(key.subject), SQLValue(start),
+                  SQLValue(expired), SQLValue(expired), SQLValue(start)]).first
+        return ThrottleCount(hits: row?[0].int ?? 1, windowStart: row.flatMap { Timestamp.date($0[1].text ?? "") } ?? now)
+    }
+
+    public func hits(_ key: ThrottleKey, window: TimeInterval, now: Date) async throws -> ThrottleCount {
+        let row = try await database.query("SELECT hits, window_start FROM throttles WHERE district_id = ? AND scope = ? AND subject = ? AND window_start > ?",
+                                           [SQLValue(key.district), SQLValue(key.scope), SQLValue(key.subject),
+                                            SQLValue(Timestamp.text(now.addingTimeInterval(-window)))]).first
+        guard let row, let start = Timestamp.date(row[1].text ?? "") else { return ThrottleCount(hits: 0, windowStart: now) }
+        return ThrottleCount(hits: row[0].int ?? 0, windowStart: start)
+    }
+
+    public func clearHits(_ key: ThrottleKey) async throws {
+        try await database.execute("DELETE FROM throttles WHERE district_id = ? AND scope = ? AND subject = ?",
+                                   [SQLValue(key.district), SQLValue(key.scope), SQLValue(key.subject)])
+    }
+
     public func addMatchRun(_ run: MatchRunRecord) async throws -> MatchRunRecord {
         guard let number = Int(run.round) else { throw StoreError.noSuchRound(district: run.district, id: run.round) }
         return try await database.transaction { db in

@@ -91,6 +91,22 @@ public protocol Store: Sendable {
     func putApplications(_ applications: [ApplicationRecord], district: String, round: String, replacingSource: String?) async throws
     /// The application a family's reference number names.
     func application(district: String, round: String, reference: String) async throws -> ApplicationRecord?
+    /// Issues invitations to apply, in one transaction: each replaces the child's earlier
+    /// invitation of the round (its old code stops working).
+    /// - Throws: ``StoreError/noSuchRound(district:id:)``.
+    func putInvitations(_ invitations: [ApplicationInvitation], district: String, round: String) async throws
+    /// The invitation whose code has this hash, or nil.
+    func invitation(district: String, round: String, codeHash: String) async throws -> ApplicationInvitation?
+    /// How many invitations the round has issued.
+    func invitationCount(district: String, round: String) async throws -> Int
+
+    /// Counts one more hit in the key's window, atomically (two servers on one database
+    /// count together): a hit after the window has passed starts a new window.
+    func hit(_ key: ThrottleKey, window: TimeInterval, now: Date) async throws -> ThrottleCount
+    /// The key's hits in its current window (0 when it has passed or never began).
+    func hits(_ key: ThrottleKey, window: TimeInterval, now: Date) async throws -> ThrottleCount
+    /// Forgets the key's hits (a right password clears its account and address).
+    func clearHits(_ key: ThrottleKey) async throws
     /// Records a match run under the round's next number (its `id` is ignored).
     func addMatchRun(_ run: MatchRunRecord) async throws -> MatchRunRecord
     /// The round's match runs, oldest first.

@@ -397,4 +397,63 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
                 district: "D1", round: "4", seed: 1, inputSha256: "", mechanism: "da", json: "{}", runAt: at, runBy: "x")) }
         }
     }
+
+    /// Invitations to apply: issued in one go, found by their code's hash, a child's new
+    /// invitation replacing the old (whose code stops working).
+    @Test(arguments: Backend.allCases)
+    func invitationsAreFoundByTheirCode(_ backend: Backend) async throws {
+        let r = try fixtureRoster()
+        let at = Date(timeIntervalSince1970: 1_790_000_000.5)
+        let round = ApplicationRoundRecord(district: "D1", term: "fall", name: "K", status: "open", json: #"{"schools":[]}"#, updatedAt: at)
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
+            _ = try await store.addApplicationRound(round)
+            await #expect(throws: StoreError.noSuchRound(district: "D1", id: "9")) {
+                try await store.putInvitations([], district: "D1", round: "9")
+            }
+            try await store.putInvitations([
+                ApplicationInvitation(district: "D1", round: "1", student: "c1", codeHash: "h1", groups: ["economic": "disadvantaged"], issuedAt: at),
+                ApplicationInvitation(district: "D1", round: "1", student: "c2", codeHash: "h2", issuedAt: at),
+            ], district: "D1", round: "1")
+            #expect(try await store.invitation(district: "D1", round: "1", codeHash: "h1")?.groups == ["economic": "disadvantaged"])
+            #expect(try await store.invitation(district: "D1", round: "1", codeHash: "h2")?.student == "c2")
+            #expect(try await store.invitationCount(district: "D1", round: "1") == 2)
+            try await store.putInvitations([ApplicationInvitation(district: "D1", round: "1", student: "c1", codeHash: "h3", issuedAt: at)],
+                                           district: "D1", round: "1")
+            #expect(try await store.invitation(district: "D1", round: "1", codeHash: "h1") == nil)
+            #expect(try await store.invitation(district: "D1", round: "1", codeHash: "h3")?.student == "c1")
+            #expect(try await store.invitationCount(district: "D1", round: "1") == 2)
+        }
+    }
+
+    /// Throttle counts live in the store: fixed windows, restarted once passed, and
+    /// concurrent hits (two servers) all counted.
+    @Test(arguments: Backend.allCases)
+    func throttleHitsAreCountedAtomically(_ backend: Backend) async throws {
+        let t0 = Date(timeIntervalSince1970: 1_790_000_000.25)
+        let key = ThrottleKey(scope: "login-account", subject: "ana@d1.example")
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            #expect(try await store.hits(key, window: 900, now: t0).hits == 0)
+            #expect(try await store.hit(key, window: 900, now: t0) == ThrottleCount(hits: 1, windowStart: t0))
+            #expect(try await store.hit(key, window: 900, now: t0.addingTimeInterval(60)).hits == 2)
+            #expect(try await store.hits(key, window: 900, now: t0.addingTimeInterval(899)).hits == 2)
+            #expect(try await store.hits(key, window: 900, now: t0.addingTimeInterval(900)).hits == 0)
+            let later = t0.addingTimeInterval(901)
+            #expect(try await store.hit(key, window: 900, now: later) == ThrottleCount(hits: 1, windowStart: later))
+            // Another key is counted apart; clearing forgets one key only.
+            let other = ThrottleKey(district: "D1", scope: "apply-address", subject: "203.0.113.9")
+            #expect(try await store.hit(other, window: 3_600, now: later).hits == 1)
+            try await store.clearHits(key)
+            #expect(try await store.hits(key, window: 900, now: later).hits == 0)
+            #expect(try await store.hits(other, window: 3_600, now: later).hits == 1)
+            // 40 hits at once: every one counted.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<40 { group.addTask { _ = try await store.hit(key, window: 900, now: later) } }
+                try await group.waitForAll()
+            }
+            #expect(try await store.hits(key, window: 900, now: later).hits == 40)
+        }
+    }
 }

@@ -205,6 +205,21 @@ enum Migrations {
             "CREATE INDEX audit_log_action ON audit_log (district_id, action, at)",
             "CREATE INDEX audit_log_actor ON audit_log (district_id, actor, at)",
         ]),
+        Migration(version: 11, name: "invitations to apply, throttles shared by every server", statements: [
+            """
+            CREATE TABLE application_invitations (
+                district_id TEXT NOT NULL, round_id BIGINT NOT NULL, student TEXT NOT NULL, code_hash TEXT NOT NULL,
+                groups_json TEXT NOT NULL, issued_at TEXT NOT NULL,
+                PRIMARY KEY (district_id, round_id, student),
+                UNIQUE (district_id, round_id, code_hash),
+                FOREIGN KEY (district_id, round_id) REFERENCES application_rounds (district_id, round_id))
+            """,
+            """
+            CREATE TABLE throttles (
+                district_id TEXT NOT NULL, scope TEXT NOT NULL, subject TEXT NOT NULL, window_start TEXT NOT NULL, hits BIGINT NOT NULL,
+                PRIMARY KEY (district_id, scope, subject))
+            """,
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }
