@@ -50,7 +50,7 @@ public struct MosaicServer: Sendable {
         self.options = options
         diagnostics = DiagnosticCache(store: store)
         pages = PageCache()
-        throttle = LoginThrottle()
+        throttle = LoginThrottle(store: store)
         boundaryJobs = BoundaryJobs()
         registry = PrometheusCollectorRegistry()
     }

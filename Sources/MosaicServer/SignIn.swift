@@ -78,12 +78,7 @@ struct SignIn: Sendable {
         }
         let email = (form.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let now = Date()
-        if let wait = await server.throttle.lockedFor(email, address: address, now: now) {
-            // One audit row when a lock begins, not one per refused attempt (a flood of
-            // attempts must not flood the log and push staff actions off it).
-            if await server.throttle.firstRefusal(email, address: address, now: now) {
-                try? await server.store.record(AuditEvent(district: nil, at: now, actor: email, action: "login-throttled", detail: "from \(address)"))
-            }
+        if let wait = try await server.throttle.lockedFor(email, address: address, now: now) {
             return page(request, message: "Too many failed attempts for this account or from this address. Try again in \(Int(wait / 60) + 1) minutes.",
                         status: .tooManyRequests, email: email)
         }
@@ -92,12 +87,16 @@ struct SignIn: Sendable {
         // accounts are made with, so an unknown email answers as slowly as a known one.
         let matches = Accounts.verify(form.password ?? "", hash: Self.hashToCheck(known, cost: server.options.passwordCost))
         guard let user = known, matches else {
-            await server.throttle.failed(email, address: address, now: now)
+            // One audit row when a lock begins, not one per refused attempt (a flood of
+            // attempts must not flood the log and push staff actions off it).
+            if try await server.throttle.failed(email, address: address, now: now) {
+                try? await server.store.record(AuditEvent(district: known?.district, at: now, actor: email, action: "login-throttled", detail: "from \(address)"))
+            }
             // In the account's district log when the account exists.
             try? await server.store.record(AuditEvent(district: known?.district, at: now, actor: email, action: "login-failed", detail: ""))
             return page(request, message: "The email or the password is not right.", status: .unauthorized, email: email)
         }
-        await server.throttle.succeeded(email)
+        try await server.throttle.succeeded(email, address: address)
         let token = Accounts.newToken()
         try await server.store.createSession(WebSession(
             hash: Accounts.tokenHash(token), district: user.district, email: user.email, csrf: Accounts.newToken(),
@@ -122,57 +121,46 @@ struct SignIn: Sendable {
     }
 }
 
-/// Failed sign-ins per account and per client address: after `limit` failures for one
-/// account within `window`, that account waits out the rest of the window (a password
-/// cannot be guessed at speed); after `addressLimit` failures from one address, across
-/// any accounts, that address waits too (one password cannot be tried on many accounts).
-actor LoginThrottle {
-    let limit: Int
-    let addressLimit: Int
-    let window: TimeInterval
-    var failures: [String: [Date]] = [:]
+/// Failed sign-ins, counted in the store (a restart forgets nothing; servers sharing a
+/// database count together) under three keys, each over `window`:
+/// - an account from one address (`pairLimit`, 5): that pair waits out the window — a
+///   password cannot be guessed at speed, and no one else is locked out by it;
+/// - an account from every address (`accountLimit`, 50): guessing from many addresses;
+/// - an address across accounts (`addressLimit`, 200): one password tried on many
+///   accounts. A school's shared address, where a few staff mistype, stays far below it:
+///   20 failures from one address used to lock every account behind it.
+struct LoginThrottle: Sendable {
+    let store: any Store
+    var pairLimit = 5, accountLimit = 50, addressLimit = 200
+    var window: TimeInterval = 15 * 60
 
-    init(limit: Int = 5, addressLimit: Int = 20, window: TimeInterval = 15 * 60) {
-        self.limit = limit
-        self.addressLimit = addressLimit
-        self.window = window
+    func keys(_ email: String, _ address: String) -> [(ThrottleKey, Int)] {
+        [(ThrottleKey(scope: "login-pair", subject: email + " " + address), pairLimit),
+         (ThrottleKey(scope: "login-account", subject: email), accountLimit),
+         (ThrottleKey(scope: "login-address", subject: address), addressLimit)]
     }
 
-    /// How long the account, or the address, must still wait, or nil.
-    func lockedFor(_ email: String, address: String, now: Date) -> TimeInterval? {
-        [wait("account " + email, limit, now), wait("address " + address, addressLimit, now)].compactMap { $0 }.max()
-    }
-
-    func wait(_ key: String, _ limit: Int, _ now: Date) -> TimeInterval? {
-        let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
-        failures[key] = recent.isEmpty ? nil : recent
-        guard recent.count >= limit, let first = recent.first else { return nil }
-        return window - now.timeIntervalSince(first)
-    }
-
-    func failed(_ email: String, address: String, now: Date) {
-        failures["account " + email, default: []].append(now)
-        failures["address " + address, default: []].append(now)
-    }
-
-    /// A right password clears the account's failures (not the address's).
-    func succeeded(_ email: String) { failures["account " + email] = nil }
-
-    /// When each lock (account or address) was first reported, so it is logged once.
-    var reported: [String: Date] = [:]
-
-    /// True for the first refusal of a lock that is in force (its start is the oldest
-    /// failure in the window); false for the ones after it.
-    func firstRefusal(_ email: String, address: String, now: Date) -> Bool {
-        var first = false
-        for (key, limit) in [("account " + email, self.limit), ("address " + address, addressLimit)] {
-            guard wait(key, limit, now) != nil, let start = failures[key]?.first else { continue }
-            if reported[key] != start {
-                reported[key] = start
-                first = true
-            }
+    /// How long the account from this address must still wait, or nil.
+    func lockedFor(_ email: String, address: String, now: Date) async throws -> TimeInterval? {
+        var wait: TimeInterval?
+        for (key, limit) in keys(email, address) {
+            let count = try await store.hits(key, window: window, now: now)
+            if count.hits >= limit { wait = max(wait ?? 0, count.remaining(window: window, now: now)) }
         }
-        reported = reported.filter { now.timeIntervalSince($0.value) < window }
-        return first
+        return wait
+    }
+
+    /// Counts a failure; true when it begins a lock (a key reaches its limit), so the lock
+    /// is logged once and not once per refused attempt.
+    func failed(_ email: String, address: String, now: Date) async throws -> Bool {
+        var begins = false
+        for (key, limit) in keys(email, address) where try await store.hit(key, window: window, now: now).hits == limit { begins = true }
+        return begins
+    }
+
+    /// A right password clears the account's failures from this address (not the
+    /// account's from elsewhere, nor the address's).
+    func succeeded(_ email: String, address: String) async throws {
+        try await store.clearHits(ThrottleKey(scope: "login-pair", subject: email + " " + address))
     }
 }
