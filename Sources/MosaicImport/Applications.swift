@@ -78,3 +78,48 @@ public func readApplications(name: String, text: String, schools: Set<String>) t
     if !problems.isEmpty { throw ImportError(problems: problems) }
     return rows
 }
+
+/// One child the enrollment office invites to apply, with the groups its records verify.
+public struct InvitationRow: Sendable, Equatable {
+    public var student: String
+    /// Dimension → group the office has verified (`economic: disadvantaged`); an empty
+    /// cell: nothing verified for that dimension.
+    public var groups: [String: String]
+    public var line: Int
+
+    public init(student: String, groups: [String: String] = [:], line: Int = 0) {
+        self.student = student
+        self.groups = groups
+        self.line = line
+    }
+}
+
+/// Reads the children to invite to a round: a header with `student_id`; every other
+/// column is a dimension whose cell is the group the office's records verify (used in
+/// place of what the family declares). Each child once; every problem reported as
+/// `file:line: what`, and nothing returned when there is any.
+public func readInvitations(name: String, text: String) throws(ImportError) -> [InvitationRow] {
+    let table = try CSVTable(name: name, text: text)
+    guard let id = table.column("student_id") else {
+        throw ImportError(problems: [.init(file: name, line: 1, message: "no \"student_id\" column (the header has \(table.header.joined(separator: ", ")))")])
+    }
+    let groupColumns = table.header.indices.filter { $0 != id && !table.header[$0].isEmpty }
+    var problems: [ImportProblem] = [], firstLine: [String: Int] = [:], rows: [InvitationRow] = []
+    for r in table.rows {
+        let student = r.fields[id].trimmingWhitespace()
+        if student.isEmpty { problems.append(.init(file: name, line: r.line, message: "student_id is empty")) }
+        if let first = firstLine[student], !student.isEmpty {
+            problems.append(.init(file: name, line: r.line, message: "student \(student) is listed twice (first on line \(first))"))
+        }
+        firstLine[student] = firstLine[student] ?? r.line
+        var groups: [String: String] = [:]
+        for c in groupColumns {
+            let cell = r.fields[c].trimmingWhitespace()
+            if !cell.isEmpty { groups[table.header[c]] = cell }
+        }
+        rows.append(InvitationRow(student: student, groups: groups, line: r.line))
+    }
+    if rows.isEmpty && problems.isEmpty { problems.append(.init(file: name, line: 1, message: "no students after the header")) }
+    if !problems.isEmpty { throw ImportError(problems: problems) }
+    return rows
+}

@@ -15,7 +15,9 @@ struct FamilyRounds: Sendable {
 
     func add(to router: Router<MosaicRequestContext>) {
         router.get("apply/:district/:round") { request, context in try await self.form(request, context) }
-        router.post("apply/:district/:round") { request, context in try await self.apply(request, context) }
+        router.post("apply/:district/:round") { request, context in
+            try await self.apply(request, context, address: context.remoteAddress?.ipAddress ?? "unknown")
+        }
         router.get("apply/:district/:round/result") { request, context in try await self.resultForm(request, context) }
         router.post("apply/:district/:round/result") { request, context in try await self.result(request, context) }
         router.get("find/:district") { request, context in try await self.finder(request, context) }
@@ -89,6 +91,7 @@ struct FamilyRounds: Sendable {
 
     struct ApplyForm: Decodable {
         var csrf: String?
+        var invitation: String?
         var sibling, zone, economic: String?
         var choice1, choice2, choice3, choice4, choice5, choice6, choice7, choice8, choice9, choice10, choice11, choice12: String?
         var choices: [String] {
@@ -97,7 +100,17 @@ struct FamilyRounds: Sendable {
         }
     }
 
-    func apply(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+    /// How many submissions one address may make to a round in an hour (a school
+    /// office or library computer helps many families), how many wrong codes it may try in
+    /// 15 minutes, and how many wrong codes the whole round takes in an hour before the
+    /// form pauses (guessing from many addresses).
+    static let submissionsPerAddress = 30, wrongCodesPerAddress = 10, wrongCodesPerRound = 1_000
+
+    /// An application from the form: the family proves who they are with the application
+    /// code the enrollment office sent for their child, so each child has one application
+    /// (sending again replaces it) and no one can apply for children who do not exist;
+    /// groups the office verified stand in for what the form declares.
+    func apply(_ request: Request, _ context: MosaicRequestContext, address: String) async throws -> Response {
         guard let (district, record, body, schools) = try await round(context) else { return Pages.notFound("There is no such application round.") }
         let pages = FamilyPages(language: language(request), path: request.uri.path)
         let csrf = request.cookies[Self.csrfCookie]?.value ?? Accounts.newToken()
@@ -106,30 +119,56 @@ struct FamilyRounds: Sendable {
                            csrf: csrf, status: .conflict)
         }
         let form = try await SignIn.decode(ApplyForm.self, request)
+        let code = (form?.invitation ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        func again(_ problems: [String], _ status: HTTPResponse.Status, chosen: [String] = []) -> Response {
+            respond(request, pages.applyForm(round: body.name, schools: schools, choices: min(12, schools.count), asksEconomic: asksEconomic(body),
+                                             csrf: csrf, problems: problems, chosen: chosen, invitation: code), csrf: csrf, status: status)
+        }
         guard let form, let sent = form.csrf, !sent.isEmpty, sent == request.cookies[Self.csrfCookie]?.value else {
-            return respond(request, pages.applyForm(round: body.name, schools: schools, choices: min(12, schools.count), asksEconomic: asksEconomic(body),
-                                                    csrf: csrf, problems: ["apply.problem.expired"]), csrf: csrf, status: .forbidden)
+            return again(["apply.problem.expired"], .forbidden)
+        }
+        let now = Date(), hour: TimeInterval = 3_600, quarter: TimeInterval = 900
+        let perAddress = ThrottleKey(district: district, scope: "apply-address", subject: "\(record.id) \(address)")
+        let wrongHere = ThrottleKey(district: district, scope: "apply-wrong-code", subject: "\(record.id) \(address)")
+        let wrongRound = ThrottleKey(district: district, scope: "apply-wrong-code-round", subject: record.id)
+        for (key, limit, window) in [(perAddress, Self.submissionsPerAddress, hour), (wrongHere, Self.wrongCodesPerAddress, quarter),
+                                     (wrongRound, Self.wrongCodesPerRound, hour)] {
+            let count = try await server.store.hits(key, window: window, now: now)
+            if count.hits >= limit {
+                let minutes = Int(count.remaining(window: window, now: now) / 60) + 1
+                return again([FamilyPages.problem("apply.problem.toomany", "\(minutes)")], .tooManyRequests)
+            }
+        }
+        guard !code.isEmpty, let invitation = try await server.store.invitation(district: district, round: record.id, codeHash: Rounds.hash(code)) else {
+            _ = try await server.store.hit(wrongHere, window: quarter, now: now)
+            _ = try await server.store.hit(wrongRound, window: hour, now: now)
+            return again(["apply.problem.invitation"], .forbidden, chosen: form.choices)
         }
         let known = Set(schools.map(\.id))
         let choices = form.choices.filter(known.contains)
         var problems: [String] = []
         if choices.isEmpty { problems.append("apply.problem.nochoice") }
         if Set(choices).count != choices.count { problems.append("apply.problem.twice") }
-        guard problems.isEmpty else {
-            return respond(request, pages.applyForm(round: body.name, schools: schools, choices: min(12, schools.count), asksEconomic: asksEconomic(body),
-                                                    csrf: csrf, problems: problems, chosen: choices), csrf: csrf, status: .badRequest)
-        }
-        let applicant = "F-" + Rounds.randomCode(8), reference = "R\(record.id)-" + Rounds.randomCode(8), code = Rounds.randomCode(10)
+        guard problems.isEmpty else { return again(problems, .badRequest, chosen: choices) }
+        // One application per child: the form's own earlier one is replaced; one the
+        // office entered is theirs to change.
+        let earlier = try await server.store.applications(district: district, round: record.id).first { $0.applicant == invitation.student }
+        if let earlier, earlier.source != "form" { return again(["apply.problem.uploaded"], .conflict, chosen: choices) }
+        _ = try await server.store.hit(perAddress, window: hour, now: now)
+        let reference = "R\(record.id)-" + Rounds.randomCode(8), secret = Rounds.randomCode(10)
         let sibling = form.sibling.flatMap { known.contains($0) ? $0 : nil }, zone = form.zone.flatMap { known.contains($0) ? $0 : nil }
-        let student = Instance.Student(id: applicant, prefs: choices, sibling: sibling, zones: zone.map { [$0] },
-                                       groups: form.economic == "disadvantaged" && asksEconomic(body) ? ["economic": "disadvantaged"] : nil)
+        let declared: [String: String] = form.economic == "disadvantaged" && asksEconomic(body) ? ["economic": "disadvantaged"] : [:]
+        let groups = invitation.groups.isEmpty ? declared : invitation.groups
+        let student = Instance.Student(id: invitation.student, prefs: choices, sibling: sibling, zones: zone.map { [$0] },
+                                       groups: groups.isEmpty ? nil : groups)
         try await server.store.putApplications([ApplicationRecord(
-            district: district, round: record.id, applicant: applicant, reference: reference, secretHash: Rounds.hash(code),
-            json: try Rounds.storedJSON(student), source: "form", submittedAt: Date())],
+            district: district, round: record.id, applicant: invitation.student, reference: reference, secretHash: Rounds.hash(secret),
+            json: try Rounds.storedJSON(student), source: "form", submittedAt: now)],
             district: district, round: record.id, replacingSource: nil)
-        try await server.store.record(AuditEvent(district: district, at: Date(), actor: "public", action: "application-form",
-                                                 detail: "round \(record.id): \(reference)"))
-        return respond(request, pages.submitted(round: body.name, reference: reference, code: code, resultPath: request.uri.path + "/result"), csrf: nil)
+        try await server.store.record(AuditEvent(district: district, at: now, actor: "public", action: "application-form",
+                                                 detail: "round \(record.id): \(reference)\(earlier == nil ? "" : " (replaces \(earlier!.reference))")"))
+        return respond(request, pages.submitted(round: body.name, reference: reference, code: secret, resultPath: request.uri.path + "/result",
+                                                replaced: earlier != nil), csrf: nil)
     }
 
     func resultForm(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {

@@ -20,6 +20,7 @@ public struct Rounds: Sendable {
         v1.get("") { request, context in try await self.list(request, context) }
         v1.post("") { request, context in try await self.create(request, context) }
         v1.put(":round/applications") { request, context in try await self.upload(request, context) }
+        v1.post(":round/invitations") { request, context in try await self.invite(request, context) }
         v1.post(":round/runs") { request, context in try await self.run(request, context) }
         v1.post(":round/simulate") { request, context in try await self.simulate(request, context) }
         v1.get(":round/runs/:run") { request, context in try await self.show(request, context) }
@@ -102,8 +103,9 @@ public struct Rounds: Sendable {
         for r in try await server.store.applicationRounds(district: district) {
             let runs = try await server.store.matchRuns(district: district, round: r.id)
             let applications = try await server.store.applications(district: district, round: r.id).count
+            let invited = try await server.store.invitationCount(district: district, round: r.id)
             out.append(.object([("id", .string(r.id)), ("term", .string(r.term)), ("name", .string(r.name)), ("status", .string(r.status)),
-                                ("applications", .int(applications)), ("runs", .int(runs.count)),
+                                ("invitations", .int(invited)), ("applications", .int(applications)), ("runs", .int(runs.count)),
                                 ("published", runs.first(where: \.published).map { .string($0.id) } ?? .null)]))
         }
         return API.json(.object([("rounds", .array(out))]))
@@ -162,6 +164,32 @@ public struct Rounds: Sendable {
             throw APIError(.conflict, clash.description)
         }
         try await audit(district, viewer, "applications-upload", "round \(record.id): \(records.count) applications")
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: codes)))
+    }
+
+    /// Invitations to apply (text/csv, `readInvitations`: `student_id` and any verified
+    /// groups): each child gets an application code for the family's letter, returned once
+    /// as CSV; only its hash is kept. A child invited again gets a new code and the old one
+    /// stops working. All of the file or nothing.
+    func invite(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let viewer = try await staff(request, try context.parameters.require("district"))
+        let (district, record, _) = try await round(context)
+        guard record.status == "open" else { throw APIError(.conflict, "round \(record.id) is \(record.status): applications are closed") }
+        let rows: [InvitationRow], text = try await Self.body(request)
+        do { rows = try readInvitations(name: "invitations.csv", text: text) } catch {
+            throw APIError(.badRequest, error.problems.map(\.description).joined(separator: "\n"))
+        }
+        let now = Date()
+        var invitations: [ApplicationInvitation] = [], codes = "student_id,application_code\n"
+        for row in rows {
+            let code = Self.randomCode(12)
+            invitations.append(ApplicationInvitation(district: district, round: record.id, student: row.student, codeHash: Self.hash(code),
+                                                     groups: row.groups, issuedAt: now))
+            codes += [row.student, code].map(spreadsheetField).joined(separator: ",") + "\n"
+        }
+        try await server.store.putInvitations(invitations, district: district, round: record.id)
+        try await audit(district, viewer, "round-invitations", "round \(record.id): \(invitations.count) application codes issued")
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: codes)))
     }

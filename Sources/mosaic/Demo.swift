@@ -279,8 +279,18 @@ struct Demo: AsyncParsableCommand {
         let open = try await store.addApplicationRound(ApplicationRoundRecord(
             district: district, term: term.id, name: next.name, status: "open",
             json: try Rounds.storedJSON(next), updatedAt: Date(timeIntervalSince1970: 1_790_000_000)))
+        // Families apply with the code the office sends for their child: 50 example
+        // children invited (every tenth with low income verified by the office).
+        var invitations: [ApplicationInvitation] = [], firstCode = ""
+        for k in 1...50 {
+            let code = Rounds.randomCode(12, using: &rng)
+            if k == 1 { firstCode = code }
+            invitations.append(ApplicationInvitation(district: district, round: open.id, student: String(format: "T%03d", k), codeHash: Rounds.hash(code),
+                                                     groups: k % 10 == 0 ? ["economic": "disadvantaged"] : [:], issuedAt: Date(timeIntervalSince1970: 1_790_000_000)))
+        }
+        try await store.putInvitations(invitations, district: district, round: open.id)
         if let example {
-            Terminal.error("demo: example rounds at /apply/\(district)/\(round.id) (published) and /apply/\(district)/\(open.id) (open) — a family's result in the first: reference \(example.reference), code \(example.code)")
+            Terminal.error("demo: example rounds at /apply/\(district)/\(round.id) (published) and /apply/\(district)/\(open.id) (open) — a family's result in the first: reference \(example.reference), code \(example.code); an application code for the second: \(firstCode)")
         }
     }
 }

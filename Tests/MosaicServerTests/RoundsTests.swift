@@ -37,6 +37,22 @@ import Testing
         """
     let base = "/api/v1/districts/district/rounds"
 
+    /// Invites children to round 1 (as the enrollment office) and returns their codes.
+    func invite(_ f: Fixture, _ csv: String) async throws -> [String: String] {
+        let r = try await send(f, "\(base)/1/invitations", .post, csv, as: "enrollment")
+        #expect(r.status == .ok, "\(r.body)")
+        var codes: [String: String] = [:]
+        for line in r.body.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",").map(String.init)
+            codes[fields[0]] = fields[1]
+        }
+        return codes
+    }
+
+    func csrf(_ page: (status: HTTPResponse.Status, body: String, cookies: [String])) throws -> String {
+        try #require(page.cookies.first { $0.hasPrefix("mosaic_family_csrf=") }.map { String($0.dropFirst(19).prefix { $0 != ";" }) })
+    }
+
     @Test(arguments: [Backend.memory, .sqlite, .postgres])
     func theOfficeRunsARoundAndAFamilyReadsItsOwnResult(_ backend: Backend) async throws {
         try await withStore(backend) { store in
@@ -137,9 +153,10 @@ import Testing
     @Test func anUploadKeepsTheFamiliesApplications() async throws {
         let f = try await Fixture.make()
         #expect(try await send(f, base, .post, round, as: "enrollment").status == .created)
+        let code = try #require(try await invite(f, "student_id\nK-901\n")["K-901"])
         let form = try await page(f, "/apply/district/1")
         let csrf = try #require(form.cookies.first { $0.hasPrefix("mosaic_family_csrf=") }.map { String($0.dropFirst(19).prefix { $0 != ";" }) })
-        let sent = try await page(f, "/apply/district/1", .post, form: "csrf=\(csrf)&choice1=S02&choice2=S01", cookie: "mosaic_family_csrf=\(csrf)")
+        let sent = try await page(f, "/apply/district/1", .post, form: "csrf=\(csrf)&invitation=\(code)&choice1=S02&choice2=S01", cookie: "mosaic_family_csrf=\(csrf)")
         #expect(sent.status == .ok)
         let family = try await f.server.store.applications(district: "district", round: "1")
         #expect(family.count == 1 && family[0].source == "form")
@@ -160,6 +177,7 @@ import Testing
     @Test func aFamilyAppliesAndReadsItsResultInItsLanguage() async throws {
         let f = try await Fixture.make()
         #expect(try await send(f, base, .post, round, as: "enrollment").status == .created)
+        let invitation = try #require(try await invite(f, "student_id\nK-17\n")["K-17"])
         let english = try await page(f, "/apply/district/1")
         #expect(english.status == .ok && english.body.contains(#"<html lang="en">"#) && english.body.contains(#"<label for="choice1">Choice 1</label>"#))
         let csrf = try #require(english.cookies.first { $0.hasPrefix("mosaic_family_csrf=") }.map { String($0.dropFirst(19).prefix { $0 != ";" }) })
@@ -170,16 +188,16 @@ import Testing
         #expect(try await page(f, "/apply/district/1", cookie: "mosaic_lang=es").body.contains("Sus opciones"))
         #expect(try await page(f, "/apply/district/1", language: "es-MX,es;q=0.9,en;q=0.5").body.contains("Sus opciones"))
         // Every field has its label, and the form says what it is in the page's language.
-        for field in ["choice1", "choice2", "sibling", "zone"] { #expect(english.body.contains(#"<label for="\#(field)">"#)) }
+        for field in ["invitation", "choice1", "choice2", "sibling", "zone"] { #expect(english.body.contains(#"<label for="\#(field)">"#)) }
 
         // Without the form's token: refused, nothing stored.
         let forged = try await page(f, "/apply/district/1", .post, form: "choice1=S01", cookie: "mosaic_family_csrf=\(csrf)")
         #expect(forged.status == .forbidden)
-        let empty = try await page(f, "/apply/district/1?lang=es", .post, form: "csrf=\(csrf)&choice1=", cookie: "mosaic_family_csrf=\(csrf)")
+        let empty = try await page(f, "/apply/district/1?lang=es", .post, form: "csrf=\(csrf)&invitation=\(invitation)&choice1=", cookie: "mosaic_family_csrf=\(csrf)")
         #expect(empty.status == .badRequest && empty.body.contains("Elija al menos una escuela"))
         #expect(try await f.server.store.applications(district: "district", round: "1").isEmpty)
 
-        let sent = try await page(f, "/apply/district/1", .post, form: "csrf=\(csrf)&choice1=S02&choice2=S01&economic=disadvantaged",
+        let sent = try await page(f, "/apply/district/1", .post, form: "csrf=\(csrf)&invitation=\(invitation)&choice1=S02&choice2=S01&economic=disadvantaged",
                                   cookie: "mosaic_family_csrf=\(csrf); mosaic_lang=es")
         #expect(sent.status == .ok && sent.body.contains("Solicitud recibida"), "\(sent.body)")
         func after(_ label: String) -> String? {
@@ -198,6 +216,64 @@ import Testing
         #expect(result.status == .ok && result.body.contains("se le ofrece una plaza en S02 (su opción 1)"), "\(result.body)")
         let wrong = try await page(f, "/apply/district/1/result", .post, form: "csrf=\(csrf)&reference=\(reference)&code=WRONG", cookie: "mosaic_family_csrf=\(csrf)")
         #expect(wrong.status == .notFound && wrong.body.contains("No application has that reference and code"))
+    }
+}
+
+extension RoundsTests {
+    /// One anonymous client sent 300 applications declaring low income and took all 66
+    /// seats of a school with its reserve. Now: no code, no application; one child, one
+    /// application (sending again replaces it); the office's verified groups stand in for
+    /// the declaration; wrong codes and floods from one address are refused with 429.
+    @Test(arguments: [Backend.memory, .sqlite, .postgres])
+    func familiesIdentifyBeforeApplyingAndFloodsAreRefused(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let f = try await Fixture.make(store: store)
+            #expect(try await send(f, base, .post, round, as: "enrollment").status == .created)
+            // The office's file is checked whole.
+            let bad = try await send(f, "\(base)/1/invitations", .post, "student_id,economic\nK-1,\nK-1,disadvantaged\n,\n", as: "enrollment")
+            #expect(bad.status == .badRequest && bad.body.contains("invitations.csv:3: student K-1 is listed twice") && bad.body.contains("invitations.csv:4"))
+            #expect(try await send(f, "\(base)/1/invitations", .post, "student_id\nK-1\n", as: "advocate").status == .forbidden)
+            let codes = try await invite(f, "student_id,economic\nK-1,\nK-2,disadvantaged\nK-3,\n")
+            #expect(codes.count == 3 && Set(codes.values).count == 3)
+            let form = try await page(f, "/apply/district/1")
+            let token = try csrf(form)
+            func apply(_ fields: String) async throws -> (status: HTTPResponse.Status, body: String, cookies: [String]) {
+                try await page(f, "/apply/district/1", .post, form: "csrf=\(token)&\(fields)", cookie: "mosaic_family_csrf=\(token)")
+            }
+            // Without a code, or with a made-up one: refused, nothing stored.
+            #expect(try await apply("choice1=S01&economic=disadvantaged").status == .forbidden)
+            let madeUp = try await apply("invitation=ABCDEFGHJKLM&choice1=S01")
+            #expect(madeUp.status == .forbidden && madeUp.body.contains("not one of this round"))
+            #expect(try await f.server.store.applications(district: "district", round: "1").isEmpty)
+            // K-1 applies twice: one application, the second's choices, and the page says so.
+            #expect(try await apply("invitation=\(codes["K-1"]!)&choice1=S01&economic=disadvantaged").status == .ok)
+            let again = try await apply("invitation=\(codes["K-1"]!.lowercased())&choice1=S02")
+            #expect(again.status == .ok && again.body.contains("replaces the application sent earlier"))
+            // K-2's verified low income counts though the form does not declare it.
+            #expect(try await apply("invitation=\(codes["K-2"]!)&choice1=S01").status == .ok)
+            let stored = try await f.server.store.applications(district: "district", round: "1")
+            #expect(stored.map(\.applicant) == ["K-1", "K-2"])
+            #expect(stored[0].json.contains(#""prefs":["S02"]"#) && !stored[0].json.contains("disadvantaged"))
+            #expect(stored[1].json.contains("disadvantaged"))
+            // An application the office entered for a child is theirs to change.
+            #expect(try await send(f, "\(base)/1/applications", .put, "student_id,prefs\nK-3,S01\n", as: "enrollment").status == .ok)
+            let theirs = try await apply("invitation=\(codes["K-3"]!)&choice1=S02")
+            #expect(theirs.status == .conflict && theirs.body.contains("already holds an application"))
+            // Guessing codes: ten wrong ones from an address, then that address waits.
+            for k in 0..<8 { #expect(try await apply("invitation=WRONG\(k)&choice1=S01").status == .forbidden) }
+            let waited = try await apply("invitation=\(codes["K-2"]!)&choice1=S01")
+            #expect(waited.status == .tooManyRequests && waited.body.contains("Too many attempts"), "\(waited.status)")
+            // Another round's address counts are its own; the limit lives in the store (a
+            // new server on the same store still refuses).
+            let restarted = MosaicServer(store: store, options: f.server.options)
+            let app = Application(router: restarted.router())
+            let status = try await app.test(.router) { client in
+                try await client.execute(uri: "/apply/district/1", method: .post,
+                                         headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "mosaic_family_csrf=\(token)"],
+                                         body: ByteBuffer(string: "csrf=\(token)&invitation=\(codes["K-2"]!)&choice1=S01")).status
+            }
+            #expect(status == .tooManyRequests)
+        }
     }
 }
 

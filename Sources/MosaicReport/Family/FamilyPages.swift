@@ -39,7 +39,9 @@ public struct Translations: Sendable {
 
     /// The string for `key` with each `%@` replaced in turn by `arguments` (escaped for
     /// HTML); the key itself when a translation is missing, so a gap shows, not a blank.
-    public func callAsFunction(_ key: String, _ arguments: String...) -> String {
+    public func callAsFunction(_ key: String, _ arguments: String...) -> String { self(key, arguments) }
+
+    public func callAsFunction(_ key: String, _ arguments: [String]) -> String {
         var text = esc(strings[key] ?? key)
         for a in arguments {
             guard let r = text.range(of: "%@") else { break }
@@ -95,9 +97,16 @@ public struct FamilyPages: Sendable {
             """
     }
 
+    /// Each message a translation key, or a key and its arguments made by ``problem(_:_:)``.
     func problems(_ messages: [String]) -> String {
-        messages.isEmpty ? "" : "<div class=\"problem\" role=\"alert\">" + messages.map { "<p>\(t($0))</p>" }.joined() + "</div>"
+        messages.isEmpty ? "" : "<div class=\"problem\" role=\"alert\">" + messages.map { m in
+            let parts = m.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+            return "<p>\(t(parts[0], Array(parts.dropFirst())))</p>"
+        }.joined() + "</div>"
     }
+
+    /// A problem whose message takes arguments (`apply.problem.toomany`, the minutes to wait).
+    public static func problem(_ key: String, _ arguments: String...) -> String { ([key] + arguments).joined(separator: "\u{1F}") }
 
     func select(_ name: String, _ label: String, _ schools: [School], selected: String?, none: Bool) -> String {
         var h = "<label for=\"\(name)\">\(label)</label><select id=\"\(name)\" name=\"\(name)\">"
@@ -109,11 +118,13 @@ public struct FamilyPages: Sendable {
     /// The application form: up to `choices` ranked schools, sibling and zone, and the
     /// priority group the round's reserves name (if any).
     public func applyForm(round: String, schools: [School], choices: Int, asksEconomic: Bool, csrf: String, problems messages: [String] = [],
-                          chosen: [String] = [], open: Bool = true) -> String {
+                          chosen: [String] = [], open: Bool = true, invitation: String = "") -> String {
         var body = "<h1>\(t("apply.title", round))</h1>"
         guard open else { return page(t("apply.title", round), body + "<p>\(t("apply.closed"))</p>") }
         body += "<p>\(t("apply.intro"))</p>" + problems(messages)
         body += "<form method=\"post\" action=\"\(esc(path))\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf))\">"
+        body += "<label for=\"invitation\">\(t("apply.invitation"))</label><p class=\"note\" id=\"invitation-help\">\(t("apply.invitation.help"))</p>"
+        body += "<input type=\"text\" id=\"invitation\" name=\"invitation\" autocomplete=\"off\" required aria-describedby=\"invitation-help\" value=\"\(esc(invitation))\">"
         body += "<fieldset><legend>\(t("apply.choices"))</legend>"
         for k in 0..<min(choices, schools.count) {
             body += select("choice\(k + 1)", t("apply.choice", "\(k + 1)"), schools, selected: k < chosen.count ? chosen[k] : nil, none: true)
@@ -129,9 +140,9 @@ public struct FamilyPages: Sendable {
     }
 
     /// The codes, shown once.
-    public func submitted(round: String, reference: String, code: String, resultPath: String) -> String {
+    public func submitted(round: String, reference: String, code: String, resultPath: String, replaced: Bool = false) -> String {
         page(t("apply.sent.title"), """
-            <h1>\(t("apply.sent.title"))</h1><p>\(t("apply.sent.keep"))</p>
+            <h1>\(t("apply.sent.title"))</h1>\(replaced ? "<p><b>\(t("apply.sent.replaced"))</b></p>" : "")<p>\(t("apply.sent.keep"))</p>
             <p class="codes">\(t("apply.reference")): \(esc(reference))<br>\(t("apply.code")): \(esc(code))</p>
             <p><a href="\(esc(resultPath))">\(t("result.submit"))</a></p>
             """)
