@@ -123,7 +123,7 @@ struct BoundaryPages: Sendable {
             return Pages.notFound("Boundary instance “\(l.record.name)” cannot be run: \(error.description)")
         }
         let scenarios = try await server.store.boundaryScenarios(district: p.district, instance: l.record.id).compactMap(Self.row)
-        let jobs = server.boundaryJobs.running(district: p.district, instance: l.record.id)
+        let jobs = server.jobs.unfinished(owner: Self.owner(p.district, l.record.id)).map(Self.shown)
         try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: p.visitor.viewer.email ?? "", action: "view-boundaries",
                                                  detail: "instance \(l.record.id)"))
         return Self.staffOnly(page(p, message: message).instance(Self.summary(l), map: today, jobs: jobs, scenarios: scenarios,
@@ -291,25 +291,37 @@ struct BoundaryPages: Sendable {
             return try await instance(request, context, message: "Not run: " + problems.joined(separator: "; ") + ".", form: form.fields, status: .badRequest)
         }
         let actor = viewer.email ?? ""
-        let jobs = server.boundaryJobs, store = server.store
+        let store = server.store
         let total = settings.kind == "redraw" ? settings.restarts * settings.sweeps * problem.unitCount : 1
-        let id = jobs.start(district: p.district, instance: l.record.id, name: name, total: total)
         let record = l.record
-        try await store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "boundary-scenario",
-                                          detail: "instance \(record.id), job \(id): \(name) (\(settings.summary))"))
-        Task.detached(priority: .utility) {
-            do {
-                let result = try await Self.compute(problem, settings: settings) { done in jobs.progress(id, done: done) }
+        let id: String
+        do {
+            id = try server.jobs.submit(owner: Self.owner(p.district, record.id), name: name, total: total) { progress in
+                let result = try await Self.compute(problem, settings: settings) { done in progress(done, total) }
                 let settingsJSON = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
                 let saved = try await store.addBoundaryScenario(BoundaryScenarioRecord(
                     district: record.district, instance: record.id, name: name, kind: settings.kind, settings: settingsJSON,
                     result: result, runAt: Date(), runBy: actor))
-                jobs.finish(id, scenario: saved.id)
-            } catch {
-                jobs.fail(id, "\(error)")
+                return saved.id
             }
+        } catch {
+            return try await instance(request, context, message: "Not run: \(error.description)", form: form.fields, status: .serviceUnavailable)
         }
+        try await store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "boundary-scenario",
+                                          detail: "instance \(record.id), job \(id): \(name) (\(settings.summary))"))
         return Response(status: .seeOther, headers: [.location: "/districts/\(p.district)/boundaries/\(record.id)/jobs/\(id)"])
+    }
+
+    /// The owner of an instance's runs in the job queue.
+    static func owner(_ district: String, _ instance: String) -> String { "boundaries \(district) \(instance)" }
+
+    /// A queued, running or failed run as the instance's page lists it.
+    static func shown(_ job: JobQueue.Job) -> BoundariesPage.Job {
+        switch job.state {
+        case .queued(let ahead): .init(id: job.id, name: job.name, done: 0, total: job.total, failure: nil, ahead: ahead)
+        case .failed(let why): .init(id: job.id, name: job.name, done: job.done, total: job.total, failure: why)
+        case .running, .finished: .init(id: job.id, name: job.name, done: job.done, total: job.total, failure: nil)
+        }
     }
 
     /// Runs the scenario off the request's thread and returns the command's JSON output.
@@ -340,13 +352,13 @@ struct BoundaryPages: Sendable {
         switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
         switch try await loaded(p, context) { case .response(let r): return r; case .found(let x): l = x }
         let id = try context.parameters.require("job")
-        guard let job = server.boundaryJobs.job(id), job.district == p.district, job.instance == l.record.id else {
+        guard let job = server.jobs.job(id), job.owner == Self.owner(p.district, l.record.id) else {
             return Pages.notFound("No run “\(id)” here (runs are kept while the service runs).")
         }
-        if let scenario = job.scenario {
+        if case .finished(let scenario) = job.state {
             return Response(status: .seeOther, headers: [.location: "/districts/\(p.district)/boundaries/\(l.record.id)/scenarios/\(scenario)"])
         }
-        return Self.staffOnly(page(p).job(instance: Self.summary(l), .init(id: id, name: job.name, done: job.done, total: job.total, failure: job.failure)))
+        return Self.staffOnly(page(p).job(instance: Self.summary(l), Self.shown(job)))
     }
 
     // MARK: A scenario
@@ -442,51 +454,6 @@ struct BoundaryPages: Sendable {
         let file = "boundaries-\(p.district)-\(l.record.id)-\(s.record.id).csv"
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(file)\"", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-}
-
-/// Boundary runs in progress, kept in this process while the service runs.
-final class BoundaryJobs: Sendable {
-    struct Job: Sendable {
-        var district: String
-        var instance: String
-        var name: String
-        var done: Int
-        var total: Int
-        var scenario: String?
-        var failure: String?
-    }
-
-    private let state = Mutex((next: 1, jobs: [String: Job]()))
-
-    func start(district: String, instance: String, name: String, total: Int) -> String {
-        state.withLock { s in
-            let id = String(s.next)
-            s.next += 1
-            s.jobs[id] = Job(district: district, instance: instance, name: name, done: 0, total: max(1, total))
-            return id
-        }
-    }
-
-    func progress(_ id: String, done: Int) { state.withLock { $0.jobs[id]?.done = done } }
-    func finish(_ id: String, scenario: String) {
-        state.withLock { s in
-            guard var job = s.jobs[id] else { return }
-            job.scenario = scenario
-            job.done = job.total
-            s.jobs[id] = job
-        }
-    }
-    func fail(_ id: String, _ message: String) { state.withLock { $0.jobs[id]?.failure = message } }
-    func job(_ id: String) -> Job? { state.withLock { $0.jobs[id] } }
-
-    /// The instance's runs that have not finished (or failed), for its page.
-    func running(district: String, instance: String) -> [BoundariesPage.Job] {
-        state.withLock { s in
-            s.jobs.filter { $0.value.district == district && $0.value.instance == instance && $0.value.scenario == nil }
-                .sorted { Int($0.key) ?? 0 < Int($1.key) ?? 0 }
-                .map { .init(id: $0.key, name: $0.value.name, done: $0.value.done, total: $0.value.total, failure: $0.value.failure) }
-        }
     }
 }
 

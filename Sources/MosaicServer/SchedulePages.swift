@@ -7,21 +7,39 @@ import MosaicSchedule
 import MosaicStore
 
 /// A school's schedule page: the audit of the term's master schedule and its sections
-/// before and after a balanced re-sectioning of the same students (issue 6). Section-level
-/// counts by group are internal data: the district's staff and the school's own leaders
-/// see the page, nobody else, and every view goes to the audit log.
+/// before and after a balanced re-sectioning of the same students (issue 6), as a
+/// ``ScheduleReview`` computed by a background job and kept in the store — a visit reads
+/// it and computes nothing. Section-level counts by group are internal data: the
+/// district's staff and the school's own leaders see the page, nobody else, and every
+/// view goes to the audit log.
 struct SchedulePages: Sendable {
     let server: MosaicServer
 
-    /// The re-sectioning's seed and budget: fixed, so the page is the same on every visit
+    /// The re-sectioning's seed and budget: fixed, so a review is the same on every run
     /// (moves per student: annealing, then descent).
-    static let seed: UInt64 = 0, annealingPerStudent = 10, descentPerStudent = 20
+    static let settings = ScheduleReview.Settings()
 
     func add(to router: Router<MosaicRequestContext>) {
-        router.get("districts/:district/terms/:term/schools/:school/schedule") { request, context in try await self.page(request, context) }
+        let school = "districts/:district/terms/:term/schools/:school/schedule"
+        router.get(RouterPath(school)) { request, context in try await self.page(request, context) }
+        router.post(RouterPath(school + "/review")) { request, context in try await self.review(request, context) }
+        router.get(RouterPath(school + "/jobs/:job")) { request, context in try await self.job(request, context) }
     }
 
-    func page(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+    /// The school, the term and who asks, once their access is checked.
+    struct Place {
+        var visitor: Pages.Visitor
+        var csrf: String?
+        var district: String
+        var term: TermRecord
+        var school: String
+        var schoolName: String
+        /// The roster's id of the term (its academic session).
+        var session: String
+        var base: String { "/districts/\(urlEscape(district))/terms/\(urlEscape(term.id))/schools/\(urlEscape(school))/schedule" }
+    }
+
+    func place(_ request: Request, _ context: MosaicRequestContext) async throws -> Found<Place> {
         let pages = Pages(server: server)
         let visitor = try await pages.visitor(request)
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
@@ -29,73 +47,134 @@ struct SchedulePages: Sendable {
         switch visitor.viewer.access(school: school, in: district) {
         case .unsuppressed: break
         case .forbidden:
-            return Pages.refused("Not one of your schools", "This account leads \(visitor.viewer.schools.joined(separator: ", ")); other schools' schedules are not open to it.",
-                                 account: visitor.account)
+            return .response(Pages.refused("Not one of your schools", "This account leads \(visitor.viewer.schools.joined(separator: ", ")); other schools' schedules are not open to it.",
+                                           account: visitor.account))
         case .publicView:
-            return Pages.refused("District staff and school leaders only",
-                                 "A schedule page shows how many students of each group sit in each section: only the district's staff and the school's leaders, signed in, may open it.",
-                                 account: visitor.account)
+            return .response(Pages.refused("District staff and school leaders only",
+                                           "A schedule page shows how many students of each group sit in each section: only the district's staff and the school's leaders, signed in, may open it.",
+                                           account: visitor.account))
         }
-        guard let site = try await pages.site(district), let record = try await server.store.terms(district: district).first(where: { $0.id == term }) else {
-            return Pages.notFound("District “\(district)” has no term “\(term)”.")
+        let terms = try await server.store.terms(district: district)
+        guard let record = terms.first(where: { $0.id == term }) else { return .response(Pages.notFound("District “\(district)” has no term “\(term)”.")) }
+        guard record.sections > 0 else { return .response(Pages.notFound("Term “\(record.title)” holds school counts only: it has no classes to schedule.")) }
+        // The school's name and the term's session from the kept diagnostic: no roster read.
+        guard let d = try await server.diagnostics.diagnostic(district: district, term: term, version: TermRecord.version(of: terms)),
+              let name = d.dimensions.first?.acrossSchools.schools.first(where: { $0.id == school })?.name else {
+            return .response(Pages.notFound("No school “\(school)” in this term."))
         }
-        guard record.sections > 0 else { return Pages.notFound("Term “\(record.title)” holds school counts only: it has no classes to schedule.") }
-        let roster = try await server.store.roster(district: district, term: term)
-        guard let session = try await server.diagnostics.diagnostic(district: district, term: term, version: site.version)?.termID,
-              let name = roster.orgs.first(where: { $0.id == school })?.name else {
-            return Pages.notFound("No school “\(school)” in this term.")
+        let csrf = try await SignIn(server: server).viewer(request).session?.csrf
+        return .found(Place(visitor: visitor, csrf: csrf, district: district, term: record, school: school, schoolName: name, session: d.termID))
+    }
+
+    func page(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let p: Place
+        switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
+        let recompute = p.csrf.map { (action: p.base + "/review", csrf: $0) }
+        let underway = underway(p)
+        guard let kept = try await server.store.scheduleReview(district: p.district, term: p.term.id, school: p.school),
+              let review = try? JSONDecoder().decode(ScheduleReview.self, from: Data(kept.json.utf8)) else {
+            // The first review under way: its progress.
+            if let underway { return Response(status: .seeOther, headers: [.location: p.base + "/jobs/\(underway.id)"]) }
+            return Self.private(SchedulePage.notYetReviewed(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id,
+                                                            termTitle: p.term.title, viewer: p.visitor.label, recompute: recompute))
         }
-        let built: (instance: SectioningInstance, current: [String: [String: [String]]], notes: [String])
-        let model: SectioningModel
+        var page = SchedulePage(review, place: p)
+        page.computed = "Reviewed \(kept.runAt.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))) by \(kept.runBy)."
+        page.outOfDate = kept.basis != p.term.importedAt
+        page.recompute = underway == nil ? recompute : nil
+        if let underway { page.computed += " A new review is under way: \(p.base)/jobs/\(underway.id)" }
+        try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: p.visitor.viewer.email ?? "", action: "view-schedule",
+                                                 detail: "\(p.term.id)/\(p.school): \(review.students) students, \(review.sections) sections"))
+        return Self.private(page.html)
+    }
+
+    /// Queues a review of the school's schedule (the form's CSRF token checked); the job
+    /// reads the roster, computes and keeps the review.
+    func review(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let p: Place
+        switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
+        guard let session = p.csrf, let form = try await SignIn.decode(SignIn.LogoutForm.self, request), form.csrf == session else {
+            return Pages.refused("Refused", "The form had expired. Go back and reload the page.", account: p.visitor.account)
+        }
+        if let running = underway(p) {
+            return Response(status: .seeOther, headers: [.location: p.base + "/jobs/\(running.id)"])
+        }
+        let store = server.store, actor = p.visitor.viewer.email ?? ""
+        let (district, term, school, session_, basis) = (p.district, p.term.id, p.school, p.session, p.term.importedAt)
+        let id: String
         do {
-            built = try SectioningInstance.from(roster, school: school, term: session)
-            model = try SectioningModel(built.instance)
-        } catch .invalidInstance(let problems) {
-            return Pages.notFound("The schedule of “\(name)” cannot be read: \(problems.joined(separator: "; "))")
-        }
-        let n = model.students.count
-        let audit = ScheduleAudit(model, instance: built.instance)
-        var rng = SeededGenerator(seed: Self.seed)
-        let result = Sectioning.solve(model, options: .init(moveLimit: Self.descentPerStudent * n, annealingMoves: Self.annealingPerStudent * n), using: &rng)
-        let before = Sectioning.evaluate(model, loading: built.current)
-        let dimension = "race"
-        let was = Sectioning.composition(model, loading: built.current, dimension: dimension)
-        let now = Sectioning.composition(model, loading: Sectioning.loading(of: result), dimension: dimension)
-        var courses: [SchedulePage.Course] = []
-        if let was, let now {
-            for course in was.courses {
-                let after = now.courses.first { $0.id == course.id }
-                let sections = was.sections.filter { $0.course == course.id }.map { s in
-                    SchedulePage.Section(id: s.id, when: s.when, before: s.counts, after: now.sections.first { $0.id == s.id }?.counts ?? [])
-                }
-                courses.append(.init(id: course.id, title: course.title, before: course.dissimilarity, after: after?.dissimilarity ?? 0, sections: sections))
+            id = try server.jobs.submit(owner: Self.owner(p), name: "Schedule review: \(p.schoolName)") { progress in
+                let roster = try await store.roster(district: district, term: term)
+                let review = try await Task.detached(priority: .utility) {
+                    try ScheduleReview.review(roster, school: school, term: session_, settings: Self.settings, progress: progress)
+                }.value
+                let json = String(decoding: try JSONEncoder().encode(review), as: UTF8.self)
+                try await store.saveScheduleReview(ScheduleReviewRecord(district: district, term: term, school: school, basis: basis,
+                                                                        json: json, runAt: Date(), runBy: actor))
+                return school
             }
+        } catch {
+            return Pages.html(SchedulePage.job(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id, termTitle: p.term.title,
+                                               viewer: p.visitor.label, done: 0, total: 1, ahead: nil, failure: error.description)
+                                .replacingOccurrences(of: "<meta http-equiv=\"refresh\" content=\"2\">", with: ""),
+                              status: .serviceUnavailable)
         }
-        let conflicts = audit.conflicts.map { c in
-            SchedulePage.Conflict(courses: c.courses, period: c.period, kind: c.kind, students: c.students,
-                                  groups: c.groupSummary())
+        try await store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "schedule-review",
+                                          detail: "\(p.term.id)/\(p.school): job \(id)"))
+        return Response(status: .seeOther, headers: [.location: p.base + "/jobs/\(id)"])
+    }
+
+    func job(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let p: Place
+        switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
+        let id = try context.parameters.require("job")
+        guard let job = server.jobs.job(id), job.owner == Self.owner(p) else {
+            return Pages.notFound("No review “\(id)” here (reviews under way are kept while the service runs).")
         }
-        let moves = audit.moves.map { m in
-            SchedulePage.Move(section: m.section, from: m.from, to: m.to, removes: m.removes.map { $0.joined(separator: " + ") }.joined(separator: ", "),
-                              unblocks: m.unblocks, blocks: m.blocks)
+        var ahead: Int?, failure: String?
+        switch job.state {
+        case .finished: return Response(status: .seeOther, headers: [.location: p.base])
+        case .queued(let n): ahead = n
+        case .running: break
+        case .failed(let why): failure = why
         }
-        let balance = model.balance.map { d in
-            (dimension: d, before: before.balance[d]?.meanDissimilarityVsCourse ?? 0, after: result.balance[d]?.meanDissimilarityVsCourse ?? 0)
-        }
-        let page = SchedulePage(
-            district: district, school: school, schoolName: name, term: term, termTitle: record.title, viewer: visitor.label,
-            students: n, sections: model.sections.count, singletons: audit.singletons, doubletons: audit.doubletons,
-            blocked: audit.blockedStudents, conflicts: conflicts, moves: moves, dimension: .race, groups: was?.groups ?? [],
-            balance: balance, requests: result.requests, requestsMet: result.requestsMet, courses: courses,
-            method: "Course requests are the term's enrollments; each section keeps its size (its limit is its enrollment). "
-                + "mosaic schedule section with seed \(Self.seed), \(Self.annealingPerStudent) annealing and \(Self.descentPerStudent) descent moves per student "
-                + "(\(Format.count(result.moves ?? 0)) moves); the audit ignores limits. The same figures come from "
-                + "mosaic schedule instance --db … --district \(district) --term \(term) --school \(school), then mosaic schedule audit and section.",
-            notes: built.notes)
-        try await server.store.record(AuditEvent(district: district, at: Date(), actor: visitor.viewer.email ?? "", action: "view-schedule",
-                                                 detail: "\(term)/\(school): \(n) students, \(model.sections.count) sections"))
-        var response = Pages.html(page.html)
+        return Self.private(SchedulePage.job(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id, termTitle: p.term.title,
+                                             viewer: p.visitor.label, done: job.done, total: job.total, ahead: ahead, failure: failure))
+    }
+
+    /// The school's review queued or running now (not one that failed).
+    func underway(_ p: Place) -> JobQueue.Job? {
+        server.jobs.unfinished(owner: Self.owner(p)).first { if case .failed = $0.state { false } else { true } }
+    }
+
+    static func owner(_ p: Place) -> String { "schedule \(p.district) \(p.term.id) \(p.school)" }
+
+    static func `private`(_ html: String) -> Response {
+        var response = Pages.html(html)
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+}
+
+extension SchedulePage {
+    /// The page of a kept review.
+    init(_ r: ScheduleReview, place p: SchedulePages.Place) {
+        let s = r.settings
+        self.init(
+            district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id, termTitle: p.term.title, viewer: p.visitor.label,
+            students: r.students, sections: r.sections, singletons: r.singletons, doubletons: r.doubletons, blocked: r.blocked,
+            conflicts: r.conflicts.map { .init(courses: $0.courses, period: $0.period, kind: $0.kind, students: $0.students, groups: $0.groups) },
+            moves: r.moves.map { .init(section: $0.section, from: $0.from, to: $0.to, removes: $0.removes, unblocks: $0.unblocks, blocks: $0.blocks) },
+            dimension: Dimension(rawValue: r.dimension) ?? .race, groups: r.groups,
+            balance: r.balance.map { (dimension: $0.dimension, before: $0.before, after: $0.after) }, requests: r.requests, requestsMet: r.requestsMet,
+            courses: r.courses.map { c in
+                .init(id: c.id, title: c.title, before: c.before, after: c.after,
+                      sections: c.sections.map { .init(id: $0.id, when: $0.when, before: $0.before, after: $0.after) })
+            },
+            method: "Course requests are the term's enrollments; each section keeps its size (its limit is its enrollment). "
+                + "mosaic schedule section with seed \(s.seed), \(s.annealingPerStudent) annealing and \(s.descentPerStudent) descent moves per student "
+                + "(\(Format.count(r.sectioningMoves)) moves); the audit ignores limits. The same figures come from "
+                + "mosaic schedule instance --db … --district \(p.district) --term \(p.term.id) --school \(p.school), then mosaic schedule audit and section.",
+            notes: r.notes)
     }
 }

@@ -25,6 +25,9 @@ public struct MosaicServer: Sendable {
         /// The bcrypt cost accounts are made with (`mosaic user add`: 12): a sign-in for an
         /// unknown email is checked against a decoy of this cost.
         public var passwordCost: UInt8 = 12
+        /// Background jobs run at once (default: one fewer than the cores) and waiting.
+        public var jobWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+        public var jobCapacity = 8
 
         public init(host: String = "127.0.0.1", port: Int = 8080, minimumN: Int = 10, guidebook: Guidebook = Guidebook(rootCauses: [], actions: []),
                     secureCookies: Bool = false) {
@@ -41,7 +44,8 @@ public struct MosaicServer: Sendable {
     let diagnostics: DiagnosticCache
     let pages: PageCache
     let throttle: LoginThrottle
-    let boundaryJobs: BoundaryJobs
+    /// CPU-heavy work (boundary scenarios, schedule reviews), bounded.
+    public let jobs: JobQueue
     /// This server's metrics, served at `/metrics`.
     public let registry: PrometheusCollectorRegistry
 
@@ -51,7 +55,7 @@ public struct MosaicServer: Sendable {
         diagnostics = DiagnosticCache(store: store)
         pages = PageCache()
         throttle = LoginThrottle(store: store)
-        boundaryJobs = BoundaryJobs()
+        jobs = JobQueue(workers: options.jobWorkers, capacity: options.jobCapacity)
         registry = PrometheusCollectorRegistry()
     }
 

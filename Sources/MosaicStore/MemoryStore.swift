@@ -49,6 +49,18 @@ public actor MemoryStore: Store {
         }
         if districtList[district.id] == nil { districtList[district.id] = district }
         termList[district.id, default: [:]][term.id] = Term(record: term, roster: roster, diagnostic: diagnostic)
+        scheduleReviews = scheduleReviews.filter { !($0.value.district == district.id && $0.value.term == term.id) }
+    }
+
+    var scheduleReviews: [String: ScheduleReviewRecord] = [:]
+
+    public func saveScheduleReview(_ review: ScheduleReviewRecord) async throws {
+        _ = try stored(review.district, review.term)
+        scheduleReviews["\(review.district) \(review.term) \(review.school)"] = review
+    }
+
+    public func scheduleReview(district: String, term: String, school: String) async throws -> ScheduleReviewRecord? {
+        scheduleReviews["\(district) \(term) \(school)"]
     }
 
     func stored(_ district: String, _ term: String) throws -> Term {

@@ -79,7 +79,7 @@ public final class SQLStore: Store {
                    schools: row[5].int ?? 0, sections: row[6].int ?? 0, enrollments: row[7].int ?? 0)
     }
 
-    static let termTables = ["assessments", "open_honors", "diagnostics", "reference_counts", "enrollments", "students", "sections", "courses",
+    static let termTables = ["schedule_reviews", "assessments", "open_honors", "diagnostics", "reference_counts", "enrollments", "students", "sections", "courses",
                              "academic_sessions", "orgs"]
 
     public func importTerm(_ term: TermRecord, district: DistrictRecord, roster: Roster, diagnostic: StoredDiagnostic?,
@@ -590,6 +590,26 @@ public final class SQLStore: Store {
         return try await database.query(
             "SELECT applicant, reference, secret_hash, source, submitted_at, json FROM applications WHERE district_id = ? AND round_id = ? AND reference = ?",
             [SQLValue(district), SQLValue(number), SQLValue(reference)]).first.map { Self.application($0, district: district, round: round) }
+    }
+
+    public func saveScheduleReview(_ r: ScheduleReviewRecord) async throws {
+        try await database.transaction { db in
+            let key = [SQLValue(r.district), SQLValue(r.term)]
+            guard try await !db.query("SELECT 1 FROM terms WHERE district_id = ? AND term_id = ?", key).isEmpty else {
+                throw StoreError.noSuchTerm(district: r.district, term: r.term)
+            }
+            try await db.execute("DELETE FROM schedule_reviews WHERE district_id = ? AND term_id = ? AND school_id = ?", key + [SQLValue(r.school)])
+            try await db.execute("INSERT INTO schedule_reviews (district_id, term_id, school_id, basis, json, run_at, run_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 key + [SQLValue(r.school), SQLValue(Timestamp.text(r.basis)), SQLValue(r.json), SQLValue(Timestamp.text(r.runAt)), SQLValue(r.runBy)])
+        }
+    }
+
+    public func scheduleReview(district: String, term: String, school: String) async throws -> ScheduleReviewRecord? {
+        try await database.query("SELECT basis, json, run_at, run_by FROM schedule_reviews WHERE district_id = ? AND term_id = ? AND school_id = ?",
+                                 [SQLValue(district), SQLValue(term), SQLValue(school)]).first.map { row in
+            ScheduleReviewRecord(district: district, term: term, school: school, basis: Timestamp.date(row[0].text ?? "") ?? .distantPast,
+                                 json: row[1].text ?? "", runAt: Timestamp.date(row[2].text ?? "") ?? .distantPast, runBy: row[3].text ?? "")
+        }
     }
 
     public func putInvitations(_ invitations: [ApplicationInvitation], district: String, round: String) async throws {

@@ -52,3 +52,26 @@ public struct ThrottleCount: Sendable, Equatable {
     /// Seconds until the window ends, from `now`.
     public func remaining(window: TimeInterval, now: Date) -> TimeInterval { max(0, windowStart.addingTimeInterval(window).timeIntervalSince(now)) }
 }
+
+/// A school's schedule review (`ScheduleReview` as JSON), computed by a background job
+/// from the term's roster as imported at `basis` (the term's import time): when the term
+/// is imported again the review is out of date and the page says so.
+public struct ScheduleReviewRecord: Sendable, Equatable {
+    public var district: String
+    public var term: String
+    public var school: String
+    public var basis: Date
+    public var json: String
+    public var runAt: Date
+    public var runBy: String
+
+    public init(district: String, term: String, school: String, basis: Date, json: String, runAt: Date, runBy: String) {
+        self.district = district
+        self.term = term
+        self.school = school
+        self.basis = basis
+        self.json = json
+        self.runAt = runAt
+        self.runBy = runBy
+    }
+}

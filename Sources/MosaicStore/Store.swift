@@ -100,6 +100,12 @@ public protocol Store: Sendable {
     /// How many invitations the round has issued.
     func invitationCount(district: String, round: String) async throws -> Int
 
+    /// Keeps a school's schedule review for a term, replacing the one before.
+    /// - Throws: ``StoreError/noSuchTerm(district:term:)``.
+    func saveScheduleReview(_ review: ScheduleReviewRecord) async throws
+    /// The school's kept schedule review for the term, or nil.
+    func scheduleReview(district: String, term: String, school: String) async throws -> ScheduleReviewRecord?
+
     /// Counts one more hit in the key's window, atomically (two servers on one database
     /// count together): a hit after the window has passed starts a new window.
     func hit(_ key: ThrottleKey, window: TimeInterval, now: Date) async throws -> ThrottleCount

@@ -6,6 +6,7 @@ import MosaicCore
 import MosaicDiagnostic
 import MosaicImport
 import MosaicMetrics
+import MosaicSchedule
 import MosaicServer
 import MosaicStore
 
@@ -108,6 +109,7 @@ struct Demo: AsyncParsableCommand {
         try await Terminal.reportingStoreErrors(url) { try await seedPlan(store, guidebook: guidebook) }
         try await Terminal.reportingStoreErrors(url) { try await seedRound(store) }
         try await Terminal.reportingStoreErrors(url) { try await seedEnrichment(store) }
+        try await Terminal.reportingStoreErrors(url) { try await seedScheduleReview(store) }
         try await buildNYC(into: store, url, nyc, guidebook: guidebook)
     }
 
@@ -225,6 +227,23 @@ struct Demo: AsyncParsableCommand {
               let school = try await store.roster(district: district, term: term.id).orgs.first(where: { $0.type == "school" })?.id,
               let path = try await seedEnrichmentExample(store, district: district, term: term, school: school) else { return }
         Terminal.error("demo: an example enrichment round at \(path)")
+    }
+
+    /// The schedule review of the synthetic district's first school in its latest term, kept
+    /// as the service keeps one (staff ask for the others from the schedule page).
+    func seedScheduleReview(_ store: any Store) async throws {
+        guard let district = try await store.districts().first(where: \.synthetic)?.id,
+              let term = try await store.terms(district: district).last, term.sections > 0,
+              let school = try await store.roster(district: district, term: term.id).orgs.first(where: { $0.type == "school" })?.id,
+              try await store.scheduleReview(district: district, term: term.id, school: school) == nil,
+              let kept = try await store.diagnostic(district: district, term: term.id) else { return }
+        let session = try Diagnostic(archived: kept.json).termID
+        let roster = try await store.roster(district: district, term: term.id)
+        let review = try ScheduleReview.review(roster, school: school, term: session)
+        try await store.saveScheduleReview(ScheduleReviewRecord(
+            district: district, term: term.id, school: school, basis: term.importedAt,
+            json: String(decoding: try JSONEncoder().encode(review), as: UTF8.self), runAt: Date(), runBy: "demo (example)"))
+        Terminal.error("demo: the schedule review of \(school) at /districts/\(district)/terms/\(term.id)/schools/\(school)/schedule")
     }
 
     /// An example application round for the synthetic district, matched and published:

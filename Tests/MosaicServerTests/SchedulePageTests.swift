@@ -13,9 +13,29 @@ import Testing
         let f = try await Fixture.make()
         let route = "/districts/district/terms/2026-spring/schools/\(f.own)/schedule"
         let school = ["mosaic_session": try await f.signIn("school")]
+        // A visit computes nothing: before a review there is only the form that asks for one.
+        let before = try await f.send(.get, route, cookies: school)
+        #expect(before.status == .ok && before.body.contains("has not been reviewed yet") && before.body.contains("Review the schedule"))
+        #expect(try await f.server.store.scheduleReview(district: "district", term: "2026-spring", school: f.own) == nil)
+        let csrf = try #require(before.body.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+        #expect(try await f.send(.post, route + "/review", cookies: school, form: ["csrf": "forged"]).status == .forbidden)
+        let queued = try await f.send(.post, route + "/review", cookies: school, form: ["csrf": String(csrf)])
+        #expect(queued.status == .seeOther && queued.location?.contains("/schedule/jobs/") == true)
+        // The job page shows progress until the review is kept, then sends the reader to it.
+        var location = try #require(queued.location)
+        for _ in 0..<600 {
+            let job = try await f.send(.get, location, cookies: school)
+            if job.status == .seeOther { location = try #require(job.location); break }
+            #expect(job.status == .ok && job.body.contains("Reviewing the schedule"))
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(location == route)
+        let kept = try #require(try await f.server.store.scheduleReview(district: "district", term: "2026-spring", school: f.own))
+        #expect(kept.runBy == "school@district.example")
         let response = try await f.send(.get, route, cookies: school)
         #expect(response.status == .ok)
         let page = response.body
+        #expect(page.contains("Reviewed ") && page.contains("Review again") && !page.contains("Out of date"))
         #expect(page.contains("<h1>Schedule: "))
         #expect(page.contains("Master schedule"))
         #expect(page.contains("Sections before and after"))
@@ -30,5 +50,14 @@ import Testing
         let log = try await f.server.store.auditLog(district: "district", limit: 10)
         #expect(log.contains { $0.action == "view-schedule" && $0.actor == "school@district.example" && $0.detail.hasPrefix("2026-spring/\(f.own): ") })
         #expect(try await f.send(.get, "/districts/district/terms/2026-spring/schools/none/schedule", cookies: ["mosaic_session": try await f.signIn("district")]).status == .notFound)
+        // Kept as computed: the same review from the same roster and seed; a review older
+        // than the term's import says it is out of date.
+        let again = try ScheduleReview.review(try await f.server.store.roster(district: "district", term: "2026-spring"), school: f.own,
+                                              term: f.diagnostic.termID, settings: SchedulePages.settings)
+        #expect(try JSONDecoder().decode(ScheduleReview.self, from: Data(kept.json.utf8)) == again)
+        var old = kept
+        old.basis = kept.basis.addingTimeInterval(-86_400)
+        try await f.server.store.saveScheduleReview(old)
+        #expect(try await f.send(.get, route, cookies: school).body.contains("Out of date"))
     }
 }

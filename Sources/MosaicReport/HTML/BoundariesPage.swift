@@ -65,13 +65,22 @@ public struct BoundariesPage: Sendable {
 
     public struct Job: Sendable {
         public var id: String, name: String, done: Int, total: Int, failure: String?
+        /// Waiting for a free worker, with this many runs ahead of it.
+        public var ahead: Int?
 
-        public init(id: String, name: String, done: Int, total: Int, failure: String?) {
+        public init(id: String, name: String, done: Int, total: Int, failure: String?, ahead: Int? = nil) {
             self.id = id
             self.name = name
             self.done = done
             self.total = total
             self.failure = failure
+            self.ahead = ahead
+        }
+
+        var status: String {
+            if let failure { return "failed: \(esc(failure))" }
+            if let ahead { return ahead == 0 ? "waiting, next to run" : "waiting, \(ahead) run\(ahead == 1 ? "" : "s") ahead" }
+            return "\(Format.percent(Double(done) / Double(max(1, total)), digits: 0)) done"
         }
     }
 
@@ -161,7 +170,7 @@ public struct BoundariesPage: Sendable {
         h += "<h2>Run a scenario</h2>" + scenarioForm(i, dimensionChoices: dimensionChoices, form: form)
         if !jobs.isEmpty {
             h += "<h2>Running</h2><ul>"
-            for j in jobs { h += "<li><a href=\"\(base)/\(urlEscape(i.id))/jobs/\(urlEscape(j.id))\">\(esc(j.name))</a>: \(j.failure.map { "failed: \(esc($0))" } ?? "\(Format.percent(Double(j.done) / Double(max(1, j.total)), digits: 0)) done")</li>" }
+            for j in jobs { h += "<li><a href=\"\(base)/\(urlEscape(i.id))/jobs/\(urlEscape(j.id))\">\(esc(j.name))</a>: \(j.status)</li>" }
             h += "</ul>"
         }
         h += "<h2>Scenarios side by side</h2>"
@@ -225,6 +234,10 @@ public struct BoundariesPage: Sendable {
         if let failure = job.failure {
             h += "<p class=\"bad\">The run failed: \(esc(failure))</p><p><a href=\"\(base)/\(urlEscape(instance.id))\">Back to the instance</a></p>"
             return shell(job.name, h)
+        }
+        if let ahead = job.ahead {
+            h += "<p>Waiting for a free worker: \(ahead == 0 ? "next to run" : "\(ahead) run\(ahead == 1 ? "" : "s") ahead"). This page reloads itself.</p>"
+            return shell(job.name, h).replacingOccurrences(of: "<head>", with: "<head><meta http-equiv=\"refresh\" content=\"2\">")
         }
         let share = Double(job.done) / Double(max(1, job.total))
         h += "<p><progress max=\"\(max(1, job.total))\" value=\"\(min(job.done, job.total))\">\(Format.percent(share, digits: 0))</progress></p>"

@@ -621,7 +621,7 @@ public struct Dashboard: Sendable {
 }
 
 /// Percent-escapes a path segment or query value.
-func urlEscape(_ s: String) -> String {
+public func urlEscape(_ s: String) -> String {
     s.addingPercentEncodingForURL()
 }
 

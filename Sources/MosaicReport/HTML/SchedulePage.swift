@@ -92,6 +92,11 @@ public struct SchedulePage: Sendable {
     public var courses: [Course]
     public var method: String
     public var notes: [String]
+    /// When and by whom the review was computed; whether the term was imported again
+    /// since; and the form that computes it afresh (action and CSRF token).
+    public var computed: String = ""
+    public var outOfDate = false
+    public var recompute: (action: String, csrf: String)?
 
     public init(district: String, school: String, schoolName: String, term: String, termTitle: String, viewer: String,
                 students: Int, sections: Int, singletons: [String], doubletons: [String], blocked: Int,
@@ -121,11 +126,55 @@ public struct SchedulePage: Sendable {
         self.notes = notes
     }
 
-    public var html: String {
+    /// The site bar of every schedule page.
+    static func header(district: String, term: String, school: String, schoolName: String, viewer: String) -> String {
         let back = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))"
-        var h = "<style>\(HTMLReport.kpiCSS)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(back)\">\(esc(schoolName))</a>"
-        h += "<span class=\"note\">\(esc(viewer))</span></nav>"
+        return "<style>\(HTMLReport.kpiCSS)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(back)\">\(esc(schoolName))</a>"
+            + "<span class=\"note\">\(esc(viewer))</span></nav>"
+    }
+
+    static func form(_ action: String, csrf: String, label: String) -> String {
+        "<form method=\"post\" action=\"\(esc(action))\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf))\"><button type=\"submit\">\(esc(label))</button> <span class=\"note\">Runs in the background (a minute or so for a large school); the page shows its progress.</span></form>"
+    }
+
+    /// The page before the school's schedule has been reviewed this term.
+    public static func notYetReviewed(district: String, school: String, schoolName: String, term: String, termTitle: String, viewer: String,
+                                      recompute: (action: String, csrf: String)?) -> String {
+        var h = header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer)
+        h += "<h1>Schedule: \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle)) · for the district's staff and the school's leaders</p>"
+        h += "<p>This term's master schedule has not been reviewed yet. A review audits the schedule (singletons, doubletons, courses a student needs that meet only at the same time, and which groups they block) and re-sections the same students into sections that mirror their course, keeping every student's courses and every section's size.</p>"
+        if let recompute { h += form(recompute.action, csrf: recompute.csrf, label: "Review the schedule") }
+        return Dashboard.standalone(title: "Schedule: \(schoolName) — Mosaic", body: h)
+    }
+
+    /// A review waiting for a worker, running (the page reloads itself) or failed.
+    public static func job(district: String, school: String, schoolName: String, term: String, termTitle: String, viewer: String,
+                           done: Int, total: Int, ahead: Int?, failure: String?) -> String {
+        var h = header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer)
+        h += "<h1>Reviewing the schedule: \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle))</p>"
+        let back = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))/schedule"
+        if let failure {
+            h += "<p class=\"bad\" role=\"alert\">The review failed: \(esc(failure))</p><p><a href=\"\(back)\">Back to the schedule</a></p>"
+            return Dashboard.standalone(title: "Schedule review failed — Mosaic", body: h)
+        }
+        if let ahead {
+            h += "<p>Waiting for a free worker: \(ahead == 0 ? "next to run" : "\(ahead) run\(ahead == 1 ? "" : "s") ahead"). This page reloads itself.</p>"
+        } else {
+            let share = Double(done) / Double(max(1, total))
+            h += "<p><progress max=\"\(max(1, total))\" value=\"\(min(done, total))\">\(Format.percent(share, digits: 0))</progress></p>"
+            h += "<p>\(Format.percent(share, digits: 0)) of the planned moves tried (\(Format.count(done)) of \(Format.count(total))). This page reloads itself.</p>"
+        }
+        return Dashboard.standalone(title: "Reviewing the schedule — Mosaic", body: h)
+            .replacingOccurrences(of: "<head>", with: "<head><meta http-equiv=\"refresh\" content=\"2\">")
+    }
+
+    public var html: String {
+        var h = Self.header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer)
         h += "<h1>Schedule: \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle)) · \(Format.count(students)) students · \(Format.count(sections)) sections · for the district's staff and the school's leaders</p>"
+        if outOfDate { h += "<p class=\"widened\" role=\"status\"><b>Out of date:</b> the term was imported again after this review was computed. Review it again to see the schedule as it is now.</p>" }
+        if !computed.isEmpty || recompute != nil {
+            h += "<div class=\"note\">\(esc(computed))\(recompute.map { " " + Self.form($0.action, csrf: $0.csrf, label: "Review again") } ?? "")</div>"
+        }
         h += "<div class=\"kpis\">"
         for b in balance {
             h += "<div class=\"kpi\"><b>\(Format.fixed(b.before, 3)) → \(Format.fixed(b.after, 3))</b><span>\(esc(b.dimension)): sections vs their course, as loaded → re-sectioned</span></div>"

@@ -220,6 +220,15 @@ enum Migrations {
                 PRIMARY KEY (district_id, scope, subject))
             """,
         ]),
+        Migration(version: 12, name: "schedule reviews kept, not re-solved per visit", statements: [
+            """
+            CREATE TABLE schedule_reviews (
+                district_id TEXT NOT NULL, term_id TEXT NOT NULL, school_id TEXT NOT NULL, basis TEXT NOT NULL,
+                json TEXT NOT NULL, run_at TEXT NOT NULL, run_by TEXT NOT NULL,
+                PRIMARY KEY (district_id, term_id, school_id),
+                FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id) ON DELETE CASCADE)
+            """,
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }
