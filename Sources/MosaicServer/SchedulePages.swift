@@ -78,7 +78,8 @@ struct SchedulePages: Sendable {
             return Self.private(SchedulePage.notYetReviewed(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id,
                                                             termTitle: p.term.title, viewer: p.visitor.label, recompute: recompute))
         }
-        var page = SchedulePage(review, place: p)
+        var page = SchedulePage(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id, termTitle: p.term.title,
+                                viewer: p.visitor.label, review: review)
         page.computed = "Reviewed \(kept.runAt.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))) by \(kept.runBy)."
         page.outOfDate = kept.basis != p.term.importedAt
         page.recompute = underway == nil ? recompute : nil
@@ -153,28 +154,5 @@ struct SchedulePages: Sendable {
         var response = Pages.html(html)
         response.headers[.cacheControl] = "no-store"
         return response
-    }
-}
-
-extension SchedulePage {
-    /// The page of a kept review.
-    init(_ r: ScheduleReview, place p: SchedulePages.Place) {
-        let s = r.settings
-        self.init(
-            district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id, termTitle: p.term.title, viewer: p.visitor.label,
-            students: r.students, sections: r.sections, singletons: r.singletons, doubletons: r.doubletons, blocked: r.blocked,
-            conflicts: r.conflicts.map { .init(courses: $0.courses, period: $0.period, kind: $0.kind, students: $0.students, groups: $0.groups) },
-            moves: r.moves.map { .init(section: $0.section, from: $0.from, to: $0.to, removes: $0.removes, unblocks: $0.unblocks, blocks: $0.blocks) },
-            dimension: Dimension(rawValue: r.dimension) ?? .race, groups: r.groups,
-            balance: r.balance.map { (dimension: $0.dimension, before: $0.before, after: $0.after) }, requests: r.requests, requestsMet: r.requestsMet,
-            courses: r.courses.map { c in
-                .init(id: c.id, title: c.title, before: c.before, after: c.after,
-                      sections: c.sections.map { .init(id: $0.id, when: $0.when, before: $0.before, after: $0.after) })
-            },
-            method: "Course requests are the term's enrollments; each section keeps its size (its limit is its enrollment). "
-                + "mosaic schedule section with seed \(s.seed), \(s.annealingPerStudent) annealing and \(s.descentPerStudent) descent moves per student "
-                + "(\(Format.count(r.sectioningMoves)) moves); the audit ignores limits. The same figures come from "
-                + "mosaic schedule instance --db … --district \(p.district) --term \(p.term.id) --school \(p.school), then mosaic schedule audit and section.",
-            notes: r.notes)
     }
 }

@@ -1,4 +1,5 @@
 import MosaicCore
+import MosaicSchedule
 
 /// A school's schedule page for its scheduler: the master schedule's singletons,
 /// doubletons and access conflicts (who is blocked, by group), the period moves that
@@ -8,122 +9,39 @@ import MosaicCore
 /// It shows section-level counts of students by group, so it is for the district's staff
 /// and the school's leaders only (the server refuses everyone else).
 public struct SchedulePage: Sendable {
-    public struct Conflict: Sendable {
-        public var courses: [String]
-        public var period: String?
-        public var kind: String
-        public var students: Int
-        /// “englishLearner el 14; race …”
-        public var groups: String
-
-        public init(courses: [String], period: String?, kind: String, students: Int, groups: String) {
-            self.courses = courses
-            self.period = period
-            self.kind = kind
-            self.students = students
-            self.groups = groups
-        }
-    }
-
-    public struct Move: Sendable {
-        public var section: String, from: String, to: String, removes: String
-        public var unblocks: Int, blocks: Int
-
-        public init(section: String, from: String, to: String, removes: String, unblocks: Int, blocks: Int) {
-            self.section = section
-            self.from = from
-            self.to = to
-            self.removes = removes
-            self.unblocks = unblocks
-            self.blocks = blocks
-        }
-    }
-
-    public struct Section: Sendable {
-        public var id: String
-        public var when: String?
-        public var before: [Int]
-        public var after: [Int]
-
-        public init(id: String, when: String?, before: [Int], after: [Int]) {
-            self.id = id
-            self.when = when
-            self.before = before
-            self.after = after
-        }
-    }
-
-    public struct Course: Sendable {
-        public var id: String
-        public var title: String?
-        public var before: Double
-        public var after: Double
-        public var sections: [Section]
-
-        public init(id: String, title: String?, before: Double, after: Double, sections: [Section]) {
-            self.id = id
-            self.title = title
-            self.before = before
-            self.after = after
-            self.sections = sections
-        }
-    }
-
     public var district: String
     public var school: String
     public var schoolName: String
     public var term: String
     public var termTitle: String
     public var viewer: String
-    public var students: Int
-    public var sections: Int
-    public var singletons: [String]
-    public var doubletons: [String]
-    public var blocked: Int
-    public var conflicts: [Conflict]
-    public var moves: [Move]
-    /// The dimension the sections are drawn on, its groups, and the mean dissimilarity of
-    /// sections from their courses before and after, per balance dimension.
-    public var dimension: Dimension
-    public var groups: [String]
-    public var balance: [(dimension: String, before: Double, after: Double)]
-    public var requests: Int
-    public var requestsMet: Int
-    public var courses: [Course]
-    public var method: String
-    public var notes: [String]
+    /// The kept review: the audit and the sections before and after.
+    public var review: ScheduleReview
     /// When and by whom the review was computed; whether the term was imported again
     /// since; and the form that computes it afresh (action and CSRF token).
     public var computed: String = ""
     public var outOfDate = false
     public var recompute: (action: String, csrf: String)?
 
-    public init(district: String, school: String, schoolName: String, term: String, termTitle: String, viewer: String,
-                students: Int, sections: Int, singletons: [String], doubletons: [String], blocked: Int,
-                conflicts: [Conflict], moves: [Move], dimension: Dimension, groups: [String],
-                balance: [(dimension: String, before: Double, after: Double)], requests: Int, requestsMet: Int,
-                courses: [Course], method: String, notes: [String]) {
+    public init(district: String, school: String, schoolName: String, term: String, termTitle: String, viewer: String, review: ScheduleReview) {
         self.district = district
         self.school = school
         self.schoolName = schoolName
         self.term = term
         self.termTitle = termTitle
         self.viewer = viewer
-        self.students = students
-        self.sections = sections
-        self.singletons = singletons
-        self.doubletons = doubletons
-        self.blocked = blocked
-        self.conflicts = conflicts
-        self.moves = moves
-        self.dimension = dimension
-        self.groups = groups
-        self.balance = balance
-        self.requests = requests
-        self.requestsMet = requestsMet
-        self.courses = courses
-        self.method = method
-        self.notes = notes
+        self.review = review
+    }
+
+    var groups: [String] { review.groups }
+
+    /// How the figures were computed, and the commands that give them again.
+    var method: String {
+        let s = review.settings
+        return "Course requests are the term's enrollments; each section keeps its size (its limit is its enrollment). "
+            + "mosaic schedule section with seed \(s.seed), \(s.annealingPerStudent) annealing and \(s.descentPerStudent) descent moves per student "
+            + "(\(Format.count(review.sectioningMoves)) moves); the audit ignores limits. The same figures come from "
+            + "mosaic schedule instance --db … --district \(district) --term \(term) --school \(school), then mosaic schedule audit and section."
     }
 
     /// The site bar of every schedule page.
@@ -169,6 +87,9 @@ public struct SchedulePage: Sendable {
     }
 
     public var html: String {
+        let r = review, dimension = Dimension(rawValue: r.dimension) ?? .race
+        let (students, sections, singletons, doubletons, blocked) = (r.students, r.sections, r.singletons, r.doubletons, r.blocked)
+        let (conflicts, moves, balance, requests, requestsMet, courses, notes) = (r.conflicts, r.moves, r.balance, r.requests, r.requestsMet, r.courses, r.notes)
         var h = Self.header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer)
         h += "<h1>Schedule: \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle)) · \(Format.count(students)) students · \(Format.count(sections)) sections · for the district's staff and the school's leaders</p>"
         if outOfDate { h += "<p class=\"widened\" role=\"status\"><b>Out of date:</b> the term was imported again after this review was computed. Review it again to see the schedule as it is now.</p>" }
