@@ -1,6 +1,6 @@
 import Foundation
 import MosaicCore
-import MosaicImport
+@testable import MosaicImport
 import MosaicTestSupport
 import Testing
 import ZIPFoundation
@@ -199,6 +199,46 @@ func fixtureRoster(_ name: String) -> String {
         #expect(fromZip.students == fromFolder.students)
         #expect(fromZip.enrollmentSection == fromFolder.enrollmentSection)
         #expect(fromZip.sections == fromFolder.sections)
+    }
+
+    /// A 2 MB zip that expanded to 2 GB ran past 300 s at 3 GB of memory. A file that
+    /// would expand more than 200 times, or a .zip over its total limit, is refused before
+    /// anything is inflated; a row over 1 MiB stops the reader.
+    @Test func aZipBombIsRefusedUnread() throws {
+        let zip = FileManager.default.temporaryDirectory.appendingPathComponent("bomb-\(UUID()).zip")
+        defer { try? FileManager.default.removeItem(at: zip) }
+        let archive = try Archive(url: zip, accessMode: .create)
+        let folder = URL(fileURLWithPath: fixtureRoster("roster-1.1"))
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name != "enrollments.csv" {
+            try archive.addEntry(with: name, fileURL: folder.appendingPathComponent(name), compressionMethod: .deflate)
+        }
+        // 8 MB of one repeated row: it deflates some hundreds of times.
+        let row = Array("e1,,,ENG-1,S1,s1,student,\n".utf8), size = 8 << 20
+        try archive.addEntry(with: "enrollments.csv", type: .file, uncompressedSize: Int64(size), compressionMethod: .deflate) { position, length in
+            Data((0..<length).map { row[(Int(position) + $0) % row.count] })
+        }
+        let problems: [String]
+        do {
+            _ = try OneRosterReader.read(zip.path)
+            problems = []
+        } catch { problems = error.problems.map(\.description) }
+        #expect(problems.count == 1 && problems[0].contains("enrollments.csv would expand from") && problems[0].contains("8 MB, more than 200 times"),
+                "\(problems)")
+        // Over the total a roster may be, with a (test-sized) limit: refused the same way.
+        let plain = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID()).zip")
+        defer { try? FileManager.default.removeItem(at: plain) }
+        let small = try Archive(url: plain, accessMode: .create)
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            try small.addEntry(with: name, fileURL: folder.appendingPathComponent(name), compressionMethod: .deflate)
+        }
+        #expect(throws: ImportError.self) { try RosterSource(path: plain.path, maxUncompressed: 1_000) }
+        #expect((try? RosterSource(path: plain.path)) != nil)
+        // An endless row stops the reader at its line.
+        var stream = CSVStream()
+        stream.maxRecordBytes = 1_000
+        #expect(throws: CSVStream.Problem.recordTooLong(line: 2, limit: 1_000)) {
+            try Array(("a,b\n\"" + String(repeating: "x", count: 5_000)).utf8).withUnsafeBytes { try stream.feed($0) { _ in } }
+        }
     }
 
     @Test func aMissingPathIsAClearError() {

@@ -64,7 +64,14 @@ public struct CSVStream {
         case strayQuote(line: Int)
         /// A NUL byte: not text (a binary file, or UTF-16 saved as CSV).
         case nulByte(line: Int)
+        /// One record longer than ``maxRecordBytes``: not a roster's row (an unclosed
+        /// quote, a file with no line breaks, a field of megabytes).
+        case recordTooLong(line: Int, limit: Int)
     }
+
+    /// The longest record read, in bytes (1 MiB): beyond it the reader stops rather than
+    /// hold an endless record in memory.
+    public var maxRecordBytes = 1 << 20
 
     var pending: [UInt8] = []
     var offset = 0
@@ -136,6 +143,7 @@ public struct CSVStream {
             atStart = false
         }
         try drain(final: false, body)
+        if pending.count - offset > maxRecordBytes { throw Problem.recordTooLong(line: line, limit: maxRecordBytes) }
         // Keep the unfinished record; drop what is done once it outweighs it.
         if offset > 0 && offset >= pending.count / 2 {
             pending.removeFirst(offset)

@@ -43,6 +43,8 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
             self.init(file, line, "a quote (\") inside an unquoted field or after a closing quote; quote the whole field and double the inner quotes")
         case .nulByte(let line):
             self.init(file, line, "a NUL byte: this is not a text file (saved as UTF-16, or binary?); save it as UTF-8 CSV")
+        case .recordTooLong(let line, let limit):
+            self.init(file, line, "a row longer than \(limit / 1_048_576) MB without its end (an unclosed quote, or a file without line breaks?); no roster row is that long")
         }
     }
 
