@@ -72,7 +72,7 @@ struct EnrichmentPages: Sendable {
             return .response(Pages.notFound("District “\(district)” has no term “\(term)”."))
         }
         guard record.sections > 0 else { return .response(Pages.notFound("Term “\(record.title)” holds school counts only: it has no students to survey.")) }
-        let roster = try await server.store.roster(district: district, term: term)
+        let roster = try await server.rosters.roster(record, from: server.store)
         guard let name = roster.orgs.first(where: { $0.id == school && $0.type == "school" })?.name else {
             return .response(Pages.notFound("No school “\(school)” in this term."))
         }
@@ -324,7 +324,7 @@ struct EnrichmentPages: Sendable {
     }
 
     /// The district's participation this school year, kept with the term's diagnostic for
-    /// trends and plan measures; the caches are refreshed.
+    /// trends and plan measures (the term's revision moves, so every cache reads it afresh).
     func keepSummary(_ p: Place) async throws {
         guard let kept = try await server.store.diagnostic(district: p.district, term: p.term) else { return }
         let placed = try await placedThisYear(p, school: nil)
@@ -332,8 +332,6 @@ struct EnrichmentPages: Sendable {
         d.enrichment = EnrichmentSummary(EnrichmentParticipation(p.roster, school: nil, rounds: placed, goal: 0))
         try await server.store.saveDiagnostic(district: p.district, term: p.term,
                                               StoredDiagnostic(json: try d.archived(), computedAt: kept.computedAt, options: kept.options))
-        await server.diagnostics.forget(p.district)
-        await server.pages.forget(p.district)
     }
 
     /// The `schedule.md` instance of a round: its clusters, the surveys as ranked choices,

@@ -35,15 +35,20 @@ struct FamilyRounds: Sendable {
               let diagnostic = try await server.diagnostics.diagnostic(district: district, term: term.id, version: TermRecord.version(of: terms)) else {
             return Pages.notFound("District “\(site.name)” has no diagnostic yet.")
         }
-        let roster = try await server.store.roster(district: district, term: term.id)
         let rounds = try await server.store.applicationRounds(district: district)
-        var locations: [String: (x: Double, y: Double)] = [:]
-        for round in rounds {
-            guard let body = try? JSONDecoder().decode(Rounds.Body.self, from: Data(round.json.utf8)) else { continue }
-            for s in body.schools { if let p = s.location { locations[s.id] = (p.x, p.y) } }
-        }
         let open = rounds.last { $0.status == "open" }.map { (name: $0.name, path: "/apply/\(district)/\($0.id)") }
-        let schools = FamilyPages.finderSchools(roster: roster, diagnostic: diagnostic, policy: server.policy, locations: locations)
+        // Computed once per version of the district and of its rounds (schools' locations
+        // come from the rounds), not per request.
+        let stamp = rounds.map { "\($0.id)@\($0.updatedAt.timeIntervalSince1970)" }.joined(separator: ",")
+        let schools = try await server.pages.finder(stamp, district: district, version: TermRecord.version(of: terms)) {
+            let roster = try await server.rosters.roster(term, from: server.store)
+            var locations: [String: (x: Double, y: Double)] = [:]
+            for round in rounds {
+                guard let body = try? JSONDecoder().decode(Rounds.Body.self, from: Data(round.json.utf8)) else { continue }
+                for s in body.schools { if let p = s.location { locations[s.id] = (p.x, p.y) } }
+            }
+            return FamilyPages.finderSchools(roster: roster, diagnostic: diagnostic, policy: server.policy, locations: locations)
+        }
         let pages = FamilyPages(language: language(request), path: request.uri.path)
         return respond(request, pages.finder(district: site.name, schools: schools, minimumN: server.policy.minimumN,
                                              near: request.uri.queryParameters["near"].map(String.init), openRound: open), csrf: nil)
@@ -72,8 +77,11 @@ struct FamilyRounds: Sendable {
     func round(_ context: MosaicRequestContext) async throws -> (district: String, record: ApplicationRoundRecord, body: Rounds.Body, schools: [FamilyPages.School])? {
         let district = try context.parameters.require("district"), id = try context.parameters.require("round")
         guard let (record, body) = try await Rounds.lookup(server.store, district: district, id: id) else { return nil }
-        let names = (try? await server.store.roster(district: district, term: record.term).orgs)
-            .map { Dictionary($0.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
+        // The schools' names from the term's kept diagnostic (in memory): no roster read.
+        let terms = try await server.store.terms(district: district)
+        let schools = try await server.diagnostics.diagnostic(district: district, term: record.term, version: TermRecord.version(of: terms))?
+            .dimensions.first?.acrossSchools.schools ?? []
+        let names = Dictionary(schools.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         return (district, record, body, body.schools.map { FamilyPages.School(id: $0.id, name: names[$0.id] ?? $0.id) })
     }
 

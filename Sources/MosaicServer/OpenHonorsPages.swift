@@ -67,7 +67,7 @@ struct OpenHonorsPages: Sendable {
             return .response(Pages.notFound("District “\(district)” has no term “\(term)”."))
         }
         guard record.sections > 0 else { return .response(Pages.notFound("Term “\(record.title)” holds school counts only: it has no classes.")) }
-        let roster = try await server.store.roster(district: district, term: term)
+        let roster = try await server.rosters.roster(record, from: server.store)
         guard let termID = try await server.diagnostics.diagnostic(district: district, term: term, version: site.version)?.termID,
               let session = roster.sessions.first(where: { $0.id == termID }),
               let name = roster.orgs.first(where: { $0.id == school && $0.type == "school" })?.name else {
@@ -214,8 +214,6 @@ struct OpenHonorsPages: Sendable {
         } catch let refusal as OpenHonorsLedger.Refusal {
             return try await refuse("student '\(studentID)', class '\(classID)': \(refusal)")
         }
-        await server.diagnostics.forget(c.district)
-        await server.pages.forget(c.district)
         try await server.store.record(AuditEvent(district: c.district, at: Date(), actor: viewer.email ?? "", action: "open-honors-\(choice)",
                                                  detail: "\(c.term)/\(classID)/\(studentID) on \(date)"))
         let path = "/districts/\(c.district)/terms/\(c.term)/schools/\(c.school)/open-honors"

@@ -32,7 +32,7 @@ struct PolicyPages: Sendable {
             return Pages.notFound("District “\(district)” has no term “\(term)”.")
         }
         guard record.sections > 0 else { return Pages.notFound("Term “\(record.title)” holds school counts only: it has no classes to enroll students in.") }
-        let roster = try await server.store.roster(district: district, term: term)
+        let roster = try await server.rosters.roster(record, from: server.store)
         guard !roster.assessments.isEmpty else {
             return Pages.notFound("Term “\(record.title)” has no assessment results: import its roster with mosaic_assessments.csv (sourcedId, subject, score, proficient).")
         }

@@ -43,6 +43,7 @@ public struct MosaicServer: Sendable {
     public let options: Options
     let diagnostics: DiagnosticCache
     let pages: PageCache
+    let rosters: RosterCache
     let throttle: LoginThrottle
     /// CPU-heavy work (boundary scenarios, schedule reviews), bounded.
     public let jobs: JobQueue
@@ -54,6 +55,7 @@ public struct MosaicServer: Sendable {
         self.options = options
         diagnostics = DiagnosticCache(store: store)
         pages = PageCache()
+        rosters = RosterCache()
         throttle = LoginThrottle(store: store)
         jobs = JobQueue(workers: options.jobWorkers, capacity: options.jobCapacity)
         registry = PrometheusCollectorRegistry()
@@ -101,37 +103,5 @@ public struct MosaicServer: Sendable {
             router: router(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Mosaic"),
             logger: log)
-    }
-}
-
-/// Decoded diagnostics, read from the store once per district version: a term's
-/// diagnostic changes only by an import, which changes the version.
-actor DiagnosticCache {
-    let store: any Store
-    /// By district: its version and its decoded diagnostics by term.
-    var decoded: [String: (version: String, terms: [String: Diagnostic])] = [:]
-
-    init(store: any Store) { self.store = store }
-
-    /// - Parameter version: the district's ``TermRecord/version(of:)``: after an import
-    ///   (another process may make it) the district's diagnostics are read afresh.
-    func diagnostic(district: String, term: String, version: String) async throws -> Diagnostic? {
-        if let entry = decoded[district], entry.version == version, let d = entry.terms[term] { return d }
-        guard let kept = try await store.diagnostic(district: district, term: term) else { return nil }
-        let d = try Diagnostic(archived: kept.json)
-        if decoded[district]?.version != version { decoded[district] = (version, [:]) }
-        decoded[district]!.terms[term] = d
-        return d
-    }
-
-    /// Drops a district's decoded diagnostics after a change made here (an open-honors
-    /// choice) that leaves its version as it was.
-    func forget(_ district: String) { decoded[district] = nil }
-}
-
-extension TermRecord {
-    /// A district's version: the latest time one of its terms was imported.
-    static func version(of terms: [TermRecord]) -> String {
-        terms.map(\.importedAt).max().map { "\($0.timeIntervalSince1970)" } ?? ""
     }
 }

@@ -68,12 +68,20 @@ public actor MemoryStore: Store {
         return t
     }
 
-    public func roster(district: String, term: String) async throws -> Roster { try stored(district, term).roster }
+    /// How many times a whole roster was read (tests: pages that should not read one per
+    /// request do not).
+    public private(set) var rosterReads = 0
+
+    public func roster(district: String, term: String) async throws -> Roster {
+        rosterReads += 1
+        return try stored(district, term).roster
+    }
 
     public func replaceOpenHonors(district: String, term: String, _ ledger: [Roster.OpenHonorsChoice], diagnostic: StoredDiagnostic?) async throws {
         _ = try stored(district, term)
         termList[district]![term]!.roster.openHonors = ledger
         if let diagnostic { termList[district]![term]!.diagnostic = diagnostic }
+        termList[district]![term]!.record.revision += 1
     }
 
     public func recordOpenHonors(district: String, term: String, _ choice: OpenHonorsLedger.Choice,
@@ -84,11 +92,13 @@ public actor MemoryStore: Store {
         let diagnostic = try updating(ledger, stored.diagnostic)
         termList[district]![term]!.roster.openHonors = ledger
         if let diagnostic { termList[district]![term]!.diagnostic = diagnostic }
+        termList[district]![term]!.record.revision += 1
     }
 
     public func saveDiagnostic(district: String, term: String, _ diagnostic: StoredDiagnostic) async throws {
         _ = try stored(district, term)
         termList[district]![term]!.diagnostic = diagnostic
+        termList[district]![term]!.record.revision += 1
     }
 
     public func diagnostic(district: String, term: String) async throws -> StoredDiagnostic? {

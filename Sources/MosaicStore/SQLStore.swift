@@ -61,22 +61,29 @@ public final class SQLStore: Store {
 
     public func terms(district: String) async throws -> [TermRecord] {
         try await database.query("""
-            SELECT term_id, title, school_year, imported_at, students, schools, sections, enrollments, district_id
+            SELECT term_id, title, school_year, imported_at, students, schools, sections, enrollments, district_id, revision
             FROM terms WHERE district_id = ? ORDER BY imported_at, term_id
             """, [SQLValue(district)]).map(Self.term)
     }
 
     public func allTerms() async throws -> [String: [TermRecord]] {
         Dictionary(grouping: try await database.query("""
-            SELECT term_id, title, school_year, imported_at, students, schools, sections, enrollments, district_id
+            SELECT term_id, title, school_year, imported_at, students, schools, sections, enrollments, district_id, revision
             FROM terms ORDER BY district_id, imported_at, term_id
             """, []).map(Self.term), by: \.district)
     }
 
     static func term(_ row: [SQLValue]) -> TermRecord {
-        TermRecord(district: row[8].text ?? "", id: row[0].text ?? "", title: row[1].text ?? "", schoolYear: row[2].int ?? 0,
-                   importedAt: Timestamp.date(row[3].text ?? "") ?? .distantPast, students: row[4].int ?? 0,
-                   schools: row[5].int ?? 0, sections: row[6].int ?? 0, enrollments: row[7].int ?? 0)
+        var t = TermRecord(district: row[8].text ?? "", id: row[0].text ?? "", title: row[1].text ?? "", schoolYear: row[2].int ?? 0,
+                           importedAt: Timestamp.date(row[3].text ?? "") ?? .distantPast, students: row[4].int ?? 0,
+                           schools: row[5].int ?? 0, sections: row[6].int ?? 0, enrollments: row[7].int ?? 0)
+        t.revision = row[9].int ?? 0
+        return t
+    }
+
+    /// Moves the term's revision: part of the transaction that changes it.
+    static func revise(_ key: [SQLValue], _ db: any SQLDatabase) async throws {
+        try await db.execute("UPDATE terms SET revision = revision + 1 WHERE district_id = ? AND term_id = ?", key)
     }
 
     static let termTables = ["schedule_reviews", "assessments", "open_honors", "diagnostics", "reference_counts", "enrollments", "students", "sections", "courses",
@@ -133,6 +140,7 @@ public final class SQLStore: Store {
                 throw StoreError.noSuchTerm(district: district, term: term)
             }
             try await db.execute("DELETE FROM open_honors WHERE district_id = ? AND term_id = ?", key)
+            try await Self.revise(key, db)
             try await RosterRows.insertOpenHonors(ledger, key: key, db)
             if let diagnostic { try await Self.putDiagnostic(diagnostic, key: key, db) }
         }
@@ -164,6 +172,7 @@ public final class SQLStore: Store {
                 try await db.execute("UPDATE open_honors SET opted_out = ? WHERE district_id = ? AND term_id = ? AND idx = ?",
                                      [SQLValue(date)] + key + [SQLValue(rows[i][0].int ?? 0)])
             }
+            try await Self.revise(key, db)
             let stored = try await db.query(
                 "SELECT json, computed_at, options FROM diagnostics WHERE district_id = ? AND term_id = ?", key
             ).first.map {
@@ -182,6 +191,7 @@ public final class SQLStore: Store {
                 throw StoreError.noSuchTerm(district: district, term: term)
             }
             try await Self.putDiagnostic(diagnostic, key: key, db)
+            try await Self.revise(key, db)
         }
     }
 

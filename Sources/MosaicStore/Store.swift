@@ -177,6 +177,10 @@ public struct TermRecord: Sendable, Equatable, Codable {
     public var schools: Int
     public var sections: Int
     public var enrollments: Int
+    /// Changes made to the term since its import (an open-honors choice, an enrichment
+    /// summary kept with its diagnostic): a cache of the term's roster or diagnostic in any
+    /// server on the store is out of date when this moves.
+    public var revision: Int = 0
 
     public init(district: String, id: String, title: String, schoolYear: Int, importedAt: Date,
                 students: Int, schools: Int, sections: Int, enrollments: Int) {

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import MosaicCore
 import MosaicDiagnostic
 import MosaicStore
@@ -199,6 +201,53 @@ import Testing
             var updated = roster
             updated.openHonors = ledger
             #expect(d.openHonors == OpenHonorsSummary(updated, term: roster.sessions[term]))
+        }
+    }
+}
+
+/// The finder, apply and open-honors pages read the roster once per term and revision,
+/// not per request (they served 5–8 requests a second); a change made through one server
+/// moves the term's revision, so another server on the same store shows it at once.
+@Suite struct RosterReadTests {
+    @Test func pagesReadTheRosterOncePerRevision() async throws {
+        let s = try await OpenHonorsPageTests.setting()
+        let store = try #require(s.f.server.store as? MemoryStore)
+        #expect(try await OpenHonorsPageTests().send(s.f, "/api/v1/districts/district/rounds", round: true) == .created)
+        let start = await store.rosterReads
+        for _ in 0..<20 {
+            #expect(try await s.f.send(.get, "/find/district").status == .ok)
+            #expect(try await s.f.send(.get, "/apply/district/1").status == .ok)
+            #expect(try await s.f.send(.get, s.route).status == .ok)
+        }
+        let reads = await store.rosterReads - start
+        #expect(reads <= 1, "\(reads) roster reads for 60 requests")
+
+        // A choice recorded through one server shows on another's page at once.
+        let other = MosaicServer(store: store, options: s.f.server.options)
+        let staff = ["mosaic_session": try await s.f.signIn("district")]
+        let page = try await s.f.send(.get, s.route, cookies: staff).body
+        let csrf = String(try #require(page.firstMatch(of: try Regex(#"name="csrf" value="([^"]+)""#))?.output[1].substring))
+        let studentID = s.roster.students[s.student].id
+        let cell = ">\(studentID)</th><td>not opted in</td>"
+        #expect(try await s.f.send(.get, s.route, cookies: staff, via: other).body.contains(cell))
+        let date = OpenHonorsPages.adding(2, to: s.session.startDate)
+        #expect(try await s.f.send(.post, s.route, cookies: staff, form: ["csrf": csrf, "class": s.roster.sections[s.section].id, "student": studentID,
+                                                                        "choice": "in", "date": date]).status == .seeOther)
+        let after = try await s.f.send(.get, s.route, cookies: staff, via: other).body
+        #expect(!after.contains(cell) && after.contains(">\(studentID)</th><td>in honors since \(date)"), "\(after.count)")
+    }
+}
+
+extension OpenHonorsPageTests {
+    /// Creates an application round of the fixture's first two schools as the enrollment office.
+    func send(_ f: Fixture, _ uri: String, round: Bool) async throws -> HTTPResponse.Status {
+        let roster = try await f.server.store.roster(district: "district", term: "2026-spring")
+        let ids = roster.orgs.filter { $0.type == "school" }.prefix(2).map(\.id)
+        let body = #"{"term": "2026-spring", "name": "K", "schools": [{"id": "\#(ids[0])", "capacity": 5}, {"id": "\#(ids[1])", "capacity": 5}]}"#
+        let app = Application(router: f.server.router())
+        let token = try #require(f.tokens["enrollment"])
+        return try await app.test(.router) { client in
+            try await client.execute(uri: uri, method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: body)).status
         }
     }
 }

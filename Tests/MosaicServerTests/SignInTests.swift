@@ -9,9 +9,10 @@ import Testing
 extension Fixture {
     /// One request with the given cookies; returns the status, the body, the Set-Cookie
     /// values by name and the Location header.
-    func send(_ method: HTTPRequest.Method, _ uri: String, cookies: [String: String] = [:], form: [String: String]? = nil) async throws
+    func send(_ method: HTTPRequest.Method, _ uri: String, cookies: [String: String] = [:], form: [String: String]? = nil,
+              via other: MosaicServer? = nil) async throws
         -> (status: HTTPResponse.Status, body: String, cookies: [String: String], location: String?) {
-        let app = Application(router: server.router())
+        let app = Application(router: (other ?? server).router())
         var headers: HTTPFields = [:]
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         var body: ByteBuffer?

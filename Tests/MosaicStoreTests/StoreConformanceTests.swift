@@ -116,10 +116,15 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             try await store.migrate()
             try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: d1, replace: false)
             #expect(try await store.diagnostic(district: "D1", term: "fall") == d1)
+            #expect(try await store.terms(district: "D1").map(\.revision) == [0])
             var d2 = d1
             d2.json = #"{"term":"fall","again":true}"#
             try await store.saveDiagnostic(district: "D1", term: "fall", d2)
             #expect(try await store.diagnostic(district: "D1", term: "fall") == d2)
+            // A change after the import moves the term's revision (every cache reads afresh).
+            #expect(try await store.terms(district: "D1").map(\.revision) == [1])
+            try await store.replaceOpenHonors(district: "D1", term: "fall", [], diagnostic: nil)
+            #expect(try await store.allTerms()["D1"]?.map(\.revision) == [2])
             #expect(try await store.diagnostic(district: "D1", term: "spring") == nil)
             await #expect(throws: StoreError.noSuchTerm(district: "D1", term: "spring")) {
                 try await store.saveDiagnostic(district: "D1", term: "spring", d2)

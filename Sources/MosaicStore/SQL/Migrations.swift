@@ -229,6 +229,9 @@ enum Migrations {
                 FOREIGN KEY (district_id, term_id) REFERENCES terms (district_id, term_id) ON DELETE CASCADE)
             """,
         ]),
+        Migration(version: 13, name: "a term's revision, moved by every change after its import", statements: [
+            "ALTER TABLE terms ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }

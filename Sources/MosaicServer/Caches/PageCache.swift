@@ -1,0 +1,82 @@
+import Foundation
+import MosaicDiagnostic
+import MosaicReport
+import OrderedCollections
+
+/// Rendered pages that are the same for every reader of a scope (the overview, the
+/// busiest, above all), kept least-recently-used first and never more than `capacity`:
+/// a key names the district, its version, the term, the policy and the page with its
+/// parameters normalised to the values the page knows (an unknown `?sort=` is the
+/// default sort), so no request can grow the cache past its bound. When a district's
+/// version changes (a term imported or replaced, by this process or another) its old
+/// pages are no longer asked for and age out.
+actor PageCache {
+    enum Entry { case page(String), files([(name: String, text: String)]), finder([FinderSchool]) }
+
+    /// Pages kept at most: the busiest pages of a few districts and terms (a public page
+    /// is tens of kilobytes; 512 of them stay well under 50 MB).
+    let capacity: Int
+    private var entries = OrderedDictionary<String, Entry>()
+
+    init(capacity: Int = 512) { self.capacity = max(1, capacity) }
+
+    /// How many pages are kept (tests: the bound holds).
+    var count: Int { entries.count }
+
+    private func key(_ district: String, _ version: String, _ key: String) -> String {
+        [district, version, key].joined(separator: "\u{1E}")
+    }
+
+    private func hit(_ k: String) -> Entry? {
+        guard let i = entries.index(forKey: k) else { return nil }
+        let entry = entries.remove(at: i).value
+        entries[k] = entry
+        return entry
+    }
+
+    private func put(_ entry: Entry, _ k: String) {
+        entries.removeValue(forKey: k)
+        entries[k] = entry
+        while entries.count > capacity { entries.removeFirst() }
+    }
+
+    func overview(_ dashboard: Dashboard, _ d: Diagnostic, term: String) -> [(name: String, text: String)] {
+        let k = key(dashboard.site.district, dashboard.site.version, pageKey(dashboard, term, "overview"))
+        if case .files(let files) = hit(k) { return files }
+        let files = dashboard.overview(d, term: term)
+        put(.files(files), k)
+        return files
+    }
+
+    /// The family finder's schools (courses, composition through the policy, locations),
+    /// computed once per district version and rounds (`key` names both).
+    func finder(_ key: String, district: String, version: String, compute: () async throws -> [FinderSchool]) async rethrows -> [FinderSchool] {
+        let k = self.key(district, version, "finder\u{1F}" + key)
+        if case .finder(let schools) = hit(k) { return schools }
+        let schools = try await compute()
+        put(.finder(schools), k)
+        return schools
+    }
+
+    /// A page rendered once per key (the page and its normalised parameters).
+    func page(_ key: String, site: Dashboard.Site, render: @Sendable () -> String?) -> String? {
+        page(key, district: site.district, version: site.version, render: render)
+    }
+
+    func page(_ key: String, district: String, version: String, render: @Sendable () -> String?) -> String? {
+        if let hit = cached(key, district: district, version: version) { return hit }
+        guard let page = render() else { return nil }
+        keep(page, as: key, district: district, version: version)
+        return page
+    }
+
+    /// A page already rendered for this version, for pages rendered asynchronously.
+    func cached(_ key: String, district: String, version: String) -> String? {
+        if case .page(let text) = hit(self.key(district, version, key)) { return text }
+        return nil
+    }
+
+    func keep(_ page: String, as key: String, district: String, version: String) {
+        put(.page(page), self.key(district, version, key))
+    }
+}
