@@ -9,6 +9,8 @@ public struct SectioningInstance: Sendable, Codable, Equatable {
         public var days: String
         public var start: Int
         public var length: Int
+        /// The largest start or length a meeting may have (a day of minutes is 1,440 slots).
+        public static let maxSlot = 100_000
         public var weeks: String
 
         public init(days: String, start: Int, length: Int, weeks: String = "1") {
@@ -116,6 +118,11 @@ public struct SectioningInstance: Sendable, Codable, Equatable {
                         if let p = s.period, let names = periodNames, !names.contains(p) { out.append("\(at): section \(s.id) meets in period “\(p)”, not one of periods") }
                         for m in s.meets ?? [] where m.length <= 0 || m.start < 0 || m.days.contains(where: { $0 != "0" && $0 != "1" }) || m.weeks.contains(where: { $0 != "0" && $0 != "1" }) {
                             out.append("\(at): section \(s.id) has a meeting that is not days/weeks bit strings with start ≥ 0 and length > 0")
+                        }
+                        // Slots count within a day (UniTime: 288 five-minute slots); a start or
+                        // length beyond any day overflowed the overlap test and crashed.
+                        for m in s.meets ?? [] where m.start > Meeting.maxSlot || m.length > Meeting.maxSlot {
+                            out.append("\(at): section \(s.id) has a meeting at slot \(m.start) for \(m.length) slots; start and length are at most \(Meeting.maxSlot)")
                         }
                     }
                 }

@@ -64,6 +64,22 @@ import Testing
         #expect(audit.moves.isEmpty)
     }
 
+    /// A meeting starting near the largest integer overflowed the overlap test and crashed
+    /// the audit; it is refused with where and why.
+    @Test func aMeetingBeyondAnyDayIsRefused() throws {
+        let json = #"""
+            {"courses": [
+               {"id": "A", "sections": [{"id": "A1", "limit": 5, "meets": [{"days": "10101", "start": 9223372036854775800, "length": 12, "weeks": "1"}]}]},
+               {"id": "B", "sections": [{"id": "B1", "limit": 5, "meets": [{"days": "10101", "start": 96, "length": 9223372036854775800, "weeks": "1"}]}]}],
+             "students": [{"id": "S1", "requests": [{"course": "A"}, {"course": "B"}]}]}
+            """#
+        let problem = try JSONDecoder().decode(SectioningInstance.self, from: Data(json.utf8))
+        #expect(throws: ScheduleError.invalidInstance([
+            "courses[0] A: section A1 has a meeting at slot 9223372036854775800 for 12 slots; start and length are at most 100000",
+            "courses[1] B: section B1 has a meeting at slot 96 for 9223372036854775800 slots; start and length are at most 100000",
+        ])) { try SectioningModel(problem) }
+    }
+
     /// A move that removes one conflict but blocks more students elsewhere is not
     /// suggested.
     @Test func aMoveThatBlocksMoreIsNotSuggested() throws {
