@@ -290,3 +290,74 @@ extension JSONValue {
         #expect(attack.hidden.contains(true))
     }
 }
+
+/// The public pages' CSV tables hold exactly the counts the public JSON holds — the same
+/// count where the JSON shows one, "suppressed" where it hides one — so the attack above
+/// over the JSON covers them: subtracting a CSV table from the JSON, or one CSV from
+/// another, gives nothing the JSON alone does not.
+@Suite struct PublicTablesMatchTheJSONTests {
+    static func csv(_ text: String) -> [[String]] {
+        text.split(separator: "\n").map { line in
+            var fields: [String] = [], field = "", quoted = false
+            for ch in line {
+                if ch == "\"" { quoted.toggle(); continue }
+                if ch == "," && !quoted { fields.append(field); field = ""; continue }
+                field.append(ch)
+            }
+            fields.append(field)
+            return fields
+        }
+    }
+
+    /// "1,234 (12.0%)" → 1234; "suppressed" → nil.
+    static func count(_ cell: String) -> Int?? {
+        if cell == "suppressed" { return .some(nil) }
+        let digits = cell.prefix { $0.isNumber || $0 == "," }.replacingOccurrences(of: ",", with: "")
+        return Int(digits).map { .some($0) } ?? nil
+    }
+
+    @Test(arguments: [(UInt64(2), 1_500, 4, 10), (3, 2_400, 5, 5), (5, 3_000, 6, 20)])
+    func everyCSVCountIsTheJSONsCount(_ seed: UInt64, students: Int, schools: Int, minimumN: Int) throws {
+        let d = try RecoveryAttackTests.district(seed: seed, students: students, schools: schools)
+        let policy = SuppressionPolicy(minimumN: minimumN)
+        let json = d.scopedJSON(policy: policy)
+        let dashboard = Dashboard(site: .init(district: "d", name: "District", synthetic: true, terms: [.init(id: "t", title: "Term")]),
+                                  policy: policy, viewer: "public")
+        let files = Dictionary(uniqueKeysWithValues: dashboard.overview(d, term: "t").map { ($0.name, $0.text) })
+        var compared = 0, suppressed = 0
+        for (name, block) in json["dimensions"]?.members ?? [] {
+            let groups = (block["composition"]?.members ?? []).map(\.0)
+            // Schools: students and every group's count, by school name.
+            let table = Self.csv(try #require(files["\(name)-schools.csv"]))
+            let schoolsJSON = block["acrossSchools"]?["schools"]?.elements ?? []
+            for row in table.dropFirst() {
+                let shown: JSONValue?
+                if row[0] == "District" {
+                    shown = block["composition"]
+                    #expect(Self.count(row[1]) == .some(json["students"]?.intValue), "\(name) district students")
+                } else {
+                    let s = try #require(schoolsJSON.first { $0["name"] == .string(row[0]) }, "\(row[0])")
+                    shown = s["composition"]
+                    #expect(Self.count(row[1]) == .some(s["students"]?.intValue), "\(name) \(row[0]) students")
+                }
+                for (k, g) in groups.enumerated() {
+                    let fromJSON = shown?[g]?.intValue
+                    #expect(Self.count(row[2 + k]) == .some(fromJSON), "\(name) \(row[0]) \(g): CSV \(row[2 + k]), JSON \(String(describing: fromJSON))")
+                    compared += 1
+                    if fromJSON == nil { suppressed += 1 }
+                }
+            }
+            // The district's advanced participation, group by group.
+            guard let advanced = files["\(name)-advanced.csv"] else { continue }
+            for row in Self.csv(advanced).dropFirst() {
+                let g = try #require(groups.first { Dimension.label($0) == row[0] } ?? (row[0] == "Unknown" ? "unknown" : nil), "\(row[0])")
+                let x = block["advanced"]?["groups"]?[g]
+                for (column, key) in [(1, "eligible"), (2, "participants")] {
+                    #expect(Self.count(row[column]) == .some(x?[key]?.intValue), "\(name) district advanced \(g) \(key): CSV \(row[column])")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 100 && suppressed > 0, "\(compared) cells compared, \(suppressed) suppressed")
+    }
+}
