@@ -41,7 +41,7 @@ struct SchedulePages: Sendable {
 
     func place(_ request: Request, _ context: MosaicRequestContext) async throws -> Found<Place> {
         let pages = Pages(server: server)
-        let visitor = try await pages.visitor(request)
+        let visitor = pages.visitor(context)
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
         let school = try context.parameters.require("school")
         switch visitor.viewer.access(school: school, in: district) {
@@ -62,7 +62,7 @@ struct SchedulePages: Sendable {
               let name = d.dimensions.first?.acrossSchools.schools.first(where: { $0.id == school })?.name else {
             return .response(Pages.notFound("No school “\(school)” in this term."))
         }
-        let csrf = try await SignIn(server: server).viewer(request).session?.csrf
+        let csrf = context.identity.signedIn.session?.csrf
         return .found(Place(visitor: visitor, csrf: csrf, district: district, term: record, school: school, schoolName: name, session: d.termID))
     }
 

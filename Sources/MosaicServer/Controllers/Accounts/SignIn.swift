@@ -16,17 +16,10 @@ struct SignIn: Sendable {
     func add(to router: Router<MosaicRequestContext>) {
         router.get("login") { request, _ in self.page(request, message: nil, status: .ok) }
         router.post("login") { request, context in try await self.login(request, address: context.remoteAddress?.ipAddress ?? "unknown") }
-        router.post("logout") { request, _ in try await self.logout(request) }
+        router.post("logout") { request, context in try await self.logout(request, context) }
     }
 
     /// Who is looking: the user of a live session cookie, or the public.
-    func viewer(_ request: Request) async throws -> (viewer: Viewer, session: WebSession?) {
-        guard let cookie = request.cookies[Self.sessionCookie]?.value, !cookie.isEmpty,
-              let (session, user) = try await server.store.session(hash: Accounts.tokenHash(cookie), now: Date()) else {
-            return (.anonymous, nil)
-        }
-        return (Viewer(user), session)
-    }
 
     /// The sign-in form; a fresh CSRF cookie when the browser has none (double submit:
     /// the form's hidden field must match the cookie).
@@ -108,8 +101,8 @@ struct SignIn: Sendable {
         return response
     }
 
-    func logout(_ request: Request) async throws -> Response {
-        let (viewer, session) = try await viewer(request)
+    func logout(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let (viewer, session) = context.identity.signedIn
         guard let session, let form = try await Self.decode(LogoutForm.self, request), form.csrf == session.csrf else {
             return Pages.refused("Refused", "The sign-out form had expired. Go back and reload the page.")
         }

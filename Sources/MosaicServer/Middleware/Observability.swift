@@ -57,21 +57,3 @@ struct Observability<Context: RequestContext>: RouterMiddleware {
             .joined(separator: "/")
     }
 }
-
-/// A request's context: what Hummingbird needs, and the client's address (for the
-/// loopback-only `/metrics`).
-public struct MosaicRequestContext: RequestContext, RemoteAddressRequestContext {
-    public var coreContext: CoreRequestContextStorage
-    public let remoteAddress: SocketAddress?
-
-    public init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        remoteAddress = source.channel.remoteAddress
-    }
-
-    /// True when the client is this machine (127.0.0.0/8 or ::1).
-    public static func isLoopback(_ address: SocketAddress?) -> Bool {
-        guard let ip = address?.ipAddress else { return false }
-        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
-    }
-}

@@ -21,7 +21,7 @@ struct PolicyPages: Sendable {
 
     func autoEnroll(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let pages = Pages(server: server)
-        let visitor = try await pages.visitor(request)
+        let visitor = pages.visitor(context)
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
         guard visitor.viewer.seesDistrictUnsuppressed(district) else {
             return Pages.refused("District staff only",

@@ -60,7 +60,7 @@ struct EnrichmentPages: Sendable {
 
     func place(_ request: Request, _ context: MosaicRequestContext) async throws -> Found<Place> {
         let pages = Pages(server: server)
-        let visitor = try await pages.visitor(request)
+        let visitor = pages.visitor(context)
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
         let school = try context.parameters.require("school")
         let access = visitor.viewer.access(school: school, in: district)
@@ -76,7 +76,7 @@ struct EnrichmentPages: Sendable {
         guard let name = roster.orgs.first(where: { $0.id == school && $0.type == "school" })?.name else {
             return .response(Pages.notFound("No school “\(school)” in this term."))
         }
-        let csrf = access == .unsuppressed ? try await SignIn(server: server).viewer(request).session?.csrf : nil
+        let csrf = access == .unsuppressed ? context.identity.signedIn.session?.csrf : nil
         return .found(Place(district: district, term: term, school: school, schoolName: name, termTitle: record.title, schoolYear: record.schoolYear,
                             roster: roster, staff: access == .unsuppressed, visitor: visitor, csrf: csrf))
     }
@@ -171,7 +171,7 @@ struct EnrichmentPages: Sendable {
 
     /// The signed-in staff member and the decoded form, or the refusal.
     func staffForm<T: Decodable & CSRFCarrying>(_ type: T.Type, _ request: Request, _ context: MosaicRequestContext) async throws -> Found<(Place, T, String)> {
-        let (viewer, session) = try await SignIn(server: server).viewer(request)
+        let (viewer, session) = context.identity.signedIn
         let district = try context.parameters.require("district"), school = try context.parameters.require("school")
         guard let session, viewer.access(school: school, in: district) == .unsuppressed else {
             return .response(Pages.refused("Refused", "Only the district's staff and the school's leaders, signed in, may change enrichment rounds."))

@@ -80,7 +80,7 @@ struct OpenHonorsPages: Sendable {
 
     func page(_ request: Request, _ context: MosaicRequestContext, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let pages = Pages(server: server)
-        let visitor = try await pages.visitor(request)
+        let visitor = pages.visitor(context)
         let c: Context
         switch try await find(request, context, visitor: visitor) {
         case .response(let r): return r
@@ -111,7 +111,7 @@ struct OpenHonorsPages: Sendable {
         var classes: [OpenHonorsPage.ClassRoll] = []
         var csrf: String?
         if staff {
-            csrf = try await SignIn(server: server).viewer(request).session?.csrf
+            csrf = context.identity.signedIn.session?.csrf
             var choice: [Int64: Roster.OpenHonorsChoice] = [:]
             for o in c.roster.openHonors { choice[Int64(o.section) << 32 | Int64(o.student)] = o }
             var enrolled: [Int: [Int]] = [:]
@@ -153,8 +153,8 @@ struct OpenHonorsPages: Sendable {
     /// student is enrolled in it, the date lies in the add/drop window and not in the
     /// future, and the choice follows the ledger (in once; out only after in).
     func record(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let visitor = try await Pages(server: server).visitor(request)
-        let (viewer, session) = try await SignIn(server: server).viewer(request)
+        let visitor = Pages(server: server).visitor(context)
+        let (viewer, session) = context.identity.signedIn
         let district = try context.parameters.require("district"), school = try context.parameters.require("school")
         guard let session, viewer.access(school: school, in: district) == .unsuppressed else {
             return Pages.refused("Refused", "Only the district's staff and the school's leaders, signed in, may record open-honors choices.")

@@ -13,7 +13,7 @@ struct API: Sendable {
 
     func add(to router: Router<MosaicRequestContext>) {
         let v1 = router.group("api/v1")
-        v1.get("districts") { request, _ in try await self.districts(request) }
+        v1.get("districts") { request, context in try await self.districts(request, context) }
         v1.get("districts/:district/terms/:term/diagnostic") { request, context in
             try await self.diagnostic(request, context)
         }
@@ -32,19 +32,8 @@ struct API: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// The caller: the token's user, or the public; a token that is not valid is refused
-    /// (401) rather than quietly read as the public.
-    func viewer(_ request: Request) async throws -> Viewer {
-        guard let header = request.headers[.authorization] else { return .anonymous }
-        guard header.hasPrefix("Bearer "), case let token = String(header.dropFirst(7)), !token.isEmpty,
-              let user = try await server.store.user(tokenHash: Accounts.tokenHash(token)) else {
-            throw APIError(.unauthorized, "the API token is not valid; create one with mosaic token create, or send none for the public view")
-        }
-        return Viewer(user)
-    }
-
-    func districts(_ request: Request) async throws -> Response {
-        _ = try await viewer(request)
+    func districts(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        _ = try context.identity.apiViewer()
         var list: [JSONValue] = []
         for d in try await server.store.districts() {
             let terms = try await server.store.terms(district: d.id)
@@ -74,7 +63,7 @@ struct API: Sendable {
     }
 
     func diagnostic(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try await viewer(request)
+        let viewer = try context.identity.apiViewer()
         let found = try await lookup(context)
         let policy = viewer.seesDistrictUnsuppressed(found.district) ? nil : server.policy
         // A school leader sees their own schools in full and the rest decided against what
@@ -92,7 +81,7 @@ struct API: Sendable {
     }
 
     func school(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try await viewer(request)
+        let viewer = try context.identity.apiViewer()
         let found = try await lookup(context)
         let school = try context.parameters.require("school")
         let policy: SuppressionPolicy?

@@ -12,7 +12,7 @@ struct Pages: Sendable {
     let server: MosaicServer
 
     func add(to router: Router<MosaicRequestContext>) {
-        router.get("/") { request, _ in try await self.home(request) }
+        router.get("/") { request, context in try await self.home(request, context) }
         router.get("districts/:district/trends") { request, context in try await self.trends(request, context) }
         router.get("districts/:district/terms/:term") { request, context in try await self.overview(request, context, file: "index.html") }
         router.get("districts/:district/terms/:term/schools") { request, context in try await self.schools(request, context) }
@@ -61,8 +61,8 @@ struct Pages: Sendable {
         var account: String
     }
 
-    func visitor(_ request: Request) async throws -> Visitor {
-        let (viewer, session) = try await SignIn(server: server).viewer(request)
+    func visitor(_ context: MosaicRequestContext) -> Visitor {
+        let (viewer, session) = context.identity.signedIn
         guard let session, let email = viewer.email, let role = viewer.role else {
             return Visitor(viewer: viewer, label: "Public view · counts under \(server.options.minimumN) suppressed",
                            account: Self.signInLink)
@@ -103,8 +103,8 @@ struct Pages: Sendable {
         return out
     }
 
-    func home(_ request: Request) async throws -> Response {
-        let visitor = try await visitor(request)
+    func home(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let visitor = visitor(context)
         // Two reads for every district and term; the public page is rendered once per
         // version of the whole store (any district's import changes it).
         let terms = try await server.store.allTerms()
@@ -130,7 +130,7 @@ struct Pages: Sendable {
 
     /// The site, the term and its diagnostic, or the page that says what is not there.
     func term(_ request: Request, _ context: MosaicRequestContext) async throws -> Result<(Dashboard, String, Diagnostic), PageRefusal> {
-        let visitor = try await visitor(request)
+        let visitor = visitor(context)
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
         guard let site = try await site(district) else { return .failure(PageRefusal("There is no district “\(district)” in this store.")) }
         guard site.terms.contains(where: { $0.id == term }),
@@ -185,7 +185,7 @@ struct Pages: Sendable {
             var dashboard = dashboardValue
             let id = try context.parameters.require("school")
             // A school leader: their own schools unsuppressed, no other school of the district.
-            let visitor = try await visitor(request)
+            let visitor = visitor(context)
             switch visitor.viewer.access(school: id, in: dashboard.site.district) {
             case .forbidden:
                 return Self.html(Dashboard.standalone(title: "Not yours — Mosaic", body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Not one of your schools</h1><p>This account leads \(visitor.viewer.schools.joined(separator: ", ").htmlEscaped); other schools of the district are not open to it.</p>"),
@@ -211,7 +211,7 @@ struct Pages: Sendable {
     /// staff only (a school leader included: it never leaves a district role), and every
     /// view or download goes to the audit log.
     func students(_ request: Request, _ context: MosaicRequestContext, csv: Bool) async throws -> Response {
-        let visitor = try await visitor(request)
+        let visitor = visitor(context)
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
         let school = try context.parameters.require("school")
         guard visitor.viewer.seesDistrictUnsuppressed(district) else {
@@ -251,7 +251,7 @@ struct Pages: Sendable {
     /// The district's audit log, newest first: sign-ins, exports, views of student-level
     /// data, plan changes. For the district's own staff.
     func audit(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let visitor = try await visitor(request)
+        let visitor = visitor(context)
         let district = try context.parameters.require("district")
         guard visitor.viewer.seesDistrictUnsuppressed(district) else {
             return Self.refused("District staff only", "The audit log is for the district's own staff, signed in.", account: visitor.account)
@@ -282,7 +282,7 @@ struct Pages: Sendable {
     }
 
     func trends(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let visitor = try await visitor(request)
+        let visitor = visitor(context)
         let district = try context.parameters.require("district")
         guard let site = try await site(district) else { return Self.notFound("There is no district “\(district)” in this store.") }
         let series = try await series(site)

@@ -33,8 +33,8 @@ public struct Rounds: Sendable {
     typealias Body = RoundDefinition
 
     /// Staff who may run the district's rounds: its enrollment office and district staff.
-    func staff(_ request: Request, _ district: String) async throws -> Viewer {
-        let viewer = try await API(server: server).viewer(request)
+    func staff(_ context: MosaicRequestContext, _ district: String) throws -> Viewer {
+        let viewer = try context.identity.apiViewer()
         guard viewer.district == district, viewer.role == .enrollment || viewer.role == .district else {
             throw APIError(.forbidden, "only the district's enrollment office and district staff run application rounds")
         }
@@ -98,7 +98,7 @@ public struct Rounds: Sendable {
 
     func list(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let district = try context.parameters.require("district")
-        _ = try await staff(request, district)
+        _ = try staff(context, district)
         var out: [JSONValue] = []
         for r in try await server.store.applicationRounds(district: district) {
             let runs = try await server.store.matchRuns(district: district, round: r.id)
@@ -113,7 +113,7 @@ public struct Rounds: Sendable {
 
     func create(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let district = try context.parameters.require("district")
-        let viewer = try await staff(request, district)
+        let viewer = try staff(context, district)
         let text = try await Self.body(request)
         let body: Body
         do { body = try JSONDecoder().decode(Body.self, from: Data(text.utf8)) } catch {
@@ -136,7 +136,7 @@ public struct Rounds: Sendable {
     /// applicant gets a reference and a code for the family, returned once as CSV; only
     /// the code's hash is kept.
     func upload(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try await staff(request, try context.parameters.require("district"))
+        let viewer = try staff(context, try context.parameters.require("district"))
         let (district, record, body) = try await round(context)
         guard record.status == "open" else { throw APIError(.conflict, "round \(record.id) is \(record.status): applications are closed") }
         let rows: [ApplicationRow]
@@ -173,7 +173,7 @@ public struct Rounds: Sendable {
     /// as CSV; only its hash is kept. A child invited again gets a new code and the old one
     /// stops working. All of the file or nothing.
     func invite(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try await staff(request, try context.parameters.require("district"))
+        let viewer = try staff(context, try context.parameters.require("district"))
         let (district, record, _) = try await round(context)
         guard record.status == "open" else { throw APIError(.conflict, "round \(record.id) is \(record.status): applications are closed") }
         let rows: [InvitationRow], text = try await Self.body(request)
@@ -195,7 +195,7 @@ public struct Rounds: Sendable {
     }
 
     func run(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try await staff(request, try context.parameters.require("district"))
+        let viewer = try staff(context, try context.parameters.require("district"))
         let (district, record, body) = try await round(context)
         let (_, mechanism, tie, seed) = try await Self.lottery(
             request, example: "the run is JSON: {\"seed\": 2027, \"mechanism\": \"da\", \"tieBreaking\": \"single\"}")
@@ -226,7 +226,7 @@ public struct Rounds: Sendable {
     /// group the rank distribution and first-choice share, per dimension the schools'
     /// dissimilarity with its 5–95 % band. Nothing is stored but the audit line.
     func simulate(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try await staff(request, try context.parameters.require("district"))
+        let viewer = try staff(context, try context.parameters.require("district"))
         let (district, record, body) = try await round(context)
         let (asked, mechanism, tie, seed) = try await Self.lottery(
             request, example: "the simulation is JSON: {\"draws\": 500, \"seed\": 1, \"mechanism\": \"da\", \"tieBreaking\": \"single\"}")
@@ -256,7 +256,7 @@ public struct Rounds: Sendable {
     /// A run's result as `mosaic match` prints it for the same input and seed: the
     /// contract's JSON, or its CSV with `?format=csv`.
     func show(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try await staff(request, try context.parameters.require("district"))
+        let viewer = try staff(context, try context.parameters.require("district"))
         let (district, record, run, _) = try await stored(context)
         guard let report = try recompute(run) else { throw APIError(.notFound, "run \(run.id) of round \(record.id) cannot be read back") }
         try await audit(district, viewer, "view-student-data", "round \(record.id) run \(run.id)")
@@ -270,7 +270,7 @@ public struct Rounds: Sendable {
     /// Why a student was not admitted where she ranked higher (`mosaic match --explain`),
     /// for the office answering a family.
     func explain(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try await staff(request, try context.parameters.require("district"))
+        let viewer = try staff(context, try context.parameters.require("district"))
         let (district, record, run, _) = try await stored(context)
         let student = try context.parameters.require("student")
         guard let report = try recompute(run), let st = report.market.studentIDs.firstIndex(of: student) else {
@@ -283,7 +283,7 @@ public struct Rounds: Sendable {
     /// The run's input file: `mosaic match input.json --seed SEED` gives the same result,
     /// and its SHA-256 is the one recorded.
     func input(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try await staff(request, try context.parameters.require("district"))
+        let viewer = try staff(context, try context.parameters.require("district"))
         let (district, record, run, doc) = try await stored(context)
         try await audit(district, viewer, "export", "round \(record.id) run \(run.id) input")
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
@@ -291,7 +291,7 @@ public struct Rounds: Sendable {
     }
 
     func publish(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try await staff(request, try context.parameters.require("district"))
+        let viewer = try staff(context, try context.parameters.require("district"))
         let (district, record, run, _) = try await stored(context)
         try await server.store.publishMatchRun(district: district, round: record.id, run: run.id)
         var updated = record

@@ -25,7 +25,7 @@ struct ActionPlan: Sendable {
 
     func page(_ request: Request, _ context: MosaicRequestContext, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let pages = Pages(server: server)
-        let visitor = try await pages.visitor(request)
+        let visitor = pages.visitor(context)
         let district = try context.parameters.require("district")
         guard let site = try await pages.site(district) else { return Pages.notFound("There is no district “\(district)” in this store.") }
         let series = try await Pages(server: server).series(site)
@@ -34,7 +34,7 @@ struct ActionPlan: Sendable {
         dashboard.account = visitor.account
         dashboard.showsStudentLists = visitor.viewer.seesDistrictUnsuppressed(district)
         var editor: Dashboard.PlanEditor?
-        if visitor.viewer.seesDistrictUnsuppressed(district), let session = try await SignIn(server: server).viewer(request).session {
+        if visitor.viewer.seesDistrictUnsuppressed(district), let session = context.identity.signedIn.session {
             editor = Dashboard.PlanEditor(csrf: session.csrf, message: message, indicators: Indicator.all(in: latest.diagnostic))
         }
         let items = try await server.store.planItems(district: district)
@@ -53,7 +53,7 @@ struct ActionPlan: Sendable {
 
     func change(_ request: Request, _ context: MosaicRequestContext, item id: String?, delete: Bool) async throws -> Response {
         let district = try context.parameters.require("district")
-        let (viewer, session) = try await SignIn(server: server).viewer(request)
+        let (viewer, session) = context.identity.signedIn
         guard let session, viewer.seesDistrictUnsuppressed(district) else {
             return Pages.refused("Refused", "Only the district's own staff, signed in, may change its action plan.")
         }
@@ -159,7 +159,7 @@ struct ActionPlan: Sendable {
     /// `GET /api/v1/districts/{district}/plan`: the plan with each measure read in every
     /// term, through the caller's suppression policy.
     func json(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try await API(server: server).viewer(request)
+        let viewer = try context.identity.apiViewer()
         let district = try context.parameters.require("district")
         guard let site = try await Pages(server: server).site(district) else { throw APIError(.notFound, "no district '\(district)'") }
         let policy = viewer.seesDistrictUnsuppressed(district) ? MosaicServer.unsuppressed : server.policy

@@ -39,7 +39,7 @@ struct BoundaryPages: Sendable {
 
     func place(_ request: Request, _ context: MosaicRequestContext) async throws -> Found<Place> {
         let pages = Pages(server: server)
-        let visitor = try await pages.visitor(request)
+        let visitor = pages.visitor(context)
         let district = try context.parameters.require("district")
         guard visitor.viewer.seesDistrictUnsuppressed(district) else {
             return .response(Pages.refused("District staff only",
@@ -47,7 +47,7 @@ struct BoundaryPages: Sendable {
                                            account: visitor.account))
         }
         guard try await pages.site(district) != nil else { return .response(Pages.notFound("No district “\(district)”.")) }
-        let csrf = try await SignIn(server: server).viewer(request).session?.csrf
+        let csrf = context.identity.signedIn.session?.csrf
         return .found(Place(district: district, visitor: visitor, csrf: csrf))
     }
 
@@ -268,7 +268,7 @@ struct BoundaryPages: Sendable {
     }
 
     func run(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let (viewer, session) = try await SignIn(server: server).viewer(request)
+        let (viewer, session) = context.identity.signedIn
         let district = try context.parameters.require("district")
         guard let session, viewer.seesDistrictUnsuppressed(district) else {
             return Pages.refused("Refused", "Only the district's staff, signed in, may run boundary scenarios.")
