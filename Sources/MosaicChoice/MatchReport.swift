@@ -41,7 +41,7 @@ public struct MatchReport: Sendable {
     public func cutoff(_ s: Int) -> JSONValue { cutoffKey(s)?.json ?? .null }
 
     /// A priority key: (class, lottery), or a place in an explicit order.
-    public enum Key {
+    public enum Key: Sendable, Equatable {
         case classAndLottery(String, Int)
         case place(Int)
 
@@ -82,7 +82,7 @@ public struct MatchReport: Sendable {
     /// priority key there against the school's cutoff (its lowest-priority admitted
     /// student), and whether the school filled.
     public struct Explanation {
-        public struct Choice {
+        public struct Choice: Codable, Sendable, Equatable {
             public var school: String
             public var choice: Int
             public var priority: Key

@@ -344,6 +344,19 @@ public actor MemoryStore: Store {
 
     public func matchRuns(district: String, round: String) async throws -> [MatchRunRecord] { runs["\(district) \(round)"] ?? [] }
 
+    var matchResults: [String: [String: String]] = [:]
+
+    public func putMatchResults(district: String, round: String, run: String, _ results: [(applicant: String, json: String)]) async throws {
+        guard runs["\(district) \(round)"]?.contains(where: { $0.id == run }) == true else {
+            throw StoreError.noSuchRound(district: district, id: "\(round) run \(run)")
+        }
+        matchResults["\(district) \(round) \(run)"] = Dictionary(results.map { ($0.applicant, $0.json) }, uniquingKeysWith: { _, b in b })
+    }
+
+    public func matchResult(district: String, round: String, run: String, applicant: String) async throws -> String? {
+        matchResults["\(district) \(round) \(run)"]?[applicant]
+    }
+
     public func publishMatchRun(district: String, round: String, run: String) async throws {
         let key = "\(district) \(round)"
         guard runs[key]?.contains(where: { $0.id == run }) == true else { throw StoreError.noSuchRound(district: district, id: "\(round) run \(run)") }

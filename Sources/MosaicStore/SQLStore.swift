@@ -714,6 +714,26 @@ public final class SQLStore: Store {
         }
     }
 
+    public func putMatchResults(district: String, round: String, run: String, _ results: [(applicant: String, json: String)]) async throws {
+        guard let number = Int(round), let runNumber = Int(run) else { throw StoreError.noSuchRound(district: district, id: "\(round) run \(run)") }
+        try await database.transaction { db in
+            let key = [SQLValue(district), SQLValue(number), SQLValue(runNumber)]
+            guard try await !db.query("SELECT 1 FROM match_runs WHERE district_id = ? AND round_id = ? AND run_id = ?", key).isEmpty else {
+                throw StoreError.noSuchRound(district: district, id: "\(round) run \(run)")
+            }
+            try await db.execute("DELETE FROM match_results WHERE district_id = ? AND round_id = ? AND run_id = ?", key)
+            try await db.insert(into: "match_results", columns: ["district_id", "round_id", "run_id", "applicant", "json"], rows: results.count) { r, binds in
+                binds += key + [SQLValue(results[r].applicant), SQLValue(results[r].json)]
+            }
+        }
+    }
+
+    public func matchResult(district: String, round: String, run: String, applicant: String) async throws -> String? {
+        guard let number = Int(round), let runNumber = Int(run) else { return nil }
+        return try await database.query("SELECT json FROM match_results WHERE district_id = ? AND round_id = ? AND run_id = ? AND applicant = ?",
+                                        [SQLValue(district), SQLValue(number), SQLValue(runNumber), SQLValue(applicant)]).first?.first?.text
+    }
+
     public func publishMatchRun(district: String, round: String, run: String) async throws {
         guard let number = Int(round), let runNumber = Int(run) else { throw StoreError.noSuchRound(district: district, id: "\(round) run \(run)") }
         try await database.transaction { db in

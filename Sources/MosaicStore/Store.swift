@@ -117,6 +117,12 @@ public protocol Store: Sendable {
     func addMatchRun(_ run: MatchRunRecord) async throws -> MatchRunRecord
     /// The round's match runs, oldest first.
     func matchRuns(district: String, round: String) async throws -> [MatchRunRecord]
+    /// Keeps each applicant's result of a run (its explanation as JSON), replacing the
+    /// run's earlier ones: computed once when the run is published, read per family.
+    /// - Throws: ``StoreError/noSuchRound(district:id:)`` when the round has no such run.
+    func putMatchResults(district: String, round: String, run: String, _ results: [(applicant: String, json: String)]) async throws
+    /// One applicant's kept result of a run, or nil.
+    func matchResult(district: String, round: String, run: String, applicant: String) async throws -> String?
     /// Publishes one run: it becomes the round's published result (any other is withdrawn).
     /// - Throws: ``StoreError/noSuchRound(district:id:)`` when the round has no such run.
     func publishMatchRun(district: String, round: String, run: String) async throws

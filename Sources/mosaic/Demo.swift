@@ -288,7 +288,7 @@ struct Demo: AsyncParsableCommand {
         let run = try await store.addMatchRun(MatchRunRecord(district: district, round: round.id, seed: 2027, inputSha256: match.inputSha256,
                                                              mechanism: "da", json: match.document, runAt: Date(timeIntervalSince1970: 1_790_000_000),
                                                              runBy: "demo (example round)"))
-        try await store.publishMatchRun(district: district, round: round.id, run: run.id)
+        try await Rounds.publish(run, in: store)
         var published = round
         published.status = "published"
         try await store.updateApplicationRound(published)

@@ -116,6 +116,12 @@ import Testing
             #expect(early.status == .ok && early.body.contains(#""result":null"#))
             #expect(try await send(f, "\(base)/1/runs/2/publish", .post, as: "advocate").status == .forbidden)
             #expect(try await send(f, "\(base)/1/runs/2/publish", .post, as: "enrollment").status == .ok)
+            // Publishing keeps every applicant's result: a family's lookup reads its own
+            // row instead of recomputing the match.
+            for applicant in ["st1", "st2", "st3", "st4"] {
+                let kept = try #require(try await store.matchResult(district: "district", round: "1", run: "2", applicant: applicant))
+                #expect(kept.contains(#""student":"\#(applicant)""#))
+            }
             let result = try await send(f, "\(base)/1/result", .post, family, as: nil)
             #expect(result.status == .ok)
             #expect(result.body.contains(#""student":"st2","assigned":null"#) && result.body.contains(#""school":"S01""#), "\(result.body)")

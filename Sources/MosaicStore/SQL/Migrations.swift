@@ -232,6 +232,14 @@ enum Migrations {
         Migration(version: 13, name: "a term's revision, moved by every change after its import", statements: [
             "ALTER TABLE terms ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
         ]),
+        Migration(version: 14, name: "a run's results kept per applicant, not recomputed per family", statements: [
+            """
+            CREATE TABLE match_results (
+                district_id TEXT NOT NULL, round_id BIGINT NOT NULL, run_id BIGINT NOT NULL, applicant TEXT NOT NULL, json TEXT NOT NULL,
+                PRIMARY KEY (district_id, round_id, run_id, applicant),
+                FOREIGN KEY (district_id, round_id, run_id) REFERENCES match_runs (district_id, round_id, run_id))
+            """,
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }

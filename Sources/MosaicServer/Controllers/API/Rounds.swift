@@ -258,7 +258,7 @@ public struct Rounds: Sendable {
     func show(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let viewer = try staff(context, try context.parameters.require("district"))
         let (district, record, run, _) = try await stored(context)
-        guard let report = try recompute(run) else { throw APIError(.notFound, "run \(run.id) of round \(record.id) cannot be read back") }
+        guard let report = try Self.recompute(run) else { throw APIError(.notFound, "run \(run.id) of round \(record.id) cannot be read back") }
         try await audit(district, viewer, "view-student-data", "round \(record.id) run \(run.id)")
         if request.uri.queryParameters["format"] == "csv" {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"],
@@ -273,7 +273,7 @@ public struct Rounds: Sendable {
         let viewer = try staff(context, try context.parameters.require("district"))
         let (district, record, run, _) = try await stored(context)
         let student = try context.parameters.require("student")
-        guard let report = try recompute(run), let st = report.market.studentIDs.firstIndex(of: student) else {
+        guard let report = try Self.recompute(run), let st = report.market.studentIDs.firstIndex(of: student) else {
             throw APIError(.notFound, "no applicant '\(student)' in run \(run.id) of round \(record.id)")
         }
         try await audit(district, viewer, "view-student-data", "round \(record.id) run \(run.id) explain \(student)")
@@ -293,7 +293,7 @@ public struct Rounds: Sendable {
     func publish(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let viewer = try staff(context, try context.parameters.require("district"))
         let (district, record, run, _) = try await stored(context)
-        try await server.store.publishMatchRun(district: district, round: record.id, run: run.id)
+        try await Self.publish(run, in: server.store)
         var updated = record
         updated.status = "published"
         updated.updatedAt = Date()
@@ -318,29 +318,54 @@ public struct Rounds: Sendable {
               application.secretHash == Self.hash(lookup.code) else {
             throw APIError(.notFound, "no application with that reference and code in this round")
         }
-        guard let (report, run) = try await published(district: district, round: record.id) else {
+        guard let run = try await server.store.matchRuns(district: district, round: record.id).first(where: \.published) else {
             return API.json(.object([("round", .string(body.name)), ("status", .string(record.status)), ("result", .null)]))
         }
-        let market = report.market
-        guard let st = market.studentIDs.firstIndex(of: application.applicant) else {
+        guard let why = try await Self.result(of: application.applicant, in: run, store: server.store) else {
             return API.json(.object([("round", .string(body.name)), ("status", .string(record.status)), ("result", .null),
                                      ("note", .string("this application came after the published match"))]))
         }
         return API.json(.object([("round", .string(body.name)), ("status", .string(record.status)),
                                  ("seed", .unsigned(run.seed)), ("inputSha256", .string(run.inputSha256)),
-                                 ("result", report.explanation(st).json)]))
+                                 ("result", why.json)]))
     }
 
-    /// The round's published run, recomputed; nil before one is published.
-    func published(district: String, round: String) async throws -> (MatchReport, MatchRunRecord)? {
-        guard let run = try await server.store.matchRuns(district: district, round: round).first(where: \.published),
-              let report = try recompute(run) else { return nil }
-        return (report, run)
+    /// Publishes a run: every applicant's result is computed once from the run's stored
+    /// input and seed and kept, then the run becomes the round's published one. A family's
+    /// lookup reads its own kept result (it used to recompute the whole match).
+    public static func publish(_ run: MatchRunRecord, in store: any Store) async throws {
+        try await keepResults(of: run, in: store)
+        try await store.publishMatchRun(district: run.district, round: run.round, run: run.id)
+    }
+
+    @discardableResult
+    static func keepResults(of run: MatchRunRecord, in store: any Store) async throws -> [String: MatchReport.Explanation] {
+        guard let report = try recompute(run) else { return [:] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var out: [String: MatchReport.Explanation] = [:], rows: [(applicant: String, json: String)] = []
+        for st in report.market.studentIDs.indices {
+            let why = report.explanation(st)
+            out[why.student] = why
+            rows.append((why.student, String(decoding: try encoder.encode(why), as: UTF8.self)))
+        }
+        try await store.putMatchResults(district: run.district, round: run.round, run: run.id, rows)
+        return out
+    }
+
+    /// An applicant's result in a published run, as kept; a run published before results
+    /// were kept has them computed and kept on its first lookup. Nil when the applicant
+    /// applied after the run.
+    static func result(of applicant: String, in run: MatchRunRecord, store: any Store) async throws -> MatchReport.Explanation? {
+        if let kept = try await store.matchResult(district: run.district, round: run.round, run: run.id, applicant: applicant) {
+            return try JSONDecoder().decode(MatchReport.Explanation.self, from: Data(kept.utf8))
+        }
+        return try await keepResults(of: run, in: store)[applicant]
     }
 
     /// A run recomputed from its stored input and seed (the same bytes give the same
     /// assignment); nil when the stored document cannot be read.
-    func recompute(_ run: MatchRunRecord) throws -> MatchReport? {
+    static func recompute(_ run: MatchRunRecord) throws -> MatchReport? {
         guard let doc = try JSONSerialization.jsonObject(with: Data(run.json.utf8)) as? [String: Any],
               let input = doc["input"] as? String,
               let instance = try? JSONDecoder().decode(Instance.self, from: Data(input.utf8)) else { return nil }

@@ -205,12 +205,11 @@ struct FamilyRounds: Sendable {
               application.secretHash == Rounds.hash(code) else {
             return respond(request, pages.resultForm(round: body.name, csrf: csrf, problems: ["result.notfound"]), csrf: csrf, status: .notFound)
         }
-        guard let (report, run) = try await Rounds(server: server).published(district: district, round: record.id),
-              let st = report.market.studentIDs.firstIndex(of: application.applicant) else {
+        guard let run = try await server.store.matchRuns(district: district, round: record.id).first(where: \.published),
+              let why = try await Rounds.result(of: application.applicant, in: run, store: server.store) else {
             return respond(request, pages.result(round: body.name, nil), csrf: nil)
         }
         let names = Dictionary(uniqueKeysWithValues: schools.map { ($0.id, $0.name) })
-        let why = report.explanation(st)
         let result = FamilyPages.Result(
             assigned: why.assigned.map { (names[$0.school] ?? $0.school, $0.rank, $0.seat != "open") },
             higher: why.higher.map { .init(school: names[$0.school] ?? $0.school, choice: $0.choice, filled: $0.filled, belowCutoff: $0.belowCutoff) },
