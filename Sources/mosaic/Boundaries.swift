@@ -355,7 +355,8 @@ struct BoundariesLoad: AsyncParsableCommand {
         discussion: "The instance is checked in full first (every dimension it gives); nothing is stored when anything is wrong.\nExample: mosaic boundaries load city.json --db sqlite:mosaic.sqlite --district D01 --name \"Kindergarten zones 2027\"")
 
     @Argument(help: "The instance (JSON, contract boundaries.md).") var instance: String
-    @Option(help: "The store: sqlite:PATH or postgres://user:password@host:port/database.") var db: String
+    @OptionGroup var store: StoreOptions
+    var db: String { store.db }
     @Option(help: "The district (already in the store) the instance belongs to.") var district: String
     @Option(help: "The name the pages show (default: the instance's own name, else the file's).") var name: String?
 

@@ -17,7 +17,8 @@ struct Import: AsyncParsableCommand {
     )
 
     @Argument(help: "The roster: a OneRoster CSV folder or .zip.") var roster: String
-    @Option(help: "The store: sqlite:PATH or postgres://user:password@host:port/database.") var db: String
+    @OptionGroup var store: StoreOptions
+    var db: String { store.db }
     @Option(help: "The name the term is stored under, unique in the district (e.g. 2026-fall).") var term: String
     @Option(help: "The district (its org sourcedId); default: the roster's one org of type district.") var district: String?
     @Option(help: "The term's title as pages show it; default: the academic session's title.") var title: String?

@@ -12,7 +12,9 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the dashboard and the JSON API of a store.",
         discussion: "Example: mosaic serve --db sqlite:mosaic.sqlite --port 8080")
 
-    @Option(help: "The store: sqlite:PATH or postgres://user:password@host:port/database.") var db: String
+    @OptionGroup var store: StoreOptions
+
+    var db: String { store.db }
     @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "The port to listen on.") var port: Int = 8080
     @Option(name: .customLong("min-n"), help: "Counts below this are suppressed in every public view.") var minN: Int = 10
@@ -50,7 +52,9 @@ struct User: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove an account, with its API tokens and sign-in sessions (its audit-log entries stay).")
 
-        @Option(help: "The store.") var db: String
+        @OptionGroup var store: StoreOptions
+
+        var db: String { store.db }
         @Option(help: "The account's email.") var email: String
 
         func run() async throws {
@@ -77,7 +81,9 @@ struct User: AsyncParsableCommand {
             abstract: "Add an account; the password is read from stdin.",
             discussion: "Example: echo \"$PASSWORD\" | mosaic user add --db sqlite:mosaic.sqlite --email lee@district.org --role school --school 02M475 --password-stdin")
 
-        @Option(help: "The store.") var db: String
+        @OptionGroup var store: StoreOptions
+
+        var db: String { store.db }
         @Option(help: "The account's email, used to sign in.") var email: String
         @Option(help: "district, school, advocate or enrollment.") var role: Role
         @Option(help: "For the school role: a school (sourcedId) the user leads; repeat for more.") var school: [String] = []
@@ -119,7 +125,9 @@ struct Token: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke every API token of a user (they stop working at once).")
 
-        @Option(help: "The store.") var db: String
+        @OptionGroup var store: StoreOptions
+
+        var db: String { store.db }
         @Option(help: "The user whose tokens go.") var email: String
 
         func run() async throws {
@@ -145,7 +153,9 @@ struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an API token for a user and print it (it is shown only this once).")
 
-        @Option(help: "The store.") var db: String
+        @OptionGroup var store: StoreOptions
+
+        var db: String { store.db }
         @Option(help: "The user the token acts for.") var email: String
 
         func run() async throws {

@@ -68,3 +68,15 @@ extension Terminal {
     /// A store URL without its password, for messages.
     static func redacted(_ url: String) -> String { PostgresDatabase.redacted(url) }
 }
+
+/// The store every command that reads or writes one names: `--db sqlite:PATH` (the
+/// embedded default) or `--db postgres://user:password@host:port/database` (shared).
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The store: sqlite:PATH or postgres://user:password@host:port/database.") var db: String
+
+    func validate() throws {
+        guard db.hasPrefix("sqlite:") || db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") else {
+            throw ValidationError("--db \(db) is not a store: give sqlite:PATH (a file, made if missing) or postgres://user:password@host:port/database")
+        }
+    }
+}

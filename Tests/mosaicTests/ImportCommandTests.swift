@@ -32,6 +32,16 @@ import Testing
         try await store.close()
     }
 
+    /// Every command that takes a store shares one `--db` option (an @OptionGroup), checked
+    /// before anything runs: a bare path is refused with what to write instead.
+    @Test func theStoreOptionIsSharedAndChecked() throws {
+        for command in [["import", handMadeRoster, "--term", "t"], ["serve"], ["user", "remove", "--email", "x@y"], ["token", "revoke", "--email", "x@y"],
+                        ["boundaries", "load", "city.json", "--district", "D1"]] {
+            let r = try Run(command + ["--db", "mosaic.sqlite"])
+            #expect(r.status != 0 && r.stderr.hasPrefix("Error: --db mosaic.sqlite is not a store: give sqlite:PATH"), "\(command): \(r.stderr)")
+        }
+    }
+
     /// Run from any folder: the guidebook's actions ship with Mosaic (it used to read them
     /// from ../shared relative to the working directory, and failed elsewhere).
     @Test func importWorksFromAnyFolder() async throws {
