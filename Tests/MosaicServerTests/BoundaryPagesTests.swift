@@ -67,7 +67,7 @@ import Testing
         let stored = try #require(try await f.server.store.boundaryScenarios(district: "district", instance: id).first)
         let problem = try BoundaryProblem(Self.city(), dimension: "race", limits: .init())
         var rng = SeededGenerator(seed: 3)
-        let outcome = BoundarySearch(problem).run(.init(restarts: BoundaryPages.restarts, sweeps: BoundaryPages.sweeps, parallelism: 2), using: &rng)
+        let outcome = BoundarySearch(problem).run(.init(restarts: BoundaryScenario.restarts, sweeps: BoundaryScenario.sweeps, parallelism: 2), using: &rng)
         let plan = BoundaryPlan(problem, assignment: outcome.assignment, transportBeyond: 1)
         #expect(stored.result == plan.json(objective: .dissimilarity, seed: 3, outcome: outcome).serialized())
         #expect(plan.after.D < plan.before.D && plan.feasible)

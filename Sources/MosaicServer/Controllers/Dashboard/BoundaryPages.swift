@@ -16,8 +16,6 @@ import Synchronization
 struct BoundaryPages: Sendable {
     let server: MosaicServer
 
-    /// The redraw's budget on the service: fixed, so a seed gives the same scenario every time.
-    static let restarts = 4, sweeps = 2000
 
     func add(to router: Router<MosaicRequestContext>) {
         let base = "districts/:district/boundaries"
@@ -67,24 +65,11 @@ struct BoundaryPages: Sendable {
         return .found(Loaded(record: record, instance: instance))
     }
 
-    /// The instance's dimensions, race first when it has one.
-    static func dimensions(_ instance: BoundaryInstance) -> [String] {
-        (instance.units.first?.students.dimensionNames ?? ["students"]).sorted { ($0 == "race" ? 0 : 1, $0) < ($1 == "race" ? 0 : 1, $1) }
-    }
-
-    /// The dimensions and, for each, every group against the rest (`race:white`).
-    static func dimensionChoices(_ instance: BoundaryInstance) -> [String] {
-        dimensions(instance).flatMap { d -> [String] in
-            let groups = Set(instance.units.flatMap { ($0.students.counts(d) ?? [:]).keys }).sorted()
-            return [d] + groups.map { "\(d):\($0)" }
-        }
-    }
-
     static func summary(_ l: Loaded) -> BoundariesPage.Instance {
-        let d = dimensions(l.instance).first ?? "students"
+        let d = BoundaryScenario.dimensions(l.instance).first ?? "students"
         let students = l.instance.units.reduce(0) { $0 + ($1.students.counts(d) ?? [:]).values.reduce(0, +) }
         return .init(id: l.record.id, name: l.record.name, units: l.instance.units.count, schools: l.instance.schools.count, students: students,
-                     dimensions: dimensions(l.instance), addedAt: OpenHonorsPages.day(l.record.addedAt), addedBy: l.record.addedBy)
+                     dimensions: BoundaryScenario.dimensions(l.instance), addedAt: OpenHonorsPages.day(l.record.addedAt), addedBy: l.record.addedBy)
     }
 
     func page(_ p: Place, message: String? = nil) -> BoundariesPage {
@@ -116,7 +101,7 @@ struct BoundaryPages: Sendable {
         switch try await loaded(p, context) { case .response(let r): return r; case .found(let x): l = x }
         let today: String
         do {
-            let problem = try BoundaryProblem(l.instance, dimension: Self.dimensions(l.instance)[0], limits: .init())
+            let problem = try BoundaryProblem(l.instance, dimension: BoundaryScenario.dimensions(l.instance)[0], limits: .init())
             today = BoundaryMap(problem).svgToday(title: "Today's zones: \(problem.schoolCount) schools, \(problem.unitCount) units",
                                                   description: "Each unit coloured by its school today; dots mark the schools.")
         } catch {
@@ -127,13 +112,13 @@ struct BoundaryPages: Sendable {
         try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: p.visitor.viewer.email ?? "", action: "view-boundaries",
                                                  detail: "instance \(l.record.id)"))
         return Self.staffOnly(page(p, message: message).instance(Self.summary(l), map: today, jobs: jobs, scenarios: scenarios,
-                                                                 dimensionChoices: Self.dimensionChoices(l.instance), form: form), status: status)
+                                                                 dimensionChoices: BoundaryScenario.dimensionChoices(l.instance), form: form), status: status)
     }
 
     /// A stored scenario's figures, from its result JSON.
     static func row(_ r: BoundaryScenarioRecord) -> BoundariesPage.Scenario? {
         guard let doc = try? JSONSerialization.jsonObject(with: Data(r.result.utf8)) as? [String: Any],
-              let settings = try? JSONDecoder().decode(ScenarioSettings.self, from: Data(r.settings.utf8)),
+              let settings = try? JSONDecoder().decode(BoundaryScenario.self, from: Data(r.settings.utf8)),
               let before = doc["before"] as? [String: Double], let after = doc["after"] as? [String: Double],
               let travel = doc["travel"] as? [String: Any] else { return nil }
         let transport = doc["transport"] as? [String: Any]
@@ -147,61 +132,6 @@ struct BoundaryPages: Sendable {
     }
 
     // MARK: Running
-
-    /// What a scenario ran with: the form, checked.
-    struct ScenarioSettings: Codable, Sendable {
-        var kind: String
-        var dimension: String
-        var objective: String
-        var maxTravelIncrease: Double
-        var maxSizeIncrease: Double
-        var maxSizeDecrease: Double?
-        var contiguity: Bool
-        var seed: UInt64
-        var restarts: Int
-        var sweeps: Int
-        var transportBeyond: Double?
-        var maxDrive: Double?
-        var groupSize: String
-        var grades: [String]
-
-        /// The pairing these settings ask for on `problem`.
-        func pairing(_ problem: BoundaryProblem) -> Pairing {
-            Pairing(problem, options: .init(sizes: Set(groupSize.split(separator: ",").compactMap { Int($0) }), grades: grades, maxDrive: maxDrive,
-                                            objective: BoundaryObjective(rawValue: objective) ?? .dissimilarity))
-        }
-
-        var limits: BoundaryLimits {
-            .init(maxTravelIncrease: maxTravelIncrease, maxSizeIncrease: maxSizeIncrease, maxSizeDecrease: maxSizeDecrease, contiguity: contiguity)
-        }
-
-        var summary: String {
-            func pc(_ x: Double) -> String { Format.percent(x, digits: x * 100 == (x * 100).rounded() ? 0 : 1) }
-            var parts = ["objective \(objective)", "size +\(pc(maxSizeIncrease))" + (maxSizeDecrease.map { " / −\(pc($0))" } ?? "")]
-            if kind == "redraw" {
-                parts.insert("travel +\(pc(maxTravelIncrease))", at: 1)
-                parts += ["contiguity \(contiguity ? "on" : "off")", "seed \(seed)"]
-            } else {
-                parts += ["groups of \(groupSize)", "grades \(grades.joined(separator: ","))"] + (maxDrive.map { ["at most \(Format.fixed($0, 2)) apart"] } ?? [])
-            }
-            return parts.joined(separator: ", ")
-        }
-
-        /// The command that gives the same figures.
-        func command(_ instance: String) -> String {
-            var c = kind == "pair" ? "mosaic boundaries pair \(instance)" : "mosaic boundaries \(instance)"
-            c += " --dimension \(dimension) --objective \(objective) --max-size-increase \(maxSizeIncrease)"
-            if let d = maxSizeDecrease { c += " --max-size-decrease \(d)" }
-            if kind == "pair" {
-                c += " --group-size \(groupSize) --grades \(grades.joined(separator: ","))"
-                if let d = maxDrive { c += " --max-drive \(d)" }
-            } else {
-                c += " --max-travel-increase \(maxTravelIncrease) --contiguity \(contiguity ? "on" : "off") --seed \(seed) --restarts \(restarts) --sweeps \(sweeps)"
-            }
-            if let t = transportBeyond { c += " --transport-beyond \(t)" }
-            return c + " --format json"
-        }
-    }
 
     struct RunForm: Decodable, CSRFCarrying {
         var csrf: String? = nil
@@ -219,6 +149,12 @@ struct BoundaryPages: Sendable {
         var groupSize: String? = nil
         var grades: String? = nil
 
+        /// What the form asks for, as the library's scenario request.
+        var request: BoundaryScenario.Request {
+            .init(kind: kind, dimension: dimension, objective: objective, travel: travel, growth: growth, shrink: shrink, contiguity: contiguity,
+                  seed: seed, beyond: beyond, drive: drive, groupSize: groupSize, grades: grades)
+        }
+
         var fields: [String: String] {
             var f: [String: String] = [:]
             for (k, v) in [("name", name), ("kind", kind), ("dimension", dimension), ("objective", objective), ("travel", travel), ("growth", growth),
@@ -228,43 +164,6 @@ struct BoundaryPages: Sendable {
             }
             return f
         }
-    }
-
-    /// The form as settings, or every problem with it.
-    static func settings(_ f: RunForm, instance: BoundaryInstance) -> (ScenarioSettings?, [String]) {
-        var problems: [String] = []
-        func number(_ text: String?, _ what: String, default d: Double?, range: ClosedRange<Double> = 0...1_000_000) -> Double? {
-            let t = (text ?? "").trimmingCharacters(in: .whitespaces)
-            if t.isEmpty { return d }
-            guard let x = Double(t), range.contains(x) else {
-                problems.append("\(what) is a number from \(Format.fixed(range.lowerBound, 0)) to \(Format.fixed(range.upperBound, 0)), not '\(t)'")
-                return d
-            }
-            return x
-        }
-        let kind = f.kind ?? "redraw"
-        if kind != "redraw" && kind != "pair" { problems.append("the kind is redraw or pair, not '\(kind)'") }
-        let dimension = f.dimension ?? dimensions(instance)[0]
-        if !dimensionChoices(instance).contains(dimension) { problems.append("'\(dimension)' is not one of the instance's dimensions or groups") }
-        let objective = (f.objective ?? "D").uppercased()
-        if BoundaryObjective(rawValue: objective) == nil { problems.append("the objective is D or H, not '\(objective)'") }
-        let travel = number(f.travel, "the travel increase (%)", default: 50)
-        let growth = number(f.growth, "the size increase (%)", default: 15)
-        let shrink = number(f.shrink, "the size decrease (%)", default: nil, range: 0...100)
-        let contiguity = (f.contiguity ?? "on") != "off"
-        let seedText = (f.seed ?? "1").trimmingCharacters(in: .whitespaces)
-        let seed = UInt64(seedText.isEmpty ? "1" : seedText)
-        if seed == nil { problems.append("the seed is a whole number from 0, not '\(seedText)'") }
-        let beyond = number(f.beyond, "the transport distance", default: nil)
-        let drive = number(f.drive, "the distance between paired schools", default: nil)
-        let groupSize = f.groupSize ?? "2"
-        if !["2", "3", "2,3"].contains(groupSize) { problems.append("the group size is 2, 3 or 2,3, not '\(groupSize)'") }
-        let grades = (f.grades ?? "K,1,2,3,4,5").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if grades.count < 2 || Set(grades).count != grades.count { problems.append("the grades taught are at least two different grades, separated by commas") }
-        guard problems.isEmpty else { return (nil, problems) }
-        return (ScenarioSettings(kind: kind, dimension: dimension, objective: objective, maxTravelIncrease: travel! / 100, maxSizeIncrease: growth! / 100,
-                                 maxSizeDecrease: shrink.map { $0 / 100 } ?? (kind == "pair" ? 0.15 : nil), contiguity: contiguity, seed: seed!,
-                                 restarts: restarts, sweeps: sweeps, transportBeyond: beyond, maxDrive: drive, groupSize: groupSize, grades: grades), [])
     }
 
     func run(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
@@ -280,7 +179,7 @@ struct BoundaryPages: Sendable {
         switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
         switch try await loaded(p, context) { case .response(let r): return r; case .found(let x): l = x }
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
-        let (settings, found) = Self.settings(form, instance: l.instance)
+        let (settings, found) = BoundaryScenario.settings(form.request, instance: l.instance)
         var problems = found
         if name.isEmpty || name.count > 80 { problems.insert("the scenario needs a name of 1 to 80 characters", at: 0) }
         var problem: BoundaryProblem?
@@ -297,7 +196,7 @@ struct BoundaryPages: Sendable {
         let id: String
         do {
             id = try server.jobs.submit(owner: Self.owner(p.district, record.id), name: name, total: total) { progress in
-                let result = try await Self.compute(problem, settings: settings) { done in progress(done, total) }
+                let result = try await settings.run(problem) { done in progress(done, total) }
                 let settingsJSON = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
                 let saved = try await store.addBoundaryScenario(BoundaryScenarioRecord(
                     district: record.district, instance: record.id, name: name, kind: settings.kind, settings: settingsJSON,
@@ -324,29 +223,6 @@ struct BoundaryPages: Sendable {
         }
     }
 
-    /// Runs the scenario off the request's thread and returns the command's JSON output.
-    static func compute(_ problem: BoundaryProblem, settings: ScenarioSettings, progress: @escaping @Sendable (Int) -> Void) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                let objective = BoundaryObjective(rawValue: settings.objective) ?? .dissimilarity
-                if settings.kind == "pair" {
-                    let pairing = settings.pairing(problem)
-                    let (groups, proven) = pairing.choose()
-                    let plan = PairingPlan(pairing, groups: groups, proven: proven, transportBeyond: settings.transportBeyond)
-                    progress(1)
-                    continuation.resume(returning: plan.json(objective: objective).serialized())
-                    return
-                }
-                var rng = SeededGenerator(seed: settings.seed)
-                let outcome = BoundarySearch(problem, objective: objective).run(
-                    .init(restarts: settings.restarts, sweeps: settings.sweeps, parallelism: ProcessInfo.processInfo.activeProcessorCount),
-                    using: &rng) { done, _ in progress(done) }
-                let plan = BoundaryPlan(problem, assignment: outcome.assignment, transportBeyond: settings.transportBeyond)
-                continuation.resume(returning: plan.json(objective: objective, seed: settings.seed, outcome: outcome).serialized())
-            }
-        }
-    }
-
     func job(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let p: Place, l: Loaded
         switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
@@ -365,7 +241,7 @@ struct BoundaryPages: Sendable {
 
     struct Shown {
         var record: BoundaryScenarioRecord
-        var settings: ScenarioSettings
+        var settings: BoundaryScenario
         var problem: BoundaryProblem
         var result: [String: Any]
     }
@@ -373,7 +249,7 @@ struct BoundaryPages: Sendable {
     func shown(_ p: Place, _ l: Loaded, _ context: MosaicRequestContext) async throws -> Found<Shown> {
         let id = try context.parameters.require("scenario")
         guard let record = try await server.store.boundaryScenarios(district: p.district, instance: l.record.id).first(where: { $0.id == id }),
-              let settings = try? JSONDecoder().decode(ScenarioSettings.self, from: Data(record.settings.utf8)),
+              let settings = try? JSONDecoder().decode(BoundaryScenario.self, from: Data(record.settings.utf8)),
               let result = try? JSONSerialization.jsonObject(with: Data(record.result.utf8)) as? [String: Any],
               let problem = try? BoundaryProblem(l.instance, dimension: settings.dimension, limits: settings.limits) else {
             return .response(Pages.notFound("Boundary instance “\(l.record.name)” has no scenario “\(id)”."))
@@ -466,11 +342,10 @@ public func seedBoundaryExample(_ store: any Store, district: String, name: Stri
     let json = String(decoding: try JSONEncoder().encode(instance), as: UTF8.self)
     let record = try await store.addBoundaryInstance(BoundaryInstanceRecord(district: district, name: name, json: json, addedAt: at, addedBy: "demo (example)"))
     for s in scenarios {
-        let form = BoundaryPages.RunForm(name: s.name, kind: s.kind, dimension: s.dimension, shrink: "15", beyond: "\(beyond)")
-        let (settings, problems) = BoundaryPages.settings(form, instance: instance)
+        let (settings, problems) = BoundaryScenario.settings(.init(kind: s.kind, dimension: s.dimension, shrink: "15", beyond: "\(beyond)"), instance: instance)
         guard let settings, problems.isEmpty else { throw BoundaryError(problems) }
         let problem = try BoundaryProblem(instance, dimension: settings.dimension, limits: settings.limits)
-        let result = try await BoundaryPages.compute(problem, settings: settings) { _ in }
+        let result = try await settings.run(problem) { _ in }
         _ = try await store.addBoundaryScenario(BoundaryScenarioRecord(
             district: district, instance: record.id, name: s.name, kind: settings.kind, settings: String(decoding: try JSONEncoder().encode(settings), as: UTF8.self),
             result: result, runAt: at, runBy: "demo (example)"))
