@@ -82,12 +82,13 @@ let package = Package(
                 "MosaicChoice", "MosaicSchedule", "MosaicBoundaries",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Fixture loading, approximate comparison and the path to the built binary, for tests only.
         .target(
             name: "MosaicTestSupport",
-            dependencies: ["MosaicStore", .product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["MosaicStore", .product(name: "Numerics", package: "swift-numerics"), .product(name: "Logging", package: "swift-log")],
             path: "Sources/MosaicTestSupport"
         ),
         .testTarget(name: "MosaicCoreTests", dependencies: ["MosaicCore", "MosaicTestSupport"]),

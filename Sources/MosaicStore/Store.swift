@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MosaicCore
 
 /// Where Mosaic keeps a district's terms, their rosters and diagnostics, its users and
@@ -532,7 +533,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Opens the store a URL names: `sqlite:PATH`, `postgres://…`, or `memory:` (tests).
-public func openStore(_ url: String) async throws -> any Store {
+/// Opens the store a URL names (`sqlite:PATH`, `postgres://…`, `memory:`).
+/// - Parameter logger: the caller's logger: the PostgreSQL client logs its connection
+///   trouble there (the store makes none of its own).
+public func openStore(_ url: String, logger: Logger) async throws -> any Store {
     if url == "memory:" { return MemoryStore() }
     if url.hasPrefix("sqlite:") {
         let path = String(url.dropFirst("sqlite:".count))
@@ -540,7 +544,7 @@ public func openStore(_ url: String) async throws -> any Store {
         return SQLStore(try await SQLiteDatabase.open(path: path))
     }
     if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-        return SQLStore(try await PostgresDatabase.open(url: url))
+        return SQLStore(try await PostgresDatabase.open(url: url, logger: logger))
     }
     throw StoreError.badURL(url)
 }

@@ -31,11 +31,11 @@ public func withStore(_ backend: Backend, failAfterTable: String? = nil,
         }
         // A database of its own per test, so tests run side by side.
         let name = "mosaic_t_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
-        let server = try await PostgresDatabase.open(url: admin)
+        let server = try await PostgresDatabase.open(url: admin, logger: TestSupport.logger)
         try await server.execute("CREATE DATABASE \(name)", [])
         var url = URLComponents(string: admin)!
         url.path = "/\(name)"
-        let db = try await PostgresDatabase.open(url: url.string!)
+        let db = try await PostgresDatabase.open(url: url.string!, logger: TestSupport.logger)
         let store = failAfterTable.map { SQLStore(db, _failAfterTable: $0) } ?? SQLStore(db)
         var failure: (any Error)?
         do { try await body(store) } catch { failure = error }

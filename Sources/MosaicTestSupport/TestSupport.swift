@@ -1,8 +1,16 @@
 import Foundation
+import Logging
 import Numerics
 
 /// Helpers shared by the test targets: fixtures, approximate comparison, the built binary.
 public enum TestSupport {
+    /// The tests' logger, handed to libraries that take one: errors only.
+    public static let logger: Logger = {
+        var log = Logger(label: "mosaic.tests")
+        log.logLevel = .error
+        return log
+    }()
+
     /// The repository's root folder, found from this file's location.
     public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -383,7 +383,7 @@ struct BoundariesLoad: AsyncParsableCommand {
         }
         let title = name ?? parsed.name ?? URL(fileURLWithPath: instance).deletingPathExtension().lastPathComponent
         let record = try await Terminal.reportingStoreErrors(db) {
-            let store = try await openStore(db)
+            let store = try await openStore(db, logger: Terminal.logger)
             do {
                 try await store.migrate()
                 let kept = try await store.addBoundaryInstance(BoundaryInstanceRecord(

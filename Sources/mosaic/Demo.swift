@@ -54,7 +54,7 @@ struct Demo: AsyncParsableCommand {
         }
         let url = postgres ? db : "sqlite:\(path)"
         let store = try await Terminal.reportingStoreErrors(url) {
-            let store = try await openStore(url)
+            let store = try await openStore(url, logger: Terminal.logger)
             try await store.migrate()
             return store
         }

@@ -62,7 +62,7 @@ struct Import: AsyncParsableCommand {
             enrollments: r.enrollmentCount)
         let districtRecord = DistrictRecord(id: owner.id, name: owner.name, synthetic: owner.name.contains("Synthetic"))
         try await Terminal.reportingStoreErrors(db) {
-            let store = try await openStore(db)
+            let store = try await openStore(db, logger: Terminal.logger)
             do {
                 try await store.migrate()
                 let kept = StoredDiagnostic(json: try diagnostic.archived(), computedAt: now,

@@ -316,7 +316,7 @@ struct ScheduleInstance: AsyncParsableCommand {
         } else {
             let db = db!, term = term!
             r = try await Terminal.reportingStoreErrors(db) {
-                let store = try await openStore(db)
+                let store = try await openStore(db, logger: Terminal.logger)
                 do {
                     let districts = try await store.districts()
                     guard let owner = district ?? (districts.count == 1 ? districts[0].id : nil) else {

@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await Terminal.reportingStoreErrors(db) {
-            let store = try await openStore(db)
+            let store = try await openStore(db, logger: Terminal.logger)
             try await store.migrate()
             return store
         }
@@ -60,7 +60,7 @@ struct User: AsyncParsableCommand {
         func run() async throws {
             let user = email.lowercased()
             let removed = try await Terminal.reportingStoreErrors(db) {
-                let store = try await openStore(db)
+                let store = try await openStore(db, logger: Terminal.logger)
                 defer { Task { try? await store.close() } }
                 try await store.migrate()
                 let district = try await store.user(email: user)?.district
@@ -97,7 +97,7 @@ struct User: AsyncParsableCommand {
         func run() async throws {
             let password = readLine(strippingNewline: true) ?? ""
             let added = try await Terminal.reportingStoreErrors(db) {
-                let store = try await openStore(db)
+                let store = try await openStore(db, logger: Terminal.logger)
                 defer { Task { try? await store.close() } }
                 try await store.migrate()
                 let d = try await Terminal.district(district, in: store, db)
@@ -133,7 +133,7 @@ struct Token: AsyncParsableCommand {
         func run() async throws {
             let user = email.lowercased()
             let count = try await Terminal.reportingStoreErrors(db) {
-                let store = try await openStore(db)
+                let store = try await openStore(db, logger: Terminal.logger)
                 defer { Task { try? await store.close() } }
                 try await store.migrate()
                 guard let account = try await store.user(email: user) else { return -1 }
@@ -161,7 +161,7 @@ struct Token: AsyncParsableCommand {
         func run() async throws {
             let token = Accounts.newToken()
             try await Terminal.reportingStoreErrors(db) {
-                let store = try await openStore(db)
+                let store = try await openStore(db, logger: Terminal.logger)
                 defer { Task { try? await store.close() } }
                 try await store.migrate()
                 let user = email.lowercased()

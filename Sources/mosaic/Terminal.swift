@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MosaicImport
 import MosaicCore
 import MosaicStore
@@ -67,6 +68,16 @@ extension Terminal {
 
     /// A store URL without its password, for messages.
     static func redacted(_ url: String) -> String { PostgresDatabase.redacted(url) }
+}
+
+extension Terminal {
+    /// The command line's logger: errors of the libraries' background work (a lost
+    /// database connection) go to stderr; libraries take it, they make none.
+    static let logger: Logger = {
+        var log = Logger(label: "mosaic")
+        log.logLevel = .error
+        return log
+    }()
 }
 
 /// The store every command that reads or writes one names: `--db sqlite:PATH` (the

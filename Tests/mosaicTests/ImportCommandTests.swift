@@ -20,7 +20,7 @@ import Testing
         let replaced = try Run(["import", handMadeRoster, "--db", "sqlite:\(db)", "--term", "2026-fall", "--replace", "--baseline", "20"])
         #expect(replaced.status == 0, "\(replaced.stderr)")
 
-        let store = try await openStore("sqlite:\(db)")
+        let store = try await openStore("sqlite:\(db)", logger: TestSupport.logger)
         let stored = try await store.terms(district: "D1")
         #expect(stored.map(\.id) == ["2026-fall"])
         #expect(stored.first?.students == 6 && stored.first?.enrollments == 13)
@@ -86,7 +86,7 @@ import Testing
         let whole = try Run(["import", roster, "--db", "sqlite:\(db)", "--term", "timed", "--baseline", "0"])
         #expect(whole.status == 0, "\(whole.stderr)")
         let duration = (clock.now - started)
-        let store0 = try await openStore("sqlite:\(db)")
+        let store0 = try await openStore("sqlite:\(db)", logger: TestSupport.logger)
         let expected = try await store0.terms(district: "district").first { $0.id == "base" }
         try await store0.close()
         var killedMidway = 0
@@ -102,7 +102,7 @@ import Testing
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             if process.terminationReason == .uncaughtSignal { killedMidway += 1 }
-            let store = try await openStore("sqlite:\(db)")
+            let store = try await openStore("sqlite:\(db)", logger: TestSupport.logger)
             let terms = try await store.terms(district: "district")
             #expect(terms.first { $0.id == "base" } == expected)
             if let killed = terms.first(where: { $0.id == "killed-\(i)" }) {
@@ -139,7 +139,7 @@ import Testing
         #expect(token.status == 0, "\(token.stderr)")
         let t = token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(t.hasPrefix("mosaic_") && t.count == 50)
-        let store = try await openStore(db)
+        let store = try await openStore(db, logger: TestSupport.logger)
         let user = try await store.user(tokenHash: sha256(t))
         #expect(user?.email == "lee@hillside.example" && user?.role == .school && user?.schools == ["S1"])
         #expect(try await store.user(tokenHash: t) == nil)
@@ -164,13 +164,13 @@ import Testing
         let tokens = try (0..<2).map { _ in try Run(["token", "create", "--db", db, "--email", "lee@hillside.example"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
         let revoked = try Run(["token", "revoke", "--db", db, "--email", "lee@hillside.example"])
         #expect(revoked.status == 0 && revoked.stdout == "revoked 2 tokens of lee@hillside.example\n", "\(revoked.stderr)")
-        var store = try await openStore(db)
+        var store = try await openStore(db, logger: TestSupport.logger)
         for t in tokens { #expect(try await store.user(tokenHash: sha256(t)) == nil) }
         try await store.close()
         let third = try Run(["token", "create", "--db", db, "--email", "lee@hillside.example"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let removed = try Run(["user", "remove", "--db", db, "--email", "lee@hillside.example"])
         #expect(removed.status == 0, "\(removed.stderr)")
-        store = try await openStore(db)
+        store = try await openStore(db, logger: TestSupport.logger)
         #expect(try await store.user(email: "lee@hillside.example") == nil)
         #expect(try await store.user(tokenHash: sha256(third)) == nil)
         #expect(try await store.auditLog(district: "D1", limit: 10).map(\.action).prefix(2) == ["user-remove", "token-create"])

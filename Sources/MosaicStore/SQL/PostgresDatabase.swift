@@ -11,7 +11,8 @@ public final class PostgresDatabase: SQLDatabase {
     public var dialect: SQLDialect { .postgres }
 
     /// Connects to `postgres://user:password@host:port/database`.
-    public static func open(url: String) async throws -> PostgresDatabase {
+    /// - Parameter logger: the caller's logger, for the client's background work.
+    public static func open(url: String, logger: Logger) async throws -> PostgresDatabase {
         guard let u = URLComponents(string: url), u.scheme == "postgres" || u.scheme == "postgresql",
               let host = u.host, let user = u.user else {
             throw StoreError.cannotOpen(url, "expected postgres://user:password@host:port/database")
@@ -22,8 +23,6 @@ public final class PostgresDatabase: SQLDatabase {
             database: database.isEmpty ? nil : database, tls: .disable)
         config.options.maximumConnections = 8
         config.options.connectTimeout = .seconds(5)
-        var logger = Logger(label: "mosaic.postgres")
-        logger.logLevel = .error
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
         let runner = Task { await client.run() }
         let db = PostgresDatabase(client: client, runner: runner, logger: logger)
