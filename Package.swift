@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "MosaicMetrics"),
         // Reading files: RFC 4180 CSV, aggregate count tables, the NYC demographic snapshot.
         // Resources: the guidebook's actions (a copy of ../shared/data/actions.json), shipped with the product.
-        .target(name: "MosaicImport", dependencies: ["MosaicCore", "MosaicMetrics", "ZIPFoundation"], resources: [.copy("Resources")]),
+        .target(name: "MosaicImport", dependencies: ["MosaicCore", "MosaicMetrics", "MosaicBoundaries", "ZIPFoundation"], resources: [.copy("Resources")]),
         // School choice: deferred acceptance, top trading cycles and Boston, with reserves. Pure, no I/O.
         .target(name: "MosaicChoice", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // Scheduling for diverse classrooms: the schedule audit, student sectioning, class lists.

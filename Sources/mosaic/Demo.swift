@@ -208,8 +208,8 @@ struct Demo: AsyncParsableCommand {
             }
         }
         if try await store.districts().contains(where: { $0.id == "nyc-03" }) {
-            let (zones, _) = try BoundariesNYC.instance(districts: [3], year: SchoolYear(startYear: 2017), zones: BoundariesNYC.zonesFile,
-                                                        locations: BoundariesNYC.locationsFile, snapshot: snapshot, cell: 0.2)
+            let (zones, _) = try BoundaryInstance.nyc(districts: [3], year: SchoolYear(startYear: 2017), zones: BoundariesNYC.zonesFile,
+                                                      locations: BoundariesNYC.locationsFile, snapshot: snapshot, cell: 0.2)
             if let path = try await seedBoundaryExample(store, district: "nyc-03", name: "NYC District 3 elementary zones 2017-18 (0.2 km pieces)", instance: zones,
                                                         scenarios: [("Redraw: travel +50 %, size ±15 %", "redraw", "race"),
                                                                     ("Redraw for low income", "redraw", "economic"),
