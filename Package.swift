@@ -74,12 +74,19 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The demo store: a synthetic district over four school years with example plan,
+        // rounds, enrichment, schedule review and boundary scenarios, and the real NYC districts.
+        .target(
+            name: "MosaicDemo",
+            dependencies: ["MosaicCore", "MosaicMetrics", "MosaicImport", "MosaicDiagnostic", "MosaicStore", "MosaicServer",
+                           "MosaicChoice", "MosaicSchedule", "MosaicBoundaries"]
+        ),
         // The command line: a thin shell over the libraries.
         .executableTarget(
             name: "mosaic",
             dependencies: [
                 "MosaicCore", "MosaicMetrics", "MosaicImport", "MosaicDiagnostic", "MosaicReport", "MosaicStore", "MosaicServer",
-                "MosaicChoice", "MosaicSchedule", "MosaicBoundaries",
+                "MosaicChoice", "MosaicSchedule", "MosaicBoundaries", "MosaicDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

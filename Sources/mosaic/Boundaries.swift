@@ -259,10 +259,12 @@ struct BoundariesNYC: ParsableCommand {
     @Option(name: .customLong("district"), help: "Keep the zones of this community school district (repeat for several; default all).") var districts: [Int] = []
     @Option(help: "The school year of the enrollment counts.") var year = "2017-18"
     @Option(help: "Cut every zone into the pieces of a grid of squares this many km wide (block-level work on zone data).") var cell: Double?
-    static let zonesFile = "../shared/data/nyc/nyc_elementary_zones_2017-18_wkt.csv", locationsFile = "../shared/data/nyc/nyc_school_locations_2017-18.csv"
-    @Option(help: "The elementary zones file (WKT).") var zones = Self.zonesFile
-    @Option(help: "The school locations file.") var locations = Self.locationsFile
-    @Option(help: "The Demographic Snapshot school file.") var snapshot = "../shared/data/nyc/nyc_demographic_snapshot_school_2013-14_to_2017-18.csv"
+    @Option(name: .customLong("zones"), help: "The elementary zones file (WKT); default: the copy shipped with Mosaic.") var zonesFile: String?
+    @Option(name: .customLong("locations"), help: "The school locations file; default: the copy shipped with Mosaic.") var locationsFile: String?
+    @Option(name: .customLong("snapshot"), help: "The Demographic Snapshot school file; default: the copy shipped with Mosaic.") var snapshotFile: String?
+    var zones: String { zonesFile ?? NYCData.zones }
+    var locations: String { locationsFile ?? NYCData.locations }
+    var snapshot: String { snapshotFile ?? NYCData.snapshot }
 
     func run() throws {
         do { try write() } catch ExitCodeError.failure { throw ExitCode.failure }

@@ -43,8 +43,9 @@ struct Generate: ParsableCommand {
     @Option(help: "The random seed; the same seed gives the same roster.") var seed: UInt64 = 1
     @Option(help: "How much race and income skew placement into advanced courses, 0 (none) to about 2.") var tracking: Double = 0.8
     @Option(help: "How strongly students are dealt to sections in placement order, 0 (at random) to 1.") var sorting: Double = 0.5
-    @Option(help: "The NYC Demographic Snapshot school file the school compositions come from.")
-    var snapshot: String = "../shared/data/nyc/nyc_demographic_snapshot_school_2013-14_to_2017-18.csv"
+    @Option(name: .customLong("snapshot"), help: "The NYC Demographic Snapshot school file the school compositions come from; default: the copy shipped with Mosaic.")
+    var snapshotFile: String?
+    var snapshot: String { snapshotFile ?? NYCData.snapshot }
 
     func validate() throws {
         guard students >= 1, schools >= 1, students >= schools else { throw ValidationError("--students and --schools are positive, with at least one student per school") }

@@ -17,8 +17,9 @@ struct NYCCounts: ParsableCommand {
             """
     )
 
-    @Option(help: "The Demographic Snapshot school file.")
-    var snapshot: String = "../shared/data/nyc/nyc_demographic_snapshot_school_2013-14_to_2017-18.csv"
+    @Option(name: .customLong("snapshot"), help: "The Demographic Snapshot school file; default: the copy shipped with Mosaic.")
+    var snapshotFile: String?
+    var snapshot: String { snapshotFile ?? NYCData.snapshot }
 
     @Option(help: "The school year, such as 2017-18.")
     var year: String

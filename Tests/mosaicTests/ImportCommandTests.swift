@@ -54,6 +54,17 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("m.sqlite").path))
     }
 
+    /// The NYC files ship with Mosaic too: the zones instance is written from any folder
+    /// (the defaults were paths into ../shared relative to the working directory).
+    @Test func nycFilesWorkFromAnyFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try Run(["boundaries", "nyc", "--district", "3", "--out", "d3.json"], directory: folder)
+        #expect(run.status == 0 && run.stderr.contains("19 zones, 17 schools"), "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("d3.json").path))
+    }
+
     @Test func aBrokenRosterStoresNothing() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
         try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent(handMadeRoster), to: folder)

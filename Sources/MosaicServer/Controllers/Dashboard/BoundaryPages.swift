@@ -332,23 +332,3 @@ struct BoundaryPages: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
-
-/// Adds a boundary instance to a district with example scenarios, each run as the service
-/// runs them (the form's defaults, with the kind and dimension given), for the demo. Nil
-/// when the district already has a boundary instance of that name.
-public func seedBoundaryExample(_ store: any Store, district: String, name: String, instance: BoundaryInstance,
-                                scenarios: [(name: String, kind: String, dimension: String)], beyond: Double, at: Date) async throws -> String? {
-    guard try await !store.boundaryInstances(district: district).contains(where: { $0.name == name }) else { return nil }
-    let json = String(decoding: try JSONEncoder().encode(instance), as: UTF8.self)
-    let record = try await store.addBoundaryInstance(BoundaryInstanceRecord(district: district, name: name, json: json, addedAt: at, addedBy: "demo (example)"))
-    for s in scenarios {
-        let (settings, problems) = BoundaryScenario.settings(.init(kind: s.kind, dimension: s.dimension, shrink: "15", beyond: "\(beyond)"), instance: instance)
-        guard let settings, problems.isEmpty else { throw BoundaryError(problems) }
-        let problem = try BoundaryProblem(instance, dimension: settings.dimension, limits: settings.limits)
-        let result = try await settings.run(problem) { _ in }
-        _ = try await store.addBoundaryScenario(BoundaryScenarioRecord(
-            district: district, instance: record.id, name: s.name, kind: settings.kind, settings: String(decoding: try JSONEncoder().encode(settings), as: UTF8.self),
-            result: result, runAt: at, runBy: "demo (example)"))
-    }
-    return "/districts/\(district)/boundaries/\(record.id)"
-}
