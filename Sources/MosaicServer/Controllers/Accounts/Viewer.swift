@@ -28,7 +28,7 @@ public struct Viewer: Sendable, Equatable {
         role == .district && self.district == district
     }
 
-    public enum SchoolAccess: Equatable { case unsuppressed, publicView, forbidden }
+    public enum SchoolAccess: Sendable, Equatable { case unsuppressed, publicView, forbidden }
 
     /// A school's route: the district role in its district and a leader of that school
     /// see it unsuppressed; a school leader may not open another school's route of their

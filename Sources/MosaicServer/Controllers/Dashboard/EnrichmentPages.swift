@@ -59,26 +59,14 @@ struct EnrichmentPages: Sendable {
     }
 
     func place(_ request: Request, _ context: MosaicRequestContext) async throws -> Found<Place> {
-        let pages = Pages(server: server)
-        let visitor = pages.visitor(context)
-        let district = try context.parameters.require("district"), term = try context.parameters.require("term")
-        let school = try context.parameters.require("school")
-        let access = visitor.viewer.access(school: school, in: district)
-        if access == .forbidden {
-            return .response(Pages.refused("Not one of your schools", "This account leads \(visitor.viewer.schools.joined(separator: ", ")); other schools' enrichment rounds are not open to it.",
-                                           account: visitor.account))
+        let found: SchoolPlace
+        switch try await SchoolPlace.find(server, context, .init(plural: "enrichment rounds", publicView: true, needs: "students to survey")) {
+        case .response(let r): return .response(r)
+        case .found(let x): found = x
         }
-        guard let record = try await server.store.terms(district: district).first(where: { $0.id == term }) else {
-            return .response(Pages.notFound("District “\(district)” has no term “\(term)”."))
-        }
-        guard record.sections > 0 else { return .response(Pages.notFound("Term “\(record.title)” holds school counts only: it has no students to survey.")) }
-        let roster = try await server.rosters.roster(record, from: server.store)
-        guard let name = roster.orgs.first(where: { $0.id == school && $0.type == "school" })?.name else {
-            return .response(Pages.notFound("No school “\(school)” in this term."))
-        }
-        let csrf = access == .unsuppressed ? context.identity.signedIn.session?.csrf : nil
-        return .found(Place(district: district, term: term, school: school, schoolName: name, termTitle: record.title, schoolYear: record.schoolYear,
-                            roster: roster, staff: access == .unsuppressed, visitor: visitor, csrf: csrf))
+        let roster = try await server.rosters.roster(found.term, from: server.store)
+        return .found(Place(district: found.district, term: found.term.id, school: found.school, schoolName: found.schoolName, termTitle: found.term.title,
+                            schoolYear: found.term.schoolYear, roster: roster, staff: found.staff, visitor: found.visitor, csrf: found.csrf))
     }
 
     /// The school's rounds in this term, oldest first.

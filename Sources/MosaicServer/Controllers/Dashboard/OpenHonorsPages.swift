@@ -56,23 +56,16 @@ struct OpenHonorsPages: Sendable {
     enum Found { case found(Context), response(Response) }
 
     func find(_ request: Request, _ context: MosaicRequestContext, visitor: Pages.Visitor) async throws -> Found {
-        let pages = Pages(server: server)
-        let district = try context.parameters.require("district"), term = try context.parameters.require("term")
-        let school = try context.parameters.require("school")
-        if visitor.viewer.access(school: school, in: district) == .forbidden {
-            return .response(Pages.refused("Not one of your schools", "This account leads \(visitor.viewer.schools.joined(separator: ", ")); other schools' open-honors pages are not open to it.",
-                                           account: visitor.account))
+        let found: SchoolPlace
+        switch try await SchoolPlace.find(server, context, .init(plural: "open-honors pages", publicView: true, needs: "classes")) {
+        case .response(let r): return .response(r)
+        case .found(let x): found = x
         }
-        guard let site = try await pages.site(district), let record = try await server.store.terms(district: district).first(where: { $0.id == term }) else {
-            return .response(Pages.notFound("District “\(district)” has no term “\(term)”."))
+        let roster = try await server.rosters.roster(found.term, from: server.store)
+        guard let session = roster.sessions.first(where: { $0.id == found.session }) else {
+            return .response(Pages.notFound("No school “\(found.school)” in this term."))
         }
-        guard record.sections > 0 else { return .response(Pages.notFound("Term “\(record.title)” holds school counts only: it has no classes.")) }
-        let roster = try await server.rosters.roster(record, from: server.store)
-        guard let termID = try await server.diagnostics.diagnostic(district: district, term: term, version: site.version)?.termID,
-              let session = roster.sessions.first(where: { $0.id == termID }),
-              let name = roster.orgs.first(where: { $0.id == school && $0.type == "school" })?.name else {
-            return .response(Pages.notFound("No school “\(school)” in this term."))
-        }
+        let (district, term, school, name, record) = (found.district, found.term.id, found.school, found.schoolName, found.term)
         let end = Self.adding(Self.addDropDays - 1, to: session.startDate)
         return .found(Context(district: district, term: term, school: school, schoolName: name, termTitle: record.title, session: session,
                               roster: roster, windowStart: session.startDate, windowEnd: min(end, session.endDate)))

@@ -26,55 +26,26 @@ struct SchedulePages: Sendable {
         router.get(RouterPath(school + "/jobs/:job")) { request, context in try await self.job(request, context) }
     }
 
-    /// The school, the term and who asks, once their access is checked.
-    struct Place {
-        var visitor: Pages.Visitor
-        var csrf: String?
-        var district: String
-        var term: TermRecord
-        var school: String
-        var schoolName: String
-        /// The roster's id of the term (its academic session).
-        var session: String
-        var base: String { "/districts/\(urlEscape(district))/terms/\(urlEscape(term.id))/schools/\(urlEscape(school))/schedule" }
-    }
+    static let area = SchoolPlace.Area(
+        plural: "schedules", publicView: false,
+        staffOnlyReason: "A schedule page shows how many students of each group sit in each section: only the district's staff and the school's leaders, signed in, may open it.",
+        needs: "classes to schedule")
+
+    typealias Place = SchoolPlace
 
     func place(_ request: Request, _ context: MosaicRequestContext) async throws -> Found<Place> {
-        let pages = Pages(server: server)
-        let visitor = pages.visitor(context)
-        let district = try context.parameters.require("district"), term = try context.parameters.require("term")
-        let school = try context.parameters.require("school")
-        switch visitor.viewer.access(school: school, in: district) {
-        case .unsuppressed: break
-        case .forbidden:
-            return .response(Pages.refused("Not one of your schools", "This account leads \(visitor.viewer.schools.joined(separator: ", ")); other schools' schedules are not open to it.",
-                                           account: visitor.account))
-        case .publicView:
-            return .response(Pages.refused("District staff and school leaders only",
-                                           "A schedule page shows how many students of each group sit in each section: only the district's staff and the school's leaders, signed in, may open it.",
-                                           account: visitor.account))
-        }
-        let terms = try await server.store.terms(district: district)
-        guard let record = terms.first(where: { $0.id == term }) else { return .response(Pages.notFound("District “\(district)” has no term “\(term)”.")) }
-        guard record.sections > 0 else { return .response(Pages.notFound("Term “\(record.title)” holds school counts only: it has no classes to schedule.")) }
-        // The school's name and the term's session from the kept diagnostic: no roster read.
-        guard let d = try await server.diagnostics.diagnostic(district: district, term: term, version: TermRecord.version(of: terms)),
-              let name = d.dimensions.first?.acrossSchools.schools.first(where: { $0.id == school })?.name else {
-            return .response(Pages.notFound("No school “\(school)” in this term."))
-        }
-        let csrf = context.identity.signedIn.session?.csrf
-        return .found(Place(visitor: visitor, csrf: csrf, district: district, term: record, school: school, schoolName: name, session: d.termID))
+        try await SchoolPlace.find(server, context, Self.area)
     }
 
     func page(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let p: Place
         switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
-        let recompute = p.csrf.map { (action: p.base + "/review", csrf: $0) }
+        let recompute = p.csrf.map { (action: Self.base(p) + "/review", csrf: $0) }
         let underway = underway(p)
         guard let kept = try await server.store.scheduleReview(district: p.district, term: p.term.id, school: p.school),
               let review = try? JSONDecoder().decode(ScheduleReview.self, from: Data(kept.json.utf8)) else {
             // The first review under way: its progress.
-            if let underway { return Response(status: .seeOther, headers: [.location: p.base + "/jobs/\(underway.id)"]) }
+            if let underway { return Response(status: .seeOther, headers: [.location: Self.base(p) + "/jobs/\(underway.id)"]) }
             return Self.private(SchedulePage.notYetReviewed(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id,
                                                             termTitle: p.term.title, viewer: p.visitor.label, recompute: recompute))
         }
@@ -83,7 +54,7 @@ struct SchedulePages: Sendable {
         page.computed = "Reviewed \(kept.runAt.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))) by \(kept.runBy)."
         page.outOfDate = kept.basis != p.term.importedAt
         page.recompute = underway == nil ? recompute : nil
-        if let underway { page.computed += " A new review is under way: \(p.base)/jobs/\(underway.id)" }
+        if let underway { page.computed += " A new review is under way: \(Self.base(p))/jobs/\(underway.id)" }
         try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: p.visitor.viewer.email ?? "", action: "view-schedule",
                                                  detail: "\(p.term.id)/\(p.school): \(review.students) students, \(review.sections) sections"))
         return Self.private(page.html)
@@ -98,7 +69,7 @@ struct SchedulePages: Sendable {
             return Pages.refused("Refused", "The form had expired. Go back and reload the page.", account: p.visitor.account)
         }
         if let running = underway(p) {
-            return Response(status: .seeOther, headers: [.location: p.base + "/jobs/\(running.id)"])
+            return Response(status: .seeOther, headers: [.location: Self.base(p) + "/jobs/\(running.id)"])
         }
         let store = server.store, actor = p.visitor.viewer.email ?? ""
         let (district, term, school, session_, basis) = (p.district, p.term.id, p.school, p.session, p.term.importedAt)
@@ -122,7 +93,7 @@ struct SchedulePages: Sendable {
         }
         try await store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "schedule-review",
                                           detail: "\(p.term.id)/\(p.school): job \(id)"))
-        return Response(status: .seeOther, headers: [.location: p.base + "/jobs/\(id)"])
+        return Response(status: .seeOther, headers: [.location: Self.base(p) + "/jobs/\(id)"])
     }
 
     func job(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
@@ -134,7 +105,7 @@ struct SchedulePages: Sendable {
         }
         var ahead: Int?, failure: String?
         switch job.state {
-        case .finished: return Response(status: .seeOther, headers: [.location: p.base])
+        case .finished: return Response(status: .seeOther, headers: [.location: Self.base(p)])
         case .queued(let n): ahead = n
         case .running: break
         case .failed(let why): failure = why
@@ -146,6 +117,10 @@ struct SchedulePages: Sendable {
     /// The school's review queued or running now (not one that failed).
     func underway(_ p: Place) -> JobQueue.Job? {
         server.jobs.unfinished(owner: Self.owner(p)).first { if case .failed = $0.state { false } else { true } }
+    }
+
+    static func base(_ p: Place) -> String {
+        "/districts/\(urlEscape(p.district))/terms/\(urlEscape(p.term.id))/schools/\(urlEscape(p.school))/schedule"
     }
 
     static func owner(_ p: Place) -> String { "schedule \(p.district) \(p.term.id) \(p.school)" }
