@@ -136,16 +136,9 @@ public struct Rounds: Sendable {
     /// applicant gets a reference and a code for the family, returned once as CSV; only
     /// the code's hash is kept.
     func upload(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try staff(context, try context.parameters.require("district"))
-        let (district, record, body) = try await round(context)
-        guard record.status == "open" else { throw APIError(.conflict, "round \(record.id) is \(record.status): applications are closed") }
-        let rows: [ApplicationRow]
+        let (viewer, district, record, body) = try await openRound(context)
         let csv = try await Self.body(request)
-        do {
-            rows = try readApplications(name: "applications.csv", text: csv, schools: Set(body.schools.map(\.id)))
-        } catch {
-            throw APIError(.badRequest, error.problems.map(\.description).joined(separator: "\n"))
-        }
+        let rows = try Self.file { () throws(ImportError) in try readApplications(name: "applications.csv", text: csv, schools: Set(body.schools.map(\.id))) }
         var records: [ApplicationRecord] = [], codes = "applicant,reference,code\n"
         let now = Date()
         for row in rows {
@@ -164,8 +157,25 @@ public struct Rounds: Sendable {
             throw APIError(.conflict, clash.description)
         }
         try await audit(district, viewer, "applications-upload", "round \(record.id): \(records.count) applications")
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(string: codes)))
+        return Self.codes(codes)
+    }
+
+    /// The round of the route, for its staff, while it takes applications.
+    func openRound(_ context: MosaicRequestContext) async throws -> (Viewer, String, ApplicationRoundRecord, Body) {
+        let viewer = try staff(context, try context.parameters.require("district"))
+        let (district, record, body) = try await round(context)
+        guard record.status == "open" else { throw APIError(.conflict, "round \(record.id) is \(record.status): applications are closed") }
+        return (viewer, district, record, body)
+    }
+
+    /// A file read whole, or a 400 with every problem as `file:line: what`.
+    static func file<T>(_ read: () throws(ImportError) -> T) throws -> T {
+        do { return try read() } catch { throw APIError(.badRequest, error.problems.map(\.description).joined(separator: "\n")) }
+    }
+
+    /// Codes for the families' letters, answered once and never kept.
+    static func codes(_ csv: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: csv)))
     }
 
     /// Invitations to apply (text/csv, `readInvitations`: `student_id` and any verified
@@ -173,13 +183,9 @@ public struct Rounds: Sendable {
     /// as CSV; only its hash is kept. A child invited again gets a new code and the old one
     /// stops working. All of the file or nothing.
     func invite(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        let viewer = try staff(context, try context.parameters.require("district"))
-        let (district, record, _) = try await round(context)
-        guard record.status == "open" else { throw APIError(.conflict, "round \(record.id) is \(record.status): applications are closed") }
-        let rows: [InvitationRow], text = try await Self.body(request)
-        do { rows = try readInvitations(name: "invitations.csv", text: text) } catch {
-            throw APIError(.badRequest, error.problems.map(\.description).joined(separator: "\n"))
-        }
+        let (viewer, district, record, _) = try await openRound(context)
+        let text = try await Self.body(request)
+        let rows = try Self.file { () throws(ImportError) in try readInvitations(name: "invitations.csv", text: text) }
         let now = Date()
         var invitations: [ApplicationInvitation] = [], codes = "student_id,application_code\n"
         for row in rows {
@@ -190,8 +196,7 @@ public struct Rounds: Sendable {
         }
         try await server.store.putInvitations(invitations, district: district, round: record.id)
         try await audit(district, viewer, "round-invitations", "round \(record.id): \(invitations.count) application codes issued")
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(string: codes)))
+        return Self.codes(codes)
     }
 
     func run(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
