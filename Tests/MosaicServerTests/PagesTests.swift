@@ -19,6 +19,8 @@ import Testing
             let r = try await f.get(page, as: nil)
             #expect(r.status == .ok, "\(page)")
             #expect(r.body.hasPrefix("<!DOCTYPE html>") && r.body.contains("</html>"), "\(page)")
+            // No control inside another: a link inside <summary> (axe: nested-interactive).
+            #expect(r.body.firstMatch(of: try Regex(#"<summary>(?:(?!</summary>).)*<a "#)) == nil, "\(page)")
             // No script anywhere; every chart is an accessible SVG with its title and description.
             #expect(!r.body.contains("<script"), "\(page)")
             let charts = r.body.components(separatedBy: "<svg").count - 1
@@ -108,6 +110,7 @@ import Testing
         let first = try await get("/districts/district/audit")
         #expect(first.contains("Events 1–100") && first.contains("event 229") && !first.contains("event 129"))
         #expect(first.contains("rel=\"next\"") && !first.contains("rel=\"prev\""))
+        #expect(first.contains("aria-current=\"page\">Audit log</a>") && !first.contains("aria-current=\"page\">Overview"))
         let third = try await get("/districts/district/audit?page=3")
         #expect(third.contains("Events 201–") && third.contains("event 0<") && !third.contains("rel=\"next\""))
         let filtered = try await get("/districts/district/audit?action=export")

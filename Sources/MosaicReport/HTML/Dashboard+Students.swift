@@ -56,7 +56,7 @@ extension Dashboard {
         if page.number > 1 { links.append("<a href=\"\(esc(page.query(number: page.number - 1)))\" rel=\"prev\">Newer events</a>") }
         if page.hasMore { links.append("<a href=\"\(esc(page.query(number: page.number + 1)))\" rel=\"next\">Older events</a>") }
         if !links.isEmpty { h += "<nav aria-label=\"Audit log pages\"><p>Page \(page.number) · " + links.joined(separator: " · ") + "</p></nav>" }
-        return Dashboard.standalone(title: "Audit log — \(site.name) — Mosaic", body: navigation(term: nil, current: .overview) + h)
+        return Dashboard.standalone(title: "Audit log — \(site.name) — Mosaic", body: navigation(term: nil, current: .audit) + h)
     }
 }
 

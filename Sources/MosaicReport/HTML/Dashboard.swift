@@ -58,7 +58,7 @@ public struct Dashboard: Sendable {
         DiagnosticDisclosure.cached(d, audience: audience, policy: policy.minimumN > 1 ? policy : nil)
     }
 
-    public enum Page: String { case overview, schools, advanced, trends, plan }
+    public enum Page: String { case overview, schools, advanced, trends, plan, audit }
 
     var base: String { "/districts/\(urlEscape(site.district))" }
     func termBase(_ term: String) -> String { "\(base)/terms/\(urlEscape(term))" }
@@ -74,7 +74,7 @@ public struct Dashboard: Sendable {
         h += link(.advanced, "\(termBase(t))/advanced", "Advanced coursework")
         h += link(.trends, "\(base)/trends", "Trends")
         h += link(.plan, "\(base)/plan", "Action plan")
-        if showsStudentLists { h += "<a href=\"\(base)/audit\">Audit log</a>" }
+        if showsStudentLists { h += link(.audit, "\(base)/audit", "Audit log") }
         if let term, site.terms.count > 1 {
             h += "<span class=\"note\">Term: " + site.terms.map { x in
                 x.id == term ? "<b>\(esc(x.title))</b>" : "<a href=\"\(termBase(x.id))\(current == .overview ? "" : "/" + current.rawValue)\">\(esc(x.title))</a>"

@@ -182,7 +182,10 @@ public struct HTMLReport {
 
     func figure(_ svg: String, _ table: DataTable, file: String, _ csvs: inout [(String, String)]) -> String {
         csvs.append((file, table.csv))
-        return "<figure>\(svg)<details><summary>Data table (\(table.rows.count) rows) · <a href=\"\(tableLinkPrefix)\(file)\">CSV</a></summary>\(table.html)</details></figure>"
+        // The CSV link sits beside the summary, not in it: a link inside <summary> is a
+        // control inside a control (axe: nested-interactive), unreachable as a link by
+        // keyboard and screen readers.
+        return "<figure>\(svg)<details><summary>Data table (\(table.rows.count) rows)</summary>\(table.html)</details><p class=\"note\"><a href=\"\(tableLinkPrefix)\(file)\" download>Download the table as CSV</a></p></figure>"
     }
 
     func legend(_ groups: [String], hidden: Bool) -> String {
