@@ -213,7 +213,7 @@ import Testing
         let s = try await OpenHonorsPageTests.setting()
         let store = try #require(s.f.server.store as? MemoryStore)
         #expect(try await OpenHonorsPageTests().send(s.f, "/api/v1/districts/district/rounds", round: true) == .created)
-        let start = await store.rosterReads
+        let start = await store.rosterReads, kept = await s.f.server.pages.count
         for _ in 0..<20 {
             #expect(try await s.f.send(.get, "/find/district").status == .ok)
             #expect(try await s.f.send(.get, "/apply/district/1").status == .ok)
@@ -221,6 +221,9 @@ import Testing
         }
         let reads = await store.rosterReads - start
         #expect(reads <= 1, "\(reads) roster reads for 60 requests")
+        // The public open-honors page and the finder's schools are computed once, not per request.
+        let computed = await s.f.server.pages.count - kept
+        #expect(computed == 2, "\(computed) pages kept for 60 requests")
 
         // A choice recorded through one server shows on another's page at once.
         let other = MosaicServer(store: store, options: s.f.server.options)

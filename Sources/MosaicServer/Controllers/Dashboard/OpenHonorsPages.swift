@@ -51,6 +51,8 @@ struct OpenHonorsPages: Sendable {
         var session: Roster.Session
         var roster: Roster
         var windowStart: String, windowEnd: String
+        /// The term's import and revision: the public page is kept until either moves.
+        var version: String
     }
 
     enum Found { case found(Context), response(Response) }
@@ -68,7 +70,8 @@ struct OpenHonorsPages: Sendable {
         let (district, term, school, name, record) = (found.district, found.term.id, found.school, found.schoolName, found.term)
         let end = Self.adding(Self.addDropDays - 1, to: session.startDate)
         return .found(Context(district: district, term: term, school: school, schoolName: name, termTitle: record.title, session: session,
-                              roster: roster, windowStart: session.startDate, windowEnd: min(end, session.endDate)))
+                              roster: roster, windowStart: session.startDate, windowEnd: min(end, session.endDate),
+                              version: "\(record.importedAt.timeIntervalSince1970)/\(record.revision)"))
     }
 
     func page(_ request: Request, _ context: MosaicRequestContext, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -90,17 +93,16 @@ struct OpenHonorsPages: Sendable {
         guard let dimension = Dimension(rawValue: dimensionText) else {
             return Pages.badRequest("dimension '\(dimensionText)' is not one of \(Dimension.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        // Weekly from the first day of the school's open-honors classes (a year-long class
-        // starts with the fall term) to the page's date.
+        // The public page is the same for every reader of a date and dimension: rendered
+        // once per version of the term (the weekly series runs over every enrollment).
+        if !staff {
+            let key = ["open-honors", c.term, c.school, on, dimension.rawValue, "\(status.code)", message ?? ""].joined(separator: "\u{1F}")
+            let render: @Sendable () -> String? = { Self.render(c, visitor: visitor, staff: false, on: on, dimension: dimension, today: today,
+                                                                 classes: [], csrf: nil, message: message, policy: server.policy) }
+            let html = await server.pages.page(key, district: c.district, version: c.version, render: render) ?? ""
+            return Pages.html(html, status: status)
+        }
         let termIndex = c.roster.sessions.firstIndex { $0.id == c.session.id }
-        let first = c.roster.sections.filter {
-            c.roster.orgs[$0.school].id == c.school && c.roster.courses[$0.course].level == .openHonors && termIndex.map($0.terms.contains) == true
-        }.flatMap { $0.terms.map { c.roster.sessions[$0].startDate } }.min() ?? c.session.startDate
-        var dates: [String] = []
-        var d = first
-        while d < on { dates.append(d); d = Self.adding(7, to: d) }
-        dates.append(on)
-        let series = dates.map { OpenHonorsParticipation(c.roster, on: $0, school: c.school) }
         var classes: [OpenHonorsPage.ClassRoll] = []
         var csrf: String?
         if staff {
@@ -123,15 +125,32 @@ struct OpenHonorsPages: Sendable {
                 classes.append(.init(id: s.id, title: "\(s.title) (\(s.id))", students: students))
             }
         }
-        let scenario = staff ? DefaultOptOutScenario(c.roster, on: on, school: c.school) : nil
-        let page = OpenHonorsPage(
-            district: c.district, term: c.term, termTitle: c.termTitle, school: c.school, schoolName: c.schoolName, viewer: visitor.label,
-            account: visitor.account, staff: staff, policy: staff ? MosaicServer.unsuppressed : server.policy, dimension: dimension,
-            series: series, scenario: scenario, windowStart: c.windowStart, windowEnd: c.windowEnd, classes: classes, csrf: csrf,
-            message: message, defaultDate: min(max(today, c.windowStart), c.windowEnd))
-        var response = Pages.html(page.html, status: status)
-        if staff { response.headers[.cacheControl] = "no-store" }
+        var response = Pages.html(Self.render(c, visitor: visitor, staff: true, on: on, dimension: dimension, today: today, classes: classes,
+                                              csrf: csrf, message: message, policy: MosaicServer.unsuppressed), status: status)
+        response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    /// The page: the weekly series from the first day of the school's open-honors classes
+    /// (a year-long class starts with the fall term) to `on`, and for staff the opt-out
+    /// scenario and the class lists.
+    static func render(_ c: Context, visitor: Pages.Visitor, staff: Bool, on: String, dimension: MosaicCore.Dimension, today: String,
+                       classes: [OpenHonorsPage.ClassRoll], csrf: String?, message: String?, policy: SuppressionPolicy) -> String {
+        let termIndex = c.roster.sessions.firstIndex { $0.id == c.session.id }
+        let first = c.roster.sections.filter {
+            c.roster.orgs[$0.school].id == c.school && c.roster.courses[$0.course].level == .openHonors && termIndex.map($0.terms.contains) == true
+        }.flatMap { $0.terms.map { c.roster.sessions[$0].startDate } }.min() ?? c.session.startDate
+        var dates: [String] = []
+        var d = first
+        while d < on { dates.append(d); d = adding(7, to: d) }
+        dates.append(on)
+        let series = dates.map { OpenHonorsParticipation(c.roster, on: $0, school: c.school) }
+        let scenario = staff ? DefaultOptOutScenario(c.roster, on: on, school: c.school) : nil
+        return OpenHonorsPage(
+            district: c.district, term: c.term, termTitle: c.termTitle, school: c.school, schoolName: c.schoolName, viewer: visitor.label,
+            account: visitor.account, staff: staff, policy: policy, dimension: dimension,
+            series: series, scenario: scenario, windowStart: c.windowStart, windowEnd: c.windowEnd, classes: classes, csrf: csrf,
+            message: message, defaultDate: min(max(today, c.windowStart), c.windowEnd)).html
     }
 
     struct Form: Decodable {
