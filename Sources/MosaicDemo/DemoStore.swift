@@ -301,3 +301,58 @@ func seedBoundaryExample(_ store: any Store, district: String, name: String, ins
     }
     return "/districts/\(district)/boundaries/\(record.id)"
 }
+
+/// The demo's example enrichment round at one school of a district's term: clusters from
+/// `EnrichmentInstance.synthetic` (about one per 20 students), about two in three of the
+/// school's students answering with its ranked interests (fewer English learners and
+/// low-income students), the
+/// assignment run as the service runs it, and the term's diagnostic updated for the
+/// trends. Returns the round's path; nil when the district already has rounds.
+func seedEnrichmentExample(_ store: any Store, district: String, term: TermRecord, school: String) async throws -> String? {
+    guard try await store.enrichmentRounds(district: district).isEmpty else { return nil }
+    let roster = try await store.roster(district: district, term: term.id)
+    let students = EnrichmentRound.students(of: school, in: roster)
+    guard students.count >= 40 else { return nil }
+    var rng = SeededGenerator(seed: 2026)
+    // As with many opt-in surveys, fewer English learners and low-income students answer
+    // (75 % less 20 and 10 points): the example shows the gap the page is there to watch.
+    let answering = students.filter { s in
+        let st = roster.students[s]
+        return Double.random(in: 0..<1, using: &rng) < 0.75 - (st.englishLearner == true ? 0.2 : 0) - (st.economicallyDisadvantaged == true ? 0.1 : 0)
+    }.map { roster.students[$0].id }
+    let synthetic = EnrichmentInstance.synthetic(students: answering.count, clusters: max(2, answering.count / 20), using: &rng)
+    let body = EnrichmentRound(
+        clusters: synthetic.clusters.map { c in
+            let title = c.id.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+            return .init(id: c.id, title: title, titleEs: nil, min: c.min, max: c.max, proposedBy: "demo (example round)")
+        },
+        heterogeneity: ["ability": 0.15, "economic": 0.15])
+    let at = Date(timeIntervalSince1970: 1_790_000_000)
+    var round = try await store.addEnrichmentRound(EnrichmentRoundRecord(
+        district: district, term: term.id, school: school, name: "Fall clusters (example)", status: "surveying", goal: 0.4,
+        json: try sortedJSON(body), updatedAt: at))
+    var surveys: [InterestSurveyRecord] = []
+    for (id, s) in zip(answering, synthetic.students) {
+        let survey = InterestSurveyRecord(district: district, round: round.id, student: id, choices: s.choices, language: "en", submittedAt: at)
+        try await store.putInterestSurvey(survey)
+        surveys.append(survey)
+    }
+    var solver = SeededGenerator(seed: 0)
+    let result = try Enrichment.solve(body.instance(surveys: surveys.map { ($0.student, $0.choices) }, roster: roster), using: &solver)
+    round.result = try sortedJSON(result)
+    round.status = "assigned"
+    try await store.updateEnrichmentRound(round)
+    if let kept = try await store.diagnostic(district: district, term: term.id) {
+        var d = try Diagnostic(archived: kept.json)
+        d.enrichment = EnrichmentSummary(EnrichmentParticipation(roster, school: nil, rounds: [(round.name, Set(result.assignments.keys))], goal: 0))
+        try await store.saveDiagnostic(district: district, term: term.id, StoredDiagnostic(json: try d.archived(), computedAt: kept.computedAt, options: kept.options))
+    }
+    return "/districts/\(district)/terms/\(term.id)/schools/\(school)/enrichment"
+}
+
+/// JSON with sorted keys, as the service stores a round and its result.
+func sortedJSON(_ value: some Encodable) throws -> String {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys]
+    return String(decoding: try e.encode(value), as: UTF8.self)
+}

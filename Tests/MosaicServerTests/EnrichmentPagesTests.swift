@@ -37,7 +37,7 @@ import Testing
         let badCluster = try await f.send(.post, "\(base)/1/clusters", cookies: staff, form: ["csrf": token, "id": "Robotics Club!", "title": "Robotics", "min": "2", "max": "1"])
         #expect(badCluster.status == .badRequest && badCluster.body.contains("lower-case letters") && badCluster.body.contains("below the smallest"))
         let roster = try await f.server.store.roster(district: "district", term: "2026-spring")
-        let students = EnrichmentPages.students(of: school, in: roster)
+        let students = EnrichmentRound.students(of: school, in: roster)
         let size = max(4, students.count / 3)
         for (id, title, es) in [("robotics", "Robotics", "Robótica"), ("theatre", "Theatre", "Teatro"), ("garden", "Garden", "Huerto"), ("chess", "Chess", "Ajedrez")] {
             let r = try await f.send(.post, "\(base)/1/clusters", cookies: staff, form: ["csrf": token, "id": id, "title": title, "titleEs": es, "min": "0", "max": "\(size)"])
@@ -85,7 +85,7 @@ import Testing
         #expect(result.placed == answering.count)
         let body = try JSONDecoder().decode(EnrichmentPages.Body.self, from: Data(record.json.utf8))
         var rng = SeededGenerator(seed: 0)
-        let again = try Enrichment.solve(EnrichmentPages.instance(body, surveys: kept, roster: roster), using: &rng)
+        let again = try Enrichment.solve(body.instance(surveys: kept.map { ($0.student, $0.choices) }, roster: roster), using: &rng)
         #expect(again == result)
         let page = try await f.send(.get, "\(base)/1", cookies: staff).body
         #expect(page.contains("\(Format.count(answering.count)) of \(Format.count(answering.count))</b><span>students placed"))

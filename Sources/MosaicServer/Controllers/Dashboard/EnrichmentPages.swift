@@ -16,23 +16,9 @@ import MosaicStore
 struct EnrichmentPages: Sendable {
     let server: MosaicServer
 
-    /// The round's clusters and mix limits (stored as the round's JSON), and the hashes of
-    /// the students' survey codes.
-    struct Body: Codable, Equatable {
-        struct Cluster: Codable, Equatable {
-            var id: String
-            var title: String
-            var titleEs: String?
-            var min: Int
-            var max: Int
-            var proposedBy: String
-        }
-        var clusters: [Cluster] = []
-        /// Dimension → tolerance (`ability`, `economic`, …).
-        var heterogeneity: [String: Double] = [:]
-        /// Student id → SHA-256 of her survey code.
-        var codes: [String: String] = [:]
-    }
+    /// The round's clusters, mix limits and survey code hashes (stored as its JSON), with
+    /// the rules of each step: ``EnrichmentRound`` in MosaicSchedule.
+    typealias Body = EnrichmentRound
 
     static let choicesAsked = 5
 
@@ -220,24 +206,11 @@ struct EnrichmentPages: Sendable {
         let id = try context.parameters.require("round")
         guard var record = try await rounds(p).first(where: { $0.id == id }) else { return Pages.notFound("No enrichment round “\(id)”.") }
         var b = try body(record)
-        var problems: [String] = []
-        let cluster = (form.id ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        if cluster.wholeMatch(of: /[a-z0-9][a-z0-9-]{0,39}/) == nil {
-            problems.append("the cluster's id is 1 to 40 lower-case letters, digits and hyphens, not '\(form.id ?? "")'")
-        }
-        if b.clusters.contains(where: { $0.id == cluster }) { problems.append("a cluster '\(cluster)' is already proposed") }
-        let title = (form.title ?? "").trimmingCharacters(in: .whitespaces)
-        if title.isEmpty { problems.append("the cluster needs a title") }
-        let low = Int(form.min ?? ""), high = Int(form.max ?? "")
-        if low == nil || low! < 0 { problems.append("the smallest size is a whole number from 0, not '\(form.min ?? "")'") }
-        if high == nil || high! < 1 { problems.append("the largest size is a whole number from 1, not '\(form.max ?? "")'") }
-        if let low, let high, high < low { problems.append("the largest size \(high) is below the smallest \(low)") }
-        if record.status == "assigned" { problems.append("the round is assigned: propose clusters in a new round") }
-        guard problems.isEmpty, let low, let high else {
+        let problems = b.propose(id: form.id, title: form.title, titleEs: form.titleEs, min: form.min, max: form.max, by: actor,
+                                 status: EnrichmentRound.Status(rawValue: record.status) ?? .proposing)
+        guard problems.isEmpty, let cluster = b.clusters.last?.id else {
             return try await round(request, context, message: "Not proposed: " + problems.joined(separator: "; ") + ".", status: .badRequest)
         }
-        let es = (form.titleEs ?? "").trimmingCharacters(in: .whitespaces)
-        b.clusters.append(.init(id: cluster, title: title, titleEs: es.isEmpty ? nil : es, min: low, max: high, proposedBy: actor))
         record.json = try Self.json(b)
         record.updatedAt = Date()
         try await server.store.updateEnrichmentRound(record)
@@ -255,32 +228,22 @@ struct EnrichmentPages: Sendable {
         let id = try context.parameters.require("round")
         guard var record = try await rounds(p).first(where: { $0.id == id }) else { return Pages.notFound("No enrichment round “\(id)”.") }
         var b = try body(record)
-        guard b.clusters.count >= 2 else {
-            return try await round(request, context, message: "Not opened: propose at least two clusters first.", status: .badRequest)
+        let status = EnrichmentRound.Status(rawValue: record.status) ?? .proposing
+        if let why = b.whySurveyCannotOpen(status: status) {
+            return try await round(request, context, message: "Not opened: \(why).", status: status == .assigned ? .conflict : .badRequest)
         }
-        guard record.status != "assigned" else { return try await round(request, context, message: "Not opened: the round is assigned.", status: .conflict) }
         var codes: [(student: String, code: String)] = []
-        for s in EnrichmentPages.students(of: p.school, in: p.roster) {
+        for s in EnrichmentRound.students(of: p.school, in: p.roster) {
             let code = Rounds.randomCode(8)
             codes.append((p.roster.students[s].id, code))
         }
         b.codes = Dictionary(uniqueKeysWithValues: codes.map { ($0.student, Rounds.hash($0.code)) })
         record.json = try Self.json(b)
-        record.status = "surveying"
+        record.status = EnrichmentRound.Status.surveying.rawValue
         record.updatedAt = Date()
         try await server.store.updateEnrichmentRound(record)
         try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "enrichment-survey", detail: "round \(id): \(codes.count) codes"))
         return try await round(request, context, message: "The survey is open: hand each student her code (shown only now).", codes: codes)
-    }
-
-    /// The students of a school this term (enrolled in one of its classes), in roster order.
-    static func students(of school: String, in roster: Roster) -> [Int] {
-        var seen = Set<Int>(), out: [Int] = []
-        for e in 0..<roster.enrollmentCount where roster.orgs[roster.sections[Int(roster.enrollmentSection[e])].school].id == school {
-            let s = Int(roster.enrollmentStudent[e])
-            if seen.insert(s).inserted { out.append(s) }
-        }
-        return out.sorted()
     }
 
     /// Runs the assignment on the surveys: ability from the students' assessment results
@@ -293,7 +256,7 @@ struct EnrichmentPages: Sendable {
         let b = try body(record)
         let surveys = try await server.store.interestSurveys(district: p.district, round: id)
         guard !surveys.isEmpty else { return try await round(request, context, message: "Not assigned: no student has answered the survey yet.", status: .badRequest) }
-        let instance = Self.instance(b, surveys: surveys, roster: p.roster)
+        let instance = b.instance(surveys: surveys.map { ($0.student, $0.choices) }, roster: p.roster)
         var rng = SeededGenerator(seed: 0)
         let result: EnrichmentResult
         do {
@@ -302,7 +265,7 @@ struct EnrichmentPages: Sendable {
             return try await round(request, context, message: "Not assigned: " + problems.joined(separator: "; ") + ".", status: .badRequest)
         }
         record.result = try Self.json(result)
-        record.status = "assigned"
+        record.status = EnrichmentRound.Status.assigned.rawValue
         record.updatedAt = Date()
         try await server.store.updateEnrichmentRound(record)
         try await keepSummary(p)
@@ -320,32 +283,6 @@ struct EnrichmentPages: Sendable {
         d.enrichment = EnrichmentSummary(EnrichmentParticipation(p.roster, school: nil, rounds: placed, goal: 0))
         try await server.store.saveDiagnostic(district: p.district, term: p.term,
                                               StoredDiagnostic(json: try d.archived(), computedAt: kept.computedAt, options: kept.options))
-    }
-
-    /// The `schedule.md` instance of a round: its clusters, the surveys as ranked choices,
-    /// each student's income group and ability level (the school's tercile of her scores,
-    /// `unknown` without one), and the round's mix limits.
-    static func instance(_ b: Body, surveys: [InterestSurveyRecord], roster: Roster) -> EnrichmentInstance {
-        let index = Dictionary(roster.students.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let surveyed = Set(surveys.compactMap { index[$0.student] })
-        var ability: [Int: String] = [:]
-        if b.heterogeneity["ability"] != nil {
-            let subject = roster.assessments.first?.subject
-            let scored = roster.assessments.filter { $0.subject == subject && surveyed.contains($0.student) }.sorted { $0.score < $1.score }
-            for (k, a) in scored.enumerated() { ability[a.student] = ["low", "middle", "high"][min(2, 3 * k / max(1, scored.count))] }
-        }
-        let known = Set(b.clusters.map(\.id))
-        let students = surveys.map { s -> EnrichmentInstance.Student in
-            let i = index[s.student]
-            var groups: [String: String] = [:]
-            if b.heterogeneity["economic"] != nil {
-                groups["economic"] = i.flatMap { roster.students[$0].group(in: .economic) }.map { Dimension.economic.rosterGroups[$0] } ?? "unknown"
-            }
-            return .init(id: s.student, choices: s.choices.filter(known.contains), groups: groups.isEmpty ? nil : groups,
-                         ability: b.heterogeneity["ability"] != nil ? (i.flatMap { ability[$0] } ?? "unknown") : nil)
-        }
-        return EnrichmentInstance(clusters: b.clusters.map { .init(id: $0.id, min: $0.min, max: $0.max, title: $0.title) },
-                                  students: students, heterogeneity: b.heterogeneity.isEmpty ? nil : b.heterogeneity)
     }
 
     // MARK: The students' survey
@@ -412,51 +349,3 @@ struct EnrichmentPages: Sendable {
 
 /// A staff form's CSRF token.
 protocol CSRFCarrying { var csrf: String? { get } }
-
-/// The demo's example enrichment round at one school of a district's term: clusters from
-/// `EnrichmentInstance.synthetic` (about one per 20 students), about two in three of the
-/// school's students answering with its ranked interests (fewer English learners and
-/// low-income students), the
-/// assignment run as the service runs it, and the term's diagnostic updated for the
-/// trends. Returns the round's path; nil when the district already has rounds.
-public func seedEnrichmentExample(_ store: any Store, district: String, term: TermRecord, school: String) async throws -> String? {
-    guard try await store.enrichmentRounds(district: district).isEmpty else { return nil }
-    let roster = try await store.roster(district: district, term: term.id)
-    let students = EnrichmentPages.students(of: school, in: roster)
-    guard students.count >= 40 else { return nil }
-    var rng = SeededGenerator(seed: 2026)
-    // As with many opt-in surveys, fewer English learners and low-income students answer
-    // (75 % less 20 and 10 points): the example shows the gap the page is there to watch.
-    let answering = students.filter { s in
-        let st = roster.students[s]
-        return Double.random(in: 0..<1, using: &rng) < 0.75 - (st.englishLearner == true ? 0.2 : 0) - (st.economicallyDisadvantaged == true ? 0.1 : 0)
-    }.map { roster.students[$0].id }
-    let synthetic = EnrichmentInstance.synthetic(students: answering.count, clusters: max(2, answering.count / 20), using: &rng)
-    let body = EnrichmentPages.Body(
-        clusters: synthetic.clusters.map { c in
-            let title = c.id.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
-            return .init(id: c.id, title: title, titleEs: nil, min: c.min, max: c.max, proposedBy: "demo (example round)")
-        },
-        heterogeneity: ["ability": 0.15, "economic": 0.15])
-    let at = Date(timeIntervalSince1970: 1_790_000_000)
-    var round = try await store.addEnrichmentRound(EnrichmentRoundRecord(
-        district: district, term: term.id, school: school, name: "Fall clusters (example)", status: "surveying", goal: 0.4,
-        json: try EnrichmentPages.json(body), updatedAt: at))
-    var surveys: [InterestSurveyRecord] = []
-    for (id, s) in zip(answering, synthetic.students) {
-        let survey = InterestSurveyRecord(district: district, round: round.id, student: id, choices: s.choices, language: "en", submittedAt: at)
-        try await store.putInterestSurvey(survey)
-        surveys.append(survey)
-    }
-    var solver = SeededGenerator(seed: 0)
-    let result = try Enrichment.solve(EnrichmentPages.instance(body, surveys: surveys, roster: roster), using: &solver)
-    round.result = try EnrichmentPages.json(result)
-    round.status = "assigned"
-    try await store.updateEnrichmentRound(round)
-    if let kept = try await store.diagnostic(district: district, term: term.id) {
-        var d = try Diagnostic(archived: kept.json)
-        d.enrichment = EnrichmentSummary(EnrichmentParticipation(roster, school: nil, rounds: [(round.name, Set(result.assignments.keys))], goal: 0))
-        try await store.saveDiagnostic(district: district, term: term.id, StoredDiagnostic(json: try d.archived(), computedAt: kept.computedAt, options: kept.options))
-    }
-    return "/districts/\(district)/terms/\(term.id)/schools/\(school)/enrichment"
-}
