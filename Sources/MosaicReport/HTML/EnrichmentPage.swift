@@ -1,4 +1,5 @@
 import MosaicCore
+import MosaicSchedule
 import MosaicDiagnostic
 
 /// A school's schoolwide-enrichment pages: participation over the year against the
@@ -16,17 +17,8 @@ public struct EnrichmentPage: Sendable {
         }
     }
 
-    public struct Cluster: Sendable {
-        public var id: String, title: String, titleEs: String?, min: Int, max: Int, proposedBy: String
-        public init(id: String, title: String, titleEs: String?, min: Int, max: Int, proposedBy: String) {
-            self.id = id
-            self.title = title
-            self.titleEs = titleEs
-            self.min = min
-            self.max = max
-            self.proposedBy = proposedBy
-        }
-    }
+    /// A proposed cluster, as the round keeps it.
+    public typealias Cluster = EnrichmentRound.Cluster
 
     /// What the assignment did, as `mosaic schedule enrichment` reports it.
     public struct Assignment: Sendable {

@@ -121,7 +121,7 @@ struct EnrichmentPages: Sendable {
         let result = record.result.flatMap { try? JSONDecoder().decode(EnrichmentResult.self, from: Data($0.utf8)) }
         let detail = EnrichmentPage.Round(
             id: record.id, name: record.name, status: record.status, goal: record.goal,
-            clusters: b.clusters.map { .init(id: $0.id, title: $0.title, titleEs: $0.titleEs, min: $0.min, max: $0.max, proposedBy: $0.proposedBy) },
+            clusters: b.clusters,
             heterogeneity: b.heterogeneity, surveyed: surveys.count, codesIssued: b.codes.count,
             surveyPath: "/survey/\(p.district)/\(record.id)", assignment: result.map { r in
                 let ranks = r.rankCounts.keys.compactMap(Int.init).sorted().map { r.rankCounts["\($0)"] ?? 0 }
