@@ -301,8 +301,7 @@ struct BoundariesLoad: AsyncParsableCommand {
         discussion: "The instance is checked in full first (every dimension it gives); nothing is stored when anything is wrong.\nExample: mosaic boundaries load city.json --db sqlite:mosaic.sqlite --district D01 --name \"Kindergarten zones 2027\"")
 
     @Argument(help: "The instance (JSON, contract boundaries.md).") var instance: String
-    @OptionGroup var store: StoreOptions
-    var db: String { store.db }
+    @OptionGroup var storeOptions: StoreOptions
     @Option(help: "The district (already in the store) the instance belongs to.") var district: String
     @Option(help: "The name the pages show (default: the instance's own name, else the file's).") var name: String?
 
@@ -328,19 +327,11 @@ struct BoundariesLoad: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let title = name ?? parsed.name ?? URL(fileURLWithPath: instance).deletingPathExtension().lastPathComponent
-        let record = try await Terminal.reportingStoreErrors(db) {
-            let store = try await openStore(db, logger: Terminal.logger)
-            do {
-                try await store.migrate()
-                let kept = try await store.addBoundaryInstance(BoundaryInstanceRecord(
-                    district: district, name: title, json: String(decoding: data, as: UTF8.self), addedAt: Date(), addedBy: "cli"))
-                try await store.record(AuditEvent(district: district, at: Date(), actor: "cli", action: "boundary-instance", detail: "\(kept.id): \(title) from \(instance)"))
-                try await store.close()
-                return kept
-            } catch {
-                try? await store.close()
-                throw error
-            }
+        let record = try await storeOptions.withStore { store in
+            let kept = try await store.addBoundaryInstance(BoundaryInstanceRecord(
+                district: district, name: title, json: String(decoding: data, as: UTF8.self), addedAt: Date(), addedBy: "cli"))
+            try await store.record(AuditEvent(district: district, at: Date(), actor: "cli", action: "boundary-instance", detail: "\(kept.id): \(title) from \(instance)"))
+            return kept
         }
         print("stored boundary instance \(record.id) (\(title)) of district \(district): \(parsed.units.count) units, \(parsed.schools.count) schools; its scenarios at /districts/\(district)/boundaries/\(record.id)")
     }

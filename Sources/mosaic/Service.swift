@@ -52,17 +52,12 @@ struct User: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove an account, with its API tokens and sign-in sessions (its audit-log entries stay).")
 
-        @OptionGroup var store: StoreOptions
-
-        var db: String { store.db }
+        @OptionGroup var storeOptions: StoreOptions
         @Option(help: "The account's email.") var email: String
 
         func run() async throws {
             let user = email.lowercased()
-            let removed = try await Terminal.reportingStoreErrors(db) {
-                let store = try await openStore(db, logger: Terminal.logger)
-                defer { Task { try? await store.close() } }
-                try await store.migrate()
+            let removed = try await storeOptions.withStore { store in
                 let district = try await store.user(email: user)?.district
                 guard try await store.removeUser(email: user) else { return false }
                 try await store.record(AuditEvent(district: district, at: Date(), actor: "cli", action: "user-remove", detail: user))
@@ -81,9 +76,7 @@ struct User: AsyncParsableCommand {
             abstract: "Add an account; the password is read from stdin.",
             discussion: "Example: echo \"$PASSWORD\" | mosaic user add --db sqlite:mosaic.sqlite --email lee@district.org --role school --school 02M475 --password-stdin")
 
-        @OptionGroup var store: StoreOptions
-
-        var db: String { store.db }
+        @OptionGroup var storeOptions: StoreOptions
         @Option(help: "The account's email, used to sign in.") var email: String
         @Option(help: "district, school, advocate or enrollment.") var role: Role
         @Option(help: "For the school role: a school (sourcedId) the user leads; repeat for more.") var school: [String] = []
@@ -96,11 +89,8 @@ struct User: AsyncParsableCommand {
 
         func run() async throws {
             let password = readLine(strippingNewline: true) ?? ""
-            let added = try await Terminal.reportingStoreErrors(db) {
-                let store = try await openStore(db, logger: Terminal.logger)
-                defer { Task { try? await store.close() } }
-                try await store.migrate()
-                let d = try await Terminal.district(district, in: store, db)
+            let added = try await storeOptions.withStore { store in
+                let d = try await Terminal.district(district, in: store, storeOptions.db)
                 do {
                     try await Accounts.addUser(email: email, role: role, schools: school, password: password, district: d, to: store)
                 } catch let e as AccountError {
@@ -125,17 +115,12 @@ struct Token: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke every API token of a user (they stop working at once).")
 
-        @OptionGroup var store: StoreOptions
-
-        var db: String { store.db }
+        @OptionGroup var storeOptions: StoreOptions
         @Option(help: "The user whose tokens go.") var email: String
 
         func run() async throws {
             let user = email.lowercased()
-            let count = try await Terminal.reportingStoreErrors(db) {
-                let store = try await openStore(db, logger: Terminal.logger)
-                defer { Task { try? await store.close() } }
-                try await store.migrate()
+            let count = try await storeOptions.withStore { store in
                 guard let account = try await store.user(email: user) else { return -1 }
                 let n = try await store.revokeTokens(email: user)
                 try await store.record(AuditEvent(district: account.district, at: Date(), actor: "cli", action: "token-revoke", detail: "\(user): \(n)"))
@@ -153,17 +138,12 @@ struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an API token for a user and print it (it is shown only this once).")
 
-        @OptionGroup var store: StoreOptions
-
-        var db: String { store.db }
+        @OptionGroup var storeOptions: StoreOptions
         @Option(help: "The user the token acts for.") var email: String
 
         func run() async throws {
             let token = Accounts.newToken()
-            try await Terminal.reportingStoreErrors(db) {
-                let store = try await openStore(db, logger: Terminal.logger)
-                defer { Task { try? await store.close() } }
-                try await store.migrate()
+            try await storeOptions.withStore { store in
                 let user = email.lowercased()
                 try await store.addToken(hash: Accounts.tokenHash(token), email: user, createdAt: Date())
                 let district = try await store.user(email: user)?.district

@@ -85,6 +85,24 @@ extension Terminal {
 struct StoreOptions: ParsableArguments {
     @Option(help: "The store: sqlite:PATH or postgres://user:password@host:port/database.") var db: String
 
+    /// Opens the store, brings its schema up to date, runs `body` on it and closes it
+    /// (after a failure too); a store error is printed with the store's URL (no password)
+    /// and exits 1.
+    func withStore<T>(_ body: (any Store) async throws -> T) async throws -> T {
+        try await Terminal.reportingStoreErrors(db) {
+            let store = try await openStore(db, logger: Terminal.logger)
+            do {
+                try await store.migrate()
+                let result = try await body(store)
+                try await store.close()
+                return result
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        }
+    }
+
     func validate() throws {
         guard db.hasPrefix("sqlite:") || db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") else {
             throw ValidationError("--db \(db) is not a store: give sqlite:PATH (a file, made if missing) or postgres://user:password@host:port/database")
