@@ -1,7 +1,6 @@
 import Foundation
 import MosaicDiagnostic
 import MosaicReport
-import OrderedCollections
 
 /// Rendered pages that are the same for every reader of a scope (the overview, the
 /// busiest, above all), kept least-recently-used first and never more than `capacity`:
@@ -15,10 +14,9 @@ actor PageCache {
 
     /// Pages kept at most: the busiest pages of a few districts and terms (a public page
     /// is tens of kilobytes; 512 of them stay well under 50 MB).
-    let capacity: Int
-    private var entries = OrderedDictionary<String, Entry>()
+    private var entries: LeastRecentlyUsed<Entry>
 
-    init(capacity: Int = 512) { self.capacity = max(1, capacity) }
+    init(capacity: Int = 512) { entries = LeastRecentlyUsed(capacity: capacity) }
 
     /// How many pages are kept (tests: the bound holds).
     var count: Int { entries.count }
@@ -27,18 +25,9 @@ actor PageCache {
         [district, version, key].joined(separator: "\u{1E}")
     }
 
-    private func hit(_ k: String) -> Entry? {
-        guard let i = entries.index(forKey: k) else { return nil }
-        let entry = entries.remove(at: i).value
-        entries[k] = entry
-        return entry
-    }
+    private func hit(_ k: String) -> Entry? { entries.value(for: k) }
 
-    private func put(_ entry: Entry, _ k: String) {
-        entries.removeValue(forKey: k)
-        entries[k] = entry
-        while entries.count > capacity { entries.removeFirst() }
-    }
+    private func put(_ entry: Entry, _ k: String) { entries.keep(entry, for: k) }
 
     func overview(_ dashboard: Dashboard, _ d: Diagnostic, term: String) -> [(name: String, text: String)] {
         let k = key(dashboard.site.district, dashboard.site.version, pageKey(dashboard, term, "overview"))

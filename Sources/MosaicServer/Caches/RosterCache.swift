@@ -1,7 +1,6 @@
 import Foundation
 import MosaicCore
 import MosaicStore
-import OrderedCollections
 
 /// Terms' rosters, read from the store once per term and revision and kept for the
 /// pages that need students (the family finder, open honors, enrichment): they used to
@@ -10,10 +9,9 @@ import OrderedCollections
 /// (by this server or another on the same store) moves its key, so a stale roster is
 /// never read.
 actor RosterCache {
-    let capacity: Int
-    private var entries = OrderedDictionary<String, Roster>()
+    private var entries: LeastRecentlyUsed<Roster>
 
-    init(capacity: Int = 4) { self.capacity = max(1, capacity) }
+    init(capacity: Int = 4) { entries = LeastRecentlyUsed(capacity: capacity) }
 
     /// How many rosters are kept.
     var count: Int { entries.count }
@@ -21,15 +19,9 @@ actor RosterCache {
     /// The term's roster as it is now: `term` is the record just read from the store.
     func roster(_ term: TermRecord, from store: any Store) async throws -> Roster {
         let key = [term.district, term.id, "\(term.importedAt.timeIntervalSince1970)", "\(term.revision)"].joined(separator: "\u{1E}")
-        if let i = entries.index(forKey: key) {
-            let roster = entries.remove(at: i).value
-            entries[key] = roster
-            return roster
-        }
+        if let kept = entries.value(for: key) { return kept }
         let roster = try await store.roster(district: term.district, term: term.id)
-        entries.removeValue(forKey: key)
-        entries[key] = roster
-        while entries.count > capacity { entries.removeFirst() }
+        entries.keep(roster, for: key)
         return roster
     }
 }
