@@ -297,6 +297,10 @@ public actor MemoryStore: Store {
         applicationsByRound["\(district) \(round)"]?.values.first { $0.reference == reference }
     }
 
+    public func application(district: String, round: String, applicant: String) async throws -> ApplicationRecord? {
+        applicationsByRound["\(district) \(round)"]?[applicant]
+    }
+
     var invitationsByRound: [String: [String: ApplicationInvitation]] = [:]
 
     public func putInvitations(_ invitations: [ApplicationInvitation], district: String, round: String) async throws {

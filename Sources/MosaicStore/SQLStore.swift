@@ -596,10 +596,19 @@ public final class SQLStore: Store {
     }
 
     public func application(district: String, round: String, reference: String) async throws -> ApplicationRecord? {
+        try await application(district: district, round: round, where: "reference", is: reference)
+    }
+
+    public func application(district: String, round: String, applicant: String) async throws -> ApplicationRecord? {
+        try await application(district: district, round: round, where: "applicant", is: applicant)
+    }
+
+    /// One application by a key column (`reference` or `applicant`, each unique in a round).
+    private func application(district: String, round: String, where column: String, is value: String) async throws -> ApplicationRecord? {
         guard let number = Int(round) else { return nil }
         return try await database.query(
-            "SELECT applicant, reference, secret_hash, source, submitted_at, json FROM applications WHERE district_id = ? AND round_id = ? AND reference = ?",
-            [SQLValue(district), SQLValue(number), SQLValue(reference)]).first.map { Self.application($0, district: district, round: round) }
+            "SELECT applicant, reference, secret_hash, source, submitted_at, json FROM applications WHERE district_id = ? AND round_id = ? AND \(column) = ?",
+            [SQLValue(district), SQLValue(number), SQLValue(value)]).first.map { Self.application($0, district: district, round: round) }
     }
 
     public func saveScheduleReview(_ r: ScheduleReviewRecord) async throws {

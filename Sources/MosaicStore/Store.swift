@@ -92,6 +92,8 @@ public protocol Store: Sendable {
     func putApplications(_ applications: [ApplicationRecord], district: String, round: String, replacingSource: String?) async throws
     /// The application a family's reference number names.
     func application(district: String, round: String, reference: String) async throws -> ApplicationRecord?
+    /// The application of one applicant (a child), or nil.
+    func application(district: String, round: String, applicant: String) async throws -> ApplicationRecord?
     /// Issues invitations to apply, in one transaction: each replaces the child's earlier
     /// invitation of the round (its old code stops working).
     /// - Throws: ``StoreError/noSuchRound(district:id:)``.

@@ -363,6 +363,8 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             try await store.putApplications([application("st1", "R-A", prefs: "S02")], district: "D1", round: "1", replacingSource: nil)
             #expect(try await store.application(district: "D1", round: "1", reference: "R-A")?.json.contains("S02") == true)
             #expect(try await store.application(district: "D1", round: "1", reference: "R-Z") == nil)
+            #expect(try await store.application(district: "D1", round: "1", applicant: "st1")?.reference == "R-A")
+            #expect(try await store.application(district: "D1", round: "1", applicant: "nobody") == nil)
             // Two applications with one reference: nothing is stored.
             await #expect(throws: (any Error).self) {
                 try await store.putApplications([application("st3", "R-C"), application("st4", "R-C")], district: "D1", round: "1", replacingSource: nil)

@@ -160,7 +160,7 @@ struct FamilyRounds: Sendable {
         guard problems.isEmpty else { return again(problems, .badRequest, chosen: choices) }
         // One application per child: the form's own earlier one is replaced; one the
         // office entered is theirs to change.
-        let earlier = try await server.store.applications(district: district, round: record.id).first { $0.applicant == invitation.student }
+        let earlier = try await server.store.application(district: district, round: record.id, applicant: invitation.student)
         if let earlier, earlier.source != "form" { return again(["apply.problem.uploaded"], .conflict, chosen: choices) }
         _ = try await server.store.hit(perAddress, window: hour, now: now)
         let reference = "R\(record.id)-" + Rounds.randomCode(8), secret = Rounds.randomCode(10)
