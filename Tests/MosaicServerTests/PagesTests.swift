@@ -19,6 +19,8 @@ import Testing
             let r = try await f.get(page, as: nil)
             #expect(r.status == .ok, "\(page)")
             #expect(r.body.hasPrefix("<!DOCTYPE html>") && r.body.contains("</html>"), "\(page)")
+            // A region that scrolls sideways can be reached by keyboard (axe: scrollable-region-focusable).
+            #expect(!r.body.contains(#"<div class="scroll">"#), "\(page)")
             // No control inside another: a link inside <summary> (axe: nested-interactive).
             #expect(r.body.firstMatch(of: try Regex(#"<summary>(?:(?!</summary>).)*<a "#)) == nil, "\(page)")
             // No script anywhere; every chart is an accessible SVG with its title and description.

@@ -65,7 +65,7 @@ public struct AutoEnrollmentPage: Sendable {
                         Format.count(sc.newSeats), Format.count(sc.newSections), Format.count(sc.seatsToCloseGap),
                         Format.count(sc.sectionsToCloseGap), Format.count(sc.nearCutoff.count)]
             }, numeric: Set(1...13))
-        h += "<div class=\"scroll\">\(side.html)</div>"
+        h += "\(scrollRegion)\(side.html)</div>"
         for sc in s.scenarios {
             h += "<section><h2>At \(esc(label(sc.threshold)))</h2>"
             if let d = sc.dimensions.first(where: { $0.dimension == s.dimension }) {
@@ -77,7 +77,7 @@ public struct AutoEnrollmentPage: Sendable {
                          Format.fixed(g.representationNow, 2), Format.fixed(g.representationProjected, 2),
                          whole(g.missingNow), whole(g.missingProjected), Format.count(g.nearCutoff)]
                     }, numeric: Set(1...8))
-                h += "<div class=\"scroll\">\(groups.html)</div>"
+                h += "\(scrollRegion)\(groups.html)</div>"
             }
             let schools = DataTable(
                 caption: "Schools: seats and sections to take the policy's students and close the remaining gap in a year",
@@ -87,7 +87,7 @@ public struct AutoEnrollmentPage: Sendable {
                      "\(x.classSize)", Format.count(x.newSections), whole(x.gapAfter), Format.count(x.seatsToCloseGap),
                      Format.count(x.sectionsToCloseGap), Format.count(x.nearCutoff)]
                 }, numeric: Set(1...10))
-            h += "<details><summary>By school (\(sc.schools.count))</summary><div class=\"scroll\">\(schools.html)</div></details>"
+            h += "<details><summary>By school (\(sc.schools.count))</summary>\(scrollRegion)\(schools.html)</div></details>"
             if !sc.nearCutoff.isEmpty {
                 let shown = sc.nearCutoff.prefix(500)
                 let near = DataTable(
@@ -95,7 +95,7 @@ public struct AutoEnrollmentPage: Sendable {
                     header: ["student", "school", "score", "points below"],
                     rows: shown.map { [$0.student, $0.school, Format.fixed($0.score, $0.score == $0.score.rounded() ? 0 : 1), Format.fixed($0.below, 1)] },
                     numeric: [2, 3])
-                h += "<details><summary>Near the cut-off (\(Format.count(sc.nearCutoff.count))\(sc.nearCutoff.count > shown.count ? ", the closest \(shown.count) listed" : ""))</summary><div class=\"scroll\">\(near.html)</div></details>"
+                h += "<details><summary>Near the cut-off (\(Format.count(sc.nearCutoff.count))\(sc.nearCutoff.count > shown.count ? ", the closest \(shown.count) listed" : ""))</summary>\(scrollRegion)\(near.html)</div></details>"
             }
             h += "</section>"
         }

@@ -155,7 +155,7 @@ public struct BoundariesPage: Sendable {
             let t = DataTable(caption: "Boundary instances", header: ["instance", "units", "schools", "students", "dimensions", "added"],
                               rows: instances.map { [$0.name, Format.count($0.units), Format.count($0.schools), Format.count($0.students), $0.dimensions.joined(separator: ", "), "\($0.addedAt) by \($0.addedBy)"] },
                               numeric: [1, 2, 3])
-            h += "<div class=\"scroll\">\(t.html)</div><ul>"
+            h += "\(scrollRegion)\(t.html)</div><ul>"
             for i in instances { h += "<li><a href=\"\(base)/\(urlEscape(i.id))\">\(esc(i.name))</a></li>" }
             h += "</ul>"
         }
@@ -193,7 +193,7 @@ public struct BoundariesPage: Sendable {
                             Format.fixed(f.after.H, 3), Format.count(f.studentsMoved), Format.count(f.unitsMoved), Format.fixed(f.travelBefore, 2),
                             Format.fixed(f.travelAfter, 2), f.newlyBeyond.map { Format.count($0) } ?? "–", f.feasible ? "yes" : "no"]
                 }, numeric: Set(3...11))
-            h += "<div class=\"scroll\">\(t.html)</div><ul>"
+            h += "\(scrollRegion)\(t.html)</div><ul>"
             for s in scenarios {
                 h += "<li><a href=\"\(base)/\(urlEscape(i.id))/scenarios/\(urlEscape(s.id))\">\(esc(s.name))</a> · <a href=\"\(base)/\(urlEscape(i.id))/scenarios/\(urlEscape(s.id))/assignment.csv\">assignment (CSV)</a>"
                 h += "<br><span class=\"note\">\(esc(s.settings)) · run \(esc(s.runAt)) by \(esc(s.runBy))</span></li>"
@@ -260,13 +260,13 @@ public struct BoundariesPage: Sendable {
         if !d.violations.isEmpty { h += "<h2>Limits not met</h2><ul>" + d.violations.map { "<li class=\"bad\">\(esc($0))</li>" }.joined() + "</ul>" }
         h += "<h2>Maps</h2><div class=\"map\">\(d.map)</div>"
         h += "<p><a href=\"\(base)/\(urlEscape(instance.id))/scenarios/\(urlEscape(s.id))/assignment.csv\">Download the assignment (CSV: unit, school today, school after)</a></p>"
-        h += "<h2>By group</h2><div class=\"scroll\">" + DataTable(caption: "Students, moves and mean travel by group (\(f.dimension))",
+        h += "<h2>By group</h2>\(scrollRegion)" + DataTable(caption: "Students, moves and mean travel by group (\(f.dimension))",
                                                               header: ["group", "students", "moved", "travel today", "travel after"], rows: d.groups, numeric: [1, 2, 3, 4]).html + "</div>"
         if !d.transport.isEmpty, let b = f.beyond {
-            h += "<h2>Transportation</h2><div class=\"scroll\">" + DataTable(caption: "Students travelling farther than \(Format.fixed(b, 2))",
+            h += "<h2>Transportation</h2>\(scrollRegion)" + DataTable(caption: "Students travelling farther than \(Format.fixed(b, 2))",
                                                                          header: ["group", "beyond today", "beyond after", "newly beyond"], rows: d.transport, numeric: [1, 2, 3]).html + "</div>"
         }
-        h += "<h2>By school</h2><div class=\"scroll\">" + DataTable(caption: "Each school's students and its distance from the district's composition (½ Σ |p − P|)",
+        h += "<h2>By school</h2>\(scrollRegion)" + DataTable(caption: "Each school's students and its distance from the district's composition (½ Σ |p − P|)",
                                                                header: d.schoolsHeader, rows: d.schools, numeric: Set(1..<d.schoolsHeader.count).subtracting([4])).html + "</div>"
         h += "<h2>How this was computed</h2><p class=\"note\">The same figures: <code>\(esc(d.command))</code>. Counts in this page are not suppressed: it is for the district's staff.</p>"
         return shell(s.name, h)

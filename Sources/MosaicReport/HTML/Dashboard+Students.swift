@@ -30,7 +30,7 @@ extension Dashboard {
         h += "<p>" + (missingOnly ? "<a href=\"\(base)\">All students</a> · <b>Eligible, in no advanced class</b>"
                                    : "<b>All students</b> · <a href=\"\(base)?advanced=missing\">Eligible, in no advanced class</a>")
         h += " · <a href=\"\(base).csv\(missingOnly ? "?advanced=missing" : "")\">Download CSV</a></p>"
-        h += "<div class=\"scroll\">\(table.html)</div>"
+        h += "\(scrollRegion)\(table.html)</div>"
         let page = Dashboard.standalone(title: "Students of \(schoolName) — \(site.name) — Mosaic", body: navigation(term: nil, current: .schools) + h)
         return (page, table.csv)
     }
@@ -51,7 +51,7 @@ extension Dashboard {
         h += "<button type=\"submit\">Show</button>"
         if page.actor != nil || page.action != nil { h += " <a href=\"?\">All events</a>" }
         h += "</form>"
-        h += "<div class=\"scroll\">\(table.html)</div>"
+        h += "\(scrollRegion)\(table.html)</div>"
         var links: [String] = []
         if page.number > 1 { links.append("<a href=\"\(esc(page.query(number: page.number - 1)))\" rel=\"prev\">Newer events</a>") }
         if page.hasMore { links.append("<a href=\"\(esc(page.query(number: page.number + 1)))\" rel=\"next\">Older events</a>") }

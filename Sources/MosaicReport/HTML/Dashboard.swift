@@ -183,7 +183,7 @@ public struct Dashboard: Sendable {
             x.dimension == dim.dimension ? "<b>\(esc(x.dimension.title))</b>"
                 : "<a href=\"?dimension=\(x.dimension.rawValue)&amp;sort=\(urlEscape(sort))\(descending ? "&amp;order=desc" : "")\">\(esc(x.dimension.title))</a>"
         }.joined(separator: " · ") + "</p>"
-        h += "<div class=\"scroll\"><table><caption>Schools by \(esc(column == 0 ? "name" : header[column]))\(descending ? ", highest first" : "")</caption><thead><tr>"
+        h += "\(scrollRegion)<table><caption>Schools by \(esc(column == 0 ? "name" : header[column]))\(descending ? ", highest first" : "")</caption><thead><tr>"
         for (i, title) in header.enumerated() {
             let next = i == column ? !descending : (i != 0)
             let arrow = i == column ? (descending ? " ▼" : " ▲") : ""
@@ -304,7 +304,7 @@ public struct Dashboard: Sendable {
             [c.title, Format.count(c.students), Format.fixed(c.dissimilarityVsSchool, 2)]
         }
         let table = DataTable(caption: "\(dim.dimension.title): classes furthest from the school's mix first", header: ["class", "students", "½Σ|p − P| vs school"], rows: rows, numeric: [1, 2])
-        h += "<details><summary>\(w.classrooms.count) classes</summary><div class=\"scroll\">\(table.html)</div></details>"
+        h += "<details><summary>\(w.classrooms.count) classes</summary>\(scrollRegion)\(table.html)</div></details>"
         return h
     }
 
@@ -341,7 +341,7 @@ public struct Dashboard: Sendable {
             }
             let perSchool = DataTable(caption: "\(dim.dimension.title): participation rate by school", header: ["school"] + dim.groups.map(Dimension.label),
                                       rows: rows, numeric: Set(1...max(1, dim.groups.count)))
-            h += "<details><summary>By school (\(rows.count))</summary><div class=\"scroll\">\(perSchool.html)</div></details>"
+            h += "<details><summary>By school (\(rows.count))</summary>\(scrollRegion)\(perSchool.html)</div></details>"
             h += levelTable(dim, r)
             h += "</section>"
         }
@@ -362,7 +362,7 @@ public struct Dashboard: Sendable {
         }
         let table = DataTable(caption: "\(dim.dimension.title): participation by course level", header: ["level", "offered in"] + dim.groups.map(Dimension.label),
                               rows: rows, numeric: Set(2...(dim.groups.count + 1)))
-        return "<h3>By course level</h3><p class=\"note\">Of the students in a grade that a class of the level lists in their school, the share in one.</p><div class=\"scroll\">\(table.html)</div>"
+        return "<h3>By course level</h3><p class=\"note\">Of the students in a grade that a class of the level lists in their school, the share in one.</p>\(scrollRegion)\(table.html)</div>"
     }
 
     /// Every indicator across terms, with the advanced-course participation by race,
@@ -444,7 +444,7 @@ public struct Dashboard: Sendable {
                             terms.compactMap { t in t.diagnostic.dimensions.first { $0.dimension == dimension } }
                         }).map { Array($0.0.prefix(4)) + [$0.1.districtVsReference == nil ? "–" : (r.disclosure.districtVsReference($0.1).map { r.index($0, 3) } ?? "suppressed")] },
                         numeric: [2, 3, 4])
-        h += "<section><h2>All indicators</h2><div class=\"scroll\">\(table.html)</div></section>"
+        h += "<section><h2>All indicators</h2>\(scrollRegion)\(table.html)</div></section>"
         return r.page(h)
     }
 
@@ -586,7 +586,7 @@ public struct Dashboard: Sendable {
         // One row per district: a store may hold many (the demo: a synthetic roster
         // district and NYC's 32 community school districts).
         if !sites.isEmpty {
-            h += "<div class=\"scroll\"><table><caption>\(sites.count) district\(sites.count == 1 ? "" : "s")</caption><thead><tr><th scope=\"col\">District</th><th scope=\"col\" class=\"n\">Schools vs district, race (D)</th><th scope=\"col\" class=\"n\">by income (D)</th><th scope=\"col\">Latest term</th><th scope=\"col\" class=\"wide\">Earlier terms</th><th scope=\"col\">Across terms</th></tr></thead><tbody>"
+            h += "\(scrollRegion)<table><caption>\(sites.count) district\(sites.count == 1 ? "" : "s")</caption><thead><tr><th scope=\"col\">District</th><th scope=\"col\" class=\"n\">Schools vs district, race (D)</th><th scope=\"col\" class=\"n\">by income (D)</th><th scope=\"col\">Latest term</th><th scope=\"col\" class=\"wide\">Earlier terms</th><th scope=\"col\">Across terms</th></tr></thead><tbody>"
             for s in sites {
                 let base = "/districts/\(urlEscape(s.district))"
                 let latestLink = s.terms.last.map { "<a href=\"\(base)/terms/\(urlEscape($0.id))\">\(esc($0.title))</a>" } ?? "–"

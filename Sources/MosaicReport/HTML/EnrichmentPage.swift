@@ -150,7 +150,7 @@ public struct EnrichmentPage: Sendable {
             let groups = dimension.rosterGroups.filter { g in p.points.contains { ($0.groups[dimension.rawValue]?[g]?.students ?? 0) > 0 } }
             let header = ["after round", "all"] + groups.map(Dimension.label)
             let rows = p.points.map { pt in [pt.round] + row(pt.total, groups.map { pt.groups[dimension.rawValue]?[$0] }) }
-            h += "<div class=\"scroll\">\(DataTable(caption: "\(dimension.title): share of students in a cluster this year", header: header, rows: rows, numeric: Set(1...(groups.count + 1))).html)</div>"
+            h += "\(scrollRegion)\(DataTable(caption: "\(dimension.title): share of students in a cluster this year", header: header, rows: rows, numeric: Set(1...(groups.count + 1))).html)</div>"
             if dimension == .race { h += chart(dimension, groups) }
         }
         return h
@@ -200,7 +200,7 @@ public struct EnrichmentPage: Sendable {
         var h = "<h2>Clusters proposed</h2>"
         if r.clusters.isEmpty { h += "<p>None yet.</p>" } else {
             let rows = r.clusters.map { [$0.id, $0.title, $0.titleEs ?? "–", "\($0.min)–\($0.max)", $0.proposedBy] }
-            h += "<div class=\"scroll\">\(DataTable(caption: "Clusters and their sizes", header: ["cluster", "title", "título", "students", "proposed by"], rows: rows, numeric: [3]).html)</div>"
+            h += "\(scrollRegion)\(DataTable(caption: "Clusters and their sizes", header: ["cluster", "title", "título", "students", "proposed by"], rows: rows, numeric: [3]).html)</div>"
         }
         if r.status != "assigned" {
             h += "<form class=\"policy\" method=\"post\" action=\"\(path)/clusters\">\(csrfField)"
@@ -222,7 +222,7 @@ public struct EnrichmentPage: Sendable {
         }
         if let codes = r.codes {
             let rows = codes.map { [$0.student, $0.code] }
-            h += "<details open><summary>Survey codes (\(codes.count)) — print or copy them now: they are not kept</summary><div class=\"scroll\">\(DataTable(caption: "Each student's survey code", header: ["student", "code"], rows: rows, numeric: []).html)</div></details>"
+            h += "<details open><summary>Survey codes (\(codes.count)) — print or copy them now: they are not kept</summary>\(scrollRegion)\(DataTable(caption: "Each student's survey code", header: ["student", "code"], rows: rows, numeric: []).html)</div></details>"
         }
         if let a = r.assignment {
             h += "<h2>Assignment</h2><div class=\"kpis\">"
@@ -238,7 +238,7 @@ public struct EnrichmentPage: Sendable {
             let rows = a.clusters.map { c in
                 [c.id, "\(c.size)"] + dims.map { d in (c.groups[d] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
             }
-            h += "<div class=\"scroll\">\(DataTable(caption: "Open clusters", header: ["cluster", "students"] + dims, rows: rows, numeric: [1]).html)</div>"
+            h += "\(scrollRegion)\(DataTable(caption: "Open clusters", header: ["cluster", "students"] + dims, rows: rows, numeric: [1]).html)</div>"
             h += "<p class=\"note\">\(esc(a.method)). The same assignment: <code>mosaic schedule enrichment</code> on the round's instance (seed 0).</p>"
         }
         return h

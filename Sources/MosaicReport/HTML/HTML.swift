@@ -9,6 +9,10 @@ extension String {
 /// Escapes text for HTML element content and attribute values.
 func esc(_ s: String) -> String { markupEscaped(s) }
 
+/// Opens a region that scrolls sideways on a narrow screen (wide tables): focusable, so a
+/// keyboard can scroll it too (axe: scrollable-region-focusable, found at 390 px).
+let scrollRegion = "<div class=\"scroll\" tabindex=\"0\">"
+
 /// Colour-blind-safe colours for groups (Okabe & Ito 2008), grey for unknown or hidden.
 let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 let hiddenColour = "#BBBBBB"

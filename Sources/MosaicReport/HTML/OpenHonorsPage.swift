@@ -118,9 +118,9 @@ public struct OpenHonorsPage: Sendable {
             units.map { u in [u.title] + row(u.total, groups.map { u.groups[dimension.rawValue]?[$0] }) }
         }
         let header = ["", "all"] + groups.map(label)
-        h += "<h2>By course on \(esc(latest.date))</h2><div class=\"scroll\">\(DataTable(caption: "Share taking honors credit, by course and group", header: header, rows: rows(latest.courses), numeric: Set(1...(groups.count + 1))).html)</div>"
+        h += "<h2>By course on \(esc(latest.date))</h2>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by course and group", header: header, rows: rows(latest.courses), numeric: Set(1...(groups.count + 1))).html)</div>"
         if staff {
-            h += "<details><summary>By class (\(latest.classes.count))</summary><div class=\"scroll\">\(DataTable(caption: "Share taking honors credit, by class and group", header: header, rows: rows(latest.classes), numeric: Set(1...(groups.count + 1))).html)</div></details>"
+            h += "<details><summary>By class (\(latest.classes.count))</summary>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by class and group", header: header, rows: rows(latest.classes), numeric: Set(1...(groups.count + 1))).html)</div></details>"
         }
         if staff, let s = scenario {
             let scenarioRows = s.groups.filter { $0.dimension == dimension.rawValue && $0.enrolled > 0 }.sorted { order($0.group) < order($1.group) }.map { g in
@@ -128,7 +128,7 @@ public struct OpenHonorsPage: Sendable {
                  Format.percent(g.expectedRate), Format.fixed(g.expectedOptedIn, 0)]
             }
             h += "<h2>If open honors were opt-out</h2><p>Some schools enroll every student in honors credit and let families opt out. Expected participation is 1 − the group's drop-out rate (of those who opted in, the share who left again; the overall rate where fewer than 20 of the group opted in).</p>"
-            h += "<div class=\"scroll\">\(DataTable(caption: "Default opt-out: expected participation by group", header: ["group", "enrolled", "now", "drop-out rate", "expected", "expected students"], rows: scenarioRows, numeric: [1, 2, 3, 4, 5]).html)</div>"
+            h += "\(scrollRegion)\(DataTable(caption: "Default opt-out: expected participation by group", header: ["group", "enrolled", "now", "drop-out rate", "expected", "expected students"], rows: scenarioRows, numeric: [1, 2, 3, 4, 5]).html)</div>"
         }
         if staff { h += recording }
         h += "<h2>How this is counted</h2><p class=\"note\">A student takes honors credit on a date when the ledger (<code>mosaic_open_honors.csv</code>) has her opted in on or before it and not opted out by then; the denominator is every student enrolled in the school's open-honors classes running that day. Weekly points from the first day of those classes (the fall term for a year-long class).</p>"
@@ -147,7 +147,7 @@ public struct OpenHonorsPage: Sendable {
             h += "<label>Student<select name=\"student\">" + c.students.map { "<option value=\"\(esc($0.id))\">\(esc($0.id)) — \(esc($0.status))</option>" }.joined() + "</select></label>"
             h += "<label>Choice<select name=\"choice\"><option value=\"in\">opts in</option><option value=\"out\">opts out</option></select></label>"
             h += "<label>On<input type=\"date\" name=\"date\" value=\"\(esc(defaultDate))\" min=\"\(esc(windowStart))\" max=\"\(esc(windowEnd))\"></label><button type=\"submit\">Record</button></form>"
-            h += "<div class=\"scroll\"><table><caption>\(esc(c.id))</caption><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Standing</th></tr></thead><tbody>"
+            h += "\(scrollRegion)<table><caption>\(esc(c.id))</caption><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Standing</th></tr></thead><tbody>"
             for s in c.students { h += "<tr><th scope=\"row\">\(esc(s.id))</th><td>\(esc(s.status))</td></tr>" }
             h += "</tbody></table></div></details>"
         }
@@ -195,6 +195,6 @@ public struct OpenHonorsPage: Sendable {
         legend += "</div>"
         let table = DataTable(caption: "Share taking honors credit by week", header: ["date", "all"] + groups.map(label), rows: tableRows,
                               numeric: Set(1...(groups.count + 1)))
-        return "<figure>\(legend)\(svg)<details><summary>Data table</summary><div class=\"scroll\">\(table.html)</div></details></figure>"
+        return "<figure>\(legend)\(svg)<details><summary>Data table</summary>\(scrollRegion)\(table.html)</div></details></figure>"
     }
 }
