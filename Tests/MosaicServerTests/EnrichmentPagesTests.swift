@@ -111,6 +111,12 @@ import Testing
                 if f.server.policy.suppressesRate(c.placed, of: c.students) { #expect(rule[k] == nil, "\(g)") }
                 if rule[k] == nil { #expect(cells[k + 1] == "suppressed", "\(g)"); hidden += 1 } else { #expect(cells[k + 1] == Format.percent(rule[k]!), "\(g)") }
             }
+            // And the attack on what the row shows, its overall rate included.
+            let total = counted.points[0].total
+            let rows = [counts.map { (numerator: $0?.placed ?? 0, denominator: $0?.students ?? 0) }]
+            let shown = SuppressionPolicy.ShownSeries(cells: [cells.dropFirst().map { $0 == "suppressed" ? nil : 0 }],
+                                                      totals: [cells[0] == "suppressed" ? nil : 0])
+            #expect(SeriesAttack(rows: rows, totals: [(total.placed, total.students)], shown: shown).recovered(minimumN: f.server.policy.minimumN).isEmpty)
         }
         #expect(hidden > 0)   // the school has small groups: the check bites
         #expect(try await f.send(.get, "\(base)/1").status == .forbidden)

@@ -115,38 +115,56 @@ import Testing
         #expect(try await s.f.server.store.roster(district: "district", term: "2026-spring").openHonors == ledger)
     }
 
-    /// The public page shows no rate whose counts the policy hides: every course's group
-    /// cell with a small count (in honors, out of it, or enrolled) reads "suppressed".
-    @Test func thePublicPageHidesSmallCounts() async throws {
+    /// The public page, attacked: its weekly table read back from the HTML for every
+    /// dimension, each shown rate taken as its count (as if the reader knew every group's
+    /// size each week), every week subtracted from every other: no small count, nor a
+    /// small change, comes back. Decided row by row (as the page did), this school's
+    /// weekly table gave back how many students of a group opted in in one week.
+    @Test func thePublicPageGivesNoSmallCountBack() async throws {
         let s = try await Self.setting()
-        let body = try await s.f.send(.get, s.route).body
-        let counted = OpenHonorsParticipation(s.roster, on: s.session.endDate, school: s.school)
         let policy = s.f.server.policy
-        var hidden = 0
-        for course in counted.courses {
-            let row = try #require(body.firstMatch(of: try Regex("<th scope=\"row\">\(NSRegularExpression.escapedPattern(for: course.title.htmlEscaped))</th>(.*?)</tr>"))?.output[1].substring)
-            let cells = row.matches(of: /<td class="n">([^<]*)<\/td>/).map { String($0.1) }
-            let groups = (counted.district.groups["race"] ?? [:]).keys.sorted { (Dimension.race.rosterGroups.firstIndex(of: $0) ?? 99) < (Dimension.race.rosterGroups.firstIndex(of: $1) ?? 99) }
-            #expect(cells.count == groups.count + 1)
-            // Exactly the row rule: small rates hidden, and with them enough others that
-            // the course's overall rate gives none back.
-            let counts = groups.map { course.groups["race"]?[$0] }
-            let rule = policy.shownRates(counts.map { (numerator: $0?.optedIn ?? 0, denominator: $0?.enrolled ?? 0) })
-            for (k, g) in groups.enumerated() {
-                guard let c = counts[k], c.enrolled > 0 else { continue }
-                if policy.suppressesRate(c.optedIn, of: c.enrolled) { #expect(rule[k] == nil, "\(g)") }
-                if rule[k] == nil {
-                    #expect(cells[k + 1] == "suppressed", "\(course.title) \(g): \(cells[k + 1])")
-                    hidden += 1
-                } else {
-                    #expect(cells[k + 1] == Format.percent(rule[k]!), "\(course.title) \(g)")
-                }
+        var shownCells = 0, hiddenCells = 0
+        for dimension in [Dimension.race, .economic, .gender, .englishLearner] {
+            let body = try await s.f.send(.get, s.route + "?dimension=\(dimension.rawValue)").body
+            #expect(!body.contains("type=\"date\""))      // the public cannot pick a day
+            let table = try #require(body.firstMatch(of: /<caption>Share taking honors credit by week<\/caption>(.*?)<\/table>/)?.output.1)
+            let header = table.matches(of: /<th scope="col"[^>]*>([^<]*)<\/th>/).map { String($0.1) }
+            let rows = table.matches(of: /<tr><th scope="row">([^<]*)<\/th>(.*?)<\/tr>/).map { m in
+                (date: String(m.1), cells: m.2.matches(of: /<td class="n">([^<]*)<\/td>/).map { String($0.1) })
+            }
+            try #require(rows.count >= 3)
+            let groups = header.dropFirst(2).map { label in dimension.rosterGroups.first { Dimension.label($0) == label } ?? "unknown" }
+            var counts: [[SuppressionPolicy.RateCount]] = [], totals: [SuppressionPolicy.RateCount] = []
+            var cells: [[Double?]] = [], overall: [Double?] = []
+            func read(_ text: String, _ c: SuppressionPolicy.RateCount) -> Double? {
+                guard text != "suppressed", text != "–" else { return nil }
+                #expect(text == Format.percent(Double(c.numerator) / Double(c.denominator)))
+                return Double(c.numerator) / Double(c.denominator)
+            }
+            for row in rows {
+                let counted = OpenHonorsParticipation(s.roster, on: row.date, school: s.school)
+                let all = (numerator: counted.district.total.optedIn, denominator: counted.district.total.enrolled)
+                let byGroup = groups.map { g in counted.district.groups[dimension.rawValue]?[g].map { (numerator: $0.optedIn, denominator: $0.enrolled) } ?? (0, 0) }
+                totals.append(all)
+                counts.append(byGroup)
+                overall.append(read(row.cells[0], all))
+                cells.append(zip(row.cells.dropFirst(), byGroup).map { read($0, $1) })
+            }
+            shownCells += cells.joined().compactMap { $0 }.count
+            hiddenCells += zip(cells.joined(), counts.joined()).filter { $0 == nil && $1.denominator > 0 }.count
+            let attack = SeriesAttack(rows: counts, totals: totals, shown: .init(cells: cells, totals: overall))
+            #expect(attack.recovered(minimumN: policy.minimumN).isEmpty, "\(dimension)")
+            // Row by row, as the page used to decide: the same attack finds something.
+            if dimension == .race {
+                let rowByRow = SuppressionPolicy.ShownSeries(cells: counts.map { policy.shownRates($0) }, totals: totals.map { $0.denominator > 0 ? Double($0.numerator) / Double($0.denominator) : nil })
+                #expect(!SeriesAttack(rows: counts, totals: totals, shown: rowByRow).recovered(minimumN: policy.minimumN).isEmpty)
             }
         }
-        #expect(hidden > 0)   // the fixture has small groups: the check bites
-        // A chart with no line left says why.
-        let lines = body.matches(of: /<path d="M/).count
-        #expect(lines > 0 || body.contains("Every group's line is hidden in this view"))
+        #expect(shownCells > 0 && hiddenCells > 0)   // the check bites both ways
+        // Courses: the overall share only, decided as parts of the school.
+        let body = try await s.f.send(.get, s.route).body
+        #expect(body.contains("<caption>Share taking honors credit, by course</caption>"))
+        #expect(!body.contains("by course and group"))
     }
 }
 

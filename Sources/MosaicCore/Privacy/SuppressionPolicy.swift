@@ -61,9 +61,6 @@ public struct SuppressionPolicy: Sendable, Equatable {
         public var rowTotalHidden: [Bool]
     }
 
-    /// Suppresses a table whose row totals (and, when `columnTotalsShown`, column totals)
-    /// are shown. Zeros are never hidden: non-negativity would give them away, and with
-    /// every hidden cell at least 1 a cycle of hidden cells lets each vary both ways.
     /// Which group rates of one row may be shown beside the row's overall rate, for a
     /// reader who also knows the groups' sizes: `cells[g]` = (numerator, denominator).
     /// A rate is hidden when it fails the rate rule or would be coded (`<5%`, `>95%`);
@@ -71,16 +68,16 @@ public struct SuppressionPolicy: Sendable, Equatable {
     /// shown groups are hidden too (smallest first) until that combination passes the
     /// rate rule — so no hidden group's rate, nor a small combination, can be recovered.
     /// Returns nil for a group whose rate is hidden; the rate otherwise.
-    public func shownRates(_ cells: [(numerator: Int, denominator: Int)]) -> [Double?] {
+    /// `alsoHiding`: groups hidden whatever their counts (by another rule, such as
+    /// ``shownSeries(_:totals:)``'s), which the complementary step treats as hidden too.
+    public func shownRates(_ cells: [(numerator: Int, denominator: Int)], alsoHiding: Set<Int> = []) -> [Double?] {
         func fails(_ n: Int, _ d: Int) -> Bool {
             guard d > 0 else { return false }
             return suppressesRate(n, of: d) || code(share: Double(n) / Double(d)) != nil
         }
-        var hidden = cells.map { fails($0.numerator, $0.denominator) }
+        var hidden = cells.indices.map { alsoHiding.contains($0) && cells[$0].denominator > 0 || fails(cells[$0].numerator, cells[$0].denominator) }
         while hidden.contains(true) {
-            let n = cells.indices.filter { hidden[$0] }.reduce(0) { $0 + cells[$1].numerator }
-            let d = cells.indices.filter { hidden[$0] }.reduce(0) { $0 + cells[$1].denominator }
-            let combinedSafe = hidden.filter { $0 }.count >= 2 && !suppressesRate(n, of: d)
+            let combinedSafe = hidden.filter { $0 }.count >= 2 && hiddenCombinationIsSafe(cells, hidden: hidden)
             if combinedSafe { break }
             guard let next = cells.indices.filter({ !hidden[$0] && cells[$0].denominator > 0 }).min(by: { cells[$0].denominator < cells[$1].denominator }) else { break }
             hidden[next] = true
@@ -88,6 +85,19 @@ public struct SuppressionPolicy: Sendable, Equatable {
         return cells.indices.map { g in
             hidden[g] || cells[g].denominator == 0 ? nil : Double(cells[g].numerator) / Double(cells[g].denominator)
         }
+    }
+
+    /// Suppresses a table whose row totals (and, when `columnTotalsShown`, column totals)
+    /// are shown. Zeros are never hidden: non-negativity would give them away, and with
+    /// every hidden cell at least 1 a cycle of hidden cells lets each vary both ways.
+    /// Whether the hidden groups of a row, whose combined numerator and denominator a reader
+    /// gets from the overall rate, keep each of them unknown: the combination passes the rate
+    /// rule, and is neither all in nor all out (then every hidden group is all in, or all
+    /// out, and its count is its size, or 0).
+    func hiddenCombinationIsSafe(_ cells: [(numerator: Int, denominator: Int)], hidden: [Bool]) -> Bool {
+        let n = cells.indices.filter { hidden[$0] }.reduce(0) { $0 + cells[$1].numerator }
+        let d = cells.indices.filter { hidden[$0] }.reduce(0) { $0 + cells[$1].denominator }
+        return !suppressesRate(n, of: d) && n > 0 && n < d
     }
 
     public func suppressTable(_ table: [[Int]], columnTotalsShown: Bool = true) -> SuppressedTable {

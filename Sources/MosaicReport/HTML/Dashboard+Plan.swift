@@ -16,9 +16,19 @@ extension Dashboard {
     /// The values of an indicator in each term, through the suppression policy: a value
     /// resting on a rate or a count the policy hides is hidden too.
     public func readings(_ indicator: Indicator, _ series: [(term: Term, diagnostic: Diagnostic)]) -> [MeasureReading] {
-        series.map { t, d in
+        // Open honors and enrichment by group: the trends page's decision, term by term.
+        let programme: (groups: [String], series: SuppressionPolicy.ShownSeries)? = switch indicator.kind {
+        case .openHonorsRate: participation(series, .openHonors, indicator.dimension)
+        case .enrichmentRate: participation(series, .enrichment, indicator.dimension)
+        default: nil
+        }
+        return series.enumerated().map { i, x in
+            let (t, d) = x
             guard let r = indicator.reading(in: d) else { return MeasureReading(term: t.id, termTitle: t.title, value: nil, suppressed: false) }
             var hidden = r.rates.contains { policy.suppressesRate($0.numerator, of: $0.denominator) } || r.counts.contains { policy.suppresses($0) }
+            if let programme, !audience.seesEverything {
+                hidden = indicator.group.flatMap { programme.groups.firstIndex(of: $0) }.map { programme.series.cells[i][$0] == nil } ?? true
+            }
             // Representation, gaps and missing students combine groups: shown only where
             // the advanced tables show them (AdvancedDisclosure).
             let disclosure = disclosure(d)

@@ -412,16 +412,14 @@ public struct Dashboard: Sendable {
         if terms.contains(where: { $0.diagnostic.openHonors != nil }) {
             h += participationTrend(terms, id: "open-honors", heading: "Open honors: who takes honors credit",
                                     note: "Of the students in open-honors classes, the share holding honors credit on the term's last day (the open-honors ledger). A gap in a line is a term without open-honors classes or a rate the suppression policy hides.",
-                                    title: "Open honors by", desc: "The share of each group's students in open-honors classes who hold honors credit on the term's last day.") { d, dimension, g in
-                d.openHonors?.groups[dimension.rawValue]?[g].map { ($0.optedIn, $0.enrolled) }
-            }
+                                    title: "Open honors by", desc: "The share of each group's students in open-honors classes who hold honors credit on the term's last day.",
+                                    programme: .openHonors)
         }
         if terms.contains(where: { $0.diagnostic.enrichment != nil }) {
             h += participationTrend(terms, id: "enrichment", heading: "Enrichment: who takes part this year",
                                     note: "The share of each group's students placed in an enrichment cluster by the school year's rounds so far (schools set their goals, for example 40 % of students a year). A gap is a term without a round or a rate the suppression policy hides.",
-                                    title: "Enrichment by", desc: "The share of each group's students placed in an enrichment cluster this school year.") { d, dimension, g in
-                d.enrichment?.groups[dimension.rawValue]?[g].map { ($0.placed, $0.students) }
-            }
+                                    title: "Enrichment by", desc: "The share of each group's students placed in an enrichment cluster this school year.",
+                                    programme: .enrichment)
         }
         // Every indicator, every dimension.
         var rows: [[String]] = []
@@ -452,21 +450,47 @@ public struct Dashboard: Sendable {
     /// in a term), by race and by income, each point through the suppression policy's
     /// rate rule and share codes.
     func participationTrend(_ terms: [(term: Term, diagnostic: Diagnostic)], id: String, heading: String, note: String, title: String, desc: String,
-                            count: (Diagnostic, Dimension, String) -> (Int, Int)?) -> String {
+                            programme: Programme) -> String {
         var h = "<section id=\"\(id)\"><h2>\(esc(heading))</h2><p class=\"note\">\(esc(note))</p>"
         for dimension in [Dimension.race, .economic] {
-            let lines = dimension.rosterGroups.map { g in
-                (label: Dimension.label(g), values: terms.map { t -> Double? in
-                    guard let (n, of) = count(t.diagnostic, dimension, g), of > 0, !policy.suppressesRate(n, of: of) else { return nil }
-                    let rate = Double(n) / Double(of)
-                    return policy.code(share: rate) == nil ? rate : nil
-                })
+            let (groups, series) = participation(terms, programme, dimension)
+            let lines = groups.enumerated().filter { $0.element != "unknown" }.map { k, g in
+                (label: Dimension.label(g), values: series.cells.map { $0[k] })
             }.filter { $0.values.contains { $0 != nil } }
             guard !lines.isEmpty else { continue }
             h += termChart(terms.map(\.term), id: "trend-\(id)-\(dimension.rawValue)", title: "\(title) \(dimension.title.lowercased()), term by term",
                            desc: desc, lines: lines, format: { Format.percent($0, digits: 0) })
         }
         return h + "</section>"
+    }
+
+    /// A programme whose participation the diagnostic counts district-wide each term.
+    public enum Programme: Sendable { case openHonors, enrichment }
+
+    /// A programme's participation by `dimension`'s groups (`unknown` last), term by term,
+    /// as this dashboard's audience may see it (``ParticipationDisclosure``: the rate rule,
+    /// hidden complements, no small change between two terms shown). Every dimension's
+    /// groups split the same students, so all are decided together; the trends page and
+    /// the plan's measures read the same decision.
+    public func participation(_ terms: [(term: Term, diagnostic: Diagnostic)], _ programme: Programme, _ dimension: Dimension)
+        -> (groups: [String], series: SuppressionPolicy.ShownSeries) {
+        func counts(_ d: Diagnostic) -> (total: SuppressionPolicy.RateCount, groups: [String: [String: SuppressionPolicy.RateCount]])? {
+            switch programme {
+            case .openHonors: d.openHonors.map { ((  $0.total.optedIn, $0.total.enrolled), $0.groups.mapValues { $0.mapValues { ($0.optedIn, $0.enrolled) } }) }
+            case .enrichment: d.enrichment.map { (($0.total.placed, $0.total.students), $0.groups.mapValues { $0.mapValues { ($0.placed, $0.students) } }) }
+            }
+        }
+        let read = terms.map { counts($0.diagnostic) }
+        var splits: [[[SuppressionPolicy.RateCount]]] = []
+        var page: [String] = [], index = 0
+        for d in Dimension.allCases {
+            let groups = (d.rosterGroups + ["unknown"]).filter { g in read.contains { ($0?.groups[d.rawValue]?[g]?.denominator ?? 0) > 0 } }
+            if d == dimension { (page, index) = (groups, splits.count) }
+            splits.append(read.map { r in groups.map { r?.groups[d.rawValue]?[$0] ?? (0, 0) } })
+        }
+        let disclosure = ParticipationDisclosure(policy: audience.seesEverything ? nil : policy)
+        let decided = disclosure.series(splits, totals: read.map { $0?.total ?? (0, 0) })
+        return (page, decided[index])
     }
 
     /// A line per series over the terms, values formatted by `format`; a missing value

@@ -102,19 +102,37 @@ public struct EnrichmentPage: Sendable {
     var base: String { "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))/enrichment" }
     var csrfField: String { "<input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf ?? ""))\">" }
 
-    func rate(_ c: EnrichmentParticipation.Count?) -> String {
-        guard let c, c.students > 0 else { return "–" }
-        if !staff && policy.suppressesRate(c.placed, of: c.students) { return "suppressed" }
-        let r = Double(c.placed) / Double(c.students)
-        return (!staff ? policy.code(share: r) : nil) ?? Format.percent(r)
+    /// The dimensions the page shows, each split of the school's students.
+    static let dimensions = [Dimension.race, .economic, .englishLearner, .disability]
+
+    /// The rates this viewer may see, round by round (``ParticipationDisclosure``): each
+    /// dimension's groups split the same students, so decided together, one overall rate
+    /// per round shown only where every split shows it.
+    struct Shown {
+        /// Per dimension (``dimensions`` order): its groups (with students in some round).
+        var groups: [[String]]
+        var series: [SuppressionPolicy.ShownSeries]
+        var totals: [Double?] { series.first?.totals ?? [] }
     }
 
-    /// One row's group rates beside its overall rate, for the public through
-    /// `SuppressionPolicy.shownRates` (complementary hiding).
-    func row(_ total: EnrichmentParticipation.Count, _ counts: [EnrichmentParticipation.Count?]) -> [String] {
-        let cells = counts.map { (numerator: $0?.placed ?? 0, denominator: $0?.students ?? 0) }
-        let shown = staff ? cells.map { $0.denominator > 0 ? Double($0.numerator) / Double($0.denominator) : nil } : policy.shownRates(cells)
-        return [rate(total)] + zip(cells, shown).map { c, r in c.denominator == 0 ? "–" : r.map { Format.percent($0) } ?? "suppressed" }
+    var shownRates: Shown {
+        let p = participation
+        func count(_ c: EnrichmentParticipation.Count?) -> SuppressionPolicy.RateCount { (c?.placed ?? 0, c?.students ?? 0) }
+        var groups: [[String]] = [], splits: [[[SuppressionPolicy.RateCount]]] = []
+        for d in Self.dimensions {
+            let all = d.rosterGroups + ["unknown"]
+            let present = all.filter { g in p.points.contains { ($0.groups[d.rawValue]?[g]?.students ?? 0) > 0 } }
+            groups.append(present)
+            splits.append(p.points.map { pt in present.map { count(pt.groups[d.rawValue]?[$0]) } })
+        }
+        let disclosure = ParticipationDisclosure(policy: staff ? nil : policy)
+        return Shown(groups: groups, series: disclosure.series(splits, totals: p.points.map { count($0.total) }))
+    }
+
+    /// A rate as shown: the share, `suppressed`, or `–` where the group has no students.
+    func cell(_ r: Double?, students: Int) -> String {
+        guard students > 0 else { return "–" }
+        return r.map { Format.percent($0) } ?? "suppressed"
     }
 
     public var html: String {
@@ -127,49 +145,59 @@ public struct EnrichmentPage: Sendable {
             h += "<h1>\(esc(round.name)): enrichment clusters at \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle)) · \(esc(round.status)) · goal \(Format.percent(round.goal, digits: 0)) of students a year · for the district's staff and the school's leaders</p>"
             h += roundBody(round)
         } else {
-            h += "<h1>Enrichment: \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle)) · clusters every student can join, chosen from their interests and mixed by ability and income\(staff ? "" : " · public view: rates whose counts are under \(policy.minimumN) are suppressed")</p>"
+            h += "<h1>Enrichment: \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle)) · clusters every student can join, chosen from their interests and mixed by ability and income</p>"
         }
         h += participationSection
         if round == nil && staff { h += roundsSection }
         return Dashboard.standalone(title: "Enrichment: \(schoolName) — Mosaic", body: h)
     }
 
-    /// Participation after each round of the year, by race and by income, against the goal.
+    /// Participation after each round of the year, by group, against the goal.
     var participationSection: String {
         let p = participation
         var h = "<h2>Participation this year against the goal</h2>"
         guard let last = p.points.last else {
             return h + "<p>No round of this school year has been assigned yet: participation is 0 % against a goal of \(Format.percent(p.goal, digits: 0)).</p>"
         }
-        h += "<div class=\"kpis\"><div class=\"kpi\"><b>\(rate(last.total))</b><span>of the school's students in a cluster this year, after \(esc(last.round)) (goal \(Format.percent(p.goal, digits: 0)))</span></div>"
-        if let r = last.total.rate {
+        let shown = shownRates
+        let overall = shown.totals.last ?? nil
+        h += "<div class=\"kpis\"><div class=\"kpi\"><b>\(cell(overall, students: last.total.students))</b><span>of the school's students in a cluster this year, after \(esc(last.round)) (goal \(Format.percent(p.goal, digits: 0)))</span></div>"
+        // How many more students reach the goal gives the count placed back: shown with the rate only.
+        if let r = overall {
             h += "<div class=\"kpi\"><b>\(r >= p.goal ? "met" : Format.count(Int((p.goal * Double(last.total.students)).rounded(.up)) - last.total.placed) + " more")</b><span>\(r >= p.goal ? "the goal is met" : "students to reach the goal")</span></div>"
         }
         h += "</div>"
-        for dimension in [Dimension.race, .economic, .englishLearner, .disability] {
-            let groups = dimension.rosterGroups.filter { g in p.points.contains { ($0.groups[dimension.rawValue]?[g]?.students ?? 0) > 0 } }
-            let header = ["after round", "all"] + groups.map(Dimension.label)
-            let rows = p.points.map { pt in [pt.round] + row(pt.total, groups.map { pt.groups[dimension.rawValue]?[$0] }) }
+        if !staff {
+            h += "<p class=\"note\">Public view: a rate is hidden where its counts are under \(policy.minimumN), where it would give a hidden group's back, or where it moved by fewer than \(policy.minimumN) students from another round shown.</p>"
+        }
+        for (k, dimension) in Self.dimensions.enumerated() {
+            let groups = shown.groups[k], series = shown.series[k]
+            let header = ["after round", "all"] + groups.map(label)
+            let rows = p.points.enumerated().map { t, pt in
+                [pt.round, cell(series.totals[t], students: pt.total.students)]
+                    + groups.enumerated().map { g, group in cell(series.cells[t][g], students: pt.groups[dimension.rawValue]?[group]?.students ?? 0) }
+            }
             h += "\(scrollRegion)\(DataTable(caption: "\(dimension.title): share of students in a cluster this year", header: header, rows: rows, numeric: Set(1...(groups.count + 1))).html)</div>"
-            if dimension == .race { h += chart(dimension, groups) }
+            if dimension == .race { h += chart(groups: groups, series: series) }
         }
         return h
     }
 
+    func label(_ group: String) -> String { group == "unknown" ? "Unknown" : Dimension.label(group) }
+
     /// Bars per group after the latest round, the goal as a line.
-    func chart(_ dimension: Dimension, _ groups: [String]) -> String {
-        guard let last = participation.points.last else { return "" }
+    func chart(groups: [String], series: SuppressionPolicy.ShownSeries) -> String {
+        guard let last = participation.points.last, let rates = series.cells.last else { return "" }
         let labelW = 150.0, plotW = 480.0, barH = 18.0
         let height = Double(groups.count + 1) * (barH + 6) + 30
         var svg = "<svg role=\"img\" aria-label=\"Share of each group in a cluster this year, against the goal\" width=\"\(Int(labelW + plotW + 70))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(labelW + plotW + 70)) \(Int(height))\">"
-        let cells = row(last.total, groups.map { last.groups[dimension.rawValue]?[$0] })
-        let rows: [(String, EnrichmentParticipation.Count?, String)] = [("All students", last.total, cells[0])]
-            + groups.enumerated().map { (Dimension.label($1), last.groups[dimension.rawValue]?[$1], cells[$0 + 1]) }
+        let rows: [(String, Double?, Int)] = [("All students", series.totals.last ?? nil, last.total.students)]
+            + groups.enumerated().map { (label($1), rates[$0], last.groups[Dimension.race.rawValue]?[$1]?.students ?? 0) }
         for (k, row) in rows.enumerated() {
             let y = Double(k) * (barH + 6)
             svg += "<text x=\"\(fmt(labelW - 8))\" y=\"\(fmt(y + barH - 4))\" font-size=\"12\" text-anchor=\"end\">\(esc(row.0))</text>"
-            let shown = row.2
-            if let c = row.1, let r = c.rate, shown.hasSuffix("%"), !shown.hasPrefix("<"), !shown.hasPrefix(">") {
+            let shown = cell(row.1, students: row.2)
+            if let r = row.1 {
                 svg += "<rect x=\"\(fmt(labelW))\" y=\"\(fmt(y))\" width=\"\(fmt(plotW * r))\" height=\"\(fmt(barH))\" fill=\"\(k == 0 ? "#444" : palette[(k - 1) % palette.count])\"><title>\(esc(row.0)): \(shown)</title></rect>"
                 svg += "<text x=\"\(fmt(labelW + plotW * r + 4))\" y=\"\(fmt(y + barH - 4))\" font-size=\"11\">\(shown)</text>"
             } else {

@@ -6,8 +6,9 @@ import MosaicDiagnostic
 /// and, for the district's staff and the school's leaders, the forms that record a
 /// student's opt-in or opt-out during the add/drop window. Plain data in, HTML out.
 ///
-/// The public sees rates only, each through the suppression policy's rate rule, and no
-/// class, student or scenario.
+/// The public sees rates only, through ``ParticipationDisclosure`` (the rate rule, hidden
+/// complements, and no small change between two weeks shown), on weekly dates only, the
+/// school's by group and each course's overall; no class, student or scenario.
 public struct OpenHonorsPage: Sendable {
     /// One open-honors class and each enrolled student's standing on the page's date.
     public struct ClassRoll: Sendable {
@@ -69,27 +70,50 @@ public struct OpenHonorsPage: Sendable {
 
     var base: String { "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))" }
 
-    /// A rate as the viewer may see it: the share, or `suppressed`.
-    func rate(_ c: OpenHonorsParticipation.GroupCount?) -> String {
-        guard let c, c.enrolled > 0 else { return "–" }
-        if !staff && policy.suppressesRate(c.optedIn, of: c.enrolled) { return "suppressed" }
-        let r = Double(c.optedIn) / Double(c.enrolled)
-        return (!staff ? policy.code(share: r) : nil) ?? Format.percent(r)
+    /// What this viewer may see of the page's rates (``ParticipationDisclosure``).
+    var disclosure: ParticipationDisclosure { ParticipationDisclosure(policy: staff ? nil : policy) }
+
+    /// The page's rates as the viewer may see them. Every dimension's groups, and the
+    /// school's courses, split the same enrolments week by week: decided together, so the
+    /// overall rate of a week is shown only where every split shows it.
+    struct Shown {
+        /// The page's dimension's groups, in order.
+        var groups: [String]
+        /// Week × group (the page's dimension), and each week's overall rate.
+        var series: SuppressionPolicy.ShownSeries
+        /// Each course of the last week (in `series.last.courses` order): its overall rate.
+        var courses: [Double?]
     }
 
-    /// One row's group rates as the viewer may see them beside the row's overall rate:
-    /// for the public, through `SuppressionPolicy.shownRates` (complementary hiding).
-    func shown(_ counts: [OpenHonorsParticipation.GroupCount?]) -> [Double?] {
-        let cells = counts.map { (numerator: $0?.optedIn ?? 0, denominator: $0?.enrolled ?? 0) }
-        guard !staff else { return cells.map { $0.denominator > 0 ? Double($0.numerator) / Double($0.denominator) : nil } }
-        return policy.shownRates(cells)
+    var shownRates: Shown {
+        func count(_ c: OpenHonorsParticipation.GroupCount?) -> SuppressionPolicy.RateCount { (c?.optedIn ?? 0, c?.enrolled ?? 0) }
+        let totals = series.map { count($0.district.total) }
+        var splits: [[[SuppressionPolicy.RateCount]]] = []
+        var pageGroups: [String] = [], pageSplit = 0
+        for d in Dimension.allCases {
+            let groups = Set(series.flatMap { ($0.district.groups[d.rawValue] ?? [:]).keys }).sorted { Self.order(d, $0) < Self.order(d, $1) }
+            if d == dimension { (pageGroups, pageSplit) = (groups, splits.count) }
+            splits.append(series.map { p in groups.map { count(p.district.groups[d.rawValue]?[$0]) } })
+        }
+        let courses = Set(series.flatMap { $0.courses.map(\.id) }).sorted()
+        splits.append(series.map { p in courses.map { id in count(p.courses.first { $0.id == id }?.total) } })
+        let decided = disclosure.series(splits, totals: totals)
+        let lastCourses = (decided.last?.cells.last ?? [])
+        let byCourse = Dictionary(uniqueKeysWithValues: zip(courses, lastCourses))
+        return Shown(groups: pageGroups, series: decided[pageSplit], courses: (series.last?.courses ?? []).map { byCourse[$0.id] ?? nil })
     }
 
-    /// A row: its overall rate, then each group's (`suppressed` where hidden, `–` for none).
-    func row(_ total: OpenHonorsParticipation.GroupCount, _ counts: [OpenHonorsParticipation.GroupCount?]) -> [String] {
-        [rate(total)] + zip(counts, shown(counts)).map { c, r in
-            guard let c, c.enrolled > 0 else { return "–" }
-            return r.map { Format.percent($0) } ?? "suppressed"
+    /// A rate as shown: the share, `suppressed`, or `–` where nobody is enrolled.
+    func cell(_ r: Double?, enrolled: Int) -> String {
+        guard enrolled > 0 else { return "–" }
+        return r.map { Format.percent($0) } ?? "suppressed"
+    }
+
+    /// A staff table's row (a course or class): its overall rate, then each group's.
+    func staffRow(_ u: OpenHonorsParticipation.Unit, _ groups: [String]) -> [String] {
+        [cell(u.total.rate, enrolled: u.total.enrolled)] + groups.map { g in
+            let c = u.groups[dimension.rawValue]?[g]
+            return cell(c?.rate, enrolled: c?.enrolled ?? 0)
         }
     }
 
@@ -97,28 +121,34 @@ public struct OpenHonorsPage: Sendable {
         var h = "<style>\(HTMLReport.kpiCSS)\(AutoEnrollmentPage.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(base)\">\(esc(schoolName))</a>"
         h += "<span class=\"note\">\(esc(viewer))</span>\(account)</nav>"
         h += "<h1>Open honors: \(esc(schoolName))</h1>"
-        h += "<p class=\"note\">\(esc(termTitle)) · students opt in to honors credit in their own class · add/drop window \(esc(windowStart)) to \(esc(windowEnd))\(staff ? "" : " · public view: rates whose counts are under \(policy.minimumN) are suppressed")</p>"
+        h += "<p class=\"note\">\(esc(termTitle)) · students opt in to honors credit in their own class · add/drop window \(esc(windowStart)) to \(esc(windowEnd))\(staff ? "" : " · public view: weekly points, with a rate hidden where its counts are under \(policy.minimumN) or it moved by fewer than \(policy.minimumN) students from another week shown")</p>"
         if let message { h += "<p class=\"widened\"><b>\(esc(message))</b></p>" }
         guard let latest = series.last, latest.district.total.enrolled > 0 else {
             return Dashboard.standalone(title: "Open honors: \(schoolName) — Mosaic", body: h + "<p>This school has no open-honors class this term (a course whose level is <code>openHonors</code> in <code>mosaic_courses.csv</code>).</p>")
         }
         let total = latest.district.total
-        h += "<div class=\"kpis\"><div class=\"kpi\"><b>\(rate(total))</b><span>of the \(staff ? Format.count(total.enrolled) + " " : "")students in open-honors classes take honors credit on \(esc(latest.date))</span></div>"
+        let shown = shownRates
+        h += "<div class=\"kpis\"><div class=\"kpi\"><b>\(cell(shown.series.totals.last ?? nil, enrolled: total.enrolled))</b><span>of the \(staff ? Format.count(total.enrolled) + " " : "")students in open-honors classes take honors credit on \(esc(latest.date))</span></div>"
         if staff, let s = scenario {
             h += "<div class=\"kpi\"><b>\(Format.percent(s.expectedRate))</b><span>expected if every student were in by default and free to opt out (\(s.source == "ledger" ? "the ledger's own drop-out rate, \(Format.percent(s.overallOptOutRate))" : "opt-out rate \(Format.percent(s.overallOptOutRate))"))</span></div>"
         }
         h += "</div>"
         h += "<form class=\"policy\" method=\"get\"><label>Groups<select name=\"dimension\">"
         h += Dimension.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == dimension ? " selected" : "")>\(esc($0.title))</option>" }.joined()
-        h += "</select></label><label>On<input type=\"date\" name=\"on\" value=\"\(esc(latest.date))\"></label><button type=\"submit\">Show</button></form>"
-        h += "<h2>Week by week, by \(esc(dimension.title.lowercased()))</h2>" + chart
-        // By group, by course (and by class for staff), on the page's date.
-        let groups = (latest.district.groups[dimension.rawValue] ?? [:]).keys.sorted { order($0) < order($1) }
-        func rows(_ units: [OpenHonorsParticipation.Unit]) -> [[String]] {
-            units.map { u in [u.title] + row(u.total, groups.map { u.groups[dimension.rawValue]?[$0] }) }
-        }
+        h += "</select></label>"
+        if staff { h += "<label>On<input type=\"date\" name=\"on\" value=\"\(esc(latest.date))\"></label>" }
+        h += "<button type=\"submit\">Show</button></form>"
+        h += "<h2>Week by week, by \(esc(dimension.title.lowercased()))</h2>" + chart(shown)
+        // By course (by group, and by class, for staff), on the page's date.
+        let groups = shown.groups
+        func rows(_ units: [OpenHonorsParticipation.Unit]) -> [[String]] { units.map { [$0.title] + staffRow($0, groups) } }
         let header = ["", "all"] + groups.map(label)
-        h += "<h2>By course on \(esc(latest.date))</h2>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by course and group", header: header, rows: rows(latest.courses), numeric: Set(1...(groups.count + 1))).html)</div>"
+        if staff {
+            h += "<h2>By course on \(esc(latest.date))</h2>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by course and group", header: header, rows: rows(latest.courses), numeric: Set(1...(groups.count + 1))).html)</div>"
+        } else {
+            let courseRows = zip(latest.courses, shown.courses).map { [$0.title, cell($1, enrolled: $0.total.enrolled)] }
+            h += "<h2>By course on \(esc(latest.date))</h2><p class=\"note\">Each course's share; by group for the whole school only (a course's groups are too few to show).</p>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by course", header: ["", "all"], rows: courseRows, numeric: [1]).html)</div>"
+        }
         if staff {
             h += "<details><summary>By class (\(latest.classes.count))</summary>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by class and group", header: header, rows: rows(latest.classes), numeric: Set(1...(groups.count + 1))).html)</div></details>"
         }
@@ -135,7 +165,8 @@ public struct OpenHonorsPage: Sendable {
         return Dashboard.standalone(title: "Open honors: \(schoolName) — Mosaic", body: h)
     }
 
-    func order(_ group: String) -> Int { dimension.rosterGroups.firstIndex(of: group) ?? Int.max }
+    static func order(_ d: Dimension, _ group: String) -> Int { d.rosterGroups.firstIndex(of: group) ?? Int.max }
+    func order(_ group: String) -> Int { Self.order(dimension, group) }
     func label(_ group: String) -> String { group == "unknown" ? "Unknown" : Dimension.label(group) }
 
     /// Opt-in and opt-out forms per class, with each student's standing.
@@ -155,10 +186,11 @@ public struct OpenHonorsPage: Sendable {
     }
 
     /// One line per group: the share taking honors credit, week by week.
-    var chart: String {
+    func chart(_ shown: Shown) -> String {
         let dates = series.map(\.date)
         guard dates.count >= 1 else { return "" }
-        let groups = (series.last?.district.groups[dimension.rawValue] ?? [:]).keys.filter { $0 != "unknown" }.sorted { order($0) < order($1) }
+        let columns = shown.groups
+        let groups = columns.filter { $0 != "unknown" }
         let left = 50.0, width = 620.0, top = 10.0, height = 220.0
         func x(_ i: Int) -> Double { dates.count == 1 ? left + width / 2 : left + width * Double(i) / Double(dates.count - 1) }
         func y(_ v: Double) -> Double { top + height * (1 - v) }
@@ -173,19 +205,25 @@ public struct OpenHonorsPage: Sendable {
         var tableRows: [[String]] = []
         for (k, g) in groups.enumerated() {
             let colour = palette[k % palette.count]
-            let values = series.map { p in shown(groups.map { p.district.groups[dimension.rawValue]?[$0] })[k] }
+            let column = columns.firstIndex(of: g)!
+            let values = shown.series.cells.map { $0[column] }
+            // Weeks hidden in this view are skipped: the line joins the weeks shown, each a dot.
             var path = ""
             for (i, v) in values.enumerated() {
                 guard let v else { continue }
-                path += (path.isEmpty || values[i - 1] == nil ? "M" : "L") + "\(fmt(x(i))),\(fmt(y(v))) "
+                path += (path.isEmpty ? "M" : "L") + "\(fmt(x(i))),\(fmt(y(v))) "
+                if !staff { svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v)))\" r=\"2.5\" fill=\"\(colour)\"/>" }
             }
             if !path.isEmpty { svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"><title>\(esc(label(g)))</title></path>" }
             if let i = values.lastIndex(where: { $0 != nil }), let v = values[i] {
                 svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v)))\" r=\"3\" fill=\"\(colour)\"><title>\(esc(label(g))) on \(esc(dates[i])): \(Format.percent(v))</title></circle>"
             }
         }
-        for s in series { tableRows.append([s.date] + row(s.district.total, groups.map { s.district.groups[dimension.rawValue]?[$0] })) }
-        let drawn = groups.indices.contains { k in series.contains { p in shown(groups.map { p.district.groups[dimension.rawValue]?[$0] })[k] != nil } }
+        for (t, s) in series.enumerated() {
+            tableRows.append([s.date, cell(shown.series.totals[t], enrolled: s.district.total.enrolled)]
+                             + columns.enumerated().map { c, g in cell(shown.series.cells[t][c], enrolled: s.district.groups[dimension.rawValue]?[g]?.enrolled ?? 0) })
+        }
+        let drawn = groups.contains { g in shown.series.cells.contains { $0[columns.firstIndex(of: g)!] != nil } }
         if !drawn {
             svg += "<text x=\"\(fmt(left + width / 2))\" y=\"\(fmt(top + height / 2))\" font-size=\"13\" text-anchor=\"middle\" fill=\"#555\">Every group's line is hidden in this view: some groups are too small to show.</text>"
         }
@@ -193,8 +231,8 @@ public struct OpenHonorsPage: Sendable {
         var legend = "<div class=\"legend\">"
         for (k, g) in groups.enumerated() { legend += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(esc(label(g)))</span>" }
         legend += "</div>"
-        let table = DataTable(caption: "Share taking honors credit by week", header: ["date", "all"] + groups.map(label), rows: tableRows,
-                              numeric: Set(1...(groups.count + 1)))
+        let table = DataTable(caption: "Share taking honors credit by week", header: ["date", "all"] + columns.map(label), rows: tableRows,
+                              numeric: Set(1...(columns.count + 1)))
         return "<figure>\(legend)\(svg)<details><summary>Data table</summary>\(scrollRegion)\(table.html)</div></details></figure>"
     }
 }

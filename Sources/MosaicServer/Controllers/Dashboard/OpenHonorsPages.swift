@@ -88,7 +88,10 @@ struct OpenHonorsPages: Sendable {
         let last = min(today, c.session.endDate)
         let onText = q["on"].map(String.init) ?? last
         guard Self.date(onText) != nil else { return Pages.badRequest("date '\(onText)' is not a date (expected YYYY-MM-DD)") }
-        let on = max(c.session.startDate, min(onText, c.session.endDate))
+        let asked = max(c.session.startDate, min(onText, c.session.endDate))
+        // The public sees the weekly dates only (and the term's last day), never a day of its
+        // choosing: two days a reader picked could differ by one student's choice.
+        let on = staff ? asked : Self.weeks(c, through: min(asked, today)).last ?? c.session.startDate
         let dimensionText = q["dimension"].map(String.init) ?? Dimension.race.rawValue
         guard let dimension = Dimension(rawValue: dimensionText) else {
             return Pages.badRequest("dimension '\(dimensionText)' is not one of \(Dimension.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -131,19 +134,27 @@ struct OpenHonorsPages: Sendable {
         return response
     }
 
-    /// The page: the weekly series from the first day of the school's open-honors classes
-    /// (a year-long class starts with the fall term) to `on`, and for staff the opt-out
-    /// scenario and the class lists.
-    static func render(_ c: Context, visitor: Pages.Visitor, staff: Bool, on: String, dimension: MosaicCore.Dimension, today: String,
-                       classes: [OpenHonorsPage.ClassRoll], csrf: String?, message: String?, policy: SuppressionPolicy) -> String {
+    /// The weekly dates from the first day of the school's open-honors classes (a year-long
+    /// class starts with the fall term), then the term's last day, up to `last`.
+    static func weeks(_ c: Context, through last: String) -> [String] {
         let termIndex = c.roster.sessions.firstIndex { $0.id == c.session.id }
         let first = c.roster.sections.filter {
             c.roster.orgs[$0.school].id == c.school && c.roster.courses[$0.course].level == .openHonors && termIndex.map($0.terms.contains) == true
         }.flatMap { $0.terms.map { c.roster.sessions[$0].startDate } }.min() ?? c.session.startDate
         var dates: [String] = []
         var d = first
-        while d < on { dates.append(d); d = adding(7, to: d) }
-        dates.append(on)
+        while d < c.session.endDate && d <= last { dates.append(d); d = adding(7, to: d) }
+        if c.session.endDate <= last { dates.append(c.session.endDate) }
+        return dates
+    }
+
+    /// The page: the weekly series from the first day of the school's open-honors classes
+    /// (a year-long class starts with the fall term) to `on`, and for staff the opt-out
+    /// scenario and the class lists.
+    static func render(_ c: Context, visitor: Pages.Visitor, staff: Bool, on: String, dimension: MosaicCore.Dimension, today: String,
+                       classes: [OpenHonorsPage.ClassRoll], csrf: String?, message: String?, policy: SuppressionPolicy) -> String {
+        var dates = weeks(c, through: on)
+        if dates.last != on { dates.append(on) }
         let series = dates.map { OpenHonorsParticipation(c.roster, on: $0, school: c.school) }
         let scenario = staff ? DefaultOptOutScenario(c.roster, on: on, school: c.school) : nil
         return OpenHonorsPage(
