@@ -66,4 +66,25 @@ import Testing
         #expect(throws: JobQueue.Full.self) { try queue.submit(owner: "b", name: "3") { _ in "" } }
         gate.release()
     }
+
+    /// Twenty requests at once for the same school's review start one job: each looked up
+    /// "is one under way?" and then queued, so all twenty used to start (or fill the queue).
+    @Test func oneJobPerOwnerEvenWhenAskedAtOnce() async throws {
+        let queue = JobQueue(workers: 1, capacity: 50)
+        let gate = Gate()
+        let ids = try await withThrowingTaskGroup(of: (id: String, new: Bool).self) { group in
+            for _ in 0..<20 {
+                group.addTask { try queue.submitOnce(owner: "schedule d t s", name: "review") { _ in try await gate.wait(); return "s" } }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(ids.map(\.id)).count == 1 && ids.filter(\.new).count == 1)
+        #expect(queue.load == (running: 1, waiting: 0))
+        // Another owner's job is its own.
+        #expect(try queue.submitOnce(owner: "schedule d t other", name: "review") { _ in "o" }.new)
+        gate.release()
+        _ = try await settle(queue, ids[0].id) { $0 == .finished(result: "s") }
+        // Once finished, the next request starts a new review.
+        #expect(try queue.submitOnce(owner: "schedule d t s", name: "review") { _ in "again" }.new)
+    }
 }

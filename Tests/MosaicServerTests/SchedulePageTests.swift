@@ -19,8 +19,17 @@ import Testing
         #expect(try await f.server.store.scheduleReview(district: "district", term: "2026-spring", school: f.own) == nil)
         let csrf = try #require(before.body.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
         #expect(try await f.send(.post, route + "/review", cookies: school, form: ["csrf": "forged"]).status == .forbidden)
-        let queued = try await f.send(.post, route + "/review", cookies: school, form: ["csrf": String(csrf)])
-        #expect(queued.status == .seeOther && queued.location?.contains("/schedule/jobs/") == true)
+        // Eight clicks at the same moment start one review (each used to ask "is one under
+        // way?" and then queue its own): all are sent to the same job, audited once.
+        let token = String(csrf)
+        let clicks = try await withThrowingTaskGroup(of: String?.self) { group in
+            for _ in 0..<8 { group.addTask { try await f.send(.post, route + "/review", cookies: school, form: ["csrf": token]).location } }
+            return try await group.reduce(into: [String?]()) { $0.append($1) }
+        }
+        #expect(Set(clicks).count == 1 && clicks[0]?.contains("/schedule/jobs/") == true)
+        #expect(try await f.server.store.auditLog(district: "district", limit: 50).filter { $0.action == "schedule-review" }.count == 1)
+        let queued = try await f.send(.post, route + "/review", cookies: school, form: ["csrf": token])
+        #expect(queued.status == .seeOther && queued.location == clicks[0])
         // The job page shows progress until the review is kept, then sends the reader to it.
         var location = try #require(queued.location)
         for _ in 0..<600 {

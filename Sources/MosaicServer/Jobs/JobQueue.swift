@@ -71,7 +71,24 @@ public final class JobQueue: Sendable {
     /// Queues a job and returns its id; it starts as soon as a worker is free.
     /// - Throws: ``Full`` when `capacity` jobs are already waiting.
     public func submit(owner: String, name: String, total: Int = 1, _ work: @escaping Work) throws(Full) -> String {
-        let (id, start): (String, Bool) = try state.withLock { q throws(Full) in
+        try submit(owner: owner, name: name, total: total, joining: false, work).id
+    }
+
+    /// Queues a job unless one of the same owner is queued or running, whose id it then
+    /// returns (`new` false): looked up and queued under one lock, so two requests at
+    /// the same moment start one job, not two (one schedule review per school at a time).
+    public func submitOnce(owner: String, name: String, total: Int = 1, _ work: @escaping Work) throws(Full) -> (id: String, new: Bool) {
+        try submit(owner: owner, name: name, total: total, joining: true, work)
+    }
+
+    private func submit(owner: String, name: String, total: Int, joining: Bool, _ work: @escaping Work) throws(Full) -> (id: String, new: Bool) {
+        let (id, start, new): (String, Bool, Bool) = try state.withLock { q throws(Full) in
+            if joining, let existing = q.order.first(where: { id in
+                guard let job = q.entries[id]?.job, job.owner == owner else { return false }
+                switch job.state { case .queued, .running: return true; default: return false }
+            }) {
+                return (existing, false, false)
+            }
             let startNow = q.running < workers
             guard startNow || q.waiting.count < capacity else { throw Full(waiting: q.waiting.count) }
             let id = String(q.next)
@@ -81,10 +98,10 @@ public final class JobQueue: Sendable {
             q.order.append(id)
             if startNow { q.running += 1 } else { q.waiting.append(id) }
             forgetOld(&q)
-            return (id, startNow)
+            return (id, startNow, true)
         }
         if start { run(id) }
-        return id
+        return (id, new)
     }
 
     private func forgetOld(_ q: inout Queue) {

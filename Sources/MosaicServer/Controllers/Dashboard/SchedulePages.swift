@@ -68,14 +68,11 @@ struct SchedulePages: Sendable {
         guard let session = p.csrf, let form = try await SignIn.decode(SignIn.LogoutForm.self, request), form.csrf == session else {
             return Pages.refused("Refused", "The form had expired. Go back and reload the page.", account: p.visitor.account)
         }
-        if let running = underway(p) {
-            return Response(status: .seeOther, headers: [.location: Self.base(p) + "/jobs/\(running.id)"])
-        }
         let store = server.store, actor = p.visitor.viewer.email ?? ""
         let (district, term, school, session_, basis) = (p.district, p.term.id, p.school, p.session, p.term.importedAt)
-        let id: String
+        let id: String, new: Bool
         do {
-            id = try server.jobs.submit(owner: Self.owner(p), name: "Schedule review: \(p.schoolName)") { progress in
+            (id, new) = try server.jobs.submitOnce(owner: Self.owner(p), name: "Schedule review: \(p.schoolName)") { progress in
                 let roster = try await store.roster(district: district, term: term)
                 let review = try await Task.detached(priority: .utility) {
                     try ScheduleReview.review(roster, school: school, term: session_, settings: Self.settings, progress: progress)
@@ -91,8 +88,11 @@ struct SchedulePages: Sendable {
                                 .replacingOccurrences(of: "<meta http-equiv=\"refresh\" content=\"2\">", with: ""),
                               status: .serviceUnavailable)
         }
-        try await store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "schedule-review",
-                                          detail: "\(p.term.id)/\(p.school): job \(id)"))
+        // A review already under way is joined, not started twice.
+        if new {
+            try await store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "schedule-review",
+                                              detail: "\(p.term.id)/\(p.school): job \(id)"))
+        }
         return Response(status: .seeOther, headers: [.location: Self.base(p) + "/jobs/\(id)"])
     }
 
