@@ -45,7 +45,7 @@ let package = Package(
         // A term's roster turned into findings: the three levels, advanced coursework, root causes.
         .target(name: "MosaicDiagnostic", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // Rendering results: JSON exactly per the contracts, terminal tables, the HTML report.
-        .target(name: "MosaicReport", dependencies: ["MosaicDiagnostic", "MosaicMetrics", "MosaicCore", "MosaicSchedule"], resources: [.copy("Resources")]),
+        .target(name: "MosaicReport", dependencies: ["MosaicDiagnostic", "MosaicMetrics", "MosaicCore", "MosaicSchedule", "MosaicBoundaries"], resources: [.copy("Resources")]),
         // Persistence behind one protocol: in memory (tests), a SQLite file (the embedded
         // default) and PostgreSQL (the shared deployment). Every table carries district_id.
         .target(

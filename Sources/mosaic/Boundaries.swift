@@ -104,7 +104,7 @@ struct BoundariesRun: ParsableCommand {
             let title = "Attendance zones today and redrawn: \(problem.schoolCount) schools, \(problem.unitCount) units"
             let desc = "\(problem.dimension) dissimilarity across schools \(Format.fixed(plan.before.D, 3)) today, \(Format.fixed(plan.after.D, 3)) redrawn; "
                 + "\(plan.studentsMoved) students in \(plan.unitsMoved) units change school."
-            print(BoundaryMap(problem).svg(after: plan.assignment, title: title, description: desc), terminator: "")
+            print(BoundaryMap(problem).svg(after: plan.assignment, title: title, description: desc).markup, terminator: "")
         }
     }
 
@@ -219,7 +219,7 @@ struct BoundariesPair: ParsableCommand {
         case .svg:
             let title = "School pairings: \(groups.count) groups of \(problem.schoolCount) schools"
             let desc = "\(problem.dimension) dissimilarity across schools \(Format.fixed(plan.before.D, 3)) today, \(Format.fixed(plan.after.D, 3)) with the pairings."
-            print(BoundaryMap(problem).svg(paired: plan, title: title, description: desc), terminator: "")
+            print(BoundaryMap(problem).svg(paired: plan, title: title, description: desc).markup, terminator: "")
         }
     }
 

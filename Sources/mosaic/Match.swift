@@ -268,7 +268,7 @@ struct MatchCompare: ParsableCommand {
         return ComparisonChart.page(
             title: title,
             intro: "\(c.runs.map(\.policy.name).joined(separator: ", ")): \(c.draws) lotteries each from seed \(seed), the same lotteries for every policy. \(instance.students.count) students, \(instance.schools.count) schools.",
-            findings: c.findings, charts: [first, unassigned, sorting])
+            findings: c.findings, charts: [first, unassigned, sorting]).markup
     }
 }
 

@@ -323,7 +323,7 @@ extension JSONValue {
         let json = d.scopedJSON(policy: policy)
         let dashboard = Dashboard(site: .init(district: "d", name: "District", synthetic: true, terms: [.init(id: "t", title: "Term")]),
                                   policy: policy, viewer: "public")
-        let files = Dictionary(uniqueKeysWithValues: dashboard.overview(d, term: "t").map { ($0.name, $0.text) })
+        let files = Dictionary(uniqueKeysWithValues: dashboard.overview(d, term: "t").tables.map { ($0.name, $0.text) })
         var compared = 0, suppressed = 0
         for (name, block) in json["dimensions"]?.members ?? [] {
             let groups = (block["composition"]?.members ?? []).map(\.0)

@@ -10,18 +10,18 @@ import Testing
     @Test func textIsEscapedAndTheFormCarriesItsToken() {
         let name = #"<script>alert("x")</script> & Sons"#
         let page = SchedulePage.notYetReviewed(district: "d", school: "s 1", schoolName: name, term: "t", termTitle: "Fall",
-                                               viewer: "ana@d.example", recompute: (action: "/districts/d/terms/t/schools/s%201/schedule/review", csrf: "tok\"en"))
+                                               viewer: "ana@d.example", recompute: (action: "/districts/d/terms/t/schools/s%201/schedule/review", csrf: "tok\"en")).markup
         #expect(!page.contains("<script>") && page.contains("&lt;script&gt;"))
         #expect(page.contains(#"<form method="post" action="/districts/d/terms/t/schools/s%201/schedule/review">"#), "\(page)")
         #expect(page.contains(#"name="csrf" value="tok&quot;en""#))
         #expect(page.contains(#"<a href="/districts/d/terms/t/schools/s%201">"#))
         #expect(!SchedulePage.notYetReviewed(district: "d", school: "s", schoolName: "S", term: "t", termTitle: "Fall", viewer: "", recompute: nil)
-            .contains("<form"))
+            .markup.contains("<form"))
         let running = SchedulePage.job(district: "d", school: "s", schoolName: "S", term: "t", termTitle: "Fall", viewer: "", done: 250, total: 1_000,
-                                       ahead: nil, failure: nil)
+                                       ahead: nil, failure: nil).markup
         #expect(running.contains(#"<progress max="1000" value="250">25%</progress>"#) && running.contains(#"http-equiv="refresh""#))
         let failed = SchedulePage.job(district: "d", school: "s", schoolName: "S", term: "t", termTitle: "Fall", viewer: "", done: 0, total: 1,
-                                      ahead: nil, failure: "a <b>bad</b> roster")
+                                      ahead: nil, failure: "a <b>bad</b> roster").markup
         #expect(failed.contains("The review failed: a &lt;b&gt;bad&lt;/b&gt; roster") && !failed.contains("refresh"))
     }
 }

@@ -323,7 +323,7 @@ extension RoundsTests {
             FinderSchool(id: id, name: id, students: 100, courses: [:], composition: [], location: (x, 0), distanceKm: nil)
         }
         let page = FamilyPages(language: .en, path: "/find/d").finder(
-            district: "D", schools: [school("far", 9), school("home", 1), school("near", 2)], minimumN: 10, near: "home", openRound: nil)
+            district: "D", schools: [school("far", 9), school("home", 1), school("near", 2)], minimumN: 10, near: "home", openRound: nil).markup
         let order = ["home", "near", "far"].map { page.range(of: "<h2 id=\"s-\($0)\">")!.lowerBound }
         #expect(order == order.sorted())
         #expect(page.contains("1.0 km away") && page.contains("8.0 km away"))

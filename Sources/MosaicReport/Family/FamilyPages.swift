@@ -39,15 +39,17 @@ public struct Translations: Sendable {
 
     /// The string for `key` with each `%@` replaced in turn by `arguments` (escaped for
     /// HTML); the key itself when a translation is missing, so a gap shows, not a blank.
-    public func callAsFunction(_ key: String, _ arguments: String...) -> String { self(key, arguments) }
+    public func callAsFunction(_ key: String, _ arguments: String...) -> HTML { self(key, arguments) }
 
-    public func callAsFunction(_ key: String, _ arguments: [String]) -> String {
-        var text = esc(strings[key] ?? key)
+    public func callAsFunction(_ key: String, _ arguments: [String]) -> HTML {
+        var text = Substring(strings[key] ?? key)
+        var out = HTML.empty
         for a in arguments {
             guard let r = text.range(of: "%@") else { break }
-            text.replaceSubrange(r, with: esc(a))
+            out += "\(text[..<r.lowerBound])\(a)"
+            text = text[r.upperBound...]
         }
-        return text
+        return out + HTML(text: text)
     }
 
     public var keys: Set<String> { Set(strings.keys) }
@@ -74,31 +76,14 @@ public struct FamilyPages: Sendable {
         }
     }
 
-    func page(_ title: String, _ body: String) -> String {
+    func page(_ title: HTML, _ body: HTML) -> HTML {
         let other: Language = t.language == .en ? .es : .en
-        let switcher = "<a href=\"\(esc(path))?lang=\(other.rawValue)\" lang=\"\(other.rawValue)\" hreflang=\"\(other.rawValue)\">\(Translations[other]("lang.name"))</a>"
-        return """
-            <!DOCTYPE html>
-            <html lang="\(t.language.rawValue)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(title)</title><style>
-            body{font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;max-width:760px;margin:0 auto;padding:1rem 1.25rem 4rem}
-            h1{font-size:1.7rem;margin:.4rem 0 1rem}h2{font-size:1.25rem;margin-top:2rem}
-            nav{display:flex;justify-content:space-between;border-bottom:1px solid #ddd;padding:.4rem 0 .6rem}nav a{color:#0a58ca}
-            fieldset{border:1px solid #bbb;border-radius:8px;margin:1rem 0;padding:.6rem 1rem 1rem}legend{font-weight:600;padding:0 .3rem}
-            label{display:block;margin:.7rem 0 .2rem;font-weight:500}select,input[type=text]{font:inherit;padding:.45rem;border:1px solid #666;border-radius:6px;min-width:16rem;max-width:100%}
-            input[type=checkbox]{width:1.2rem;height:1.2rem;vertical-align:-3px;margin-right:.4rem}
-            button{font:inherit;font-weight:600;background:#0a58ca;color:#fff;border:0;border-radius:6px;padding:.6rem 1.2rem;margin-top:1rem;cursor:pointer}
-            :focus-visible{outline:3px solid #E69F00;outline-offset:2px}
-            .problem{border-left:4px solid #b00020;background:#fdecee;padding:.5rem .8rem}.codes{font:600 1.4rem ui-monospace,monospace;background:#f5f7fa;padding:.8rem 1rem;border-radius:8px}
-            .note{color:#444;font-size:.95rem}section.school{border-top:1px solid #ddd;margin-top:1.2rem}h3{font-size:1.02rem;margin:.8rem 0 .2rem}
-            section.school ul{margin:.2rem 0;padding-left:1.2rem}.dim{font-weight:600}
-            </style></head><body><nav><a href="/">Mosaic</a>\(switcher)</nav><main>\(body)</main></body></html>
-
-            """
+        let switcher: HTML = "<a href=\"\(path)?lang=\(other.rawValue)\" lang=\"\(other.rawValue)\" hreflang=\"\(other.rawValue)\">\(Translations[other]("lang.name"))</a>"
+        return Layout.page(title: title, language: t.language.rawValue, style: .family, body: "<nav><a href=\"/\">Mosaic</a>\(switcher)</nav><main>\(body)</main>")
     }
 
     /// Each message a translation key, or a key and its arguments made by ``problem(_:_:)``.
-    func problems(_ messages: [String]) -> String {
+    func problems(_ messages: [String]) -> HTML {
         messages.isEmpty ? "" : "<div class=\"problem\" role=\"alert\">" + messages.map { m in
             let parts = m.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
             return "<p>\(t(parts[0], Array(parts.dropFirst())))</p>"
@@ -108,23 +93,23 @@ public struct FamilyPages: Sendable {
     /// A problem whose message takes arguments (`apply.problem.toomany`, the minutes to wait).
     public static func problem(_ key: String, _ arguments: String...) -> String { ([key] + arguments).joined(separator: "\u{1F}") }
 
-    func select(_ name: String, _ label: String, _ schools: [School], selected: String?, none: Bool) -> String {
-        var h = "<label for=\"\(name)\">\(label)</label><select id=\"\(name)\" name=\"\(name)\">"
+    func select(_ name: String, _ label: HTML, _ schools: [School], selected: String?, none: Bool) -> HTML {
+        var h: HTML = "<label for=\"\(name)\">\(label)</label><select id=\"\(name)\" name=\"\(name)\">"
         if none { h += "<option value=\"\">\(t("apply.none"))</option>" }
-        for s in schools { h += "<option value=\"\(esc(s.id))\"\(s.id == selected ? " selected" : "")>\(esc(s.name))</option>" }
+        for s in schools { h += "<option value=\"\(s.id)\"\(s.id == selected ? " selected" : "")>\(s.name)</option>" }
         return h + "</select>"
     }
 
     /// The application form: up to `choices` ranked schools, sibling and zone, and the
     /// priority group the round's reserves name (if any).
     public func applyForm(round: String, schools: [School], choices: Int, asksEconomic: Bool, csrf: String, problems messages: [String] = [],
-                          chosen: [String] = [], open: Bool = true, invitation: String = "") -> String {
-        var body = "<h1>\(t("apply.title", round))</h1>"
+                          chosen: [String] = [], open: Bool = true, invitation: String = "") -> HTML {
+        var body: HTML = "<h1>\(t("apply.title", round))</h1>"
         guard open else { return page(t("apply.title", round), body + "<p>\(t("apply.closed"))</p>") }
         body += "<p>\(t("apply.intro"))</p>" + problems(messages)
-        body += "<form method=\"post\" action=\"\(esc(path))\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf))\">"
+        body += "<form method=\"post\" action=\"\(path)\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\">"
         body += "<label for=\"invitation\">\(t("apply.invitation"))</label><p class=\"note\" id=\"invitation-help\">\(t("apply.invitation.help"))</p>"
-        body += "<input type=\"text\" id=\"invitation\" name=\"invitation\" autocomplete=\"off\" required aria-describedby=\"invitation-help\" value=\"\(esc(invitation))\">"
+        body += "<input type=\"text\" id=\"invitation\" name=\"invitation\" autocomplete=\"off\" required aria-describedby=\"invitation-help\" value=\"\(invitation)\">"
         body += "<fieldset><legend>\(t("apply.choices"))</legend>"
         for k in 0..<min(choices, schools.count) {
             body += select("choice\(k + 1)", t("apply.choice", "\(k + 1)"), schools, selected: k < chosen.count ? chosen[k] : nil, none: true)
@@ -140,18 +125,18 @@ public struct FamilyPages: Sendable {
     }
 
     /// The codes, shown once.
-    public func submitted(round: String, reference: String, code: String, resultPath: String, replaced: Bool = false) -> String {
+    public func submitted(round: String, reference: String, code: String, resultPath: String, replaced: Bool = false) -> HTML {
         page(t("apply.sent.title"), """
             <h1>\(t("apply.sent.title"))</h1>\(replaced ? "<p><b>\(t("apply.sent.replaced"))</b></p>" : "")<p>\(t("apply.sent.keep"))</p>
-            <p class="codes">\(t("apply.reference")): \(esc(reference))<br>\(t("apply.code")): \(esc(code))</p>
-            <p><a href="\(esc(resultPath))">\(t("result.submit"))</a></p>
+            <p class="codes">\(t("apply.reference")): \(reference)<br>\(t("apply.code")): \(code)</p>
+            <p><a href="\(resultPath)">\(t("result.submit"))</a></p>
             """)
     }
 
-    public func resultForm(round: String, csrf: String, problems messages: [String] = []) -> String {
+    public func resultForm(round: String, csrf: String, problems messages: [String] = []) -> HTML {
         page(t("result.title", round), """
             <h1>\(t("result.title", round))</h1><p>\(t("result.intro"))</p>\(problems(messages))
-            <form method="post" action="\(esc(path))"><input type="hidden" name="csrf" value="\(esc(csrf))">
+            <form method="post" action="\(path)"><input type="hidden" name="csrf" value="\(csrf)">
             <label for="reference">\(t("apply.reference"))</label><input type="text" id="reference" name="reference" autocomplete="off" required>
             <label for="code">\(t("apply.code"))</label><input type="text" id="code" name="code" autocomplete="off" required>
             <button type="submit">\(t("result.submit"))</button></form>
@@ -184,8 +169,8 @@ public struct FamilyPages: Sendable {
         }
     }
 
-    public func result(round: String, _ r: Result?) -> String {
-        var body = "<h1>\(t("result.title", round))</h1>"
+    public func result(round: String, _ r: Result?) -> HTML {
+        var body: HTML = "<h1>\(t("result.title", round))</h1>"
         guard let r else { return page(t("result.title", round), body + "<p>\(t("result.pending"))</p>") }
         if let a = r.assigned {
             body += "<p><strong>\(t("result.assigned", a.school, "\(a.choice)"))</strong></p>"

@@ -60,7 +60,7 @@ extension FamilyPages {
 
     /// The finder page: the schools (nearest first when the family chose a starting
     /// point), and how placement, advanced courses, fees and requirements work.
-    public func finder(district: String, schools given: [FinderSchool], minimumN: Int, near: String?, openRound: (name: String, path: String)?) -> String {
+    public func finder(district: String, schools given: [FinderSchool], minimumN: Int, near: String?, openRound: (name: String, path: String)?) -> HTML {
         var schools = given
         let start = near.flatMap { id in schools.first { $0.id == id }?.location }
         if let start {
@@ -70,29 +70,29 @@ extension FamilyPages {
             schools.sort { ($0.distanceKm ?? .infinity, $0.name) < ($1.distanceKm ?? .infinity, $1.name) }
         }
         let located = schools.filter { $0.location != nil }
-        var body = "<h1>\(t("finder.title", district))</h1><p>\(t("finder.intro", "\(minimumN)"))</p>"
-        if let openRound { body += "<p><a href=\"\(esc(openRound.path))\"><strong>\(t("finder.apply", openRound.name))</strong></a></p>" }
+        var body: HTML = "<h1>\(t("finder.title", district))</h1><p>\(t("finder.intro", "\(minimumN)"))</p>"
+        if let openRound { body += "<p><a href=\"\(openRound.path)\"><strong>\(t("finder.apply", openRound.name))</strong></a></p>" }
         if located.isEmpty {
             body += "<p class=\"note\">\(t("finder.noDistances"))</p>"
         } else {
-            body += "<form method=\"get\" action=\"\(esc(path))\"><label for=\"near\">\(t("finder.near"))</label><select id=\"near\" name=\"near\">"
+            body += "<form method=\"get\" action=\"\(path)\"><label for=\"near\">\(t("finder.near"))</label><select id=\"near\" name=\"near\">"
             body += "<option value=\"\">\(t("finder.nearNone"))</option>"
             for s in located.sorted(by: { $0.name < $1.name }) {
-                body += "<option value=\"\(esc(s.id))\"\(s.id == near ? " selected" : "")>\(esc(s.name))</option>"
+                body += "<option value=\"\(s.id)\"\(s.id == near ? " selected" : "")>\(s.name)</option>"
             }
             body += "</select> <button type=\"submit\">\(t("finder.sort"))</button></form>"
         }
         for s in schools {
-            body += "<section class=\"school\" aria-labelledby=\"s-\(esc(s.id))\"><h2 id=\"s-\(esc(s.id))\">\(esc(s.name))</h2><p class=\"note\">"
+            body += "<section class=\"school\" aria-labelledby=\"s-\(s.id)\"><h2 id=\"s-\(s.id)\">\(s.name)</h2><p class=\"note\">"
             body += s.students.map { t("finder.students", Format.count($0)) } ?? t("finder.studentsHidden")
             if let d = s.distanceKm { body += " · " + t("finder.distance", Format.fixed(d, 1)) }
             body += "</p>"
-            func levels(_ heading: String, _ wanted: [CourseLevel]) -> String {
+            func levels(_ heading: String, _ wanted: [CourseLevel]) -> HTML {
                 let found = wanted.filter { !(s.courses[$0] ?? []).isEmpty }
-                var h = "<h3>\(t(heading))</h3>"
+                var h: HTML = "<h3>\(t(heading))</h3>"
                 guard !found.isEmpty else { return h + "<p class=\"note\">\(t("finder.none"))</p>" }
                 h += "<ul>"
-                for level in found { h += "<li><strong>\(t("level.\(level.rawValue)"))</strong>: \(esc(s.courses[level]!.joined(separator: ", ")))</li>" }
+                for level in found { h += "<li><strong>\(t("level.\(level.rawValue)"))</strong>: \(s.courses[level]!.joined(separator: ", "))</li>" }
                 return h + "</ul>"
             }
             body += levels("finder.advanced", [.honors, .openHonors, .ap, .ib, .dual, .gifted])
@@ -102,7 +102,7 @@ extension FamilyPages {
             for (dimension, groups) in s.composition {
                 let label = dimension == .race ? t("finder.race") : t("finder.economic")
                 body += "<p><span class=\"dim\">\(label):</span> " + groups.map { g in
-                    "\(t("group.\(g.group)")) \(g.share.map { Format.percent($0) } ?? t("finder.hidden"))"
+                    "\(t("group.\(g.group)")) \(g.share.map { HTML(text: Format.percent($0)) } ?? t("finder.hidden"))" as HTML
                 }.joined(separator: " · ") + "</p>"
             }
             body += "</section>"

@@ -27,19 +27,19 @@ public struct AutoEnrollmentPage: Sendable {
         self.thresholds = thresholds
     }
 
-    static let css = """
+    static let css: HTML = """
         form.policy{display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:end;background:#f5f7fa;border-radius:8px;padding:.8rem 1rem;margin:1rem 0}
         form.policy label{display:flex;flex-direction:column;font-size:.9rem;color:#333}form.policy input,form.policy select{font:inherit;padding:.25rem .4rem}
         .legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;font-size:.9rem;margin:.4rem 0}.legend i{display:inline-block;width:.9rem;height:.9rem;margin-right:.3rem;vertical-align:-2px;border-radius:2px}
         """
 
-    public var html: String {
+    public var html: HTML {
         let s = simulation
         let termBase = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))"
-        var h = "<style>\(HTMLReport.kpiCSS)\(Self.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a>"
-        h += "<a href=\"\(termBase)/advanced\">Advanced coursework</a><span class=\"note\">\(esc(viewer))</span></nav>"
+        var h: HTML = "<style>\(HTMLReport.kpiCSS)\(Self.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a>"
+        h += "<a href=\"\(termBase)/advanced\">Advanced coursework</a><span class=\"note\">\(viewer)</span></nav>"
         h += "<h1>Auto-enrollment: what if every student who reaches the cut-off were enrolled?</h1>"
-        h += "<p class=\"note\">\(esc(s.termTitle)) · \(Format.count(s.eligible)) students in a grade offered an advanced class, \(Format.count(s.assessed)) with a \(esc(s.subject)) result · for the district's staff</p>"
+        h += "<p class=\"note\">\(s.termTitle) · \(Format.count(s.eligible)) students in a grade offered an advanced class, \(Format.count(s.assessed)) with a \(s.subject) result · for the district's staff</p>"
         h += form
         h += "<div class=\"kpis\">"
         if let first = s.scenarios.first {
@@ -48,7 +48,7 @@ public struct AutoEnrollmentPage: Sendable {
         for sc in s.scenarios {
             let d = sc.dimensions.first { $0.dimension == s.dimension }
             let before = d?.groups.map(\.missingNow).reduce(0, +) ?? 0, after = d?.groups.map(\.missingProjected).reduce(0, +) ?? 0
-            h += "<div class=\"kpi\"><b>\(Format.percent(sc.rateProjected))</b><span>at \(esc(label(sc.threshold))): \(whole(before)) → \(whole(after)) students missing (\(esc(s.dimension.title.lowercased()))), \(Format.count(sc.newSections)) new sections</span></div>"
+            h += "<div class=\"kpi\"><b>\(Format.percent(sc.rateProjected))</b><span>at \(label(sc.threshold)): \(whole(before)) → \(whole(after)) students missing (\(s.dimension.title.lowercased())), \(Format.count(sc.newSections)) new sections</span></div>"
         }
         h += "</div>"
         h += "<h2>Participation by group, now and under each threshold</h2>" + chart
@@ -67,7 +67,7 @@ public struct AutoEnrollmentPage: Sendable {
             }, numeric: Set(1...13))
         h += "\(scrollRegion)\(side.html)</div>"
         for sc in s.scenarios {
-            h += "<section><h2>At \(esc(label(sc.threshold)))</h2>"
+            h += "<section><h2>At \(label(sc.threshold))</h2>"
             if let d = sc.dimensions.first(where: { $0.dimension == s.dimension }) {
                 let groups = DataTable(
                     caption: "\(s.dimension.title) at \(label(sc.threshold))",
@@ -102,25 +102,25 @@ public struct AutoEnrollmentPage: Sendable {
         h += "<h2>How this was computed</h2><p class=\"note\">Eligible: in a grade that an advanced class (honors, open honors, AP, IB, dual enrollment, gifted) lists in the student's school this term. "
         h += "A student at or above the cut-off who is not yet enrolled is enrolled unless the family opts out: each such student draws u ~ U[0,1) once (seed \(s.seed)) and opts out when u &lt; \(Format.fixed(s.optOutRate, 2)); the same draws serve every threshold. "
         h += "Students already enrolled stay. Missing students are the diagnostic's: Σ over schools of max(0, eligible × the other groups' rate − participants). "
-        h += "New sections: ⌈new seats ÷ the median size of the school's advanced classes⌉. The same figures: <code>mosaic policy auto-enroll ROSTER --subject \(esc(s.subject)) --threshold \(esc(s.scenarios.map(\.threshold).joined(separator: ","))) --opt-out-rate \(Format.fixed(s.optOutRate, 2)) --seed \(s.seed) --dimension \(s.dimension.rawValue)</code>.</p>"
+        h += "New sections: ⌈new seats ÷ the median size of the school's advanced classes⌉. The same figures: <code>mosaic policy auto-enroll ROSTER --subject \(s.subject) --threshold \(s.scenarios.map(\.threshold).joined(separator: ",")) --opt-out-rate \(Format.fixed(s.optOutRate, 2)) --seed \(s.seed) --dimension \(s.dimension.rawValue)</code>.</p>"
         return Dashboard.standalone(title: "Auto-enrollment policy — Mosaic", body: h)
     }
 
     func label(_ threshold: String) -> String { threshold == "proficient" ? "proficient (state flag)" : "score ≥ \(threshold)" }
 
-    var form: String {
+    var form: HTML {
         let s = simulation
-        var h = "<form class=\"policy\" method=\"get\">"
-        h += "<label>Thresholds (scores or “proficient”, comma-separated)<input name=\"threshold\" value=\"\(esc(thresholds))\" size=\"24\"></label>"
-        h += "<label>Subject<select name=\"subject\">" + subjects.map { "<option\($0 == s.subject ? " selected" : "")>\(esc($0))</option>" }.joined() + "</select></label>"
+        var h: HTML = "<form class=\"policy\" method=\"get\">"
+        h += "<label>Thresholds (scores or “proficient”, comma-separated)<input name=\"threshold\" value=\"\(thresholds)\" size=\"24\"></label>"
+        h += "<label>Subject<select name=\"subject\">" + subjects.map { "<option\($0 == s.subject ? " selected" : "")>\($0)</option>" }.joined() + "</select></label>"
         h += "<label>Opt-out rate<input name=\"opt-out-rate\" type=\"number\" min=\"0\" max=\"1\" step=\"0.01\" value=\"\(Format.fixed(s.optOutRate, 2))\"></label>"
         h += "<label>Seed<input name=\"seed\" type=\"number\" min=\"0\" value=\"\(s.seed)\"></label>"
-        h += "<label>Gap in<select name=\"dimension\">" + Dimension.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == s.dimension ? " selected" : "")>\(esc($0.title))</option>" }.joined() + "</select></label>"
+        h += "<label>Gap in<select name=\"dimension\">" + Dimension.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == s.dimension ? " selected" : "")>\($0.title)</option>" }.joined() + "</select></label>"
         return h + "<button type=\"submit\">Simulate</button></form>"
     }
 
     /// Horizontal bars: each group's participation now (grey) and under each threshold.
-    var chart: String {
+    var chart: HTML {
         let s = simulation
         guard let first = s.scenarios.first, let dim = first.dimensions.first(where: { $0.dimension == s.dimension }) else { return "" }
         let groups = dim.groups.filter { $0.eligible > 0 }.map(\.group)
@@ -128,7 +128,7 @@ public struct AutoEnrollmentPage: Sendable {
         let barH = 12.0, gap = 10.0, labelW = 150.0, plotW = 520.0
         let rowH = Double(series) * barH + gap
         let height = Double(groups.count) * rowH + 30
-        var svg = "<svg role=\"img\" aria-label=\"Participation by group now and under each threshold\" width=\"\(Int(labelW + plotW + 60))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(labelW + plotW + 60)) \(Int(height))\">"
+        var svg: HTML = "<svg role=\"img\" aria-label=\"Participation by group now and under each threshold\" width=\"\(Int(labelW + plotW + 60))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(labelW + plotW + 60)) \(Int(height))\">"
         for t in stride(from: 0.0, through: 1.0, by: 0.25) {
             let x = labelW + plotW * t
             svg += "<line x1=\"\(fmt(x))\" y1=\"0\" x2=\"\(fmt(x))\" y2=\"\(fmt(height - 20))\" stroke=\"#ddd\"/><text x=\"\(fmt(x))\" y=\"\(fmt(height - 6))\" font-size=\"11\" text-anchor=\"middle\">\(Int(t * 100))%</text>"
@@ -136,7 +136,7 @@ public struct AutoEnrollmentPage: Sendable {
         var rows: [[String]] = []
         for (k, g) in groups.enumerated() {
             let y0 = Double(k) * rowH
-            svg += "<text x=\"\(fmt(labelW - 8))\" y=\"\(fmt(y0 + Double(series) * barH / 2 + 4))\" font-size=\"12\" text-anchor=\"end\">\(esc(Dimension.label(g)))</text>"
+            svg += "<text x=\"\(fmt(labelW - 8))\" y=\"\(fmt(y0 + Double(series) * barH / 2 + 4))\" font-size=\"12\" text-anchor=\"end\">\(Dimension.label(g))</text>"
             var row = [Dimension.label(g)]
             var values: [(String, Double, String)] = []
             if let now = dim.groups.first(where: { $0.group == g }) { values.append(("now", now.rateNow, hiddenColour)) }
@@ -146,15 +146,15 @@ public struct AutoEnrollmentPage: Sendable {
             }
             for (i, v) in values.enumerated() {
                 let y = y0 + Double(i) * barH
-                svg += "<rect x=\"\(fmt(labelW))\" y=\"\(fmt(y))\" width=\"\(fmt(plotW * v.1))\" height=\"\(fmt(barH - 2))\" fill=\"\(v.2)\"><title>\(esc(Dimension.label(g))), \(esc(v.0)): \(Format.percent(v.1))</title></rect>"
+                svg += "<rect x=\"\(fmt(labelW))\" y=\"\(fmt(y))\" width=\"\(fmt(plotW * v.1))\" height=\"\(fmt(barH - 2))\" fill=\"\(v.2)\"><title>\(Dimension.label(g)), \(v.0): \(Format.percent(v.1))</title></rect>"
                 svg += "<text x=\"\(fmt(labelW + plotW * v.1 + 4))\" y=\"\(fmt(y + barH - 3))\" font-size=\"10\">\(Format.percent(v.1, digits: 0))</text>"
                 row.append(Format.percent(v.1))
             }
             rows.append(row)
         }
         svg += "</svg>"
-        var legend = "<div class=\"legend\"><span><i style=\"background:\(hiddenColour)\"></i>now</span>"
-        for (i, sc) in s.scenarios.enumerated() { legend += "<span><i style=\"background:\(palette[i % palette.count])\"></i>\(esc(label(sc.threshold)))</span>" }
+        var legend: HTML = "<div class=\"legend\"><span><i style=\"background:\(hiddenColour)\"></i>now</span>"
+        for (i, sc) in s.scenarios.enumerated() { legend += "<span><i style=\"background:\(palette[i % palette.count])\"></i>\(label(sc.threshold))</span>" }
         legend += "</div>"
         let table = DataTable(caption: "Participation rate by group", header: ["group", "now"] + s.scenarios.map { label($0.threshold) },
                               rows: rows, numeric: Set(1...(1 + s.scenarios.count)))

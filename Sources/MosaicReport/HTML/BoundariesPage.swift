@@ -77,8 +77,8 @@ public struct BoundariesPage: Sendable {
             self.ahead = ahead
         }
 
-        var status: String {
-            if let failure { return "failed: \(esc(failure))" }
+        var status: HTML {
+            if let failure { return "failed: \(failure)" }
             if let ahead { return ahead == 0 ? "waiting, next to run" : "waiting, \(ahead) run\(ahead == 1 ? "" : "s") ahead" }
             return "\(Format.percent(Double(done) / Double(max(1, total)), digits: 0)) done"
         }
@@ -87,7 +87,7 @@ public struct BoundariesPage: Sendable {
     /// One scenario's detail: tables by group, transport and by school, the maps.
     public struct Detail: Sendable {
         public var scenario: Scenario
-        public var map: String
+        public var map: HTML
         /// group, students, moved, travel today, travel after
         public var groups: [[String]]
         /// group, beyond today, beyond after, newly beyond
@@ -100,7 +100,7 @@ public struct BoundariesPage: Sendable {
         public var violations: [String]
         public var command: String
 
-        public init(scenario: Scenario, map: String, groups: [[String]], transport: [[String]], schools: [[String]], schoolsHeader: [String],
+        public init(scenario: Scenario, map: HTML, groups: [[String]], transport: [[String]], schools: [[String]], schoolsHeader: [String],
                     groupsProposed: [String], violations: [String], command: String) {
             self.scenario = scenario
             self.map = map
@@ -126,7 +126,7 @@ public struct BoundariesPage: Sendable {
         self.message = message
     }
 
-    static let css = """
+    static let css: HTML = """
         form.scenario{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.6rem 1rem;background:#f5f7fa;border-radius:8px;padding:.8rem 1rem;margin:1rem 0}
         form.scenario label{display:flex;flex-direction:column;font-size:.9rem;color:#333}form.scenario input,form.scenario select{font:inherit;padding:.25rem .4rem}
         form.scenario fieldset{grid-column:1/-1;border:0;padding:0;margin:0;display:grid;grid-template-columns:inherit;gap:inherit}
@@ -137,40 +137,40 @@ public struct BoundariesPage: Sendable {
 
     var base: String { "/districts/\(urlEscape(district))/boundaries" }
 
-    func shell(_ title: String, _ body: String) -> String {
-        var h = "<style>\(HTMLReport.kpiCSS)\(Self.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a>"
-        h += "<a href=\"\(base)\">Boundary scenarios</a><span class=\"note\">\(esc(viewer))</span></nav>"
-        if let message { h += "<p class=\"message\" role=\"alert\">\(esc(message))</p>" }
-        return Dashboard.standalone(title: "\(title) — Mosaic", body: h + body)
+    func shell(_ title: String, refresh: Int? = nil, _ body: HTML) -> HTML {
+        var h: HTML = "<style>\(HTMLReport.kpiCSS)\(Self.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a>"
+        h += "<a href=\"\(base)\">Boundary scenarios</a><span class=\"note\">\(viewer)</span></nav>"
+        if let message { h += "<p class=\"message\" role=\"alert\">\(message)</p>" }
+        return Dashboard.standalone(title: "\(title) — Mosaic", refresh: refresh, body: h + body)
     }
 
     /// The district's instances.
-    public func index(_ instances: [Instance]) -> String {
-        var h = "<h1>Attendance zones and school pairings</h1>"
+    public func index(_ instances: [Instance]) -> HTML {
+        var h: HTML = "<h1>Attendance zones and school pairings</h1>"
         h += "<p class=\"note\">Redraw zones or pair nearby schools so that schools mirror the district, within travel, size and contiguity limits. For the district's staff.</p>"
         if instances.isEmpty {
-            h += "<p>No boundary instance yet. Load one (contract boundaries.md) with <code>mosaic boundaries load INSTANCE.json --db … --district \(esc(district)) --name NAME</code>; "
+            h += "<p>No boundary instance yet. Load one (contract boundaries.md) with <code>mosaic boundaries load INSTANCE.json --db … --district \(district) --name NAME</code>; "
             h += "<code>mosaic generate --kind boundaries</code> writes a generated city and <code>mosaic boundaries nyc</code> the NYC elementary zones.</p>"
         } else {
             let t = DataTable(caption: "Boundary instances", header: ["instance", "units", "schools", "students", "dimensions", "added"],
                               rows: instances.map { [$0.name, Format.count($0.units), Format.count($0.schools), Format.count($0.students), $0.dimensions.joined(separator: ", "), "\($0.addedAt) by \($0.addedBy)"] },
                               numeric: [1, 2, 3])
             h += "\(scrollRegion)\(t.html)</div><ul>"
-            for i in instances { h += "<li><a href=\"\(base)/\(urlEscape(i.id))\">\(esc(i.name))</a></li>" }
+            for i in instances { h += "<li><a href=\"\(base)/\(urlEscape(i.id))\">\(i.name)</a></li>" }
             h += "</ul>"
         }
         return shell("Boundary scenarios", h)
     }
 
     /// One instance: today's map, the form, runs in progress, the scenarios side by side.
-    public func instance(_ i: Instance, map: String, jobs: [Job], scenarios: [Scenario], dimensionChoices: [String], form: [String: String]) -> String {
-        var h = "<h1>\(esc(i.name))</h1>"
-        h += "<p class=\"note\">\(Format.count(i.units)) units, \(Format.count(i.schools)) schools, \(Format.count(i.students)) students · added \(esc(i.addedAt)) by \(esc(i.addedBy))</p>"
+    public func instance(_ i: Instance, map: HTML, jobs: [Job], scenarios: [Scenario], dimensionChoices: [String], form: [String: String]) -> HTML {
+        var h: HTML = "<h1>\(i.name)</h1>"
+        h += "<p class=\"note\">\(Format.count(i.units)) units, \(Format.count(i.schools)) schools, \(Format.count(i.students)) students · added \(i.addedAt) by \(i.addedBy)</p>"
         h += "<h2>Today's zones</h2><div class=\"map\">\(map)</div>"
         h += "<h2>Run a scenario</h2>" + scenarioForm(i, dimensionChoices: dimensionChoices, form: form)
         if !jobs.isEmpty {
             h += "<h2>Running</h2><ul>"
-            for j in jobs { h += "<li><a href=\"\(base)/\(urlEscape(i.id))/jobs/\(urlEscape(j.id))\">\(esc(j.name))</a>: \(j.status)</li>" }
+            for j in jobs { h += "<li><a href=\"\(base)/\(urlEscape(i.id))/jobs/\(urlEscape(j.id))\">\(j.name)</a>: \(j.status)</li>" }
             h += "</ul>"
         }
         h += "<h2>Scenarios side by side</h2>"
@@ -195,8 +195,8 @@ public struct BoundariesPage: Sendable {
                 }, numeric: Set(3...11))
             h += "\(scrollRegion)\(t.html)</div><ul>"
             for s in scenarios {
-                h += "<li><a href=\"\(base)/\(urlEscape(i.id))/scenarios/\(urlEscape(s.id))\">\(esc(s.name))</a> · <a href=\"\(base)/\(urlEscape(i.id))/scenarios/\(urlEscape(s.id))/assignment.csv\">assignment (CSV)</a>"
-                h += "<br><span class=\"note\">\(esc(s.settings)) · run \(esc(s.runAt)) by \(esc(s.runBy))</span></li>"
+                h += "<li><a href=\"\(base)/\(urlEscape(i.id))/scenarios/\(urlEscape(s.id))\">\(s.name)</a> · <a href=\"\(base)/\(urlEscape(i.id))/scenarios/\(urlEscape(s.id))/assignment.csv\">assignment (CSV)</a>"
+                h += "<br><span class=\"note\">\(s.settings) · run \(s.runAt) by \(s.runBy)</span></li>"
             }
             h += "</ul>"
         }
@@ -205,13 +205,13 @@ public struct BoundariesPage: Sendable {
 
     static func change(_ a: Double, _ b: Double) -> String { a > 0 ? "\(b <= a ? "−" : "+")\(Format.percent(abs(b - a) / a))" : "–" }
 
-    func scenarioForm(_ i: Instance, dimensionChoices: [String], form: [String: String]) -> String {
-        func value(_ k: String, _ d: String) -> String { esc(form[k] ?? d) }
-        func select(_ name: String, _ label: String, _ options: [(String, String)], _ d: String) -> String {
-            "<label>\(label)<select name=\"\(name)\">" + options.map { "<option value=\"\(esc($0.0))\"\((form[name] ?? d) == $0.0 ? " selected" : "")>\(esc($0.1))</option>" }.joined() + "</select></label>"
+    func scenarioForm(_ i: Instance, dimensionChoices: [String], form: [String: String]) -> HTML {
+        func value(_ k: String, _ d: String) -> String { form[k] ?? d }
+        func select(_ name: String, _ label: String, _ options: [(String, String)], _ d: String) -> HTML {
+            "<label>\(label)<select name=\"\(name)\">" + options.map { "<option value=\"\($0.0)\"\((form[name] ?? d) == $0.0 ? " selected" : "")>\($0.1)</option>" }.joined() + "</select></label>"
         }
-        var h = "<form class=\"scenario\" method=\"post\" action=\"\(base)/\(urlEscape(i.id))/scenarios\">"
-        if let csrf { h += "<input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf))\">" }
+        var h: HTML = "<form class=\"scenario\" method=\"post\" action=\"\(base)/\(urlEscape(i.id))/scenarios\">"
+        if let csrf { h += "<input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\">" }
         h += "<label>Name<input name=\"name\" required maxlength=\"80\" value=\"\(value("name", ""))\" placeholder=\"Travel +50 %, size +15 %\"></label>"
         h += select("kind", "Kind", [("redraw", "Redraw zones"), ("pair", "Pair schools (grade spans)")], "redraw")
         h += select("dimension", "Dimension", dimensionChoices.map { ($0, $0.replacingOccurrences(of: ":", with: ": ") + ($0.contains(":") ? " vs. the rest" : "")) }, dimensionChoices.first ?? "race")
@@ -229,35 +229,34 @@ public struct BoundariesPage: Sendable {
     }
 
     /// A run in progress (the page reloads itself each second) or one that failed.
-    public func job(instance: Instance, _ job: Job) -> String {
-        var h = "<h1>\(esc(job.name))</h1><p class=\"note\">\(esc(instance.name))</p>"
+    public func job(instance: Instance, _ job: Job) -> HTML {
+        var h: HTML = "<h1>\(job.name)</h1><p class=\"note\">\(instance.name)</p>"
         if let failure = job.failure {
-            h += "<p class=\"bad\">The run failed: \(esc(failure))</p><p><a href=\"\(base)/\(urlEscape(instance.id))\">Back to the instance</a></p>"
+            h += "<p class=\"bad\">The run failed: \(failure)</p><p><a href=\"\(base)/\(urlEscape(instance.id))\">Back to the instance</a></p>"
             return shell(job.name, h)
         }
         if let ahead = job.ahead {
             h += "<p>Waiting for a free worker: \(ahead == 0 ? "next to run" : "\(ahead) run\(ahead == 1 ? "" : "s") ahead"). This page reloads itself.</p>"
-            return shell(job.name, h).replacingOccurrences(of: "<head>", with: "<head><meta http-equiv=\"refresh\" content=\"2\">")
+            return shell(job.name, refresh: 2, h)
         }
         let share = Double(job.done) / Double(max(1, job.total))
         h += "<p><progress max=\"\(max(1, job.total))\" value=\"\(min(job.done, job.total))\">\(Format.percent(share, digits: 0))</progress></p>"
         h += "<p>\(Format.percent(share, digits: 0)) of the planned moves tried (\(Format.count(job.done)) of \(Format.count(job.total))). This page reloads itself.</p>"
-        let page = shell(job.name, h)
-        return page.replacingOccurrences(of: "<head>", with: "<head><meta http-equiv=\"refresh\" content=\"1\">")
+        return shell(job.name, refresh: 1, h)
     }
 
     /// One scenario.
-    public func scenario(instance: Instance, _ d: Detail) -> String {
+    public func scenario(instance: Instance, _ d: Detail) -> HTML {
         let s = d.scenario, f = s.figures
-        var h = "<h1>\(esc(s.name))</h1><p class=\"note\">\(esc(instance.name)) · \(esc(s.kind == "pair" ? "school pairing" : "redrawn zones")) · \(esc(s.settings)) · run \(esc(s.runAt)) by \(esc(s.runBy))</p>"
+        var h: HTML = "<h1>\(s.name)</h1><p class=\"note\">\(instance.name) · \(s.kind == "pair" ? "school pairing" : "redrawn zones") · \(s.settings) · run \(s.runAt) by \(s.runBy)</p>"
         h += "<div class=\"kpis\">"
-        h += "<div class=\"kpi\"><b>\(Format.fixed(f.before.D, 3)) → \(Format.fixed(f.after.D, 3))</b><span>dissimilarity D (\(esc(f.dimension))), \(Self.change(f.before.D, f.after.D))</span></div>"
+        h += "<div class=\"kpi\"><b>\(Format.fixed(f.before.D, 3)) → \(Format.fixed(f.after.D, 3))</b><span>dissimilarity D (\(f.dimension)), \(Self.change(f.before.D, f.after.D))</span></div>"
         h += "<div class=\"kpi\"><b>\(Format.count(f.studentsMoved))</b><span>students change school (\(Format.percent(Double(f.studentsMoved) / Double(max(1, f.students))))), \(Format.count(f.unitsMoved)) units</span></div>"
         h += "<div class=\"kpi\"><b>\(Format.fixed(f.travelBefore, 2)) → \(Format.fixed(f.travelAfter, 2))</b><span>mean travel</span></div>"
         if let n = f.newlyBeyond, let b = f.beyond { h += "<div class=\"kpi\"><b>\(Format.count(n))</b><span>students newly beyond \(Format.fixed(b, 2)): transportation needed</span></div>" }
         h += "<div class=\"kpi\"><b class=\"\(f.feasible ? "ok" : "bad")\">\(f.feasible ? "met" : "not met")</b><span>every limit</span></div></div>"
-        if !d.groupsProposed.isEmpty { h += "<h2>Schools paired</h2><ul>" + d.groupsProposed.map { "<li>\(esc($0))</li>" }.joined() + "</ul>" }
-        if !d.violations.isEmpty { h += "<h2>Limits not met</h2><ul>" + d.violations.map { "<li class=\"bad\">\(esc($0))</li>" }.joined() + "</ul>" }
+        if !d.groupsProposed.isEmpty { h += "<h2>Schools paired</h2><ul>" + d.groupsProposed.map { "<li>\($0)</li>" }.joined() + "</ul>" }
+        if !d.violations.isEmpty { h += "<h2>Limits not met</h2><ul>" + d.violations.map { "<li class=\"bad\">\($0)</li>" }.joined() + "</ul>" }
         h += "<h2>Maps</h2><div class=\"map\">\(d.map)</div>"
         h += "<p><a href=\"\(base)/\(urlEscape(instance.id))/scenarios/\(urlEscape(s.id))/assignment.csv\">Download the assignment (CSV: unit, school today, school after)</a></p>"
         h += "<h2>By group</h2>\(scrollRegion)" + DataTable(caption: "Students, moves and mean travel by group (\(f.dimension))",
@@ -268,7 +267,7 @@ public struct BoundariesPage: Sendable {
         }
         h += "<h2>By school</h2>\(scrollRegion)" + DataTable(caption: "Each school's students and its distance from the district's composition (½ Σ |p − P|)",
                                                                header: d.schoolsHeader, rows: d.schools, numeric: Set(1..<d.schoolsHeader.count).subtracting([4])).html + "</div>"
-        h += "<h2>How this was computed</h2><p class=\"note\">The same figures: <code>\(esc(d.command))</code>. Counts in this page are not suppressed: it is for the district's staff.</p>"
+        h += "<h2>How this was computed</h2><p class=\"note\">The same figures: <code>\(d.command)</code>. Counts in this page are not suppressed: it is for the district's staff.</p>"
         return shell(s.name, h)
     }
 }

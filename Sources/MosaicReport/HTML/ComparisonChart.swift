@@ -37,7 +37,7 @@ public struct ComparisonChart: Sendable {
     func label(_ x: Double) -> String { percent ? Format.percent(x) : Format.fixed(x, 3) }
 
     /// The chart (SVG), its legend and its data table, as HTML.
-    public var html: String {
+    public var html: HTML {
         let barH = 14, gap = 10, labelW = 270, barW = 480, top = 30
         let rowH = series.count * barH + gap
         let height = top + categories.count * rowH + 24
@@ -46,23 +46,23 @@ public struct ComparisonChart: Sendable {
         var svg = svgOpening(id: id, width: labelW + barW + 80, height: height, title: title, desc: desc)
         for (c, category) in categories.enumerated() {
             let y0 = top + c * rowH
-            svg += "<text x=\"\(labelW - 8)\" y=\"\(y0 + series.count * barH / 2 + 4)\" text-anchor=\"end\">\(esc(String(category.prefix(40))))</text>"
+            svg += "<text x=\"\(labelW - 8)\" y=\"\(y0 + series.count * barH / 2 + 4)\" text-anchor=\"end\">\(String(category.prefix(40)))</text>"
             for (k, s) in series.enumerated() {
                 let y = y0 + k * barH
                 let v = s.values[c]
-                svg += "<rect x=\"\(labelW)\" y=\"\(y)\" width=\"\(fmt(max(0.5, v * scale)))\" height=\"\(barH - 2)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(s.name)): \(esc(label(v)))</title></rect>"
+                svg += "<rect x=\"\(labelW)\" y=\"\(y)\" width=\"\(fmt(max(0.5, v * scale)))\" height=\"\(barH - 2)\" fill=\"\(palette[k % palette.count])\"><title>\(s.name): \(label(v))</title></rect>"
                 var end = Double(labelW) + v * scale
                 if let band = s.bands[c] {
                     let mid = Double(y) + Double(barH - 2) / 2
                     svg += "<line x1=\"\(fmt(Double(labelW) + band.low * scale))\" x2=\"\(fmt(Double(labelW) + band.high * scale))\" y1=\"\(fmt(mid))\" y2=\"\(fmt(mid))\" stroke=\"#222\" stroke-width=\"1.5\"/>"
                     end = max(end, Double(labelW) + band.high * scale)
                 }
-                svg += "<text x=\"\(fmt(end + 5))\" y=\"\(y + barH - 4)\" font-size=\"11\">\(esc(label(v)))</text>"
+                svg += "<text x=\"\(fmt(end + 5))\" y=\"\(y + barH - 4)\" font-size=\"11\">\(label(v))</text>"
             }
         }
         svg += "</svg>"
-        var legend = "<div class=\"legend\">"
-        for (k, s) in series.enumerated() { legend += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(esc(s.name))</span>" }
+        var legend: HTML = "<div class=\"legend\">"
+        for (k, s) in series.enumerated() { legend += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(s.name)</span>" }
         legend += "</div>"
         let hasBands = series.contains { $0.bands.contains { $0 != nil } }
         let header = [""] + series.flatMap { s in hasBands ? [s.name, "\(s.name) 5 %", "\(s.name) 95 %"] : [s.name] }
@@ -76,10 +76,10 @@ public struct ComparisonChart: Sendable {
     }
 
     /// A page of comparison charts with their findings, in the site's style.
-    public static func page(title: String, intro: String, findings: [String], charts: [ComparisonChart]) -> String {
-        var body = "<h1>\(esc(title))</h1><p class=\"note\">\(esc(intro))</p>"
+    public static func page(title: String, intro: String, findings: [String], charts: [ComparisonChart]) -> HTML {
+        var body: HTML = "<h1>\(title)</h1><p class=\"note\">\(intro)</p>"
         if !findings.isEmpty {
-            body += "<h2>What changes</h2><ul>" + findings.map { "<li>\(esc($0))</li>" }.joined() + "</ul>"
+            body += "<h2>What changes</h2><ul>" + findings.map { "<li>\($0)</li>" }.joined() + "</ul>"
         }
         for chart in charts { body += chart.html }
         return Dashboard.standalone(title: title, body: body)

@@ -8,7 +8,7 @@ extension Dashboard {
     /// `missingOnly`, the students eligible for an advanced class (one lists their grade
     /// in their school) who take none.
     public func studentList(_ students: [StudentPlacement], term: String, termTitle: String, school: String, schoolName: String,
-                            missingOnly: Bool) -> (html: String, csv: String) {
+                            missingOnly: Bool) -> (html: HTML, csv: String) {
         let shown = missingOnly ? students.filter(\.missingFromAdvanced) : students
         func yes(_ b: Bool?) -> String { b.map { $0 ? "yes" : "no" } ?? "unknown" }
         let rows = shown.map { p -> [String] in
@@ -24,9 +24,9 @@ extension Dashboard {
             rows: rows, numeric: [7])
         let missing = students.filter(\.missingFromAdvanced).count
         let base = "\(termBase(term))/schools/\(urlEscape(school))/students"
-        var h = "<h1>Students of \(esc(schoolName))</h1>"
+        var h: HTML = "<h1>Students of \(schoolName)</h1>"
         h += "<p class=\"widened\"><b>Student-level data.</b> Shown only to the district's own staff, and every view and download is recorded in the audit log. Do not share it outside the district.</p>"
-        h += "<p class=\"note\">Term \(esc(termTitle)) · \(Format.count(students.count)) students · \(Format.count(missing)) eligible for an advanced class (one lists their grade in this school) and taking none.</p>"
+        h += "<p class=\"note\">Term \(termTitle) · \(Format.count(students.count)) students · \(Format.count(missing)) eligible for an advanced class (one lists their grade in this school) and taking none.</p>"
         h += "<p>" + (missingOnly ? "<a href=\"\(base)\">All students</a> · <b>Eligible, in no advanced class</b>"
                                    : "<b>All students</b> · <a href=\"\(base)?advanced=missing\">Eligible, in no advanced class</a>")
         h += " · <a href=\"\(base).csv\(missingOnly ? "?advanced=missing" : "")\">Download CSV</a></p>"
@@ -38,23 +38,23 @@ extension Dashboard {
     /// One page of the district's audit log, newest first, optionally only one actor's or
     /// one action's: a filter form (GET, so a filtered page can be bookmarked) and links
     /// to newer and older pages.
-    public func auditLog(_ events: [(at: Date, actor: String, action: String, detail: String)], page: AuditLogPage) -> String {
+    public func auditLog(_ events: [(at: Date, actor: String, action: String, detail: String)], page: AuditLogPage) -> HTML {
         let first = (page.number - 1) * page.size
         let table = DataTable(caption: events.isEmpty ? "No events" : "Events \(first + 1)–\(first + events.count), newest first",
                               header: ["when (UTC)", "who", "what", "detail"],
                               rows: events.map { [$0.at.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)), $0.actor, $0.action, $0.detail] },
                               numeric: [])
-        var h = "<h1>Audit log</h1><p class=\"note\">Sign-ins (and failed ones), staff exports, views of student-level data, imports and changes to plans, rounds and schedules, newest first. For the district's own staff. Downloads of public tables are not listed (they hold nothing a reader could not see on the page).</p>"
-        h += "<form method=\"get\" class=\"filters\"><label>Who <input name=\"actor\" value=\"\(esc(page.actor ?? ""))\" placeholder=\"an email, or public\"></label> "
-        h += "<label>What <input name=\"action\" list=\"audit-actions\" value=\"\(esc(page.action ?? ""))\" placeholder=\"e.g. export\"></label>"
-        h += "<datalist id=\"audit-actions\">" + AuditLogPage.actions.map { "<option value=\"\(esc($0))\"></option>" }.joined() + "</datalist> "
+        var h: HTML = "<h1>Audit log</h1><p class=\"note\">Sign-ins (and failed ones), staff exports, views of student-level data, imports and changes to plans, rounds and schedules, newest first. For the district's own staff. Downloads of public tables are not listed (they hold nothing a reader could not see on the page).</p>"
+        h += "<form method=\"get\" class=\"filters\"><label>Who <input name=\"actor\" value=\"\(page.actor ?? "")\" placeholder=\"an email, or public\"></label> "
+        h += "<label>What <input name=\"action\" list=\"audit-actions\" value=\"\(page.action ?? "")\" placeholder=\"e.g. export\"></label>"
+        h += "<datalist id=\"audit-actions\">" + AuditLogPage.actions.map { "<option value=\"\($0)\"></option>" }.joined() + "</datalist> "
         h += "<button type=\"submit\">Show</button>"
         if page.actor != nil || page.action != nil { h += " <a href=\"?\">All events</a>" }
         h += "</form>"
         h += "\(scrollRegion)\(table.html)</div>"
-        var links: [String] = []
-        if page.number > 1 { links.append("<a href=\"\(esc(page.query(number: page.number - 1)))\" rel=\"prev\">Newer events</a>") }
-        if page.hasMore { links.append("<a href=\"\(esc(page.query(number: page.number + 1)))\" rel=\"next\">Older events</a>") }
+        var links: [HTML] = []
+        if page.number > 1 { links.append("<a href=\"\(page.query(number: page.number - 1))\" rel=\"prev\">Newer events</a>") }
+        if page.hasMore { links.append("<a href=\"\(page.query(number: page.number + 1))\" rel=\"next\">Older events</a>") }
         if !links.isEmpty { h += "<nav aria-label=\"Audit log pages\"><p>Page \(page.number) · " + links.joined(separator: " · ") + "</p></nav>" }
         return Dashboard.standalone(title: "Audit log — \(site.name) — Mosaic", body: navigation(term: nil, current: .audit) + h)
     }

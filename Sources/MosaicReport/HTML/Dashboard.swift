@@ -36,7 +36,7 @@ public struct Dashboard: Sendable {
     /// Who is looking, as the navigation says it (`public view`, an email).
     public let viewer: String
     /// The sign-in link or sign-out form, as the server makes it (HTML).
-    public var account = ""
+    public var account: HTML = ""
     /// Whether the pages link to the district staff's own tools: student lists, the audit log.
     public var showsStudentLists = false
     /// Whether the school pages link to the schedule page (district staff and the
@@ -63,12 +63,12 @@ public struct Dashboard: Sendable {
     var base: String { "/districts/\(urlEscape(site.district))" }
     func termBase(_ term: String) -> String { "\(base)/terms/\(urlEscape(term))" }
 
-    func navigation(term: String?, current: Page) -> String {
+    func navigation(term: String?, current: Page) -> HTML {
         let t = term ?? site.terms.last?.id ?? ""
-        func link(_ page: Page, _ href: String, _ label: String) -> String {
-            "<a href=\"\(href)\"\(page == current ? " aria-current=\"page\"" : "")>\(label)</a>"
+        func link(_ page: Page, _ href: String, _ label: String) -> HTML {
+            "<a href=\"\(href)\"\((page == current ? " aria-current=\"page\"" : "") as HTML)>\(label)</a>"
         }
-        var h = "<nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><span>\(esc(site.name))</span>"
+        var h: HTML = "<nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><span>\(site.name)</span>"
         h += link(.overview, termBase(t), "Overview")
         h += link(.schools, "\(termBase(t))/schools", "Schools")
         h += link(.advanced, "\(termBase(t))/advanced", "Advanced coursework")
@@ -77,10 +77,10 @@ public struct Dashboard: Sendable {
         if showsStudentLists { h += link(.audit, "\(base)/audit", "Audit log") }
         if let term, site.terms.count > 1 {
             h += "<span class=\"note\">Term: " + site.terms.map { x in
-                x.id == term ? "<b>\(esc(x.title))</b>" : "<a href=\"\(termBase(x.id))\(current == .overview ? "" : "/" + current.rawValue)\">\(esc(x.title))</a>"
+                x.id == term ? "<b>\(x.title)</b>" : "<a href=\"\(termBase(x.id))\(current == .overview ? "" : "/" + current.rawValue)\">\(x.title)</a>"
             }.joined(separator: " · ") + "</span>"
         }
-        h += "<span class=\"note\">\(esc(viewer))</span>\(account)</nav>"
+        h += "<span class=\"note\">\(viewer)</span>\(account)</nav>"
         return h
     }
 
@@ -95,9 +95,9 @@ public struct Dashboard: Sendable {
     // MARK: Pages
 
     /// The district overview: the three levels for every dimension and the findings (the
-    /// report), with its tables as CSV beside it (`files` after the page).
-    public func overview(_ d: Diagnostic, term: String) -> [(name: String, text: String)] {
-        report(d, title: "Overview \(d.termTitle)", term: term, current: .overview).files()
+    /// report), with its tables as CSV beside it.
+    public func overview(_ d: Diagnostic, term: String) -> HTMLReport.Document {
+        report(d, title: "Overview \(d.termTitle)", term: term, current: .overview).document()
     }
 
     /// The columns the schools page sorts by, for a dimension of this term.
@@ -114,7 +114,7 @@ public struct Dashboard: Sendable {
 
     /// Every school with its composition against the district, its classrooms against
     /// chance and its advanced participation, sortable by any column (links, no script).
-    public func schools(_ d: Diagnostic, term: String, dimension: Dimension, sort: String, descending: Bool) -> String {
+    public func schools(_ d: Diagnostic, term: String, dimension: Dimension, sort: String, descending: Bool) -> HTML {
         let r = report(d, title: "Schools", term: term, current: .schools)
         guard let dim = d.dimensions.first(where: { $0.dimension == dimension }) ?? d.dimensions.first else {
             return r.page(r.navigation + "<p>No dimension.</p>")
@@ -124,13 +124,12 @@ public struct Dashboard: Sendable {
         let within = Dictionary(dim.withinSchools.schools.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let advanced = Dictionary(dim.advanced.schools.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let disclosure = r.disclosure
-        struct Row { var cells: [String]; var keys: [Double] }
+        struct Row { var id: String; var name: String; var cells: [String]; var keys: [Double] }
         let G = dim.groups.count
         var rows: [Row] = []
         for (i, s) in schools.enumerated() {
             let total = comp.schoolStudents[i] ?? 0
-            var cells = ["<a href=\"\(termBase(term))/schools/\(urlEscape(s.id))\">\(esc(s.name))</a>",
-                         comp.schoolStudents[i].map(Format.count) ?? "suppressed"]
+            var cells = [s.name, comp.schoolStudents[i].map(Format.count) ?? "suppressed"]
             var keys = [0.0, Double(comp.schoolStudents[i] ?? -1)]
             for k in 0..<G {
                 if let n = comp.schools[i][k], total > 0 {
@@ -160,34 +159,30 @@ public struct Dashboard: Sendable {
                 return (r.share(rate), rate)
             } ?? ("–", -1)
             cells.append(a.0); keys.append(a.1)
-            rows.append(Row(cells: cells, keys: keys))
+            rows.append(Row(id: s.id, name: s.name, cells: cells, keys: keys))
         }
         // A term of school counts has no classroom or course columns.
         let extra = d.hasClassrooms ? 4 : 0
-        if extra == 0 { rows = rows.map { Row(cells: Array($0.cells.dropLast(4)), keys: Array($0.keys.dropLast(4))) } }
+        if extra == 0 { rows = rows.map { Row(id: $0.id, name: $0.name, cells: Array($0.cells.dropLast(4)), keys: Array($0.keys.dropLast(4))) } }
         let header = ["School", "Students"] + dim.groups.map(Dimension.label) + ["½Σ|p − P| vs district"]
             + ["Classroom H", "H beyond chance", "Beyond chance", "In an advanced course"].prefix(extra)
         let sortKeys = schoolsSortKeys(d, dimension: dim.dimension)
         let column = sortKeys.firstIndex(of: sort) ?? (G + 2)
         rows.sort { a, b in
-            if column == 0 {
-                let x = schools.firstIndex { a.cells[0].contains(">\(esc($0.name))<") } ?? 0
-                let y = schools.firstIndex { b.cells[0].contains(">\(esc($0.name))<") } ?? 0
-                return descending ? schools[x].name > schools[y].name : schools[x].name < schools[y].name
-            }
+            if column == 0 { return descending ? a.name > b.name : a.name < b.name }
             return descending ? a.keys[column] > b.keys[column] : a.keys[column] < b.keys[column]
         }
-        var h = "<h1>Schools — \(esc(dim.dimension.title))</h1>"
-        h += "<p class=\"note\">\(Format.count(d.students)) students in \(schools.count) schools, term \(esc(d.termTitle)). Shares of each school's students; ½Σ|p − P| is how far the school's mix is from the district's (0 = the same, 1 = nothing in common); classroom H against random assignment within the school.</p>"
+        var h: HTML = "<h1>Schools — \(dim.dimension.title)</h1>"
+        h += "<p class=\"note\">\(Format.count(d.students)) students in \(schools.count) schools, term \(d.termTitle). Shares of each school's students; ½Σ|p − P| is how far the school's mix is from the district's (0 = the same, 1 = nothing in common); classroom H against random assignment within the school.</p>"
         h += "<p class=\"note\">Dimension: " + d.dimensions.map { x in
-            x.dimension == dim.dimension ? "<b>\(esc(x.dimension.title))</b>"
-                : "<a href=\"?dimension=\(x.dimension.rawValue)&amp;sort=\(urlEscape(sort))\(descending ? "&amp;order=desc" : "")\">\(esc(x.dimension.title))</a>"
+            x.dimension == dim.dimension ? "<b>\(x.dimension.title)</b>"
+                : "<a href=\"?dimension=\(x.dimension.rawValue)&amp;sort=\(urlEscape(sort))\((descending ? "&amp;order=desc" : "") as HTML)\">\(x.dimension.title)</a>"
         }.joined(separator: " · ") + "</p>"
-        h += "\(scrollRegion)<table><caption>Schools by \(esc(column == 0 ? "name" : header[column]))\(descending ? ", highest first" : "")</caption><thead><tr>"
+        h += "\(scrollRegion)<table><caption>Schools by \(column == 0 ? "name" : header[column])\(descending ? ", highest first" : "")</caption><thead><tr>"
         for (i, title) in header.enumerated() {
             let next = i == column ? !descending : (i != 0)
             let arrow = i == column ? (descending ? " ▼" : " ▲") : ""
-            h += "<th scope=\"col\"\(i == 0 ? "" : " class=\"n\"")\(i == column ? " aria-sort=\"\(descending ? "descending" : "ascending")\"" : "")><a href=\"?dimension=\(dim.dimension.rawValue)&amp;sort=\(urlEscape(sortKeys[i]))&amp;order=\(next ? "desc" : "asc")\">\(esc(title))\(arrow)</a></th>"
+            h += "<th scope=\"col\"\((i == 0 ? "" : " class=\"n\"") as HTML)\((i == column ? " aria-sort=\"\(descending ? "descending" : "ascending")\"" : "") as HTML)><a href=\"?dimension=\(dim.dimension.rawValue)&amp;sort=\(urlEscape(sortKeys[i]))&amp;order=\(next ? "desc" : "asc")\">\(title)\(arrow)</a></th>"
         }
         h += "</tr></thead><tbody>"
         h += "<tr><th scope=\"row\">District</th><td class=\"n\">\(comp.districtStudents.map(Format.count) ?? "suppressed")</td>"
@@ -197,7 +192,7 @@ public struct Dashboard: Sendable {
         h += "<td class=\"n\">\(r.index(dim.acrossSchools.D, 2)) (D)</td>"
         h += extra == 0 ? "</tr>" : "<td class=\"n\">\(r.index(dim.withinSchools.hWithin, 3))</td><td></td><td></td><td class=\"n\">\(disclosure.overall(dim, school: nil).map(r.share) ?? "suppressed")</td></tr>"
         for row in rows {
-            h += "<tr><th scope=\"row\">\(row.cells[0])</th>" + row.cells.dropFirst().map { "<td class=\"n\">\(esc($0))</td>" }.joined() + "</tr>"
+            h += "<tr><th scope=\"row\"><a href=\"\(termBase(term))/schools/\(urlEscape(row.id))\">\(row.name)</a></th>" + row.cells.dropFirst().map { "<td class=\"n\">\($0)</td>" as HTML }.joined() + "</tr>"
         }
         h += "</tbody></table></div>"
         return r.page(h)
@@ -206,12 +201,12 @@ public struct Dashboard: Sendable {
     /// One school: its students against the district, its classrooms against the school
     /// and chance, its advanced participation by group, and the findings about it. Nil
     /// when the term has no such school.
-    public func school(_ d: Diagnostic, term: String, id: String) -> String? {
+    public func school(_ d: Diagnostic, term: String, id: String) -> HTML? {
         guard let first = d.dimensions.first, let index = first.acrossSchools.schools.firstIndex(where: { $0.id == id }) else { return nil }
         let name = first.acrossSchools.schools[index].name
         var r = report(d, title: name, term: term, current: .schools)
         r.pageTitle = "\(name) — \(site.name) — Mosaic"
-        var h = "<h1>\(esc(name))</h1><p class=\"note\">Term \(esc(d.termTitle)) · school \(esc(id))</p>"
+        var h: HTML = "<h1>\(name)</h1><p class=\"note\">Term \(d.termTitle) · school \(id)</p>"
         if showsStudentLists && d.hasClassrooms {
             h += "<p><a href=\"\(termBase(term))/schools/\(urlEscape(id))/students\">Student list</a> · <a href=\"\(termBase(term))/schools/\(urlEscape(id))/students?advanced=missing\">eligible students in no advanced class</a> <span class=\"note\">(district staff only; every view is logged)</span></p>"
         }
@@ -228,11 +223,11 @@ public struct Dashboard: Sendable {
         let findings = d.findings.filter { $0.subject == id }
         h += "<section><h2>Findings about this school</h2>"
         h += findings.isEmpty ? "<p>None: nothing beyond chance and the thresholds.</p>"
-            : findings.map { "<div class=\"finding \($0.level.rawValue)\">\(esc(r.disclosure.message($0, in: d)))</div>" }.joined()
+            : findings.map { "<div class=\"finding \($0.level.rawValue)\">\(r.disclosure.message($0, in: d))</div>" }.joined()
         h += "</section>"
         for dim in d.dimensions {
             guard let i = dim.acrossSchools.schools.firstIndex(where: { $0.id == id }) else { continue }
-            h += "<section id=\"\(dim.dimension.rawValue)\"><h2>\(esc(dim.dimension.title))</h2>"
+            h += "<section id=\"\(dim.dimension.rawValue)\"><h2>\(dim.dimension.title)</h2>"
             h += schoolComposition(dim, i, r)
             if let w = dim.withinSchools.schools.first(where: { $0.id == id }) { h += classrooms(dim, w, r) }
             if let a = dim.advanced.schools.first(where: { $0.id == id }) { h += schoolAdvanced(dim, a, r) }
@@ -243,7 +238,7 @@ public struct Dashboard: Sendable {
 
     /// The school's bar against the district's, from the suppressed table of all schools
     /// (so the cells hidden here are the cells hidden everywhere).
-    func schoolComposition(_ dim: DimensionResult, _ i: Int, _ r: HTMLReport) -> String {
+    func schoolComposition(_ dim: DimensionResult, _ i: Int, _ r: HTMLReport) -> HTML {
         let comp = r.disclosure.composition(dim)
         let s = dim.acrossSchools.schools[i]
         let G = dim.groups.count
@@ -252,7 +247,7 @@ public struct Dashboard: Sendable {
                              title: "\(dim.dimension.title): \(s.name) against the district",
                              desc: "Two stacked bars: the district's students and the school's, by group. Grey is suppressed or unknown.")
         func bar(_ y: Int, _ label: String, _ cells: [Int?], _ shownTotal: Int?) {
-            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(esc(label))</text>"
+            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(label)</text>"
             // Shares of a hidden total would give it back.
             guard let total = shownTotal else {
                 svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">suppressed</text>"
@@ -263,7 +258,7 @@ public struct Dashboard: Sendable {
                 guard let n = cells[k], total > 0 else { continue }
                 let w = Double(barW) * Double(n) / Double(total)
                 rest -= Double(n)
-                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(w))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(Dimension.label(dim.groups[k]))): \(r.share(Double(n) / Double(total)))</title></rect>"
+                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(w))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(Dimension.label(dim.groups[k])): \(r.share(Double(n) / Double(total)))</title></rect>"
                 x += w
             }
             if rest > 0 && total > 0 {
@@ -290,9 +285,9 @@ public struct Dashboard: Sendable {
         return "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
     }
 
-    func classrooms(_ dim: DimensionResult, _ w: WithinSchools.School, _ r: HTMLReport) -> String {
+    func classrooms(_ dim: DimensionResult, _ w: WithinSchools.School, _ r: HTMLReport) -> HTML {
         let p = r.disclosure.showsEverything ? Format.pValue(w.pValue) : r.index(w.pValue, 2)
-        var h = "<h3>Classrooms</h3><p>Classroom H \(r.index(w.H, 3)) against \(r.index(w.expectedH, 3)) by chance (p = \(p))\(w.significant ? ": <b>more segregated than random assignment, beyond chance</b>" : ": within what chance gives")."
+        var h: HTML = "<h3>Classrooms</h3><p>Classroom H \(r.index(w.H, 3)) against \(r.index(w.expectedH, 3)) by chance (p = \(p))\((w.significant ? ": <b>more segregated than random assignment, beyond chance</b>" : ": within what chance gives") as HTML)."
         h += "</p>"
         guard r.disclosure.seesClassrooms(of: w.id) else {
             // A class's index gives back its composition, and a school's classes add up to
@@ -308,7 +303,7 @@ public struct Dashboard: Sendable {
         return h
     }
 
-    func schoolAdvanced(_ dim: DimensionResult, _ a: Advanced.School, _ r: HTMLReport) -> String {
+    func schoolAdvanced(_ dim: DimensionResult, _ a: Advanced.School, _ r: HTMLReport) -> HTML {
         let rows = zip(a.groups, r.disclosure.shown(dim, school: a.id)).map { g, x -> [String] in
             if g.eligible == 0 { return [Dimension.label(g.group), "0", "0", "–", "–"] }
             return [Dimension.label(g.group), x.eligible.map(Format.count) ?? "suppressed", x.participants.map(Format.count) ?? "suppressed",
@@ -321,9 +316,9 @@ public struct Dashboard: Sendable {
 
     /// Advanced coursework: participation, representation, gaps and missing students by
     /// group for every dimension, district-wide and per school.
-    public func advanced(_ d: Diagnostic, term: String) -> String {
+    public func advanced(_ d: Diagnostic, term: String) -> HTML {
         let r = report(d, title: "Advanced coursework", term: term, current: .advanced)
-        var h = "<h1>Advanced coursework</h1><p class=\"note\">Who takes honors, open honors, AP, IB, dual-enrollment and gifted classes, term \(esc(d.termTitle)). Missing students: how many more of a group would take one if the group took part at the district's overall rate (and at the highest group's rate).</p>"
+        var h: HTML = "<h1>Advanced coursework</h1><p class=\"note\">Who takes honors, open honors, AP, IB, dual-enrollment and gifted classes, term \(d.termTitle). Missing students: how many more of a group would take one if the group took part at the district's overall rate (and at the highest group's rate).</p>"
         guard d.hasClassrooms else {
             return r.page(h + "<p><b>No course data in this term.</b> It holds school-level counts only; advanced coursework needs a roster with courses and enrollments (<code>mosaic import</code>).</p>")
         }
@@ -331,7 +326,7 @@ public struct Dashboard: Sendable {
             h += "<p><a href=\"\(termBase(term))/auto-enroll\">Auto-enrollment: what if every student at a state-assessment cut-off were enrolled?</a> <span class=\"note\">(district staff)</span></p>"
         }
         for dim in d.dimensions {
-            h += "<section id=\"\(dim.dimension.rawValue)\"><h2>\(esc(dim.dimension.title))</h2>"
+            h += "<section id=\"\(dim.dimension.rawValue)\"><h2>\(dim.dimension.title)</h2>"
             let (svg, table) = r.advancedChart(dim)
             h += "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
             let rows = dim.advanced.schools.map { s -> [String] in
@@ -352,7 +347,7 @@ public struct Dashboard: Sendable {
     /// gifted) by group: eligible where a class of the level lists the student's grade in
     /// their school. Rates only, each through the rate rule; no overall rate or count (they
     /// would give a hidden group's count back with the group rates beside them).
-    func levelTable(_ dim: DimensionResult, _ r: HTMLReport) -> String {
+    func levelTable(_ dim: DimensionResult, _ r: HTMLReport) -> HTML {
         guard let levels = dim.advanced.levels, !levels.isEmpty else { return "" }
         let rows = levels.map { l -> [String] in
             // Schools, not students: said in words so no reader (or check) takes it for a count of students.
@@ -368,10 +363,10 @@ public struct Dashboard: Sendable {
     /// Every indicator across terms, with the advanced-course participation by race,
     /// income and gender a leader can put on the front page, and each gap that widened
     /// since the term before called out.
-    public func trends(_ terms: [(term: Term, diagnostic: Diagnostic)]) -> String {
+    public func trends(_ terms: [(term: Term, diagnostic: Diagnostic)]) -> HTML {
         guard let last = terms.last else { return "" }
         let r = report(last.diagnostic, title: "Trends", term: nil, current: .trends)
-        var h = "<h1>Trends across terms</h1><p class=\"note\">\(terms.count) terms of \(esc(site.name)), oldest first.</p>"
+        var h: HTML = "<h1>Trends across terms</h1><p class=\"note\">\(terms.count) terms of \(site.name), oldest first.</p>"
         if site.synthetic { h += "<p class=\"synthetic\"><b>Synthetic data.</b> An invented district for demonstration: school compositions drawn from real NYC schools, students, classes and years invented.</p>" }
         let classrooms = terms.contains { $0.diagnostic.hasClassrooms }
         // Schools against the district: D for every dimension, term by term.
@@ -385,8 +380,8 @@ public struct Dashboard: Sendable {
             for line in lines {
                 guard let a = line.values[terms.count - 2], let b = line.values[terms.count - 1], abs(b - a) >= 0.01 else { continue }
                 h += b > a
-                    ? "<p class=\"widened\"><b>Schools drifted apart:</b> \(esc(line.label)), D = \(r.index(b, 3)) across schools in \(esc(t1.term.title)), up from \(r.index(a, 3)) in \(esc(t0.term.title)).</p>"
-                    : "<p class=\"narrowed\"><b>Schools came closer:</b> \(esc(line.label)), D = \(r.index(b, 3)) across schools in \(esc(t1.term.title)), down from \(r.index(a, 3)) in \(esc(t0.term.title)).</p>"
+                    ? "<p class=\"widened\"><b>Schools drifted apart:</b> \(line.label), D = \(r.index(b, 3)) across schools in \(t1.term.title), up from \(r.index(a, 3)) in \(t0.term.title).</p>"
+                    : "<p class=\"narrowed\"><b>Schools came closer:</b> \(line.label), D = \(r.index(b, 3)) across schools in \(t1.term.title), down from \(r.index(a, 3)) in \(t0.term.title).</p>"
             }
         }
         h += termChart(terms.map(\.term), id: "trend-D", title: "Dissimilarity D across schools, by dimension, term by term",
@@ -403,7 +398,7 @@ public struct Dashboard: Sendable {
                 t.diagnostic.dimensions.first { $0.dimension == dimension }.map { (t.term, $0, disclosure(t.diagnostic)) }
             }
             guard let latest = series.last?.1 else { continue }
-            h += "<section id=\"\(dimension.rawValue)\"><h2>Advanced courses by \(esc(dimension.title.lowercased()))</h2>"
+            h += "<section id=\"\(dimension.rawValue)\"><h2>Advanced courses by \(dimension.title.lowercased())</h2>"
             h += callouts(disclosed)
             h += lineChart(disclosed, dimension: dimension, groups: latest.groups, r)
             h += "</section>"
@@ -450,8 +445,8 @@ public struct Dashboard: Sendable {
     /// in a term), by race and by income, each point through the suppression policy's
     /// rate rule and share codes.
     func participationTrend(_ terms: [(term: Term, diagnostic: Diagnostic)], id: String, heading: String, note: String, title: String, desc: String,
-                            programme: Programme) -> String {
-        var h = "<section id=\"\(id)\"><h2>\(esc(heading))</h2><p class=\"note\">\(esc(note))</p>"
+                            programme: Programme) -> HTML {
+        var h: HTML = "<section id=\"\(id)\"><h2>\(heading)</h2><p class=\"note\">\(note)</p>"
         for dimension in [Dimension.race, .economic] {
             let (groups, series) = participation(terms, programme, dimension)
             let lines = groups.enumerated().filter { $0.element != "unknown" }.map { k, g in
@@ -496,7 +491,7 @@ public struct Dashboard: Sendable {
     /// A line per series over the terms, values formatted by `format`; a missing value
     /// leaves a gap. Every line is labelled at its end, and the data table follows.
     func termChart(_ terms: [Term], id: String, title: String, desc: String, lines: [(label: String, values: [Double?])],
-                   format: (Double) -> String) -> String {
+                   format: (Double) -> String) -> HTML {
         let left = 60, width = 540, top = 34, height = 200
         let labelRoom = max(150, 30 + 7 * (lines.map(\.label.count).max() ?? 0))
         let maxValue = max(0.05, lines.flatMap { $0.values.compactMap { $0 } }.max() ?? 0.05) * 1.1
@@ -505,25 +500,25 @@ public struct Dashboard: Sendable {
         var svg = svgOpening(id: id, width: left + width + labelRoom, height: top + height + 40, title: title, desc: desc)
         for k in 0...4 {
             let tick = maxValue * Double(k) / 4
-            svg += "<line x1=\"\(left)\" x2=\"\(left + width)\" y1=\"\(fmt(y(tick)))\" y2=\"\(fmt(y(tick)))\" stroke=\"#e3e3e3\"/><text x=\"\(left - 6)\" y=\"\(fmt(y(tick) + 4))\" text-anchor=\"end\">\(esc(format(tick)))</text>"
+            svg += "<line x1=\"\(left)\" x2=\"\(left + width)\" y1=\"\(fmt(y(tick)))\" y2=\"\(fmt(y(tick)))\" stroke=\"#e3e3e3\"/><text x=\"\(left - 6)\" y=\"\(fmt(y(tick) + 4))\" text-anchor=\"end\">\(format(tick))</text>"
         }
         for (i, t) in terms.enumerated() {
             let short = t.title.components(separatedBy: " (").first ?? t.title
-            svg += "<text x=\"\(fmt(x(i)))\" y=\"\(top + height + 18)\" text-anchor=\"middle\">\(esc(String(short.prefix(16))))</text>"
+            svg += "<text x=\"\(fmt(x(i)))\" y=\"\(top + height + 18)\" text-anchor=\"middle\">\(String(short.prefix(16)))</text>"
         }
         var ends: [(y: Double, label: String, colour: String)] = []
         for (k, line) in lines.enumerated() {
             let colour = palette[k % palette.count]
             let points = line.values.enumerated().compactMap { i, v in v.map { (x(i), y($0), $0, i) } }
             for p in points {
-                svg += "<circle cx=\"\(fmt(p.0))\" cy=\"\(fmt(p.1))\" r=\"3.5\" fill=\"\(colour)\"><title>\(esc(line.label)), \(esc(terms[p.3].title)): \(esc(format(p.2)))</title></circle>"
+                svg += "<circle cx=\"\(fmt(p.0))\" cy=\"\(fmt(p.1))\" r=\"3.5\" fill=\"\(colour)\"><title>\(line.label), \(terms[p.3].title): \(format(p.2))</title></circle>"
             }
             if points.count > 1 { svg += "<polyline points=\"\(points.map { "\(fmt($0.0)),\(fmt($0.1))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"/>" }
             if let last = points.last { ends.append((last.1 + 4, line.label, colour)) }
         }
         ends.sort { $0.y < $1.y }
         for i in ends.indices.dropFirst() where ends[i].y < ends[i - 1].y + 13 { ends[i].y = ends[i - 1].y + 13 }
-        for e in ends { svg += "<rect x=\"\(left + width + 6)\" y=\"\(fmt(e.y - 8))\" width=\"8\" height=\"8\" fill=\"\(e.colour)\"/><text x=\"\(left + width + 18)\" y=\"\(fmt(e.y))\">\(esc(e.label))</text>" }
+        for e in ends { svg += "<rect x=\"\(left + width + 6)\" y=\"\(fmt(e.y - 8))\" width=\"8\" height=\"8\" fill=\"\(e.colour)\"/><text x=\"\(left + width + 18)\" y=\"\(fmt(e.y))\">\(e.label)</text>" }
         svg += "</svg>"
         let table = DataTable(caption: title, header: [""] + terms.map(\.title),
                               rows: lines.map { [$0.label] + $0.values.map { $0.map(format) ?? "–" } }, numeric: Set(1...max(1, terms.count)))
@@ -532,12 +527,12 @@ public struct Dashboard: Sendable {
 
     /// A callout for each group whose gap to the highest group widened since the term
     /// before (or narrowed, in green), in percentage points.
-    func callouts(_ series: [(Term, DimensionResult, DiagnosticDisclosure)]) -> String {
+    func callouts(_ series: [(Term, DimensionResult, DiagnosticDisclosure)]) -> HTML {
         guard series.count >= 2 else { return "" }
         let (t0, before, d0) = series[series.count - 2], (t1, now, d1) = series[series.count - 1]
         let gapsBefore = Dictionary(zip(before.advanced.groups.map(\.group), d0.shown(before, school: nil).map(\.gapToHighestPP)),
                                     uniquingKeysWith: { a, _ in a })
-        var h = ""
+        var h: HTML = ""
         for (g, shown) in zip(now.advanced.groups, d1.shown(now, school: nil)) {
             // Only gaps the policy shows in both terms.
             guard g.eligible > 0, let gap = shown.gapToHighestPP, let old = gapsBefore[g.group] ?? nil else { continue }
@@ -545,15 +540,15 @@ public struct Dashboard: Sendable {
             guard abs(change) >= 1 else { continue }
             let label = Dimension.label(g.group)
             if change > 0 {
-                h += "<p class=\"widened\"><b>Gap widened:</b> \(esc(label)) students' advanced participation trails the highest group by \(Format.fixed(g.gapToHighestPP, 1)) points in \(esc(t1.title)), up \(Format.fixed(change, 1)) from \(esc(t0.title)).</p>"
+                h += "<p class=\"widened\"><b>Gap widened:</b> \(label) students' advanced participation trails the highest group by \(Format.fixed(g.gapToHighestPP, 1)) points in \(t1.title), up \(Format.fixed(change, 1)) from \(t0.title).</p>"
             } else {
-                h += "<p class=\"narrowed\"><b>Gap narrowed:</b> \(esc(label)): \(Format.fixed(g.gapToHighestPP, 1)) points behind the highest group in \(esc(t1.title)), down \(Format.fixed(-change, 1)) from \(esc(t0.title)).</p>"
+                h += "<p class=\"narrowed\"><b>Gap narrowed:</b> \(label): \(Format.fixed(g.gapToHighestPP, 1)) points behind the highest group in \(t1.title), down \(Format.fixed(-change, 1)) from \(t0.title).</p>"
             }
         }
         return h
     }
 
-    func lineChart(_ series: [(Term, DimensionResult, DiagnosticDisclosure)], dimension: Dimension, groups: [String], _ r: HTMLReport) -> String {
+    func lineChart(_ series: [(Term, DimensionResult, DiagnosticDisclosure)], dimension: Dimension, groups: [String], _ r: HTMLReport) -> HTML {
         let left = 70, width = 540, top = 34, height = 220
         // Room on the right for the longest line-end label at 12 px.
         let labelRoom = max(150, 30 + 7 * (groups.map { Dimension.label($0).count }.max() ?? 0))
@@ -569,7 +564,7 @@ public struct Dashboard: Sendable {
         }
         for (i, (t, _, _)) in series.enumerated() {
             let short = t.title.components(separatedBy: " (").first ?? t.title
-            svg += "<text x=\"\(fmt(x(i)))\" y=\"\(top + height + 18)\" text-anchor=\"middle\">\(esc(String(short.prefix(16))))</text>"
+            svg += "<text x=\"\(fmt(x(i)))\" y=\"\(top + height + 18)\" text-anchor=\"middle\">\(String(short.prefix(16)))</text>"
         }
         var rows: [[String]] = []
         var ends: [(y: Double, label: String, colour: String)] = []
@@ -581,7 +576,7 @@ public struct Dashboard: Sendable {
                       disclosure.shown(dim, school: nil)[k].rate != nil else { row.append("suppressed"); continue }
                 let v = dim.advanced.groups[k]
                 points.append("\(fmt(x(i))),\(fmt(y(v.rate)))")
-                svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v.rate)))\" r=\"3.5\" fill=\"\(palette[k % palette.count])\"><title>\(esc(Dimension.label(g))): \(r.share(v.rate))</title></circle>"
+                svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v.rate)))\" r=\"3.5\" fill=\"\(palette[k % palette.count])\"><title>\(Dimension.label(g)): \(r.share(v.rate))</title></circle>"
                 row.append(r.share(v.rate))
             }
             if points.count > 1 { svg += "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(palette[k % palette.count])\" stroke-width=\"2\"/>" }
@@ -593,7 +588,7 @@ public struct Dashboard: Sendable {
         // Line-end labels, pushed apart so that none overlaps the next.
         ends.sort { $0.y < $1.y }
         for i in ends.indices.dropFirst() where ends[i].y < ends[i - 1].y + 13 { ends[i].y = ends[i - 1].y + 13 }
-        for e in ends { svg += "<rect x=\"\(left + width + 6)\" y=\"\(fmt(e.y - 8))\" width=\"8\" height=\"8\" fill=\"\(e.colour)\"/><text x=\"\(left + width + 18)\" y=\"\(fmt(e.y))\">\(esc(e.label))</text>" }
+        for e in ends { svg += "<rect x=\"\(left + width + 6)\" y=\"\(fmt(e.y - 8))\" width=\"8\" height=\"8\" fill=\"\(e.colour)\"/><text x=\"\(left + width + 18)\" y=\"\(fmt(e.y))\">\(e.label)</text>" }
         svg += "</svg>"
         let table = DataTable(caption: "Advanced participation by \(dimension.title.lowercased()) and term", header: ["group"] + series.map(\.0.title), rows: rows, numeric: Set(1...max(1, series.count)))
         return "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
@@ -602,8 +597,8 @@ public struct Dashboard: Sendable {
     /// The store's districts and their terms: the home page.
     /// - Parameter latest: each district's latest diagnostic, for its headline: how far
     ///   its schools are from reflecting it (D by race and by income).
-    public static func home(_ sites: [Site], latest: [String: Diagnostic] = [:], viewer: String, account: String = "") -> String {
-        var h = "<nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\" aria-current=\"page\">Mosaic</a><span class=\"note\">\(esc(viewer))</span>\(account)</nav>"
+    public static func home(_ sites: [Site], latest: [String: Diagnostic] = [:], viewer: String, account: HTML = "") -> HTML {
+        var h: HTML = "<nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\" aria-current=\"page\">Mosaic</a><span class=\"note\">\(viewer)</span>\(account)</nav>"
         h += "<h1>Is each student in a diverse school and diverse classes?</h1>"
         h += "<p>Mosaic measures diversity across schools, within schools and inside classrooms, by race and ethnicity, economic disadvantage, English learners, disability and gender, and follows it term by term.</p>"
         if sites.isEmpty { h += "<p>The store holds no district yet: import a roster with <code>mosaic import</code>.</p>" }
@@ -613,14 +608,14 @@ public struct Dashboard: Sendable {
             h += "\(scrollRegion)<table><caption>\(sites.count) district\(sites.count == 1 ? "" : "s")</caption><thead><tr><th scope=\"col\">District</th><th scope=\"col\" class=\"n\">Schools vs district, race (D)</th><th scope=\"col\" class=\"n\">by income (D)</th><th scope=\"col\">Latest term</th><th scope=\"col\" class=\"wide\">Earlier terms</th><th scope=\"col\">Across terms</th></tr></thead><tbody>"
             for s in sites {
                 let base = "/districts/\(urlEscape(s.district))"
-                let latestLink = s.terms.last.map { "<a href=\"\(base)/terms/\(urlEscape($0.id))\">\(esc($0.title))</a>" } ?? "–"
-                let earlier = s.terms.dropLast().reversed().map { "<a href=\"\(base)/terms/\(urlEscape($0.id))\">\(esc($0.title.components(separatedBy: " (").first ?? $0.title))</a>" }.joined(separator: " · ")
+                let latestLink: HTML = s.terms.last.map { "<a href=\"\(base)/terms/\(urlEscape($0.id))\">\($0.title)</a>" } ?? "–"
+                let earlier: HTML = s.terms.dropLast().reversed().map { "<a href=\"\(base)/terms/\(urlEscape($0.id))\">\($0.title.components(separatedBy: " (").first ?? $0.title)</a>" }.joined(separator: " · ")
                 // D as a number and a bar (0 = every school alike, 1 = complete separation).
-                func d(_ dimension: Dimension) -> String {
+                func d(_ dimension: Dimension) -> HTML {
                     guard let v = latest[s.district]?.dimensions.first(where: { $0.dimension == dimension })?.acrossSchools.D, v.isFinite else { return "<td class=\"n\">–</td>" }
                     return "<td class=\"n\" style=\"white-space:nowrap\">\(Format.fixed(v, 2)) <span aria-hidden=\"true\" style=\"display:inline-block;vertical-align:middle;width:4rem;height:.55rem;background:#eef2f7;border-radius:3px\"><span style=\"display:block;height:100%;width:\(Int((v * 100).rounded()))%;background:\(v >= 0.6 ? "#D55E00" : v >= 0.3 ? "#E69F00" : "#009E73");border-radius:3px\"></span></span></td>"
                 }
-                h += "<tr><th scope=\"row\">\(esc(s.name))\(s.synthetic ? " <span class=\"note\">(synthetic)</span>" : "")</th>\(d(.race))\(d(.economic))<td>\(latestLink)</td><td class=\"wide\">\(earlier)</td><td style=\"white-space:nowrap\"><a href=\"\(base)/trends\">Trends</a> · <a href=\"\(base)/plan\">Action plan</a></td></tr>"
+                h += "<tr><th scope=\"row\">\(s.name)\((s.synthetic ? " <span class=\"note\">(synthetic)</span>" : "") as HTML)</th>\(d(.race))\(d(.economic))<td>\(latestLink)</td><td class=\"wide\">\(earlier)</td><td style=\"white-space:nowrap\"><a href=\"\(base)/trends\">Trends</a> · <a href=\"\(base)/plan\">Action plan</a></td></tr>"
             }
             h += "</tbody></table></div>"
             h += "<p class=\"note\">D: the share of students who would have to change schools for every school to mirror its district (Massey &amp; Denton: under 0.3 low, 0.3–0.6 moderate, above 0.6 high). Synthetic districts are invented for demonstration; the NYC community school districts are the NYC DOE Demographic Snapshot (NYC Open Data), school-level counts.</p>"
@@ -629,18 +624,8 @@ public struct Dashboard: Sendable {
     }
 
     /// A page outside any term (home, errors), in the site's style.
-    public static func standalone(title: String, body: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(esc(title))</title><style>
-        body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;max-width:1100px;margin:0 auto;padding:1rem 1.25rem 4rem}
-        h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.3rem;margin-top:2rem}.note{color:#555;font-size:.9rem}
-        \(HTMLReport.siteCSS)
-        \(HTMLReport.chartCSS)
-        </style></head><body>\(body)</body></html>
-
-        """
+    public static func standalone(title: String, refresh: Int? = nil, body: HTML) -> HTML {
+        Layout.page(title: title, style: .site, refresh: refresh, body: body)
     }
 }
 

@@ -71,7 +71,7 @@ public struct EnrichmentPage: Sendable {
     }
 
     public var district: String, term: String, termTitle: String, school: String, schoolName: String
-    public var viewer: String, account: String
+    public var viewer: String, account: HTML
     public var staff: Bool
     public var policy: SuppressionPolicy
     public var csrf: String?
@@ -80,7 +80,7 @@ public struct EnrichmentPage: Sendable {
     public var participation: EnrichmentParticipation
     public var round: Round?
 
-    public init(district: String, term: String, termTitle: String, school: String, schoolName: String, viewer: String, account: String,
+    public init(district: String, term: String, termTitle: String, school: String, schoolName: String, viewer: String, account: HTML,
                 staff: Bool, policy: SuppressionPolicy, csrf: String?, message: String?, rounds: [RoundSummary],
                 participation: EnrichmentParticipation, round: Round?) {
         self.district = district
@@ -100,7 +100,7 @@ public struct EnrichmentPage: Sendable {
     }
 
     var base: String { "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))/enrichment" }
-    var csrfField: String { "<input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf ?? ""))\">" }
+    var csrfField: HTML { "<input type=\"hidden\" name=\"csrf\" value=\"\(csrf ?? "")\">" }
 
     /// The dimensions the page shows, each split of the school's students.
     static let dimensions = [Dimension.race, .economic, .englishLearner, .disability]
@@ -135,17 +135,17 @@ public struct EnrichmentPage: Sendable {
         return r.map { Format.percent($0) } ?? "suppressed"
     }
 
-    public var html: String {
+    public var html: HTML {
         let schoolPage = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))"
-        var h = "<style>\(HTMLReport.kpiCSS)\(AutoEnrollmentPage.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(schoolPage)\">\(esc(schoolName))</a>"
+        var h: HTML = "<style>\(HTMLReport.kpiCSS)\(AutoEnrollmentPage.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(schoolPage)\">\(schoolName)</a>"
         if round != nil { h += "<a href=\"\(base)\">Enrichment</a>" }
-        h += "<span class=\"note\">\(esc(viewer))</span>\(account)</nav>"
-        if let message { h += "<p class=\"widened\"><b>\(esc(message))</b></p>" }
+        h += "<span class=\"note\">\(viewer)</span>\(account)</nav>"
+        if let message { h += "<p class=\"widened\"><b>\(message)</b></p>" }
         if let round {
-            h += "<h1>\(esc(round.name)): enrichment clusters at \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle)) · \(esc(round.status)) · goal \(Format.percent(round.goal, digits: 0)) of students a year · for the district's staff and the school's leaders</p>"
+            h += "<h1>\(round.name): enrichment clusters at \(schoolName)</h1><p class=\"note\">\(termTitle) · \(round.status) · goal \(Format.percent(round.goal, digits: 0)) of students a year · for the district's staff and the school's leaders</p>"
             h += roundBody(round)
         } else {
-            h += "<h1>Enrichment: \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle)) · clusters every student can join, chosen from their interests and mixed by ability and income</p>"
+            h += "<h1>Enrichment: \(schoolName)</h1><p class=\"note\">\(termTitle) · clusters every student can join, chosen from their interests and mixed by ability and income</p>"
         }
         h += participationSection
         if round == nil && staff { h += roundsSection }
@@ -153,15 +153,15 @@ public struct EnrichmentPage: Sendable {
     }
 
     /// Participation after each round of the year, by group, against the goal.
-    var participationSection: String {
+    var participationSection: HTML {
         let p = participation
-        var h = "<h2>Participation this year against the goal</h2>"
+        var h: HTML = "<h2>Participation this year against the goal</h2>"
         guard let last = p.points.last else {
             return h + "<p>No round of this school year has been assigned yet: participation is 0 % against a goal of \(Format.percent(p.goal, digits: 0)).</p>"
         }
         let shown = shownRates
         let overall = shown.totals.last ?? nil
-        h += "<div class=\"kpis\"><div class=\"kpi\"><b>\(cell(overall, students: last.total.students))</b><span>of the school's students in a cluster this year, after \(esc(last.round)) (goal \(Format.percent(p.goal, digits: 0)))</span></div>"
+        h += "<div class=\"kpis\"><div class=\"kpi\"><b>\(cell(overall, students: last.total.students))</b><span>of the school's students in a cluster this year, after \(last.round) (goal \(Format.percent(p.goal, digits: 0)))</span></div>"
         // How many more students reach the goal gives the count placed back: shown with the rate only.
         if let r = overall {
             h += "<div class=\"kpi\"><b>\(r >= p.goal ? "met" : Format.count(Int((p.goal * Double(last.total.students)).rounded(.up)) - last.total.placed) + " more")</b><span>\(r >= p.goal ? "the goal is met" : "students to reach the goal")</span></div>"
@@ -186,22 +186,22 @@ public struct EnrichmentPage: Sendable {
     func label(_ group: String) -> String { group == "unknown" ? "Unknown" : Dimension.label(group) }
 
     /// Bars per group after the latest round, the goal as a line.
-    func chart(groups: [String], series: SuppressionPolicy.ShownSeries) -> String {
+    func chart(groups: [String], series: SuppressionPolicy.ShownSeries) -> HTML {
         guard let last = participation.points.last, let rates = series.cells.last else { return "" }
         let labelW = 150.0, plotW = 480.0, barH = 18.0
         let height = Double(groups.count + 1) * (barH + 6) + 30
-        var svg = "<svg role=\"img\" aria-label=\"Share of each group in a cluster this year, against the goal\" width=\"\(Int(labelW + plotW + 70))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(labelW + plotW + 70)) \(Int(height))\">"
+        var svg: HTML = "<svg role=\"img\" aria-label=\"Share of each group in a cluster this year, against the goal\" width=\"\(Int(labelW + plotW + 70))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(labelW + plotW + 70)) \(Int(height))\">"
         let rows: [(String, Double?, Int)] = [("All students", series.totals.last ?? nil, last.total.students)]
             + groups.enumerated().map { (label($1), rates[$0], last.groups[Dimension.race.rawValue]?[$1]?.students ?? 0) }
         for (k, row) in rows.enumerated() {
             let y = Double(k) * (barH + 6)
-            svg += "<text x=\"\(fmt(labelW - 8))\" y=\"\(fmt(y + barH - 4))\" font-size=\"12\" text-anchor=\"end\">\(esc(row.0))</text>"
+            svg += "<text x=\"\(fmt(labelW - 8))\" y=\"\(fmt(y + barH - 4))\" font-size=\"12\" text-anchor=\"end\">\(row.0)</text>"
             let shown = cell(row.1, students: row.2)
             if let r = row.1 {
-                svg += "<rect x=\"\(fmt(labelW))\" y=\"\(fmt(y))\" width=\"\(fmt(plotW * r))\" height=\"\(fmt(barH))\" fill=\"\(k == 0 ? "#444" : palette[(k - 1) % palette.count])\"><title>\(esc(row.0)): \(shown)</title></rect>"
+                svg += "<rect x=\"\(fmt(labelW))\" y=\"\(fmt(y))\" width=\"\(fmt(plotW * r))\" height=\"\(fmt(barH))\" fill=\"\(k == 0 ? "#444" : palette[(k - 1) % palette.count])\"><title>\(row.0): \(shown)</title></rect>"
                 svg += "<text x=\"\(fmt(labelW + plotW * r + 4))\" y=\"\(fmt(y + barH - 4))\" font-size=\"11\">\(shown)</text>"
             } else {
-                svg += "<text x=\"\(fmt(labelW + 4))\" y=\"\(fmt(y + barH - 4))\" font-size=\"11\" fill=\"#666\">\(esc(shown))</text>"
+                svg += "<text x=\"\(fmt(labelW + 4))\" y=\"\(fmt(y + barH - 4))\" font-size=\"11\" fill=\"#666\">\(shown)</text>"
             }
         }
         let gx = labelW + plotW * participation.goal
@@ -210,10 +210,10 @@ public struct EnrichmentPage: Sendable {
         return "<figure>\(svg)</figure>"
     }
 
-    var roundsSection: String {
-        var h = "<h2>Rounds</h2>"
+    var roundsSection: HTML {
+        var h: HTML = "<h2>Rounds</h2>"
         if rounds.isEmpty { h += "<p>No round yet this term.</p>" } else {
-            h += "<ul>" + rounds.map { "<li><a href=\"\(base)/\(urlEscape($0.id))\">\(esc($0.name))</a> — \(esc($0.status))</li>" }.joined() + "</ul>"
+            h += "<ul>" + rounds.map { "<li><a href=\"\(base)/\(urlEscape($0.id))\">\($0.name)</a> — \($0.status)</li>" }.joined() + "</ul>"
         }
         h += "<h3>Start a round</h3><form class=\"policy\" method=\"post\" action=\"\(base)\">\(csrfField)"
         h += "<label>Name<input name=\"name\" placeholder=\"Fall clusters\" required></label>"
@@ -223,9 +223,9 @@ public struct EnrichmentPage: Sendable {
         return h + "<button type=\"submit\">Start</button></form><p class=\"note\">A mix limit keeps every cluster's share of each ability level (the school's terciles of its assessment scores) or income group within that many points of the share among all placed students; leave it empty for none.</p>"
     }
 
-    func roundBody(_ r: Round) -> String {
+    func roundBody(_ r: Round) -> HTML {
         let path = "\(base)/\(urlEscape(r.id))"
-        var h = "<h2>Clusters proposed</h2>"
+        var h: HTML = "<h2>Clusters proposed</h2>"
         if r.clusters.isEmpty { h += "<p>None yet.</p>" } else {
             let rows = r.clusters.map { [$0.id, $0.title, $0.titleEs ?? "–", "\($0.min)–\($0.max)", $0.proposedBy] }
             h += "\(scrollRegion)\(DataTable(caption: "Clusters and their sizes", header: ["cluster", "title", "título", "students", "proposed by"], rows: rows, numeric: [3]).html)</div>"
@@ -239,10 +239,10 @@ public struct EnrichmentPage: Sendable {
         h += "<h2>Interest survey</h2>"
         switch r.status {
         case "proposing":
-            h += "<p>When the clusters are proposed, open the survey: every student of the school gets a code to answer it, in English or Spanish, at <code>\(esc(r.surveyPath))</code>.</p>"
+            h += "<p>When the clusters are proposed, open the survey: every student of the school gets a code to answer it, in English or Spanish, at <code>\(r.surveyPath)</code>.</p>"
             h += "<form method=\"post\" action=\"\(path)/survey\">\(csrfField)<button type=\"submit\">Open the survey and issue codes</button></form>"
         default:
-            h += "<p>\(Format.count(r.surveyed)) of \(Format.count(r.codesIssued)) students have answered at <a href=\"\(esc(r.surveyPath))\">\(esc(r.surveyPath))</a> (<a href=\"\(esc(r.surveyPath))?lang=es\">en español</a>).</p>"
+            h += "<p>\(Format.count(r.surveyed)) of \(Format.count(r.codesIssued)) students have answered at <a href=\"\(r.surveyPath)\">\(r.surveyPath)</a> (<a href=\"\(r.surveyPath)?lang=es\">en español</a>).</p>"
             if r.status == "surveying" {
                 h += "<form method=\"post\" action=\"\(path)/assign\">\(csrfField)<button type=\"submit\">Run the assignment</button></form>"
                 h += "<details><summary>Issue new codes (the old ones stop working)</summary><form method=\"post\" action=\"\(path)/survey\">\(csrfField)<button type=\"submit\">Issue new codes</button></form></details>"
@@ -259,15 +259,15 @@ public struct EnrichmentPage: Sendable {
             h += "<div class=\"kpi\"><b>\(Format.count(a.rankSum))</b><span>rank sum — \(a.optimal ? "proven optimal" : "no assignment placing as many can do better than \(Format.count(a.bound))")</span></div></div>"
             h += "<p>" + a.ranks.enumerated().map { "\(Format.count($0.element)) got choice \($0.offset + 1)" }.joined(separator: " · ") + "</p>"
             for (d, x) in a.maxShareDeviation.sorted(by: { $0.key < $1.key }) {
-                h += "<p>\(esc(d)): every open cluster within \(Format.percent(x)) of the placed students' shares\(r.heterogeneity[d].map { " (limit \(Format.percent($0)))" } ?? "").</p>"
+                h += "<p>\(d): every open cluster within \(Format.percent(x)) of the placed students' shares\(r.heterogeneity[d].map { " (limit \(Format.percent($0)))" } ?? "").</p>"
             }
-            if !a.closed.isEmpty { h += "<p>Closed (too few students to reach their minimum): \(esc(a.closed.joined(separator: ", "))).</p>" }
+            if !a.closed.isEmpty { h += "<p>Closed (too few students to reach their minimum): \(a.closed.joined(separator: ", ")).</p>" }
             let dims = a.maxShareDeviation.keys.sorted()
             let rows = a.clusters.map { c in
                 [c.id, "\(c.size)"] + dims.map { d in (c.groups[d] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
             }
             h += "\(scrollRegion)\(DataTable(caption: "Open clusters", header: ["cluster", "students"] + dims, rows: rows, numeric: [1]).html)</div>"
-            h += "<p class=\"note\">\(esc(a.method)). The same assignment: <code>mosaic schedule enrichment</code> on the round's instance (seed 0).</p>"
+            h += "<p class=\"note\">\(a.method). The same assignment: <code>mosaic schedule enrichment</code> on the round's instance (seed 0).</p>"
         }
         return h
     }

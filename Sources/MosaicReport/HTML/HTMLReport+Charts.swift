@@ -4,7 +4,7 @@ import MosaicDiagnostic
 extension HTMLReport {
     /// Composition bars, one per school, with the district's mix as a bar on top and
     /// its group boundaries drawn as lines through every school.
-    func compositionChart(_ dim: DimensionResult) -> (String, DataTable) {
+    func compositionChart(_ dim: DimensionResult) -> (HTML, DataTable) {
         let G = dim.groups.count
         let schools = dim.acrossSchools.schools
         let composition = disclosure.composition(dim)
@@ -22,7 +22,7 @@ extension HTMLReport {
         if schools.count > shown.count { desc += " All schools are in the data table." }
         var svg = svgOpening(id: "\(dim.dimension.rawValue)-a", width: labelW + barW + 70, height: height, title: title, desc: desc)
         func bar(_ y: Int, _ label: String, _ cells: [Int?], _ shownTotal: Int?, _ dissimilarity: Double?) {
-            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 12)\" text-anchor=\"end\">\(esc(String(label.prefix(34))))</text>"
+            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 12)\" text-anchor=\"end\">\(String(label.prefix(34)))</text>"
             // Shares are drawn against a shown total only: against a hidden one they would give it back.
             guard let total = shownTotal else {
                 svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 12)\" class=\"note\">suppressed</text>"
@@ -34,7 +34,7 @@ extension HTMLReport {
                 guard let n = cells[k], total > 0 else { continue }
                 hidden -= Double(n)
                 let w = Double(barW) * Double(n) / Double(total)
-                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(w))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(Dimension.label(dim.groups[k]))): \(share(Double(n) / Double(total)))</title></rect>"
+                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(w))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(Dimension.label(dim.groups[k])): \(share(Double(n) / Double(total)))</title></rect>"
                 x += w
             }
             if hidden > 0 && total > 0 {
@@ -70,7 +70,7 @@ extension HTMLReport {
     }
 
     /// Each school's classroom H against the H random assignment gives.
-    func classroomChart(_ dim: DimensionResult) -> (String, DataTable) {
+    func classroomChart(_ dim: DimensionResult) -> (HTML, DataTable) {
         let schools = dim.withinSchools.schools.sorted { $0.excessH > $1.excessH }
         let shown = Array(schools.prefix(chartedSchools))
         let maxH = max(0.05, shown.map { max($0.H, $0.expectedH) }.max() ?? 0.05)
@@ -81,7 +81,7 @@ extension HTMLReport {
         var svg = svgOpening(id: "\(dim.dimension.rawValue)-b", width: labelW + plotW + 90, height: height, title: title, desc: desc)
         for (row, s) in shown.enumerated() {
             let y = top + row * (rowH + 4)
-            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 11)\" text-anchor=\"end\">\(esc(String(s.name.prefix(34))))</text>"
+            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 11)\" text-anchor=\"end\">\(String(s.name.prefix(34)))</text>"
             svg += "<rect x=\"\(labelW)\" y=\"\(y + 3)\" width=\"\(fmt(Double(plotW) * s.expectedH / maxH))\" height=\"\(rowH - 6)\" fill=\"#cfd8e3\"><title>expected by chance: H = \(index(s.expectedH, 3))</title></rect>"
             let cx = Double(labelW) + Double(plotW) * s.H / maxH
             svg += "<circle cx=\"\(fmt(cx))\" cy=\"\(y + rowH / 2)\" r=\"5\" fill=\"\(s.significant ? "#D55E00" : "#ffffff")\" stroke=\"#D55E00\" stroke-width=\"2\"><title>observed H = \(index(s.H, 3)), p = \(index(s.pValue, 3))</title></circle>"
@@ -103,7 +103,7 @@ extension HTMLReport {
     }
 
     /// Advanced participation by group, the gap to the highest group and missing students.
-    func advancedChart(_ dim: DimensionResult) -> (String, DataTable) {
+    func advancedChart(_ dim: DimensionResult) -> (HTML, DataTable) {
         let groups = dim.advanced.groups
         let shown = disclosure.shown(dim, school: nil)
         let overall = disclosure.overall(dim, school: nil)
@@ -115,10 +115,10 @@ extension HTMLReport {
         var svg = svgOpening(id: "\(dim.dimension.rawValue)-c", width: labelW + plotW + 80, height: height, title: title, desc: desc)
         for (k, (g, x)) in zip(groups, shown).enumerated() {
             let y = top + k * (rowH + 6)
-            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(esc(Dimension.label(g.group)))</text>"
+            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(Dimension.label(g.group))</text>"
             if g.eligible == 0 { svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">no eligible students</text>"; continue }
             guard let rate = x.rate else { svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">suppressed (fewer than \(policy.minimumN))</text>"; continue }
-            svg += "<rect x=\"\(labelW)\" y=\"\(y)\" width=\"\(fmt(Double(plotW) * rate))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(esc(Dimension.label(g.group))): \(share(rate)) of eligible students</title></rect>"
+            svg += "<rect x=\"\(labelW)\" y=\"\(y)\" width=\"\(fmt(Double(plotW) * rate))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(Dimension.label(g.group)): \(share(rate)) of eligible students</title></rect>"
             svg += "<text x=\"\(fmt(Double(labelW) + Double(plotW) * rate + 6))\" y=\"\(y + 15)\">\(share(rate))</text>"
         }
         if let overall {
@@ -144,10 +144,10 @@ extension HTMLReport {
 
 /// An accessible chart's opening: `role="img"` labelled by its `<title>` and `<desc>`,
 /// with the title drawn as a heading.
-func svgOpening(id: String, width: Int, height: Int, title: String, desc: String) -> String {
+func svgOpening(id: String, width: Int, height: Int, title: String, desc: String) -> HTML {
     "<svg role=\"img\" aria-labelledby=\"t-\(id) d-\(id)\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\">"
-        + "<title id=\"t-\(id)\">\(esc(title))</title><desc id=\"d-\(id)\">\(esc(desc))</desc>"
-        + "<text x=\"0\" y=\"14\" font-weight=\"600\">\(esc(title))</text>"
+        + "<title id=\"t-\(id)\">\(title)</title><desc id=\"d-\(id)\">\(desc)</desc>"
+        + "<text x=\"0\" y=\"14\" font-weight=\"600\">\(title)</text>"
 }
 
 /// A coordinate with one decimal.

@@ -11,7 +11,7 @@ public struct HTMLReport {
     /// Schools drawn in a composition chart; all are in its table and CSV.
     let chartedSchools = 30
     /// Site navigation drawn above the report when the dashboard serves it.
-    public var navigation = ""
+    public var navigation: HTML = ""
     /// Where the CSV tables are linked from: beside the page (the report folder) or a
     /// route of the dashboard.
     public var tableLinkPrefix = ""
@@ -32,13 +32,24 @@ public struct HTMLReport {
         self.synthetic = synthetic
     }
 
-    /// `index.html` first, then the CSV files it links to.
+    /// The report as files: `index.html` first, then the CSV files it links to.
     public func files() -> [(name: String, text: String)] {
+        let r = document()
+        return [("index.html", r.page.markup)] + r.tables
+    }
+
+    /// The page and the CSV tables it links to (name, text).
+    public struct Document: Sendable {
+        public var page: HTML
+        public var tables: [(name: String, text: String)]
+    }
+
+    public func document() -> Document {
         var csvs: [(String, String)] = []
         var body = header()
         body += findingsSection()
         for dim in d.dimensions {
-            body += "<section id=\"\(dim.dimension.rawValue)\"><h2>\(esc(dim.dimension.title))</h2>"
+            body += "<section id=\"\(dim.dimension.rawValue)\"><h2>\(dim.dimension.title)</h2>"
             body += dimensionSummary(dim)
             let (a, aTable) = compositionChart(dim)
             body += figure(a, aTable, file: "\(dim.dimension.rawValue)-schools.csv", &csvs)
@@ -51,21 +62,21 @@ public struct HTMLReport {
             body += "</section>"
         }
         body += footer()
-        return [("index.html", page(body))] + csvs.map { (name: $0.0, text: $0.1) }
+        return Document(page: page(body), tables: csvs.map { (name: $0.0, text: $0.1) })
     }
 
     // MARK: Page
 
     /// Styles of the dashboard's navigation, sortable tables and trend callouts.
     /// Charts, their legends and data tables.
-    static let chartCSS = """
+    static let chartCSS: HTML = """
         figure{margin:1.2rem 0}figcaption{color:#444;font-size:.95rem;margin:.3rem 0}
         svg{max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:#222}
         details{margin:.4rem 0 1rem}summary{cursor:pointer;color:#0a58ca}
         .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.9rem;margin:.3rem 0}.legend i{display:inline-block;width:.9rem;height:.9rem;border-radius:2px;margin-right:.3rem;vertical-align:-2px}
         """
 
-    static let siteCSS = """
+    static let siteCSS: HTML = """
         nav.site{display:flex;flex-wrap:wrap;gap:.2rem 1rem;align-items:baseline;border-bottom:1px solid #ddd;padding:.4rem 0 .6rem;margin-bottom:.6rem}
         nav.site a{color:#0a58ca;text-decoration:none}nav.site a[aria-current]{font-weight:700;color:#1a1a1a}nav.site .brand{font-weight:700;color:#1a1a1a}
         a{color:#0a58ca}th a{color:inherit}.widened{border-left:4px solid #D55E00;background:#fff5ef;padding:.5rem .8rem;margin:.6rem 0}
@@ -79,56 +90,37 @@ public struct HTMLReport {
     public var pageTitle: String?
 
     /// The headline figures' cards.
-    static let kpiCSS = """
+    static let kpiCSS: HTML = """
         .kpis{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}.kpi{flex:1 1 10rem;background:#f5f7fa;border-radius:8px;padding:.7rem .9rem}
         .kpi b{display:block;font-size:1.5rem}.kpi span{color:#555;font-size:.9rem}
         """
 
-    func page(_ body: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(esc(pageTitle ?? "Diversity diagnostic — \(d.termTitle)"))</title>
-        <style>
-        body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;max-width:1100px;margin:0 auto;padding:1rem 1.25rem 4rem}
-        h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.4rem;margin-top:2.5rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}h3{font-size:1.15rem;margin:1.8rem 0 .3rem}h4{font-size:1rem;margin:1rem 0 .3rem;color:#333}
-        .synthetic{background:#fff3cd;border:1px solid #e0c36a;padding:.5rem .8rem;border-radius:6px;margin:.8rem 0}
-        \(Self.kpiCSS)
-        \(Self.chartCSS)
-        .finding{border-left:4px solid #0072B2;background:#f8fafc;padding:.5rem .8rem;margin:.6rem 0}
-        .finding.courseEnrollment{border-color:#E69F00}.finding.scheduling{border-color:#009E73}
-        .finding ul{margin:.3rem 0 0 1rem;padding:0;font-size:.92rem;color:#333}
-        .note{color:#555;font-size:.9rem}
-        \(Self.siteCSS)
-        </style></head><body>
-        \(navigation)\(body)
-        </body></html>
-
-        """
+    func page(_ body: HTML) -> HTML {
+        Layout.page(title: pageTitle ?? "Diversity diagnostic — \(d.termTitle)", style: .report, body: navigation + body)
     }
 
-    func header() -> String {
-        var h = "<header><h1>Is each student in a diverse school and diverse classes?</h1>"
+    func header() -> HTML {
+        var h: HTML = "<header><h1>Is each student in a diverse school and diverse classes?</h1>"
         if d.hasClassrooms {
-            h += "<p class=\"note\">Diversity diagnostic for term <b>\(esc(d.termTitle))</b> (\(esc(d.termID))) · \(Format.count(d.students)) students · \(d.schools) schools · \(Format.count(d.classes)) classes · classroom baselines: \(d.baselineDraws) random assignments per school (seed \(d.seed))</p>"
+            h += "<p class=\"note\">Diversity diagnostic for term <b>\(d.termTitle)</b> (\(d.termID)) · \(Format.count(d.students)) students · \(d.schools) schools · \(Format.count(d.classes)) classes · classroom baselines: \(d.baselineDraws) random assignments per school (seed \(d.seed))</p>"
         } else {
-            h += "<p class=\"note\">Diversity diagnostic for term <b>\(esc(d.termTitle))</b> (\(esc(d.termID))) · \(Format.count(d.students)) students · \(d.schools) schools</p>"
+            h += "<p class=\"note\">Diversity diagnostic for term <b>\(d.termTitle)</b> (\(d.termID)) · \(Format.count(d.students)) students · \(d.schools) schools</p>"
             h += "<p class=\"note\"><b>School-level counts only.</b> This term has no classes or courses, so the across-schools level and the district against its reference are measured; classrooms and advanced coursework are not.</p>"
         }
         if synthetic {
             h += "<p class=\"synthetic\"><b>Synthetic data.</b> This roster was generated by <code>mosaic generate</code>: school compositions are drawn from real NYC schools, but the students, classes and enrollments are invented.</p>"
         }
         h += "<p class=\"note\">Counts below \(policy.minimumN) are suppressed, with further cells hidden so that none can be recovered from a total; shares below 5 % or above 95 % are coded.</p>"
-        h += "<nav><b>Dimensions:</b> " + d.dimensions.map { "<a href=\"#\($0.dimension.rawValue)\">\(esc($0.dimension.title))</a>" }.joined(separator: " · ") + "</nav>"
+        h += "<nav><b>Dimensions:</b> " + d.dimensions.map { "<a href=\"#\($0.dimension.rawValue)\">\($0.dimension.title)</a>" }.joined(separator: " · ") + "</nav>"
         return h + "</header>"
     }
 
-    func footer() -> String {
+    func footer() -> HTML {
         "<footer class=\"note\"><p>Indices: D (dissimilarity), H (Theil's information index) and M (mutual information), as in <code>mosaic segregation</code>; classroom H is compared with random assignment of each school's students to its classes, and only schools significant after Benjamini–Hochberg are flagged. Actions: Alliance for Resource Equity, <i>Dimension 10: Diverse Classrooms &amp; Schools</i>.</p></footer>"
     }
 
-    func findingsSection() -> String {
-        var h = "<section id=\"findings\"><h2>Findings</h2>"
+    func findingsSection() -> HTML {
+        var h: HTML = "<section id=\"findings\"><h2>Findings</h2>"
         let levels: [(Finding.Level, String, String)] = [
             (.acrossSchools, "Across schools", "District policies: zoning, choice, transportation."),
             (.courseEnrollment, "Course enrollment", "Tracking and access to advanced courses."),
@@ -148,26 +140,26 @@ public struct HTMLReport {
             for dimension in Dimension.allCases {
                 let mine = fs.filter { $0.dimension == dimension }
                 guard !mine.isEmpty else { continue }
-                h += "<h4>\(esc(dimension.title)) — \(mine.count) finding\(mine.count == 1 ? "" : "s")</h4>"
-                for f in mine.prefix(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(disclosure.message(f, in: d)))</div>" }
+                h += "<h4>\(dimension.title) — \(mine.count) finding\(mine.count == 1 ? "" : "s")</h4>"
+                for f in mine.prefix(3) { h += "<div class=\"finding \(level.rawValue)\">\(disclosure.message(f, in: d))</div>" }
                 if mine.count > 3 {
                     h += "<details><summary>\(mine.count - 3) more</summary>"
-                    for f in mine.dropFirst(3) { h += "<div class=\"finding \(level.rawValue)\">\(esc(disclosure.message(f, in: d)))</div>" }
+                    for f in mine.dropFirst(3) { h += "<div class=\"finding \(level.rawValue)\">\(disclosure.message(f, in: d))</div>" }
                     h += "</details>"
                 }
             }
             if let actions = fs.first?.actions, !actions.isEmpty {
                 h += "<div class=\"finding \(level.rawValue)\"><b>Potential actions</b><ul>"
-                for a in actions { h += "<li>\(esc(a.summary))\(a.tool.map { " <span class=\"note\">(Mosaic: \(esc($0)))</span>" } ?? "")</li>" }
+                for a in actions { h += "<li>\(a.summary)\((a.tool.map { " <span class=\"note\">(Mosaic: \($0))</span>" } ?? "") as HTML)</li>" }
                 h += "</ul></div>"
             }
         }
         return h + "</section>"
     }
 
-    func dimensionSummary(_ dim: DimensionResult) -> String {
+    func dimensionSummary(_ dim: DimensionResult) -> HTML {
         let beyond = dim.withinSchools.schools.filter(\.significant).count
-        var h = "<div class=\"kpis\">"
+        var h: HTML = "<div class=\"kpis\">"
         h += "<div class=\"kpi\"><b>\(Format.fixed(dim.acrossSchools.D, 2))</b><span>D across schools</span></div>"
         if d.hasClassrooms {
             h += "<div class=\"kpi\"><b>\(Format.fixed(dim.withinSchools.hWithin, 3))</b><span>H within schools (classrooms)</span></div>"
@@ -180,7 +172,7 @@ public struct HTMLReport {
         return h + "</div>"
     }
 
-    func figure(_ svg: String, _ table: DataTable, file: String, _ csvs: inout [(String, String)]) -> String {
+    func figure(_ svg: HTML, _ table: DataTable, file: String, _ csvs: inout [(String, String)]) -> HTML {
         csvs.append((file, table.csv))
         // The CSV link sits beside the summary, not in it: a link inside <summary> is a
         // control inside a control (axe: nested-interactive), unreachable as a link by
@@ -188,9 +180,9 @@ public struct HTMLReport {
         return "<figure>\(svg)<details><summary>Data table (\(table.rows.count) rows)</summary>\(table.html)</details><p class=\"note\"><a href=\"\(tableLinkPrefix)\(file)\" download>Download the table as CSV</a></p></figure>"
     }
 
-    func legend(_ groups: [String], hidden: Bool) -> String {
-        var h = "<div class=\"legend\">"
-        for (k, g) in groups.enumerated() { h += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(esc(Dimension.label(g)))</span>" }
+    func legend(_ groups: [String], hidden: Bool) -> HTML {
+        var h: HTML = "<div class=\"legend\">"
+        for (k, g) in groups.enumerated() { h += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(Dimension.label(g))</span>" }
         if hidden { h += "<span><i style=\"background:\(hiddenColour)\"></i>suppressed or unknown</span>" }
         return h + "</div>"
     }

@@ -29,7 +29,7 @@ public struct OpenHonorsPage: Sendable {
     public var school: String
     public var schoolName: String
     public var viewer: String
-    public var account: String
+    public var account: HTML
     /// Staff (district or the school's leaders): unsuppressed, with classes, scenario and forms.
     public var staff: Bool
     public var policy: SuppressionPolicy
@@ -44,7 +44,7 @@ public struct OpenHonorsPage: Sendable {
     public var message: String?
     public var defaultDate: String
 
-    public init(district: String, term: String, termTitle: String, school: String, schoolName: String, viewer: String, account: String,
+    public init(district: String, term: String, termTitle: String, school: String, schoolName: String, viewer: String, account: HTML,
                 staff: Bool, policy: SuppressionPolicy, dimension: Dimension, series: [OpenHonorsParticipation],
                 scenario: DefaultOptOutScenario?, windowStart: String, windowEnd: String, classes: [ClassRoll],
                 csrf: String?, message: String?, defaultDate: String) {
@@ -117,37 +117,37 @@ public struct OpenHonorsPage: Sendable {
         }
     }
 
-    public var html: String {
-        var h = "<style>\(HTMLReport.kpiCSS)\(AutoEnrollmentPage.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(base)\">\(esc(schoolName))</a>"
-        h += "<span class=\"note\">\(esc(viewer))</span>\(account)</nav>"
-        h += "<h1>Open honors: \(esc(schoolName))</h1>"
-        h += "<p class=\"note\">\(esc(termTitle)) · students opt in to honors credit in their own class · add/drop window \(esc(windowStart)) to \(esc(windowEnd))\(staff ? "" : " · public view: weekly points, with a rate hidden where its counts are under \(policy.minimumN) or it moved by fewer than \(policy.minimumN) students from another week shown")</p>"
-        if let message { h += "<p class=\"widened\"><b>\(esc(message))</b></p>" }
+    public var html: HTML {
+        var h: HTML = "<style>\(HTMLReport.kpiCSS)\(AutoEnrollmentPage.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(base)\">\(schoolName)</a>"
+        h += "<span class=\"note\">\(viewer)</span>\(account)</nav>"
+        h += "<h1>Open honors: \(schoolName)</h1>"
+        h += "<p class=\"note\">\(termTitle) · students opt in to honors credit in their own class · add/drop window \(windowStart) to \(windowEnd)\(staff ? "" : " · public view: weekly points, with a rate hidden where its counts are under \(policy.minimumN) or it moved by fewer than \(policy.minimumN) students from another week shown")</p>"
+        if let message { h += "<p class=\"widened\"><b>\(message)</b></p>" }
         guard let latest = series.last, latest.district.total.enrolled > 0 else {
             return Dashboard.standalone(title: "Open honors: \(schoolName) — Mosaic", body: h + "<p>This school has no open-honors class this term (a course whose level is <code>openHonors</code> in <code>mosaic_courses.csv</code>).</p>")
         }
         let total = latest.district.total
         let shown = shownRates
-        h += "<div class=\"kpis\"><div class=\"kpi\"><b>\(cell(shown.series.totals.last ?? nil, enrolled: total.enrolled))</b><span>of the \(staff ? Format.count(total.enrolled) + " " : "")students in open-honors classes take honors credit on \(esc(latest.date))</span></div>"
+        h += "<div class=\"kpis\"><div class=\"kpi\"><b>\(cell(shown.series.totals.last ?? nil, enrolled: total.enrolled))</b><span>of the \(staff ? Format.count(total.enrolled) + " " : "")students in open-honors classes take honors credit on \(latest.date)</span></div>"
         if staff, let s = scenario {
             h += "<div class=\"kpi\"><b>\(Format.percent(s.expectedRate))</b><span>expected if every student were in by default and free to opt out (\(s.source == "ledger" ? "the ledger's own drop-out rate, \(Format.percent(s.overallOptOutRate))" : "opt-out rate \(Format.percent(s.overallOptOutRate))"))</span></div>"
         }
         h += "</div>"
         h += "<form class=\"policy\" method=\"get\"><label>Groups<select name=\"dimension\">"
-        h += Dimension.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == dimension ? " selected" : "")>\(esc($0.title))</option>" }.joined()
+        h += Dimension.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == dimension ? " selected" : "")>\($0.title)</option>" }.joined()
         h += "</select></label>"
-        if staff { h += "<label>On<input type=\"date\" name=\"on\" value=\"\(esc(latest.date))\"></label>" }
+        if staff { h += "<label>On<input type=\"date\" name=\"on\" value=\"\(latest.date)\"></label>" }
         h += "<button type=\"submit\">Show</button></form>"
-        h += "<h2>Week by week, by \(esc(dimension.title.lowercased()))</h2>" + chart(shown)
+        h += "<h2>Week by week, by \(dimension.title.lowercased())</h2>" + chart(shown)
         // By course (by group, and by class, for staff), on the page's date.
         let groups = shown.groups
         func rows(_ units: [OpenHonorsParticipation.Unit]) -> [[String]] { units.map { [$0.title] + staffRow($0, groups) } }
         let header = ["", "all"] + groups.map(label)
         if staff {
-            h += "<h2>By course on \(esc(latest.date))</h2>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by course and group", header: header, rows: rows(latest.courses), numeric: Set(1...(groups.count + 1))).html)</div>"
+            h += "<h2>By course on \(latest.date)</h2>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by course and group", header: header, rows: rows(latest.courses), numeric: Set(1...(groups.count + 1))).html)</div>"
         } else {
             let courseRows = zip(latest.courses, shown.courses).map { [$0.title, cell($1, enrolled: $0.total.enrolled)] }
-            h += "<h2>By course on \(esc(latest.date))</h2><p class=\"note\">Each course's share; by group for the whole school only (a course's groups are too few to show).</p>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by course", header: ["", "all"], rows: courseRows, numeric: [1]).html)</div>"
+            h += "<h2>By course on \(latest.date)</h2><p class=\"note\">Each course's share; by group for the whole school only (a course's groups are too few to show).</p>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by course", header: ["", "all"], rows: courseRows, numeric: [1]).html)</div>"
         }
         if staff {
             h += "<details><summary>By class (\(latest.classes.count))</summary>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by class and group", header: header, rows: rows(latest.classes), numeric: Set(1...(groups.count + 1))).html)</div></details>"
@@ -170,23 +170,23 @@ public struct OpenHonorsPage: Sendable {
     func label(_ group: String) -> String { group == "unknown" ? "Unknown" : Dimension.label(group) }
 
     /// Opt-in and opt-out forms per class, with each student's standing.
-    var recording: String {
-        var h = "<h2>Record a choice</h2><p>During the add/drop window (\(esc(windowStart)) to \(esc(windowEnd))) a student may opt in to honors credit in her open-honors class, or out again. Date the choice the day the family made it; choices dated outside the window, or in the future, are refused.</p>"
+    var recording: HTML {
+        var h: HTML = "<h2>Record a choice</h2><p>During the add/drop window (\(windowStart) to \(windowEnd)) a student may opt in to honors credit in her open-honors class, or out again. Date the choice the day the family made it; choices dated outside the window, or in the future, are refused.</p>"
         for c in classes {
-            h += "<details><summary>\(esc(c.title)) (\(c.students.count) students)</summary>"
-            h += "<form class=\"policy\" method=\"post\" action=\"\(base)/open-honors\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf ?? ""))\"><input type=\"hidden\" name=\"class\" value=\"\(esc(c.id))\">"
-            h += "<label>Student<select name=\"student\">" + c.students.map { "<option value=\"\(esc($0.id))\">\(esc($0.id)) — \(esc($0.status))</option>" }.joined() + "</select></label>"
+            h += "<details><summary>\(c.title) (\(c.students.count) students)</summary>"
+            h += "<form class=\"policy\" method=\"post\" action=\"\(base)/open-honors\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf ?? "")\"><input type=\"hidden\" name=\"class\" value=\"\(c.id)\">"
+            h += "<label>Student<select name=\"student\">" + c.students.map { "<option value=\"\($0.id)\">\($0.id) — \($0.status)</option>" }.joined() + "</select></label>"
             h += "<label>Choice<select name=\"choice\"><option value=\"in\">opts in</option><option value=\"out\">opts out</option></select></label>"
-            h += "<label>On<input type=\"date\" name=\"date\" value=\"\(esc(defaultDate))\" min=\"\(esc(windowStart))\" max=\"\(esc(windowEnd))\"></label><button type=\"submit\">Record</button></form>"
-            h += "\(scrollRegion)<table><caption>\(esc(c.id))</caption><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Standing</th></tr></thead><tbody>"
-            for s in c.students { h += "<tr><th scope=\"row\">\(esc(s.id))</th><td>\(esc(s.status))</td></tr>" }
+            h += "<label>On<input type=\"date\" name=\"date\" value=\"\(defaultDate)\" min=\"\(windowStart)\" max=\"\(windowEnd)\"></label><button type=\"submit\">Record</button></form>"
+            h += "\(scrollRegion)<table><caption>\(c.id)</caption><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Standing</th></tr></thead><tbody>"
+            for s in c.students { h += "<tr><th scope=\"row\">\(s.id)</th><td>\(s.status)</td></tr>" }
             h += "</tbody></table></div></details>"
         }
         return h
     }
 
     /// One line per group: the share taking honors credit, week by week.
-    func chart(_ shown: Shown) -> String {
+    func chart(_ shown: Shown) -> HTML {
         let dates = series.map(\.date)
         guard dates.count >= 1 else { return "" }
         let columns = shown.groups
@@ -194,13 +194,13 @@ public struct OpenHonorsPage: Sendable {
         let left = 50.0, width = 620.0, top = 10.0, height = 220.0
         func x(_ i: Int) -> Double { dates.count == 1 ? left + width / 2 : left + width * Double(i) / Double(dates.count - 1) }
         func y(_ v: Double) -> Double { top + height * (1 - v) }
-        var svg = "<svg role=\"img\" aria-label=\"Share taking honors credit by group, week by week\" width=\"\(Int(left + width + 20))\" height=\"\(Int(top + height + 40))\" viewBox=\"0 0 \(Int(left + width + 20)) \(Int(top + height + 40))\">"
+        var svg: HTML = "<svg role=\"img\" aria-label=\"Share taking honors credit by group, week by week\" width=\"\(Int(left + width + 20))\" height=\"\(Int(top + height + 40))\" viewBox=\"0 0 \(Int(left + width + 20)) \(Int(top + height + 40))\">"
         for t in stride(from: 0.0, through: 1.0, by: 0.25) {
             svg += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y(t)))\" x2=\"\(fmt(left + width))\" y2=\"\(fmt(y(t)))\" stroke=\"#ddd\"/><text x=\"\(fmt(left - 6))\" y=\"\(fmt(y(t) + 4))\" font-size=\"11\" text-anchor=\"end\">\(Int(t * 100))%</text>"
         }
         let step = max(1, dates.count / 6)
         for (i, d) in dates.enumerated() where i == 0 || i == dates.count - 1 || (i % step == 0 && dates.count - 1 - i >= step / 2 + 1) {
-            svg += "<text x=\"\(fmt(x(i)))\" y=\"\(fmt(top + height + 18))\" font-size=\"11\" text-anchor=\"middle\">\(esc(String(d.dropFirst(5))))</text>"
+            svg += "<text x=\"\(fmt(x(i)))\" y=\"\(fmt(top + height + 18))\" font-size=\"11\" text-anchor=\"middle\">\(String(d.dropFirst(5)))</text>"
         }
         var tableRows: [[String]] = []
         for (k, g) in groups.enumerated() {
@@ -214,9 +214,9 @@ public struct OpenHonorsPage: Sendable {
                 path += (path.isEmpty ? "M" : "L") + "\(fmt(x(i))),\(fmt(y(v))) "
                 if !staff { svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v)))\" r=\"2.5\" fill=\"\(colour)\"/>" }
             }
-            if !path.isEmpty { svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"><title>\(esc(label(g)))</title></path>" }
+            if !path.isEmpty { svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"><title>\(label(g))</title></path>" }
             if let i = values.lastIndex(where: { $0 != nil }), let v = values[i] {
-                svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v)))\" r=\"3\" fill=\"\(colour)\"><title>\(esc(label(g))) on \(esc(dates[i])): \(Format.percent(v))</title></circle>"
+                svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v)))\" r=\"3\" fill=\"\(colour)\"><title>\(label(g)) on \(dates[i]): \(Format.percent(v))</title></circle>"
             }
         }
         for (t, s) in series.enumerated() {
@@ -228,8 +228,8 @@ public struct OpenHonorsPage: Sendable {
             svg += "<text x=\"\(fmt(left + width / 2))\" y=\"\(fmt(top + height / 2))\" font-size=\"13\" text-anchor=\"middle\" fill=\"#555\">Every group's line is hidden in this view: some groups are too small to show.</text>"
         }
         svg += "</svg>"
-        var legend = "<div class=\"legend\">"
-        for (k, g) in groups.enumerated() { legend += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(esc(label(g)))</span>" }
+        var legend: HTML = "<div class=\"legend\">"
+        for (k, g) in groups.enumerated() { legend += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(label(g))</span>" }
         legend += "</div>"
         let table = DataTable(caption: "Share taking honors credit by week", header: ["date", "all"] + columns.map(label), rows: tableRows,
                               numeric: Set(1...(columns.count + 1)))

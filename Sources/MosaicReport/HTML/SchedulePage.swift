@@ -45,21 +45,21 @@ public struct SchedulePage: Sendable {
     }
 
     /// The site bar of every schedule page.
-    static func header(district: String, term: String, school: String, schoolName: String, viewer: String) -> String {
+    static func header(district: String, term: String, school: String, schoolName: String, viewer: String) -> HTML {
         let back = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))"
-        return "<style>\(HTMLReport.kpiCSS)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(back)\">\(esc(schoolName))</a>"
-            + "<span class=\"note\">\(esc(viewer))</span></nav>"
+        return "<style>\(HTMLReport.kpiCSS)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(back)\">\(schoolName)</a>"
+            + "<span class=\"note\">\(viewer)</span></nav>"
     }
 
-    static func form(_ action: String, csrf: String, label: String) -> String {
-        "<form method=\"post\" action=\"\(esc(action))\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf))\"><button type=\"submit\">\(esc(label))</button> <span class=\"note\">Runs in the background (a minute or so for a large school); the page shows its progress.</span></form>"
+    static func form(_ action: String, csrf: String, label: String) -> HTML {
+        "<form method=\"post\" action=\"\(action)\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\"><button type=\"submit\">\(label)</button> <span class=\"note\">Runs in the background (a minute or so for a large school); the page shows its progress.</span></form>"
     }
 
     /// The page before the school's schedule has been reviewed this term.
     public static func notYetReviewed(district: String, school: String, schoolName: String, term: String, termTitle: String, viewer: String,
-                                      recompute: (action: String, csrf: String)?) -> String {
+                                      recompute: (action: String, csrf: String)?) -> HTML {
         var h = header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer)
-        h += "<h1>Schedule: \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle)) · for the district's staff and the school's leaders</p>"
+        h += "<h1>Schedule: \(schoolName)</h1><p class=\"note\">\(termTitle) · for the district's staff and the school's leaders</p>"
         h += "<p>This term's master schedule has not been reviewed yet. A review audits the schedule (singletons, doubletons, courses a student needs that meet only at the same time, and which groups they block) and re-sections the same students into sections that mirror their course, keeping every student's courses and every section's size.</p>"
         if let recompute { h += form(recompute.action, csrf: recompute.csrf, label: "Review the schedule") }
         return Dashboard.standalone(title: "Schedule: \(schoolName) — Mosaic", body: h)
@@ -67,12 +67,12 @@ public struct SchedulePage: Sendable {
 
     /// A review waiting for a worker, running (the page reloads itself) or failed.
     public static func job(district: String, school: String, schoolName: String, term: String, termTitle: String, viewer: String,
-                           done: Int, total: Int, ahead: Int?, failure: String?) -> String {
+                           done: Int, total: Int, ahead: Int?, failure: String?) -> HTML {
         var h = header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer)
-        h += "<h1>Reviewing the schedule: \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle))</p>"
+        h += "<h1>Reviewing the schedule: \(schoolName)</h1><p class=\"note\">\(termTitle)</p>"
         let back = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))/schedule"
         if let failure {
-            h += "<p class=\"bad\" role=\"alert\">The review failed: \(esc(failure))</p><p><a href=\"\(back)\">Back to the schedule</a></p>"
+            h += "<p class=\"bad\" role=\"alert\">The review failed: \(failure)</p><p><a href=\"\(back)\">Back to the schedule</a></p>"
             return Dashboard.standalone(title: "Schedule review failed — Mosaic", body: h)
         }
         if let ahead {
@@ -82,27 +82,26 @@ public struct SchedulePage: Sendable {
             h += "<p><progress max=\"\(max(1, total))\" value=\"\(min(done, total))\">\(Format.percent(share, digits: 0))</progress></p>"
             h += "<p>\(Format.percent(share, digits: 0)) of the planned moves tried (\(Format.count(done)) of \(Format.count(total))). This page reloads itself.</p>"
         }
-        return Dashboard.standalone(title: "Reviewing the schedule — Mosaic", body: h)
-            .replacingOccurrences(of: "<head>", with: "<head><meta http-equiv=\"refresh\" content=\"2\">")
+        return Dashboard.standalone(title: "Reviewing the schedule — Mosaic", refresh: 2, body: h)
     }
 
-    public var html: String {
+    public var html: HTML {
         let r = review, dimension = Dimension(rawValue: r.dimension) ?? .race
         let (students, sections, singletons, doubletons, blocked) = (r.students, r.sections, r.singletons, r.doubletons, r.blocked)
         let (conflicts, moves, balance, requests, requestsMet, courses, notes) = (r.conflicts, r.moves, r.balance, r.requests, r.requestsMet, r.courses, r.notes)
         var h = Self.header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer)
-        h += "<h1>Schedule: \(esc(schoolName))</h1><p class=\"note\">\(esc(termTitle)) · \(Format.count(students)) students · \(Format.count(sections)) sections · for the district's staff and the school's leaders</p>"
+        h += "<h1>Schedule: \(schoolName)</h1><p class=\"note\">\(termTitle) · \(Format.count(students)) students · \(Format.count(sections)) sections · for the district's staff and the school's leaders</p>"
         if outOfDate { h += "<p class=\"widened\" role=\"status\"><b>Out of date:</b> the term was imported again after this review was computed. Review it again to see the schedule as it is now.</p>" }
         if !computed.isEmpty || recompute != nil {
-            h += "<div class=\"note\">\(esc(computed))\(recompute.map { " " + Self.form($0.action, csrf: $0.csrf, label: "Review again") } ?? "")</div>"
+            h += "<div class=\"note\">\(computed)\(recompute.map { " " + Self.form($0.action, csrf: $0.csrf, label: "Review again") } ?? "")</div>"
         }
         h += "<div class=\"kpis\">"
         for b in balance {
-            h += "<div class=\"kpi\"><b>\(Format.fixed(b.before, 3)) → \(Format.fixed(b.after, 3))</b><span>\(esc(b.dimension)): sections vs their course, as loaded → re-sectioned</span></div>"
+            h += "<div class=\"kpi\"><b>\(Format.fixed(b.before, 3)) → \(Format.fixed(b.after, 3))</b><span>\(b.dimension): sections vs their course, as loaded → re-sectioned</span></div>"
         }
         h += "<div class=\"kpi\"><b>\(Format.count(requestsMet)) of \(Format.count(requests))</b><span>course requests kept by the re-sectioning</span></div>"
         h += "<div class=\"kpi\"><b>\(singletons.count) · \(doubletons.count)</b><span>singleton · doubleton courses</span></div></div>"
-        for n in notes { h += "<p class=\"note\">\(esc(n))</p>" }
+        for n in notes { h += "<p class=\"note\">\(n)</p>" }
 
         h += "<h2>Master schedule</h2>"
         if conflicts.isEmpty {
@@ -111,50 +110,50 @@ public struct SchedulePage: Sendable {
             h += "<p>\(Format.count(blocked)) students cannot have every course they asked for: these courses never meet apart.</p>"
             h += "<table><caption>Conflicts</caption><thead><tr><th>Courses</th><th>Period</th><th>Kind</th><th>Students</th><th>Blocked, by group</th></tr></thead><tbody>"
             for c in conflicts.prefix(30) {
-                h += "<tr><td>\(esc(c.courses.joined(separator: " + ")))</td><td>\(esc(c.period ?? "–"))</td><td>\(esc(c.kind))</td><td>\(c.students)</td><td>\(esc(c.groups))</td></tr>"
+                h += "<tr><td>\(c.courses.joined(separator: " + "))</td><td>\(c.period ?? "–")</td><td>\(c.kind)</td><td>\(c.students)</td><td>\(c.groups)</td></tr>"
             }
             h += "</tbody></table>"
         }
         if !moves.isEmpty {
             h += "<table><caption>Period moves that unblock more students than they block</caption><thead><tr><th>Section</th><th>From</th><th>To</th><th>Removes</th><th>Unblocks</th><th>Blocks</th></tr></thead><tbody>"
-            for m in moves { h += "<tr><td>\(esc(m.section))</td><td>\(esc(m.from))</td><td>\(esc(m.to))</td><td>\(esc(m.removes))</td><td>\(m.unblocks)</td><td>\(m.blocks)</td></tr>" }
+            for m in moves { h += "<tr><td>\(m.section)</td><td>\(m.from)</td><td>\(m.to)</td><td>\(m.removes)</td><td>\(m.unblocks)</td><td>\(m.blocks)</td></tr>" }
             h += "</tbody></table>"
         }
-        h += "<details><summary>Singletons (\(singletons.count)) and doubletons (\(doubletons.count))</summary><p>\(esc(singletons.joined(separator: ", ")))</p><p>\(esc(doubletons.joined(separator: ", ")))</p></details>"
+        h += "<details><summary>Singletons (\(singletons.count)) and doubletons (\(doubletons.count))</summary><p>\(singletons.joined(separator: ", "))</p><p>\(doubletons.joined(separator: ", "))</p></details>"
 
         h += "<h2>Sections before and after</h2>"
-        h += "<p>Each course with two or more sections: its sections by \(esc(dimension.phrase)) as loaded now and after a re-sectioning that keeps every student's courses and every section's size. The number is the course's mean ½Σ|p<sub>section</sub> − p<sub>course</sub>| (0: every section mirrors the course).</p>"
+        h += "<p>Each course with two or more sections: its sections by \(dimension.phrase) as loaded now and after a re-sectioning that keeps every student's courses and every section's size. The number is the course's mean ½Σ|p<sub>section</sub> − p<sub>course</sub>| (0: every section mirrors the course).</p>"
         h += legend
         let shown = courses.filter { $0.sections.count >= 2 }.sorted { ($0.before - $0.after, $1.id) > ($1.before - $1.after, $0.id) }
         for c in shown {
-            h += "<section class=\"course\"><h3>\(esc(c.id))\(c.title.map { " · " + esc($0) } ?? "") <span class=\"note\">\(Format.fixed(c.before, 3)) → \(Format.fixed(c.after, 3))</span></h3>"
+            h += "<section class=\"course\"><h3>\(c.id)\(c.title.map { " · \($0)" as HTML } ?? "") <span class=\"note\">\(Format.fixed(c.before, 3)) → \(Format.fixed(c.after, 3))</span></h3>"
             h += "<table><thead><tr><th>Section</th><th>Period</th><th>As loaded</th><th>Re-sectioned</th></tr></thead><tbody>"
             for s in c.sections {
-                h += "<tr><td>\(esc(s.id))</td><td>\(esc(s.when ?? "–"))</td><td>\(bar(s.before, label: "\(s.id) as loaded"))</td><td>\(bar(s.after, label: "\(s.id) re-sectioned"))</td></tr>"
+                h += "<tr><td>\(s.id)</td><td>\(s.when ?? "–")</td><td>\(bar(s.before, label: "\(s.id) as loaded"))</td><td>\(bar(s.after, label: "\(s.id) re-sectioned"))</td></tr>"
             }
             h += "</tbody></table></section>"
         }
-        h += "<h2>How this was computed</h2><p class=\"note\">\(esc(method))</p>"
+        h += "<h2>How this was computed</h2><p class=\"note\">\(method)</p>"
         return Dashboard.standalone(title: "Schedule: \(schoolName) — Mosaic", body: h)
     }
 
-    var legend: String {
-        var h = "<div class=\"legend\">"
-        for (k, g) in groups.enumerated() { h += "<span><i style=\"background:\(colour(k))\"></i>\(esc(g == "unknown" ? "Unknown" : Dimension.label(g)))</span>" }
+    var legend: HTML {
+        var h: HTML = "<div class=\"legend\">"
+        for (k, g) in groups.enumerated() { h += "<span><i style=\"background:\(colour(k))\"></i>\(g == "unknown" ? "Unknown" : Dimension.label(g))</span>" }
         return h + "</div>"
     }
 
     func colour(_ k: Int) -> String { groups[k] == "unknown" ? hiddenColour : palette[k % palette.count] }
 
     /// One section's students as a stacked bar, each group with its count on hover.
-    func bar(_ counts: [Int], label: String) -> String {
+    func bar(_ counts: [Int], label: String) -> HTML {
         let total = counts.reduce(0, +)
         let width = 240.0
-        var svg = "<svg role=\"img\" width=\"\(Int(width) + 40)\" height=\"18\" viewBox=\"0 0 \(Int(width) + 40) 18\"><title>\(esc(label)): \(total) students</title>"
+        var svg: HTML = "<svg role=\"img\" width=\"\(Int(width) + 40)\" height=\"18\" viewBox=\"0 0 \(Int(width) + 40) 18\"><title>\(label): \(total) students</title>"
         var x = 0.0
         for (k, n) in counts.enumerated() where n > 0 && total > 0 {
             let w = width * Double(n) / Double(total)
-            svg += "<rect x=\"\(fmt(x))\" y=\"2\" width=\"\(fmt(w))\" height=\"14\" fill=\"\(colour(k))\"><title>\(esc(groups[k] == "unknown" ? "Unknown" : Dimension.label(groups[k]))): \(n)</title></rect>"
+            svg += "<rect x=\"\(fmt(x))\" y=\"2\" width=\"\(fmt(w))\" height=\"14\" fill=\"\(colour(k))\"><title>\(groups[k] == "unknown" ? "Unknown" : Dimension.label(groups[k])): \(n)</title></rect>"
             x += w
         }
         svg += "<text x=\"\(Int(width) + 6)\" y=\"14\" font-size=\"12\">\(total)</text></svg>"

@@ -10,7 +10,7 @@ import MosaicReport
 /// version changes (a term imported or replaced, by this process or another) its old
 /// pages are no longer asked for and age out.
 actor PageCache {
-    enum Entry { case page(String), files([(name: String, text: String)]), finder([FinderSchool]) }
+    enum Entry { case page(HTML), text(String), report(HTMLReport.Document), finder([FinderSchool]) }
 
     /// Pages kept at most: the busiest pages of a few districts and terms (a public page
     /// is tens of kilobytes; 512 of them stay well under 50 MB).
@@ -29,12 +29,12 @@ actor PageCache {
 
     private func put(_ entry: Entry, _ k: String) { entries.keep(entry, for: k) }
 
-    func overview(_ dashboard: Dashboard, _ d: Diagnostic, term: String) -> [(name: String, text: String)] {
+    func overview(_ dashboard: Dashboard, _ d: Diagnostic, term: String) -> HTMLReport.Document {
         let k = key(dashboard.site.district, dashboard.site.version, pageKey(dashboard, term, "overview"))
-        if case .files(let files) = hit(k) { return files }
-        let files = dashboard.overview(d, term: term)
-        put(.files(files), k)
-        return files
+        if case .report(let report) = hit(k) { return report }
+        let report = dashboard.overview(d, term: term)
+        put(.report(report), k)
+        return report
     }
 
     /// The family finder's schools (courses, composition through the policy, locations),
@@ -48,24 +48,33 @@ actor PageCache {
     }
 
     /// A page rendered once per key (the page and its normalised parameters).
-    func page(_ key: String, site: Dashboard.Site, render: @Sendable () -> String?) -> String? {
+    func page(_ key: String, site: Dashboard.Site, render: @Sendable () -> HTML?) -> HTML? {
         page(key, district: site.district, version: site.version, render: render)
     }
 
-    func page(_ key: String, district: String, version: String, render: @Sendable () -> String?) -> String? {
+    func page(_ key: String, district: String, version: String, render: @Sendable () -> HTML?) -> HTML? {
         if let hit = cached(key, district: district, version: version) { return hit }
         guard let page = render() else { return nil }
         keep(page, as: key, district: district, version: version)
         return page
     }
 
+    /// A JSON document rendered once per key (the API's, same for every reader of a scope).
+    func text(_ key: String, district: String, version: String, render: @Sendable () -> String?) -> String? {
+        let k = self.key(district, version, key)
+        if case .text(let text) = hit(k) { return text }
+        guard let text = render() else { return nil }
+        put(.text(text), k)
+        return text
+    }
+
     /// A page already rendered for this version, for pages rendered asynchronously.
-    func cached(_ key: String, district: String, version: String) -> String? {
+    func cached(_ key: String, district: String, version: String) -> HTML? {
         if case .page(let text) = hit(self.key(district, version, key)) { return text }
         return nil
     }
 
-    func keep(_ page: String, as key: String, district: String, version: String) {
+    func keep(_ page: HTML, as key: String, district: String, version: String) {
         put(.page(page), self.key(district, version, key))
     }
 }

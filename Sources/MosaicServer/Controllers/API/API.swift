@@ -74,7 +74,7 @@ struct API: Sendable {
         // The same for every viewer of a scope: rendered once per district version.
         let key = [found.term, "api", policy.map { "public-\($0.minimumN)" } ?? "district", audience.cacheKey].joined(separator: "\u{1F}")
         let d = found.diagnostic
-        let text = await server.pages.page(key, district: found.district, version: found.version) {
+        let text = await server.pages.text(key, district: found.district, version: found.version) {
             d.scopedJSON(DiagnosticDisclosure.cached(d, audience: audience, policy: policy)).serialized() + "\n"
         } ?? ""
         return Self.json(text: text)
@@ -92,7 +92,7 @@ struct API: Sendable {
         }
         let key = [found.term, "api-school", school, policy.map { "public-\($0.minimumN)" } ?? "full"].joined(separator: "\u{1F}")
         let d = found.diagnostic
-        guard let text = await server.pages.page(key, district: found.district, version: found.version, render: {
+        guard let text = await server.pages.text(key, district: found.district, version: found.version, render: {
             d.schoolJSON(school, policy: policy).map { $0.serialized() + "\n" }
         }) else {
             throw APIError(.notFound, "no school '\(school)' in district '\(found.district)'")

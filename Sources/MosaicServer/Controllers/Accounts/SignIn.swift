@@ -26,12 +26,12 @@ struct SignIn: Sendable {
     func page(_ request: Request, message: String?, status: HTTPResponse.Status, email: String = "") -> Response {
         let existing = request.cookies[Self.csrfCookie]?.value
         let token = existing.flatMap { $0.isEmpty ? nil : $0 } ?? Accounts.newToken()
-        var body = "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a><span class=\"note\">Public view</span></nav>"
+        var body: HTML = "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a><span class=\"note\">Public view</span></nav>"
         body += "<h1>Sign in</h1><p class=\"note\">For the district's staff and school leaders. Everyone else sees the public view, where small counts are suppressed.</p>"
-        if let message { body += "<p class=\"widened\" role=\"alert\">\(message.htmlEscaped)</p>" }
+        if let message { body += "<p class=\"widened\" role=\"alert\">\(message)</p>" }
         body += """
-            <form method="post" action="/login"><input type="hidden" name="csrf" value="\(token.htmlEscaped)">
-            <p><label>Email<br><input name="email" type="email" autocomplete="username" required value="\(email.htmlEscaped)" style="font-size:1rem;padding:.4rem;width:min(24rem,100%)"></label></p>
+            <form method="post" action="/login"><input type="hidden" name="csrf" value="\(token)">
+            <p><label>Email<br><input name="email" type="email" autocomplete="username" required value="\(email)" style="font-size:1rem;padding:.4rem;width:min(24rem,100%)"></label></p>
             <p><label>Password<br><input name="password" type="password" autocomplete="current-password" required style="font-size:1rem;padding:.4rem;width:min(24rem,100%)"></label></p>
             <p><button type="submit" style="font-size:1rem;padding:.45rem 1.2rem">Sign in</button></p></form>
             """

@@ -76,7 +76,7 @@ struct BoundaryPages: Sendable {
         BoundariesPage(district: p.district, viewer: p.visitor.label, csrf: p.csrf, message: message)
     }
 
-    static func staffOnly(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+    static func staffOnly(_ html: HTML, status: HTTPResponse.Status = .ok) -> Response {
         var response = Pages.html(html, status: status)
         response.headers[.cacheControl] = "no-store"
         return response
@@ -99,7 +99,7 @@ struct BoundaryPages: Sendable {
         let p: Place, l: Loaded
         switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
         switch try await loaded(p, context) { case .response(let r): return r; case .found(let x): l = x }
-        let today: String
+        let today: HTML
         do {
             let problem = try BoundaryProblem(l.instance, dimension: BoundaryScenario.dimensions(l.instance)[0], limits: .init())
             today = BoundaryMap(problem).svgToday(title: "Today's zones: \(problem.schoolCount) schools, \(problem.unitCount) units",
@@ -285,7 +285,7 @@ struct BoundaryPages: Sendable {
         let (zones, groups) = Self.zones(s)
         let figures: any ScenarioFigures
         var schools: [[String]] = [], header: [String]
-        let map: String
+        let map: HTML
         let title = "\(s.record.name): zones today and after", desc = "\(problem.dimension) dissimilarity \(Format.fixed(row.figures.before.D, 3)) today, \(Format.fixed(row.figures.after.D, 3)) after."
         var proposed: [String] = []
         if s.settings.kind == "pair" {

@@ -100,7 +100,7 @@ struct OpenHonorsPages: Sendable {
         // once per version of the term (the weekly series runs over every enrollment).
         if !staff {
             let key = ["open-honors", c.term, c.school, on, dimension.rawValue, "\(status.code)", message ?? ""].joined(separator: "\u{1F}")
-            let render: @Sendable () -> String? = { Self.render(c, visitor: visitor, staff: false, on: on, dimension: dimension, today: today,
+            let render: @Sendable () -> HTML? = { Self.render(c, visitor: visitor, staff: false, on: on, dimension: dimension, today: today,
                                                                  classes: [], csrf: nil, message: message, policy: server.policy) }
             let html = await server.pages.page(key, district: c.district, version: c.version, render: render) ?? ""
             return Pages.html(html, status: status)
@@ -152,7 +152,7 @@ struct OpenHonorsPages: Sendable {
     /// (a year-long class starts with the fall term) to `on`, and for staff the opt-out
     /// scenario and the class lists.
     static func render(_ c: Context, visitor: Pages.Visitor, staff: Bool, on: String, dimension: MosaicCore.Dimension, today: String,
-                       classes: [OpenHonorsPage.ClassRoll], csrf: String?, message: String?, policy: SuppressionPolicy) -> String {
+                       classes: [OpenHonorsPage.ClassRoll], csrf: String?, message: String?, policy: SuppressionPolicy) -> HTML {
         var dates = weeks(c, through: on)
         if dates.last != on { dates.append(on) }
         let series = dates.map { OpenHonorsParticipation(c.roster, on: $0, school: c.school) }

@@ -30,27 +30,27 @@ struct Pages: Sendable {
         }
     }
 
-    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    static func html(_ page: HTML, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page.markup)))
     }
 
     /// A 403 page: what is refused and why, in the site's style.
-    static func refused(_ heading: String, _ message: String, account: String = "") -> Response {
+    static func refused(_ heading: String, _ message: String, account: HTML = "") -> Response {
         html(Dashboard.standalone(title: "Refused — Mosaic",
-                                  body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a>\(account)</nav><h1>\(heading.htmlEscaped)</h1><p>\(message.htmlEscaped)</p>"),
+                                  body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a>\(account)</nav><h1>\(heading)</h1><p>\(message)</p>"),
              status: .forbidden)
     }
 
     /// A bad query or form value: 400 with the reason.
     static func badRequest(_ message: String, heading: String = "Cannot show that") -> Response {
         html(Dashboard.standalone(title: "Bad request — Mosaic",
-                                  body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>\(heading.htmlEscaped)</h1><p>\(message.htmlEscaped)</p>"),
+                                  body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>\(heading)</h1><p>\(message)</p>"),
              status: .badRequest)
     }
 
     static func notFound(_ message: String) -> Response {
         html(Dashboard.standalone(title: "Not found — Mosaic",
-                                  body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Not found</h1><p>\(message.htmlEscaped)</p>"),
+                                  body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Not found</h1><p>\(message)</p>"),
              status: .notFound)
     }
 
@@ -58,16 +58,18 @@ struct Pages: Sendable {
     struct Visitor {
         var viewer: Viewer
         var label: String
-        var account: String
+        var account: HTML
+        /// Not signed in: every such reader gets the same page, so it may be cached.
+        var anonymous = false
     }
 
     func visitor(_ context: MosaicRequestContext) -> Visitor {
         let (viewer, session) = context.identity.signedIn
         guard let session, let email = viewer.email, let role = viewer.role else {
             return Visitor(viewer: viewer, label: "Public view · counts under \(server.options.minimumN) suppressed",
-                           account: Self.signInLink)
+                           account: Self.signInLink, anonymous: true)
         }
-        let form = "<form method=\"post\" action=\"/logout\" style=\"display:inline\"><input type=\"hidden\" name=\"csrf\" value=\"\(session.csrf.htmlEscaped)\"><button type=\"submit\" style=\"font:inherit;color:#0a58ca;background:none;border:0;padding:0;cursor:pointer;text-decoration:underline\">Sign out</button></form>"
+        let form: HTML = "<form method=\"post\" action=\"/logout\" style=\"display:inline\"><input type=\"hidden\" name=\"csrf\" value=\"\(session.csrf)\"><button type=\"submit\" style=\"font:inherit;color:#0a58ca;background:none;border:0;padding:0;cursor:pointer;text-decoration:underline\">Sign out</button></form>"
         return Visitor(viewer: viewer, label: "\(email) (\(role.rawValue))", account: form)
     }
 
@@ -78,11 +80,12 @@ struct Pages: Sendable {
 
     /// Public pages are the same for every reader and come from the cache; a signed-in
     /// reader's page carries their own sign-out form, so it is rendered for them.
-    func isPublic(_ dashboard: Dashboard) -> Bool { dashboard.account == Self.signInLink }
+    /// Whether the reader is anonymous, so the page is the same for every such reader.
+    func isPublic(_ context: MosaicRequestContext) -> Bool { visitor(context).anonymous }
 
-    static let signInLink = "<a href=\"/login\">Sign in</a>"
+    static let signInLink: HTML = "<a href=\"/login\">Sign in</a>"
 
-    func cached(_ key: String, site: Dashboard.Site, public: Bool, render: @Sendable () -> String?) async -> String? {
+    func cached(_ key: String, site: Dashboard.Site, public: Bool, render: @Sendable () -> HTML?) async -> HTML? {
         guard `public` else { return render() }
         return await server.pages.page(key, site: site, render: render)
     }
@@ -114,14 +117,14 @@ struct Pages: Sendable {
                                   version: TermRecord.version(of: list))
         }
         let version = sites.map { "\($0.district)=\($0.version)" }.joined(separator: ",")
-        let render: @Sendable () async throws -> String = {
+        let render: @Sendable () async throws -> HTML = {
             var latest: [String: Diagnostic] = [:]
             for s in sites {
                 if let t = s.terms.last { latest[s.district] = try await server.diagnostics.diagnostic(district: s.district, term: t.id, version: s.version) }
             }
             return Dashboard.home(sites, latest: latest, viewer: visitor.label, account: visitor.account)
         }
-        guard visitor.account == Self.signInLink else { return Self.html(try await render()) }
+        guard visitor.anonymous else { return Self.html(try await render()) }
         if let hit = await server.pages.cached("home", district: "", version: version) { return Self.html(hit) }
         let page = try await render()
         await server.pages.keep(page, as: "home", district: "", version: version)
@@ -147,18 +150,18 @@ struct Pages: Sendable {
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
-            let files = isPublic(dashboard) ? await server.pages.overview(dashboard, d, term: term) : dashboard.overview(d, term: term)
-            guard file == "index.html" || file.hasSuffix(".csv"), let f = files.first(where: { $0.name == file }) else { return Self.notFound("No page or table “\(file)” here.") }
-            if file.hasSuffix(".csv") {
+            let report = isPublic(context) ? await server.pages.overview(dashboard, d, term: term) : dashboard.overview(d, term: term)
+            if file == "index.html" { return Self.html(report.page) }
+            guard file.hasSuffix(".csv"), let f = report.tables.first(where: { $0.name == file }) else { return Self.notFound("No page or table “\(file)” here.") }
+            do {
                 // A staff export (unsuppressed counts) is recorded; a public table is what the
                 // page shows, and recording each download let anyone flood the log.
-                if !isPublic(dashboard) {
+                if !isPublic(context) {
                     try? await server.store.record(AuditEvent(district: dashboard.site.district, at: Date(), actor: dashboard.viewer, action: "export", detail: "\(term)/\(file)"))
                 }
                 return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(file)\""],
                                 body: .init(byteBuffer: ByteBuffer(string: f.text)))
             }
-            return Self.html(f.text)
         }
     }
 
@@ -171,7 +174,7 @@ struct Pages: Sendable {
             // Normalised to the columns the page has: the cache key is one of a few per dimension.
             let sort = dashboard.schoolsSortKey(q["sort"].map(String.init), d, dimension: dimension)
             let descending = (q["order"].map(String.init) ?? "desc") == "desc"
-            let page = await cached(pageKey(dashboard, term, "schools", dimension.rawValue, sort, "\(descending)"), site: dashboard.site, public: isPublic(dashboard)) {
+            let page = await cached(pageKey(dashboard, term, "schools", dimension.rawValue, sort, "\(descending)"), site: dashboard.site, public: isPublic(context)) {
                 dashboard.schools(d, term: term, dimension: dimension, sort: sort, descending: descending)
             }
             return Self.html(page ?? "")
@@ -188,7 +191,7 @@ struct Pages: Sendable {
             let visitor = visitor(context)
             switch visitor.viewer.access(school: id, in: dashboard.site.district) {
             case .forbidden:
-                return Self.html(Dashboard.standalone(title: "Not yours — Mosaic", body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Not one of your schools</h1><p>This account leads \(visitor.viewer.schools.joined(separator: ", ").htmlEscaped); other schools of the district are not open to it.</p>"),
+                return Self.html(Dashboard.standalone(title: "Not yours — Mosaic", body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Not one of your schools</h1><p>This account leads \(visitor.viewer.schools.joined(separator: ", ")); other schools of the district are not open to it.</p>"),
                                  status: .forbidden)
             case .unsuppressed:
                 let account = dashboard.account
@@ -199,7 +202,7 @@ struct Pages: Sendable {
             case .publicView: break
             }
             let shown = dashboard, diagnostic = d, termID = term
-            guard let page = await cached(pageKey(shown, termID, "school", id), site: shown.site, public: isPublic(shown),
+            guard let page = await cached(pageKey(shown, termID, "school", id), site: shown.site, public: isPublic(context),
                                           render: { shown.school(diagnostic, term: termID, id: id) }) else {
                 return Self.notFound("No school “\(id)” in this term.")
             }
@@ -277,7 +280,7 @@ struct Pages: Sendable {
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
-            return Self.html(await cached(pageKey(dashboard, term, "advanced"), site: dashboard.site, public: isPublic(dashboard)) { dashboard.advanced(d, term: term) } ?? "")
+            return Self.html(await cached(pageKey(dashboard, term, "advanced"), site: dashboard.site, public: isPublic(context)) { dashboard.advanced(d, term: term) } ?? "")
         }
     }
 

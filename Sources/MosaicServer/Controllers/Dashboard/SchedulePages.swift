@@ -84,8 +84,7 @@ struct SchedulePages: Sendable {
             }
         } catch {
             return Pages.html(SchedulePage.job(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id, termTitle: p.term.title,
-                                               viewer: p.visitor.label, done: 0, total: 1, ahead: nil, failure: error.description)
-                                .replacingOccurrences(of: "<meta http-equiv=\"refresh\" content=\"2\">", with: ""),
+                                               viewer: p.visitor.label, done: 0, total: 1, ahead: nil, failure: error.description),
                               status: .serviceUnavailable)
         }
         // A review already under way is joined, not started twice.
@@ -125,7 +124,7 @@ struct SchedulePages: Sendable {
 
     static func owner(_ p: Place) -> String { "schedule \(p.district) \(p.term.id) \(p.school)" }
 
-    static func `private`(_ html: String) -> Response {
+    static func `private`(_ html: HTML) -> Response {
         var response = Pages.html(html)
         response.headers[.cacheControl] = "no-store"
         return response

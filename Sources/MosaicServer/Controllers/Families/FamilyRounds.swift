@@ -61,7 +61,7 @@ struct FamilyRounds: Sendable {
 
     /// The page, with the language remembered when the family chose one and a CSRF cookie
     /// for the form on it.
-    func respond(_ request: Request, _ html: String, csrf: String?, status: HTTPResponse.Status = .ok) -> Response {
+    func respond(_ request: Request, _ html: HTML, csrf: String?, status: HTTPResponse.Status = .ok) -> Response {
         var response = Pages.html(html, status: status)
         response.headers[.cacheControl] = "no-store"
         if let lang = request.uri.queryParameters["lang"].flatMap({ Language(rawValue: String($0)) }) {

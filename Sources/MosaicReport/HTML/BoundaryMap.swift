@@ -1,9 +1,11 @@
+import MosaicBoundaries
 import MosaicCore
 
 /// SVG maps of a zoning: every unit coloured by its school, today's zones beside the
 /// redrawn ones, schools marked, units that change school outlined. Units are drawn
 /// from their WKT `shape` when the instance gives one, else as squares at their
-/// locations sized by the typical distance between neighbours.
+/// locations sized by the typical distance between neighbours. Typed markup: every
+/// unit, school and label is escaped by ``HTML``.
 public struct BoundaryMap: Sendable {
     public let problem: BoundaryProblem
     /// One outline per unit (rings of points), nil for a unit without shape or location.
@@ -54,13 +56,13 @@ public struct BoundaryMap: Sendable {
     }
 
     /// One panel: today's zones.
-    public func svgToday(title: String, description: String) -> String {
+    public func svgToday(title: String, description: String) -> HTML {
         svg(after: nil, title: title, description: description, caption: "Colours: schools (neighbouring zones differ). Dots: schools.")
     }
 
     /// Two panels, today's zones and the paired ones, each group's zones merged and its
     /// schools joined by dashed lines.
-    public func svg(paired plan: PairingPlan, title: String, description: String) -> String {
+    public func svg(paired plan: PairingPlan, title: String, description: String) -> HTML {
         svg(after: Pairing.zones(of: plan.groups, in: problem), title: title, description: description, links: plan.groups.map(\.schools),
             afterLabel: "Paired", caption: "Colours: zones. Dashed lines join the schools of a group, whose zones merge (outlined).")
     }
@@ -69,7 +71,7 @@ public struct BoundaryMap: Sendable {
     /// description; each of `links` (groups of schools, as for pairings) is drawn on the right
     /// as lines between its schools.
     public func svg(after assignment: [Int32]?, title: String, description: String, links: [[Int]] = [], afterLabel: String = "Redrawn",
-                    caption: String = "Colours: schools (neighbouring zones differ). Dots: schools. Outlined on the right: units that change school.") -> String {
+                    caption: String = "Colours: schools (neighbouring zones differ). Dots: schools. Outlined on the right: units that change school.") -> HTML {
         let panel = 460.0, pad = 20.0, top = 40.0
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
         for rings in outlines.compactMap({ $0 }) {
@@ -88,10 +90,10 @@ public struct BoundaryMap: Sendable {
         func project(_ p: BoundaryInstance.Point, _ x0: Double) -> String {
             "\(fmt(x0 + (p.x - minX) * scale)),\(fmt(top + panel - (p.y - minY) * scale))"
         }
-        var out = """
+        var out: HTML = """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(fmt(width)) \(fmt(height))" width="\(fmt(width))" height="\(fmt(height))" role="img" aria-labelledby="map-title map-desc" font-family="system-ui, sans-serif">
-            <title id="map-title">\(markupEscaped(title))</title>
-            <desc id="map-desc">\(markupEscaped(description))</desc>
+            <title id="map-title">\(title)</title>
+            <desc id="map-desc">\(description)</desc>
             <rect width="100%" height="100%" fill="#ffffff"/>
 
             """
@@ -103,7 +105,7 @@ public struct BoundaryMap: Sendable {
                 let s = Int(zones[u])
                 let d = rings.map { ring in "M" + ring.map { project($0, x0) }.joined(separator: "L") + "Z" }.joined()
                 let moved = i == 1 && zones[u] != problem.original[u]
-                out += "<path d=\"\(d)\" fill=\"\(Self.palette[colours[s] % Self.palette.count])\" fill-rule=\"evenodd\" stroke=\"\(moved ? "#222" : "#ffffff")\" stroke-width=\"\(moved ? "1.2" : "0.3")\"><title>\(markupEscaped(problem.unitIDs[u])): \(markupEscaped(problem.schoolIDs[s]))\(moved ? " (was \(markupEscaped(problem.schoolIDs[Int(problem.original[u])])))" : "")</title></path>\n"
+                out += "<path d=\"\(d)\" fill=\"\(Self.palette[colours[s] % Self.palette.count])\" fill-rule=\"evenodd\" stroke=\"\(moved ? "#222" : "#ffffff")\" stroke-width=\"\(moved ? "1.2" : "0.3")\"><title>\(problem.unitIDs[u]): \(problem.schoolIDs[s])\(moved ? " (was \(problem.schoolIDs[Int(problem.original[u])]))" : "")</title></path>\n"
             }
             out += "</g>\n"
             if i == 1 {
@@ -116,10 +118,10 @@ public struct BoundaryMap: Sendable {
             for (s, point) in schoolPoints.enumerated() {
                 guard let point else { continue }
                 let xy = project(point, x0).split(separator: ",")
-                out += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"4\" fill=\"#222\" stroke=\"#fff\" stroke-width=\"1.5\"><title>\(markupEscaped(problem.schoolIDs[s]))</title></circle>\n"
+                out += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"4\" fill=\"#222\" stroke=\"#fff\" stroke-width=\"1.5\"><title>\(problem.schoolIDs[s])</title></circle>\n"
             }
         }
-        out += "<text x=\"\(fmt(pad))\" y=\"\(fmt(height - 8))\" font-size=\"12\" fill=\"#444\">\(markupEscaped(caption))</text>\n</svg>\n"
+        out += "<text x=\"\(fmt(pad))\" y=\"\(fmt(height - 8))\" font-size=\"12\" fill=\"#444\">\(caption)</text>\n</svg>\n"
         return out
     }
 }
