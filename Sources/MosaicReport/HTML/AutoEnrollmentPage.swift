@@ -36,21 +36,20 @@ public struct AutoEnrollmentPage: Sendable {
     public var html: HTML {
         let s = simulation
         let termBase = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))"
-        var h: HTML = "<style>\(HTMLReport.kpiCSS)\(Self.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a>"
-        h += "<a href=\"\(termBase)/advanced\">Advanced coursework</a><span class=\"note\">\(viewer)</span></nav>"
+        var h = SiteNavigation([.link("Advanced coursework", href: "\(termBase)/advanced")], viewer: viewer).html
         h += "<h1>Auto-enrollment: what if every student who reaches the cut-off were enrolled?</h1>"
         h += "<p class=\"note\">\(s.termTitle) · \(Format.count(s.eligible)) students in a grade offered an advanced class, \(Format.count(s.assessed)) with a \(s.subject) result · for the district's staff</p>"
         h += form
-        h += "<div class=\"kpis\">"
+        var cards = Cards()
         if let first = s.scenarios.first {
-            h += "<div class=\"kpi\"><b>\(Format.percent(first.rateNow))</b><span>take an advanced class now</span></div>"
+            cards.add("\(Format.percent(first.rateNow))", "take an advanced class now")
         }
         for sc in s.scenarios {
             let d = sc.dimensions.first { $0.dimension == s.dimension }
             let before = d?.groups.map(\.missingNow).reduce(0, +) ?? 0, after = d?.groups.map(\.missingProjected).reduce(0, +) ?? 0
-            h += "<div class=\"kpi\"><b>\(Format.percent(sc.rateProjected))</b><span>at \(label(sc.threshold)): \(whole(before)) → \(whole(after)) students missing (\(s.dimension.title.lowercased())), \(Format.count(sc.newSections)) new sections</span></div>"
+            cards.add("\(Format.percent(sc.rateProjected))", "at \(label(sc.threshold)): \(whole(before)) → \(whole(after)) students missing (\(s.dimension.title.lowercased())), \(Format.count(sc.newSections)) new sections")
         }
-        h += "</div>"
+        h += cards.html
         h += "<h2>Participation by group, now and under each threshold</h2>" + chart
         h += "<h2>Thresholds side by side</h2>"
         let side = DataTable(
@@ -103,7 +102,7 @@ public struct AutoEnrollmentPage: Sendable {
         h += "A student at or above the cut-off who is not yet enrolled is enrolled unless the family opts out: each such student draws u ~ U[0,1) once (seed \(s.seed)) and opts out when u &lt; \(Format.fixed(s.optOutRate, 2)); the same draws serve every threshold. "
         h += "Students already enrolled stay. Missing students are the diagnostic's: Σ over schools of max(0, eligible × the other groups' rate − participants). "
         h += "New sections: ⌈new seats ÷ the median size of the school's advanced classes⌉. The same figures: <code>mosaic policy auto-enroll ROSTER --subject \(s.subject) --threshold \(s.scenarios.map(\.threshold).joined(separator: ",")) --opt-out-rate \(Format.fixed(s.optOutRate, 2)) --seed \(s.seed) --dimension \(s.dimension.rawValue)</code>.</p>"
-        return Dashboard.standalone(title: "Auto-enrollment policy — Mosaic", body: h)
+        return Dashboard.standalone(title: "Auto-enrollment policy — Mosaic", css: HTMLReport.kpiCSS + Self.css, body: h)
     }
 
     func label(_ threshold: String) -> String { threshold == "proficient" ? "proficient (state flag)" : "score ≥ \(threshold)" }

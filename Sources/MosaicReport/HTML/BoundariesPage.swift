@@ -138,10 +138,9 @@ public struct BoundariesPage: Sendable {
     var base: String { "/districts/\(urlEscape(district))/boundaries" }
 
     func shell(_ title: String, refresh: Int? = nil, _ body: HTML) -> HTML {
-        var h: HTML = "<style>\(HTMLReport.kpiCSS)\(Self.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a>"
-        h += "<a href=\"\(base)\">Boundary scenarios</a><span class=\"note\">\(viewer)</span></nav>"
+        var h = SiteNavigation([.link("Boundary scenarios", href: base)], viewer: viewer).html
         if let message { h += "<p class=\"message\" role=\"alert\">\(message)</p>" }
-        return Dashboard.standalone(title: "\(title) — Mosaic", refresh: refresh, body: h + body)
+        return Dashboard.standalone(title: "\(title) — Mosaic", css: HTMLReport.kpiCSS + Self.css, refresh: refresh, body: h + body)
     }
 
     /// The district's instances.
@@ -249,12 +248,13 @@ public struct BoundariesPage: Sendable {
     public func scenario(instance: Instance, _ d: Detail) -> HTML {
         let s = d.scenario, f = s.figures
         var h: HTML = "<h1>\(s.name)</h1><p class=\"note\">\(instance.name) · \(s.kind == "pair" ? "school pairing" : "redrawn zones") · \(s.settings) · run \(s.runAt) by \(s.runBy)</p>"
-        h += "<div class=\"kpis\">"
-        h += "<div class=\"kpi\"><b>\(Format.fixed(f.before.D, 3)) → \(Format.fixed(f.after.D, 3))</b><span>dissimilarity D (\(f.dimension)), \(Self.change(f.before.D, f.after.D))</span></div>"
-        h += "<div class=\"kpi\"><b>\(Format.count(f.studentsMoved))</b><span>students change school (\(Format.percent(Double(f.studentsMoved) / Double(max(1, f.students))))), \(Format.count(f.unitsMoved)) units</span></div>"
-        h += "<div class=\"kpi\"><b>\(Format.fixed(f.travelBefore, 2)) → \(Format.fixed(f.travelAfter, 2))</b><span>mean travel</span></div>"
-        if let n = f.newlyBeyond, let b = f.beyond { h += "<div class=\"kpi\"><b>\(Format.count(n))</b><span>students newly beyond \(Format.fixed(b, 2)): transportation needed</span></div>" }
-        h += "<div class=\"kpi\"><b class=\"\(f.feasible ? "ok" : "bad")\">\(f.feasible ? "met" : "not met")</b><span>every limit</span></div></div>"
+        var cards = Cards()
+        cards.add("\(Format.fixed(f.before.D, 3)) → \(Format.fixed(f.after.D, 3))", "dissimilarity D (\(f.dimension)), \(Self.change(f.before.D, f.after.D))")
+        cards.add("\(Format.count(f.studentsMoved))", "students change school (\(Format.percent(Double(f.studentsMoved) / Double(max(1, f.students))))), \(Format.count(f.unitsMoved)) units")
+        cards.add("\(Format.fixed(f.travelBefore, 2)) → \(Format.fixed(f.travelAfter, 2))", "mean travel")
+        if let n = f.newlyBeyond, let b = f.beyond { cards.add("\(Format.count(n))", "students newly beyond \(Format.fixed(b, 2)): transportation needed") }
+        cards.add(f.feasible ? "met" : "not met", "every limit", tone: f.feasible ? "ok" : "bad")
+        h += cards.html
         if !d.groupsProposed.isEmpty { h += "<h2>Schools paired</h2><ul>" + d.groupsProposed.map { "<li>\($0)</li>" }.joined() + "</ul>" }
         if !d.violations.isEmpty { h += "<h2>Limits not met</h2><ul>" + d.violations.map { "<li class=\"bad\">\($0)</li>" }.joined() + "</ul>" }
         h += "<h2>Maps</h2><div class=\"map\">\(d.map)</div>"

@@ -107,11 +107,10 @@ extension Dashboard {
             h += "</section>"
         }
         if let editor { h += "<section><h2>Add an action</h2>\(planForm(nil, guidebook: guidebook, editor: editor))</section>" }
-        return r.page(h + Self.planCSS)
+        return r.page(h, css: Self.planCSS)
     }
 
     static let planCSS: HTML = """
-        <style>
         .plan-item{border:1px solid #ddd;border-radius:8px;padding:.6rem 1rem;margin:1rem 0}
         .plan-item h3{margin:.2rem 0}.badge{display:inline-block;border-radius:1rem;padding:0 .6rem;font-size:.85rem;background:#eef2f7}
         .badge.done{background:#d9f2e6}.badge.inProgress{background:#fff3cd}.badge.onHold{background:#f4dcdc}
@@ -120,7 +119,6 @@ extension Dashboard {
         form.plan label{display:block;margin:.4rem 0}form.plan input,form.plan select,form.plan textarea{font:inherit;width:min(40rem,100%);padding:.3rem}
         form.plan textarea{min-height:3.2rem}form.plan fieldset{border:1px solid #ddd;border-radius:6px;margin:.6rem 0}
         @media (max-width:640px){dl.plan{grid-template-columns:1fr}}
-        </style>
         """
 
     func planItem(_ item: PlanItem, guidebook: Guidebook, series: [(term: Term, diagnostic: Diagnostic)], editor: PlanEditor?) -> HTML {

@@ -65,23 +65,21 @@ public struct Dashboard: Sendable {
 
     func navigation(term: String?, current: Page) -> HTML {
         let t = term ?? site.terms.last?.id ?? ""
-        func link(_ page: Page, _ href: String, _ label: String) -> HTML {
-            "<a href=\"\(href)\"\((page == current ? " aria-current=\"page\"" : "") as HTML)>\(label)</a>"
-        }
-        var h: HTML = "<nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><span>\(site.name)</span>"
-        h += link(.overview, termBase(t), "Overview")
-        h += link(.schools, "\(termBase(t))/schools", "Schools")
-        h += link(.advanced, "\(termBase(t))/advanced", "Advanced coursework")
-        h += link(.trends, "\(base)/trends", "Trends")
-        h += link(.plan, "\(base)/plan", "Action plan")
-        if showsStudentLists { h += link(.audit, "\(base)/audit", "Audit log") }
+        var items: [SiteNavigation.Item] = [
+            .label(site.name),
+            .link("Overview", href: termBase(t), current: current == .overview),
+            .link("Schools", href: "\(termBase(t))/schools", current: current == .schools),
+            .link("Advanced coursework", href: "\(termBase(t))/advanced", current: current == .advanced),
+            .link("Trends", href: "\(base)/trends", current: current == .trends),
+            .link("Action plan", href: "\(base)/plan", current: current == .plan),
+        ]
+        if showsStudentLists { items.append(.link("Audit log", href: "\(base)/audit", current: current == .audit)) }
         if let term, site.terms.count > 1 {
-            h += "<span class=\"note\">Term: " + site.terms.map { x in
+            items.append(.note("Term: " + site.terms.map { x in
                 x.id == term ? "<b>\(x.title)</b>" : "<a href=\"\(termBase(x.id))\(current == .overview ? "" : "/" + current.rawValue)\">\(x.title)</a>"
-            }.joined(separator: " · ") + "</span>"
+            }.joined(separator: " · ")))
         }
-        h += "<span class=\"note\">\(viewer)</span>\(account)</nav>"
-        return h
+        return SiteNavigation(items, viewer: viewer, account: account).html
     }
 
     func report(_ d: Diagnostic, title: String, term: String?, current: Page) -> HTMLReport {
@@ -598,7 +596,7 @@ public struct Dashboard: Sendable {
     /// - Parameter latest: each district's latest diagnostic, for its headline: how far
     ///   its schools are from reflecting it (D by race and by income).
     public static func home(_ sites: [Site], latest: [String: Diagnostic] = [:], viewer: String, account: HTML = "") -> HTML {
-        var h: HTML = "<nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\" aria-current=\"page\">Mosaic</a><span class=\"note\">\(viewer)</span>\(account)</nav>"
+        var h = SiteNavigation(viewer: viewer, account: account, atHome: true).html
         h += "<h1>Is each student in a diverse school and diverse classes?</h1>"
         h += "<p>Mosaic measures diversity across schools, within schools and inside classrooms, by race and ethnicity, economic disadvantage, English learners, disability and gender, and follows it term by term.</p>"
         if sites.isEmpty { h += "<p>The store holds no district yet: import a roster with <code>mosaic import</code>.</p>" }
@@ -624,8 +622,8 @@ public struct Dashboard: Sendable {
     }
 
     /// A page outside any term (home, errors), in the site's style.
-    public static func standalone(title: String, refresh: Int? = nil, body: HTML) -> HTML {
-        Layout.page(title: title, style: .site, refresh: refresh, body: body)
+    public static func standalone(title: String, css: HTML = "", refresh: Int? = nil, body: HTML) -> HTML {
+        Layout.page(title: title, style: .site, css: css, refresh: refresh, body: body)
     }
 }
 

@@ -137,9 +137,9 @@ public struct EnrichmentPage: Sendable {
 
     public var html: HTML {
         let schoolPage = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))"
-        var h: HTML = "<style>\(HTMLReport.kpiCSS)\(AutoEnrollmentPage.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(schoolPage)\">\(schoolName)</a>"
-        if round != nil { h += "<a href=\"\(base)\">Enrichment</a>" }
-        h += "<span class=\"note\">\(viewer)</span>\(account)</nav>"
+        var places: [SiteNavigation.Item] = [.link(schoolName, href: schoolPage)]
+        if round != nil { places.append(.link("Enrichment", href: base)) }
+        var h = SiteNavigation(places, viewer: viewer, account: account).html
         if let message { h += "<p class=\"widened\"><b>\(message)</b></p>" }
         if let round {
             h += "<h1>\(round.name): enrichment clusters at \(schoolName)</h1><p class=\"note\">\(termTitle) · \(round.status) · goal \(Format.percent(round.goal, digits: 0)) of students a year · for the district's staff and the school's leaders</p>"
@@ -149,7 +149,7 @@ public struct EnrichmentPage: Sendable {
         }
         h += participationSection
         if round == nil && staff { h += roundsSection }
-        return Dashboard.standalone(title: "Enrichment: \(schoolName) — Mosaic", body: h)
+        return Dashboard.standalone(title: "Enrichment: \(schoolName) — Mosaic", css: HTMLReport.kpiCSS + AutoEnrollmentPage.css, body: h)
     }
 
     /// Participation after each round of the year, by group, against the goal.
@@ -161,12 +161,13 @@ public struct EnrichmentPage: Sendable {
         }
         let shown = shownRates
         let overall = shown.totals.last ?? nil
-        h += "<div class=\"kpis\"><div class=\"kpi\"><b>\(cell(overall, students: last.total.students))</b><span>of the school's students in a cluster this year, after \(last.round) (goal \(Format.percent(p.goal, digits: 0)))</span></div>"
+        var cards = Cards()
+        cards.add("\(cell(overall, students: last.total.students))", "of the school's students in a cluster this year, after \(last.round) (goal \(Format.percent(p.goal, digits: 0)))")
         // How many more students reach the goal gives the count placed back: shown with the rate only.
         if let r = overall {
-            h += "<div class=\"kpi\"><b>\(r >= p.goal ? "met" : Format.count(Int((p.goal * Double(last.total.students)).rounded(.up)) - last.total.placed) + " more")</b><span>\(r >= p.goal ? "the goal is met" : "students to reach the goal")</span></div>"
+            cards.add("\(r >= p.goal ? "met" : Format.count(Int((p.goal * Double(last.total.students)).rounded(.up)) - last.total.placed) + " more")", "\(r >= p.goal ? "the goal is met" : "students to reach the goal")")
         }
-        h += "</div>"
+        h += cards.html
         if !staff {
             h += "<p class=\"note\">Public view: a rate is hidden where its counts are under \(policy.minimumN), where it would give a hidden group's back, or where it moved by fewer than \(policy.minimumN) students from another round shown.</p>"
         }
@@ -253,10 +254,12 @@ public struct EnrichmentPage: Sendable {
             h += "<details open><summary>Survey codes (\(codes.count)) — print or copy them now: they are not kept</summary>\(scrollRegion)\(DataTable(caption: "Each student's survey code", header: ["student", "code"], rows: rows, numeric: []).html)</div></details>"
         }
         if let a = r.assignment {
-            h += "<h2>Assignment</h2><div class=\"kpis\">"
-            h += "<div class=\"kpi\"><b>\(Format.count(a.placed)) of \(Format.count(a.surveyed))</b><span>students placed in a cluster they chose</span></div>"
-            if let first = a.ranks.first { h += "<div class=\"kpi\"><b>\(a.placed > 0 ? Format.percent(Double(first) / Double(a.placed)) : "–")</b><span>got their first choice</span></div>" }
-            h += "<div class=\"kpi\"><b>\(Format.count(a.rankSum))</b><span>rank sum — \(a.optimal ? "proven optimal" : "no assignment placing as many can do better than \(Format.count(a.bound))")</span></div></div>"
+            h += "<h2>Assignment</h2>"
+            var cards = Cards()
+            cards.add("\(Format.count(a.placed)) of \(Format.count(a.surveyed))", "students placed in a cluster they chose")
+            if let first = a.ranks.first { cards.add("\(a.placed > 0 ? Format.percent(Double(first) / Double(a.placed)) : "–")", "got their first choice") }
+            cards.add("\(Format.count(a.rankSum))", "rank sum — \(a.optimal ? "proven optimal" : "no assignment placing as many can do better than \(Format.count(a.bound))")")
+            h += cards.html
             h += "<p>" + a.ranks.enumerated().map { "\(Format.count($0.element)) got choice \($0.offset + 1)" }.joined(separator: " · ") + "</p>"
             for (d, x) in a.maxShareDeviation.sorted(by: { $0.key < $1.key }) {
                 h += "<p>\(d): every open cluster within \(Format.percent(x)) of the placed students' shares\(r.heterogeneity[d].map { " (limit \(Format.percent($0)))" } ?? "").</p>"

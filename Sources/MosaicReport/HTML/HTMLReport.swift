@@ -95,8 +95,8 @@ public struct HTMLReport {
         .kpi b{display:block;font-size:1.5rem}.kpi span{color:#555;font-size:.9rem}
         """
 
-    func page(_ body: HTML) -> HTML {
-        Layout.page(title: pageTitle ?? "Diversity diagnostic — \(d.termTitle)", style: .report, body: navigation + body)
+    func page(_ body: HTML, css: HTML = "") -> HTML {
+        Layout.page(title: pageTitle ?? "Diversity diagnostic — \(d.termTitle)", style: .report, css: css, body: navigation + body)
     }
 
     func header() -> HTML {
@@ -126,11 +126,11 @@ public struct HTMLReport {
             (.courseEnrollment, "Course enrollment", "Tracking and access to advanced courses."),
             (.scheduling, "Scheduling", "How students are placed in classes within a school."),
         ]
-        h += "<div class=\"kpis\">"
+        var cards = Cards()
         for (level, title, _) in levels {
-            h += "<div class=\"kpi\"><b>\(d.findings.filter { $0.level == level }.count)</b><span>\(title) findings</span></div>"
+            cards.add("\(d.findings.filter { $0.level == level }.count)", "\(title) findings")
         }
-        h += "</div>"
+        h += cards.html
         if d.findings.isEmpty { h += "<p>No finding: nothing beyond chance and the thresholds.</p>" }
         for (level, title, what) in levels {
             let fs = d.findings.filter { $0.level == level }
@@ -159,17 +159,17 @@ public struct HTMLReport {
 
     func dimensionSummary(_ dim: DimensionResult) -> HTML {
         let beyond = dim.withinSchools.schools.filter(\.significant).count
-        var h: HTML = "<div class=\"kpis\">"
-        h += "<div class=\"kpi\"><b>\(Format.fixed(dim.acrossSchools.D, 2))</b><span>D across schools</span></div>"
+        var cards = Cards()
+        cards.add("\(Format.fixed(dim.acrossSchools.D, 2))", "D across schools")
         if d.hasClassrooms {
-            h += "<div class=\"kpi\"><b>\(Format.fixed(dim.withinSchools.hWithin, 3))</b><span>H within schools (classrooms)</span></div>"
-            h += "<div class=\"kpi\"><b>\(beyond) of \(dim.withinSchools.schools.count)</b><span>schools whose classrooms are segregated beyond chance</span></div>"
-            h += "<div class=\"kpi\"><b>\(disclosure.overall(dim, school: nil).map { Format.percent($0) } ?? "suppressed")</b><span>of eligible students in an advanced course</span></div>"
+            cards.add("\(Format.fixed(dim.withinSchools.hWithin, 3))", "H within schools (classrooms)")
+            cards.add("\(beyond) of \(dim.withinSchools.schools.count)", "schools whose classrooms are segregated beyond chance")
+            cards.add("\(disclosure.overall(dim, school: nil).map { Format.percent($0) } ?? "suppressed")", "of eligible students in an advanced course")
         } else {
-            h += "<div class=\"kpi\"><b>\(Format.fixed(dim.acrossSchools.H, 3))</b><span>H across schools</span></div>"
+            cards.add("\(Format.fixed(dim.acrossSchools.H, 3))", "H across schools")
         }
-        if let r = dim.districtVsReference { h += "<div class=\"kpi\"><b>\(Format.fixed(r, 2))</b><span>district vs reference (½ Σ|P − r|)</span></div>" }
-        return h + "</div>"
+        if let r = dim.districtVsReference { cards.add("\(Format.fixed(r, 2))", "district vs reference (½ Σ|P − r|)") }
+        return cards.html
     }
 
     func figure(_ svg: HTML, _ table: DataTable, file: String, _ csvs: inout [(String, String)]) -> HTML {

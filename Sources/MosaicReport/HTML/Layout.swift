@@ -15,17 +15,18 @@ public enum Layout {
 
     /// A whole page.
     /// `refresh`: seconds after which the browser reloads it (a job's progress page).
-    public static func page(title: String, language: String = "en", style: Style, refresh: Int? = nil, body: HTML) -> HTML {
-        page(title: HTML(text: title), language: language, style: style, refresh: refresh, body: body)
+    /// `css`: the page's own styles, after the style's.
+    public static func page(title: String, language: String = "en", style: Style, css: HTML = "", refresh: Int? = nil, body: HTML) -> HTML {
+        page(title: HTML(text: title), language: language, style: style, css: css, refresh: refresh, body: body)
     }
 
-    static func page(title: HTML, language: String = "en", style: Style, refresh: Int? = nil, body: HTML) -> HTML {
+    static func page(title: HTML, language: String = "en", style: Style, css: HTML = "", refresh: Int? = nil, body: HTML) -> HTML {
         let reload: HTML = refresh.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? ""
         return """
         <!DOCTYPE html>
         <html lang="\(language)"><head>\(reload)<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(title)</title><style>
-        \(css(style))
+        \(Self.css(style))\(css)
         </style></head><body>\(body)</body></html>
 
         """

@@ -118,21 +118,21 @@ public struct OpenHonorsPage: Sendable {
     }
 
     public var html: HTML {
-        var h: HTML = "<style>\(HTMLReport.kpiCSS)\(AutoEnrollmentPage.css)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(base)\">\(schoolName)</a>"
-        h += "<span class=\"note\">\(viewer)</span>\(account)</nav>"
+        var h = SiteNavigation([.link(schoolName, href: base)], viewer: viewer, account: account).html
         h += "<h1>Open honors: \(schoolName)</h1>"
         h += "<p class=\"note\">\(termTitle) · students opt in to honors credit in their own class · add/drop window \(windowStart) to \(windowEnd)\(staff ? "" : " · public view: weekly points, with a rate hidden where its counts are under \(policy.minimumN) or it moved by fewer than \(policy.minimumN) students from another week shown")</p>"
         if let message { h += "<p class=\"widened\"><b>\(message)</b></p>" }
         guard let latest = series.last, latest.district.total.enrolled > 0 else {
-            return Dashboard.standalone(title: "Open honors: \(schoolName) — Mosaic", body: h + "<p>This school has no open-honors class this term (a course whose level is <code>openHonors</code> in <code>mosaic_courses.csv</code>).</p>")
+            return Dashboard.standalone(title: "Open honors: \(schoolName) — Mosaic", css: HTMLReport.kpiCSS + AutoEnrollmentPage.css, body: h + "<p>This school has no open-honors class this term (a course whose level is <code>openHonors</code> in <code>mosaic_courses.csv</code>).</p>")
         }
         let total = latest.district.total
         let shown = shownRates
-        h += "<div class=\"kpis\"><div class=\"kpi\"><b>\(cell(shown.series.totals.last ?? nil, enrolled: total.enrolled))</b><span>of the \(staff ? Format.count(total.enrolled) + " " : "")students in open-honors classes take honors credit on \(latest.date)</span></div>"
+        var cards = Cards()
+        cards.add("\(cell(shown.series.totals.last ?? nil, enrolled: total.enrolled))", "of the \(staff ? Format.count(total.enrolled) + " " : "")students in open-honors classes take honors credit on \(latest.date)")
         if staff, let s = scenario {
-            h += "<div class=\"kpi\"><b>\(Format.percent(s.expectedRate))</b><span>expected if every student were in by default and free to opt out (\(s.source == "ledger" ? "the ledger's own drop-out rate, \(Format.percent(s.overallOptOutRate))" : "opt-out rate \(Format.percent(s.overallOptOutRate))"))</span></div>"
+            cards.add("\(Format.percent(s.expectedRate))", "expected if every student were in by default and free to opt out (\(s.source == "ledger" ? "the ledger's own drop-out rate, \(Format.percent(s.overallOptOutRate))" : "opt-out rate \(Format.percent(s.overallOptOutRate))"))")
         }
-        h += "</div>"
+        h += cards.html
         h += "<form class=\"policy\" method=\"get\"><label>Groups<select name=\"dimension\">"
         h += Dimension.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == dimension ? " selected" : "")>\($0.title)</option>" }.joined()
         h += "</select></label>"
@@ -162,7 +162,7 @@ public struct OpenHonorsPage: Sendable {
         }
         if staff { h += recording }
         h += "<h2>How this is counted</h2><p class=\"note\">A student takes honors credit on a date when the ledger (<code>mosaic_open_honors.csv</code>) has her opted in on or before it and not opted out by then; the denominator is every student enrolled in the school's open-honors classes running that day. Weekly points from the first day of those classes (the fall term for a year-long class).</p>"
-        return Dashboard.standalone(title: "Open honors: \(schoolName) — Mosaic", body: h)
+        return Dashboard.standalone(title: "Open honors: \(schoolName) — Mosaic", css: HTMLReport.kpiCSS + AutoEnrollmentPage.css, body: h)
     }
 
     static func order(_ d: Dimension, _ group: String) -> Int { d.rosterGroups.firstIndex(of: group) ?? Int.max }

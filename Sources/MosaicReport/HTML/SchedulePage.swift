@@ -47,8 +47,7 @@ public struct SchedulePage: Sendable {
     /// The site bar of every schedule page.
     static func header(district: String, term: String, school: String, schoolName: String, viewer: String) -> HTML {
         let back = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))"
-        return "<style>\(HTMLReport.kpiCSS)</style><nav class=\"site\" aria-label=\"Site\"><a class=\"brand\" href=\"/\">Mosaic</a><a href=\"\(back)\">\(schoolName)</a>"
-            + "<span class=\"note\">\(viewer)</span></nav>"
+        return SiteNavigation([.link(schoolName, href: back)], viewer: viewer).html
     }
 
     static func form(_ action: String, csrf: String, label: String) -> HTML {
@@ -62,7 +61,7 @@ public struct SchedulePage: Sendable {
         h += "<h1>Schedule: \(schoolName)</h1><p class=\"note\">\(termTitle) · for the district's staff and the school's leaders</p>"
         h += "<p>This term's master schedule has not been reviewed yet. A review audits the schedule (singletons, doubletons, courses a student needs that meet only at the same time, and which groups they block) and re-sections the same students into sections that mirror their course, keeping every student's courses and every section's size.</p>"
         if let recompute { h += form(recompute.action, csrf: recompute.csrf, label: "Review the schedule") }
-        return Dashboard.standalone(title: "Schedule: \(schoolName) — Mosaic", body: h)
+        return Dashboard.standalone(title: "Schedule: \(schoolName) — Mosaic", css: HTMLReport.kpiCSS, body: h)
     }
 
     /// A review waiting for a worker, running (the page reloads itself) or failed.
@@ -73,7 +72,7 @@ public struct SchedulePage: Sendable {
         let back = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))/schedule"
         if let failure {
             h += "<p class=\"bad\" role=\"alert\">The review failed: \(failure)</p><p><a href=\"\(back)\">Back to the schedule</a></p>"
-            return Dashboard.standalone(title: "Schedule review failed — Mosaic", body: h)
+            return Dashboard.standalone(title: "Schedule review failed — Mosaic", css: HTMLReport.kpiCSS, body: h)
         }
         if let ahead {
             h += "<p>Waiting for a free worker: \(ahead == 0 ? "next to run" : "\(ahead) run\(ahead == 1 ? "" : "s") ahead"). This page reloads itself.</p>"
@@ -82,7 +81,7 @@ public struct SchedulePage: Sendable {
             h += "<p><progress max=\"\(max(1, total))\" value=\"\(min(done, total))\">\(Format.percent(share, digits: 0))</progress></p>"
             h += "<p>\(Format.percent(share, digits: 0)) of the planned moves tried (\(Format.count(done)) of \(Format.count(total))). This page reloads itself.</p>"
         }
-        return Dashboard.standalone(title: "Reviewing the schedule — Mosaic", refresh: 2, body: h)
+        return Dashboard.standalone(title: "Reviewing the schedule — Mosaic", css: HTMLReport.kpiCSS, refresh: 2, body: h)
     }
 
     public var html: HTML {
@@ -95,12 +94,13 @@ public struct SchedulePage: Sendable {
         if !computed.isEmpty || recompute != nil {
             h += "<div class=\"note\">\(computed)\(recompute.map { " " + Self.form($0.action, csrf: $0.csrf, label: "Review again") } ?? "")</div>"
         }
-        h += "<div class=\"kpis\">"
+        var cards = Cards()
         for b in balance {
-            h += "<div class=\"kpi\"><b>\(Format.fixed(b.before, 3)) → \(Format.fixed(b.after, 3))</b><span>\(b.dimension): sections vs their course, as loaded → re-sectioned</span></div>"
+            cards.add("\(Format.fixed(b.before, 3)) → \(Format.fixed(b.after, 3))", "\(b.dimension): sections vs their course, as loaded → re-sectioned")
         }
-        h += "<div class=\"kpi\"><b>\(Format.count(requestsMet)) of \(Format.count(requests))</b><span>course requests kept by the re-sectioning</span></div>"
-        h += "<div class=\"kpi\"><b>\(singletons.count) · \(doubletons.count)</b><span>singleton · doubleton courses</span></div></div>"
+        cards.add("\(Format.count(requestsMet)) of \(Format.count(requests))", "course requests kept by the re-sectioning")
+        cards.add("\(singletons.count) · \(doubletons.count)", "singleton · doubleton courses")
+        h += cards.html
         for n in notes { h += "<p class=\"note\">\(n)</p>" }
 
         h += "<h2>Master schedule</h2>"
@@ -134,7 +134,7 @@ public struct SchedulePage: Sendable {
             h += "</tbody></table></section>"
         }
         h += "<h2>How this was computed</h2><p class=\"note\">\(method)</p>"
-        return Dashboard.standalone(title: "Schedule: \(schoolName) — Mosaic", body: h)
+        return Dashboard.standalone(title: "Schedule: \(schoolName) — Mosaic", css: HTMLReport.kpiCSS, body: h)
     }
 
     var legend: HTML {

@@ -26,7 +26,7 @@ struct SignIn: Sendable {
     func page(_ request: Request, message: String?, status: HTTPResponse.Status, email: String = "") -> Response {
         let existing = request.cookies[Self.csrfCookie]?.value
         let token = existing.flatMap { $0.isEmpty ? nil : $0 } ?? Accounts.newToken()
-        var body: HTML = "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a><span class=\"note\">Public view</span></nav>"
+        var body = SiteNavigation(viewer: "Public view").html
         body += "<h1>Sign in</h1><p class=\"note\">For the district's staff and school leaders. Everyone else sees the public view, where small counts are suppressed.</p>"
         if let message { body += "<p class=\"widened\" role=\"alert\">\(message)</p>" }
         body += """

@@ -37,20 +37,20 @@ struct Pages: Sendable {
     /// A 403 page: what is refused and why, in the site's style.
     static func refused(_ heading: String, _ message: String, account: HTML = "") -> Response {
         html(Dashboard.standalone(title: "Refused — Mosaic",
-                                  body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a>\(account)</nav><h1>\(heading)</h1><p>\(message)</p>"),
+                                  body: SiteNavigation(account: account).html + "<h1>\(heading)</h1><p>\(message)</p>"),
              status: .forbidden)
     }
 
     /// A bad query or form value: 400 with the reason.
     static func badRequest(_ message: String, heading: String = "Cannot show that") -> Response {
         html(Dashboard.standalone(title: "Bad request — Mosaic",
-                                  body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>\(heading)</h1><p>\(message)</p>"),
+                                  body: SiteNavigation().html + "<h1>\(heading)</h1><p>\(message)</p>"),
              status: .badRequest)
     }
 
     static func notFound(_ message: String) -> Response {
         html(Dashboard.standalone(title: "Not found — Mosaic",
-                                  body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Not found</h1><p>\(message)</p>"),
+                                  body: SiteNavigation().html + "<h1>Not found</h1><p>\(message)</p>"),
              status: .notFound)
     }
 
@@ -191,7 +191,7 @@ struct Pages: Sendable {
             let visitor = visitor(context)
             switch visitor.viewer.access(school: id, in: dashboard.site.district) {
             case .forbidden:
-                return Self.html(Dashboard.standalone(title: "Not yours — Mosaic", body: "<nav class=\"site\"><a class=\"brand\" href=\"/\">Mosaic</a></nav><h1>Not one of your schools</h1><p>This account leads \(visitor.viewer.schools.joined(separator: ", ")); other schools of the district are not open to it.</p>"),
+                return Self.html(Dashboard.standalone(title: "Not yours — Mosaic", body: SiteNavigation().html + "<h1>Not one of your schools</h1><p>This account leads \(visitor.viewer.schools.joined(separator: ", ")); other schools of the district are not open to it.</p>"),
                                  status: .forbidden)
             case .unsuppressed:
                 let account = dashboard.account
