@@ -38,6 +38,39 @@ public struct EnrichmentRound: Codable, Sendable, Equatable {
         self.codes = codes
     }
 
+    /// A new round's name, goal and mix limits, read from what a form sends.
+    public struct Start: Sendable, Equatable {
+        public var name: String
+        /// The share of the school's students to reach in a year (0.01 … 1).
+        public var goal: Double
+        /// The round itself, with its mix limits (shares, from points 0 … 100).
+        public var round: EnrichmentRound
+    }
+
+    /// Reads a new round from a form: a name, a goal in percent of the school's students
+    /// (1 to 100), and for `ability` and `economic` an optional mix limit in percentage
+    /// points (0 to 100). Every problem at once.
+    public static func start(name raw: String?, goal rawGoal: String?, mixLimits: [(dimension: String, points: String?)]) -> Result<Start, Problems> {
+        var problems: [String] = []
+        let name = (raw ?? "").trimmingWhitespace()
+        if name.isEmpty { problems.append("the round needs a name") }
+        let goal = Double(rawGoal ?? "")
+        if goal == nil || !(1...100).contains(goal!) { problems.append("the goal is a percentage of the school's students from 1 to 100, not '\(rawGoal ?? "")'") }
+        var heterogeneity: [String: Double] = [:]
+        for (dimension, text) in mixLimits {
+            guard let text, !text.isEmpty else { continue }
+            guard let x = Double(text), (0...100).contains(x) else { problems.append("the \(dimension) mix limit is percentage points from 0 to 100, not '\(text)'"); continue }
+            heterogeneity[dimension] = x / 100
+        }
+        guard problems.isEmpty, let goal else { return .failure(Problems(messages: problems)) }
+        return .success(Start(name: name, goal: goal / 100, round: EnrichmentRound(heterogeneity: heterogeneity)))
+    }
+
+    /// What was wrong with a form, every problem at once.
+    public struct Problems: Error, Sendable, Equatable {
+        public var messages: [String]
+    }
+
     /// Proposes a cluster from what a form sends: its id (1 to 40 lower-case letters,
     /// digits and hyphens, new in the round), title, Spanish title, smallest and largest
     /// size. Every problem at once; nothing changes when there is any.

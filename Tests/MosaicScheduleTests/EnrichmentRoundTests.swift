@@ -29,4 +29,17 @@ import Testing
         #expect(json.contains(#""clusters":["#) && json.contains(#""heterogeneity":{"economic":0.15}"#) && json.contains(#""proposedBy":"ana""#))
         #expect(try JSONDecoder().decode(EnrichmentRound.self, from: Data(json.utf8)) == round)
     }
+
+    /// Starting a round: the name, goal and mix limits a form sends, every problem at once.
+    @Test func startingARoundReadsTheForm() throws {
+        let ok = try EnrichmentRound.start(name: "  Fall clusters ", goal: "40", mixLimits: [("ability", "15"), ("economic", "")]).get()
+        #expect(ok.name == "Fall clusters" && ok.goal == 0.4 && ok.round.heterogeneity == ["ability": 0.15])
+        guard case .failure(let bad) = EnrichmentRound.start(name: " ", goal: "140", mixLimits: [("ability", "x"), ("economic", "101")]) else {
+            Issue.record("a form with four problems was accepted")
+            return
+        }
+        #expect(bad.messages == ["the round needs a name", "the goal is a percentage of the school's students from 1 to 100, not '140'",
+                                 "the ability mix limit is percentage points from 0 to 100, not 'x'",
+                                 "the economic mix limit is percentage points from 0 to 100, not '101'"])
+    }
 }

@@ -170,23 +170,16 @@ struct EnrichmentPages: Sendable {
     func create(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let (p, form, actor): (Place, CreateForm, String)
         switch try await staffForm(CreateForm.self, request, context) { case .response(let r): return r; case .found(let x): (p, form, actor) = x }
-        var problems: [String] = []
-        let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
-        if name.isEmpty { problems.append("the round needs a name") }
-        let goal = Double(form.goal ?? "")
-        if goal == nil || !(1...100).contains(goal!) { problems.append("the goal is a percentage of the school's students from 1 to 100, not '\(form.goal ?? "")'") }
-        var heterogeneity: [String: Double] = [:]
-        for (dimension, text) in [("ability", form.ability), ("economic", form.economic)] {
-            guard let text, !text.isEmpty else { continue }
-            guard let x = Double(text), (0...100).contains(x) else { problems.append("the \(dimension) mix limit is percentage points from 0 to 100, not '\(text)'"); continue }
-            heterogeneity[dimension] = x / 100
+        let start: EnrichmentRound.Start
+        switch EnrichmentRound.start(name: form.name, goal: form.goal, mixLimits: [("ability", form.ability), ("economic", form.economic)]) {
+        case .success(let x): start = x
+        case .failure(let problems):
+            return try await index(request, context, message: "Not created: " + problems.messages.joined(separator: "; ") + ".", status: .badRequest)
         }
-        guard problems.isEmpty else {
-            return try await index(request, context, message: "Not created: " + problems.joined(separator: "; ") + ".", status: .badRequest)
-        }
+        let name = start.name
         let round = try await server.store.addEnrichmentRound(EnrichmentRoundRecord(
-            district: p.district, term: p.term, school: p.school, name: name, status: "proposing", goal: goal! / 100,
-            json: try Self.json(Body(heterogeneity: heterogeneity)), updatedAt: Date()))
+            district: p.district, term: p.term, school: p.school, name: name, status: "proposing", goal: start.goal,
+            json: try Self.json(start.round), updatedAt: Date()))
         try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "enrichment-round", detail: "\(p.school) round \(round.id): \(name)"))
         return Response(status: .seeOther, headers: [.location: base(p) + "/\(round.id)"])
     }
