@@ -1,0 +1,33 @@
+import MosaicCore
+import MosaicDiagnostic
+
+extension Dashboard {
+    /// The store's districts and their terms: the home page.
+    /// - Parameter latest: each district's latest diagnostic, for its headline: how far
+    ///   its schools are from reflecting it (D by race and by income).
+    public static func home(_ sites: [Site], latest: [String: Diagnostic] = [:], viewer: String, account: HTML = "") -> HTML {
+        var h = SiteNavigation(viewer: viewer, account: account, atHome: true).html
+        h += "<h1>Is each student in a diverse school and diverse classes?</h1>"
+        h += "<p>Mosaic measures diversity across schools, within schools and inside classrooms, by race and ethnicity, economic disadvantage, English learners, disability and gender, and follows it term by term.</p>"
+        if sites.isEmpty { h += "<p>The store holds no district yet: import a roster with <code>mosaic import</code>.</p>" }
+        // One row per district: a store may hold many (the demo: a synthetic roster
+        // district and NYC's 32 community school districts).
+        if !sites.isEmpty {
+            h += "\(scrollRegion)<table><caption>\(sites.count) district\(sites.count == 1 ? "" : "s")</caption><thead><tr><th scope=\"col\">District</th><th scope=\"col\" class=\"n\">Schools vs district, race (D)</th><th scope=\"col\" class=\"n\">by income (D)</th><th scope=\"col\">Latest term</th><th scope=\"col\" class=\"wide\">Earlier terms</th><th scope=\"col\">Across terms</th></tr></thead><tbody>"
+            for s in sites {
+                let base = "/districts/\(urlEscape(s.district))"
+                let latestLink: HTML = s.terms.last.map { "<a href=\"\(base)/terms/\(urlEscape($0.id))\">\($0.title)</a>" } ?? "–"
+                let earlier: HTML = s.terms.dropLast().reversed().map { "<a href=\"\(base)/terms/\(urlEscape($0.id))\">\($0.title.components(separatedBy: " (").first ?? $0.title)</a>" }.joined(separator: " · ")
+                // D as a number and a bar (0 = every school alike, 1 = complete separation).
+                func d(_ dimension: Dimension) -> HTML {
+                    guard let v = latest[s.district]?.dimensions.first(where: { $0.dimension == dimension })?.acrossSchools.D, v.isFinite else { return "<td class=\"n\">–</td>" }
+                    return "<td class=\"n\" style=\"white-space:nowrap\">\(Format.fixed(v, 2)) <span aria-hidden=\"true\" style=\"display:inline-block;vertical-align:middle;width:4rem;height:.55rem;background:#eef2f7;border-radius:3px\"><span style=\"display:block;height:100%;width:\(Int((v * 100).rounded()))%;background:\(v >= 0.6 ? "#D55E00" : v >= 0.3 ? "#E69F00" : "#009E73");border-radius:3px\"></span></span></td>"
+                }
+                h += "<tr><th scope=\"row\">\(s.name)\((s.synthetic ? " <span class=\"note\">(synthetic)</span>" : "") as HTML)</th>\(d(.race))\(d(.economic))<td>\(latestLink)</td><td class=\"wide\">\(earlier)</td><td style=\"white-space:nowrap\"><a href=\"\(base)/trends\">Trends</a> · <a href=\"\(base)/plan\">Action plan</a></td></tr>"
+            }
+            h += "</tbody></table></div>"
+            h += "<p class=\"note\">D: the share of students who would have to change schools for every school to mirror its district (Massey &amp; Denton: under 0.3 low, 0.3–0.6 moderate, above 0.6 high). Synthetic districts are invented for demonstration; the NYC community school districts are the NYC DOE Demographic Snapshot (NYC Open Data), school-level counts.</p>"
+        }
+        return standalone(title: "Mosaic", body: h)
+    }
+}
