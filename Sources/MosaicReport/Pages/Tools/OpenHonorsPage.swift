@@ -233,6 +233,14 @@ public struct OpenHonorsPage: Sendable {
         legend += "</div>"
         let table = DataTable(caption: "Share taking honors credit by week", header: ["date", "all"] + columns.map(label), rows: tableRows,
                               numeric: Set(1...(columns.count + 1)))
-        return "<figure>\(legend)\(svg)<details><summary>Data table</summary>\(scrollRegion)\(table.html)</div></details></figure>"
+        // Say how much of the series the public view shows, and why the rest is hidden.
+        var caption: HTML = ""
+        if !staff {
+            let present = groups.map { g in columns.firstIndex(of: g)! }
+            let cells = series.indices.flatMap { t in present.filter { (series[t].district.groups[dimension.rawValue]?[columns[$0]]?.enrolled ?? 0) > 0 }.map { (t, $0) } }
+            let shownCount = cells.filter { shown.series.cells[$0.0][$0.1] != nil }.count
+            caption = "<figcaption>Public view: \(shownCount) of \(cells.count) weekly group rates shown. A week's rate is hidden when its counts are under \(policy.minimumN), when it would give a hidden group's back, or when it moved by fewer than \(policy.minimumN) students from a week already shown (subtracting the two would tell how many opted in); most choices are made in the add/drop window, a few a week.</figcaption>"
+        }
+        return "<figure>\(legend)\(svg)\(caption)<details><summary>Data table</summary>\(scrollRegion)\(table.html)</div></details></figure>"
     }
 }
