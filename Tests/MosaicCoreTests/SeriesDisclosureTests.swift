@@ -64,4 +64,56 @@ import Testing
         // are small groups or change by a few students a week).
         #expect(shownCells * 6 > cells, "\(shownCells) of \(cells) shown")
     }
+
+    /// A school's open-honors weeks as the demo has them: choices come in during the first
+    /// weeks (33, 51, 49 … of 67), then hold at 46 all term. Settled point by point, the
+    /// passing 51 is shown and blocks the 46 for the rest of the term; weekly, the passing
+    /// weeks are skipped (33 stays: the next week is 18 away) and the term's value shows
+    /// every week. The demo's sch5 showed 4 of 88 weekly rates this way.
+    @Test func aPassingWeekDoesNotHideTheTerm() {
+        let weeks: [(Int, Int)] = [(33, 57), (51, 90), (49, 85), (46, 83), (46, 81)] + Array(repeating: (46, 81), count: 20)
+        let rows: [[SuppressionPolicy.RateCount]] = weeks.map { [($0.0, 67), ($0.1, 125)] }
+        let totals = rows.map { r in (numerator: r.reduce(0) { $0 + $1.numerator }, denominator: r.reduce(0) { $0 + $1.denominator }) }
+        let settled = policy.shownSeries(rows, totals: totals)
+        #expect(settled.cells.suffix(20).allSatisfy { $0 == [nil, nil] })
+        let weekly = policy.shownSeries(rows, totals: totals, cadence: .weekly(ended: false))
+        #expect(weekly.cells[0] == [33.0 / 67, 57.0 / 125] && weekly.cells[1...3].allSatisfy { $0 == [nil, nil] })
+        #expect(weekly.cells[4..<24].allSatisfy { $0 == [46.0 / 67, 81.0 / 125] })
+        #expect(weekly.cells[24] == [nil, nil])                       // the latest week waits for the next
+        #expect(policy.shownSeries(rows, totals: totals, cadence: .weekly(ended: true)).cells[24] == [46.0 / 67, 81.0 / 125])
+        for shown in [weekly, policy.shownSeries(rows, totals: totals, cadence: .weekly(ended: true))] {
+            #expect(SeriesAttack(rows: rows, totals: totals, shown: shown).recovered(minimumN: 10).isEmpty)
+        }
+    }
+
+    /// Weekly series, random as above: nothing recovered; and a week once shown is shown the
+    /// same when later weeks are added (a reader who saw last week's page learns nothing new
+    /// by subtracting it from this week's), one hidden stays hidden but for the week held back.
+    @Test func weeklySeriesAreSafeAndStableAsWeeksAreAdded() {
+        var rng = SplitMix(seed: 44)
+        for _ in 0..<250 {
+            let groups = Int.random(in: 2...4, using: &rng), points = Int.random(in: 3...9, using: &rng)
+            var n = (0..<groups).map { _ in Int.random(in: 10...90, using: &rng) }
+            var k = n.map { Int.random(in: 0...$0, using: &rng) }
+            var rows: [[SuppressionPolicy.RateCount]] = []
+            for _ in 0..<points {
+                rows.append(zip(k, n).map { ($0, $1) })
+                for g in 0..<groups where Int.random(in: 0..<3, using: &rng) == 0 {
+                    if Int.random(in: 0..<5, using: &rng) == 0 { n[g] += 1 }
+                    k[g] = min(n[g], max(0, k[g] + [1, 2, 3, 12, -1][Int.random(in: 0..<5, using: &rng)]))
+                }
+            }
+            let totals = rows.map { r in (numerator: r.reduce(0) { $0 + $1.numerator }, denominator: r.reduce(0) { $0 + $1.denominator }) }
+            let ended = Bool.random(using: &rng)
+            let full = policy.shownSeries(rows, totals: totals, cadence: .weekly(ended: ended))
+            #expect(SeriesAttack(rows: rows, totals: totals, shown: full).recovered(minimumN: 10).isEmpty, "\(rows)")
+            for cut in 2..<points {
+                let prefix = policy.shownSeries(Array(rows.prefix(cut)), totals: Array(totals.prefix(cut)), cadence: .weekly(ended: false))
+                for t in 0..<(cut - 1) {
+                    #expect(prefix.cells[t] == full.cells[t] && prefix.totals[t] == full.totals[t], "week \(t) of \(cut): \(rows)")
+                }
+                #expect(prefix.cells[cut - 1].allSatisfy { $0 == nil } && prefix.totals[cut - 1] == nil)
+            }
+        }
+    }
 }

@@ -4,6 +4,15 @@ extension SuppressionPolicy {
     /// One group's (or a row's) participants and students at one point in time.
     public typealias RateCount = (numerator: Int, denominator: Int)
 
+    /// How a series grows.
+    public enum Cadence: Sendable, Equatable {
+        /// Each point stands (terms, rounds): decided against the points before it.
+        case settled
+        /// Weeks of a running term: a point waits for the next week and is skipped while it
+        /// is passing through; `ended` when no week will follow (the term is over).
+        case weekly(ended: Bool)
+    }
+
     /// What a series of rates may show.
     public struct ShownSeries: Sendable, Equatable {
         /// Point × group: the rate shown, nil where hidden or where the group has no students.
@@ -32,8 +41,16 @@ extension SuppressionPolicy {
     /// one group is hidden, and its partner with it). Repeated until nothing more is
     /// hidden (each pass only hides, so it ends).
     ///
+    /// Which point to keep matters: the first point shown blocks every later one within a
+    /// small count of it. With ``Cadence/weekly(ended:)`` a point is a candidate only when the
+    /// next week is the same or far from it, so a passing value in the add/drop window (33,
+    /// then 51, then 49 …) does not block the value that then holds all term (46); the
+    /// latest week waits for the next one unless the series has ended. Each point is still
+    /// decided only from itself, the points before it and the one after, so a point once
+    /// shown stays shown as weeks are added, and one hidden never comes back.
+    ///
     /// - Complexity: O(P² · G) per pass over P points and G groups; at most P · G passes.
-    public func shownSeries(_ rows: [[RateCount]], totals: [RateCount]) -> ShownSeries {
+    public func shownSeries(_ rows: [[RateCount]], totals: [RateCount], cadence: Cadence = .settled) -> ShownSeries {
         precondition(rows.count == totals.count, "one overall count per point")
         func far(_ a: RateCount, _ b: RateCount) -> Bool {
             [a.numerator - b.numerator, a.denominator - b.denominator,
@@ -43,11 +60,17 @@ extension SuppressionPolicy {
             c.denominator > 0 && !suppressesRate(c.numerator, of: c.denominator)
                 && code(share: Double(c.numerator) / Double(c.denominator)) == nil
         }
-        /// Forward through one series: shown where `candidate` and far from every earlier shown point.
+        /// A weekly point that is about to move again by a small count is passing through.
+        func settles(_ series: [RateCount], _ t: Int) -> Bool {
+            guard case .weekly(let ended) = cadence else { return true }
+            return t + 1 < series.count ? far(series[t], series[t + 1]) : ended
+        }
+        /// Forward through one series: shown where `candidate`, settled, and far from every
+        /// earlier shown point.
         func greedy(_ series: [RateCount], candidate: [Bool]) -> [Bool] {
             var shown: [Int] = []
             var result = Array(repeating: false, count: series.count)
-            for t in series.indices where candidate[t] && shown.allSatisfy({ far(series[t], series[$0]) }) {
+            for t in series.indices where candidate[t] && settles(series, t) && shown.allSatisfy({ far(series[t], series[$0]) }) {
                 shown.append(t)
                 result[t] = true
             }
@@ -61,6 +84,18 @@ extension SuppressionPolicy {
         while true {
             shown = rows.indices.map { shownRates(rows[$0], alsoHiding: forced[$0]) }
             var changed = false
+            // Each group's series first, so that the totals below are read from rows as
+            // they will be shown, not from weeks about to be hidden.
+            for g in 0..<groups {
+                let series = rows.indices.map { cell($0, g) }
+                let candidate = rows.indices.map { g < shown[$0].count && shown[$0][g] != nil }
+                let kept = greedy(series, candidate: candidate)
+                for t in rows.indices where candidate[t] && !kept[t] {
+                    forced[t].insert(g)
+                    changed = true
+                }
+            }
+            if changed { continue }
             // A total is known when shown, or when every group of its row is (their sum).
             var known: [Int] = []
             for t in rows.indices {
@@ -75,15 +110,6 @@ extension SuppressionPolicy {
                     forced[t].insert(g)
                 }
                 changed = true
-            }
-            for g in 0..<groups {
-                let series = rows.indices.map { cell($0, g) }
-                let candidate = rows.indices.map { g < shown[$0].count && shown[$0][g] != nil }
-                let kept = greedy(series, candidate: candidate)
-                for t in rows.indices where candidate[t] && !kept[t] {
-                    forced[t].insert(g)
-                    changed = true
-                }
             }
             if !changed { break }
         }

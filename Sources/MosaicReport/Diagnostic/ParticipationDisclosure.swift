@@ -27,19 +27,21 @@ public struct ParticipationDisclosure: Sendable {
 
     /// A series: `rows[t][g]` = group g's participants and students at point t, `totals[t]`
     /// the point's overall counts (every group of the row together).
-    public func series(_ rows: [[SuppressionPolicy.RateCount]], totals: [SuppressionPolicy.RateCount]) -> SuppressionPolicy.ShownSeries {
+    public func series(_ rows: [[SuppressionPolicy.RateCount]], totals: [SuppressionPolicy.RateCount],
+                       cadence: SuppressionPolicy.Cadence = .settled) -> SuppressionPolicy.ShownSeries {
         guard let policy else {
             func rate(_ c: SuppressionPolicy.RateCount) -> Double? { c.denominator > 0 ? Double(c.numerator) / Double(c.denominator) : nil }
             return .init(cells: rows.map { $0.map(rate) }, totals: totals.map(rate))
         }
-        return policy.shownSeries(rows, totals: totals)
+        return policy.shownSeries(rows, totals: totals, cadence: cadence)
     }
 
     /// Several series over the same points and the same students (one per dimension: by
     /// race, by income …): each decided on its own, and a point's overall rate shown only
     /// where every series shows it.
-    public func series(_ dimensions: [[[SuppressionPolicy.RateCount]]], totals: [SuppressionPolicy.RateCount]) -> [SuppressionPolicy.ShownSeries] {
-        var decided = dimensions.map { series($0, totals: totals) }
+    public func series(_ dimensions: [[[SuppressionPolicy.RateCount]]], totals: [SuppressionPolicy.RateCount],
+                       cadence: SuppressionPolicy.Cadence = .settled) -> [SuppressionPolicy.ShownSeries] {
+        var decided = dimensions.map { series($0, totals: totals, cadence: cadence) }
         for t in totals.indices where decided.contains(where: { $0.totals[t] == nil }) {
             for k in decided.indices { decided[k].totals[t] = nil }
         }

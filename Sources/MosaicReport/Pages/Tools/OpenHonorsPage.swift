@@ -43,6 +43,9 @@ public struct OpenHonorsPage: Sendable {
     public var csrf: String?
     public var message: String?
     public var defaultDate: String
+    /// Whether the series reaches the term's last day (no week will follow it): the public
+    /// view holds the latest week back until the next one is known, unless it has.
+    public var ended = false
 
     public init(district: String, term: String, termTitle: String, school: String, schoolName: String, viewer: String, account: HTML,
                 staff: Bool, policy: SuppressionPolicy, dimension: Dimension, series: [OpenHonorsParticipation],
@@ -97,7 +100,7 @@ public struct OpenHonorsPage: Sendable {
         }
         let courses = Set(series.flatMap { $0.courses.map(\.id) }).sorted()
         splits.append(series.map { p in courses.map { id in count(p.courses.first { $0.id == id }?.total) } })
-        let decided = disclosure.series(splits, totals: totals)
+        let decided = disclosure.series(splits, totals: totals, cadence: .weekly(ended: ended))
         let lastCourses = (decided.last?.cells.last ?? [])
         let byCourse = Dictionary(uniqueKeysWithValues: zip(courses, lastCourses))
         return Shown(groups: pageGroups, series: decided[pageSplit], courses: (series.last?.courses ?? []).map { byCourse[$0.id] ?? nil })

@@ -157,11 +157,13 @@ struct OpenHonorsPages: Sendable {
         if dates.last != on { dates.append(on) }
         let series = dates.map { OpenHonorsParticipation(c.roster, on: $0, school: c.school) }
         let scenario = staff ? DefaultOptOutScenario(c.roster, on: on, school: c.school) : nil
-        return OpenHonorsPage(
+        var page = OpenHonorsPage(
             district: c.district, term: c.term, termTitle: c.termTitle, school: c.school, schoolName: c.schoolName, viewer: visitor.label,
             account: visitor.account, staff: staff, policy: policy, dimension: dimension,
             series: series, scenario: scenario, windowStart: c.windowStart, windowEnd: c.windowEnd, classes: classes, csrf: csrf,
-            message: message, defaultDate: min(max(today, c.windowStart), c.windowEnd)).html
+            message: message, defaultDate: min(max(today, c.windowStart), c.windowEnd))
+        page.ended = on >= c.session.endDate
+        return page.html
     }
 
     struct Form: Decodable {
