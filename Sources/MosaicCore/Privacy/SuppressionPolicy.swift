@@ -87,9 +87,6 @@ public struct SuppressionPolicy: Sendable, Equatable {
         }
     }
 
-    /// Suppresses a table whose row totals (and, when `columnTotalsShown`, column totals)
-    /// are shown. Zeros are never hidden: non-negativity would give them away, and with
-    /// every hidden cell at least 1 a cycle of hidden cells lets each vary both ways.
     /// Whether the hidden groups of a row, whose combined numerator and denominator a reader
     /// gets from the overall rate, keep each of them unknown: the combination passes the rate
     /// rule, and is neither all in nor all out (then every hidden group is all in, or all
@@ -100,6 +97,9 @@ public struct SuppressionPolicy: Sendable, Equatable {
         return !suppressesRate(n, of: d) && n > 0 && n < d
     }
 
+    /// Suppresses a table whose row totals (and, when `columnTotalsShown`, column totals)
+    /// are shown. Zeros are never hidden: non-negativity would give them away, and with
+    /// every hidden cell at least 1 a cycle of hidden cells lets each vary both ways.
     public func suppressTable(_ table: [[Int]], columnTotalsShown: Bool = true) -> SuppressedTable {
         let rows = table.count
         guard rows > 0 else { return SuppressedTable(cells: [], rowTotalHidden: []) }

@@ -23,8 +23,6 @@ public struct ParticipationDisclosure: Sendable {
         self.policy = policy.flatMap { $0.minimumN > 1 ? $0 : nil }
     }
 
-    public var showsEverything: Bool { policy == nil }
-
     /// A series: `rows[t][g]` = group g's participants and students at point t, `totals[t]`
     /// the point's overall counts (every group of the row together).
     public func series(_ rows: [[SuppressionPolicy.RateCount]], totals: [SuppressionPolicy.RateCount],
@@ -48,10 +46,24 @@ public struct ParticipationDisclosure: Sendable {
         return decided
     }
 
-    /// Units that together make up a whole (a school's open-honors courses): each unit's
-    /// overall rate, decided as the groups of one row beside the whole's rate.
-    public func units(_ units: [SuppressionPolicy.RateCount]) -> [Double?] {
-        guard let policy else { return units.map { $0.denominator > 0 ? Double($0.numerator) / Double($0.denominator) : nil } }
-        return policy.shownRates(units)
+    /// One dimension's groups over a series' points: those with students at some point, in
+    /// the dimension's order with `unknown` last, and their counts at each point.
+    public struct Split: Sendable {
+        public var dimension: Dimension
+        public var groups: [String]
+        /// Point × group.
+        public var rows: [[SuppressionPolicy.RateCount]]
+    }
+
+    /// Every dimension's split of the same students over `points` points;
+    /// `count(t, dimension, group)` is the group's participants and students at point t
+    /// (nil when it has none).
+    public static func splits(points: Int, _ dimensions: [Dimension] = Dimension.allCases,
+                              count: (Int, Dimension, String) -> SuppressionPolicy.RateCount?) -> [Split] {
+        dimensions.map { d in
+            let rows = (0..<points).map { t in (d.rosterGroups + ["unknown"]).map { count(t, d, $0) ?? (0, 0) } }
+            let present = (d.rosterGroups + ["unknown"]).indices.filter { g in rows.contains { $0[g].denominator > 0 } }
+            return Split(dimension: d, groups: present.map { (d.rosterGroups + ["unknown"])[$0] }, rows: rows.map { r in present.map { r[$0] } })
+        }
     }
 }

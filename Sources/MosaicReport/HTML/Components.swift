@@ -55,3 +55,13 @@ struct Cards {
         }.joined() + "</div>"
     }
 }
+
+/// A rate as a table shows it: the share, `suppressed` where the viewer may not see it,
+/// `–` where the group has nobody.
+func rateCell(_ rate: Double?, of students: Int) -> String {
+    guard students > 0 else { return "–" }
+    return rate.map { Format.percent($0) } ?? "suppressed"
+}
+
+/// A group's name in a table or legend (`Unknown` for students without the attribute).
+func groupLabel(_ group: String) -> String { group == "unknown" ? "Unknown" : Dimension.label(group) }

@@ -10,7 +10,13 @@ import MosaicReport
 /// version changes (a term imported or replaced, by this process or another) its old
 /// pages are no longer asked for and age out.
 actor PageCache {
-    enum Entry { case page(HTML), text(String), report(HTMLReport.Document), finder([FinderSchool]) }
+    enum Entry {
+        case page(HTML), text(String), report(HTMLReport.Document), finder([FinderSchool])
+        var page: HTML? { if case .page(let x) = self { x } else { nil } }
+        var text: String? { if case .text(let x) = self { x } else { nil } }
+        var report: HTMLReport.Document? { if case .report(let x) = self { x } else { nil } }
+        var finder: [FinderSchool]? { if case .finder(let x) = self { x } else { nil } }
+    }
 
     /// Pages kept at most: the busiest pages of a few districts and terms (a public page
     /// is tens of kilobytes; 512 of them stay well under 50 MB).
@@ -29,19 +35,24 @@ actor PageCache {
 
     private func put(_ entry: Entry, _ k: String) { entries.keep(entry, for: k) }
 
+    /// What is kept under `k` (read by `value`), or `make()`'s result, kept when there is one.
+    private func memo<T>(_ k: String, _ value: (Entry) -> T?, _ entry: (T) -> Entry, make: () -> T?) -> T? {
+        if let kept = hit(k).flatMap(value) { return kept }
+        guard let made = make() else { return nil }
+        put(entry(made), k)
+        return made
+    }
+
     func overview(_ dashboard: Dashboard, _ d: Diagnostic, term: String) -> HTMLReport.Document {
         let k = key(dashboard.site.district, dashboard.site.version, pageKey(dashboard, term, "overview"))
-        if case .report(let report) = hit(k) { return report }
-        let report = dashboard.overview(d, term: term)
-        put(.report(report), k)
-        return report
+        return memo(k, \.report, Entry.report) { dashboard.overview(d, term: term) }!
     }
 
     /// The family finder's schools (courses, composition through the policy, locations),
     /// computed once per district version and rounds (`key` names both).
     func finder(_ key: String, district: String, version: String, compute: () async throws -> [FinderSchool]) async rethrows -> [FinderSchool] {
         let k = self.key(district, version, "finder\u{1F}" + key)
-        if case .finder(let schools) = hit(k) { return schools }
+        if let schools = hit(k)?.finder { return schools }
         let schools = try await compute()
         put(.finder(schools), k)
         return schools
@@ -53,26 +64,16 @@ actor PageCache {
     }
 
     func page(_ key: String, district: String, version: String, render: @Sendable () -> HTML?) -> HTML? {
-        if let hit = cached(key, district: district, version: version) { return hit }
-        guard let page = render() else { return nil }
-        keep(page, as: key, district: district, version: version)
-        return page
+        memo(self.key(district, version, key), \.page, Entry.page, make: render)
     }
 
     /// A JSON document rendered once per key (the API's, same for every reader of a scope).
     func text(_ key: String, district: String, version: String, render: @Sendable () -> String?) -> String? {
-        let k = self.key(district, version, key)
-        if case .text(let text) = hit(k) { return text }
-        guard let text = render() else { return nil }
-        put(.text(text), k)
-        return text
+        memo(self.key(district, version, key), \.text, Entry.text, make: render)
     }
 
     /// A page already rendered for this version, for pages rendered asynchronously.
-    func cached(_ key: String, district: String, version: String) -> HTML? {
-        if case .page(let text) = hit(self.key(district, version, key)) { return text }
-        return nil
-    }
+    func cached(_ key: String, district: String, version: String) -> HTML? { hit(self.key(district, version, key))?.page }
 
     func keep(_ page: HTML, as key: String, district: String, version: String) {
         put(.page(page), self.key(district, version, key))

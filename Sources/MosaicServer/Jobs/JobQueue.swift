@@ -83,12 +83,7 @@ public final class JobQueue: Sendable {
 
     private func submit(owner: String, name: String, total: Int, joining: Bool, _ work: @escaping Work) throws(Full) -> (id: String, new: Bool) {
         let (id, start, new): (String, Bool, Bool) = try state.withLock { q throws(Full) in
-            if joining, let existing = q.order.first(where: { id in
-                guard let job = q.entries[id]?.job, job.owner == owner else { return false }
-                switch job.state { case .queued, .running: return true; default: return false }
-            }) {
-                return (existing, false, false)
-            }
+            if joining, let existing = Self.underway(owner: owner, in: q) { return (existing.id, false, false) }
             let startNow = q.running < workers
             guard startNow || q.waiting.count < capacity else { throw Full(waiting: q.waiting.count) }
             let id = String(q.next)
@@ -153,6 +148,16 @@ public final class JobQueue: Sendable {
     }
 
     public func job(_ id: String) -> Job? { state.withLock { $0.entries[id]?.job } }
+
+    /// An owner's job queued or running now, if any (not one finished or failed).
+    public func underway(owner: String) -> Job? { state.withLock { Self.underway(owner: owner, in: $0) } }
+
+    private static func underway(owner: String, in q: Queue) -> Job? {
+        q.order.lazy.compactMap { q.entries[$0]?.job }.first { job in
+            guard job.owner == owner else { return false }
+            switch job.state { case .queued, .running: return true; default: return false }
+        }
+    }
 
     /// An owner's jobs not yet finished (queued, running or failed), oldest first.
     public func unfinished(owner: String) -> [Job] {

@@ -118,16 +118,11 @@ extension Dashboard {
             }
         }
         let read = terms.map { counts($0.diagnostic) }
-        var splits: [[[SuppressionPolicy.RateCount]]] = []
-        var page: [String] = [], index = 0
-        for d in Dimension.allCases {
-            let groups = (d.rosterGroups + ["unknown"]).filter { g in read.contains { ($0?.groups[d.rawValue]?[g]?.denominator ?? 0) > 0 } }
-            if d == dimension { (page, index) = (groups, splits.count) }
-            splits.append(read.map { r in groups.map { r?.groups[d.rawValue]?[$0] ?? (0, 0) } })
-        }
+        let splits = ParticipationDisclosure.splits(points: terms.count) { t, d, g in read[t]?.groups[d.rawValue]?[g] }
+        let index = splits.firstIndex { $0.dimension == dimension } ?? 0
         let disclosure = ParticipationDisclosure(policy: audience.seesEverything ? nil : policy)
-        let decided = disclosure.series(splits, totals: read.map { $0?.total ?? (0, 0) })
-        return (page, decided[index])
+        let decided = disclosure.series(splits.map(\.rows), totals: read.map { $0?.total ?? (0, 0) })
+        return (splits[index].groups, decided[index])
     }
 
     /// A line per series over the terms, values formatted by `format`; a missing value

@@ -118,21 +118,9 @@ public struct EnrichmentPage: Sendable {
     var shownRates: Shown {
         let p = participation
         func count(_ c: EnrichmentParticipation.Count?) -> SuppressionPolicy.RateCount { (c?.placed ?? 0, c?.students ?? 0) }
-        var groups: [[String]] = [], splits: [[[SuppressionPolicy.RateCount]]] = []
-        for d in Self.dimensions {
-            let all = d.rosterGroups + ["unknown"]
-            let present = all.filter { g in p.points.contains { ($0.groups[d.rawValue]?[g]?.students ?? 0) > 0 } }
-            groups.append(present)
-            splits.append(p.points.map { pt in present.map { count(pt.groups[d.rawValue]?[$0]) } })
-        }
+        let splits = ParticipationDisclosure.splits(points: p.points.count, Self.dimensions) { t, d, g in p.points[t].groups[d.rawValue]?[g].map(count) }
         let disclosure = ParticipationDisclosure(policy: staff ? nil : policy)
-        return Shown(groups: groups, series: disclosure.series(splits, totals: p.points.map { count($0.total) }))
-    }
-
-    /// A rate as shown: the share, `suppressed`, or `–` where the group has no students.
-    func cell(_ r: Double?, students: Int) -> String {
-        guard students > 0 else { return "–" }
-        return r.map { Format.percent($0) } ?? "suppressed"
+        return Shown(groups: splits.map(\.groups), series: disclosure.series(splits.map(\.rows), totals: p.points.map { count($0.total) }))
     }
 
     public var html: HTML {
@@ -162,7 +150,7 @@ public struct EnrichmentPage: Sendable {
         let shown = shownRates
         let overall = shown.totals.last ?? nil
         var cards = Cards()
-        cards.add("\(cell(overall, students: last.total.students))", "of the school's students in a cluster this year, after \(last.round) (goal \(Format.percent(p.goal, digits: 0)))")
+        cards.add("\(rateCell(overall, of: last.total.students))", "of the school's students in a cluster this year, after \(last.round) (goal \(Format.percent(p.goal, digits: 0)))")
         // How many more students reach the goal gives the count placed back: shown with the rate only.
         if let r = overall {
             cards.add("\(r >= p.goal ? "met" : Format.count(Int((p.goal * Double(last.total.students)).rounded(.up)) - last.total.placed) + " more")", "\(r >= p.goal ? "the goal is met" : "students to reach the goal")")
@@ -173,18 +161,16 @@ public struct EnrichmentPage: Sendable {
         }
         for (k, dimension) in Self.dimensions.enumerated() {
             let groups = shown.groups[k], series = shown.series[k]
-            let header = ["after round", "all"] + groups.map(label)
+            let header = ["after round", "all"] + groups.map(groupLabel)
             let rows = p.points.enumerated().map { t, pt in
-                [pt.round, cell(series.totals[t], students: pt.total.students)]
-                    + groups.enumerated().map { g, group in cell(series.cells[t][g], students: pt.groups[dimension.rawValue]?[group]?.students ?? 0) }
+                [pt.round, rateCell(series.totals[t], of: pt.total.students)]
+                    + groups.enumerated().map { g, group in rateCell(series.cells[t][g], of: pt.groups[dimension.rawValue]?[group]?.students ?? 0) }
             }
             h += "\(scrollRegion)\(DataTable(caption: "\(dimension.title): share of students in a cluster this year", header: header, rows: rows, numeric: Set(1...(groups.count + 1))).html)</div>"
             if dimension == .race { h += chart(groups: groups, series: series) }
         }
         return h
     }
-
-    func label(_ group: String) -> String { group == "unknown" ? "Unknown" : Dimension.label(group) }
 
     /// Bars per group after the latest round, the goal as a line.
     func chart(groups: [String], series: SuppressionPolicy.ShownSeries) -> HTML {
@@ -193,11 +179,11 @@ public struct EnrichmentPage: Sendable {
         let height = Double(groups.count + 1) * (barH + 6) + 30
         var svg: HTML = "<svg role=\"img\" aria-label=\"Share of each group in a cluster this year, against the goal\" width=\"\(Int(labelW + plotW + 70))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(labelW + plotW + 70)) \(Int(height))\">"
         let rows: [(String, Double?, Int)] = [("All students", series.totals.last ?? nil, last.total.students)]
-            + groups.enumerated().map { (label($1), rates[$0], last.groups[Dimension.race.rawValue]?[$1]?.students ?? 0) }
+            + groups.enumerated().map { (groupLabel($1), rates[$0], last.groups[Dimension.race.rawValue]?[$1]?.students ?? 0) }
         for (k, row) in rows.enumerated() {
             let y = Double(k) * (barH + 6)
             svg += "<text x=\"\(fmt(labelW - 8))\" y=\"\(fmt(y + barH - 4))\" font-size=\"12\" text-anchor=\"end\">\(row.0)</text>"
-            let shown = cell(row.1, students: row.2)
+            let shown = rateCell(row.1, of: row.2)
             if let r = row.1 {
                 svg += "<rect x=\"\(fmt(labelW))\" y=\"\(fmt(y))\" width=\"\(fmt(plotW * r))\" height=\"\(fmt(barH))\" fill=\"\(k == 0 ? "#444" : palette[(k - 1) % palette.count])\"><title>\(row.0): \(shown)</title></rect>"
                 svg += "<text x=\"\(fmt(labelW + plotW * r + 4))\" y=\"\(fmt(y + barH - 4))\" font-size=\"11\">\(shown)</text>"

@@ -91,32 +91,21 @@ public struct OpenHonorsPage: Sendable {
     var shownRates: Shown {
         func count(_ c: OpenHonorsParticipation.GroupCount?) -> SuppressionPolicy.RateCount { (c?.optedIn ?? 0, c?.enrolled ?? 0) }
         let totals = series.map { count($0.district.total) }
-        var splits: [[[SuppressionPolicy.RateCount]]] = []
-        var pageGroups: [String] = [], pageSplit = 0
-        for d in Dimension.allCases {
-            let groups = Set(series.flatMap { ($0.district.groups[d.rawValue] ?? [:]).keys }).sorted { Self.order(d, $0) < Self.order(d, $1) }
-            if d == dimension { (pageGroups, pageSplit) = (groups, splits.count) }
-            splits.append(series.map { p in groups.map { count(p.district.groups[d.rawValue]?[$0]) } })
-        }
+        let splits = ParticipationDisclosure.splits(points: series.count) { t, d, g in series[t].district.groups[d.rawValue]?[g].map(count) }
+        let page = splits.firstIndex { $0.dimension == dimension } ?? 0
         let courses = Set(series.flatMap { $0.courses.map(\.id) }).sorted()
-        splits.append(series.map { p in courses.map { id in count(p.courses.first { $0.id == id }?.total) } })
-        let decided = disclosure.series(splits, totals: totals, cadence: .weekly(ended: ended))
+        let byCourseRows = series.map { p in courses.map { id in count(p.courses.first { $0.id == id }?.total) } }
+        let decided = disclosure.series(splits.map(\.rows) + [byCourseRows], totals: totals, cadence: .weekly(ended: ended))
         let lastCourses = (decided.last?.cells.last ?? [])
         let byCourse = Dictionary(uniqueKeysWithValues: zip(courses, lastCourses))
-        return Shown(groups: pageGroups, series: decided[pageSplit], courses: (series.last?.courses ?? []).map { byCourse[$0.id] ?? nil })
-    }
-
-    /// A rate as shown: the share, `suppressed`, or `–` where nobody is enrolled.
-    func cell(_ r: Double?, enrolled: Int) -> String {
-        guard enrolled > 0 else { return "–" }
-        return r.map { Format.percent($0) } ?? "suppressed"
+        return Shown(groups: splits[page].groups, series: decided[page], courses: (series.last?.courses ?? []).map { byCourse[$0.id] ?? nil })
     }
 
     /// A staff table's row (a course or class): its overall rate, then each group's.
     func staffRow(_ u: OpenHonorsParticipation.Unit, _ groups: [String]) -> [String] {
-        [cell(u.total.rate, enrolled: u.total.enrolled)] + groups.map { g in
+        [rateCell(u.total.rate, of: u.total.enrolled)] + groups.map { g in
             let c = u.groups[dimension.rawValue]?[g]
-            return cell(c?.rate, enrolled: c?.enrolled ?? 0)
+            return rateCell(c?.rate, of: c?.enrolled ?? 0)
         }
     }
 
@@ -131,7 +120,7 @@ public struct OpenHonorsPage: Sendable {
         let total = latest.district.total
         let shown = shownRates
         var cards = Cards()
-        cards.add("\(cell(shown.series.totals.last ?? nil, enrolled: total.enrolled))", "of the \(staff ? Format.count(total.enrolled) + " " : "")students in open-honors classes take honors credit on \(latest.date)")
+        cards.add("\(rateCell(shown.series.totals.last ?? nil, of: total.enrolled))", "of the \(staff ? Format.count(total.enrolled) + " " : "")students in open-honors classes take honors credit on \(latest.date)")
         if staff, let s = scenario {
             cards.add("\(Format.percent(s.expectedRate))", "expected if every student were in by default and free to opt out (\(s.source == "ledger" ? "the ledger's own drop-out rate, \(Format.percent(s.overallOptOutRate))" : "opt-out rate \(Format.percent(s.overallOptOutRate))"))")
         }
@@ -145,11 +134,11 @@ public struct OpenHonorsPage: Sendable {
         // By course (by group, and by class, for staff), on the page's date.
         let groups = shown.groups
         func rows(_ units: [OpenHonorsParticipation.Unit]) -> [[String]] { units.map { [$0.title] + staffRow($0, groups) } }
-        let header = ["", "all"] + groups.map(label)
+        let header = ["", "all"] + groups.map(groupLabel)
         if staff {
             h += "<h2>By course on \(latest.date)</h2>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by course and group", header: header, rows: rows(latest.courses), numeric: Set(1...(groups.count + 1))).html)</div>"
         } else {
-            let courseRows = zip(latest.courses, shown.courses).map { [$0.title, cell($1, enrolled: $0.total.enrolled)] }
+            let courseRows = zip(latest.courses, shown.courses).map { [$0.title, rateCell($1, of: $0.total.enrolled)] }
             h += "<h2>By course on \(latest.date)</h2><p class=\"note\">Each course's share; by group for the whole school only (a course's groups are too few to show).</p>\(scrollRegion)\(DataTable(caption: "Share taking honors credit, by course", header: ["", "all"], rows: courseRows, numeric: [1]).html)</div>"
         }
         if staff {
@@ -157,7 +146,7 @@ public struct OpenHonorsPage: Sendable {
         }
         if staff, let s = scenario {
             let scenarioRows = s.groups.filter { $0.dimension == dimension.rawValue && $0.enrolled > 0 }.sorted { order($0.group) < order($1.group) }.map { g in
-                [label(g.group), Format.count(g.enrolled), g.currentRate.map { Format.percent($0) } ?? "–", Format.percent(g.optOutRate) + (g.ownRate ? "" : " (overall)"),
+                [groupLabel(g.group), Format.count(g.enrolled), g.currentRate.map { Format.percent($0) } ?? "–", Format.percent(g.optOutRate) + (g.ownRate ? "" : " (overall)"),
                  Format.percent(g.expectedRate), Format.fixed(g.expectedOptedIn, 0)]
             }
             h += "<h2>If open honors were opt-out</h2><p>Some schools enroll every student in honors credit and let families opt out. Expected participation is 1 − the group's drop-out rate (of those who opted in, the share who left again; the overall rate where fewer than 20 of the group opted in).</p>"
@@ -168,9 +157,7 @@ public struct OpenHonorsPage: Sendable {
         return Dashboard.standalone(title: "Open honors: \(schoolName) — Mosaic", css: HTMLReport.kpiCSS + AutoEnrollmentPage.css, body: h)
     }
 
-    static func order(_ d: Dimension, _ group: String) -> Int { d.rosterGroups.firstIndex(of: group) ?? Int.max }
-    func order(_ group: String) -> Int { Self.order(dimension, group) }
-    func label(_ group: String) -> String { group == "unknown" ? "Unknown" : Dimension.label(group) }
+    func order(_ group: String) -> Int { dimension.rosterGroups.firstIndex(of: group) ?? Int.max }
 
     /// Opt-in and opt-out forms per class, with each student's standing.
     var recording: HTML {
@@ -217,14 +204,14 @@ public struct OpenHonorsPage: Sendable {
                 path += (path.isEmpty ? "M" : "L") + "\(fmt(x(i))),\(fmt(y(v))) "
                 if !staff { svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v)))\" r=\"2.5\" fill=\"\(colour)\"/>" }
             }
-            if !path.isEmpty { svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"><title>\(label(g))</title></path>" }
+            if !path.isEmpty { svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"><title>\(groupLabel(g))</title></path>" }
             if let i = values.lastIndex(where: { $0 != nil }), let v = values[i] {
-                svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v)))\" r=\"3\" fill=\"\(colour)\"><title>\(label(g)) on \(dates[i]): \(Format.percent(v))</title></circle>"
+                svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v)))\" r=\"3\" fill=\"\(colour)\"><title>\(groupLabel(g)) on \(dates[i]): \(Format.percent(v))</title></circle>"
             }
         }
         for (t, s) in series.enumerated() {
-            tableRows.append([s.date, cell(shown.series.totals[t], enrolled: s.district.total.enrolled)]
-                             + columns.enumerated().map { c, g in cell(shown.series.cells[t][c], enrolled: s.district.groups[dimension.rawValue]?[g]?.enrolled ?? 0) })
+            tableRows.append([s.date, rateCell(shown.series.totals[t], of: s.district.total.enrolled)]
+                             + columns.enumerated().map { c, g in rateCell(shown.series.cells[t][c], of: s.district.groups[dimension.rawValue]?[g]?.enrolled ?? 0) })
         }
         let drawn = groups.contains { g in shown.series.cells.contains { $0[columns.firstIndex(of: g)!] != nil } }
         if !drawn {
@@ -232,9 +219,9 @@ public struct OpenHonorsPage: Sendable {
         }
         svg += "</svg>"
         var legend: HTML = "<div class=\"legend\">"
-        for (k, g) in groups.enumerated() { legend += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(label(g))</span>" }
+        for (k, g) in groups.enumerated() { legend += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(groupLabel(g))</span>" }
         legend += "</div>"
-        let table = DataTable(caption: "Share taking honors credit by week", header: ["date", "all"] + columns.map(label), rows: tableRows,
+        let table = DataTable(caption: "Share taking honors credit by week", header: ["date", "all"] + columns.map(groupLabel), rows: tableRows,
                               numeric: Set(1...(columns.count + 1)))
         // Say how much of the series the public view shows, and why the rest is hidden.
         var caption: HTML = ""

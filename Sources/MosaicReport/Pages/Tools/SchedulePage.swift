@@ -139,7 +139,7 @@ public struct SchedulePage: Sendable {
 
     var legend: HTML {
         var h: HTML = "<div class=\"legend\">"
-        for (k, g) in groups.enumerated() { h += "<span><i style=\"background:\(colour(k))\"></i>\(g == "unknown" ? "Unknown" : Dimension.label(g))</span>" }
+        for (k, g) in groups.enumerated() { h += "<span><i style=\"background:\(colour(k))\"></i>\(groupLabel(g))</span>" }
         return h + "</div>"
     }
 
@@ -153,7 +153,7 @@ public struct SchedulePage: Sendable {
         var x = 0.0
         for (k, n) in counts.enumerated() where n > 0 && total > 0 {
             let w = width * Double(n) / Double(total)
-            svg += "<rect x=\"\(fmt(x))\" y=\"2\" width=\"\(fmt(w))\" height=\"14\" fill=\"\(colour(k))\"><title>\(groups[k] == "unknown" ? "Unknown" : Dimension.label(groups[k])): \(n)</title></rect>"
+            svg += "<rect x=\"\(fmt(x))\" y=\"2\" width=\"\(fmt(w))\" height=\"14\" fill=\"\(colour(k))\"><title>\(groupLabel(groups[k])): \(n)</title></rect>"
             x += w
         }
         svg += "<text x=\"\(Int(width) + 6)\" y=\"14\" font-size=\"12\">\(total)</text></svg>"

@@ -114,9 +114,7 @@ struct SchedulePages: Sendable {
     }
 
     /// The school's review queued or running now (not one that failed).
-    func underway(_ p: Place) -> JobQueue.Job? {
-        server.jobs.unfinished(owner: Self.owner(p)).first { if case .failed = $0.state { false } else { true } }
-    }
+    func underway(_ p: Place) -> JobQueue.Job? { server.jobs.underway(owner: Self.owner(p)) }
 
     static func base(_ p: Place) -> String {
         "/districts/\(urlEscape(p.district))/terms/\(urlEscape(p.term.id))/schools/\(urlEscape(p.school))/schedule"
