@@ -238,7 +238,7 @@ public func simulateAutoEnrollment<R: RandomNumberGenerator>(
         let isNear = Set(near)
         var dimensions: [AutoEnrollmentSimulation.DimensionView] = []
         var chosenNow: Advanced?, chosenAfter: Advanced?, chosenCode: [UInt8] = []
-        for dimension in Dimension.allCases {
+        for dimension in Dimension.five {
             let groups = dimension.rosterGroups, G = groups.count
             let code: [UInt8] = roster.students.map { UInt8($0.group(in: dimension) ?? G) }
             let now = participation(code: code, G: G, groups: groups, term: term, r: roster, minimumN: o.minimumN,

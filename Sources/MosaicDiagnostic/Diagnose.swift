@@ -14,6 +14,8 @@ public struct DiagnosticOptions: Sendable {
     public var minimumN: Int
     public var parallelism: Int
     public var guidebook: Guidebook
+    /// The students `missingToReference` measures against.
+    public var referenceGroup: ReferenceGroup = .equalOpportunitySchools
     /// Called with a step and its progress (done, of).
     public var progress: (@Sendable (String, Int, Int) -> Void)?
 
@@ -39,9 +41,10 @@ public func diagnose(_ roster: Roster, options o: DiagnosticOptions) throws(Diag
     let term = try TermView(roster, term: o.term)
     var dimensions: [DimensionResult] = []
     var rng = SeededGenerator(seed: o.seed)
+    let reference = ReferenceFlags(o.referenceGroup, roster)
     for (d, dimension) in Dimension.allCases.enumerated() {
         o.progress?("diagnosing \(dimension.rawValue)", d, Dimension.allCases.count)
-        dimensions.append(analyse(dimension, term, roster, o, using: &rng))
+        dimensions.append(analyse(dimension, term, roster, o, reference: reference, using: &rng))
     }
     o.progress?("diagnosing", Dimension.allCases.count, Dimension.allCases.count)
     let findings = Findings.derive(dimensions, options: o)
@@ -140,7 +143,7 @@ struct TermView {
 }
 
 /// One dimension at every level.
-func analyse(_ dimension: Dimension, _ term: TermView, _ r: Roster, _ o: DiagnosticOptions,
+func analyse(_ dimension: Dimension, _ term: TermView, _ r: Roster, _ o: DiagnosticOptions, reference: ReferenceFlags,
              using rng: inout SeededGenerator) -> DimensionResult {
     let groups = dimension.rosterGroups
     let G = groups.count
@@ -160,11 +163,11 @@ func analyse(_ dimension: Dimension, _ term: TermView, _ r: Roster, _ o: Diagnos
     let known = counts.reduce(0, +)
     let P = counts.map { known > 0 ? Double($0) / Double(known) : 0 }
 
-    var reference: Double?
+    var versusReference: Double?
     if let ref = r.reference?[dimension] {
         let rc = groups.map { ref[$0] ?? 0 }
         let rt = rc.reduce(0, +)
-        if rt > 0 && known > 0 { reference = dissimilarity(of: P, against: rc.map { Double($0) / Double(rt) }) }
+        if rt > 0 && known > 0 { versusReference = dissimilarity(of: P, against: rc.map { Double($0) / Double(rt) }) }
     }
 
     // Across schools.
@@ -186,9 +189,9 @@ func analyse(_ dimension: Dimension, _ term: TermView, _ r: Roster, _ o: Diagnos
     }
     let within = withinSchools(seats: seats, G: G, groups: groups, classSlots: classSlots, term: term, r: r, o: o,
                                dimension: dimension, using: &rng)
-    let advanced = advancedCoursework(code: code, G: G, groups: groups, term: term, r: r, minimumN: o.minimumN)
+    let advanced = advancedCoursework(code: code, G: G, groups: groups, term: term, r: r, minimumN: o.minimumN, reference: reference)
     return DimensionResult(dimension: dimension, groups: groups, counts: counts, unknown: district[G],
-                           districtVsReference: reference, acrossSchools: across, withinSchools: within, advanced: advanced)
+                           districtVsReference: versusReference, acrossSchools: across, withinSchools: within, advanced: advanced)
 }
 
 func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], term: TermView, r: Roster,
@@ -212,13 +215,15 @@ func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], 
 
     // Each school's classrooms against random assignment, schools spread over threads;
     // every school's seed is drawn first, in order, so results do not depend on threads.
+    // Two baselines per school: students dealt across all its classes (H), and each
+    // course's seats dealt to its own sections (the section layer).
     let schools = classSlots.indices.filter { !classSlots[$0].isEmpty }
     let seeds = schools.map { _ in rng.next() }
-    var baselines = [RandomAssignmentBaseline?](repeating: nil, count: schools.count)
+    var work = [SchoolWork?](repeating: nil, count: schools.count)
     let draws = o.baselineDraws
     let done = Mutex(0)
     let progress = o.progress
-    baselines.withUnsafeMutableBufferPointer { out in
+    work.withUnsafeMutableBufferPointer { out in
         nonisolated(unsafe) let out = out
         let workers = max(1, min(o.parallelism, schools.count))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
@@ -227,15 +232,29 @@ func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], 
                 var counts: [Int] = []
                 counts.reserveCapacity(slots.count * G)
                 for c in slots { counts.append(contentsOf: seats[(c * G)..<(c * G + G)]) }
-                guard draws > 0, let m = try? CountMatrix(units: slots.map { "\($0)" }, groups: groups, counts: counts) else { continue }
-                var g = SeededGenerator(seed: seeds[j])
-                out[j] = randomAssignmentBaseline(of: m, draws: draws, parallelism: 1, using: &g)
+                guard let m = try? CountMatrix(units: slots.map { "\($0)" }, groups: groups, counts: counts) else { continue }
+                let layout = ClassLayers(slots, term: term, r: r)
+                let layers = layeredDecomposition(of: m, parts: [layout.programme, layout.level, layout.course])
+                var school = SchoolWork(layout: layout, layers: layers)
+                if draws > 0 {
+                    var g = SeededGenerator(seed: seeds[j])
+                    school.baseline = randomAssignmentBaseline(of: m, draws: draws, parallelism: 1, using: &g)
+                    // Derived from the school's seed, so that the first baseline stays what it was.
+                    var h = SeededGenerator(seed: seeds[j] &+ 0x9E37_79B9_7F4A_7C15)
+                    school.sections = randomAssignmentBaseline(of: m, within: NestedUnits(parts: layout.course), draws: draws,
+                                                               parallelism: 1, using: &h)
+                }
+                out[j] = school
                 let n = done.withLock { n in n += 1; return n }
                 progress?("classroom baselines (\(dimension.rawValue))", n, schools.count)
             }
         }
     }
-    var pValues: [Double] = []
+    var pValues: [Double] = [], sectionPValues: [Double] = []
+    var districtLayers = ClassroomLayers(programme: 0, level: 0, course: 0, section: 0)
+    var districtSeats = [Int](repeating: 0, count: G)
+    var districtProgrammes: [CourseLevel: [Int]] = [:]
+    let totalSeats = Double(all.total)
     for (j, s) in schools.enumerated() {
         let slots = classSlots[s]
         var schoolSeats = [Int](repeating: 0, count: G)
@@ -247,23 +266,123 @@ func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], 
             let t = Double(row.reduce(0, +))
             let section = r.sections[term.sections[c]]
             return .init(id: section.id, title: section.title, counts: row,
-                         dissimilarityVsSchool: dissimilarity(of: row.map { Double($0) / t }, against: q))
+                         dissimilarityVsSchool: dissimilarity(of: row.map { Double($0) / t }, against: q),
+                         course: r.courses[section.course].id)
         }
         // Outer units are numbered in the order their labels first appear: the order of `schools`.
         let outer = split.outer[j]
         assert(outer.id == r.orgs[term.schools[s]].id)
-        let b = baselines[j]
+        let w = work[j]
+        let b = w?.baseline
         let H = outer.H
-        result.schools.append(.init(
+        var school = WithinSchools.School(
             id: r.orgs[term.schools[s]].id, name: r.orgs[term.schools[s]].name, H: H,
             expectedH: b?.H.expected ?? H, excessH: b.map { H - $0.H.expected } ?? 0, pValue: b?.H.pValue ?? 1,
-            significant: false, classrooms: classrooms))
+            significant: false, classrooms: classrooms)
         pValues.append(b?.H.pValue ?? 1)
+        if let w {
+            let t = w.layers.terms
+            let layers = ClassroomLayers(programme: t[0], level: t[1], course: t[2], section: t[3])
+            school.layers = layers
+            let weight = total / totalSeats
+            districtLayers.programme += weight * layers.programme
+            districtLayers.level += weight * layers.level
+            districtLayers.course += weight * layers.course
+            districtLayers.section += weight * layers.section
+            // M(course) is the same in every draw, so E[M(section | course)] = E[M(classes)] − M(course).
+            let above = layers.programme + layers.level + layers.course
+            if let sb = w.sections {
+                school.section = .init(expectedM: max(0, sb.M.expected - above), excessM: sb.M.excess, pValue: sb.M.pValue, significant: false)
+            } else {
+                school.section = .init(expectedM: layers.section, excessM: 0, pValue: 1, significant: false)
+            }
+            sectionPValues.append(school.section!.pValue)
+            school.courses = w.layout.courses(w.layers.finestParts, classrooms: classrooms, r: r, term: term, slots: slots)
+            var programmes: [CourseLevel: [Int]] = [:]
+            for (i, c) in slots.enumerated() where w.layout.designated[i] {
+                let level = r.courses[r.sections[term.sections[c]].course].level
+                for k in 0..<G { programmes[level, default: [Int](repeating: 0, count: G)][k] += seats[c * G + k] }
+            }
+            school.programmes = CourseLevel.allCases.compactMap { l in programmes[l].map { .init(level: l, seats: $0) } }
+            for (l, row) in programmes { for k in 0..<G { districtProgrammes[l, default: [Int](repeating: 0, count: G)][k] += row[k] } }
+        } else {
+            sectionPValues.append(1)
+        }
+        school.seats = schoolSeats
+        for k in 0..<G { districtSeats[k] += schoolSeats[k] }
+        result.schools.append(school)
     }
+    result.layers = districtLayers
+    result.seats = districtSeats
+    result.programmes = CourseLevel.allCases.compactMap { l in districtProgrammes[l].map { .init(level: l, seats: $0) } }
     // Benjamini–Hochberg at q = 0.05 across the schools: never flag chance.
     let significant = benjaminiHochberg(pValues, q: 0.05)
-    for j in result.schools.indices { result.schools[j].significant = significant[j] && result.schools[j].excessH > 0 }
+    let sectionSignificant = benjaminiHochberg(sectionPValues, q: 0.05)
+    for j in result.schools.indices {
+        result.schools[j].significant = significant[j] && result.schools[j].excessH > 0
+        if result.schools[j].section != nil {
+            result.schools[j].section!.significant = sectionSignificant[j] && result.schools[j].section!.excessM > 0
+        }
+    }
     return result
+}
+
+/// One school's share of the within-school work, computed on a worker thread.
+struct SchoolWork {
+    var layout: ClassLayers
+    var layers: LayeredDecomposition
+    var baseline: RandomAssignmentBaseline?
+    var sections: RandomAssignmentBaseline?
+}
+
+/// Which programme, level and course each of a school's classes is in, numbered nested
+/// (contract `diagnose.md`): the programme is the designated level (ESL, intervention,
+/// self-contained) or general; the level is the course level; the course is the course.
+struct ClassLayers {
+    var programme: [Int] = [], level: [Int] = [], course: [Int] = []
+    var designated: [Bool] = []
+    /// The roster course of each course part.
+    var courseIndex: [Int] = []
+
+    init(_ slots: [Int], term: TermView, r: Roster) {
+        var programmes: [Int: Int] = [:], levels: [Int: Int] = [:], courses: [Int: Int] = [:]
+        let levelCodes = Dictionary(uniqueKeysWithValues: CourseLevel.allCases.enumerated().map { ($1, $0) })
+        for c in slots {
+            let courseID = r.sections[term.sections[c]].course
+            let lv = r.courses[courseID].level
+            let isDesignated = lv.isDesignatedProgramme
+            let p = programmes[isDesignated ? levelCodes[lv]! : -1, default: programmes.count]
+            programmes[isDesignated ? levelCodes[lv]! : -1] = p
+            // A level is read within its programme, a course within its level: the parts nest.
+            let lk = p << 8 | levelCodes[lv]!
+            let l = levels[lk, default: levels.count]
+            levels[lk] = l
+            let ck = l << 32 | courseID
+            let k = courses[ck, default: courses.count]
+            if k == courses.count { courseIndex.append(courseID) }
+            courses[ck] = k
+            programme.append(p)
+            level.append(l)
+            course.append(k)
+            designated.append(isDesignated)
+        }
+    }
+
+    /// Courses with two or more sections and a part of the section layer, the largest first.
+    func courses(_ parts: [Double], classrooms: [WithinSchools.Classroom], r: Roster, term: TermView, slots: [Int]) -> [WithinSchools.CourseSections] {
+        var sections = [Int](repeating: 0, count: parts.count), seats = [Int](repeating: 0, count: parts.count)
+        for (i, k) in course.enumerated() {
+            sections[k] += 1
+            seats[k] += classrooms[i].students
+        }
+        return parts.indices.filter { sections[$0] >= 2 && parts[$0] > 1e-12 }
+            .sorted { parts[$0] > parts[$1] }
+            .prefix(5)
+            .map { k in
+                let c = r.courses[courseIndex[k]]
+                return .init(id: c.id, title: c.title, sections: sections[k], seats: seats[k], M: parts[k])
+            }
+    }
 }
 
 /// Benjamini & Hochberg (1995): which of m p-values are discoveries at false-discovery rate q.
@@ -277,9 +396,10 @@ func benjaminiHochberg(_ p: [Double], q: Double) -> [Bool] {
     return out
 }
 
-func advancedCoursework(code: [UInt8], G: Int, groups: [String], term: TermView, r: Roster, minimumN: Int) -> Advanced {
+func advancedCoursework(code: [UInt8], G: Int, groups: [String], term: TermView, r: Roster, minimumN: Int,
+                        reference: ReferenceFlags) -> Advanced {
     let any = participation(code: code, G: G, groups: groups, term: term, r: r, minimumN: minimumN,
-                            grades: term.advancedGrades, takes: term.participates)
+                            grades: term.advancedGrades, takes: term.participates, reference: reference)
     // Each advanced level on its own: offered where a class of it lists the grade, taken
     // by a student in one class of it (one pass over the enrollments for every level).
     let levels = CourseLevel.allCases.filter(\.isAdvanced)
@@ -294,7 +414,8 @@ func advancedCoursework(code: [UInt8], G: Int, groups: [String], term: TermView,
     }
     var byLevel: [Advanced.Level] = []
     for (l, level) in levels.enumerated() where slotLevel.contains(l) {
-        let p = participation(code: code, G: G, groups: groups, term: term, r: r, minimumN: minimumN, grades: grades[l], takes: takes[l])
+        let p = participation(code: code, G: G, groups: groups, term: term, r: r, minimumN: minimumN, grades: grades[l], takes: takes[l],
+                              reference: reference)
         byLevel.append(.init(level: level, overallRate: p.overallRate, groups: p.groups, schools: p.schools))
     }
     var out = any
@@ -304,22 +425,46 @@ func advancedCoursework(code: [UInt8], G: Int, groups: [String], term: TermView,
 
 /// Participation in the classes `takes` marks, among students whose grade `grades` marks
 /// in their school (eligible), by group, district-wide and per school.
+///
+/// With `reference` (a flag per student), district groups also get `missingToReference`
+/// against the reference students' rate, and access: `inOfferedGrades` (students whose grade
+/// has such a class in some school of the district), `accessRate` = eligible / inOfferedGrades
+/// and `accessGapPP` (contract `diagnose.md`, "Access and intersections").
 func participation(code: [UInt8], G: Int, groups: [String], term: TermView, r: Roster, minimumN: Int,
-                   grades: [UInt32], takes participates: [Bool]) -> Advanced {
+                   grades: [UInt32], takes participates: [Bool], reference: ReferenceFlags? = nil) -> Advanced {
     let S = term.schools.count
     var eligibleSG = [Int](repeating: 0, count: S * G), participantsSG = [Int](repeating: 0, count: S * G)
     var eligibleG = [Int](repeating: 0, count: G), participantsG = [Int](repeating: 0, count: G)
-    var countedEligible = Set<Int32>()
+    var offeredG = [Int](repeating: 0, count: G)
+    var referenceEligible = 0, referenceParticipants = 0
+    // Grades with a class somewhere in the district.
+    let offered = grades.reduce(0, |)
+    // 0: not seen; bit 1: counted as offered; bit 2: counted as eligible.
+    var seen = [UInt8](repeating: 0, count: r.students.count)
     for (st, school) in term.attendance {
         let g = Int(code[Int(st)])
-        guard g < G, let grade = r.students[Int(st)].grade,
-              grades[Int(school)] & (1 << UInt32(grade.ordinal)) != 0 else { continue }
+        guard g < G, let grade = r.students[Int(st)].grade else { continue }
+        let bit = UInt32(1) << UInt32(grade.ordinal)
+        if offered & bit != 0 && seen[Int(st)] & 1 == 0 {
+            seen[Int(st)] |= 1
+            offeredG[g] += 1
+        }
+        guard grades[Int(school)] & bit != 0 else { continue }
         let takes = participates[Int(st)]
         eligibleSG[Int(school) * G + g] += 1
         if takes { participantsSG[Int(school) * G + g] += 1 }
-        if countedEligible.insert(st).inserted {
+        if seen[Int(st)] & 2 == 0 {
+            seen[Int(st)] |= 2
             eligibleG[g] += 1
             if takes { participantsG[g] += 1 }
+        }
+    }
+    if let reference {
+        for (st, school) in term.attendance where reference.member[Int(st)] && seen[Int(st)] & 4 == 0 {
+            guard let grade = r.students[Int(st)].grade, grades[Int(school)] & (1 << UInt32(grade.ordinal)) != 0 else { continue }
+            seen[Int(st)] |= 4
+            referenceEligible += 1
+            if participates[Int(st)] { referenceParticipants += 1 }
         }
     }
     func rates(_ eligible: [Int], _ participants: [Int], others: (Int) -> Double?) -> (Double, [Advanced.Group]) {
@@ -349,7 +494,21 @@ func participation(code: [UInt8], G: Int, groups: [String], term: TermView, r: R
         }
         return sum
     }
-    let (overall, district) = rates(eligibleG, participantsG) { g in missing(g, in: 0..<S) }
+    var (overall, district) = rates(eligibleG, participantsG) { g in missing(g, in: 0..<S) }
+    // Access: the highest rate among groups large enough to be stable, as for participation.
+    let access = (0..<G).map { offeredG[$0] > 0 ? Double(eligibleG[$0]) / Double(offeredG[$0]) : 0 }
+    let stable = (0..<G).filter { offeredG[$0] >= minimumN }
+    let pool = stable.isEmpty ? (0..<G).filter { offeredG[$0] > 0 } : stable
+    let highestAccess = pool.map { access[$0] }.max() ?? 0
+    let referenceRate = referenceEligible > 0 ? Double(referenceParticipants) / Double(referenceEligible) : 0
+    for g in 0..<G {
+        district[g].inOfferedGrades = offeredG[g]
+        district[g].accessRate = access[g]
+        district[g].accessGapPP = offeredG[g] > 0 ? 100 * (highestAccess - access[g]) : 0
+        if reference != nil {
+            district[g].missingToReference = max(0, Double(eligibleG[g]) * referenceRate - Double(participantsG[g]))
+        }
+    }
     var schools: [Advanced.School] = []
     for s in 0..<S {
         let e = Array(eligibleSG[(s * G)..<(s * G + G)]), p = Array(participantsSG[(s * G)..<(s * G + G)])
@@ -357,5 +516,21 @@ func participation(code: [UInt8], G: Int, groups: [String], term: TermView, r: R
         let org = r.orgs[term.schools[s]]
         schools.append(.init(id: org.id, name: org.name, groups: rates(e, p) { g in missing(g, in: s..<(s + 1)) }.1))
     }
-    return Advanced(overallRate: overall, groups: district, schools: schools)
+    var out = Advanced(overallRate: overall, groups: district, schools: schools)
+    if let reference {
+        out.reference = .init(name: reference.group.name, criteria: reference.group.texts, eligible: referenceEligible,
+                              participants: referenceParticipants, rate: referenceRate)
+    }
+    return out
+}
+
+/// The reference group of `missingToReference` and which students are in it.
+struct ReferenceFlags {
+    let group: ReferenceGroup
+    let member: [Bool]
+
+    init(_ group: ReferenceGroup, _ r: Roster) {
+        self.group = group
+        member = r.students.map(group.contains)
+    }
 }

@@ -87,7 +87,44 @@ public struct WithinSchools: Sendable, Codable, Equatable {
         public var counts: [Int]
         /// `½ Σ_k |p_ck − q_sk|` against its school's seats.
         public var dissimilarityVsSchool: Double
+        /// The class's course (roster sourcedId); nil in a diagnostic stored before it was kept.
+        public var course: String? = nil
         public var students: Int { counts.reduce(0, +) }
+    }
+
+    /// A course whose sections are not alike: its part of the school's section layer.
+    public struct CourseSections: Sendable, Codable, Equatable {
+        public var id: String
+        public var title: String
+        public var sections: Int
+        public var seats: Int
+        /// `(T_c / T_s) · M_c(sections)`: the course's term of M(section | course); the
+        /// school's courses add up to the section layer.
+        public var M: Double
+    }
+
+    /// The section layer against random assignment within each course (contract
+    /// `diagnose.md`, "Attribution of classroom segregation").
+    public struct SectionBaseline: Sendable, Codable, Equatable {
+        /// Mean M(section | course) over random assignments that deal each course's seats to
+        /// its own sections, every section's size kept.
+        public var expectedM: Double
+        public var excessM: Double
+        public var pValue: Double
+        /// After Benjamini–Hochberg at q = 0.05 across the district's schools, and excess > 0.
+        public var significant: Bool
+    }
+
+    /// Seats of each group in one designated programme (ESL, intervention, self-contained).
+    public struct ProgrammeSeats: Sendable, Codable, Equatable {
+        public var level: CourseLevel
+        /// Seats per group, in the dimension's group order.
+        public var seats: [Int]
+
+        public init(level: CourseLevel, seats: [Int]) {
+            self.level = level
+            self.seats = seats
+        }
     }
 
     public struct School: Sendable, Codable, Equatable {
@@ -102,10 +139,74 @@ public struct WithinSchools: Sendable, Codable, Equatable {
         /// Whether `pValue` stays significant after Benjamini–Hochberg across the schools.
         public var significant: Bool
         public var classrooms: [Classroom]
+        /// The school's classroom M split by the chain rule (nil in a diagnostic stored before
+        /// the attribution was kept).
+        public var layers: ClassroomLayers? = nil
+        public var section: SectionBaseline? = nil
+        /// Courses with two or more sections that are not alike, the largest part first (at most five).
+        public var courses: [CourseSections]? = nil
+        /// Seats per designated programme, by group.
+        public var programmes: [ProgrammeSeats]? = nil
+        /// All the school's seats per group (the programmes' denominators).
+        public var seats: [Int]? = nil
     }
 
     public var hBetween, hWithin, mBetween, mWithin: Double
     public var schools: [School]
+    /// The district's layers: each the seat-weighted sum of its schools', adding up to `mWithin`.
+    public var layers: ClassroomLayers? = nil
+    /// Seats per designated programme and group, district-wide.
+    public var programmes: [ProgrammeSeats]? = nil
+    /// All seats per group, district-wide.
+    public var seats: [Int]? = nil
+}
+
+/// A school's (or the district's) classroom M by the chain rule over programme › level ›
+/// course › section (contract `diagnose.md`): the four terms add up to M over its classes.
+public struct ClassroomLayers: Sendable, Codable, Equatable {
+    /// Designated programmes (ESL, intervention, self-contained) apart from general classes.
+    public var programme: Double
+    /// Course levels inside a programme: tracking (honors, AP … against general).
+    public var level: Double
+    /// Courses inside a level: grades and subjects (context).
+    public var course: Double
+    /// Sections inside a course: scheduling.
+    public var section: Double
+
+    public init(programme: Double, level: Double, course: Double, section: Double) {
+        self.programme = programme
+        self.level = level
+        self.course = course
+        self.section = section
+    }
+
+    public var total: Double { programme + level + course + section }
+
+    public enum Layer: String, CaseIterable, Sendable {
+        case programme, level, course, section
+    }
+
+    public subscript(_ layer: Layer) -> Double {
+        switch layer {
+        case .programme: programme
+        case .level: level
+        case .course: course
+        case .section: section
+        }
+    }
+
+    /// The layer's share of the total (0 when the total is 0).
+    public func share(_ layer: Layer) -> Double { total > 0 ? self[layer] / total : 0 }
+}
+
+extension WithinSchools {
+    /// `programmeSeats[g]`: the share of group g's seats that are in designated-programme
+    /// classes, from per-programme and total seats (0 for a group with no seats).
+    public static func programmeShares(_ programmes: [ProgrammeSeats], seats: [Int]) -> [Double] {
+        seats.indices.map { g in
+            seats[g] > 0 ? Double(programmes.reduce(0) { $0 + $1.seats[g] }) / Double(seats[g]) : 0
+        }
+    }
 }
 
 /// Participation in advanced courses (honors, open honors, AP, IB, dual, gifted).
@@ -123,6 +224,26 @@ public struct Advanced: Sendable, Codable, Equatable {
         public var missing: Double
         /// max(0, eligible_g · highest rate − participants_g).
         public var missingToHighest: Double
+        /// Students of the group whose grade has an advanced class in some school of the
+        /// district (district-wide groups only; nil in a school's and in a stored diagnostic).
+        public var inOfferedGrades: Int? = nil
+        /// eligible / inOfferedGrades: how many of them attend a school that offers it to their grade.
+        public var accessRate: Double? = nil
+        /// 100 × (highest group's accessRate − accessRate).
+        public var accessGapPP: Double? = nil
+        /// max(0, eligible_g · rate of the reference group − participants_g).
+        public var missingToReference: Double? = nil
+    }
+
+    /// The group families are measured against (Equal Opportunity Schools' benchmark):
+    /// who it is and how it takes part.
+    public struct Reference: Sendable, Codable, Equatable {
+        public var name: String
+        /// The criteria, as `--reference-group` takes them (`race=white,asian`).
+        public var criteria: [String]
+        public var eligible: Int
+        public var participants: Int
+        public var rate: Double
     }
 
     public struct School: Sendable, Codable, Equatable {
@@ -146,6 +267,8 @@ public struct Advanced: Sendable, Codable, Equatable {
     /// The levels the term offers (nil in a diagnostic stored before levels were kept, and
     /// in a term of school counts).
     public var levels: [Level]?
+    /// The reference group of `missingToReference` (nil in a stored diagnostic from before).
+    public var reference: Reference? = nil
 }
 
 /// A finding names the level of the guidebook's root cause and the actions that fit.

@@ -51,7 +51,7 @@ public struct EnrichmentParticipation: Sendable, Codable, Equatable {
                 let placed = placedSoFar.contains(student.id)
                 point.total.students += 1
                 if placed { point.total.placed += 1 }
-                for d in Dimension.allCases {
+                for d in Dimension.five {
                     let g = student.group(in: d).map { d.rosterGroups[$0] } ?? "unknown"
                     point.groups[d.rawValue, default: [:]][g, default: Count()].students += 1
                     if placed { point.groups[d.rawValue]![g]!.placed += 1 }

@@ -4,9 +4,15 @@ import MosaicCore
 /// actions. Thresholds:
 /// - across schools: the district's D ≥ 0.30 (Massey & Denton's "moderate"), and each
 ///   school whose mix is 25 points or more from the district's (`½ Σ |p − P| ≥ 0.25`);
-/// - scheduling: a school whose classrooms are more segregated than random assignment
-///   makes them, significant after Benjamini–Hochberg across the district's schools
-///   (small classrooms differ by chance: chance is never flagged);
+/// - scheduling: a school whose sections of the same course are more segregated than
+///   dealing each course's students to its sections at random makes them, significant
+///   after Benjamini–Hochberg across the district's schools (small classrooms differ by
+///   chance: chance is never flagged; differences between programmes, levels and courses
+///   are not the schedule's);
+/// - course enrollment (tracking): a school whose classrooms are segregated beyond chance
+///   with a quarter or more of their M between course levels (the level layer);
+/// - course enrollment (access): a group whose access to advanced courses offered to its
+///   grade somewhere in the district is 10 points or more below the best-served group's;
 /// - course enrollment: a group whose advanced participation is below four fifths of the
 ///   overall rate (the "80 % rule" of disparate-impact review) with students missing.
 /// Every finding rests on at least `minimumN` students.
@@ -14,6 +20,11 @@ enum Findings {
     static let districtD = 0.30
     static let schoolDissimilarity = 0.25
     static let underRepresentation = 0.8
+    /// A school's classes are tracked when the level layer holds a quarter
+    /// of their M or more.
+    static let trackingShare = 0.25
+    /// An access gap worth a finding: 10 percentage points.
+    static let accessGap = 10.0
 
     static func derive(_ dimensions: [DimensionResult], options o: DiagnosticOptions) -> [Finding] {
         var out: [Finding] = []
@@ -42,17 +53,47 @@ enum Findings {
                     actions: across, counts: s.counts + [s.unknown],
                     outline: "\(s.name) differs from the district's \(what) mix by 25 points or more (details suppressed: a group of the school is small)."))
             }
-            // Scheduling: classrooms beyond chance.
+            // Scheduling: sections of the same course sorted beyond chance. Differences between
+            // programmes, levels, grades and courses are not the schedule's doing.
             let tested = d.withinSchools.schools.count
-            for s in d.withinSchools.schools.sorted(by: { $0.excessH > $1.excessH }) where s.significant {
+            let sorted = d.withinSchools.schools.filter { $0.section?.significant == true }
+            for s in sorted.sorted(by: { $0.section!.excessM > $1.section!.excessM }) {
                 let seats = s.classrooms.reduce(0) { $0 + $1.students }
-                guard seats >= o.minimumN else { continue }
-                let worst = s.classrooms.sorted { $0.dissimilarityVsSchool > $1.dissimilarityVsSchool }.prefix(3)
+                guard seats >= o.minimumN, let b = s.section, let layers = s.layers else { continue }
+                let courses = (s.courses ?? []).prefix(3)
+                let named = Set(courses.map(\.id))
+                let worst = s.classrooms.filter { $0.course.map(named.contains) ?? false }
+                    .sorted { $0.dissimilarityVsSchool > $1.dissimilarityVsSchool }.prefix(3)
+                let courseList = courses.map { "\($0.title) (\($0.sections) sections, \(percent(layers.section > 0 ? $0.M / layers.section : 0)) of it)" }
+                    .joined(separator: ", ")
+                let head = "Sections of the same course in \(s.name) are sorted by \(what) beyond chance: M(section | course) = \(fixed(layers.section, 4)) against \(fixed(b.expectedM, 4)) if each course's students were dealt to its sections at random (p = \(fixed(b.pValue, 3)), significant across \(tested) schools after Benjamini–Hochberg). Courses whose sections differ most: \(courseList)."
                 out.append(Finding(
-                    level: .scheduling, dimension: d.dimension, subject: s.id, metric: "excessH", value: s.excessH,
-                    message: "Classrooms in \(s.name) are more segregated by \(what) than random assignment makes them: H = \(fixed(s.H, 3)) against \(fixed(s.expectedH, 3)) by chance (p = \(fixed(s.pValue, 3)), significant across \(tested) schools after Benjamini–Hochberg). Classes furthest from the school's mix: \(worst.map { "\($0.title) (\(Int(($0.dissimilarityVsSchool * 100).rounded())) points)" }.joined(separator: ", ")).",
-                    actions: scheduling, counts: worst.flatMap(\.counts),
-                    outline: "Classrooms in \(s.name) are more segregated by \(what) than random assignment makes them: H = \(fixed(s.H, 3)) against \(fixed(s.expectedH, 3)) by chance (p = \(fixed(s.pValue, 3)), significant across \(tested) schools after Benjamini–Hochberg)."))
+                    level: .scheduling, dimension: d.dimension, subject: s.id, metric: "excessM", value: b.excessM,
+                    message: worst.isEmpty ? head : head + " Sections furthest from the school's mix: \(worst.map { "\($0.title) (\(Int(($0.dissimilarityVsSchool * 100).rounded())) points)" }.joined(separator: ", ")).",
+                    actions: scheduling, counts: worst.flatMap(\.counts), outline: head))
+            }
+            // Course enrollment: classes sorted beyond chance, a quarter or more of it between course levels (tracking).
+            for s in d.withinSchools.schools where s.significant {
+                guard let layers = s.layers, layers.share(.level) >= trackingShare,
+                      s.classrooms.reduce(0, { $0 + $1.students }) >= o.minimumN else { continue }
+                out.append(Finding(
+                    level: .courseEnrollment, dimension: d.dimension, subject: s.id, metric: "levelShare", value: layers.share(.level),
+                    message: "Classes in \(s.name) are sorted by \(what) beyond chance, and \(percent(layers.share(.level))) of that segregation lies between course levels (honors, AP and other advanced levels against general: M = \(fixed(layers.level, 4)) of \(fixed(layers.total, 4))); \(percent(layers.share(.section))) lies between sections of a course. Who is placed in which level is a course enrollment practice.",
+                    actions: course, counts: []))
+            }
+            // Access: the district offers advanced courses to a grade, but not in the schools
+            // where a group's students are.
+            for g in d.advanced.groups {
+                guard let offered = g.inOfferedGrades, let rate = g.accessRate, let gap = g.accessGapPP,
+                      offered >= o.minimumN, gap >= accessGap, offered - g.eligible >= o.minimumN else { continue }
+                let best = d.advanced.groups.filter { ($0.inOfferedGrades ?? 0) >= o.minimumN }
+                    .max { ($0.accessRate ?? 0) < ($1.accessRate ?? 0) }
+                out.append(Finding(
+                    level: .courseEnrollment, dimension: d.dimension, subject: "district", metric: "accessGapPP", value: gap,
+                    message: "\(capitalized(Dimension.label(g.group))) students are less often in a school that offers advanced courses to their grade: \(percent(rate)) of them\(best.map { ", against \(percent($0.accessRate ?? 0)) of \(Dimension.label($0.group)) students" } ?? "") (\(Int(gap.rounded())) points); \(offered - g.eligible) of them are in a grade the district offers such courses to, but not in their school.",
+                    actions: course, counts: [offered, g.eligible, offered - g.eligible],
+                    outline: "\(capitalized(Dimension.label(g.group))) students are less often in a school that offers advanced courses to their grade (details suppressed: small counts).",
+                    group: g.group))
             }
             // Course enrollment: advanced participation.
             func underRepresented(_ g: Advanced.Group) -> Bool {
@@ -62,8 +103,9 @@ enum Findings {
                 out.append(Finding(
                     level: .courseEnrollment, dimension: d.dimension, subject: "district", metric: "representationIndex",
                     value: g.representationIndex,
-                    message: "\(capitalized(Dimension.label(g.group))) students take advanced courses at \(percent(g.rate)) against \(percent(d.advanced.overallRate)) overall (representation \(fixed(g.representationIndex, 2))): \(Int(g.missing.rounded())) students missing if they took part at the rate of the other students in their schools, \(Int(g.missingToHighest.rounded())) to reach the highest group's rate.",
-                    actions: course, counts: [g.eligible, g.participants, g.eligible - g.participants, Int(g.missing.rounded()), Int(g.missingToHighest.rounded())],
+                    message: "\(capitalized(Dimension.label(g.group))) students take advanced courses at \(percent(g.rate)) against \(percent(d.advanced.overallRate)) overall (representation \(fixed(g.representationIndex, 2))): \(Int(g.missing.rounded())) students missing if they took part at the rate of the other students in their schools, \(Int(g.missingToHighest.rounded())) to reach the highest group's rate\(reference(g, d.advanced.reference)).",
+                    actions: course, counts: [g.eligible, g.participants, g.eligible - g.participants, Int(g.missing.rounded()), Int(g.missingToHighest.rounded())]
+                        + (g.missingToReference.map { [Int($0.rounded())] } ?? []),
                     outline: "\(capitalized(Dimension.label(g.group))) students take advanced courses at less than four fifths of the overall rate (details suppressed: small counts).",
                     group: g.group))
             }
@@ -84,8 +126,55 @@ enum Findings {
         return out
     }
 
+    /// ", 40 to reach the rate of White or Asian students, not economically disadvantaged (52 %)".
+    static func reference(_ g: Advanced.Group, _ r: Advanced.Reference?) -> String {
+        guard let r, let m = g.missingToReference, r.eligible > 0 else { return "" }
+        return ", \(Int(m.rounded())) to reach the rate of \(r.name) (\(percent(r.rate)))"
+    }
+
     static func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
 
     static func fixed(_ x: Double, _ digits: Int) -> String { Format.fixed(x, digits) }
     static func percent(_ share: Double) -> String { Format.percent(share, digits: 0) }
+}
+
+/// Information about a designated programme (ESL, intervention, self-contained): where a
+/// group's class seats are, by design. Never a finding about scheduling (contract
+/// `diagnose.md`, "Attribution of classroom segregation").
+public struct ProgrammeNote: Sendable, Equatable {
+    public var dimension: Dimension
+    public var group: String
+    public var level: CourseLevel
+    /// The group's seats in the programme's classes, and all its seats.
+    public var programmeSeats: Int
+    public var seats: Int
+    /// The programme's share of every group's seats together.
+    public var overallShare: Double
+    public var share: Double { seats > 0 ? Double(programmeSeats) / Double(seats) : 0 }
+
+    /// "62 % of English learners' class seats are in ESL classes (9 % of all seats)."
+    public var message: String {
+        "\(Format.percent(share, digits: 0)) of \(Dimension.label(group))' class seats are in \(level.title) classes (\(Format.percent(overallShare, digits: 0)) of all seats): a designated programme, placed by need."
+    }
+}
+
+extension DimensionResult {
+    /// The district's designated programmes that hold a large part of a group's seats: a
+    /// fifth or more of them, and at least twice the programme's share of all seats, for
+    /// a group with `minimumN` seats or more.
+    public func programmeNotes(minimumN: Int) -> [ProgrammeNote] {
+        guard let programmes = withinSchools.programmes, let seats = withinSchools.seats else { return [] }
+        let all = seats.reduce(0, +)
+        guard all > 0 else { return [] }
+        var notes: [ProgrammeNote] = []
+        for p in programmes {
+            let overall = Double(p.seats.reduce(0, +)) / Double(all)
+            for g in groups.indices where g < seats.count && seats[g] >= minimumN {
+                let note = ProgrammeNote(dimension: dimension, group: groups[g], level: p.level, programmeSeats: p.seats[g],
+                                         seats: seats[g], overallShare: overall)
+                if note.share >= 0.2 && note.share >= 2 * overall { notes.append(note) }
+            }
+        }
+        return notes.sorted { $0.share > $1.share }
+    }
 }

@@ -67,7 +67,7 @@ public struct OpenHonorsParticipation: Sendable, Codable, Equatable {
             func count(_ u: inout Unit) {
                 u.total.enrolled += 1
                 if inHonors { u.total.optedIn += 1 }
-                for d in Dimension.allCases {
+                for d in Dimension.five {
                     let g = student.group(in: d).map { d.rosterGroups[$0] } ?? "unknown"
                     u.groups[d.rawValue, default: [:]][g, default: GroupCount()].enrolled += 1
                     if inHonors { u.groups[d.rawValue]![g]!.optedIn += 1 }
@@ -126,7 +126,7 @@ public struct DefaultOptOutScenario: Sendable, Codable, Equatable {
             totalIn += 1
             if dropped { totalOut += 1 }
             let student = roster.students[o.student]
-            for d in Dimension.allCases {
+            for d in Dimension.five {
                 let g = student.group(in: d).map { d.rosterGroups[$0] } ?? "unknown"
                 everIn[d.rawValue, default: [:]][g, default: 0] += 1
                 if dropped { out[d.rawValue, default: [:]][g, default: 0] += 1 }
@@ -140,7 +140,7 @@ public struct DefaultOptOutScenario: Sendable, Codable, Equatable {
         currentRate = now.district.total.rate
         expectedRate = enrolled == 0 ? 0 : 1 - overall
         var groups: [Group] = []
-        for d in Dimension.allCases {
+        for d in Dimension.five {
             for (g, count) in (now.district.groups[d.rawValue] ?? [:]).sorted(by: { $0.key < $1.key }) {
                 let n = everIn[d.rawValue]?[g] ?? 0
                 let own = given == nil && n >= minimumGroup

@@ -83,7 +83,7 @@ extension SectioningInstance {
         var doubled = 0
         for (id, byCourse) in current { for (c, s) in byCourse where s.count > 1 { doubled += 1; current[id]![c] = [s[0]] } }
         if doubled > 0 { notes.append("\(doubled) enrollments in a second class of the same course are read as one request (the first class kept as the current loading)") }
-        let dimensions = Dimension.allCases
+        let dimensions = Dimension.five
         let students = studentOrder.map { k -> Student in
             let st = roster.students[k]
             var groups: [String: String] = [:]

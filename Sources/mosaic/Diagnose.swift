@@ -28,6 +28,10 @@ struct Diagnose: ParsableCommand {
     @Option(help: "The guidebook's actions (default: the copy shipped with Mosaic).") var actions: String?
     @Flag(help: "Print how long reading and diagnosing took, and the enrollment rows read per second, on stderr.")
     var timings = false
+    @Option(name: .customLong("reference-group"), help: ArgumentHelp(
+        "The students each group's missingToReference is measured against, as DIMENSION=GROUP[,GROUP…]; repeat to combine dimensions (students in all of them). Default: race=white,asian with economic=notDisadvantaged.",
+        valueName: "DIMENSION=GROUPS"))
+    var referenceGroup: [String] = []
     @Option(help: "Threads for the baselines (this machine's cores by default); results do not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -36,6 +40,13 @@ struct Diagnose: ParsableCommand {
         guard minN >= 1 else { throw ValidationError("--min-n is at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads takes 1 or more") }
         if format == .html && out == nil { throw ValidationError("--format html writes a folder: add --out DIR") }
+        _ = try reference()
+    }
+
+    /// The `--reference-group` criteria, or Equal Opportunity Schools' benchmark.
+    func reference() throws -> ReferenceGroup {
+        guard !referenceGroup.isEmpty else { return .equalOpportunitySchools }
+        do { return try ReferenceGroup(parsing: referenceGroup) } catch { throw ValidationError("--reference-group: \(error.description)") }
     }
 
     func run() throws {
@@ -51,9 +62,11 @@ struct Diagnose: ParsableCommand {
             let read = clock.now
             let diagnostic: Diagnostic
             do {
-                diagnostic = try diagnose(r, options: .init(
+                var options = DiagnosticOptions(
                     term: term, baselineDraws: baseline, seed: seed, minimumN: minN, parallelism: threads,
-                    guidebook: guidebook, progress: progress))
+                    guidebook: guidebook, progress: progress)
+                options.referenceGroup = (try? reference()) ?? .equalOpportunitySchools
+                diagnostic = try diagnose(r, options: options)
             } catch {
                 Terminal.error("\(roster): \(error.description)")
                 throw ExitCodeError.failure

@@ -298,7 +298,7 @@ struct ScheduleInstance: AsyncParsableCommand {
     func validate() throws {
         if (db == nil) == (roster == nil) { throw ValidationError("give either --db (with --term) or --roster") }
         if db != nil && term == nil { throw ValidationError("--db needs --term") }
-        let known = Set(MosaicCore.Dimension.allCases.map(\.rawValue))
+        let known = Set(MosaicCore.Dimension.five.map(\.rawValue))
         for d in balance.split(separator: ",") where !known.contains(String(d)) {
             throw ValidationError("--balance: “\(d)” is not one of \(known.sorted().joined(separator: ", "))")
         }

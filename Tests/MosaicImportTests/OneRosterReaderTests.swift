@@ -304,7 +304,7 @@ func fixtureRoster(_ name: String) -> String {
     @Test func aMalformedLevel() throws {
         let copy = try RosterCopy("roster-1.1")
         try copy.replace(in: "mosaic_courses.csv", "C-ENGH,honors", with: "C-ENGH,Honours")
-        #expect(copy.problems() == ["mosaic_courses.csv:2: level 'Honours' is not a course level (general, honors, openHonors, ap, ib, dual, gifted, enrichment, esl, intervention)"])
+        #expect(copy.problems() == ["mosaic_courses.csv:2: level 'Honours' is not a course level (general, honors, openHonors, ap, ib, dual, gifted, enrichment, esl, intervention, selfContained)"])
     }
 
     @Test func aStudentWithNoEnrollment() throws {

@@ -14,6 +14,8 @@ import Testing
         #expect(a.terms.count == 3)
         #expect(abs(a.terms[0]) < 1e-15 && abs(a.terms[1]) < 1e-15)
         #expect(abs(a.terms[2] - 0.5 * log(2)) < 1e-12 && abs(a.total - 0.5 * log(2)) < 1e-12)
+        // Course X's sections are the sorted ones: all of the section layer is X's.
+        #expect(abs(a.finestParts[0] - 0.5 * log(2)) < 1e-12 && a.finestParts[1] < 1e-15)
 
         let sortedCourses = try CountMatrix(units: ["A", "B", "C", "D"], groups: ["x", "y"], rows: [[10, 0], [10, 0], [0, 10], [0, 10]])
         let b = layeredDecomposition(of: sortedCourses, layers: layers)
@@ -43,6 +45,8 @@ import Testing
             let d = layeredDecomposition(of: m, layers: layers)
             #expect(d.terms.count == 4 && d.terms.allSatisfy { $0 >= 0 })
             #expect(abs(d.terms.reduce(0, +) - mutualInformation(of: m)) < 1e-12)
+            // The finest layer's parts split the last term, each ≥ 0.
+            #expect(d.finestParts.allSatisfy { $0 >= 0 } && abs(d.finestParts.reduce(0, +) - d.terms[3]) < 1e-12)
             let two = layeredDecomposition(of: m, layers: [layers[0]])
             let split = nestedDecomposition(of: m, nesting: NestedUnits(labels: layers[0]))
             #expect(abs(two.terms[0] - split.mBetween) < 1e-12 && abs(two.terms[1] - split.mWithin) < 1e-12)

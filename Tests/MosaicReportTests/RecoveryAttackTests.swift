@@ -25,7 +25,11 @@ struct PublicRecoveryAttack {
 
     /// Builds the reader's model from the public JSON, with the true counts from the
     /// district's own (unsuppressed) JSON of the same diagnostic.
-    init(public view: JSONValue, truth: JSONValue, knownSchools: Set<String> = []) {
+    /// `dimensions`: the dimensions the reader models (all by default, race × income
+    /// apart: ``intersectionAttack(_:minimumN:)`` attacks it with race and income, tied
+    /// together cell by cell — a larger program, so run on its own).
+    init(public view: JSONValue, truth: JSONValue, knownSchools: Set<String> = [],
+         dimensions: Set<String> = ["race", "economic", "englishLearner", "disability", "gender"]) {
         var p = DisclosureProblem()
         var hidden: [Bool] = []
         var labels: [String] = []
@@ -51,7 +55,10 @@ struct PublicRecoveryAttack {
         // Eligible / participants blocks: dimension → unit ("" = district) → level → (e, p) per group.
         var blocks: [String: [String: [String: [(e: Int, p: Int)]]]] = [:]
         var unknownZero: [String: [String: Bool]] = [:]
-        let dims = view["dimensions"]?.members ?? []
+        // Dimension → unit ("" = district) → composition cells, in the dimension's group order.
+        var compositionCells: [String: [String: [Int]]] = [:]
+        var groupNames: [String: [String]] = [:]
+        let dims = (view["dimensions"]?.members ?? []).filter { dimensions.contains($0.0) }
         for (name, block) in dims {
             let full = truth["dimensions"]?[name]
             let groups = (block["composition"]?.members ?? []).map(\.0)
@@ -72,7 +79,9 @@ struct PublicRecoveryAttack {
                 guard case .string(let id)? = s["id"] else { continue }
                 where_ = "\(name) \(id)"
                 if studentCell[id] == nil { studentCell[id] = cell(s["students"], fs["students"], school: id, "students") }
-                let cells = groups.map { g in cell(s["composition"]?[g], fs["composition"]?[g], school: id, g) }
+                // A row the view hides whole hides its zeros too: a hidden cell there may be 0.
+                let whole = s["suppressedWhole"] == .bool(true)
+                let cells = groups.map { g in cell(s["composition"]?[g], fs["composition"]?[g], school: id, g, zerosShown: !whole) }
                 relate([(studentCell[id]!, -1)] + cells.map { ($0, 1) })
                 for k in cells.indices { columns[k].append(cells[k]) }
                 enrolledBy[id] = cells
@@ -86,6 +95,8 @@ struct PublicRecoveryAttack {
             for k in groups.indices { relate([(dCells[k], -1)] + columns[k].map { ($0, 1) }) }
             relate([(districtStudents!, -1)] + studentCell.values.map { ($0, 1) })
             enrolledBy[""] = dCells
+            compositionCells[name] = enrolledBy
+            groupNames[name] = groups
             for s in block["withinSchools"]?["schools"]?.elements ?? [] {
                 for c in s["classroomsList"]?.elements ?? [] where c["dissimilarityVsSchool"] != .null {
                     if case .string(let id)? = s["id"], knownSchools.contains(id) { continue }
@@ -150,6 +161,41 @@ struct PublicRecoveryAttack {
             }
             if adv?["overallRate"] != .null, blocks[name]?[""]?["any"]?.contains(where: { hidden[$0.e] || hidden[$0.p] }) == true {
                 shownBeyondCounts.append("\(name): overall rate beside a hidden count")
+            }
+        }
+        // Race × income against race and income: at every unit, a race's two intersection
+        // cells and its students of unknown income (never shown) add up to the race's count,
+        // and an income group's cells and its students of unknown race to the group's — for
+        // the enrolment and the eligible students and participants of every block alike.
+        if let cross = groupNames["raceByEconomic"], let races = groupNames["race"], let incomes = groupNames["economic"] {
+            func crossRelations(_ whole: (String, Int) -> Int?, _ part: (Int) -> Int?) {
+                for (r, race) in races.enumerated() where race != "unknown" {
+                    let members = incomes.filter { $0 != "unknown" }.compactMap { cross.firstIndex(of: "\(race)·\($0)") }.compactMap(part)
+                    guard let total = whole("race", r), members.count == 2 else { continue }
+                    let rest = p.values[total] - members.reduce(0) { $0 + p.values[$1] }
+                    let u = p.count(max(0, rest), .unpublished, zerosShown: false)
+                    hidden.append(true)
+                    labels.append("race \(race) of unknown income")
+                    relate([(total, -1), (u, 1)] + members.map { ($0, 1) })
+                }
+                for (e, income) in incomes.enumerated() where income != "unknown" {
+                    let members = races.filter { $0 != "unknown" }.compactMap { cross.firstIndex(of: "\($0)·\(income)") }.compactMap(part)
+                    guard let total = whole("economic", e), members.count == races.count - 1 else { continue }
+                    let rest = p.values[total] - members.reduce(0) { $0 + p.values[$1] }
+                    let u = p.count(max(0, rest), .unpublished, zerosShown: false)
+                    hidden.append(true)
+                    labels.append("\(income) of unknown race")
+                    relate([(total, -1), (u, 1)] + members.map { ($0, 1) })
+                }
+            }
+            for unit in compositionCells["raceByEconomic"]?.keys ?? [:].keys {
+                crossRelations({ compositionCells[$0]?[unit]?[$1] }, { compositionCells["raceByEconomic"]?[unit]?[$0] })
+            }
+            for (unit, levels) in blocks["raceByEconomic"] ?? [:] {
+                for (level, pairs) in levels {
+                    crossRelations({ d, g in blocks[d]?[unit]?[level].flatMap { b in g < b.count ? b[g].e : nil } }, { $0 < pairs.count ? pairs[$0].e : nil })
+                    crossRelations({ d, g in blocks[d]?[unit]?[level].flatMap { b in g < b.count ? b[g].p : nil } }, { $0 < pairs.count ? pairs[$0].p : nil })
+                }
             }
         }
         // Between dimensions: with no unknowns in both, their groups add up to the same eligible
@@ -219,6 +265,25 @@ extension JSONValue {
             #expect(found.isEmpty, "seed \(seed), min n \(minimumN): \(found.prefix(8))")
             // Something is hidden, so the attack attacks something.
             #expect(attack.hidden.contains(true))
+        }
+    }
+
+    /// Race × income (issue 22) attacked together with race and income: every cell of the
+    /// intersection tied to its race's and its income group's, at every school and in the
+    /// district, for the enrolment, the eligible students and the participants; the students
+    /// of unknown income (or race) in between are never shown and attacked too.
+    @Test(arguments: [(UInt64(4), 600, 4), (1, 900, 3)])
+    func theIntersectionGivesNothingBack(_ seed: UInt64, students: Int, schools: Int) throws {
+        let d = try Self.district(seed: seed, students: students, schools: schools)
+        let truth = d.json(policy: nil)
+        for minimumN in [5, 10] {
+            let view = d.scopedJSON(policy: SuppressionPolicy(minimumN: minimumN))
+            let attack = PublicRecoveryAttack(public: view, truth: truth, dimensions: ["race", "economic", "raceByEconomic"])
+            let found = attack.findings(minimumN: minimumN)
+            #expect(found.isEmpty, "seed \(seed), min n \(minimumN): \(found.prefix(8))")
+            // The district's intersection is shown where it is safe: not everything is hidden.
+            let cross = try #require(view["dimensions"]?["raceByEconomic"]?["composition"]?.members)
+            #expect(cross.contains { $0.1 != .null && $0.1 != .int(0) })
         }
     }
 
@@ -349,10 +414,15 @@ extension JSONValue {
             }
             // The district's advanced participation, group by group.
             guard let advanced = files["\(name)-advanced.csv"] else { continue }
-            for row in Self.csv(advanced).dropFirst() {
+            let rows = Self.csv(advanced)
+            let columns = [("eligible", "eligible"), ("participants", "participants"), ("in offered grades", "inOfferedGrades")].compactMap { header, key in
+                rows[0].firstIndex(of: header).map { ($0, key) }
+            }
+            #expect(columns.count == 3, "\(rows[0])")
+            for row in rows.dropFirst() {
                 let g = try #require(groups.first { Dimension.label($0) == row[0] } ?? (row[0] == "Unknown" ? "unknown" : nil), "\(row[0])")
                 let x = block["advanced"]?["groups"]?[g]
-                for (column, key) in [(1, "eligible"), (2, "participants")] {
+                for (column, key) in columns {
                     #expect(Self.count(row[column]) == .some(x?[key]?.intValue), "\(name) district advanced \(g) \(key): CSV \(row[column])")
                     compared += 1
                 }

@@ -12,7 +12,23 @@ let handMadeRoster = "Tests/MosaicImportTests/Fixtures/roster-1.1"
         let contract = try #require(try ContractExample.example("diagnose.md") as? [String: Any])
         let template = try #require((contract["dimensions"] as? [String: Any])?["race"])
         let dimensions = try #require(ours["dimensions"] as? [String: Any])
-        #expect(Set(dimensions.keys) == ["race", "economic", "englishLearner", "disability", "gender"])
+        #expect(Set(dimensions.keys) == ["race", "economic", "englishLearner", "disability", "gender", "raceByEconomic"])
+        // The attribution (added 2026-12): layers per school and district, access and the reference.
+        let attribution = try #require(try ContractExample.examples("diagnose.md").dropFirst().first as? [String: Any])
+        for (name, block) in dimensions {
+            let within = try #require((block as? [String: Any])?["withinSchools"])
+            let problems = ContractExample.compare(within, attribution["withinSchools"]!, path: "\(name).withinSchools", allowExtra: true)
+            #expect(problems.isEmpty, "\(problems)")
+            let advanced = try #require((block as? [String: Any])?["advanced"] as? [String: Any])
+            let reference = try #require(advanced["reference"] as? [String: Any])
+            #expect(reference["name"] as? String == "Asian or White students, not economically disadvantaged")
+            for (group, x) in try #require(advanced["groups"] as? [String: Any]) {
+                let keys = Set((x as? [String: Any])?.keys.map { $0 } ?? [])
+                #expect(keys.isSuperset(of: ["inOfferedGrades", "accessRate", "accessGapPP", "missingToReference"]), "\(name).\(group)")
+            }
+        }
+        let cross = try #require((dimensions["raceByEconomic"] as? [String: Any])?["composition"] as? [String: Any])
+        #expect(cross["white·notDisadvantaged"] as? Int == 2 && cross["black·disadvantaged"] as? Int == 2)
         for (name, block) in dimensions {
             // districtVsReference is absent without a reference: the fixture has one for race only.
             var expected = template as! [String: Any]
@@ -55,6 +71,23 @@ let handMadeRoster = "Tests/MosaicImportTests/Fixtures/roster-1.1"
         let composition = try #require(race["composition"] as? [String: Any])
         #expect(composition["hispanic"] is NSNull)
         #expect(composition.values.filter { $0 is NSNull }.count >= 2)
+        // The attribution's keys are in the public view too, every count through the policy.
+        let attribution = try #require(try ContractExample.examples("diagnose.md").dropFirst().first as? [String: Any])
+        for (name, block) in try #require(doc["dimensions"] as? [String: Any]) {
+            let within = try #require((block as? [String: Any])?["withinSchools"])
+            // Null where the policy hides a share.
+            let problems = ContractExample.compare(within, attribution["withinSchools"]!, path: "\(name).withinSchools", allowExtra: true)
+                .filter { !$0.contains("NSNull where") }
+            #expect(problems.isEmpty, "\(problems)")
+            let advanced = try #require((block as? [String: Any])?["advanced"] as? [String: Any])
+            let reference = try #require(advanced["reference"] as? [String: Any])
+            // The reference's counts are the district staff's; its rate is shown only when its groups are.
+            #expect(reference["eligible"] == nil && reference["name"] is String && reference.keys.contains("rate"))
+            for (_, x) in try #require(advanced["groups"] as? [String: Any]) {
+                let keys = Set((x as? [String: Any] ?? [:]).keys)
+                #expect(keys.isSuperset(of: ["inOfferedGrades", "accessRate", "accessGapPP"]))
+            }
+        }
     }
 
     @Test func theHTMLReportMatchesItsSnapshotAndLinksItsTables() throws {
@@ -66,11 +99,11 @@ let handMadeRoster = "Tests/MosaicImportTests/Fixtures/roster-1.1"
             try Snapshot.assert(html, named: "hand-made-report.html")
             // Self-contained: no script, nothing fetched; every chart has a title and a description.
             #expect(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"))
-            #expect(html.components(separatedBy: "<svg").count - 1 == 15)
-            #expect(html.components(separatedBy: "<title id=").count - 1 == 15)
-            #expect(html.components(separatedBy: "<desc id=").count - 1 == 15)
-            for dimension in ["race", "economic", "englishLearner", "disability", "gender"] {
-                for table in ["schools", "classrooms", "advanced"] {
+            #expect(html.components(separatedBy: "<svg").count - 1 == 24)
+            #expect(html.components(separatedBy: "<title id=").count - 1 == 24)
+            #expect(html.components(separatedBy: "<desc id=").count - 1 == 24)
+            for dimension in ["race", "economic", "englishLearner", "disability", "gender", "raceByEconomic"] {
+                for table in ["schools", "classrooms", "layers", "advanced"] {
                     let name = "\(dimension)-\(table).csv"
                     #expect(html.contains("href=\"\(name)\""))
                     #expect(FileManager.default.fileExists(atPath: out + "/" + name))

@@ -16,6 +16,21 @@ enum ContractExample {
         return try JSONSerialization.jsonObject(with: Data(text[start.upperBound..<end.lowerBound].utf8))
     }
 
+    /// Every JSON block of a contract, in order; a fragment (`"key": {…}`) read as an object.
+    static func examples(_ contract: String) throws -> [Any] {
+        let text = try String(contentsOf: TestSupport.shared.appendingPathComponent("contracts/\(contract)"), encoding: .utf8)
+        var out: [Any] = []
+        var from = text.startIndex
+        while let start = text.range(of: "```json\n", range: from..<text.endIndex),
+              let end = text.range(of: "\n```", range: start.upperBound..<text.endIndex) {
+            var block = String(text[start.upperBound..<end.lowerBound])
+            if block.hasPrefix("\"") { block = "{" + block + "}" }
+            out.append(try JSONSerialization.jsonObject(with: Data(block.utf8)))
+            from = end.upperBound
+        }
+        return out
+    }
+
     static let placeholderKeys: Set<String> = ["g", "x", "y", "x|y", "group"]
 
     /// - Parameter allowExtra: the contract lists required keys only ("add more freely").

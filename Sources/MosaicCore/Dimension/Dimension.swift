@@ -10,6 +10,14 @@ public enum Dimension: String, CaseIterable, Sendable, Codable {
     case englishLearner
     case disability
     case gender
+    /// Race and economic disadvantage together (contract `diagnose.md`, "Access and
+    /// intersections"): groups `RACE·disadvantaged` and `RACE·notDisadvantaged`, unknown
+    /// when either is. Only student-level rosters have it.
+    case raceByEconomic
+
+    /// The guidebook's five dimensions, without the intersection: what the tools
+    /// (sectioning balance, open honors, enrichment, auto-enrollment) track.
+    public static let five: [Dimension] = [.race, .economic, .englishLearner, .disability, .gender]
 
     /// How an analyst reads the dimension.
     public var title: String {
@@ -19,6 +27,7 @@ public enum Dimension: String, CaseIterable, Sendable, Codable {
         case .englishLearner: "English learners"
         case .disability: "Students with disabilities"
         case .gender: "Gender"
+        case .raceByEconomic: "Race × income"
         }
     }
 
@@ -31,6 +40,8 @@ public enum Dimension: String, CaseIterable, Sendable, Codable {
         case .englishLearner: ["englishLearner", "notEnglishLearner"]
         case .disability: ["disability", "noDisability"]
         case .gender: ["female", "male"]
+        // Aggregate public data does not cross race with income.
+        case .raceByEconomic: []
         }
     }
 }

@@ -100,11 +100,17 @@ public struct SuppressionPolicy: Sendable, Equatable {
     /// Suppresses a table whose row totals (and, when `columnTotalsShown`, column totals)
     /// are shown. Zeros are never hidden: non-negativity would give them away, and with
     /// every hidden cell at least 1 a cycle of hidden cells lets each vary both ways.
-    public func suppressTable(_ table: [[Int]], columnTotalsShown: Bool = true) -> SuppressedTable {
+    ///
+    /// `forced`: cells hidden by another rule whatever their counts (non-zero cells only;
+    /// rows × columns like `table`, or empty), which the complementary steps protect too.
+    public func suppressTable(_ table: [[Int]], columnTotalsShown: Bool = true, forced: [[Bool]] = []) -> SuppressedTable {
         let rows = table.count
         guard rows > 0 else { return SuppressedTable(cells: [], rowTotalHidden: []) }
         let cols = table[0].count
         var hidden = table.map { $0.map(suppresses) }
+        for (r, row) in forced.enumerated() {
+            for (c, f) in row.enumerated() where f && table[r][c] > 0 { hidden[r][c] = true }
+        }
         // A row whose total is small hides its total and all its students: it has no
         // equation left for a reader to use.
         var free = table.map { suppresses($0.reduce(0, +)) }

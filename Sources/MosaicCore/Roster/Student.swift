@@ -63,6 +63,8 @@ public struct Student: Sendable, Equatable {
         case .englishLearner: englishLearner.map { $0 ? 0 : 1 }
         case .disability: disability.map { Dimension.disabilityOrder[$0]! }
         case .gender: sex.map { Dimension.sexOrder[$0]! }
+        case .raceByEconomic:
+            race.flatMap { r in economicallyDisadvantaged.map { Dimension.raceOrder[r]! * 2 + ($0 ? 0 : 1) } }
         }
     }
 }
@@ -77,6 +79,7 @@ extension Dimension {
         case .englishLearner: ["el", "notEl"]
         case .disability: ["iep", "504", "none"]
         case .gender: Student.Sex.allCases.map(\.rawValue)
+        case .raceByEconomic: Student.Race.allCases.flatMap { ["\($0.rawValue)·disadvantaged", "\($0.rawValue)·notDisadvantaged"] }
         }
     }
 
@@ -94,6 +97,7 @@ extension Dimension {
         case .englishLearner: "English learner status"
         case .disability: "disability"
         case .gender: "gender"
+        case .raceByEconomic: "race and income together"
         }
     }
 
@@ -123,7 +127,13 @@ extension Dimension {
         case "notEnglishLearner": "not English learners"
         case "disability": "students with disabilities"
         case "noDisability": "no disability"
-        default: group
+        default:
+            // An intersection: "White, not disadvantaged".
+            if let dot = group.firstIndex(of: "·") {
+                "\(label(String(group[..<dot]))), \(label(String(group[group.index(after: dot)...])))"
+            } else {
+                group
+            }
         }
     }
 }

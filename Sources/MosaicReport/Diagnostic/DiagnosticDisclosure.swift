@@ -53,6 +53,10 @@ public struct DiagnosticDisclosure: Sendable {
         var district: [Int?] = []
         /// Level key (`any` or a level's raw value) → school id (`""` for the district) → block.
         var advanced: [String: [String: Block]] = [:]
+        /// The district's groups whose access (students in offered grades, access rate) is shown.
+        var access: [Bool] = []
+        /// Schools whose row is hidden whole, zeros too (race × income outside the school).
+        var wholeRows: Set<Int> = []
     }
 
     static let anyLevel = "any"
@@ -67,13 +71,25 @@ public struct DiagnosticDisclosure: Sendable {
         }
         self.policy = policy
         let known = audience.knownSchools
-        for dim in d.dimensions {
+        for dim in d.dimensions where dim.dimension != .raceByEconomic {
             dimensions[dim.dimension] = Self.decide(dim, policy: policy, known: known)
         }
+        if let cross = d.dimensions.first(where: { $0.dimension == .raceByEconomic }) {
+            dimensions[.raceByEconomic] = Self.decideIntersection(cross, in: d, decided: dimensions, policy: policy, known: known)
+        }
+        referenceShown = Self.decideReference(d, decided: dimensions, policy: policy)
     }
 
+    /// Whether the reference group's rate (and each group's `missingToReference`) is shown.
+    var referenceShown = true
+
     /// One dimension's decision (see the type's documentation for what is protected).
-    static func decide(_ dim: DimensionResult, policy: SuppressionPolicy, known: Set<String>) -> Cells {
+    ///
+    /// `forcedDistrict` / `forcedAdvanced`: district groups hidden by another rule (the
+    /// intersection's tie to the race and income tables); `schoolsHidden`: every school's
+    /// row and block hidden from this reader (but the ones they know).
+    static func decide(_ dim: DimensionResult, policy: SuppressionPolicy, known: Set<String>,
+                       forcedDistrict: Set<Int> = [], forcedAdvanced: Set<Int> = [], schoolsHidden: Bool = false) -> Cells {
         let schools = dim.acrossSchools.schools
         let G = dim.groups.count
         var c = Cells()
@@ -86,12 +102,15 @@ public struct DiagnosticDisclosure: Sendable {
             for k in 0...G { district[k] -= schools[i].counts.indices.contains(k) ? schools[i].counts[k] : schools[i].unknown }
         }
         let rows = others.map { schools[$0].counts + [schools[$0].unknown] } + [district]
-        let t = policy.suppressTable(rows, columnTotalsShown: rows.count > 1)
+        let forced = others.map { _ in [Bool](repeating: schoolsHidden, count: G + 1) }
+            + [(0...G).map { forcedDistrict.contains($0) }]
+        let t = policy.suppressTable(rows, columnTotalsShown: rows.count > 1, forced: forced)
         c.schools = schools.map { ($0.counts + [$0.unknown]).map { Optional($0) } }
         c.schoolStudents = schools.map { Optional($0.students) }
         for (r, i) in others.enumerated() {
-            c.schools[i] = t.cells[r]
-            c.schoolStudents[i] = t.rowTotalHidden[r] ? nil : schools[i].students
+            if schoolsHidden { c.wholeRows.insert(i) }
+            c.schools[i] = schoolsHidden ? t.cells[r].map { _ in nil } : t.cells[r]
+            c.schoolStudents[i] = t.rowTotalHidden[r] || schoolsHidden ? nil : schools[i].students
         }
         let last = rows.count - 1
         c.district = zip(dim.counts + [dim.unknown], t.cells[last]).map { full, shown in shown == nil ? nil : full }
@@ -115,7 +134,7 @@ public struct DiagnosticDisclosure: Sendable {
         var shownBlock: [String: Bool] = [:]
         for b in dim.advanced.schools {
             guard let i = rowOf[b.id] else { continue }
-            shownBlock[b.id] = known.contains(b.id) || (passes(b.groups, enrolled: c.schools[i]) && c.schoolStudents[i] != nil)
+            shownBlock[b.id] = known.contains(b.id) || (!schoolsHidden && passes(b.groups, enrolled: c.schools[i]) && c.schoolStudents[i] != nil)
         }
         // The district's block group by group: a group whose counts fail is hidden with
         // enough others (the fewest eligible first) that the hidden groups are never one
@@ -123,7 +142,7 @@ public struct DiagnosticDisclosure: Sendable {
         // eligible students, which another dimension may show).
         let dg = dim.advanced.groups
         var districtGroupShown = dg.indices.map { g in
-            c.districtStudents != nil && c.district[g] != nil && passes([dg[g]], enrolled: [c.district[g]])
+            !forcedAdvanced.contains(g) && c.districtStudents != nil && c.district[g] != nil && passes([dg[g]], enrolled: [c.district[g]])
         }
         while districtGroupShown.contains(false) {
             let hidden = dg.indices.filter { !districtGroupShown[$0] && dg[$0].eligible > 0 }
@@ -185,7 +204,129 @@ public struct DiagnosticDisclosure: Sendable {
             }
             c.advanced[l.level.rawValue] = [districtKey: block(l.groups, shown: shown)]
         }
+
+        // Access: a group's students in grades offered somewhere, shown beside its eligible
+        // students (so also what lies between them, and between them and its enrolment),
+        // when none of those is small; the hidden groups are never one alone nor add up
+        // to a small count (every dimension's groups add up to the same students).
+        var access = dg.indices.map { g -> Bool in
+            guard districtGroupShown[g], let offered = dg[g].inOfferedGrades, let n = c.district[g] else { return false }
+            return !small(offered) && !small(offered - dg[g].eligible) && !small(n - offered)
+        }
+        while access.contains(false) {
+            let hidden = dg.indices.filter { !access[$0] && (dg[$0].inOfferedGrades ?? 0) > 0 }
+            let o = hidden.reduce(0) { $0 + (dg[$1].inOfferedGrades ?? 0) }, e = hidden.reduce(0) { $0 + dg[$1].eligible }
+            if hidden.isEmpty || (hidden.count >= 2 && !small(o) && !small(o - e)) { break }
+            guard let next = dg.indices.filter({ access[$0] && (dg[$0].inOfferedGrades ?? 0) > 0 })
+                .min(by: { (dg[$0].inOfferedGrades ?? 0, $0) < (dg[$1].inOfferedGrades ?? 0, $1) }) else {
+                access = dg.map { _ in false }
+                break
+            }
+            access[next] = false
+        }
+        c.access = access
         return c
+    }
+
+    /// Race × income for a reader who also sees the race and the income tables: each
+    /// intersection cell of a race adds up (with the students of unknown income) to that
+    /// race's count, and each income group's cells (with unknown race) to the income
+    /// group's. So the district's intersection is decided as a two-way table, races (and
+    /// unknown) × income (and unknown), whose margins are the race and income counts — for
+    /// the enrolment, the eligible students, participants and non-participants alike —
+    /// together with the dimension's own rules, until neither hides anything more. A
+    /// school's intersection cells (seven races by two, in a few hundred students) are
+    /// not shown outside its staff.
+    static func decideIntersection(_ cross: DimensionResult, in d: Diagnostic, decided: [Dimension: Cells],
+                                   policy: SuppressionPolicy, known: Set<String>) -> Cells {
+        guard let race = d.dimensions.first(where: { $0.dimension == .race }),
+              let income = d.dimensions.first(where: { $0.dimension == .economic }),
+              cross.groups.count == race.groups.count * income.groups.count else {
+            // Not the intersection of these two: nothing of it shown.
+            return decide(cross, policy: policy, known: known, forcedDistrict: Set(0...cross.groups.count),
+                          forcedAdvanced: Set(cross.groups.indices), schoolsHidden: true)
+        }
+        let R = race.groups.count, E = income.groups.count
+        /// The two-way table of `value(race, income)` for the 2 × … cells, with the unknown
+        /// row and column made up from the margins; returns the intersection groups it hides.
+        func twoWay(_ cell: (Int) -> Int, raceTotals: [Int], incomeTotals: [Int], all: Int, forced: Set<Int>) -> Set<Int> {
+            var table = [[Int]](repeating: [Int](repeating: 0, count: E + 1), count: R + 1)
+            var force = [[Bool]](repeating: [Bool](repeating: false, count: E + 1), count: R + 1)
+            for r in 0..<R {
+                for e in 0..<E {
+                    table[r][e] = cell(r * E + e)
+                    force[r][e] = forced.contains(r * E + e)
+                }
+                table[r][E] = max(0, raceTotals[r] - table[r][0..<E].reduce(0, +))
+            }
+            for e in 0..<E { table[R][e] = max(0, incomeTotals[e] - (0..<R).reduce(0) { $0 + table[$1][e] }) }
+            table[R][E] = max(0, all - table.flatMap { $0 }.reduce(0, +))
+            let t = policy.suppressTable(table, columnTotalsShown: true, forced: force)
+            var hidden = Set<Int>()
+            for r in 0..<R { for e in 0..<E where t.cells[r][e] == nil || t.rowTotalHidden[r] { hidden.insert(r * E + e) } }
+            return hidden
+        }
+        var forcedDistrict = Set<Int>(), forcedAdvanced = Set<Int>()
+        while true {
+            let c = decide(cross, policy: policy, known: known, forcedDistrict: forcedDistrict,
+                           forcedAdvanced: forcedAdvanced, schoolsHidden: true)
+            let hiddenNow = Set(cross.groups.indices.filter { c.district[$0] == nil })
+            let composition = twoWay({ cross.counts[$0] }, raceTotals: race.counts, incomeTotals: income.counts,
+                                     all: race.known + race.unknown, forced: hiddenNow)
+            let shownAdvanced = c.advanced[anyLevel]?[districtKey]
+            let advancedHidden = Set(cross.groups.indices.filter { shownAdvanced?.eligible[$0] == nil })
+            let g = cross.advanced.groups, rg = race.advanced.groups, ig = income.advanced.groups
+            var advanced = Set<Int>()
+            if g.count == cross.groups.count && rg.count == R && ig.count == E {
+                let eligibleAll = rg.reduce(0) { $0 + $1.eligible }
+                let participantsAll = rg.reduce(0) { $0 + $1.participants }
+                advanced.formUnion(twoWay({ g[$0].eligible }, raceTotals: rg.map(\.eligible), incomeTotals: ig.map(\.eligible),
+                                          all: max(eligibleAll, ig.reduce(0) { $0 + $1.eligible }), forced: advancedHidden))
+                advanced.formUnion(twoWay({ g[$0].participants }, raceTotals: rg.map(\.participants), incomeTotals: ig.map(\.participants),
+                                          all: max(participantsAll, ig.reduce(0) { $0 + $1.participants }), forced: advancedHidden))
+                advanced.formUnion(twoWay({ g[$0].eligible - g[$0].participants }, raceTotals: rg.map { $0.eligible - $0.participants },
+                                          incomeTotals: ig.map { $0.eligible - $0.participants },
+                                          all: max(eligibleAll - participantsAll, ig.reduce(0) { $0 + $1.eligible - $1.participants }),
+                                          forced: advancedHidden))
+            } else {
+                advanced = Set(cross.groups.indices)
+            }
+            if composition.isSubset(of: forcedDistrict.union(hiddenNow)) && advanced.isSubset(of: forcedAdvanced.union(advancedHidden)) {
+                return c
+            }
+            forcedDistrict.formUnion(composition)
+            forcedDistrict.formUnion(hiddenNow)
+            forcedAdvanced.formUnion(advanced)
+            forcedAdvanced.formUnion(advancedHidden)
+        }
+    }
+
+    /// The reference group's rate is the rate of the groups it is made of: shown when every
+    /// one of them is shown in the district's advanced block (of the one dimension, or of
+    /// race × income, that it is made of), and none of its own counts is small.
+    static func decideReference(_ d: Diagnostic, decided: [Dimension: Cells], policy: SuppressionPolicy) -> Bool {
+        guard let any = d.dimensions.first, let reference = any.advanced.reference else { return false }
+        guard !policy.suppresses(reference.eligible), !policy.suppresses(reference.participants),
+              !policy.suppresses(reference.eligible - reference.participants), reference.eligible > 0 else { return false }
+        guard let group = try? ReferenceGroup(parsing: reference.criteria) else { return false }
+        let dimensions = Set(group.criteria.map(\.dimension))
+        let made: Dimension
+        switch dimensions {
+        case [.race, .economic]: made = .raceByEconomic
+        case _ where dimensions.count == 1: made = dimensions.first!
+        default: return false
+        }
+        guard let dim = d.dimensions.first(where: { $0.dimension == made }),
+              let block = decided[made]?.advanced[anyLevel]?[districtKey] else { return false }
+        // The members: groups of `made` every criterion accepts.
+        func accepts(_ g: Int) -> Bool {
+            if made == .raceByEconomic {
+                let E = Dimension.economic.rosterGroups.count
+                return group.criteria.allSatisfy { c in c.groups.contains(c.dimension == .race ? g / E : g % E) }
+            }
+            return group.criteria[0].groups.contains(g)
+        }
+        return dim.groups.indices.filter(accepts).allSatisfy { block.eligible[$0] != nil && block.participants[$0] != nil }
     }
 
     /// The district view: every count as it is.
@@ -208,6 +349,7 @@ public struct DiagnosticDisclosure: Sendable {
             levels[l.level.rawValue] = b
         }
         c.advanced = levels
+        c.access = dim.advanced.groups.map { _ in true }
         return c
     }
 }
@@ -225,6 +367,11 @@ extension DiagnosticDisclosure {
     public func composition(_ dim: DimensionResult) -> Composition {
         let c = dimensions[dim.dimension] ?? Self.everything(dim)
         return Composition(district: c.district, districtStudents: c.districtStudents, schools: c.schools, schoolStudents: c.schoolStudents)
+    }
+
+    /// True when a school's row of this dimension is hidden whole, its zeros too.
+    public func hidesWhole(_ dim: DimensionResult, school i: Int) -> Bool {
+        dimensions[dim.dimension]?.wholeRows.contains(i) ?? false
     }
 
     /// True when nothing is hidden from this audience.
@@ -285,6 +432,9 @@ extension DiagnosticDisclosure {
         public var gapToHighestPP: Double?
         public var missing: Double?
         public var missingToHighest: Double?
+        /// max(0, eligible · the reference group's rate − participants): shown with the
+        /// group's rate and the reference's.
+        public var missingToReference: Double? = nil
         /// The group's rate is hidden (one of its counts is).
         public var rateHidden: Bool
 
@@ -312,8 +462,10 @@ extension DiagnosticDisclosure {
         let groups = Self.groups(dim, level: level, school: school)
         guard policy != nil else {
             return groups.map {
-                Shown(eligible: $0.eligible, participants: $0.participants, rate: $0.rate, representationIndex: $0.representationIndex,
-                      gapToHighestPP: $0.gapToHighestPP, missing: $0.missing, missingToHighest: $0.missingToHighest, rateHidden: false)
+                var x = Shown(eligible: $0.eligible, participants: $0.participants, rate: $0.rate, representationIndex: $0.representationIndex,
+                              gapToHighestPP: $0.gapToHighestPP, missing: $0.missing, missingToHighest: $0.missingToHighest, rateHidden: false)
+                x.missingToReference = $0.missingToReference
+                return x
             }
         }
         // A block this audience is not shown (a level at one school): nothing of it.
@@ -326,7 +478,7 @@ extension DiagnosticDisclosure {
         return groups.indices.map { g in
             let x = groups[g]
             let rateShown = b.eligible[g] != nil && b.participants[g] != nil
-            return Shown(
+            var shown = Shown(
                 eligible: b.eligible[g], participants: b.participants[g],
                 rate: rateShown ? x.rate : nil,
                 representationIndex: rateShown && whole ? x.representationIndex : nil,
@@ -334,6 +486,8 @@ extension DiagnosticDisclosure {
                 missing: whole && schoolsWhole ? count(x.missing) : nil,
                 missingToHighest: whole ? count(x.missingToHighest) : nil,
                 rateHidden: !rateShown)
+            if rateShown && referenceShown, let m = x.missingToReference { shown.missingToReference = count(m) }
+            return shown
         }
     }
 
@@ -352,6 +506,53 @@ extension DiagnosticDisclosure {
         }
         guard policy != nil else { return rate }
         return block(dim, level: level, school: school)?.allShown == true ? rate : nil
+    }
+
+    /// One district group's access to advanced courses as it may be shown.
+    public struct Access: Sendable {
+        public var inOfferedGrades: Int?
+        public var accessRate: Double?
+        public var accessGapPP: Double?
+    }
+
+    /// The district's groups' access: `accessGapPP` only when every group's access is
+    /// shown (it is computed from the best-served group's).
+    public func access(_ dim: DimensionResult) -> [Access] {
+        let groups = dim.advanced.groups
+        let shown = dimensions[dim.dimension]?.access ?? groups.map { _ in policy == nil }
+        let whole = !shown.contains(false)
+        return groups.indices.map { g in
+            let ok = g < shown.count && shown[g]
+            return Access(inOfferedGrades: ok ? groups[g].inOfferedGrades : nil, accessRate: ok ? groups[g].accessRate : nil,
+                          accessGapPP: whole ? groups[g].accessGapPP : nil)
+        }
+    }
+
+    /// The reference group of `missingToReference`: its counts for the district's staff,
+    /// its rate when the groups it is made of are shown.
+    public func reference(_ dim: DimensionResult) -> (reference: Advanced.Reference, rate: Double?, countsShown: Bool)? {
+        guard let r = dim.advanced.reference else { return nil }
+        return (r, referenceShown ? r.rate : nil, policy == nil)
+    }
+
+    /// Layers of a school's (or the district's) classroom M: indices over many classes,
+    /// rounded outside the district's staff like a school's H.
+    public func layers(_ l: ClassroomLayers) -> ClassroomLayers {
+        ClassroomLayers(programme: aggregate(l.programme), level: aggregate(l.level), course: aggregate(l.course), section: aggregate(l.section))
+    }
+
+    /// Each group's share of seats in designated programmes (per programme, and all of
+    /// them): shown when neither the programme's seats of the group, the group's seats nor
+    /// what lies between them is small.
+    public func programmeShares(_ programmes: [WithinSchools.ProgrammeSeats], seats: [Int]) -> (all: [Double?], byLevel: [(CourseLevel, [Double?])]) {
+        func share(_ part: Int, _ g: Int) -> Double? {
+            guard seats[g] > 0 else { return 0 }
+            if let policy, policy.suppressesRate(part, of: seats[g]) { return nil }
+            let x = Double(part) / Double(seats[g])
+            return policy == nil ? x : (x * 100).rounded() / 100
+        }
+        let all = seats.indices.map { g in share(programmes.reduce(0) { $0 + $1.seats[g] }, g) }
+        return (all, programmes.map { p in (p.level, seats.indices.map { share(p.seats[$0], $0) }) })
     }
 
     static func groups(_ dim: DimensionResult, level: CourseLevel?, school: String?) -> [Advanced.Group] {
@@ -385,6 +586,11 @@ extension DiagnosticDisclosure {
             guard let i = dim.acrossSchools.schools.firstIndex(where: { $0.id == school }) else { return nil }
             return schoolIndex(dim, i)
         case (.scheduling, _): return aggregate(f.value)
+        case (.courseEnrollment, _) where f.metric == "levelShare": return aggregate(f.value)
+        case (.courseEnrollment, _) where f.metric == "accessGapPP":
+            guard let group = f.group, let g = dim.groups.firstIndex(of: group) else { return nil }
+            let a = access(dim)
+            return g < a.count ? a[g].accessGapPP : nil
         case (.courseEnrollment, let subject):
             guard let group = f.group, let g = dim.groups.firstIndex(of: group) else { return nil }
             let shown = self.shown(dim, school: subject == "district" ? nil : subject)
@@ -403,6 +609,11 @@ extension DiagnosticDisclosure {
         case .scheduling:
             // It names classes and their indices: the school's staff only.
             return seesClassrooms(of: f.subject)
+        case .courseEnrollment where f.metric == "levelShare":
+            return true
+        case .courseEnrollment where f.metric == "accessGapPP":
+            // It states the group's access, the best-served group's and how many lack it.
+            return !access(dim).contains { $0.accessGapPP == nil || $0.accessRate == nil || $0.inOfferedGrades == nil }
         case .courseEnrollment:
             guard let group = f.group, let g = dim.groups.firstIndex(of: group) else { return false }
             let school = f.subject == "district" ? nil : f.subject
@@ -411,6 +622,8 @@ extension DiagnosticDisclosure {
             let x = shown[g]
             let needed: [Double?] = school == nil
                 ? [x.rate, x.representationIndex, x.missing, x.missingToHighest, overall(dim, school: nil)]
+                    + (dim.advanced.groups[g].missingToReference != nil && dim.advanced.reference != nil
+                        ? [x.missingToReference, reference(dim)?.rate] : [])
                 : [x.rate, x.representationIndex, x.missing]
             return !needed.contains { $0 == nil }
         }

@@ -58,7 +58,7 @@ public struct ParticipationDisclosure: Sendable {
     /// Every dimension's split of the same students over `points` points;
     /// `count(t, dimension, group)` is the group's participants and students at point t
     /// (nil when it has none).
-    public static func splits(points: Int, _ dimensions: [Dimension] = Dimension.allCases,
+    public static func splits(points: Int, _ dimensions: [Dimension] = Dimension.five,
                               count: (Int, Dimension, String) -> SuppressionPolicy.RateCount?) -> [Split] {
         dimensions.map { d in
             let rows = (0..<points).map { t in (d.rosterGroups + ["unknown"]).map { count(t, d, $0) ?? (0, 0) } }

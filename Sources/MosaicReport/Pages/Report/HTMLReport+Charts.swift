@@ -130,15 +130,26 @@ extension HTMLReport {
         }
         svg += "</svg>"
         func cell(_ v: Double?, _ f: (Double) -> String) -> String { v.map(f) ?? "suppressed" }
-        let rows = zip(groups, shown).map { g, x -> [String] in
-            if g.eligible == 0 { return [Dimension.label(g.group), "0", "0", "–", "–", "–", "0", "0"] }
-            return [Dimension.label(g.group), x.eligible.map(Format.count) ?? "suppressed", x.participants.map(Format.count) ?? "suppressed",
+        // Access before participation: students in a grade the district offers advanced
+        // courses to, and how many of them attend a school that offers one to their grade.
+        let access = disclosure.access(dim)
+        let hasAccess = groups.contains { $0.inOfferedGrades != nil }
+        let reference = disclosure.reference(dim)
+        let rows = zip(groups, shown).enumerated().map { i, pair -> [String] in
+            let (g, x) = pair
+            let a = i < access.count ? access[i] : .init()
+            let accessCells = hasAccess ? [cell(a.inOfferedGrades.map(Double.init)) { Format.count(Int($0)) }, cell(a.accessRate, share), cell(a.accessGapPP) { Format.fixed($0, 1) }] : []
+            let referenceCell = reference != nil ? [cell(x.missingToReference) { Format.fixed($0, 0) }] : []
+            if g.eligible == 0 { return [Dimension.label(g.group)] + accessCells + ["0", "0", "–", "–", "–", "0", "0"] + referenceCell.map { _ in "0" } }
+            return [Dimension.label(g.group)] + accessCells + [x.eligible.map(Format.count) ?? "suppressed", x.participants.map(Format.count) ?? "suppressed",
                     cell(x.rate, share), cell(x.representationIndex) { Format.fixed($0, 2) }, cell(x.gapToHighestPP) { Format.fixed($0, 1) },
-                    cell(x.missing) { Format.fixed($0, 0) }, cell(x.missingToHighest) { Format.fixed($0, 0) }]
+                    cell(x.missing) { Format.fixed($0, 0) }, cell(x.missingToHighest) { Format.fixed($0, 0) }] + referenceCell
         }
-        return (svg, DataTable(caption: "\(dim.dimension.title): advanced course participation",
-                               header: ["group", "eligible", "participants", "rate", "representation", "gap to highest (pp)", "missing students", "missing to highest rate"],
-                               rows: rows, numeric: [1, 2, 3, 4, 5, 6, 7]))
+        let header = ["group"] + (hasAccess ? ["in offered grades", "access rate", "access gap (pp)"] : [])
+            + ["eligible", "participants", "rate", "representation", "gap to highest (pp)", "missing students", "missing to highest rate"]
+            + (reference.map { r in ["missing to the rate of \(r.reference.name)\(r.rate.map { " (\(share($0)))" } ?? "")"] } ?? [])
+        return (svg, DataTable(caption: "\(dim.dimension.title): access to advanced courses and participation",
+                               header: header, rows: rows, numeric: Set(1..<header.count)))
     }
 }
 

@@ -56,6 +56,10 @@ public struct HTMLReport {
             if d.hasClassrooms {
                 let (b, bTable) = classroomChart(dim)
                 body += figure(b, bTable, file: "\(dim.dimension.rawValue)-classrooms.csv", &csvs)
+                if let (l, lTable) = layersChart(dim) {
+                    body += figure(l, lTable, file: "\(dim.dimension.rawValue)-layers.csv", &csvs)
+                }
+                body += programmeNotes(dim)
                 let (c, cTable) = advancedChart(dim)
                 body += figure(c, cTable, file: "\(dim.dimension.rawValue)-advanced.csv", &csvs)
             }
@@ -164,6 +168,10 @@ public struct HTMLReport {
         if d.hasClassrooms {
             cards.add("\(Format.fixed(dim.withinSchools.hWithin, 3))", "H within schools (classrooms)")
             cards.add("\(beyond) of \(dim.withinSchools.schools.count)", "schools whose classrooms are segregated beyond chance")
+            if dim.withinSchools.layers != nil {
+                let sorted = dim.withinSchools.schools.filter { $0.section?.significant == true }.count
+                cards.add("\(sorted) of \(dim.withinSchools.schools.count)", "schools that sort sections of a course beyond chance")
+            }
             cards.add("\(disclosure.overall(dim, school: nil).map { Format.percent($0) } ?? "suppressed")", "of eligible students in an advanced course")
         } else {
             cards.add("\(Format.fixed(dim.acrossSchools.H, 3))", "H across schools")

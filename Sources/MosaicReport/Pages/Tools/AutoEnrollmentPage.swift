@@ -114,7 +114,7 @@ public struct AutoEnrollmentPage: Sendable {
         h += "<label>Subject<select name=\"subject\">" + subjects.map { "<option\($0 == s.subject ? " selected" : "")>\($0)</option>" }.joined() + "</select></label>"
         h += "<label>Opt-out rate<input name=\"opt-out-rate\" type=\"number\" min=\"0\" max=\"1\" step=\"0.01\" value=\"\(Format.fixed(s.optOutRate, 2))\"></label>"
         h += "<label>Seed<input name=\"seed\" type=\"number\" min=\"0\" value=\"\(s.seed)\"></label>"
-        h += "<label>Gap in<select name=\"dimension\">" + Dimension.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == s.dimension ? " selected" : "")>\($0.title)</option>" }.joined() + "</select></label>"
+        h += "<label>Gap in<select name=\"dimension\">" + Dimension.five.map { "<option value=\"\($0.rawValue)\"\($0 == s.dimension ? " selected" : "")>\($0.title)</option>" }.joined() + "</select></label>"
         return h + "<button type=\"submit\">Simulate</button></form>"
     }
 

@@ -126,7 +126,7 @@ public struct OpenHonorsPage: Sendable {
         }
         h += cards.html
         h += "<form class=\"policy\" method=\"get\"><label>Groups<select name=\"dimension\">"
-        h += Dimension.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == dimension ? " selected" : "")>\($0.title)</option>" }.joined()
+        h += Dimension.five.map { "<option value=\"\($0.rawValue)\"\($0 == dimension ? " selected" : "")>\($0.title)</option>" }.joined()
         h += "</select></label>"
         if staff { h += "<label>On<input type=\"date\" name=\"on\" value=\"\(latest.date)\"></label>" }
         h += "<button type=\"submit\">Show</button></form>"

@@ -93,8 +93,8 @@ struct OpenHonorsPages: Sendable {
         // choosing: two days a reader picked could differ by one student's choice.
         let on = staff ? asked : Self.weeks(c, through: min(asked, today)).last ?? c.session.startDate
         let dimensionText = q["dimension"].map(String.init) ?? Dimension.race.rawValue
-        guard let dimension = Dimension(rawValue: dimensionText) else {
-            return Pages.badRequest("dimension '\(dimensionText)' is not one of \(Dimension.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let dimension = Dimension.five.first(where: { $0.rawValue == dimensionText }) else {
+            return Pages.badRequest("dimension '\(dimensionText)' is not one of \(Dimension.five.map(\.rawValue).joined(separator: ", "))")
         }
         // The public page is the same for every reader of a date and dimension: rendered
         // once per version of the term (the weekly series runs over every enrollment).

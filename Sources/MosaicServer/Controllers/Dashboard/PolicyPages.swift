@@ -59,8 +59,8 @@ struct PolicyPages: Sendable {
         let seedText = q["seed"].map(String.init) ?? "0"
         guard let seed = UInt64(seedText) else { return Self.badRequest("seed '\(seedText)' is not a whole number from 0") }
         let dimensionText = q["dimension"].map(String.init) ?? Dimension.race.rawValue
-        guard let dimension = Dimension(rawValue: dimensionText) else {
-            return Self.badRequest("dimension '\(dimensionText)' is not one of \(Dimension.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let dimension = Dimension.five.first(where: { $0.rawValue == dimensionText }) else {
+            return Self.badRequest("dimension '\(dimensionText)' is not one of \(Dimension.five.map(\.rawValue).joined(separator: ", "))")
         }
         guard let session = try await server.diagnostics.diagnostic(district: district, term: term, version: site.version)?.termID else {
             return Pages.notFound("District “\(district)” has no term “\(term)”.")
