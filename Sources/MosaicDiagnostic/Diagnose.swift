@@ -42,9 +42,15 @@ public func diagnose(_ roster: Roster, options o: DiagnosticOptions) throws(Diag
     var dimensions: [DimensionResult] = []
     var rng = SeededGenerator(seed: o.seed)
     let reference = ReferenceFlags(o.referenceGroup, roster)
+    // Each student's group in every dimension (the group count for unknown).
+    let codes: [[UInt8]] = Dimension.allCases.map { d in
+        let G = d.rosterGroups.count
+        return roster.students.map { UInt8($0.group(in: d) ?? G) }
+    }
+    let baselines = classroomBaselines(term, roster, codes: codes, o, using: &rng)
     for (d, dimension) in Dimension.allCases.enumerated() {
         o.progress?("diagnosing \(dimension.rawValue)", d, Dimension.allCases.count)
-        dimensions.append(analyse(dimension, term, roster, o, reference: reference, using: &rng))
+        dimensions.append(analyse(dimension, index: d, code: codes[d], term, roster, o, reference: reference, baselines: baselines))
     }
     o.progress?("diagnosing", Dimension.allCases.count, Dimension.allCases.count)
     let findings = Findings.derive(dimensions, options: o)
@@ -143,12 +149,10 @@ struct TermView {
 }
 
 /// One dimension at every level.
-func analyse(_ dimension: Dimension, _ term: TermView, _ r: Roster, _ o: DiagnosticOptions, reference: ReferenceFlags,
-             using rng: inout SeededGenerator) -> DimensionResult {
+func analyse(_ dimension: Dimension, index: Int, code: [UInt8], _ term: TermView, _ r: Roster, _ o: DiagnosticOptions,
+             reference: ReferenceFlags, baselines: [SchoolBaselines?]) -> DimensionResult {
     let groups = dimension.rosterGroups
     let G = groups.count
-    // Each student's group; G = unknown.
-    let code: [UInt8] = r.students.map { UInt8($0.group(in: dimension) ?? G) }
     let S = term.schools.count
     // District and schools: each student once per school attended.
     var district = [Int](repeating: 0, count: G + 1)
@@ -188,14 +192,15 @@ func analyse(_ dimension: Dimension, _ term: TermView, _ r: Roster, _ o: Diagnos
         classSlots[term.sectionSchool[c]].append(c)
     }
     let within = withinSchools(seats: seats, G: G, groups: groups, classSlots: classSlots, term: term, r: r, o: o,
-                               dimension: dimension, using: &rng)
+                               baselines: baselines.map { $0.map { ($0.wide.dimensions[index], $0.sections.dimensions[index]) } })
     let advanced = advancedCoursework(code: code, G: G, groups: groups, term: term, r: r, minimumN: o.minimumN, reference: reference)
     return DimensionResult(dimension: dimension, groups: groups, counts: counts, unknown: district[G],
                            districtVsReference: versusReference, acrossSchools: across, withinSchools: within, advanced: advanced)
 }
 
 func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], term: TermView, r: Roster,
-                   o: DiagnosticOptions, dimension: Dimension, using rng: inout SeededGenerator) -> WithinSchools {
+                   o: DiagnosticOptions,
+                   baselines: [(wide: JointAssignmentBaseline.Dimension, sections: JointAssignmentBaseline.Dimension)?]) -> WithinSchools {
     // The district's classrooms nested in schools.
     var ids: [String] = [], labels: [String] = [], flat: [Int] = []
     for (s, slots) in classSlots.enumerated() {
@@ -213,16 +218,10 @@ func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], 
     result.mBetween = split.mBetween
     result.mWithin = split.mWithin
 
-    // Each school's classrooms against random assignment, schools spread over threads;
-    // every school's seed is drawn first, in order, so results do not depend on threads.
-    // Two baselines per school: students dealt across all its classes (H), and each
-    // course's seats dealt to its own sections (the section layer).
+    // Each school's layers, schools spread over threads; the baselines are drawn once
+    // for every dimension (``classroomBaselines``).
     let schools = classSlots.indices.filter { !classSlots[$0].isEmpty }
-    let seeds = schools.map { _ in rng.next() }
     var work = [SchoolWork?](repeating: nil, count: schools.count)
-    let draws = o.baselineDraws
-    let done = Mutex(0)
-    let progress = o.progress
     work.withUnsafeMutableBufferPointer { out in
         nonisolated(unsafe) let out = out
         let workers = max(1, min(o.parallelism, schools.count))
@@ -235,18 +234,8 @@ func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], 
                 guard let m = try? CountMatrix(units: slots.map { "\($0)" }, groups: groups, counts: counts) else { continue }
                 let layout = ClassLayers(slots, term: term, r: r)
                 let layers = layeredDecomposition(of: m, parts: [layout.programme, layout.level, layout.course])
-                var school = SchoolWork(layout: layout, layers: layers)
-                if draws > 0 {
-                    var g = SeededGenerator(seed: seeds[j])
-                    school.baseline = randomAssignmentBaseline(of: m, draws: draws, parallelism: 1, using: &g)
-                    // Derived from the school's seed, so that the first baseline stays what it was.
-                    var h = SeededGenerator(seed: seeds[j] &+ 0x9E37_79B9_7F4A_7C15)
-                    school.sections = randomAssignmentBaseline(of: m, within: NestedUnits(parts: layout.course), draws: draws,
-                                                               parallelism: 1, using: &h)
-                }
-                out[j] = school
-                let n = done.withLock { n in n += 1; return n }
-                progress?("classroom baselines (\(dimension.rawValue))", n, schools.count)
+                let b = baselines[schools[j]]
+                out[j] = SchoolWork(layout: layout, layers: layers, baseline: b?.wide, sections: b?.sections)
             }
         }
     }
@@ -331,8 +320,80 @@ func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], 
 struct SchoolWork {
     var layout: ClassLayers
     var layers: LayeredDecomposition
-    var baseline: RandomAssignmentBaseline?
-    var sections: RandomAssignmentBaseline?
+    var baseline: JointAssignmentBaseline.Dimension?
+    var sections: JointAssignmentBaseline.Dimension?
+}
+
+/// One school's two baselines, every dimension at once: its students dealt across all its
+/// classes (H against chance), and each course's students dealt to its own sections (the
+/// section layer against chance).
+struct SchoolBaselines {
+    var wide: JointAssignmentBaseline
+    var sections: JointAssignmentBaseline
+}
+
+/// The classroom baselines of every school with classes (indexed by school slot; nil
+/// without draws). Each school's seed is drawn first, in order, so the result does not
+/// depend on the number of threads.
+/// - Complexity: O(draws · E · dimensions) for E enrollments in the term.
+func classroomBaselines(_ term: TermView, _ r: Roster, codes: [[UInt8]], _ o: DiagnosticOptions,
+                        using rng: inout SeededGenerator) -> [SchoolBaselines?] {
+    let S = term.schools.count
+    guard o.baselineDraws > 0 else { return [SchoolBaselines?](repeating: nil, count: S) }
+    let seeds = (0..<S).map { _ in rng.next() }
+    // Enrollments grouped by school (a counting sort).
+    var start = [Int](repeating: 0, count: S + 1)
+    for slot in term.enrollmentSlot { start[term.sectionSchool[Int(slot)] + 1] += 1 }
+    for s in 0..<S { start[s + 1] += start[s] }
+    var next = start
+    var order = [Int32](repeating: 0, count: term.enrollmentSlot.count)
+    for (e, slot) in term.enrollmentSlot.enumerated() {
+        let s = term.sectionSchool[Int(slot)]
+        order[next[s]] = Int32(e)
+        next[s] += 1
+    }
+    let groups = Dimension.allCases.map { $0.rosterGroups.count }
+    let first = start, seatOrder = order
+    var out = [SchoolBaselines?](repeating: nil, count: S)
+    let done = Mutex(0)
+    let progress = o.progress
+    out.withUnsafeMutableBufferPointer { out in
+        nonisolated(unsafe) let out = out
+        let workers = max(1, min(o.parallelism, S))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for s in stride(from: w, to: S, by: workers) where first[s + 1] > first[s] {
+                // Local numbers for the school's classes, and their courses as strata.
+                var unitOf: [Int32: Int32] = [:], courseOf: [Int: Int32] = [:]
+                var unit: [Int32] = [], stratum: [Int32] = []
+                var seatCodes = [[UInt8]](repeating: [], count: codes.count)
+                for k in first[s]..<first[s + 1] {
+                    let e = Int(seatOrder[k])
+                    let slot = term.enrollmentSlot[e], st = Int(term.enrollmentStudent[e])
+                    let u: Int32
+                    if let known = unitOf[slot] { u = known } else {
+                        u = Int32(unitOf.count)
+                        unitOf[slot] = u
+                        let course = r.sections[term.sections[Int(slot)]].course
+                        let c = courseOf[course] ?? Int32(courseOf.count)
+                        courseOf[course] = c
+                        stratum.append(c)
+                    }
+                    unit.append(u)
+                    for d in codes.indices { seatCodes[d].append(codes[d][st]) }
+                }
+                var g = SeededGenerator(seed: seeds[s])
+                let wide = jointRandomAssignmentBaseline(
+                    of: SeatTable(unit: unit, stratum: [Int32](repeating: 0, count: stratum.count), codes: seatCodes, groups: groups),
+                    draws: o.baselineDraws, using: &g)
+                let sections = jointRandomAssignmentBaseline(
+                    of: SeatTable(unit: unit, stratum: stratum, codes: seatCodes, groups: groups), draws: o.baselineDraws, using: &g)
+                out[s] = SchoolBaselines(wide: wide, sections: sections)
+                let n = done.withLock { n in n += 1; return n }
+                progress?("classroom baselines", n, S)
+            }
+        }
+    }
+    return out
 }
 
 /// Which programme, level and course each of a school's classes is in, numbered nested
