@@ -93,6 +93,20 @@ extension Dashboard {
         let p = r.disclosure.showsEverything ? Format.pValue(w.pValue) : r.index(w.pValue, 2)
         var h: HTML = "<h3>Classrooms</h3><p>Classroom H \(r.index(w.H, 3)) against \(r.index(w.expectedH, 3)) by chance (p = \(p))\((w.significant ? ": <b>more segregated than random assignment, beyond chance</b>" : ": within what chance gives") as HTML)."
         h += "</p>"
+        if let layers = w.layers {
+            // Where it comes from: the chain rule's four layers (contract diagnose.md).
+            let parts = HTMLReport.layerStyles.map { layer, colour, label -> HTML in
+                "<span><i style=\"background:\(colour)\"></i>\(label): \(Format.percent(r.disclosure.aggregate(layers.share(layer)), digits: 0))</span>"
+            }
+            h += "<p>Where it comes from (share of M = \(r.index(layers.total, 3))):</p><div class=\"legend\">\(parts.joined())</div>"
+            if let b = w.section {
+                let pSections = r.disclosure.showsEverything ? Format.pValue(b.pValue) : r.index(b.pValue, 2)
+                h += "<p>Sections of the same course: M \(r.index(layers.section, 3)) against \(r.index(b.expectedM, 3)) if each course's students were dealt to its sections at random (p = \(pSections))\((b.significant ? ": <b>sorted beyond chance</b> — a scheduling practice" : ": within what chance gives") as HTML).</p>"
+                if r.disclosure.seesClassrooms(of: w.id), let courses = w.courses, !courses.isEmpty {
+                    h += "<p class=\"note\">Courses whose sections differ most: \(courses.prefix(3).map { "\($0.title) (\($0.sections) sections)" }.joined(separator: ", ")).</p>"
+                }
+            }
+        }
         guard r.disclosure.seesClassrooms(of: w.id) else {
             // A class's index gives back its composition, and a school's classes add up to
             // its students: class by class is for the school's own staff.
