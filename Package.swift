@@ -109,7 +109,7 @@ let package = Package(
             dependencies: ["MosaicImport", "MosaicTestSupport", "ZIPFoundation"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "MosaicDiagnosticTests", dependencies: ["MosaicDiagnostic", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicDiagnosticTests", dependencies: ["MosaicDiagnostic", "MosaicImport", "MosaicTestSupport"]),
         .testTarget(name: "MosaicReportTests", dependencies: ["MosaicCore", "MosaicReport", "MosaicDiagnostic", "MosaicImport", "MosaicTestSupport"]),
         .testTarget(
             name: "MosaicServerTests",

@@ -32,6 +32,9 @@ struct Diagnose: ParsableCommand {
         "The students each group's missingToReference is measured against, as DIMENSION=GROUP[,GROUP…]; repeat to combine dimensions (students in all of them). Default: race=white,asian with economic=notDisadvantaged.",
         valueName: "DIMENSION=GROUPS"))
     var referenceGroup: [String] = []
+    @Option(help: ArgumentHelp("An earlier roster of the same district: adds what changed since then (M across schools split into composition and sorting; each group's own change in advanced participation).", valueName: "EARLIER_ROSTER"))
+    var compare: String?
+    @Option(name: .customLong("compare-term"), help: "The term of --compare (default: its latest term with classes).") var compareTerm: String?
     @Option(help: "Threads for the baselines (this machine's cores by default); results do not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -71,13 +74,36 @@ struct Diagnose: ParsableCommand {
                 Terminal.error("\(roster): \(error.description)")
                 throw ExitCodeError.failure
             }
+            var change: (DiagnosticChange, Diagnostic)?
+            if let compare {
+                let earlierRoster = try Terminal.reportingImportErrors { try OneRosterReader.read(compare) { _, _ in } }
+                do {
+                    // Across schools and participation need no classroom baseline.
+                    var options = DiagnosticOptions(term: compareTerm, baselineDraws: 0, seed: seed, minimumN: minN, parallelism: threads, guidebook: guidebook)
+                    options.referenceGroup = (try? reference()) ?? .equalOpportunitySchools
+                    let earlier = try diagnose(earlierRoster, options: options)
+                    change = (DiagnosticChange(from: earlier, to: diagnostic), earlier)
+                } catch {
+                    Terminal.error("\(compare): \(error.description)")
+                    throw ExitCodeError.failure
+                }
+            }
             if timings {
                 let readSeconds = (read - started).seconds, diagnoseSeconds = (clock.now - read).seconds
                 Terminal.error("timings: read \(r.students.count) students, \(r.sections.count) classes, \(r.enrollmentCount) enrollments in \(Format.fixed(readSeconds, 2)) s (\(Format.count(Int(Double(r.enrollmentCount) / readSeconds))) enrollment rows/s); diagnosed in \(Format.fixed(diagnoseSeconds, 2)) s")
             }
             switch format {
-            case .table: print(diagnostic.text(), terminator: "")
-            case .json: print(diagnostic.json(policy: `public` ? SuppressionPolicy(minimumN: minN) : nil).serialized())
+            case .table:
+                print(diagnostic.text(), terminator: "")
+                if let (c, _) = change { print(c.text(), terminator: "") }
+            case .json:
+                let policy = `public` ? SuppressionPolicy(minimumN: minN) : nil
+                var json = diagnostic.json(policy: policy)
+                if let (c, earlier) = change, case .object(var fields) = json {
+                    fields.append(("change", c.json(earlier: earlier, later: diagnostic, policy: policy)))
+                    json = .object(fields)
+                }
+                print(json.serialized())
             case .html:
                 let files = HTMLReport(diagnostic, policy: SuppressionPolicy(minimumN: minN), synthetic: r.orgs.contains { $0.name.contains("Synthetic") }).files()
                 try writeReport(files, to: out!)

@@ -46,6 +46,23 @@ let handMadeRoster = "Tests/MosaicImportTests/Fixtures/roster-1.1"
         #expect(run.stdout.filter { $0 == "\n" }.count == 1)
     }
 
+    /// `--compare`: what changed since an earlier roster, M's change split so the parts add up.
+    @Test func compareSplitsTheChange() throws {
+        let run = try Run(["diagnose", handMadeRoster, "--compare", handMadeRoster, "--format", "json", "--baseline", "0", "--min-n", "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let change = try #require(doc["change"] as? [String: Any])
+        let race = try #require((change["dimensions"] as? [String: Any])?["race"] as? [String: Any])
+        let parts = ["composition", "sorting"].compactMap { race[$0] as? Double }
+        #expect(parts.count == 2 && abs(parts.reduce(0, +) - (race["difference"] as? Double ?? 1)) < 1e-9)
+        // The same roster twice: nothing changed, and every group's own change is 0.
+        #expect(race["difference"] as? Double == 0)
+        let white = try #require((race["participation"] as? [String: Any])?["white"] as? [String: Any])
+        #expect(white["changePP"] as? Double == 0 && white["rateBefore"] as? Double == 1)
+        let missing = try Run(["diagnose", handMadeRoster, "--compare", "/nonexistent-roster", "--baseline", "0"])
+        #expect(missing.status != 0 && missing.stdout.isEmpty && missing.stderr.contains("/nonexistent-roster"))
+    }
+
     @Test func publicJSONShowsNoSmallCount() throws {
         let run = try Run(["diagnose", handMadeRoster, "--format", "json", "--public", "--min-n", "3", "--baseline", "20"])
         #expect(run.status == 0, "\(run.stderr)")

@@ -26,6 +26,7 @@ extension Dashboard {
                     : "<p class=\"narrowed\"><b>Schools came closer:</b> \(line.label), D = \(r.index(b, 3)) across schools in \(t1.term.title), down from \(r.index(a, 3)) in \(t0.term.title).</p>"
             }
         }
+        if terms.count >= 2 { h += changeSplit(terms[terms.count - 2], terms[terms.count - 1], r) }
         h += termChart(terms.map(\.term), id: "trend-D", title: "Dissimilarity D across schools, by dimension, term by term",
                        desc: "D is the share of students who would have to change schools for every school to have the district's mix (0 = every school alike, 1 = complete separation). One line per dimension.",
                        lines: lines, format: { Format.fixed($0, 2) })
@@ -162,27 +163,55 @@ extension Dashboard {
         return "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
     }
 
-    /// A callout for each group whose gap to the highest group widened since the term
-    /// before (or narrowed, in green), in percentage points.
+    /// A callout for each group whose gap to the highest group changed since the term before,
+    /// with the group's own rate and the highest group's, both terms: a gap that narrows
+    /// because the highest group fell is not called progress (issue 22).
     func callouts(_ series: [(Term, DimensionResult, DiagnosticDisclosure)]) -> HTML {
         guard series.count >= 2 else { return "" }
         let (t0, before, d0) = series[series.count - 2], (t1, now, d1) = series[series.count - 1]
-        let gapsBefore = Dictionary(zip(before.advanced.groups.map(\.group), d0.shown(before, school: nil).map(\.gapToHighestPP)),
-                                    uniquingKeysWith: { a, _ in a })
+        let shownBefore = Dictionary(zip(before.advanced.groups.map(\.group), d0.shown(before, school: nil)), uniquingKeysWith: { a, _ in a })
+        let shownNow = d1.shown(now, school: nil)
+        /// The highest shown rate of a term and its group.
+        func top(_ groups: [Advanced.Group], _ shown: [DiagnosticDisclosure.Shown]) -> (String, Double)? {
+            zip(groups, shown).compactMap { g, x in x.rate.map { (g.group, $0) } }.max { $0.1 < $1.1 }
+        }
+        let top0 = top(before.advanced.groups, d0.shown(before, school: nil)), top1 = top(now.advanced.groups, shownNow)
         var h: HTML = ""
-        for (g, shown) in zip(now.advanced.groups, d1.shown(now, school: nil)) {
-            // Only gaps the policy shows in both terms.
-            guard g.eligible > 0, let gap = shown.gapToHighestPP, let old = gapsBefore[g.group] ?? nil else { continue }
+        for (g, shown) in zip(now.advanced.groups, shownNow) {
+            // Only gaps and rates the policy shows in both terms.
+            guard g.eligible > 0, let gap = shown.gapToHighestPP, let old = shownBefore[g.group]?.gapToHighestPP,
+                  let rate = shown.rate, let oldRate = shownBefore[g.group]?.rate else { continue }
             let change = gap - old
             guard abs(change) >= 1 else { continue }
             let label = Dimension.label(g.group)
+            let own = "\(label): \(Format.percent(oldRate)) in \(t0.title) → \(Format.percent(rate)) in \(t1.title) (\(rate >= oldRate ? "+" : "−")\(Format.fixed(abs(rate - oldRate) * 100, 1)) points)"
+            let highest = top0.flatMap { a in top1.map { b in "; the highest group, \(Dimension.label(a.0)) \(Format.percent(a.1)) → \(Dimension.label(b.0)) \(Format.percent(b.1))" } } ?? ""
             if change > 0 {
-                h += "<p class=\"widened\"><b>Gap widened:</b> \(label) students' advanced participation trails the highest group by \(Format.fixed(g.gapToHighestPP, 1)) points in \(t1.title), up \(Format.fixed(change, 1)) from \(t0.title).</p>"
+                h += "<p class=\"widened\"><b>Gap widened by \(Format.fixed(change, 1)) points:</b> \(own)\(highest).</p>"
+            } else if rate - oldRate >= 0.005 {
+                h += "<p class=\"narrowed\"><b>Gap narrowed by \(Format.fixed(-change, 1)) points:</b> \(own)\(highest).</p>"
             } else {
-                h += "<p class=\"narrowed\"><b>Gap narrowed:</b> \(label): \(Format.fixed(g.gapToHighestPP, 1)) points behind the highest group in \(t1.title), down \(Format.fixed(-change, 1)) from \(t0.title).</p>"
+                // Narrower only because the highest group fell: not progress for this group.
+                h += "<p class=\"widened\"><b>Gap narrower by \(Format.fixed(-change, 1)) points, but not by this group's progress:</b> \(own)\(highest).</p>"
             }
         }
         return h
+    }
+
+    /// Why M across schools changed since the term before, dimension by dimension: the
+    /// composition of the district against sorting (``DiagnosticChange``, Elbers 2021).
+    func changeSplit(_ t0: (term: Term, diagnostic: Diagnostic), _ t1: (term: Term, diagnostic: Diagnostic), _ r: HTMLReport) -> HTML {
+        let change = DiagnosticChange(from: t0.diagnostic, to: t1.diagnostic)
+        let rows = change.dimensions.map { c -> [String] in
+            let a = c.acrossSchools
+            return [c.dimension.title, r.index(a.M1, 4), r.index(a.M2, 4), r.index(a.difference, 4),
+                    r.index(a.composition + a.additions + a.removals, 4), r.index(a.structural, 4)]
+        }
+        guard !rows.isEmpty else { return "" }
+        let table = DataTable(caption: "Why segregation across schools (M) changed from \(t0.term.title) to \(t1.term.title)",
+                              header: ["dimension", "M before", "M now", "change", "of which composition (who the students are, school sizes, schools opened or closed)", "of which sorting"],
+                              rows: rows, numeric: [1, 2, 3, 4, 5])
+        return "<p class=\"note\">A change in segregation comes from who the district's students are and how large its schools are (composition), or from how students are sorted among the schools (sorting): the Shapley split of Elbers (2021).</p>\(table.html)"
     }
 
     func lineChart(_ series: [(Term, DimensionResult, DiagnosticDisclosure)], dimension: Dimension, groups: [String], _ r: HTMLReport) -> HTML {
