@@ -23,6 +23,17 @@ import Testing
         // Black students: 13 of 100 both terms; white 37 → 21 of 100.
         #expect(page.contains("Gap narrower by 16.0 points, but not by this group's progress:</b> Black: 13.0% in Fall → 13.0% in Spring"))
         #expect(!page.contains("class=\"narrowed\"><b>Gap narrowed"))
+        // Black students gain 3 of 100 while white students fall 16: narrower, mostly not by progress.
+        var third = second
+        let mixed = third.sections.firstIndex { $0.id == "A-ENG9H-2" }!
+        var moved = 0
+        for e in 0..<third.enrollmentCount where moved < 3 && Int(third.enrollmentSection[e]) == english && third.students[Int(third.enrollmentStudent[e])].race == .black {
+            third.enrollmentSection[e] = Int32(mixed)
+            moved += 1
+        }
+        let d2 = try diagnose(third, options: options)
+        let later = dashboard.trends([(site.terms[0], d0), (site.terms[1], d2)]).markup
+        #expect(later.contains("mostly because the highest group's rate fell:</b> Black: 13.0% in Fall → 16.0% in Spring"))
         // The change split of M across schools is on the page (nothing moved between schools: 0).
         #expect(page.contains("Why segregation across schools (M) changed from Fall to Spring"))
     }

@@ -188,8 +188,11 @@ extension Dashboard {
             let highest = top0.flatMap { a in top1.map { b in "; the highest group, \(Dimension.label(a.0)) \(Format.percent(a.1)) → \(Dimension.label(b.0)) \(Format.percent(b.1))" } } ?? ""
             if change > 0 {
                 h += "<p class=\"widened\"><b>Gap widened by \(Format.fixed(change, 1)) points:</b> \(own)\(highest).</p>"
-            } else if rate - oldRate >= 0.005 {
+            } else if 100 * (rate - oldRate) >= -change / 2 {
+                // At least half of the closing is the group's own gain.
                 h += "<p class=\"narrowed\"><b>Gap narrowed by \(Format.fixed(-change, 1)) points:</b> \(own)\(highest).</p>"
+            } else if rate > oldRate {
+                h += "<p class=\"widened\"><b>Gap narrower by \(Format.fixed(-change, 1)) points, mostly because the highest group's rate fell:</b> \(own)\(highest).</p>"
             } else {
                 // Narrower only because the highest group fell: not progress for this group.
                 h += "<p class=\"widened\"><b>Gap narrower by \(Format.fixed(-change, 1)) points, but not by this group's progress:</b> \(own)\(highest).</p>"
