@@ -62,7 +62,7 @@ extension Dashboard {
                 guard let n = cells[k], total > 0 else { continue }
                 let w = Double(barW) * Double(n) / Double(total)
                 rest -= Double(n)
-                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(w))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(Dimension.label(dim.groups[k])): \(r.share(Double(n) / Double(total)))</title></rect>"
+                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(w))\" height=\"\(rowH)\" fill=\"\(GroupColour.of(dim.groups[k]))\"><title>\(Dimension.label(dim.groups[k])): \(r.share(Double(n) / Double(total)))</title></rect>"
                 x += w
             }
             if rest > 0 && total > 0 {

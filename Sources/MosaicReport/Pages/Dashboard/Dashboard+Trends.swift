@@ -237,7 +237,7 @@ extension Dashboard {
         }
         var rows: [[String]] = []
         var ends: [(y: Double, label: String, colour: String)] = []
-        for (k, g) in groups.enumerated() {
+        for g in groups {
             var points: [String] = []
             var row = [Dimension.label(g)]
             for (i, (_, dim, disclosure)) in series.enumerated() {
@@ -245,12 +245,12 @@ extension Dashboard {
                       disclosure.shown(dim, school: nil)[k].rate != nil else { row.append("suppressed"); continue }
                 let v = dim.advanced.groups[k]
                 points.append("\(fmt(x(i))),\(fmt(y(v.rate)))")
-                svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v.rate)))\" r=\"3.5\" fill=\"\(palette[k % palette.count])\"><title>\(Dimension.label(g)): \(r.share(v.rate))</title></circle>"
+                svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v.rate)))\" r=\"3.5\" fill=\"\(GroupColour.of(g))\"><title>\(Dimension.label(g)): \(r.share(v.rate))</title></circle>"
                 row.append(r.share(v.rate))
             }
-            if points.count > 1 { svg += "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(palette[k % palette.count])\" stroke-width=\"2\"/>" }
+            if points.count > 1 { svg += "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(GroupColour.of(g))\" stroke-width=\"2\"/>" }
             if let lastPoint = points.last, let yy = lastPoint.split(separator: ",").last.flatMap({ Double($0) }) {
-                ends.append((yy + 4, Dimension.label(g), palette[k % palette.count]))
+                ends.append((yy + 4, Dimension.label(g), GroupColour.of(g)))
             }
             rows.append(row)
         }

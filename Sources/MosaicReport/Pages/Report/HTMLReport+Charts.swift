@@ -34,7 +34,7 @@ extension HTMLReport {
                 guard let n = cells[k], total > 0 else { continue }
                 hidden -= Double(n)
                 let w = Double(barW) * Double(n) / Double(total)
-                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(w))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(Dimension.label(dim.groups[k])): \(share(Double(n) / Double(total)))</title></rect>"
+                svg += "<rect x=\"\(fmt(x))\" y=\"\(y)\" width=\"\(fmt(w))\" height=\"\(rowH)\" fill=\"\(GroupColour.of(dim.groups[k]))\"><title>\(Dimension.label(dim.groups[k])): \(share(Double(n) / Double(total)))</title></rect>"
                 x += w
             }
             if hidden > 0 && total > 0 {
@@ -118,7 +118,7 @@ extension HTMLReport {
             svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(Dimension.label(g.group))</text>"
             if g.eligible == 0 { svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">no eligible students</text>"; continue }
             guard let rate = x.rate else { svg += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" class=\"note\">suppressed (fewer than \(policy.minimumN))</text>"; continue }
-            svg += "<rect x=\"\(labelW)\" y=\"\(y)\" width=\"\(fmt(Double(plotW) * rate))\" height=\"\(rowH)\" fill=\"\(palette[k % palette.count])\"><title>\(Dimension.label(g.group)): \(share(rate)) of eligible students</title></rect>"
+            svg += "<rect x=\"\(labelW)\" y=\"\(y)\" width=\"\(fmt(Double(plotW) * rate))\" height=\"\(rowH)\" fill=\"\(GroupColour.of(g.group))\"><title>\(Dimension.label(g.group)): \(share(rate)) of eligible students</title></rect>"
             svg += "<text x=\"\(fmt(Double(labelW) + Double(plotW) * rate + 6))\" y=\"\(y + 15)\">\(share(rate))</text>"
         }
         if let overall {

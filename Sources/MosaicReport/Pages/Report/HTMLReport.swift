@@ -190,7 +190,7 @@ public struct HTMLReport {
 
     func legend(_ groups: [String], hidden: Bool) -> HTML {
         var h: HTML = "<div class=\"legend\">"
-        for (k, g) in groups.enumerated() { h += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(Dimension.label(g))</span>" }
+        for g in groups { h += "<span><i style=\"background:\(GroupColour.of(g))\"></i>\(Dimension.label(g))</span>" }
         if hidden { h += "<span><i style=\"background:\(hiddenColour)\"></i>suppressed or unknown</span>" }
         return h + "</div>"
     }

@@ -185,7 +185,7 @@ public struct EnrichmentPage: Sendable {
             svg += "<text x=\"\(fmt(labelW - 8))\" y=\"\(fmt(y + barH - 4))\" font-size=\"12\" text-anchor=\"end\">\(row.0)</text>"
             let shown = rateCell(row.1, of: row.2)
             if let r = row.1 {
-                svg += "<rect x=\"\(fmt(labelW))\" y=\"\(fmt(y))\" width=\"\(fmt(plotW * r))\" height=\"\(fmt(barH))\" fill=\"\(k == 0 ? "#444" : palette[(k - 1) % palette.count])\"><title>\(row.0): \(shown)</title></rect>"
+                svg += "<rect x=\"\(fmt(labelW))\" y=\"\(fmt(y))\" width=\"\(fmt(plotW * r))\" height=\"\(fmt(barH))\" fill=\"\(k == 0 ? "#444" : GroupColour.of(groups[k - 1]))\"><title>\(row.0): \(shown)</title></rect>"
                 svg += "<text x=\"\(fmt(labelW + plotW * r + 4))\" y=\"\(fmt(y + barH - 4))\" font-size=\"11\">\(shown)</text>"
             } else {
                 svg += "<text x=\"\(fmt(labelW + 4))\" y=\"\(fmt(y + barH - 4))\" font-size=\"11\" fill=\"#666\">\(shown)</text>"

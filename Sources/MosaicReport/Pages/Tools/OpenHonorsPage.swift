@@ -193,8 +193,8 @@ public struct OpenHonorsPage: Sendable {
             svg += "<text x=\"\(fmt(x(i)))\" y=\"\(fmt(top + height + 18))\" font-size=\"11\" text-anchor=\"middle\">\(String(d.dropFirst(5)))</text>"
         }
         var tableRows: [[String]] = []
-        for (k, g) in groups.enumerated() {
-            let colour = palette[k % palette.count]
+        for g in groups {
+            let colour = GroupColour.of(g)
             let column = columns.firstIndex(of: g)!
             let values = shown.series.cells.map { $0[column] }
             // Weeks hidden in this view are skipped: the line joins the weeks shown, each a dot.
@@ -219,7 +219,7 @@ public struct OpenHonorsPage: Sendable {
         }
         svg += "</svg>"
         var legend: HTML = "<div class=\"legend\">"
-        for (k, g) in groups.enumerated() { legend += "<span><i style=\"background:\(palette[k % palette.count])\"></i>\(groupLabel(g))</span>" }
+        for g in groups { legend += "<span><i style=\"background:\(GroupColour.of(g))\"></i>\(groupLabel(g))</span>" }
         legend += "</div>"
         let table = DataTable(caption: "Share taking honors credit by week", header: ["date", "all"] + columns.map(groupLabel), rows: tableRows,
                               numeric: Set(1...(columns.count + 1)))

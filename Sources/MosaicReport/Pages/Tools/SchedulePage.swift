@@ -143,7 +143,7 @@ public struct SchedulePage: Sendable {
         return h + "</div>"
     }
 
-    func colour(_ k: Int) -> String { groups[k] == "unknown" ? hiddenColour : palette[k % palette.count] }
+    func colour(_ k: Int) -> String { GroupColour.of(groups[k]) }
 
     /// One section's students as a stacked bar, each group with its count on hover.
     func bar(_ counts: [Int], label: String) -> HTML {
