@@ -15,12 +15,10 @@ extension Diagnostic {
             ("dimensions", .object(dimensions.map { ($0.dimension.rawValue, $0.json(disclosure)) })),
             ("findings", .array(findings.map { $0.json(disclosure, in: self) })),
             ("information", .array(dimensions.flatMap { dim in
-                dim.programmeNotes(minimumN: disclosure.policy?.minimumN ?? 10).compactMap { n -> JSONValue? in
-                    guard let g = dim.groups.firstIndex(of: n.group), let p = dim.withinSchools.programmes, let seats = dim.withinSchools.seats,
-                          let share = disclosure.programmeShares(p, seats: seats).byLevel.first(where: { $0.0 == n.level })?.1[g] else { return nil }
-                    return .object([("level", .string("programme")), ("dimension", .string(dim.dimension.rawValue)),
-                                    ("subject", .string("district")), ("group", .string(n.group)), ("programme", .string(n.level.rawValue)),
-                                    ("metric", .string("programmeSeats")), ("value", .number(share)), ("message", .string(n.message))])
+                disclosure.programmeNotes(dim, minimumN: disclosure.policy?.minimumN ?? 10).map { n, share -> JSONValue in
+                    .object([("level", .string("programme")), ("dimension", .string(dim.dimension.rawValue)),
+                             ("subject", .string("district")), ("group", .string(n.group)), ("programme", .string(n.level.rawValue)),
+                             ("metric", .string("programmeSeats")), ("value", .number(share)), ("message", .string(n.message))])
                 }
             })),
             ("term", .object([("sourcedId", .string(termID)), ("title", .string(termTitle))])),

@@ -75,7 +75,7 @@ public struct DiagnosticDisclosure: Sendable {
             dimensions[dim.dimension] = Self.decide(dim, policy: policy, known: known)
         }
         if let cross = d.dimensions.first(where: { $0.dimension == .raceByEconomic }) {
-            dimensions[.raceByEconomic] = Self.decideIntersection(cross, in: d, decided: dimensions, policy: policy, known: known)
+            dimensions[.raceByEconomic] = Self.decideIntersection(cross, in: d, policy: policy, known: known)
         }
         referenceShown = Self.decideReference(d, decided: dimensions, policy: policy)
     }
@@ -237,7 +237,7 @@ public struct DiagnosticDisclosure: Sendable {
     /// together with the dimension's own rules, until neither hides anything more. A
     /// school's intersection cells (seven races by two, in a few hundred students) are
     /// not shown outside its staff.
-    static func decideIntersection(_ cross: DimensionResult, in d: Diagnostic, decided: [Dimension: Cells],
+    static func decideIntersection(_ cross: DimensionResult, in d: Diagnostic,
                                    policy: SuppressionPolicy, known: Set<String>) -> Cells {
         guard let race = d.dimensions.first(where: { $0.dimension == .race }),
               let income = d.dimensions.first(where: { $0.dimension == .economic }),
@@ -553,6 +553,17 @@ extension DiagnosticDisclosure {
         }
         let all = seats.indices.map { g in share(programmes.reduce(0) { $0 + $1.seats[g] }, g) }
         return (all, programmes.map { p in (p.level, seats.indices.map { share(p.seats[$0], $0) }) })
+    }
+
+    /// The district's programme notes (``DimensionResult/programmeNotes(minimumN:)``) this
+    /// audience may read, each with the share as shown: a note whose share is hidden is left out.
+    public func programmeNotes(_ dim: DimensionResult, minimumN: Int) -> [(note: ProgrammeNote, share: Double)] {
+        guard let programmes = dim.withinSchools.programmes, let seats = dim.withinSchools.seats else { return [] }
+        let shares = programmeShares(programmes, seats: seats).byLevel
+        return dim.programmeNotes(minimumN: minimumN).compactMap { n in
+            guard let g = dim.groups.firstIndex(of: n.group), let share = shares.first(where: { $0.0 == n.level })?.1[g] else { return nil }
+            return (n, share)
+        }
     }
 
     static func groups(_ dim: DimensionResult, level: CourseLevel?, school: String?) -> [Advanced.Group] {

@@ -169,13 +169,13 @@ extension Dashboard {
     func callouts(_ series: [(Term, DimensionResult, DiagnosticDisclosure)]) -> HTML {
         guard series.count >= 2 else { return "" }
         let (t0, before, d0) = series[series.count - 2], (t1, now, d1) = series[series.count - 1]
-        let shownBefore = Dictionary(zip(before.advanced.groups.map(\.group), d0.shown(before, school: nil)), uniquingKeysWith: { a, _ in a })
-        let shownNow = d1.shown(now, school: nil)
+        let shown0 = d0.shown(before, school: nil), shownNow = d1.shown(now, school: nil)
+        let shownBefore = Dictionary(zip(before.advanced.groups.map(\.group), shown0), uniquingKeysWith: { a, _ in a })
         /// The highest shown rate of a term and its group.
         func top(_ groups: [Advanced.Group], _ shown: [DiagnosticDisclosure.Shown]) -> (String, Double)? {
             zip(groups, shown).compactMap { g, x in x.rate.map { (g.group, $0) } }.max { $0.1 < $1.1 }
         }
-        let top0 = top(before.advanced.groups, d0.shown(before, school: nil)), top1 = top(now.advanced.groups, shownNow)
+        let top0 = top(before.advanced.groups, shown0), top1 = top(now.advanced.groups, shownNow)
         var h: HTML = ""
         for (g, shown) in zip(now.advanced.groups, shownNow) {
             // Only gaps and rates the policy shows in both terms.

@@ -63,12 +63,7 @@ extension HTMLReport {
 
     /// Designated programmes as information: the share of each group's class seats in them.
     func programmeNotes(_ dim: DimensionResult) -> HTML {
-        guard let programmes = dim.withinSchools.programmes, let seats = dim.withinSchools.seats, !programmes.isEmpty else { return "" }
-        let shares = disclosure.programmeShares(programmes, seats: seats).byLevel
-        let notes = dim.programmeNotes(minimumN: policy.minimumN).filter { n in
-            guard let g = dim.groups.firstIndex(of: n.group) else { return false }
-            return shares.first { $0.0 == n.level }?.1[g] != nil
-        }
+        let notes = disclosure.programmeNotes(dim, minimumN: policy.minimumN).map(\.note)
         guard !notes.isEmpty else { return "" }
         var h: HTML = "<div class=\"finding programme\"><b>Designated programmes</b> (information, not a finding: these classes place students by need)<ul>"
         for n in notes { h += "<li>\(n.message)</li>" }
