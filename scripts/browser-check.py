@@ -6,21 +6,37 @@ Mosaic, saves a screenshot to look at, and runs axe-core for WCAG 2.1 A/AA.
 
 Paths after `staff:` are opened signed in (through the sign-in form). Prints one line per
 page (violations by rule) and exits 1 when any page has a violation. Needs `selenium` and
-`axe-core-python` (PyPI, which ships axe-core 4.4's axe.min.js, in a throw-away venv: never a product dependency) and
+`axe-playwright-python` (PyPI, which ships axe-core 4.12's axe.min.js; installed with --no-deps, in a throw-away venv: never a product dependency) and
 Chromium with its driver (apt-get install chromium chromium-driver).
 """
 import argparse
 import json
 import os
+import re
 import sys
 
-import axe_core_python
+import importlib.util
+
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 
-AXE = open(os.path.join(os.path.dirname(axe_core_python.__file__), "axe.min.js")).read()
+def axe_source():
+    """axe.min.js from a wheel that ships it: axe-playwright-python (axe-core 4.12, installed
+    with --no-deps: only its script is used) before axe-core-python (axe-core 4.4)."""
+    for package in ("axe_playwright_python", "axe_core_python"):
+        spec = importlib.util.find_spec(package)
+        if spec and spec.submodule_search_locations:
+            path = os.path.join(list(spec.submodule_search_locations)[0], "axe.min.js")
+            if os.path.exists(path):
+                return open(path).read()
+    sys.exit("browser-check: no axe.min.js: pip install --no-deps axe-playwright-python")
+
+
+AXE = axe_source()
+AXE_VERSION = (re.search(r"axe v([0-9.]+)", AXE[:500]) or re.search(r"(\?)", "?")).group(1)
+WCAG = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
 
 
 def browser(width):
@@ -52,6 +68,7 @@ def main():
     args = a.parse_args()
     os.makedirs(args.out, exist_ok=True)
     failed = False
+    best_practice = 0
     driver = browser(args.width)
     signed_in = False
     try:
@@ -69,17 +86,26 @@ def main():
             driver.execute_script(AXE)
             result = driver.execute_async_script(
                 "const done = arguments[arguments.length - 1];"
-                "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(done, e => done({violations: [{id: 'axe-error: ' + e, nodes: []}]}));")
-            violations = result["violations"]
-            if violations:
+                "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+                ".then(done, e => done({violations: [{id: 'axe-error: ' + e, tags: ['wcag2a'], nodes: []}]}));")
+            wcag = [v for v in result["violations"] if WCAG & set(v["tags"])]
+            practice = [v for v in result["violations"] if not WCAG & set(v["tags"])]
+            violations = wcag + practice
+            if wcag:
                 failed = True
-            summary = ", ".join(f"{v['id']} ({len(v['nodes'])})" for v in violations) or "no violations"
+            best_practice += sum(len(v["nodes"]) for v in practice)
+            summary = ", ".join(f"{v['id']} ({len(v['nodes'])})" for v in wcag) or "no WCAG violations"
+            if practice:
+                summary += "; best practice: " + ", ".join(f"{v['id']} ({len(v['nodes'])})" for v in practice)
             print(f"{item}: {driver.title!r}: {summary}", flush=True)
             if violations:
                 with open(os.path.join(args.out, name + ".axe.json"), "w") as f:
                     json.dump(violations, f, indent=1)
     finally:
         driver.quit()
+    print(f"axe-core {AXE_VERSION}: {len(args.paths)} pages at {args.width} px, "
+          f"{'WCAG 2.1 A/AA violations found' if failed else '0 WCAG 2.1 A/AA violations'}, "
+          f"{best_practice} best-practice findings", flush=True)
     sys.exit(1 if failed else 0)
 
 

@@ -53,17 +53,22 @@ public struct DemoStore: Sendable {
     public func build(into store: any Store) async throws {
         let nyc = try NYCDemographicSnapshot.schools(from: CSVTable(contentsOf: snapshot))
         let profiles = SyntheticDistrict.Profile.from(nyc, year: SchoolYear(startYear: 2017))
+        // The district is measured against the city its school profiles come from.
+        let city = Self.cityCounts(nyc.filter { $0.year == SchoolYear(startYear: 2017) })
         let progress = self.progress
         for (i, y) in Self.years.enumerated() {
             say("school year \(y.year - 1)-\(y.year % 100) (\(i + 1) of \(Self.years.count)): generating \(Format.count(students)) students, diagnosing with \(baseline) draws per school")
             // The same seed every year: the same schools and students, placed differently.
             var rng = SeededGenerator(seed: 2026)
-            let roster = SyntheticDistrict(
+            var roster = SyntheticDistrict(
                 .init(students: students, schools: schools, tracking: y.tracking, sorting: y.sorting, schoolYear: y.year),
                 profiles: profiles, using: &rng).roster
-            let diagnostic = try diagnose(roster, options: .init(
+            roster.reference = Self.syntheticReference(city)
+            var options = DiagnosticOptions(
                 baselineDraws: baseline, seed: UInt64(y.year), minimumN: 10,
-                parallelism: ProcessInfo.processInfo.activeProcessorCount, guidebook: guidebook, progress: progress))
+                parallelism: ProcessInfo.processInfo.activeProcessorCount, guidebook: guidebook, progress: progress)
+            options.referenceName = "New York City public schools, 2017-18 (DOE Demographic Snapshot), in the synthetic students' groups"
+            let diagnostic = try diagnose(roster, options: options)
             let owner = roster.orgs.first { $0.type == "district" }!
             let term = TermRecord(
                 district: owner.id, id: "\(y.year - 1)-\(y.year % 100)", title: "\(y.year - 1)–\(y.year % 100) (\(diagnostic.termTitle))",
@@ -83,6 +88,36 @@ public struct DemoStore: Sendable {
         try await buildNYC(into: store, nyc)
     }
 
+    /// The city's counts per dimension (NYC's groups, in `Dimension.groups` order): every
+    /// school of the Demographic Snapshot's year added up.
+    static func cityCounts(_ city: [SchoolDemographics]) -> [MosaicCore.Dimension: [Int]] {
+        var reference: [MosaicCore.Dimension: [Int]] = [:]
+        for dimension in MosaicCore.Dimension.allCases {
+            let rows = city.map { $0.counts(of: dimension) }.filter { $0.count == dimension.groups.count && !dimension.groups.isEmpty }
+            if !rows.isEmpty { reference[dimension] = (0..<dimension.groups.count).map { k in rows.reduce(0) { $0 + $1[k] } } }
+        }
+        return reference
+    }
+
+    /// The city's counts in the groups the synthetic students are drawn in (`SyntheticDistrict`):
+    /// NYC's "multiracial or other" as multiracial, poverty as economically disadvantaged,
+    /// and students with disabilities split 4 : 1 between an IEP and a 504 plan, as the
+    /// generator splits them.
+    static func syntheticReference(_ city: [MosaicCore.Dimension: [Int]]) -> Roster.Reference {
+        var out: Roster.Reference = [:]
+        if let r = city[.race] {
+            out[.race] = ["asian": r[0], "black": r[1], "hispanic": r[2], "multiracial": r[3], "white": r[4]]
+        }
+        if let e = city[.economic] { out[.economic] = ["disadvantaged": e[0], "notDisadvantaged": e[1]] }
+        if let e = city[.englishLearner] { out[.englishLearner] = ["el": e[0], "notEl": e[1]] }
+        if let d = city[.disability] {
+            let iep = Int((Double(d[0]) * 0.8).rounded())
+            out[.disability] = ["iep": iep, "504": d[0] - iep, "none": d[1]]
+        }
+        if let g = city[.gender] { out[.gender] = ["female": g[0], "male": g[1]] }
+        return out
+    }
+
     /// The real NYC data: each of the 32 community school districts as a district, one
     /// term per school year of the Demographic Snapshot (school-level counts, so the
     /// across-schools level only), against the city's schools as its reference.
@@ -93,11 +128,7 @@ public struct DemoStore: Sendable {
         let progress = self.progress
         for (y, year) in years.enumerated() {
             let city = nyc.filter { $0.year == year }
-            var reference: [MosaicCore.Dimension: [Int]] = [:]
-            for dimension in MosaicCore.Dimension.allCases {
-                let rows = city.map { $0.counts(of: dimension) }.filter { $0.count == dimension.groups.count }
-                if !rows.isEmpty { reference[dimension] = (0..<dimension.groups.count).map { k in rows.reduce(0) { $0 + $1[k] } } }
-            }
+            let reference = Self.cityCounts(city)
             for (k, number) in districts.enumerated() {
                 progress?("importing NYC \(year)", y * districts.count + k, years.count * districts.count)
                 let schools = city.filter { $0.dbn.district == number }.sorted { $0.dbn < $1.dbn }
@@ -106,8 +137,10 @@ public struct DemoStore: Sendable {
                 let borough = Dictionary(grouping: schools, by: \.dbn.boroughName).max { $0.value.count < $1.value.count }?.key ?? ""
                 let district = DistrictRecord(id: "nyc-\(code)", name: "NYC Community School District \(code) (\(borough))", synthetic: false)
                 let termID = year.description
+                var options = DiagnosticOptions(minimumN: 10, guidebook: guidebook)
+                options.referenceName = "New York City public schools, \(termID) (DOE Demographic Snapshot)"
                 let diagnostic = diagnose(schools: schools, reference: reference, termID: termID,
-                                          termTitle: "\(termID) (school counts)", options: .init(minimumN: 10, guidebook: guidebook))
+                                          termTitle: "\(termID) (school counts)", options: options)
                 // The stored roster: the district, its schools and the city's counts as the
                 // reference; the school counts themselves are in the diagnostic.
                 var refCounts: Roster.Reference = [:]

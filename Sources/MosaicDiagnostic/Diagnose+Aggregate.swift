@@ -27,8 +27,10 @@ public func diagnose(
         guard known > 0 else { continue }
         let P = counts.map { Double($0) / Double(known) }
         var districtVsReference: Double?
+        var referenceCounts: [Int]?
         if let ref = reference?[dimension], ref.count == groups.count, case let rt = ref.reduce(0, +), rt > 0 {
             districtVsReference = dissimilarity(of: P, against: ref.map { Double($0) / Double(rt) })
+            referenceCounts = ref
         }
         let across = acrossSchools(
             schools.indices.map { (id: schools[$0].dbn.description, name: schools[$0].name, counts: rows[$0],
@@ -36,14 +38,15 @@ public func diagnose(
             groups: groups, P: P)
         dimensions.append(DimensionResult(
             dimension: dimension, groups: groups, counts: counts, unknown: max(0, schools.reduce(0) { $0 + $1.totalEnrollment } - known),
-            districtVsReference: districtVsReference, acrossSchools: across,
+            districtVsReference: districtVsReference, referenceCounts: referenceCounts, acrossSchools: across,
             withinSchools: WithinSchools(hBetween: .nan, hWithin: .nan, mBetween: .nan, mWithin: .nan, schools: []),
             advanced: Advanced(overallRate: .nan, groups: [], schools: [])))
     }
     return Diagnostic(
         termID: termID, termTitle: termTitle, students: schools.reduce(0) { $0 + $1.totalEnrollment }, schools: schools.count,
         classes: 0, enrollments: 0, baselineDraws: 0, seed: o.seed, dimensions: dimensions,
-        findings: Findings.derive(dimensions, options: o))
+        findings: Findings.derive(dimensions, options: o),
+        referenceName: dimensions.contains { $0.referenceCounts != nil } ? o.referenceName : nil)
 }
 
 extension Diagnostic {

@@ -16,6 +16,8 @@ public struct DiagnosticOptions: Sendable {
     public var guidebook: Guidebook
     /// The students `missingToReference` measures against.
     public var referenceGroup: ReferenceGroup = .equalOpportunitySchools
+    /// What the reference composition is, as pages name it ("New York State, 2024-25").
+    public var referenceName: String? = nil
     /// Called with a step and its progress (done, of).
     public var progress: (@Sendable (String, Int, Int) -> Void)?
 
@@ -58,7 +60,8 @@ public func diagnose(_ roster: Roster, options o: DiagnosticOptions) throws(Diag
         termID: roster.sessions[term.term].id, termTitle: roster.sessions[term.term].title,
         students: term.studentCount, schools: term.schools.count, classes: term.sections.count,
         enrollments: term.enrollmentSlot.count, baselineDraws: o.baselineDraws, seed: o.seed,
-        dimensions: dimensions, findings: findings, openHonors: OpenHonorsSummary(roster, term: roster.sessions[term.term]))
+        dimensions: dimensions, findings: findings, openHonors: OpenHonorsSummary(roster, term: roster.sessions[term.term]),
+        referenceName: dimensions.contains { $0.referenceCounts != nil } ? o.referenceName : nil)
 }
 
 /// The term's classes, enrollments and students, indexed once for every dimension.
@@ -168,10 +171,14 @@ func analyse(_ dimension: Dimension, index: Int, code: [UInt8], _ term: TermView
     let P = counts.map { known > 0 ? Double($0) / Double(known) : 0 }
 
     var versusReference: Double?
+    var referenceCounts: [Int]?
     if let ref = r.reference?[dimension] {
         let rc = groups.map { ref[$0] ?? 0 }
         let rt = rc.reduce(0, +)
-        if rt > 0 && known > 0 { versusReference = dissimilarity(of: P, against: rc.map { Double($0) / Double(rt) }) }
+        if rt > 0 && known > 0 {
+            versusReference = dissimilarity(of: P, against: rc.map { Double($0) / Double(rt) })
+            referenceCounts = rc
+        }
     }
 
     // Across schools.
@@ -195,7 +202,8 @@ func analyse(_ dimension: Dimension, index: Int, code: [UInt8], _ term: TermView
                                baselines: baselines.map { $0.map { ($0.wide.dimensions[index], $0.sections.dimensions[index]) } })
     let advanced = advancedCoursework(code: code, G: G, groups: groups, term: term, r: r, minimumN: o.minimumN, reference: reference)
     return DimensionResult(dimension: dimension, groups: groups, counts: counts, unknown: district[G],
-                           districtVsReference: versusReference, acrossSchools: across, withinSchools: within, advanced: advanced)
+                           districtVsReference: versusReference, referenceCounts: referenceCounts, acrossSchools: across, withinSchools: within,
+                           advanced: advanced)
 }
 
 func withinSchools(seats: [Int], G: Int, groups: [String], classSlots: [[Int]], term: TermView, r: Roster,

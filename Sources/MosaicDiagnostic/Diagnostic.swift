@@ -23,6 +23,9 @@ public struct Diagnostic: Sendable, Codable, Equatable {
     /// Schoolwide enrichment this school year, district-wide (nil before a round is
     /// assigned): set by the service when it assigns a round.
     public var enrichment: EnrichmentSummary? = nil
+    /// What the district is measured against at the first level ("New York City public
+    /// schools, 2017-18"); nil without a reference or a name for it.
+    public var referenceName: String? = nil
 }
 
 /// Who holds honors credit in the term's open-honors classes on one day, by group: the
@@ -54,11 +57,20 @@ public struct DimensionResult: Sendable, Codable, Equatable {
     public var unknown: Int
     /// `½ Σ_k |P_k − r_k|` against the roster's reference, when it has one for this dimension.
     public var districtVsReference: Double?
+    /// The reference's counts per group (same order as `groups`) when there is one: the
+    /// composition the district is measured against (public figures, such as the state's).
+    public var referenceCounts: [Int]? = nil
     public var acrossSchools: AcrossSchools
     public var withinSchools: WithinSchools
     public var advanced: Advanced
 
     public var known: Int { counts.reduce(0, +) }
+
+    /// The reference's share of each group, when the dimension has a reference.
+    public var referenceShares: [Double]? {
+        guard let r = referenceCounts, case let total = r.reduce(0, +), total > 0 else { return nil }
+        return r.map { Double($0) / Double(total) }
+    }
 }
 
 /// Schools as units, each against the district.

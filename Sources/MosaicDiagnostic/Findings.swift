@@ -178,3 +178,39 @@ extension DimensionResult {
         return notes.sorted { $0.share > $1.share }
     }
 }
+
+extension Finding {
+    /// How many students the finding is about, to rank findings of every kind on one
+    /// scale: the students of the schools 25 points or more off the district's mix (the
+    /// district across schools), a school's students (one school off the mix, its sorted
+    /// sections, its tracked classes), a group's students in a grade offered advanced
+    /// courses elsewhere but not in their school (access), or the missing students
+    /// (participation). 0 when the diagnostic no longer holds what the finding names.
+    /// - Complexity: O(schools + groups) of the finding's dimension.
+    public func studentsAffected(in d: Diagnostic) -> Int {
+        guard let dim = d.dimensions.first(where: { $0.dimension == dimension }) else { return 0 }
+        let schoolStudents = { (id: String) in dim.acrossSchools.schools.first { $0.id == id }?.students ?? 0 }
+        switch (level, metric) {
+        case (.acrossSchools, "D"):
+            return dim.acrossSchools.schools.filter { $0.dissimilarityVsDistrict >= Findings.schoolDissimilarity }.reduce(0) { $0 + $1.students }
+        case (.acrossSchools, _), (.scheduling, _), (.courseEnrollment, "levelShare"):
+            return schoolStudents(subject)
+        case (.courseEnrollment, "accessGapPP"):
+            guard let g = dim.advanced.groups.first(where: { $0.group == group }), let offered = g.inOfferedGrades else { return 0 }
+            return max(0, offered - g.eligible)
+        case (.courseEnrollment, _):
+            let groups = subject == "district" ? dim.advanced.groups : dim.advanced.schools.first { $0.id == subject }?.groups ?? []
+            return groups.first { $0.group == group }.map { Int($0.missing.rounded()) } ?? 0
+        }
+    }
+}
+
+extension Diagnostic {
+    /// Every finding, the most students affected first (`Finding.studentsAffected`); ties
+    /// keep the order the findings were derived in.
+    public var rankedFindings: [(finding: Finding, students: Int)] {
+        findings.enumerated().map { (i: $0.offset, f: $0.element, n: $0.element.studentsAffected(in: self)) }
+            .sorted { $0.n != $1.n ? $0.n > $1.n : $0.i < $1.i }
+            .map { ($0.f, $0.n) }
+    }
+}

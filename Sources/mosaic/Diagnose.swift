@@ -32,6 +32,8 @@ struct Diagnose: ParsableCommand {
         "The students each group's missingToReference is measured against, as DIMENSION=GROUP[,GROUP…]; repeat to combine dimensions (students in all of them). Default: race=white,asian with economic=notDisadvantaged.",
         valueName: "DIMENSION=GROUPS"))
     var referenceGroup: [String] = []
+    @Option(name: .customLong("reference-name"), help: ArgumentHelp("What mosaic_reference.csv is, as pages and reports name it (for example \"New York State, 2024-25\").", valueName: "NAME"))
+    var referenceName: String?
     @Option(help: ArgumentHelp("An earlier roster of the same district: adds what changed since then (M across schools split into composition and sorting; each group's own change in advanced participation).", valueName: "EARLIER_ROSTER"))
     var compare: String?
     @Option(name: .customLong("compare-term"), help: "The term of --compare (default: its latest term with classes).") var compareTerm: String?
@@ -69,6 +71,7 @@ struct Diagnose: ParsableCommand {
                     term: term, baselineDraws: baseline, seed: seed, minimumN: minN, parallelism: threads,
                     guidebook: guidebook, progress: progress)
                 options.referenceGroup = (try? reference()) ?? .equalOpportunitySchools
+                options.referenceName = referenceName
                 diagnostic = try diagnose(r, options: options)
             } catch {
                 Terminal.error("\(roster): \(error.description)")

@@ -28,6 +28,8 @@ struct Import: AsyncParsableCommand {
     @Option(help: "The random seed; the same seed gives the same diagnostic.") var seed: UInt64 = 0
     @Option(name: .customLong("min-n"), help: "Findings rest on at least this many students.") var minN: Int = 10
     @Option(help: "The guidebook's actions (default: the copy shipped with Mosaic).") var actions: String?
+    @Option(name: .customLong("reference-name"), help: ArgumentHelp("What mosaic_reference.csv is, as pages name it (for example \"New York State, 2024-25\").", valueName: "NAME"))
+    var referenceName: String?
 
     func validate() throws {
         guard baseline >= 0 else { throw ValidationError("--baseline takes 0 or more random assignments") }
@@ -47,9 +49,11 @@ struct Import: AsyncParsableCommand {
         let owner = try districtOrg(of: r)
         let diagnostic: Diagnostic
         do {
-            diagnostic = try diagnose(r, options: .init(
+            var options = DiagnosticOptions(
                 term: session, baselineDraws: baseline, seed: seed, minimumN: minN,
-                parallelism: ProcessInfo.processInfo.activeProcessorCount, guidebook: guidebook, progress: progress))
+                parallelism: ProcessInfo.processInfo.activeProcessorCount, guidebook: guidebook, progress: progress)
+            options.referenceName = referenceName
+            diagnostic = try diagnose(r, options: options)
         } catch {
             Terminal.error("\(roster): \(error.description)")
             throw ExitCode.failure

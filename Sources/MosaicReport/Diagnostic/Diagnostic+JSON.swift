@@ -25,6 +25,7 @@ extension Diagnostic {
             ("schools", .int(schools)), ("classes", .int(classes)),
             ("baseline", .object([("draws", .int(baselineDraws)), ("seed", .seed(seed))])),
         ]
+        if let referenceName { root.append(("reference", .object([("name", .string(referenceName))]))) }
         if let policy = disclosure.policy { root.append(("suppression", policy.json)) }
         return .object(root)
     }
@@ -64,7 +65,12 @@ extension DimensionResult {
         func number(_ x: Double?) -> JSONValue { x.map(JSONValue.number) ?? .null }
         var out: [(String, JSONValue)] = [("composition", cells(comp.district))]
         if districtVsReference != nil {
-            out.append(("districtVsReference", .object([("dissimilarity", number(disclosure.districtVsReference(self)))])))
+            var reference: [(String, JSONValue)] = [("dissimilarity", number(disclosure.districtVsReference(self)))]
+            // The reference's own shares: published figures (the state's), not the district's students.
+            if let shares = referenceShares {
+                reference.append(("composition", .object(groups.indices.map { (groups[$0], .number(shares[$0])) })))
+            }
+            out.append(("districtVsReference", .object(reference)))
         }
         let a = { disclosure.aggregate($0) }
         out.append(("acrossSchools", .object([

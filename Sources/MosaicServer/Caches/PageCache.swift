@@ -43,9 +43,9 @@ actor PageCache {
         return made
     }
 
-    func overview(_ dashboard: Dashboard, _ d: Diagnostic, term: String) -> HTMLReport.Document {
+    func overview(_ dashboard: Dashboard, _ d: Diagnostic, term: String, previous: Diagnostic?) -> HTMLReport.Document {
         let k = key(dashboard.site.district, dashboard.site.version, pageKey(dashboard, term, "overview"))
-        return memo(k, \.report, Entry.report) { dashboard.overview(d, term: term) }!
+        return memo(k, \.report, Entry.report) { dashboard.overview(d, term: term, previous: previous) }!
     }
 
     /// The family finder's schools (courses, composition through the policy, locations),

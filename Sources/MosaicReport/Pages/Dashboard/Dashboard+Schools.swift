@@ -19,7 +19,7 @@ extension Dashboard {
     public func schools(_ d: Diagnostic, term: String, dimension: Dimension, sort: String, descending: Bool) -> HTML {
         let r = report(d, title: "Schools", term: term, current: .schools)
         guard let dim = d.dimensions.first(where: { $0.dimension == dimension }) ?? d.dimensions.first else {
-            return r.page(r.navigation + "<p>No dimension.</p>")
+            return r.page("<p>No dimension.</p>")
         }
         let comp = r.disclosure.composition(dim)
         let schools = dim.acrossSchools.schools

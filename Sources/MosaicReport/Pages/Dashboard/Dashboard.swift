@@ -87,15 +87,41 @@ public struct Dashboard: Sendable {
         r.navigation = navigation(term: term, current: current)
         r.pageTitle = "\(title) — \(site.name) — Mosaic"
         if let term { r.tableLinkPrefix = "\(termBase(term))/tables/" }
+        r.toolLink = toolLinks(term: term ?? site.terms.last?.id ?? "")
         return r
+    }
+
+    /// Where each guidebook tool is for this district and term (the schools page for the
+    /// tools that work one school at a time).
+    func toolLinks(term: String) -> @Sendable (String) -> String? {
+        let base = base, termBase = termBase(term)
+        return { tool in
+            switch tool {
+            case "autoEnrollment": "\(termBase)/auto-enroll"
+            case "boundaries": "\(base)/boundaries"
+            case "diagnostic": termBase
+            case "match": "\(base)/rounds"
+            case "monitoring": "\(base)/trends"
+            case "schoolFinder": "/find/\(base.dropFirst("/districts/".count))"
+            case "enrichment", "scheduleAudit", "sectioning": "\(termBase)/schools"
+            default: nil
+            }
+        }
     }
 
     // MARK: Pages
 
     /// The district overview: the three levels for every dimension and the findings (the
     /// report), with its tables as CSV beside it.
-    public func overview(_ d: Diagnostic, term: String) -> HTMLReport.Document {
-        report(d, title: "Overview \(d.termTitle)", term: term, current: .overview).document()
+    /// `previous`: the term before, for the changes the Key Question grid states.
+    public func overview(_ d: Diagnostic, term: String, previous: Diagnostic? = nil) -> HTMLReport.Document {
+        var r = report(d, title: "Overview \(d.termTitle)", term: term, current: .overview)
+        if let i = site.terms.firstIndex(where: { $0.id == term }), i > 0, let previous {
+            r.previous = (site.terms[i - 1].title, previous)
+        }
+        let schools = "\(termBase(term))/schools"
+        r.schoolsLink = { dimension in "\(schools)?dimension=\(dimension.rawValue)&sort=difference" }
+        return r.document()
     }
 
     /// A page outside any term (home, errors), in the site's style.

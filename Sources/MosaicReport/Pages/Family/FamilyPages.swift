@@ -79,7 +79,7 @@ public struct FamilyPages: Sendable {
     func page(_ title: HTML, _ body: HTML) -> HTML {
         let other: Language = t.language == .en ? .es : .en
         let switcher: HTML = "<a href=\"\(path)?lang=\(other.rawValue)\" lang=\"\(other.rawValue)\" hreflang=\"\(other.rawValue)\">\(Translations[other]("lang.name"))</a>"
-        return Layout.page(title: title, language: t.language.rawValue, style: .family, body: "<nav><a href=\"/\">Mosaic</a>\(switcher)</nav><main>\(body)</main>")
+        return Layout.page(title: title, language: t.language.rawValue, style: .family, body: "<nav><a href=\"/\">Mosaic</a>\(switcher)</nav><main id=\"main\">\(body)</main>")
     }
 
     /// Each message a translation key, or a key and its arguments made by ``problem(_:_:)``.

@@ -60,13 +60,4 @@ extension HTMLReport {
                                header: ["school", "M", "programme", "level", "course", "section", "section M by chance", "p-value", "sections beyond chance", "courses whose sections differ most"],
                                rows: table, numeric: [1, 2, 3, 4, 5, 6, 7]))
     }
-
-    /// Designated programmes as information: the share of each group's class seats in them.
-    func programmeNotes(_ dim: DimensionResult) -> HTML {
-        let notes = disclosure.programmeNotes(dim, minimumN: policy.minimumN).map(\.note)
-        guard !notes.isEmpty else { return "" }
-        var h: HTML = "<div class=\"finding programme\"><b>Designated programmes</b> (information, not a finding: these classes place students by need)<ul>"
-        for n in notes { h += "<li>\(n.message)</li>" }
-        return h + "</ul></div>"
-    }
 }

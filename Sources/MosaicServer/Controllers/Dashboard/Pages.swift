@@ -150,7 +150,14 @@ struct Pages: Sendable {
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
-            let report = isPublic(context) ? await server.pages.overview(dashboard, d, term: term) : dashboard.overview(d, term: term)
+            // The term before this one, for the changes the Key Question grid states.
+            var previous: Diagnostic?
+            if let i = dashboard.site.terms.firstIndex(where: { $0.id == term }), i > 0 {
+                previous = try await server.diagnostics.diagnostic(district: dashboard.site.district, term: dashboard.site.terms[i - 1].id,
+                                                                   version: dashboard.site.version)
+            }
+            let report = isPublic(context) ? await server.pages.overview(dashboard, d, term: term, previous: previous)
+                : dashboard.overview(d, term: term, previous: previous)
             if file == "index.html" { return Self.html(report.page) }
             guard file.hasSuffix(".csv"), let f = report.tables.first(where: { $0.name == file }) else { return Self.notFound("No page or table “\(file)” here.") }
             do {
