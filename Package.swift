@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Browser uploads (multipart/form-data): the applications file, a term's roster zip.
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // The domain: organisations, school years, demographic dimensions. Value types, no I/O.
@@ -45,7 +47,7 @@ let package = Package(
         // A term's roster turned into findings: the three levels, advanced coursework, root causes.
         .target(name: "MosaicDiagnostic", dependencies: ["MosaicCore", "MosaicMetrics"]),
         // Rendering results: JSON exactly per the contracts, terminal tables, the HTML report.
-        .target(name: "MosaicReport", dependencies: ["MosaicDiagnostic", "MosaicMetrics", "MosaicCore", "MosaicSchedule", "MosaicBoundaries"], resources: [.copy("Resources")]),
+        .target(name: "MosaicReport", dependencies: ["MosaicDiagnostic", "MosaicMetrics", "MosaicCore", "MosaicSchedule", "MosaicBoundaries", "MosaicChoice"], resources: [.copy("Resources")]),
         // Persistence behind one protocol: in memory (tests), a SQLite file (the embedded
         // default) and PostgreSQL (the shared deployment). Every table carries district_id.
         .target(
@@ -72,6 +74,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ]
         ),
         // The demo store: a synthetic district over four school years with example plan,

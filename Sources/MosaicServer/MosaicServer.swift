@@ -86,6 +86,7 @@ public struct MosaicServer: Sendable {
         API(server: self).add(to: router)
         Pages(server: self).add(to: router)
         SignIn(server: self).add(to: router)
+        Work(server: self).add(to: router)
         ActionPlan(server: self).add(to: router)
         Rounds(server: self).add(to: router)
         FamilyRounds(server: self).add(to: router)
@@ -94,6 +95,7 @@ public struct MosaicServer: Sendable {
         OpenHonorsPages(server: self).add(to: router)
         EnrichmentPages(server: self).add(to: router)
         BoundaryPages(server: self).add(to: router)
+        RoundPages(server: self).add(to: router)
         return router
     }
 

@@ -119,16 +119,7 @@ public struct Rounds: Sendable {
         do { body = try JSONDecoder().decode(Body.self, from: Data(text.utf8)) } catch {
             throw APIError(.badRequest, "the round must be JSON with term, name and schools (contract match.md): \(error)")
         }
-        guard try await server.store.terms(district: district).contains(where: { $0.id == body.term }) else {
-            throw APIError(.badRequest, "no term '\(body.term)' in district '\(district)'")
-        }
-        let problems = body.instance(students: []).problems()
-        guard problems.isEmpty, !body.schools.isEmpty else {
-            throw APIError(.badRequest, (problems.isEmpty ? ["schools: a round needs at least one school"] : problems).joined(separator: "; "))
-        }
-        let saved = try await server.store.addApplicationRound(ApplicationRoundRecord(
-            district: district, term: body.term, name: body.name, status: "open", json: try Self.storedJSON(body), updatedAt: Date()))
-        try await audit(district, viewer, "round-create", "round \(saved.id): \(body.name), \(body.schools.count) schools")
+        let saved = try await Self.create(body, district: district, actor: viewer.email ?? "", server: server)
         return API.json(.object([("id", .string(saved.id)), ("status", .string(saved.status))]), status: .created)
     }
 
@@ -138,26 +129,8 @@ public struct Rounds: Sendable {
     func upload(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let (viewer, district, record, body) = try await openRound(context)
         let csv = try await Self.body(request)
-        let rows = try Self.file { () throws(ImportError) in try readApplications(name: "applications.csv", text: csv, schools: Set(body.schools.map(\.id))) }
-        var records: [ApplicationRecord] = [], codes = "applicant,reference,code\n"
-        let now = Date()
-        for row in rows {
-            let student = Instance.Student(id: row.applicant, prefs: row.prefs, lottery: row.lottery, sibling: row.sibling,
-                                           zones: row.zones.isEmpty ? nil : row.zones, groups: row.groups.isEmpty ? nil : row.groups)
-            let reference = "R\(record.id)-" + Self.randomCode(8), code = Self.randomCode(10)
-            records.append(ApplicationRecord(district: district, round: record.id, applicant: row.applicant, reference: reference,
-                                             secretHash: Self.hash(code), json: try Self.storedJSON(student),
-                                             source: "upload", submittedAt: now))
-            codes += [row.applicant, reference, code].map(spreadsheetField).joined(separator: ",") + "\n"
-        }
-        do {
-            try await server.store.putApplications(records, district: district, round: record.id, replacingSource: "upload")
-        } catch let clash as StoreError {
-            guard case .applicantsFromAnotherSource = clash else { throw clash }
-            throw APIError(.conflict, clash.description)
-        }
-        try await audit(district, viewer, "applications-upload", "round \(record.id): \(records.count) applications")
-        return Self.codes(codes)
+        let codes = try await Self.storeApplications(csv, district: district, record: record, body: body, actor: viewer.email ?? "", server: server)
+        return Self.codes(codes.csv)
     }
 
     /// The round of the route, for its staff, while it takes applications.
@@ -204,24 +177,9 @@ public struct Rounds: Sendable {
         let (district, record, body) = try await round(context)
         let (_, mechanism, tie, seed) = try await Self.lottery(
             request, example: "the run is JSON: {\"seed\": 2027, \"mechanism\": \"da\", \"tieBreaking\": \"single\"}")
-        let applications = try await server.store.applications(district: district, round: record.id)
-        guard !applications.isEmpty else { throw APIError(.conflict, "round \(record.id) has no applications yet") }
-        let matched: RoundMatch
-        do { matched = try RoundMatch(body, applications: applications, seed: seed, mechanism: mechanism, tieBreaking: tie) } catch let e as RoundMatch.Problem {
-            throw APIError(.badRequest, e.message)
-        }
+        let (saved, matched) = try await Self.runMatch(district: district, record: record, body: body, seed: seed, mechanism: mechanism,
+                                                       tieBreaking: tie, actor: viewer.email ?? "", server: server)
         let sha = matched.inputSha256
-        let saved = try await server.store.addMatchRun(MatchRunRecord(
-            district: district, round: record.id, seed: seed, inputSha256: sha, mechanism: mechanism.rawValue,
-            json: matched.document, runAt: Date(), runBy: viewer.email ?? ""))
-        // A new run does not withdraw a published result: that takes publishing another.
-        if record.status != "published" {
-            var updated = record
-            updated.status = "matched"
-            updated.updatedAt = Date()
-            try await server.store.updateApplicationRound(updated)
-        }
-        try await audit(district, viewer, "match-run", "round \(record.id) run \(saved.id): \(mechanism.rawValue), seed \(seed), input \(sha)")
         return API.json(.object([("run", .string(saved.id)), ("seed", .unsigned(seed)), ("inputSha256", .string(sha)),
                                  ("mechanism", .string(mechanism.rawValue)), ("tieBreaking", .string(tie.rawValue)), ("summary", matched.summary)]),
                         status: .created)
@@ -297,13 +255,8 @@ public struct Rounds: Sendable {
 
     func publish(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let viewer = try staff(context, try context.parameters.require("district"))
-        let (district, record, run, _) = try await stored(context)
-        try await Self.publish(run, in: server.store)
-        var updated = record
-        updated.status = "published"
-        updated.updatedAt = Date()
-        try await server.store.updateApplicationRound(updated)
-        try await audit(district, viewer, "match-publish", "round \(record.id) run \(run.id)")
+        let (_, record, run, _) = try await stored(context)
+        try await Self.publish(run, of: record, actor: viewer.email ?? "", server: server)
         return API.json(.object([("run", .string(run.id)), ("published", .bool(true))]))
     }
 
@@ -381,7 +334,11 @@ public struct Rounds: Sendable {
     }
 
     func audit(_ district: String, _ viewer: Viewer, _ action: String, _ detail: String) async throws {
-        try await server.store.record(AuditEvent(district: district, at: Date(), actor: viewer.email ?? "", action: action, detail: detail))
+        try await Self.audit(server, district, viewer.email ?? "", action, detail)
+    }
+
+    static func audit(_ server: MosaicServer, _ district: String, _ actor: String, _ action: String, _ detail: String) async throws {
+        try await server.store.record(AuditEvent(district: district, at: Date(), actor: actor, action: action, detail: detail))
     }
 
     public static func hash(_ text: String) -> String { SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined() }

@@ -95,7 +95,8 @@ struct SignIn: Sendable {
             hash: Accounts.tokenHash(token), district: user.district, email: user.email, csrf: Accounts.newToken(),
             createdAt: now, expiresAt: now.addingTimeInterval(Self.lifetime)))
         try await server.store.record(AuditEvent(district: user.district, at: now, actor: user.email, action: "login", detail: user.role.rawValue))
-        var response = Response(status: .seeOther, headers: [.location: "/"])
+        // Each role lands on its own page (its jobs), not the public home page.
+        var response = Response(status: .seeOther, headers: [.location: "/work"])
         response.setCookie(Cookie(name: Self.sessionCookie, value: token, maxAge: Int(Self.lifetime), path: "/", secure: server.options.secureCookies, httpOnly: true, sameSite: .lax))
         response.setCookie(Cookie(name: Self.csrfCookie, value: "", maxAge: 0, path: "/login", httpOnly: true, sameSite: .strict))
         return response

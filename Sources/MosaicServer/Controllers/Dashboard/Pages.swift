@@ -69,7 +69,7 @@ struct Pages: Sendable {
             return Visitor(viewer: viewer, label: "Public view · counts under \(server.options.minimumN) suppressed",
                            account: Self.signInLink, anonymous: true)
         }
-        let form: HTML = "<form method=\"post\" action=\"/logout\" style=\"display:inline\"><input type=\"hidden\" name=\"csrf\" value=\"\(session.csrf)\"><button type=\"submit\" style=\"font:inherit;color:#0a58ca;background:none;border:0;padding:0;cursor:pointer;text-decoration:underline\">Sign out</button></form>"
+        let form: HTML = "<a href=\"/work\">Your work</a> <form method=\"post\" action=\"/logout\" style=\"display:inline\"><input type=\"hidden\" name=\"csrf\" value=\"\(session.csrf)\"><button type=\"submit\" style=\"font:inherit;color:#0a58ca;background:none;border:0;padding:0;cursor:pointer;text-decoration:underline\">Sign out</button></form>"
         return Visitor(viewer: viewer, label: "\(email) (\(role.rawValue))", account: form)
     }
 
