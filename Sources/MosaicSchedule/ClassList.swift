@@ -1,4 +1,5 @@
 import Foundation
+import MosaicCore
 import MosaicMetrics
 
 /// One grade of one school to split into classes (contract `schedule.md`, `mosaic schedule
@@ -437,5 +438,35 @@ struct ClassListState {
         }
         return ClassListResult(assignments: assignments, balance: balance, score: score,
                                classes: instance.classes.indices.map { .init(id: instance.classes[$0].id, size: size[$0]) }, perfect: perfect)
+    }
+}
+
+extension ClassListInstance {
+    /// One grade of a school's students, to be split into `classes` classes of `min`…`max`
+    /// students named `prefix` + A, B, C…, balanced on the five dimensions (each student's
+    /// roster group; unknown left out of that dimension).
+    ///
+    /// `keepApart` and `keepTogether` are lines of student ids as staff type them: one set
+    /// per line, ids separated by spaces, commas or semicolons.
+    public static func grade(_ students: [MosaicCore.Student], classes: Int, min: Int, max: Int, prefix: String,
+                             keepApart: String = "", keepTogether: String = "") -> ClassListInstance {
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        let dims: [MosaicCore.Dimension] = [.race, .economic, .englishLearner, .disability, .gender]
+        func sets(_ text: String) -> [[String]]? {
+            let lines = text.split(whereSeparator: \.isNewline).map { line in
+                line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" || $0 == "\t" }).map(String.init)
+            }.filter { !$0.isEmpty }
+            return lines.isEmpty ? nil : lines
+        }
+        return ClassListInstance(
+            classes: (0..<Swift.max(classes, 0)).map { k in
+                Class(id: prefix + (k < letters.count ? String(letters[k]) : "\(k + 1)"), min: min, max: max)
+            },
+            students: students.map { s in
+                var groups: [String: String] = [:]
+                for d in dims { if let g = s.group(in: d) { groups[d.rawValue] = d.rosterGroups[g] } }
+                return Student(id: s.id, groups: groups)
+            },
+            keepApart: sets(keepApart), keepTogether: sets(keepTogether), balance: dims.map(\.rawValue))
     }
 }

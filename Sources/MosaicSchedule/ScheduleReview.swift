@@ -78,6 +78,9 @@ public struct ScheduleReview: Codable, Sendable, Equatable {
     public var sectioningMoves: Int
     /// What the roster's reading noted (sections without a period, …).
     public var notes: [String]
+    /// Each student's sections after the re-sectioning, course by course (nil in a review
+    /// kept before they were): what the school exports to its student information system.
+    public var assignments: [SectioningResult.Assignment]? = nil
 
     /// Reviews a school's schedule in a term of its roster.
     ///
@@ -130,6 +133,26 @@ public struct ScheduleReview: Codable, Sendable, Equatable {
             balance: model.balance.map { d in
                 Balance(dimension: d, before: before.balance[d]?.meanDissimilarityVsCourse ?? 0, after: result.balance[d]?.meanDissimilarityVsCourse ?? 0)
             },
-            requests: result.requests, requestsMet: result.requestsMet, courses: courses, sectioningMoves: result.moves ?? 0, notes: built.notes)
+            requests: result.requests, requestsMet: result.requestsMet, courses: courses, sectioningMoves: result.moves ?? 0, notes: built.notes,
+            assignments: result.assignments)
+    }
+
+    /// The rebalanced sections as OneRoster 1.1 `enrollments.csv` (the shape `mosaic import`
+    /// reads and student information systems take): one row per student and section, role
+    /// `student`; nil when the review kept no assignments. Fields are RFC 4180 as the ids
+    /// are (no spreadsheet escaping: the file is for an import, ids must come back intact).
+    /// - Complexity: O(assignments).
+    public func enrollmentsCSV(school: String) -> String? {
+        guard let assignments else { return nil }
+        var out = "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate\n"
+        var n = 0
+        for a in assignments.sorted(by: { ($0.student, $0.course) < ($1.student, $1.course) }) {
+            for section in a.sections {
+                n += 1
+                out += ["rebalanced-\(n)", "active", "", section, school, a.student, "student", "false", "", ""]
+                    .map(csvField).joined(separator: ",") + "\n"
+            }
+        }
+        return out
     }
 }

@@ -96,6 +96,7 @@ public struct MosaicServer: Sendable {
         EnrichmentPages(server: self).add(to: router)
         BoundaryPages(server: self).add(to: router)
         RoundPages(server: self).add(to: router)
+        ClassListPages(server: self).add(to: router)
         return router
     }
 

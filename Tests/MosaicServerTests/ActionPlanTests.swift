@@ -180,20 +180,26 @@ extension Fixture {
     }
 }
 
-/// Student-level data: the district's own staff only, every view and download logged.
+/// Student-level data: the district's own staff, and a school's leaders for their own
+/// school (the principal's list of eligible students in no advanced course), every view
+/// and download logged.
 @Suite struct StudentListTests {
-    @Test func onlyTheDistrictSeesAStudentListAndEveryViewIsLogged() async throws {
+    @Test func onlyTheDistrictAndTheSchoolsLeadersSeeAStudentListAndEveryViewIsLogged() async throws {
         let f = try await Fixture.make()
         let route = "/districts/district/terms/2026-spring/schools/\(f.own)/students"
         var sessions: [String: String] = [:]
         for role in ["district", "school", "advocate", "enrollment"] { sessions[role] = try await f.signIn(role) }
-        // A school leader's own school, too: student-level data never leaves a district role.
-        for (viewer, status) in [("public", HTTPResponse.Status.forbidden), ("school", .forbidden), ("advocate", .forbidden),
+        // A school leader sees her own school's list (and no other school's); advocates and
+        // the enrollment office see none.
+        for (viewer, status) in [("public", HTTPResponse.Status.forbidden), ("school", .ok), ("advocate", .forbidden),
                                  ("enrollment", .forbidden), ("district", .ok)] {
             let cookies = sessions[viewer].map { ["mosaic_session": $0] } ?? [:]
             #expect(try await f.send(.get, route, cookies: cookies).status == status, "\(viewer)")
             #expect(try await f.send(.get, route + ".csv", cookies: cookies).status == status, "\(viewer) csv")
         }
+        let other = "/districts/district/terms/2026-spring/schools/\(f.other)/students"
+        #expect(try await f.send(.get, other, cookies: ["mosaic_session": sessions["school"]!]).status == .forbidden)
+        #expect(try await f.send(.get, other + ".csv?advanced=missing", cookies: ["mosaic_session": sessions["school"]!]).status == .forbidden)
         let district = ["mosaic_session": sessions["district"]!]
         let school = try #require(f.diagnostic.dimensions[0].acrossSchools.schools.first { $0.id == f.own })
         let page = try await f.send(.get, route, cookies: district).body
@@ -203,11 +209,11 @@ extension Fixture {
         #expect(csv.split(separator: "\n").count == school.students + 1)
         let missing = try await f.send(.get, route + ".csv?advanced=missing", cookies: district).body
         #expect(missing.split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix(",yes") && $0.contains(",,yes") })
-        let log = try await f.server.store.auditLog(district: "district", limit: 20)
-        // Two in the role loop above, three here.
-        #expect(log.filter { $0.action == "view-student-data" }.count == 5)
-        #expect(log.filter { $0.action == "export" && $0.detail.hasSuffix("students.csv") }.count == 3)
-        #expect(log.allSatisfy { $0.action != "view-student-data" || $0.actor == "district@district.example" })
+        let log = try await f.server.store.auditLog(district: "district", limit: 100)
+        // Four in the role loop above (district and school, page and CSV), three here.
+        #expect(log.filter { $0.action == "view-student-data" }.count == 7)
+        #expect(log.filter { $0.action == "export" && $0.detail.hasSuffix("students.csv") }.count == 4)
+        #expect(log.allSatisfy { $0.action != "view-student-data" || ["district@district.example", "school@district.example"].contains($0.actor) })
         // The school page links to the list for the district only; no public page names a student.
         #expect(try await f.send(.get, "/districts/district/terms/2026-spring/schools/\(f.own)", cookies: district).body.contains("Student list"))
         let publicSchool = try await f.send(.get, "/districts/district/terms/2026-spring/schools/\(f.own)").body

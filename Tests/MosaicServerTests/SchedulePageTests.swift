@@ -51,6 +51,26 @@ import Testing
         let figures = page.matches(of: /<span class="note">([0-9.]+) → ([0-9.]+)<\/span><\/h3>/).map { (Double($0.1)!, Double($0.2)!) }
         #expect(!figures.isEmpty)
         #expect(figures.reduce(0) { $0 + $1.1 } < figures.reduce(0) { $0 + $1.0 })
+        // The re-sectioned sections export as OneRoster enrollments.csv: every kept placement
+        // once, each section one of the school's, and it reads back as the roster's own file.
+        #expect(page.contains("schedule/enrollments.csv\" download>Download the re-sectioned sections"))
+        let export = try await f.send(.get, route + "/enrollments.csv", cookies: school)
+        #expect(export.status == .ok)
+        let rows = export.body.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.first == ["sourcedId", "status", "dateLastModified", "classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate", "endDate"])
+        let review = try JSONDecoder().decode(ScheduleReview.self, from: Data(kept.json.utf8))
+        let placed = try #require(review.assignments).reduce(0) { $0 + $1.sections.count }
+        #expect(rows.count - 1 == placed && placed > 0)
+        let roster = try await f.server.store.roster(district: "district", term: "2026-spring")
+        let own = Set(roster.sections.filter { roster.orgs[$0.school].id == f.own }.map(\.id))
+        #expect(rows.dropFirst().allSatisfy { own.contains($0[3]) && $0[4] == f.own && $0[6] == "student" })
+        // Each student keeps as many sections as before the re-sectioning.
+        let loaded = Dictionary(grouping: (0..<roster.enrollmentCount).filter { own.contains(roster.sections[Int(roster.enrollmentSection[$0])].id) },
+                                by: { roster.students[Int(roster.enrollmentStudent[$0])].id }).mapValues(\.count)
+        let after = Dictionary(grouping: rows.dropFirst(), by: { $0[5] }).mapValues(\.count)
+        #expect(after == loaded)
+        #expect(try await f.send(.get, route + "/enrollments.csv").status == .forbidden)
+        #expect(try await f.server.store.auditLog(district: "district", limit: 50).contains { $0.action == "export" && $0.detail.hasSuffix("/schedule/enrollments.csv") })
         // The school page links to it for the school's leader, not for the public.
         #expect(try await f.send(.get, "/districts/district/terms/2026-spring/schools/\(f.own)", cookies: school).body.contains("/schedule\">Schedule"))
         #expect(!(try await f.send(.get, "/districts/district/terms/2026-spring/schools/\(f.own)").body.contains("/schedule\">Schedule")))

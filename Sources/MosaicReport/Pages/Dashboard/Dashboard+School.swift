@@ -11,11 +11,12 @@ extension Dashboard {
         var r = report(d, title: name, term: term, current: .schools)
         r.pageTitle = "\(name) — \(site.name) — Mosaic"
         var h: HTML = "<h1>\(name)</h1><p class=\"note\">Term \(d.termTitle) · school \(id)</p>"
-        if showsStudentLists && d.hasClassrooms {
-            h += "<p><a href=\"\(termBase(term))/schools/\(urlEscape(id))/students\">Student list</a> · <a href=\"\(termBase(term))/schools/\(urlEscape(id))/students?advanced=missing\">eligible students in no advanced class</a> <span class=\"note\">(district staff only; every view is logged)</span></p>"
-        }
         if showsSchedule && d.hasClassrooms {
-            h += "<p><a href=\"\(termBase(term))/schools/\(urlEscape(id))/schedule\">Schedule: conflicts, and the sections before and after a balanced re-sectioning</a> <span class=\"note\">(district staff and the school's leaders)</span></p>"
+            let school = "\(termBase(term))/schools/\(urlEscape(id))"
+            h += "<ul class=\"tools\"><li><a href=\"\(school)/students\">Student list</a> · <a href=\"\(school)/students?advanced=missing\">eligible students in no advanced class</a></li>"
+            h += "<li><a href=\"\(school)/schedule\">Schedule: conflicts, and the sections before and after a balanced re-sectioning (export as enrollments.csv)</a></li>"
+            h += "<li><a href=\"\(school)/class-lists\">Class lists: split a grade into balanced classes</a></li></ul>"
+            h += "<p class=\"note\">For the district's staff and the school's leaders; every view of student-level data is logged.</p>"
         }
         if d.hasClassrooms {
             h += "<p><a href=\"\(termBase(term))/schools/\(urlEscape(id))/enrichment\">Enrichment clusters: participation this year against the school's goal</a></p>"

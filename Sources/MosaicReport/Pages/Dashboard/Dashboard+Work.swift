@@ -108,7 +108,8 @@ public struct WorkPage: Sendable {
             let sb = "\(tb)/schools/\(urlEscape(s.id))"
             var jobs = [job("\(s.name): classrooms", sb, "How the school's classes compare with the school, and why.")]
             if hasClassrooms {
-                jobs.append(job("Schedule and class lists", "\(sb)/schedule", "Review the schedule, rebalance sections, export them as enrollments.csv, build class lists."))
+                jobs.append(job("Schedule", "\(sb)/schedule", "Review the schedule, rebalance sections, export them as OneRoster enrollments.csv."))
+                jobs.append(job("Class lists", "\(sb)/class-lists", "Split a grade into balanced classes, keeping apart and together who you name."))
                 jobs.append(job("Eligible students in no advanced course", "\(sb)/students?advanced=missing", "The school's own list, to invite and enroll (as CSV too)."))
                 jobs.append(job("Open honors", "\(sb)/open-honors", "Who takes honors credit, week by week; record opt-ins and opt-outs."))
                 jobs.append(job("Enrichment clusters", "\(sb)/enrichment", "Interest surveys and cluster assignments."))

@@ -122,6 +122,10 @@ public struct SchedulePage: Sendable {
         h += "<details><summary>Singletons (\(singletons.count)) and doubletons (\(doubletons.count))</summary><p>\(singletons.joined(separator: ", "))</p><p>\(doubletons.joined(separator: ", "))</p></details>"
 
         h += "<h2>Sections before and after</h2>"
+        let export = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))/schedule/enrollments.csv"
+        h += r.assignments == nil
+            ? "<p class=\"note\">This review was kept before re-sectioned placements were: review it again to export them.</p>"
+            : "<p><a href=\"\(export)\" download>Download the re-sectioned sections as OneRoster enrollments.csv</a> <span class=\"note\">(one row per student and section, for the student information system; the download is logged)</span></p>"
         h += "<p>Each course with two or more sections: its sections by \(dimension.phrase) as loaded now and after a re-sectioning that keeps every student's courses and every section's size. The number is the course's mean ½Σ|p<sub>section</sub> − p<sub>course</sub>| (0: every section mirrors the course).</p>"
         h += legend
         let shown = courses.filter { $0.sections.count >= 2 }.sorted { ($0.before - $0.after, $1.id) > ($1.before - $1.after, $0.id) }
@@ -149,7 +153,10 @@ public struct SchedulePage: Sendable {
     func bar(_ counts: [Int], label: String) -> HTML {
         let total = counts.reduce(0, +)
         let width = 240.0
-        var svg: HTML = "<svg role=\"img\" width=\"\(Int(width) + 40)\" height=\"18\" viewBox=\"0 0 \(Int(width) + 40) 18\"><title>\(label): \(total) students</title>"
+        // The whole composition in the bar's own title: what a screen reader says for it
+        // (the rectangles' titles are not read inside role="img").
+        let parts = counts.indices.filter { counts[$0] > 0 }.map { "\(groupLabel(groups[$0])) \(counts[$0])" }.joined(separator: ", ")
+        var svg: HTML = "<svg role=\"img\" width=\"\(Int(width) + 40)\" height=\"18\" viewBox=\"0 0 \(Int(width) + 40) 18\"><title>\(label): \(total) students\(parts.isEmpty ? "" : " — " + parts)</title>"
         var x = 0.0
         for (k, n) in counts.enumerated() where n > 0 && total > 0 {
             let w = width * Double(n) / Double(total)

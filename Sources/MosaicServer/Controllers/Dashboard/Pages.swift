@@ -224,8 +224,11 @@ struct Pages: Sendable {
         let visitor = visitor(context)
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
         let school = try context.parameters.require("school")
-        guard visitor.viewer.seesDistrictUnsuppressed(district) else {
-            return Self.refused("District staff only", "Lists of students are student-level data: only the district's own staff, signed in, may open them.",
+        // The district's staff, and a school's own leaders for their school: the list a
+        // principal works from (whom to invite to an advanced course).
+        guard visitor.viewer.access(school: school, in: district) == .unsuppressed else {
+            return Self.refused("District staff and the school's leaders only",
+                                "Lists of students are student-level data: only the district's own staff and the school's leaders, signed in, may open them.",
                                 account: visitor.account)
         }
         guard let site = try await site(district), let record = try await server.store.terms(district: district).first(where: { $0.id == term }) else {
@@ -241,7 +244,7 @@ struct Pages: Sendable {
         let missingOnly = request.uri.queryParameters["advanced"] == "missing"
         var dashboard = Dashboard(site: site, policy: MosaicServer.unsuppressed, viewer: visitor.label)
         dashboard.account = visitor.account
-        dashboard.showsStudentLists = true
+        dashboard.showsStudentLists = visitor.viewer.seesDistrictUnsuppressed(district)
         let out = dashboard.studentList(list, term: term, termTitle: record.title, school: school, schoolName: name, missingOnly: missingOnly)
         let rows = missingOnly ? list.filter(\.missingFromAdvanced).count : list.count
         try await server.store.record(AuditEvent(district: district, at: Date(), actor: visitor.viewer.email ?? "", action: "view-student-data",

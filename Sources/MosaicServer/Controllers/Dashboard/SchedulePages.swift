@@ -24,6 +24,7 @@ struct SchedulePages: Sendable {
         router.get(RouterPath(school)) { request, context in try await self.page(request, context) }
         router.post(RouterPath(school + "/review")) { request, context in try await self.review(request, context) }
         router.get(RouterPath(school + "/jobs/:job")) { request, context in try await self.job(request, context) }
+        router.get(RouterPath(school + "/enrollments.csv")) { request, context in try await self.export(request, context) }
     }
 
     static let area = SchoolPlace.Area(
@@ -58,6 +59,23 @@ struct SchedulePages: Sendable {
         try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: p.visitor.viewer.email ?? "", action: "view-schedule",
                                                  detail: "\(p.term.id)/\(p.school): \(review.students) students, \(review.sections) sections"))
         return Self.private(page.html)
+    }
+
+    /// The re-sectioned sections as OneRoster enrollments.csv, for the school's student
+    /// information system; logged as an export.
+    func export(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let p: Place
+        switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
+        guard let kept = try await server.store.scheduleReview(district: p.district, term: p.term.id, school: p.school),
+              let review = try? JSONDecoder().decode(ScheduleReview.self, from: Data(kept.json.utf8)),
+              let csv = review.enrollmentsCSV(school: p.school) else {
+            return Pages.notFound("No re-sectioning kept for \(p.schoolName) this term: review the schedule (again) first.")
+        }
+        try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: p.visitor.viewer.email ?? "", action: "export",
+                                                 detail: "\(p.term.id)/\(p.school)/schedule/enrollments.csv"))
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store",
+                                               .contentDisposition: "attachment; filename=\"enrollments-\(p.school)-rebalanced.csv\""],
+                        body: .init(byteBuffer: ByteBuffer(string: csv)))
     }
 
     /// Queues a review of the school's schedule (the form's CSRF token checked); the job
@@ -122,8 +140,8 @@ struct SchedulePages: Sendable {
 
     static func owner(_ p: Place) -> String { "schedule \(p.district) \(p.term.id) \(p.school)" }
 
-    static func `private`(_ html: HTML) -> Response {
-        var response = Pages.html(html)
+    static func `private`(_ html: HTML, status: HTTPResponse.Status = .ok) -> Response {
+        var response = Pages.html(html, status: status)
         response.headers[.cacheControl] = "no-store"
         return response
     }
