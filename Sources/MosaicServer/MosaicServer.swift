@@ -97,6 +97,7 @@ public struct MosaicServer: Sendable {
         BoundaryPages(server: self).add(to: router)
         RoundPages(server: self).add(to: router)
         ClassListPages(server: self).add(to: router)
+        ImportPages(server: self).add(to: router)
         return router
     }
 

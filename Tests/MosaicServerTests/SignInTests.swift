@@ -175,6 +175,8 @@ extension Fixture {
                 ("/districts/district/rounds", [.forbidden, .forbidden, .ok, .ok, .forbidden]),
                 ("/districts/district/rounds/1", [.forbidden, .forbidden, .notFound, .notFound, .forbidden]),
                 ("/work", [.seeOther, .ok, .ok, .ok, .ok]),
+                ("/districts/district/import", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
+                ("/districts/district/import/jobs/1", [.forbidden, .forbidden, .forbidden, .notFound, .forbidden]),
                 ("\(term)/schools/\(f.own)/schedule", [.forbidden, .forbidden, .forbidden, .ok, .ok]),
                 ("\(term)/schools/\(f.other)/schedule", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
                 ("\(term)/auto-enroll", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),

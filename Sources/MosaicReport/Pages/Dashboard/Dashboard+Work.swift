@@ -95,6 +95,7 @@ public struct WorkPage: Sendable {
         act.append(job("Application rounds", "\(base)/rounds", "Choice rounds with diversity reserves: applications, runs, results, publishing."))
         h += list("Act on it", act)
         h += list("Run the district's data", [
+            job("Import a term", "\(base)/import", "Upload a OneRoster zip: all of it is checked, then stored with its diagnostic."),
             job("Audit log", "\(base)/audit", "Sign-ins, exports and views of student-level data."),
         ])
         h += list("What families see", [job("Find a school", "/find/\(urlEscape(site.district))", "The families' school finder, in English and Spanish.")])
