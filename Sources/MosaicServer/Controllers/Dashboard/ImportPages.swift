@@ -6,7 +6,6 @@ import MosaicImport
 import MosaicMetrics
 import MosaicReport
 import MosaicStore
-import MultipartKit
 import Synchronization
 
 /// A term imported from the browser (`/districts/:district/import`), for the district's
@@ -64,10 +63,10 @@ struct ImportPages: Sendable {
         let zip = folder.appendingPathComponent("roster.zip")
         let fields: [String: String]
         do {
-            fields = try await Self.receive(request, file: "file", to: zip, limit: Self.limit)
-        } catch let refusal as Refusal {
+            fields = try await MultipartForm.receive(request, file: "file", to: zip, limit: Self.limit).fields
+        } catch let refusal as MultipartForm.Refusal {
             try? FileManager.default.removeItem(at: folder)
-            return SchedulePages.private(s.page().form(problems: refusal.problems), status: .badRequest)
+            return SchedulePages.private(s.page().form(problems: [refusal.message]), status: .badRequest)
         }
         guard fields["csrf"] == s.csrf else {
             try? FileManager.default.removeItem(at: folder)
@@ -179,54 +178,5 @@ struct ImportPages: Sendable {
         case .running:
             return SchedulePages.private(s.page().job(name: job.name, step: step, done: job.done, total: job.total, ahead: nil, problems: nil))
         }
-    }
-
-    /// Streams a multipart/form-data body: the part named `file` to `url`, the other
-    /// parts (short text fields) returned by name. Refused past `limit` bytes.
-    static func receive(_ request: Request, file: String, to url: URL, limit: Int) async throws -> [String: String] {
-        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
-              let boundary = contentType.split(separator: ";").lazy.map({ $0.trimmingCharacters(in: .whitespaces) })
-                .first(where: { $0.lowercased().hasPrefix("boundary=") }).map({ String($0.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) })
-        else { throw Refusal(problems: ["send the roster from the form (multipart/form-data)"]) }
-        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        let parser = MultipartParser(boundary: boundary)
-        var name: String?
-        var text = ByteBuffer()
-        var fields: [String: String] = [:]
-        var writeError: (any Error)?
-        parser.onHeader = { field, value in
-            guard field.lowercased() == "content-disposition" else { return }
-            for piece in value.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where piece.hasPrefix("name=") {
-                name = String(piece.dropFirst("name=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
-        }
-        parser.onBody = { chunk in
-            if name == file {
-                do { try handle.write(contentsOf: chunk.readableBytesView) } catch { writeError = error }
-            } else if text.readableBytes < 4_096 {
-                text.writeBuffer(&chunk)
-            }
-        }
-        parser.onPartComplete = {
-            if let n = name, n != file { fields[n] = String(buffer: text) }
-            name = nil
-            text = ByteBuffer()
-        }
-        var received = 0
-        do {
-            for try await chunk in request.body {
-                received += chunk.readableBytes
-                guard received <= limit else { throw Refusal(problems: ["file: larger than \(limit >> 20) MB"]) }
-                try parser.execute(chunk)
-                if let writeError { throw writeError }
-            }
-        } catch let r as Refusal {
-            throw r
-        } catch {
-            throw Refusal(problems: ["the upload could not be read: \(error)"])
-        }
-        return fields
     }
 }

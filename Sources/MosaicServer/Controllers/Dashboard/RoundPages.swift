@@ -4,7 +4,6 @@ import MosaicChoice
 import MosaicCore
 import MosaicReport
 import MosaicStore
-import MultipartKit
 
 /// The enrollment office's rounds in the browser (`/districts/:district/rounds`): create a
 /// round, upload its applications (all or nothing, `file:line` problems on the page), run
@@ -145,22 +144,15 @@ struct RoundPages: Sendable {
         }
     }
 
-    /// A multipart form's fields by name (the last part of a name wins).
-    struct Upload {
-        var parts: [String: ByteBuffer]
-        var csrf: String? { parts["csrf"].map { String(buffer: $0) } }
-        var file: ByteBuffer? { parts["file"] }
-    }
-
     /// The applications file from the browser (multipart/form-data, at most 8 MB).
     func upload(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         guard case .found(let o) = try await office(context) else { return try await list(request, context) }
         guard case .found(let (record, body)) = try await lookup(o, context) else { return try await round(request, context) }
-        guard let form = try await Self.multipart(request) else {
-            return try await round(request, context, message: "Nothing stored: send the file from the form (multipart/form-data, up to 8 MB).",
-                                   problems: ["the upload could not be read"], status: .badRequest)
+        let form: (fields: [String: String], file: ByteBuffer?)
+        do { form = try await MultipartForm.receive(request, file: "file", limit: 8 << 20) } catch let e as MultipartForm.Refusal {
+            return try await round(request, context, message: "Nothing stored:", problems: [e.message], status: .badRequest)
         }
-        if let refused = checked(form.csrf, o) { return refused }
+        if let refused = checked(form.fields["csrf"], o) { return refused }
         guard record.status == "open" else {
             return try await round(request, context, message: "Nothing stored:", problems: ["round \(record.id) is \(record.status): applications are closed"], status: .conflict)
         }
@@ -176,36 +168,6 @@ struct RoundPages: Sendable {
             return try await round(request, context, message: "Nothing stored: \(problems.count) problem\(problems.count == 1 ? "" : "s") in the file.",
                                    problems: problems, status: e.status)
         }
-    }
-
-    /// A multipart/form-data body's parts by name (RFC 7578, parsed by MultipartKit), or nil
-    /// when the request is not one, is larger than `limit` or cannot be read.
-    static func multipart(_ request: Request, limit: Int = 8 << 20) async throws -> Upload? {
-        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
-              let boundary = contentType.split(separator: ";").lazy.map({ $0.trimmingCharacters(in: .whitespaces) })
-                .first(where: { $0.lowercased().hasPrefix("boundary=") }).map({ String($0.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) })
-        else { return nil }
-        var request = request
-        guard let buffer = try? await request.collectBody(upTo: limit) else { return nil }
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [String: ByteBuffer] = [:]
-        var name: String?
-        var body = ByteBuffer()
-        parser.onHeader = { field, value in
-            guard field.lowercased() == "content-disposition" else { return }
-            // form-data; name="file"; filename="applications.csv"
-            for piece in value.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where piece.hasPrefix("name=") {
-                name = String(piece.dropFirst("name=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
-        }
-        parser.onBody = { chunk in body.writeBuffer(&chunk) }
-        parser.onPartComplete = {
-            if let n = name { parts[n] = body }
-            name = nil
-            body = ByteBuffer()
-        }
-        do { try parser.execute(buffer) } catch { return nil }
-        return Upload(parts: parts)
     }
 
     struct RunForm: Decodable {
