@@ -79,7 +79,7 @@ def main():
                 sign_in(driver, args.base, args.email, args.password)
                 signed_in = True
             driver.get(args.base + path)
-            name = (("staff-" if staff else "") + path.strip("/").replace("/", "_").replace("?", "_").replace("&", "_").replace("=", "-"))[:120] or "home"
+            name = ((args.email.split("@")[0] + "-" if staff and args.email else "") + (path.strip("/").replace("/", "_").replace("?", "_").replace("&", "_").replace("=", "-"))[:120] or "home") + os.environ.get("MOSAIC_SHOT_SUFFIX", "")
             height = driver.execute_script("return document.body.scrollHeight")
             driver.set_window_size(args.width, min(max(height, 600), 8000))
             driver.save_screenshot(os.path.join(args.out, name + ".png"))

@@ -162,6 +162,9 @@ public struct RoundDefinition: Sendable, Codable, Equatable {
     public var name: String
     public var priorityClasses: [String]?
     public var schools: [Instance.School]
+    /// The round's name in other languages, by code (`"es": "Traslados 2027"`), for the
+    /// families' pages; `name` otherwise.
+    public var names: [String: String]? = nil
 
     public init(term: String, name: String, priorityClasses: [String]? = nil, schools: [Instance.School]) {
         self.term = term

@@ -71,6 +71,7 @@ public struct MosaicServer: Sendable {
         let router = Router(context: MosaicRequestContext.self)
         router.add(middleware: Observability(registry: registry))
         router.add(middleware: PrivateResponses())
+        router.add(middleware: NotFoundPages())
         router.add(middleware: Authentication(store: store))
         router.get("healthz") { _, _ in "ok" }
         let registry = registry

@@ -61,7 +61,7 @@ import Testing
             #expect(bad.status == .badRequest && bad.body.contains("seats of \(schools[0]): a whole number of seats above 0 (not “three”)"))
             #expect(try await store.applicationRounds(district: "district").isEmpty, "nothing stored")
             let created = try await f.send(.post, "/districts/district/rounds", cookies: cookies,
-                                           form: ["csrf": token, "name": "K 2027", "term": "2026-spring", "reserve": "34",
+                                           form: ["csrf": token, "name": "K 2027", "nameEs": "Kínder 2027", "term": "2026-spring", "reserve": "34",
                                                   "seats_\(schools[0])": "3", "seats_\(schools[1])": "1", "seats_\(schools[2])": ""])
             #expect(created.status == .seeOther)
             let roundPath = try #require(created.location)
@@ -93,6 +93,19 @@ import Testing
             #expect(stored.status == .ok && stored.body.contains("5 applications checked and stored."))
             #expect(stored.body.contains("download=\"codes-round-\(roundID).csv\" href=\"data:text/csv;charset=utf-8;base64,"))
             #expect(try await store.applications(district: "district", round: roundID).count == 5)
+            // The families' pages name the round in their language.
+            #expect(try await f.send(.get, "/apply/district/\(roundID)?lang=es").body.contains("Solicitud: Kínder 2027"))
+            #expect(try await f.send(.get, "/apply/district/\(roundID)?lang=en").body.contains("Apply: K 2027"))
+            // A family lost its code: a new one, the old one stops working, the application stays.
+            let encoded = try #require(stored.body.firstMatch(of: /base64,([A-Za-z0-9+\/=]+)"/)?.1)
+            let codes = String(decoding: try #require(Data(base64Encoded: String(encoded))), as: UTF8.self)
+            let st2 = try #require(codes.split(separator: "\n").first { $0.hasPrefix("st2,") }).split(separator: ",").map(String.init)
+            let recovered = try await f.send(.post, roundPath + "/codes", cookies: cookies, form: ["csrf": token, "applicant": "st2"])
+            let newCode = String(try #require(recovered.body.firstMatch(of: /Reference [^ ]+ · code ([A-Z0-9]+)/)?.1))
+            #expect(newCode != st2[2])
+            let held = try #require(try await store.application(district: "district", round: roundID, applicant: "st2"))
+            #expect(held.secretHash == Rounds.hash(newCode) && held.reference == st2[1] && held.json.contains("\"prefs\""))
+            #expect(try await f.send(.post, roundPath + "/codes", cookies: cookies, form: ["csrf": token, "applicant": "nobody"]).status == .notFound)
             // Run with a seed: the run's page with the cutoffs.
             let run = try await f.send(.post, roundPath + "/runs", cookies: cookies, form: ["csrf": token, "mechanism": "da", "seed": "7"])
             #expect(run.status == .seeOther)
@@ -111,7 +124,8 @@ import Testing
             #expect(published.status == .ok && published.body.contains("is published"))
             #expect(try await store.applicationRounds(district: "district").first { $0.id == roundID }?.status == "published")
             let actions = Set(try await store.auditLog(district: "district", limit: 200).map(\.action))
-            #expect(actions.isSuperset(of: ["round-create", "applications-upload", "match-run", "match-publish", "view-student-data"]))
+            #expect(actions.isSuperset(of: ["round-create", "applications-upload", "match-run", "match-publish", "view-student-data",
+                                            "application-code-reissued"]))
         }
     }
 }

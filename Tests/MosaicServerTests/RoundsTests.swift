@@ -162,7 +162,7 @@ import Testing
         let code = try #require(try await invite(f, "student_id\nK-901\n")["K-901"])
         let form = try await page(f, "/apply/district/1")
         let csrf = try #require(form.cookies.first { $0.hasPrefix("mosaic_family_csrf=") }.map { String($0.dropFirst(19).prefix { $0 != ";" }) })
-        let sent = try await page(f, "/apply/district/1", .post, form: "csrf=\(csrf)&invitation=\(code)&choice1=S02&choice2=S01", cookie: "mosaic_family_csrf=\(csrf)")
+        let sent = try await page(f, "/apply/district/1", .post, form: "csrf=\(csrf)&invitation=\(code)&choice1=S02&choice2=S01&child=Ana%20P%C3%A9rez&birth=2021-04-30&grade=KG", cookie: "mosaic_family_csrf=\(csrf)")
         #expect(sent.status == .ok)
         let family = try await f.server.store.applications(district: "district", round: "1")
         #expect(family.count == 1 && family[0].source == "form")
@@ -194,7 +194,14 @@ import Testing
         #expect(try await page(f, "/apply/district/1", cookie: "mosaic_lang=es").body.contains("Sus opciones"))
         #expect(try await page(f, "/apply/district/1", language: "es-MX,es;q=0.9,en;q=0.5").body.contains("Sus opciones"))
         // Every field has its label, and the form says what it is in the page's language.
-        for field in ["invitation", "choice1", "choice2", "sibling", "zone"] { #expect(english.body.contains(#"<label for="\#(field)">"#)) }
+        for field in ["invitation", "child", "birth", "grade", "choice1", "choice2", "sibling", "zone"] { #expect(english.body.contains(#"<label for="\#(field)">"#)) }
+        // Who the child is: a family that leaves it out, or gives an impossible date, is asked again.
+        let nameless = try await page(f, "/apply/district/1?lang=es", .post, form: "csrf=\(csrf)&invitation=\(invitation)&choice1=S01&birth=2021-04-30&grade=KG",
+                                      cookie: "mosaic_family_csrf=\(csrf)")
+        #expect(nameless.status == .badRequest && nameless.body.contains("Indique el nombre completo"))
+        let unborn = try await page(f, "/apply/district/1", .post, form: "csrf=\(csrf)&invitation=\(invitation)&choice1=S01&child=Ana&birth=2031-01-01&grade=KG",
+                                    cookie: "mosaic_family_csrf=\(csrf)")
+        #expect(unborn.status == .badRequest && unborn.body.contains("not a date we can read") && unborn.body.contains("value=\"Ana\""))
 
         // Without the form's token: refused, nothing stored.
         let forged = try await page(f, "/apply/district/1", .post, form: "choice1=S01", cookie: "mosaic_family_csrf=\(csrf)")
@@ -203,7 +210,7 @@ import Testing
         #expect(empty.status == .badRequest && empty.body.contains("Elija al menos una escuela"))
         #expect(try await f.server.store.applications(district: "district", round: "1").isEmpty)
 
-        let sent = try await page(f, "/apply/district/1", .post, form: "csrf=\(csrf)&invitation=\(invitation)&choice1=S02&choice2=S01&economic=disadvantaged",
+        let sent = try await page(f, "/apply/district/1", .post, form: "csrf=\(csrf)&invitation=\(invitation)&choice1=S02&choice2=S01&economic=disadvantaged&child=Ana%20P%C3%A9rez&birth=2021-04-30&grade=KG",
                                   cookie: "mosaic_family_csrf=\(csrf); mosaic_lang=es")
         #expect(sent.status == .ok && sent.body.contains("Solicitud recibida"), "\(sent.body)")
         func after(_ label: String) -> String? {
@@ -212,14 +219,19 @@ import Testing
         let reference = try #require(after("Referencia")), code = try #require(after("Código"))
         let stored = try await f.server.store.applications(district: "district", round: "1")
         #expect(stored.count == 1 && stored[0].source == "form" && stored[0].json.contains(#""prefs":["S02","S01"]"#) && stored[0].json.contains("disadvantaged"))
+        #expect(stored[0].json.contains(#""child":{"birthDate":"2021-04-30","grade":"KG","name":"Ana Pérez"}"#))
+        // The confirmation lists what was sent, in order.
+        #expect(sent.body.contains("Lo que envió para Ana Pérez:") && sent.body.contains("<ol><li>S02</li><li>S01</li></ol>"))
 
         // Before publication, then after: her result in Spanish, her school named.
         let lookup = "csrf=\(csrf)&reference=\(reference)&code=\(code)"
-        #expect(try await page(f, "/apply/district/1/result?lang=es", .post, form: lookup, cookie: "mosaic_family_csrf=\(csrf)").body.contains("aún no se han publicado"))
+        let pending = try await page(f, "/apply/district/1/result?lang=es", .post, form: lookup, cookie: "mosaic_family_csrf=\(csrf)").body
+        #expect(pending.contains("aún no se han publicado") && pending.contains("<ol><li>S02</li><li>S01</li></ol>"), "the application seen again with the codes")
         #expect(try await send(f, "\(base)/1/runs", .post, #"{"seed": 3}"#, as: "enrollment").status == .created)
         #expect(try await send(f, "\(base)/1/runs/1/publish", .post, as: "enrollment").status == .ok)
         let result = try await page(f, "/apply/district/1/result", .post, form: lookup, cookie: "mosaic_family_csrf=\(csrf); mosaic_lang=es")
         #expect(result.status == .ok && result.body.contains("se le ofrece una plaza en S02 (su opción 1)"), "\(result.body)")
+        #expect(result.body.contains("Próximos pasos") && !result.body.contains("semilla") && !result.body.contains("huella"))
         let wrong = try await page(f, "/apply/district/1/result", .post, form: "csrf=\(csrf)&reference=\(reference)&code=WRONG", cookie: "mosaic_family_csrf=\(csrf)")
         #expect(wrong.status == .notFound && wrong.body.contains("No application has that reference and code"))
     }
@@ -244,7 +256,7 @@ extension RoundsTests {
             let form = try await page(f, "/apply/district/1")
             let token = try csrf(form)
             func apply(_ fields: String) async throws -> (status: HTTPResponse.Status, body: String, cookies: [String]) {
-                try await page(f, "/apply/district/1", .post, form: "csrf=\(token)&\(fields)", cookie: "mosaic_family_csrf=\(token)")
+                try await page(f, "/apply/district/1", .post, form: "csrf=\(token)&\(fields)&child=Ana%20P%C3%A9rez&birth=2021-04-30&grade=KG", cookie: "mosaic_family_csrf=\(token)")
             }
             // Without a code, or with a made-up one: refused, nothing stored.
             #expect(try await apply("choice1=S01&economic=disadvantaged").status == .forbidden)
@@ -276,7 +288,7 @@ extension RoundsTests {
             let status = try await app.test(.router) { client in
                 try await client.execute(uri: "/apply/district/1", method: .post,
                                          headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "mosaic_family_csrf=\(token)"],
-                                         body: ByteBuffer(string: "csrf=\(token)&invitation=\(codes["K-2"]!)&choice1=S01")).status
+                                         body: ByteBuffer(string: "csrf=\(token)&invitation=\(codes["K-2"]!)&choice1=S01&child=Ana%20P%C3%A9rez&birth=2021-04-30&grade=KG")).status
             }
             #expect(status == .tooManyRequests)
         }
@@ -326,6 +338,7 @@ extension RoundsTests {
             district: "D", schools: [school("far", 9), school("home", 1), school("near", 2)], minimumN: 10, near: "home", openRound: nil).markup
         let order = ["home", "near", "far"].map { page.range(of: "<h2 id=\"s-\($0)\">")!.lowerBound }
         #expect(order == order.sorted())
-        #expect(page.contains("1.0 km away") && page.contains("8.0 km away"))
+        // Miles (the districts are American): 1 km and 8 km.
+        #expect(page.contains("0.6 miles away") && page.contains("5.0 miles away"))
     }
 }

@@ -175,6 +175,7 @@ extension Fixture {
                 ("/districts/district/rounds", [.forbidden, .forbidden, .ok, .ok, .forbidden]),
                 ("/districts/district/rounds/1", [.forbidden, .forbidden, .notFound, .notFound, .forbidden]),
                 ("/work", [.seeOther, .ok, .ok, .ok, .ok]),
+                ("/no/such/page", [.notFound, .notFound, .notFound, .notFound, .notFound]),
                 ("/districts/district/import", [.forbidden, .forbidden, .forbidden, .ok, .forbidden]),
                 ("/districts/district/import/jobs/1", [.forbidden, .forbidden, .forbidden, .notFound, .forbidden]),
                 ("\(term)/schools/\(f.own)/schedule", [.forbidden, .forbidden, .forbidden, .ok, .ok]),
@@ -202,6 +203,10 @@ extension Fixture {
                 ("/openapi.json", [.ok, .ok, .ok, .ok, .ok]),
                 ("/metrics", [.forbidden, .forbidden, .forbidden, .forbidden, .forbidden]),
             ]
+            // A path no route answers: the site's own page (in its landmark), not a bare 404.
+            let lost = try await f.send(.get, "/no/such/page")
+            #expect(lost.body.contains("<main id=\"main\"><h1>Not found</h1>") && lost.body.contains("Nothing is at “/no/such/page”"))
+            #expect(try await f.send(.get, "/api/v1/no/such").body.hasPrefix("{"))
             for (route, expected) in matrix {
                 for (viewer, status) in zip(viewers, expected) {
                     let cookies = sessions[viewer].map { ["mosaic_session": $0] } ?? [:]

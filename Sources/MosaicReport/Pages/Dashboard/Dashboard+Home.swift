@@ -13,7 +13,7 @@ extension Dashboard {
         // One row per district: a store may hold many (the demo: a synthetic roster
         // district and NYC's 32 community school districts).
         if !sites.isEmpty {
-            h += "\(scrollRegion)<table><caption>\(sites.count) district\(sites.count == 1 ? "" : "s")</caption><thead><tr><th scope=\"col\">District</th><th scope=\"col\" class=\"n\">Schools vs district, race (D)</th><th scope=\"col\" class=\"n\">by income (D)</th><th scope=\"col\">Latest term</th><th scope=\"col\" class=\"wide\">Earlier terms</th><th scope=\"col\">Across terms</th></tr></thead><tbody>"
+            h += "\(scrollRegion)<table><caption>\(sites.count) district\(sites.count == 1 ? "" : "s")</caption><thead><tr><th scope=\"col\">District</th><th scope=\"col\" class=\"n\">Schools vs district, race (D)</th><th scope=\"col\" class=\"n\">by income (D)</th><th scope=\"col\">Latest term</th><th scope=\"col\" class=\"wide\">Earlier terms</th><th scope=\"col\">Across terms</th><th scope=\"col\">Families</th></tr></thead><tbody>"
             for s in sites {
                 let base = "/districts/\(urlEscape(s.district))"
                 let latestLink: HTML = s.terms.last.map { "<a href=\"\(base)/terms/\(urlEscape($0.id))\">\($0.title)</a>" } ?? "–"
@@ -23,7 +23,7 @@ extension Dashboard {
                     guard let v = latest[s.district]?.dimensions.first(where: { $0.dimension == dimension })?.acrossSchools.D, v.isFinite else { return "<td class=\"n\">–</td>" }
                     return "<td class=\"n\" style=\"white-space:nowrap\">\(Format.fixed(v, 2)) <span aria-hidden=\"true\" style=\"display:inline-block;vertical-align:middle;width:4rem;height:.55rem;background:#eef2f7;border-radius:3px\"><span style=\"display:block;height:100%;width:\(Int((v * 100).rounded()))%;background:\(v >= 0.6 ? "#D55E00" : v >= 0.3 ? "#E69F00" : "#009E73");border-radius:3px\"></span></span></td>"
                 }
-                h += "<tr><th scope=\"row\">\(s.name)\((s.synthetic ? " <span class=\"note\">(synthetic)</span>" : "") as HTML)</th>\(d(.race))\(d(.economic))<td>\(latestLink)</td><td class=\"wide\">\(earlier)</td><td style=\"white-space:nowrap\"><a href=\"\(base)/trends\">Trends</a> · <a href=\"\(base)/plan\">Action plan</a></td></tr>"
+                h += "<tr><th scope=\"row\">\(s.name)\((s.synthetic ? " <span class=\"note\">(synthetic)</span>" : "") as HTML)</th>\(d(.race))\(d(.economic))<td>\(latestLink)</td><td class=\"wide\">\(earlier)</td><td style=\"white-space:nowrap\"><a href=\"\(base)/trends\">Trends</a> · <a href=\"\(base)/plan\">Action plan</a></td><td style=\"white-space:nowrap\"><a href=\"/find/\(urlEscape(s.district))\">Find a school</a></td></tr>"
             }
             h += "</tbody></table></div>"
             h += "<p class=\"note\">D: the share of students who would have to change schools for every school to mirror its district (Massey &amp; Denton: under 0.3 low, 0.3–0.6 moderate, above 0.6 high). Synthetic districts are invented for demonstration; the NYC community school districts are the NYC DOE Demographic Snapshot (NYC Open Data), school-level counts.</p>"

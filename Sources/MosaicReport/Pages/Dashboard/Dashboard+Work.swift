@@ -136,6 +136,7 @@ public struct WorkPage: Sendable {
         h += "<p><a href=\"\(base)/rounds\">All rounds, and a new one</a></p></section>"
         h += list("Families", [
             job("Find a school", "/find/\(urlEscape(site.district))", "What families read before they apply."),
+            job("A family lost its code", "\(base)/rounds", "Open the round: its page gives a new code once you have checked who the family is."),
         ])
         return h
     }

@@ -100,16 +100,47 @@ public struct FamilyPages: Sendable {
         return h + "</select>"
     }
 
-    /// The application form: up to `choices` ranked schools, sibling and zone, and the
-    /// priority group the round's reserves name (if any).
+    /// Who the child is, as the family gives it on the form.
+    public struct Child: Sendable, Codable, Equatable {
+        public var name: String
+        /// YYYY-MM-DD.
+        public var birthDate: String
+        /// A grade code (`KG`, `01`…).
+        public var grade: String
+        public init(name: String, birthDate: String, grade: String) {
+            self.name = name
+            self.birthDate = birthDate
+            self.grade = grade
+        }
+    }
+
+    /// The grades a family may choose, with how each language names them.
+    static let grades: [String] = ["PK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
+
+    func gradeName(_ code: String) -> String {
+        switch code {
+        case "PK": t.language == .es ? "Prekínder" : "Pre-kindergarten"
+        case "KG": t.language == .es ? "Kínder" : "Kindergarten"
+        default: (t.language == .es ? "Grado " : "Grade ") + String(Int(code) ?? 0)
+        }
+    }
+
+    /// The application form: who the child is, up to `choices` ranked schools, sibling and
+    /// zone, and the priority group the round's reserves name (if any).
     public func applyForm(round: String, schools: [School], choices: Int, asksEconomic: Bool, csrf: String, problems messages: [String] = [],
-                          chosen: [String] = [], open: Bool = true, invitation: String = "") -> HTML {
+                          chosen: [String] = [], open: Bool = true, invitation: String = "", child: Child? = nil) -> HTML {
         var body: HTML = "<h1>\(t("apply.title", round))</h1>"
         guard open else { return page(t("apply.title", round), body + "<p>\(t("apply.closed"))</p>") }
         body += "<p>\(t("apply.intro"))</p>" + problems(messages)
         body += "<form method=\"post\" action=\"\(path)\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\">"
         body += "<label for=\"invitation\">\(t("apply.invitation"))</label><p class=\"note\" id=\"invitation-help\">\(t("apply.invitation.help"))</p>"
         body += "<input type=\"text\" id=\"invitation\" name=\"invitation\" autocomplete=\"off\" required aria-describedby=\"invitation-help\" value=\"\(invitation)\">"
+        body += "<fieldset><legend>\(t("apply.child"))</legend>"
+        body += "<label for=\"child\">\(t("apply.child.name"))</label><input type=\"text\" id=\"child\" name=\"child\" autocomplete=\"off\" required maxlength=\"120\" value=\"\(child?.name ?? "")\">"
+        body += "<label for=\"birth\">\(t("apply.child.birth"))</label><input type=\"date\" id=\"birth\" name=\"birth\" required value=\"\(child?.birthDate ?? "")\">"
+        body += "<label for=\"grade\">\(t("apply.child.grade"))</label><select id=\"grade\" name=\"grade\">"
+        for g in Self.grades { body += "<option value=\"\(g)\"\((g == (child?.grade ?? "KG") ? " selected" : "") as HTML)>\(gradeName(g))</option>" }
+        body += "</select></fieldset>"
         body += "<fieldset><legend>\(t("apply.choices"))</legend>"
         for k in 0..<min(choices, schools.count) {
             body += select("choice\(k + 1)", t("apply.choice", "\(k + 1)"), schools, selected: k < chosen.count ? chosen[k] : nil, none: true)
@@ -124,11 +155,35 @@ public struct FamilyPages: Sendable {
         return page(t("apply.title", round), body)
     }
 
-    /// The codes, shown once.
-    public func submitted(round: String, reference: String, code: String, resultPath: String, replaced: Bool = false) -> HTML {
+    /// What a family sent: the child, the schools in order, sibling and zone (names).
+    public struct Submission: Sendable {
+        public var child: Child?
+        public var choices: [String]
+        public var sibling: String?
+        public var zone: String?
+        public init(child: Child?, choices: [String], sibling: String?, zone: String?) {
+            self.child = child
+            self.choices = choices
+            self.sibling = sibling
+            self.zone = zone
+        }
+    }
+
+    func summary(_ s: Submission) -> HTML {
+        var h: HTML = "<p>\(t("apply.sent.choices", s.child?.name ?? ""))</p>"
+        if let c = s.child { h += "<p class=\"note\">\(gradeName(c.grade)) · \(t("apply.child.birth")): \(c.birthDate)</p>" }
+        h += "<ol>" + s.choices.map { "<li>\($0)</li>" as HTML }.joined() + "</ol>"
+        if let sibling = s.sibling { h += "<p class=\"note\">\(t("apply.sent.sibling", sibling))</p>" }
+        if let zone = s.zone { h += "<p class=\"note\">\(t("apply.sent.zone", zone))</p>" }
+        return h
+    }
+
+    /// The codes, shown once, and what was sent.
+    public func submitted(round: String, reference: String, code: String, resultPath: String, replaced: Bool = false, sent: Submission? = nil) -> HTML {
         page(t("apply.sent.title"), """
             <h1>\(t("apply.sent.title"))</h1>\(replaced ? "<p><b>\(t("apply.sent.replaced"))</b></p>" : "")<p>\(t("apply.sent.keep"))</p>
             <p class="codes">\(t("apply.reference")): \(reference)<br>\(t("apply.code")): \(code)</p>
+            \(sent.map(summary) ?? "")<p>\(t("apply.sent.again"))</p>
             <p><a href="\(resultPath)">\(t("result.submit"))</a></p>
             """)
     }
@@ -139,7 +194,7 @@ public struct FamilyPages: Sendable {
             <form method="post" action="\(path)"><input type="hidden" name="csrf" value="\(csrf)">
             <label for="reference">\(t("apply.reference"))</label><input type="text" id="reference" name="reference" autocomplete="off" required>
             <label for="code">\(t("apply.code"))</label><input type="text" id="code" name="code" autocomplete="off" required>
-            <button type="submit">\(t("result.submit"))</button></form>
+            <button type="submit">\(t("result.submit"))</button></form><p class="note">\(t("result.lost"))</p>
             """)
     }
 
@@ -157,27 +212,30 @@ public struct FamilyPages: Sendable {
                 self.belowCutoff = belowCutoff
             }
         }
-        public var assigned: (school: String, choice: Int, reserved: Bool)?
+        /// `reserved`: on a seat the school holds for a group; `inGroup`: whether the
+        /// child is of that group (a soft reserve's seat goes to others when too few apply).
+        public var assigned: (school: String, choice: Int, reserved: Bool, inGroup: Bool)?
         public var higher: [Higher]
-        public var seed: UInt64
-        public var inputSha256: String
-        public init(assigned: (school: String, choice: Int, reserved: Bool)?, higher: [Higher], seed: UInt64, inputSha256: String) {
+        public init(assigned: (school: String, choice: Int, reserved: Bool, inGroup: Bool)?, higher: [Higher]) {
             self.assigned = assigned
             self.higher = higher
-            self.seed = seed
-            self.inputSha256 = inputSha256
         }
     }
 
-    public func result(round: String, _ r: Result?) -> HTML {
+    /// The result, or (not yet published) the application held: `held`.
+    public func result(round: String, _ r: Result?, held: Submission? = nil) -> HTML {
         var body: HTML = "<h1>\(t("result.title", round))</h1>"
-        guard let r else { return page(t("result.title", round), body + "<p>\(t("result.pending"))</p>") }
+        guard let r else { return page(t("result.title", round), body + "<p>\(t("result.pending"))</p>" + (held.map(summary) ?? "")) }
         if let a = r.assigned {
             body += "<p><strong>\(t("result.assigned", a.school, "\(a.choice)"))</strong></p>"
-            if a.reserved { body += "<p>\(t("result.reserved"))</p>" }
+            if a.reserved { body += "<p>\(t(a.inGroup ? "result.reserved" : "result.reservedOther"))</p>" }
         } else {
             body += "<p><strong>\(t("result.unassigned"))</strong></p>"
         }
+        body += "<h2>\(t("result.next"))</h2><ul>"
+        if r.assigned != nil { body += "<li>\(t("result.next.accept"))</li>" } else { body += "<li>\(t("result.next.none"))</li>" }
+        if !r.higher.isEmpty { body += "<li>\(t("result.next.waitlist"))</li>" }
+        body += "</ul>"
         if !r.higher.isEmpty {
             body += "<h2>\(t("result.higher"))</h2><ul>"
             for h in r.higher {
@@ -186,7 +244,7 @@ public struct FamilyPages: Sendable {
             }
             body += "</ul>"
         }
-        body += "<p class=\"note\">\(t("result.lottery", "\(r.seed)", String(r.inputSha256.prefix(16))))</p>"
+        body += "<p class=\"note\">\(t("result.lottery"))</p>"
         return page(t("result.title", round), body)
     }
 }

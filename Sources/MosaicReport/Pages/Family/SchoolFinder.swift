@@ -85,7 +85,8 @@ extension FamilyPages {
         for s in schools {
             body += "<section class=\"school\" aria-labelledby=\"s-\(s.id)\"><h2 id=\"s-\(s.id)\">\(s.name)</h2><p class=\"note\">"
             body += s.students.map { t("finder.students", Format.count($0)) } ?? t("finder.studentsHidden")
-            if let d = s.distanceKm { body += " · " + t("finder.distance", Format.fixed(d, 1)) }
+            // Miles: the districts Mosaic serves are American.
+            if let d = s.distanceKm { body += " · " + t("finder.distance", Format.fixed(d * 0.621371, 1)) }
             body += "</p>"
             func levels(_ heading: String, _ wanted: [CourseLevel]) -> HTML {
                 let found = wanted.filter { !(s.courses[$0] ?? []).isEmpty }

@@ -105,6 +105,7 @@ public struct RoundsPage: Sendable {
         h += "<section aria-labelledby=\"new-round\"><h2 id=\"new-round\">A new round</h2>"
         h += "<form method=\"post\" action=\"\(base)\" class=\"tool\">\(token)"
         h += "<label>Name <input name=\"name\" required maxlength=\"120\" placeholder=\"Kindergarten 2027\"></label>"
+        h += "<label>Name in Spanish, for the families' pages (optional) <input name=\"nameEs\" maxlength=\"120\" placeholder=\"Kínder 2027\" lang=\"es\"></label>"
         h += "<label>Term <select name=\"term\">" + terms.reversed().map { "<option value=\"\($0.id)\">\($0.title)</option>" as HTML }.joined() + "</select></label>"
         h += "<label>Share of each school's seats reserved for economically disadvantaged students (%) <input name=\"reserve\" type=\"number\" min=\"0\" max=\"100\" value=\"0\"></label>"
         h += "<p class=\"note\">Reserved seats go first to the group, then to anyone (soft reserves, filled before open seats). Priority: sibling, then zone, then everyone else, with one lottery number each.</p>"
@@ -121,7 +122,8 @@ public struct RoundsPage: Sendable {
     /// A round: its schools and reserves, the applications file (upload: all of it or
     /// nothing, every problem as `applications.csv:line: what`), its runs and a new run.
     /// `codes`: the families' reference and code, shown once after an upload.
-    public func round(id: String, record: Summary, definition: RoundDefinition, sources: [String: Int], runs: [Run], codes: String? = nil) -> HTML {
+    public func round(id: String, record: Summary, definition: RoundDefinition, sources: [String: Int], runs: [Run], codes: String? = nil,
+                      recovered: (applicant: String, reference: String, code: String)? = nil) -> HTML {
         var h = navigation([("Application rounds", base), (definition.name, nil)])
         h += "<h1>\(definition.name)</h1><p class=\"note\">Term \(record.term) · \(Self.status(record.status)) · \(record.applications) application\(record.applications == 1 ? "" : "s")"
         if !sources.isEmpty { h += " (" + sources.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key == "upload" ? "uploaded" : $0.key == "online" ? "online" : $0.key)" }.joined(separator: ", ") + ")" }
@@ -160,6 +162,13 @@ public struct RoundsPage: Sendable {
             h += "<p class=\"note\">A run is kept with its exact input and seed: running it again gives the same assignment. Families see nothing until a run is published.</p>"
         }
         h += "</section>"
+        // A family that lost its code: a new one, after the office has checked who they are.
+        h += "<section aria-labelledby=\"recover\"><h2 id=\"recover\">A family lost its code</h2>"
+        if let r = recovered {
+            h += "<div class=\"codes\" role=\"status\"><p>New code for <b>\(r.applicant)</b>, shown this once — give it to the family; the old one no longer works.</p><p><b>Reference \(r.reference) · code \(r.code)</b></p></div>"
+        }
+        h += "<p>Check who the family is first (the child's name and date of birth, as on the application). The new code replaces the old one; the application and its choices stay.</p>"
+        h += "<form method=\"post\" action=\"\(base)/\(urlEscape(id))/codes\" class=\"tool\">\(token)<label>Applicant (student id) <input name=\"applicant\" required></label><button type=\"submit\">Give a new code</button></form></section>"
         return Dashboard.standalone(title: "\(definition.name) — Application rounds — Mosaic", css: Self.css, body: h)
     }
 

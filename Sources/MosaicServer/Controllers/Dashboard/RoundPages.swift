@@ -20,6 +20,7 @@ struct RoundPages: Sendable {
         router.get(RouterPath(base + "/:round")) { request, context in try await self.round(request, context) }
         router.post(RouterPath(base + "/:round/applications")) { request, context in try await self.upload(request, context) }
         router.post(RouterPath(base + "/:round/runs")) { request, context in try await self.run(request, context) }
+        router.post(RouterPath(base + "/:round/codes")) { request, context in try await self.recover(request, context) }
         router.get(RouterPath(base + "/:round/runs/:run")) { request, context in try await self.show(request, context, csv: false) }
         router.get(RouterPath(base + "/:round/runs/:run/results.csv")) { request, context in try await self.show(request, context, csv: true) }
         router.post(RouterPath(base + "/:round/runs/:run/publish")) { request, context in try await self.publish(request, context) }
@@ -107,7 +108,9 @@ struct RoundPages: Sendable {
         }
         if schools.isEmpty { problems.append("seats: give seats to at least one school") }
         guard problems.isEmpty else { return try await list(request, context, message: "Not created:", problems: problems, status: .badRequest) }
-        let body = RoundDefinition(term: form["term"] ?? "", name: name, priorityClasses: ["sibling", "zone", "other"], schools: schools)
+        var body = RoundDefinition(term: form["term"] ?? "", name: name, priorityClasses: ["sibling", "zone", "other"], schools: schools)
+        let spanish = (form["nameEs"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if !spanish.isEmpty { body.names = ["es": spanish] }
         do {
             let saved = try await Rounds.create(body, district: o.district, actor: o.actor, server: server)
             return Response(status: .seeOther, headers: [.location: "/districts/\(urlEscape(o.district))/rounds/\(urlEscape(saved.id))"])
@@ -126,7 +129,8 @@ struct RoundPages: Sendable {
     }
 
     func round(_ request: Request, _ context: MosaicRequestContext, message: String? = nil, problems: [String] = [],
-               codes: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+               codes: String? = nil, recovered: (applicant: String, reference: String, code: String)? = nil,
+               status: HTTPResponse.Status = .ok) async throws -> Response {
         guard case .found(let o) = try await office(context) else { return try await list(request, context) }
         switch try await lookup(o, context) {
         case .response(let r): return r
@@ -139,7 +143,7 @@ struct RoundPages: Sendable {
             let page = o.page(message: message, problems: problems).round(
                 id: record.id, record: summary, definition: body, sources: sources,
                 runs: runs.map { .init(id: $0.id, mechanism: $0.mechanism, seed: $0.seed, inputSha256: $0.inputSha256, runAt: $0.runAt, runBy: $0.runBy, published: $0.published) },
-                codes: codes)
+                codes: codes, recovered: recovered)
             return Pages.html(page, status: status)
         }
     }
@@ -168,6 +172,32 @@ struct RoundPages: Sendable {
             return try await round(request, context, message: "Nothing stored: \(problems.count) problem\(problems.count == 1 ? "" : "s") in the file.",
                                    problems: problems, status: e.status)
         }
+    }
+
+    struct RecoverForm: Decodable {
+        var csrf: String?
+        var applicant: String?
+    }
+
+    /// A new code for a family that lost theirs (the office has checked who they are): the
+    /// old code stops working, the application stays. Audited.
+    func recover(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        guard case .found(let o) = try await office(context) else { return try await list(request, context) }
+        guard case .found(let (record, _)) = try await lookup(o, context) else { return try await round(request, context) }
+        guard let form = try await SignIn.decode(RecoverForm.self, request) else {
+            return try await round(request, context, message: "No code given:", problems: ["the form could not be read"], status: .badRequest)
+        }
+        if let refused = checked(form.csrf, o) { return refused }
+        let applicant = (form.applicant ?? "").trimmingCharacters(in: .whitespaces)
+        guard var application = try await server.store.application(district: o.district, round: record.id, applicant: applicant) else {
+            return try await round(request, context, message: "No code given:", problems: ["no application for “\(applicant)” in this round"], status: .notFound)
+        }
+        let code = Rounds.randomCode(10)
+        application.secretHash = Rounds.hash(code)
+        try await server.store.putApplications([application], district: o.district, round: record.id, replacingSource: nil)
+        try await Rounds.audit(server, o.district, o.actor, "application-code-reissued", "round \(record.id): \(applicant) (\(application.reference))")
+        return try await round(request, context, message: "A new code for \(applicant): the old one no longer works.",
+                               recovered: (applicant, application.reference, code))
     }
 
     struct RunForm: Decodable {

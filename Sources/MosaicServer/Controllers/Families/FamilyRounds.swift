@@ -85,6 +85,35 @@ struct FamilyRounds: Sendable {
         return (district, record, body, body.schools.map { FamilyPages.School(id: $0.id, name: names[$0.id] ?? $0.id) })
     }
 
+    /// The round's name in the page's language, when the office gave one.
+    func name(_ body: Rounds.Body, _ pages: FamilyPages) -> String { body.names?[pages.t.language.rawValue] ?? body.name }
+
+    /// An application as the store keeps it: the match's student (contract match.md) and,
+    /// beside it, who the child is (`child`, which the match never reads).
+    static func storedJSON(_ student: Instance.Student, child: FamilyPages.Child) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard var object = try JSONSerialization.jsonObject(with: encoder.encode(student)) as? [String: Any] else { return try Rounds.storedJSON(student) }
+        object["child"] = ["name": child.name, "birthDate": child.birthDate, "grade": child.grade]
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    static func child(in json: String) -> FamilyPages.Child? {
+        struct Holder: Decodable { var child: FamilyPages.Child? }
+        return (try? JSONDecoder().decode(Holder.self, from: Data(json.utf8)))?.child
+    }
+
+    /// A date of birth written YYYY-MM-DD, of a child from 2 to 21 years old.
+    static func plausibleBirthDate(_ text: String, now: Date) -> Bool {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd"
+        guard text.count == 10, let d = f.date(from: text) else { return false }
+        let years = now.timeIntervalSince(d) / (365.25 * 86_400)
+        return years >= 2 && years <= 21
+    }
+
     func asksEconomic(_ body: Rounds.Body) -> Bool {
         body.schools.contains { ($0.reserves ?? []).contains { $0.group["economic"] == "disadvantaged" } }
     }
@@ -93,13 +122,14 @@ struct FamilyRounds: Sendable {
         guard let (_, record, body, schools) = try await round(context) else { return Pages.notFound("There is no such application round.") }
         let csrf = request.cookies[Self.csrfCookie]?.value ?? Accounts.newToken()
         let pages = FamilyPages(language: language(request), path: request.uri.path)
-        return respond(request, pages.applyForm(round: body.name, schools: schools, choices: min(12, schools.count), asksEconomic: asksEconomic(body),
+        return respond(request, pages.applyForm(round: name(body, pages), schools: schools, choices: min(12, schools.count), asksEconomic: asksEconomic(body),
                                                 csrf: csrf, open: record.status == "open"), csrf: csrf)
     }
 
     struct ApplyForm: Decodable {
         var csrf: String?
         var invitation: String?
+        var child, birth, grade: String?
         var sibling, zone, economic: String?
         var choice1, choice2, choice3, choice4, choice5, choice6, choice7, choice8, choice9, choice10, choice11, choice12: String?
         var choices: [String] {
@@ -123,14 +153,16 @@ struct FamilyRounds: Sendable {
         let pages = FamilyPages(language: language(request), path: request.uri.path)
         let csrf = request.cookies[Self.csrfCookie]?.value ?? Accounts.newToken()
         guard record.status == "open" else {
-            return respond(request, pages.applyForm(round: body.name, schools: schools, choices: 0, asksEconomic: false, csrf: csrf, open: false),
+            return respond(request, pages.applyForm(round: name(body, pages), schools: schools, choices: 0, asksEconomic: false, csrf: csrf, open: false),
                            csrf: csrf, status: .conflict)
         }
         let form = try await SignIn.decode(ApplyForm.self, request)
         let code = (form?.invitation ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        let child = FamilyPages.Child(name: (form?.child ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+                                      birthDate: (form?.birth ?? "").trimmingCharacters(in: .whitespaces), grade: form?.grade ?? "KG")
         func again(_ problems: [String], _ status: HTTPResponse.Status, chosen: [String] = []) -> Response {
-            respond(request, pages.applyForm(round: body.name, schools: schools, choices: min(12, schools.count), asksEconomic: asksEconomic(body),
-                                             csrf: csrf, problems: problems, chosen: chosen, invitation: code), csrf: csrf, status: status)
+            respond(request, pages.applyForm(round: name(body, pages), schools: schools, choices: min(12, schools.count), asksEconomic: asksEconomic(body),
+                                             csrf: csrf, problems: problems, chosen: chosen, invitation: code, child: child), csrf: csrf, status: status)
         }
         guard let form, let sent = form.csrf, !sent.isEmpty, sent == request.cookies[Self.csrfCookie]?.value else {
             return again(["apply.problem.expired"], .forbidden)
@@ -155,6 +187,10 @@ struct FamilyRounds: Sendable {
         let known = Set(schools.map(\.id))
         let choices = form.choices.filter(known.contains)
         var problems: [String] = []
+        if child.name.isEmpty || child.name.count > 120 || !["PK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"].contains(child.grade) {
+            problems.append("apply.problem.child")
+        }
+        if !Self.plausibleBirthDate(child.birthDate, now: now) { problems.append("apply.problem.birth") }
         if choices.isEmpty { problems.append("apply.problem.nochoice") }
         if Set(choices).count != choices.count { problems.append("apply.problem.twice") }
         guard problems.isEmpty else { return again(problems, .badRequest, chosen: choices) }
@@ -171,18 +207,22 @@ struct FamilyRounds: Sendable {
                                        groups: groups.isEmpty ? nil : groups)
         try await server.store.putApplications([ApplicationRecord(
             district: district, round: record.id, applicant: invitation.student, reference: reference, secretHash: Rounds.hash(secret),
-            json: try Rounds.storedJSON(student), source: "form", submittedAt: now)],
+            json: try Self.storedJSON(student, child: child), source: "form", submittedAt: now)],
             district: district, round: record.id, replacingSource: nil)
         try await server.store.record(AuditEvent(district: district, at: now, actor: "public", action: "application-form",
                                                  detail: "round \(record.id): \(reference)\(earlier == nil ? "" : " (replaces \(earlier!.reference))")"))
-        return respond(request, pages.submitted(round: body.name, reference: reference, code: secret, resultPath: request.uri.path + "/result",
-                                                replaced: earlier != nil), csrf: nil)
+        let names = Dictionary(uniqueKeysWithValues: schools.map { ($0.id, $0.name) })
+        let submission = FamilyPages.Submission(child: child, choices: choices.map { names[$0] ?? $0 }, sibling: sibling.map { names[$0] ?? $0 },
+                                          zone: zone.map { names[$0] ?? $0 })
+        return respond(request, pages.submitted(round: name(body, pages), reference: reference, code: secret, resultPath: request.uri.path + "/result",
+                                                replaced: earlier != nil, sent: submission), csrf: nil)
     }
 
     func resultForm(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         guard let (_, _, body, _) = try await round(context) else { return Pages.notFound("There is no such application round.") }
         let csrf = request.cookies[Self.csrfCookie]?.value ?? Accounts.newToken()
-        return respond(request, FamilyPages(language: language(request), path: request.uri.path).resultForm(round: body.name, csrf: csrf), csrf: csrf)
+        let pages = FamilyPages(language: language(request), path: request.uri.path)
+        return respond(request, pages.resultForm(round: name(body, pages), csrf: csrf), csrf: csrf)
     }
 
     struct LookupForm: Decodable {
@@ -197,23 +237,34 @@ struct FamilyRounds: Sendable {
         let csrf = request.cookies[Self.csrfCookie]?.value ?? Accounts.newToken()
         guard let form = try await SignIn.decode(LookupForm.self, request), let sent = form.csrf, !sent.isEmpty,
               sent == request.cookies[Self.csrfCookie]?.value else {
-            return respond(request, pages.resultForm(round: body.name, csrf: csrf, problems: ["apply.problem.expired"]), csrf: csrf, status: .forbidden)
+            return respond(request, pages.resultForm(round: name(body, pages), csrf: csrf, problems: ["apply.problem.expired"]), csrf: csrf, status: .forbidden)
         }
         let reference = (form.reference ?? "").trimmingCharacters(in: .whitespaces).uppercased()
         let code = (form.code ?? "").trimmingCharacters(in: .whitespaces).uppercased()
         guard let application = try await server.store.application(district: district, round: record.id, reference: reference),
               application.secretHash == Rounds.hash(code) else {
-            return respond(request, pages.resultForm(round: body.name, csrf: csrf, problems: ["result.notfound"]), csrf: csrf, status: .notFound)
-        }
-        guard let run = try await server.store.matchRuns(district: district, round: record.id).first(where: \.published),
-              let why = try await Rounds.result(of: application.applicant, in: run, store: server.store) else {
-            return respond(request, pages.result(round: body.name, nil), csrf: nil)
+            return respond(request, pages.resultForm(round: name(body, pages), csrf: csrf, problems: ["result.notfound"]), csrf: csrf, status: .notFound)
         }
         let names = Dictionary(uniqueKeysWithValues: schools.map { ($0.id, $0.name) })
+        let student = try? JSONDecoder().decode(Instance.Student.self, from: Data(application.json.utf8))
+        guard let run = try await server.store.matchRuns(district: district, round: record.id).first(where: \.published),
+              let why = try await Rounds.result(of: application.applicant, in: run, store: server.store) else {
+            // Not published yet: the application as it is held, seen again with the codes.
+            let held = student.map { s in
+                FamilyPages.Submission(child: Self.child(in: application.json), choices: s.prefs.map { names[$0] ?? $0 },
+                                       sibling: s.sibling.map { names[$0] ?? $0 }, zone: s.zones?.first.map { names[$0] ?? $0 })
+            }
+            return respond(request, pages.result(round: name(body, pages), nil, held: held), csrf: nil)
+        }
+        // Whether the child is of the group the reserve seat is held for (a soft reserve's
+        // seat goes to others when too few of the group apply).
+        func inGroup(school: String, seat: String) -> Bool {
+            guard let reserve = body.schools.first(where: { $0.id == school })?.reserves?.first(where: { $0.name == seat }) else { return false }
+            return reserve.group.allSatisfy { student?.groups?[$0.key] == $0.value }
+        }
         let result = FamilyPages.Result(
-            assigned: why.assigned.map { (names[$0.school] ?? $0.school, $0.rank, $0.seat != "open") },
-            higher: why.higher.map { .init(school: names[$0.school] ?? $0.school, choice: $0.choice, filled: $0.filled, belowCutoff: $0.belowCutoff) },
-            seed: run.seed, inputSha256: run.inputSha256)
-        return respond(request, pages.result(round: body.name, result), csrf: nil)
+            assigned: why.assigned.map { (names[$0.school] ?? $0.school, $0.rank, $0.seat != "open", inGroup(school: $0.school, seat: $0.seat)) },
+            higher: why.higher.map { .init(school: names[$0.school] ?? $0.school, choice: $0.choice, filled: $0.filled, belowCutoff: $0.belowCutoff) })
+        return respond(request, pages.result(round: name(body, pages), result), csrf: nil)
     }
 }
