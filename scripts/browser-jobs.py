@@ -17,6 +17,7 @@ import traceback
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
@@ -45,12 +46,18 @@ class Job:
     def open(self, path):
         self.driver.get(self.args.base + path)
 
-    def click(self, text, partial=True):
-        by = By.PARTIAL_LINK_TEXT if partial else By.LINK_TEXT
-        self.driver.find_element(by, text).click()
-
     def submit(self, css="form button[type=submit]"):
+        """Clicks a form's button and waits for the page it leads to (the old one gone)."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, css).click()
+        WebDriverWait(self.driver, 600, poll_frequency=0.5).until(expected_conditions.staleness_of(old))
+
+    def click(self, text, partial=True):
+        """Follows a link and waits for the page it leads to."""
+        by = By.PARTIAL_LINK_TEXT if partial else By.LINK_TEXT
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(by, text).click()
+        WebDriverWait(self.driver, 300, poll_frequency=0.5).until(expected_conditions.staleness_of(old))
 
     def text(self):
         return self.driver.find_element(By.TAG_NAME, "body").text
@@ -90,7 +97,7 @@ def board_member(j):
     j.expect("New York City" in grid.text, "the reference named")
     j.shot("overview")
     grid.find_elements(By.PARTIAL_LINK_TEXT, "Details")[1].click()
-    j.expect("/schools" in j.driver.current_url, "a cell's detail: the schools page")
+    j.wait(lambda: "/schools" in j.driver.current_url, "a cell's detail: the schools page", 60)
     j.shot("detail")
 
 
@@ -125,7 +132,7 @@ def principal(j):
     j.click("Schedule")
     if "Review the schedule" in j.text() or "Review again" in j.text():
         if "Sections before and after" not in j.text():
-            j.submit("form button[type=submit]")
+            j.submit("form[action$='/review'] button[type=submit]")
     j.wait(lambda: "Sections before and after" in j.text(), "the schedule review")
     link = j.driver.find_element(By.PARTIAL_LINK_TEXT, "Download the re-sectioned sections")
     j.expect(j.status_of(link.get_attribute("href")) == 200, "the enrollments.csv export")
@@ -139,10 +146,10 @@ def enrollment_office(j):
     j.driver.find_element(By.NAME, "name").send_keys("Browser round")
     j.driver.find_element(By.NAME, "reserve").clear()
     j.driver.find_element(By.NAME, "reserve").send_keys("30")
-    seats = j.driver.find_elements(By.CSS_SELECTOR, "input[name^=seats_]")[:3]
-    schools = [s.get_attribute("name")[len("seats_"):] for s in seats]
-    for s in seats:
-        s.send_keys("10")
+    names = [s.get_attribute("name") for s in j.driver.find_elements(By.CSS_SELECTOR, "input[name^=seats_]")[:3]]
+    schools = [n[len("seats_"):] for n in names]
+    for n in names:
+        j.driver.find_element(By.NAME, n).send_keys("10")
     j.shot("new-round")
     j.submit("form.tool button[type=submit]")
     j.expect("Browser round" in j.driver.find_element(By.TAG_NAME, "h1").text, "the new round's page")
@@ -163,7 +170,7 @@ def enrollment_office(j):
     j.expect("the cutoff" in j.text(), "the run's schools and cutoffs")
     j.driver.find_element(By.NAME, "applicant").send_keys("app1")
     j.submit("form[action='#why'] button[type=submit]")
-    j.expect("app1" in j.driver.find_element(By.ID, "why").find_element(By.XPATH, "..").text, "the why-not answer")
+    j.wait(lambda: "applicant=app1" in j.driver.current_url and "app1:" in j.text(), "the why-not answer", 60)
     j.shot("run")
     j.submit("form[action$='/publish'] button[type=submit]")
     j.expect("is published" in j.text(), "published")

@@ -29,6 +29,12 @@ import Testing
             #expect(sc.autoEnrolled > 0)
             #expect(page.contains("<td class=\"n\">\(Format.count(sc.autoEnrolled))</td><td class=\"n\">\(Format.count(sc.optedOut))</td>"), "\(sc.threshold)")
             #expect(page.contains("<b>\(Format.percent(sc.rateProjected))</b>"))
+            // A group whose missing students rise is said so with its own rates, whatever the total does.
+            let race = try #require(sc.dimensions.first { $0.dimension == .race })
+            for g in race.groups where g.eligible > 0 {
+                let callout = "missing \(Dimension.label(g.group)) students rise: \(Int(g.missingNow.rounded())) → \(Int(g.missingProjected.rounded()))"
+                #expect(page.contains(callout) == (g.missingProjected.rounded() > g.missingNow.rounded()), "\(sc.threshold) \(g.group)")
+            }
         }
         #expect(page.contains("mosaic policy auto-enroll ROSTER --subject math --threshold 310,proficient --opt-out-rate 0.20 --seed 3"))
         // Linked from the advanced page for staff only.

@@ -44,6 +44,12 @@ import Testing
             #expect(r.status == .seeOther, "\(id)")
         }
         #expect(try await f.send(.post, "\(base)/1/clusters", cookies: staff, form: ["csrf": token, "id": "chess", "title": "Chess", "min": "0", "max": "5"]).body.contains("already proposed"))
+        // The families' finder lists the school's clusters as its enrichment, in the page's language.
+        let finder = try await f.send(.get, "/find/district").body
+        let section = try #require(finder.range(of: "<h2 id=\"s-\(school)\">")).upperBound
+        let schoolPart = String(finder[section...].prefix(4000))
+        #expect(schoolPart.contains("Chess, Garden, Robotics, Theatre"), "\(schoolPart.prefix(1500))")
+        #expect(try await f.send(.get, "/find/district?lang=es").body.contains("Ajedrez, Huerto, Robótica, Teatro"))
         // The survey is closed until opened; opening issues one code per student, shown once.
         let survey = "/survey/district/1"
         #expect(try await f.send(.get, survey).body.contains("not open now"))

@@ -71,7 +71,11 @@ import Testing
         let page = try await s.f.send(.get, s.route, cookies: cookies).body
         let csrf = String(try #require(page.firstMatch(of: try Regex(#"name="csrf" value="([^"]+)""#))?.output[1].substring))
         let classID = s.roster.sections[s.section].id, studentID = s.roster.students[s.student].id
-        let inWindow = OpenHonorsPages.adding(2, to: s.session.startDate), late = OpenHonorsPages.adding(30, to: s.session.startDate)
+        // The window opens with the school's open-honors classes (year-long: the fall term),
+        // not with the spring term the diagnostic reads; the ledger's own choices are dated then.
+        let opens = OpenHonorsPages.classStart(s.roster, school: s.school, session: s.session)
+        #expect(opens < s.session.startDate && s.roster.openHonors.contains { $0.optedIn >= opens && $0.optedIn <= OpenHonorsPages.adding(20, to: opens) })
+        let inWindow = OpenHonorsPages.adding(2, to: opens), late = OpenHonorsPages.adding(30, to: opens)
         func post(_ form: [String: String], cookies: [String: String] = cookies) async throws -> (status: HTTPResponse.Status, body: String) {
             let r = try await s.f.send(.post, s.route, cookies: cookies, form: form)
             return (r.status, r.body)
@@ -97,7 +101,7 @@ import Testing
         #expect(ledger.contains(.init(student: s.student, section: s.section, optedIn: inWindow)))
         #expect(ledger.count == s.roster.openHonors.count + 1)
         #expect(try await post(base.merging(["choice": "in", "date": inWindow]) { $1 }).body.contains("already opted in on \(inWindow)"))
-        let out = OpenHonorsPages.adding(5, to: s.session.startDate)
+        let out = OpenHonorsPages.adding(5, to: opens)
         #expect(try await post(base.merging(["choice": "out", "date": out]) { $1 }).status == .seeOther)
         ledger = try await s.f.server.store.roster(district: "district", term: "2026-spring").openHonors
         #expect(ledger.contains(.init(student: s.student, section: s.section, optedIn: inWindow, optedOut: out)))
@@ -191,7 +195,7 @@ import Testing
             try #require(free.count >= 6)
             let school = roster.orgs[roster.sections[free[0].section].school].id
             let route = "/districts/district/terms/2026-spring/schools/\(school)/open-honors"
-            let date = OpenHonorsPages.adding(2, to: roster.sessions[term].startDate)
+            let date = OpenHonorsPages.adding(2, to: OpenHonorsPages.classStart(roster, school: school, session: roster.sessions[term]))
             func session() async throws -> (cookies: [String: String], csrf: String) {
                 let cookies = ["mosaic_session": try await f.signIn("district")]
                 let page = try await f.send(.get, route, cookies: cookies).body
@@ -251,7 +255,7 @@ import Testing
         let studentID = s.roster.students[s.student].id
         let cell = ">\(studentID)</th><td>not opted in</td>"
         #expect(try await s.f.send(.get, s.route, cookies: staff, via: other).body.contains(cell))
-        let date = OpenHonorsPages.adding(2, to: s.session.startDate)
+        let date = OpenHonorsPages.adding(2, to: OpenHonorsPages.classStart(s.roster, school: s.school, session: s.session))
         #expect(try await s.f.send(.post, s.route, cookies: staff, form: ["csrf": csrf, "class": s.roster.sections[s.section].id, "student": studentID,
                                                                         "choice": "in", "date": date]).status == .seeOther)
         let after = try await s.f.send(.get, s.route, cookies: staff, via: other).body

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import MosaicCore
+import MosaicReport
 @testable import MosaicServer
 import MosaicStore
 import Testing
@@ -41,6 +43,43 @@ import Testing
     /// Distinct query strings do not grow the page cache: an unknown `?sort=` is the
     /// default sort (the same page, one cache entry), and the cache keeps at most its
     /// capacity (5,000 distinct requests grew the server from 46 MB to 141 MB).
+    /// The advanced page says what "missing" means as it computes it, and does not repeat a
+    /// level's row for another level the same students take.
+    @Test func theAdvancedPageDefinesMissingAsItCountsItAndMergesIdenticalLevels() async throws {
+        let f = try await Fixture.make()
+        let page = try await f.send(.get, "/districts/district/terms/2026-spring/advanced").body
+        #expect(page.contains("at the rate of the school's other eligible students (added up over the schools)"))
+        #expect(!page.contains("at the district's overall rate"))
+        let race = try #require(f.diagnostic.dimensions.first { $0.dimension == .race }?.advanced.levels)
+        let honors = try #require(race.first { $0.level == .honors }), open = try #require(race.first { $0.level == .openHonors })
+        #expect(honors.groups == open.groups, "the synthetic district's honors and open-honors students are the same")
+        #expect(page.contains("<th scope=\"row\">Honors · Open honors (the same students take each)</th>"))
+        #expect(!page.contains("<th scope=\"row\">Open honors</th>"))
+    }
+
+    /// A district-wide participation finding is never hidden "for small counts" when the
+    /// group's rate is public: its rate, the overall rate and the representation are said,
+    /// and what is withheld is named.
+    @Test func aFindingAboutALargeGroupKeepsTheRatesThePublicSees() async throws {
+        let f = try await Fixture.make()
+        let disclosure = DiagnosticDisclosure(f.diagnostic, audience: .public, policy: SuppressionPolicy(minimumN: 10))
+        let overview = try await f.send(.get, "/districts/district/terms/2026-spring").body
+        var checked = 0, partial = 0
+        for finding in f.diagnostic.findings where finding.level == .courseEnrollment && finding.metric == "representationIndex" && finding.subject == "district" {
+            let dim = try #require(f.diagnostic.dimensions.first { $0.dimension == finding.dimension })
+            let g = try #require(dim.groups.firstIndex(of: finding.group ?? ""))
+            guard let rate = disclosure.shown(dim, school: nil)[g].rate else { continue }
+            let said = disclosure.message(finding, in: f.diagnostic)
+            #expect(!said.contains("details suppressed"), "\(said)")
+            #expect(said.contains("at \(Format.percent(rate, digits: 0))"), "\(said)")
+            #expect(overview.contains(said.htmlEscaped))
+            checked += 1
+            if said.contains("Not shown in the public view") { partial += 1 }
+        }
+        #expect(checked > 0)
+        #expect(partial > 0, "the fixture has findings whose counts are withheld while their rates are public")
+    }
+
     @Test func pageCacheIsBoundedAndKeysAreNormalised() async throws {
         let f = try await Fixture.make()
         let term = "/districts/district/terms/2026-spring"

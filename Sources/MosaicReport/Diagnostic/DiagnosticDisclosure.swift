@@ -584,7 +584,43 @@ extension DiagnosticDisclosure {
     /// A finding as this audience may read it: its full message only when every number
     /// it states is shown, otherwise its outline (no numbers that could give a count back).
     public func message(_ f: Finding, in d: Diagnostic) -> String {
-        statesNumbers(f, in: d) ? f.message : (f.outline ?? f.message)
+        if statesNumbers(f, in: d) { return f.message }
+        return partialMessage(f, in: d) ?? f.outline ?? f.message
+    }
+
+    /// A participation finding with what this audience may see of it: the group's rate, the
+    /// overall rate and the representation index when they are shown (another page shows
+    /// them too), and a plain statement of what is withheld — not an outline that hides a
+    /// large group's shown rate "for small counts".
+    func partialMessage(_ f: Finding, in d: Diagnostic) -> String? {
+        guard f.level == .courseEnrollment, f.metric == "representationIndex", let group = f.group,
+              let dim = d.dimensions.first(where: { $0.dimension == f.dimension }), let g = dim.groups.firstIndex(of: group) else { return nil }
+        let school = f.subject == "district" ? nil : f.subject
+        let shown = self.shown(dim, school: school)
+        guard g < shown.count, let rate = shown[g].rate, let ri = shown[g].representationIndex,
+              let overall = overall(dim, school: school) else { return nil }
+        // "English learners", not "English learners students".
+        let label = Dimension.label(group)
+        let who = label.hasSuffix("learners") || label.hasSuffix("students") ? label : label + " students"
+        let place = school.flatMap { id in dim.advanced.schools.first { $0.id == id }?.name }.map { "In \($0), " } ?? ""
+        var out = "\(place)\(place.isEmpty ? who.prefix(1).uppercased() + who.dropFirst() : who) take advanced courses at \(Format.percent(rate, digits: 0)) against \(Format.percent(overall, digits: 0)) overall (representation \(Format.fixed(ri, 2)))"
+        var withheld: [String] = []
+        if let missing = shown[g].missing {
+            out += ": \(Int(missing.rounded())) students missing at the rate of the other students in their schools"
+        } else {
+            withheld.append("how many are missing at the rate of the other students in their schools")
+        }
+        if school == nil {
+            if shown[g].missingToHighest == nil { withheld.append("how many at the highest group's rate") }
+            if dim.advanced.groups[g].missingToReference != nil, dim.advanced.reference != nil, shown[g].missingToReference == nil {
+                withheld.append("how many at the reference group's rate")
+            }
+        }
+        out += "."
+        if !withheld.isEmpty {
+            out += " Not shown in the public view: \(withheld.joined(separator: ", ")) — withheld so that no count under \(policy?.minimumN ?? 1) can be worked out from the published figures."
+        }
+        return out
     }
 
     /// The finding's value (an index) as this audience may see it.

@@ -6,7 +6,7 @@ extension Dashboard {
     /// group for every dimension, district-wide and per school.
     public func advanced(_ d: Diagnostic, term: String) -> HTML {
         let r = report(d, title: "Advanced coursework", term: term, current: .advanced)
-        var h: HTML = "<h1>Advanced coursework</h1><p class=\"note\">Who takes honors, open honors, AP, IB, dual-enrollment and gifted classes, term \(d.termTitle). Missing students: how many more of a group would take one if the group took part at the district's overall rate (and at the highest group's rate).</p>"
+        var h: HTML = "<h1>Advanced coursework</h1><p class=\"note\">Who takes honors, open honors, AP, IB, dual-enrollment and gifted classes, term \(d.termTitle). Missing students: how many more of a group would take one if, in each of its schools, it took part at the rate of the school's other eligible students (added up over the schools); the table also gives the count to reach the highest group's rate and the reference group's.</p>"
         guard d.hasClassrooms else {
             return r.page(h + "<p><b>No course data in this term.</b> It holds school-level counts only; advanced coursework needs a roster with courses and enrollments (<code>mosaic import</code>).</p>")
         }
@@ -37,9 +37,21 @@ extension Dashboard {
     /// would give a hidden group's count back with the group rates beside them).
     func levelTable(_ dim: DimensionResult, _ r: HTMLReport) -> HTML {
         guard let levels = dim.advanced.levels, !levels.isEmpty else { return "" }
-        let rows = levels.map { l -> [String] in
+        // Levels taken by exactly the same students (the same eligible and participants in
+        // every group and school) are one row: repeated rows read as an error.
+        var merged: [(titles: [String], level: Advanced.Level)] = []
+        for l in levels {
+            if let k = merged.firstIndex(where: { $0.level.groups == l.groups && $0.level.schools == l.schools }) {
+                merged[k].titles.append(l.level.title)
+            } else {
+                merged.append(([l.level.title], l))
+            }
+        }
+        let rows = merged.map { m -> [String] in
+            let l = m.level
+            let title = m.titles.count == 1 ? m.titles[0] : m.titles.joined(separator: " · ") + " (the same students take each)"
             // Schools, not students: said in words so no reader (or check) takes it for a count of students.
-            [l.level.title, "\(l.schools.count) school\(l.schools.count == 1 ? "" : "s")"] + zip(l.groups, r.disclosure.shown(dim, level: l.level, school: nil)).map { x, shown in
+            return [title, "\(l.schools.count) school\(l.schools.count == 1 ? "" : "s")"] + zip(l.groups, r.disclosure.shown(dim, level: l.level, school: nil)).map { x, shown in
                 x.eligible == 0 ? "–" : (shown.rate.map(r.share) ?? "suppressed")
             }
         }

@@ -33,6 +33,12 @@ public struct AutoEnrollmentPage: Sendable {
         .legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;font-size:.9rem;margin:.4rem 0}.legend i{display:inline-block;width:.9rem;height:.9rem;margin-right:.3rem;vertical-align:-2px;border-radius:2px}
         """
 
+    /// The groups (with eligible students) whose missing students rise under a scenario.
+    func risingGroups(_ sc: AutoEnrollmentSimulation.Scenario) -> [AutoEnrollmentSimulation.Group] {
+        (sc.dimensions.first { $0.dimension == simulation.dimension }?.groups ?? [])
+            .filter { $0.eligible > 0 && ($0.missingProjected).rounded() > ($0.missingNow).rounded() }
+    }
+
     public var html: HTML {
         let s = simulation
         let termBase = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))"
@@ -47,9 +53,18 @@ public struct AutoEnrollmentPage: Sendable {
         for sc in s.scenarios {
             let d = sc.dimensions.first { $0.dimension == s.dimension }
             let before = d?.groups.map(\.missingNow).reduce(0, +) ?? 0, after = d?.groups.map(\.missingProjected).reduce(0, +) ?? 0
-            cards.add("\(Format.percent(sc.rateProjected))", "at \(label(sc.threshold)): \(whole(before)) → \(whole(after)) students missing (\(s.dimension.title.lowercased())), \(Format.count(sc.newSections)) new sections")
+            let rising = risingGroups(sc).count
+            cards.add("\(Format.percent(sc.rateProjected))", "at \(label(sc.threshold)): \(whole(before)) → \(whole(after)) students missing in all (\(s.dimension.title.lowercased()))\(rising > 0 ? ", but more missing in \(rising) group\(rising == 1 ? "" : "s")" : ""); \(Format.count(sc.newSections)) new sections")
         }
         h += cards.html
+        // A total that falls can hide a group whose own gap widens: each is said, with its
+        // rates and the overall rate.
+        for sc in s.scenarios {
+            for g in risingGroups(sc) {
+                h += "<p class=\"widened\"><b>At \(label(sc.threshold)), missing \(Dimension.label(g.group)) students rise: \(whole(g.missingNow)) → \(whole(g.missingProjected)).</b> "
+                h += "Their rate goes \(Format.percent(g.rateNow)) → \(Format.percent(g.rateProjected)), while the overall rate goes \(Format.percent(sc.rateNow)) → \(Format.percent(sc.rateProjected)): the policy enrolls other students faster, and the gap to them widens.</p>"
+            }
+        }
         h += "<h2>Participation by group, now and under each threshold</h2>" + chart
         h += "<h2>Thresholds side by side</h2>"
         let side = DataTable(

@@ -229,7 +229,10 @@ public struct EnrichmentPage: Sendable {
             h += "<p>When the clusters are proposed, open the survey: every student of the school gets a code to answer it, in English or Spanish, at <code>\(r.surveyPath)</code>.</p>"
             h += "<form method=\"post\" action=\"\(path)/survey\">\(csrfField)<button type=\"submit\">Open the survey and issue codes</button></form>"
         default:
-            h += "<p>\(Format.count(r.surveyed)) of \(Format.count(r.codesIssued)) students have answered at <a href=\"\(r.surveyPath)\">\(r.surveyPath)</a> (<a href=\"\(r.surveyPath)?lang=es\">en español</a>).</p>"
+            // "of N" only when N codes were given out: answers entered without codes (or
+            // before new codes replaced the old) never read "308 of 0".
+            let of = r.codesIssued >= r.surveyed && r.codesIssued > 0 ? " of the \(Format.count(r.codesIssued)) given a code" : ""
+            h += "<p>\(Format.count(r.surveyed)) student\(r.surveyed == 1 ? " has" : "s have") answered\(of) at <a href=\"\(r.surveyPath)\">\(r.surveyPath)</a> (<a href=\"\(r.surveyPath)?lang=es\">en español</a>).</p>"
             if r.status == "surveying" {
                 h += "<form method=\"post\" action=\"\(path)/assign\">\(csrfField)<button type=\"submit\">Run the assignment</button></form>"
                 h += "<details><summary>Issue new codes (the old ones stop working)</summary><form method=\"post\" action=\"\(path)/survey\">\(csrfField)<button type=\"submit\">Issue new codes</button></form></details>"

@@ -68,9 +68,13 @@ struct OpenHonorsPages: Sendable {
             return .response(Pages.notFound("No school “\(found.school)” in this term."))
         }
         let (district, term, school, name, record) = (found.district, found.term.id, found.school, found.schoolName, found.term)
-        let end = Self.adding(Self.addDropDays - 1, to: session.startDate)
+        // The window opens with the school's open-honors classes: a year-long class starts with
+        // the fall term even when the term diagnosed is the spring (the ledger's choices are
+        // dated then; a window from the spring's first day refused every one of them).
+        let start = Self.classStart(roster, school: school, session: session)
+        let end = Self.adding(Self.addDropDays - 1, to: start)
         return .found(Context(district: district, term: term, school: school, schoolName: name, termTitle: record.title, session: session,
-                              roster: roster, windowStart: session.startDate, windowEnd: min(end, session.endDate),
+                              roster: roster, windowStart: start, windowEnd: min(end, session.endDate),
                               version: "\(record.importedAt.timeIntervalSince1970)/\(record.revision)"))
     }
 
@@ -134,13 +138,19 @@ struct OpenHonorsPages: Sendable {
         return response
     }
 
+    /// The first day of the school's open-honors classes running in `session` (the earliest
+    /// start of the sessions they run in), or the session's own first day.
+    static func classStart(_ roster: Roster, school: String, session: Roster.Session) -> String {
+        let termIndex = roster.sessions.firstIndex { $0.id == session.id }
+        return roster.sections.filter {
+            roster.orgs[$0.school].id == school && roster.courses[$0.course].level == .openHonors && termIndex.map($0.terms.contains) == true
+        }.flatMap { $0.terms.map { roster.sessions[$0].startDate } }.min() ?? session.startDate
+    }
+
     /// The weekly dates from the first day of the school's open-honors classes (a year-long
     /// class starts with the fall term), then the term's last day, up to `last`.
     static func weeks(_ c: Context, through last: String) -> [String] {
-        let termIndex = c.roster.sessions.firstIndex { $0.id == c.session.id }
-        let first = c.roster.sections.filter {
-            c.roster.orgs[$0.school].id == c.school && c.roster.courses[$0.course].level == .openHonors && termIndex.map($0.terms.contains) == true
-        }.flatMap { $0.terms.map { c.roster.sessions[$0].startDate } }.min() ?? c.session.startDate
+        let first = c.windowStart
         var dates: [String] = []
         var d = first
         while d < c.session.endDate && d <= last { dates.append(d); d = adding(7, to: d) }

@@ -4,6 +4,7 @@ import MosaicChoice
 import MosaicCore
 import MosaicMetrics
 import MosaicReport
+import MosaicSchedule
 import MosaicStore
 
 /// The family's side of an application round, in English or Spanish (chosen with
@@ -50,7 +51,21 @@ struct FamilyRounds: Sendable {
             return FamilyPages.finderSchools(roster: roster, diagnostic: diagnostic, policy: server.policy, locations: locations)
         }
         let pages = FamilyPages(language: language(request), path: request.uri.path)
-        return respond(request, pages.finder(district: site.name, schools: schools, minimumN: server.policy.minimumN,
+        // Enrichment clusters come from each school's latest enrichment round this term
+        // (not from courses): a school with clusters never reads "none listed".
+        var withClusters = schools
+        var clusters: [String: (updated: Date, titles: [String])] = [:]
+        for r in try await server.store.enrichmentRounds(district: district) where r.term == term.id {
+            guard let round = try? JSONDecoder().decode(EnrichmentRound.self, from: Data(r.json.utf8)), !round.clusters.isEmpty,
+                  clusters[r.school].map({ $0.updated < r.updatedAt }) ?? true else { continue }
+            clusters[r.school] = (r.updatedAt, round.clusters.map { pages.t.language == .es ? ($0.titleEs ?? $0.title) : $0.title })
+        }
+        for i in withClusters.indices {
+            if let titles = clusters[withClusters[i].id]?.titles {
+                withClusters[i].courses[.enrichment] = Array(Set((withClusters[i].courses[.enrichment] ?? []) + titles)).sorted()
+            }
+        }
+        return respond(request, pages.finder(district: site.name, schools: withClusters, minimumN: server.policy.minimumN,
                                              near: request.uri.queryParameters["near"].map(String.init), openRound: open), csrf: nil)
     }
 
