@@ -17,7 +17,7 @@ import traceback
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
@@ -50,14 +50,24 @@ class Job:
         """Clicks a form's button and waits for the page it leads to (the old one gone)."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, css).click()
-        WebDriverWait(self.driver, 600, poll_frequency=0.5).until(expected_conditions.staleness_of(old))
+        self.left(old, 600)
+
+    def left(self, old, seconds):
+        """Waits until `old` (the last page's root) is no longer in the document."""
+        def gone(_):
+            try:
+                old.tag_name
+                return False
+            except WebDriverException:  # stale, or "does not belong to the document"
+                return True
+        WebDriverWait(self.driver, seconds, poll_frequency=0.5).until(gone)
 
     def click(self, text, partial=True):
         """Follows a link and waits for the page it leads to."""
         by = By.PARTIAL_LINK_TEXT if partial else By.LINK_TEXT
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(by, text).click()
-        WebDriverWait(self.driver, 300, poll_frequency=0.5).until(expected_conditions.staleness_of(old))
+        self.left(old, 300)
 
     def text(self):
         return self.driver.find_element(By.TAG_NAME, "body").text

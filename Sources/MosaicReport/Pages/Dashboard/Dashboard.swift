@@ -121,7 +121,21 @@ public struct Dashboard: Sendable {
         }
         let schools = "\(termBase(term))/schools"
         r.schoolsLink = { dimension in "\(schools)?dimension=\(dimension.rawValue)&sort=difference" }
+        r.onePagerLink = "\(termBase(term))/one-pager"
         return r.document()
+    }
+
+    /// The printable one-pager for a board meeting (this dashboard's audience: the public
+    /// view unless the server asks for the staff's).
+    public func onePager(_ d: Diagnostic, term: String, previous: Diagnostic? = nil) -> HTML {
+        var r = report(d, title: "One-pager", term: term, current: .overview)
+        if let i = site.terms.firstIndex(where: { $0.id == term }), i > 0, let previous {
+            r.previous = (site.terms[i - 1].title, previous)
+        }
+        let schools = "\(termBase(term))/schools"
+        r.schoolsLink = { dimension in "\(schools)?dimension=\(dimension.rawValue)&sort=difference" }
+        return OnePager(district: site.name, termTitle: site.terms.first { $0.id == term }?.title ?? d.termTitle, report: r,
+                        link: "the district's overview in Mosaic, \(termBase(term))").html
     }
 
     /// A page outside any term (home, errors), in the site's style.

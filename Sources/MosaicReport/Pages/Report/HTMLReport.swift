@@ -19,6 +19,8 @@ public struct HTMLReport {
     public var previous: (title: String, diagnostic: Diagnostic)?
     /// The schools page of a dimension, when the dashboard serves the report.
     public var schoolsLink: (@Sendable (Dimension) -> String)?
+    /// The one-pager and its PDF, when the dashboard serves the report.
+    public var onePagerLink: String?
     /// Where a guidebook tool is, when the dashboard serves the report (nil: named only).
     public var toolLink: (@Sendable (String) -> String?)?
 
@@ -53,6 +55,9 @@ public struct HTMLReport {
     public func document() -> Document {
         var csvs: [(String, String)] = []
         var body = header()
+        if let onePagerLink {
+            body += "<p class=\"note\"><a href=\"\(onePagerLink)\">Printable one-pager for a board meeting</a> · <a href=\"\(onePagerLink).pdf\" download>as PDF</a> (public view)</p>"
+        }
         body += keyQuestion.html
         body += findingsSection()
         for dim in d.dimensions {

@@ -25,6 +25,8 @@ struct Pages: Sendable {
         router.get("districts/:district/terms/:term/schools/:school/students.csv") { request, context in
             try await self.students(request, context, csv: true)
         }
+        router.get("districts/:district/terms/:term/one-pager") { request, context in try await self.onePager(request, context, pdf: false) }
+        router.get("districts/:district/terms/:term/one-pager.pdf") { request, context in try await self.onePager(request, context, pdf: true) }
         router.get("districts/:district/terms/:term/tables/:file") { request, context in
             try await self.overview(request, context, file: try context.parameters.require("file"))
         }
@@ -168,6 +170,35 @@ struct Pages: Sendable {
                 }
                 return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(file)\""],
                                 body: .init(byteBuffer: ByteBuffer(string: f.text)))
+            }
+        }
+    }
+
+    /// The one-pager for a board meeting, or its PDF: the public view, whoever asks; the
+    /// district's own staff get theirs with `?view=staff` (marked "not for publication").
+    func onePager(_ request: Request, _ context: MosaicRequestContext, pdf: Bool) async throws -> Response {
+        switch try await term(request, context) {
+        case .failure(let refusal): return Self.notFound(refusal.message)
+        case .success(let (staffOrPublic, term, d)):
+            let staff = request.uri.queryParameters["view"] == "staff" && staffOrPublic.policy.minimumN <= 1
+            var dashboard = staff ? staffOrPublic : Dashboard(site: staffOrPublic.site, policy: server.policy, viewer: staffOrPublic.viewer, audience: .public)
+            dashboard.account = staffOrPublic.account
+            var previous: Diagnostic?
+            if let i = dashboard.site.terms.firstIndex(where: { $0.id == term }), i > 0 {
+                previous = try await server.diagnostics.diagnostic(district: dashboard.site.district, term: dashboard.site.terms[i - 1].id,
+                                                                   version: dashboard.site.version)
+            }
+            let page = dashboard.onePager(d, term: term, previous: previous)
+            guard pdf else { return Self.html(page) }
+            do {
+                let data = try await PDFPrinter.print(page.markup)
+                let name = "mosaic-\(dashboard.site.district)-\(term)\(staff ? "-staff" : "").pdf"
+                return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(name)\""],
+                                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            } catch let e as PDFPrinter.Unavailable {
+                return Self.html(Dashboard.standalone(title: "No PDF — Mosaic", body: SiteNavigation().html
+                    + "<h1>The PDF cannot be made just now</h1><p>\(e.description).</p><p><a href=\"\(request.uri.path.replacingOccurrences(of: ".pdf", with: ""))\">Open the printable page</a> and print it from the browser.</p>"),
+                                 status: .serviceUnavailable)
             }
         }
     }
