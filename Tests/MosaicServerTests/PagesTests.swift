@@ -80,6 +80,20 @@ import Testing
         #expect(partial > 0, "the fixture has findings whose counts are withheld while their rates are public")
     }
 
+    /// On a phone the schools table opens with what matters: the school, how far it is from
+    /// the district, its size; a group the district has none of gets no column.
+    @Test func theSchoolsTableLeadsWithWhatMatters() async throws {
+        let f = try await Fixture.make()
+        let page = try await f.send(.get, "/districts/district/terms/2026-spring/schools").body
+        let headers = page.matches(of: /<th scope="col"[^>]*><a [^>]*>([^<]+)<\/a><\/th>/).map { String($0.1).replacingOccurrences(of: " ▼", with: "").replacingOccurrences(of: " ▲", with: "") }
+        #expect(Array(headers.prefix(3)) == ["School", "½Σ|p − P| vs district", "Students"], "\(headers)")
+        let race = try #require(f.diagnostic.dimensions.first { $0.dimension == .race })
+        for (k, g) in race.groups.enumerated() {
+            #expect(headers.contains(Dimension.label(g)) == (race.counts[k] > 0), "\(g)")
+        }
+        #expect(race.counts.contains(0), "the fixture has a group with no students")
+    }
+
     @Test func pageCacheIsBoundedAndKeysAreNormalised() async throws {
         let f = try await Fixture.make()
         let term = "/districts/district/terms/2026-spring"

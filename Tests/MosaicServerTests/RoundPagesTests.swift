@@ -114,11 +114,12 @@ import Testing
             #expect(result.status == .ok && result.body.contains("4 of 5</b>"))
             // School 0: 3 seats, st4 (disadvantaged, lottery 5) by the reserve, st2 and st3 by lottery (1, 3):
             // the last admitted is st4, on the reserve.
-            #expect(result.body.contains("<th scope=\"row\">\(schools[0])</th><td class=\"n\">3</td><td class=\"n\">3</td><td>2 open, 1 of 1 economically disadvantaged</td><td>other priority, lottery 5</td>"))
+            let name0 = try #require(f.diagnostic.dimensions[0].acrossSchools.schools.first { $0.id == schools[0] }?.name)
+            #expect(result.body.contains("<th scope=\"row\">\(name0) (\(schools[0]))</th><td class=\"n\">3</td><td class=\"n\">3</td><td>2 open, 1 of 1 economically disadvantaged</td><td>other priority, lottery 5</td>"))
             // Why not: st1 (lottery 4) is above that cutoff, and the page says why she still lost the seat.
             let why = try await f.send(.get, runPath + "?applicant=st1", cookies: cookies)
             #expect(why.body.contains("<b>st1</b>: not assigned."))
-            #expect(why.body.contains("1st choice \(schools[0]): priority other priority, lottery 4, cutoff other priority, lottery 5 — full: its seats went by reserve or to applicants of higher priority."))
+            #expect(why.body.contains("1st choice \(name0) (\(schools[0])): priority other priority, lottery 4, cutoff other priority, lottery 5 — full: its seats went by reserve or to applicants of higher priority."))
             // Publish: the round is published; the audit log has every step.
             let published = try await f.send(.post, runPath + "/publish", cookies: cookies, form: ["csrf": token])
             #expect(published.status == .ok && published.body.contains("is published"))

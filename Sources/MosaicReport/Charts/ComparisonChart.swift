@@ -72,7 +72,7 @@ public struct ComparisonChart: Sendable {
             }
         }
         let table = DataTable(caption: title, header: header, rows: rows, numeric: Set(1..<header.count))
-        return "<figure class=\"chart\">\(svg)\(legend)<details><summary>Data table</summary>\(table.html)</details></figure>"
+        return "<figure class=\"chart\">\(svg)\(legend)<details><summary>Data table</summary>\(table.scrolled)</details></figure>"
     }
 
     /// A page of comparison charts with their findings, in the site's style.

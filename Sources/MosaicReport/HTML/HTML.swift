@@ -110,6 +110,10 @@ struct DataTable {
         return h + "</tbody></table>"
     }
 
+    /// The table in its own region that scrolls sideways on a narrow screen (the page
+    /// itself never does: WCAG 1.4.10).
+    var scrolled: HTML { scrollRegion + html + "</div>" }
+
     var csv: String {
         ([header] + rows).map { $0.map(spreadsheetField).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }

@@ -55,6 +55,7 @@ public enum Layout {
         .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
         .skip{position:absolute;left:-999px;top:.4rem;background:#fff;color:#0a58ca;padding:.4rem .8rem;border:2px solid #0a58ca;border-radius:6px;z-index:10}.skip:focus{left:.6rem}
         :focus-visible{outline:3px solid #0a58ca;outline-offset:2px}main:focus{outline:none}
+        input,select,textarea{box-sizing:border-box;max-width:100%}svg{max-width:100%;height:auto}
         """
 
     static let base: HTML = """

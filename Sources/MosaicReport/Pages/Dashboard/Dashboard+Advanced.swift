@@ -16,7 +16,7 @@ extension Dashboard {
         for dim in d.dimensions {
             h += "<section id=\"\(dim.dimension.rawValue)\"><h2>\(dim.dimension.title)</h2>"
             let (svg, table) = r.advancedChart(dim)
-            h += "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
+            h += "<figure>\(svg)<details><summary>Data table</summary>\(table.scrolled)</details></figure>"
             let rows = dim.advanced.schools.map { s -> [String] in
                 [s.name] + zip(s.groups, r.disclosure.shown(dim, school: s.id)).map { g, x in
                     g.eligible == 0 ? "–" : (x.rate.map(r.share) ?? "suppressed")

@@ -143,7 +143,7 @@ extension Dashboard {
             let table = DataTable(caption: "\(indicator.name), term by term", header: ["term", "value", "target"],
                                   rows: values.map { [$0.termTitle, $0.value.map { formatted(indicator, $0) } ?? ($0.suppressed ? "suppressed" : "–"), formatted(indicator, m.target)] },
                                   numeric: [1, 2])
-            h += "<figure>\(measureChart(indicator, values, target: m.target, id: item.id))<details><summary>Term by term</summary>\(table.html)</details></figure>"
+            h += "<figure>\(measureChart(indicator, values, target: m.target, id: item.id))<details><summary>Term by term</summary>\(table.scrolled)</details></figure>"
         }
         let notes = PlanItem.Stakeholder.allCases.compactMap { s in item.notes[s].flatMap { $0.isEmpty ? nil : (s.label, $0) } }
         let steps = PlanItem.Step.allCases.compactMap { s in item.steps[s].flatMap { $0.isEmpty ? nil : (s.label, $0) } }

@@ -87,7 +87,7 @@ extension Dashboard {
         let index = r.disclosure.schoolIndex(dim, i).map { Format.fixed($0, 2) } ?? "suppressed"
         let table = DataTable(caption: "\(dim.dimension.title): the school and the district (½Σ|p − P| = \(index))",
                               header: ["group", "this school", "district"], rows: rows, numeric: [1, 2])
-        return "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
+        return "<figure>\(svg)<details><summary>Data table</summary>\(table.scrolled)</details></figure>"
     }
 
     func classrooms(_ dim: DimensionResult, _ w: WithinSchools.School, _ r: HTMLReport) -> HTML {
@@ -130,6 +130,6 @@ extension Dashboard {
         }
         let table = DataTable(caption: "\(dim.dimension.title): advanced course participation in this school",
                               header: ["group", "eligible", "participants", "rate", "gap to highest (pp)"], rows: rows, numeric: [1, 2, 3, 4])
-        return "<h3>Advanced coursework</h3>\(table.html)"
+        return "<h3>Advanced coursework</h3>\(table.scrolled)"
     }
 }

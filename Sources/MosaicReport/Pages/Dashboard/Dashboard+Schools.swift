@@ -80,21 +80,27 @@ extension Dashboard {
             x.dimension == dim.dimension ? "<b>\(x.dimension.title)</b>"
                 : "<a href=\"?dimension=\(x.dimension.rawValue)&amp;sort=\(urlEscape(sort))\((descending ? "&amp;order=desc" : "") as HTML)\">\(x.dimension.title)</a>"
         }.joined(separator: " · ") + "</p>"
+        // The columns that matter first on a phone: the school, how far it is from the
+        // district, its size, then the groups the district has (none of a group: no column).
+        let groupColumns = (0..<G).filter { dim.counts[$0] > 0 }.map { $0 + 2 }
+        let order = [0, G + 2, 1] + groupColumns + Array((G + 3)..<header.count)
         h += "\(scrollRegion)<table><caption>Schools by \(column == 0 ? "name" : header[column])\(descending ? ", highest first" : "")</caption><thead><tr>"
-        for (i, title) in header.enumerated() {
+        for i in order {
+            let title = header[i]
             let next = i == column ? !descending : (i != 0)
             let arrow = i == column ? (descending ? " ▼" : " ▲") : ""
             h += "<th scope=\"col\"\((i == 0 ? "" : " class=\"n\"") as HTML)\((i == column ? " aria-sort=\"\(descending ? "descending" : "ascending")\"" : "") as HTML)><a href=\"?dimension=\(dim.dimension.rawValue)&amp;sort=\(urlEscape(sortKeys[i]))&amp;order=\(next ? "desc" : "asc")\">\(title)\(arrow)</a></th>"
         }
         h += "</tr></thead><tbody>"
-        h += "<tr><th scope=\"row\">District</th><td class=\"n\">\(comp.districtStudents.map(Format.count) ?? "suppressed")</td>"
+        var district = ["District", comp.districtStudents.map(Format.count) ?? "suppressed"]
         for k in 0..<G {
-            h += "<td class=\"n\">\(comp.district[k].flatMap { n in comp.districtStudents.map { r.share(Double(n) / Double(max(1, $0))) } } ?? "suppressed")</td>"
+            district.append(comp.district[k].flatMap { n in comp.districtStudents.map { r.share(Double(n) / Double(max(1, $0))) } } ?? "suppressed")
         }
-        h += "<td class=\"n\">\(r.index(dim.acrossSchools.D, 2)) (D)</td>"
-        h += extra == 0 ? "</tr>" : "<td class=\"n\">\(r.index(dim.withinSchools.hWithin, 3))</td><td></td><td></td><td class=\"n\">\(disclosure.overall(dim, school: nil).map(r.share) ?? "suppressed")</td></tr>"
+        district.append("\(r.index(dim.acrossSchools.D, 2)) (D)")
+        if extra > 0 { district += [r.index(dim.withinSchools.hWithin, 3), "", "", disclosure.overall(dim, school: nil).map(r.share) ?? "suppressed"] }
+        h += "<tr><th scope=\"row\">District</th>" + order.dropFirst().map { "<td class=\"n\">\(district[$0])</td>" as HTML }.joined() + "</tr>"
         for row in rows {
-            h += "<tr><th scope=\"row\"><a href=\"\(termBase(term))/schools/\(urlEscape(row.id))\">\(row.name)</a></th>" + row.cells.dropFirst().map { "<td class=\"n\">\($0)</td>" as HTML }.joined() + "</tr>"
+            h += "<tr><th scope=\"row\"><a href=\"\(termBase(term))/schools/\(urlEscape(row.id))\">\(row.name)</a></th>" + order.dropFirst().map { "<td class=\"n\">\(row.cells[$0])</td>" as HTML }.joined() + "</tr>"
         }
         h += "</tbody></table></div>"
         return r.page(h)

@@ -160,7 +160,7 @@ extension Dashboard {
         svg += "</svg>"
         let table = DataTable(caption: title, header: [""] + terms.map(\.title),
                               rows: lines.map { [$0.label] + $0.values.map { $0.map(format) ?? "–" } }, numeric: Set(1...max(1, terms.count)))
-        return "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
+        return "<figure>\(svg)<details><summary>Data table</summary>\(table.scrolled)</details></figure>"
     }
 
     /// A callout for each group whose gap to the highest group changed since the term before,
@@ -214,7 +214,7 @@ extension Dashboard {
         let table = DataTable(caption: "Why segregation across schools (M) changed from \(t0.term.title) to \(t1.term.title)",
                               header: ["dimension", "M before", "M now", "change", "of which composition (who the students are, school sizes, schools opened or closed)", "of which sorting"],
                               rows: rows, numeric: [1, 2, 3, 4, 5])
-        return "<p class=\"note\">A change in segregation comes from who the district's students are and how large its schools are (composition), or from how students are sorted among the schools (sorting): the Shapley split of Elbers (2021).</p>\(table.html)"
+        return "<p class=\"note\">A change in segregation comes from who the district's students are and how large its schools are (composition), or from how students are sorted among the schools (sorting): the Shapley split of Elbers (2021).</p>\(table.scrolled)"
     }
 
     func lineChart(_ series: [(Term, DimensionResult, DiagnosticDisclosure)], dimension: Dimension, groups: [String], _ r: HTMLReport) -> HTML {
@@ -260,6 +260,6 @@ extension Dashboard {
         for e in ends { svg += "<rect x=\"\(left + width + 6)\" y=\"\(fmt(e.y - 8))\" width=\"8\" height=\"8\" fill=\"\(e.colour)\"/><text x=\"\(left + width + 18)\" y=\"\(fmt(e.y))\">\(e.label)</text>" }
         svg += "</svg>"
         let table = DataTable(caption: "Advanced participation by \(dimension.title.lowercased()) and term", header: ["group"] + series.map(\.0.title), rows: rows, numeric: Set(1...max(1, series.count)))
-        return "<figure>\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
+        return "<figure>\(svg)<details><summary>Data table</summary>\(table.scrolled)</details></figure>"
     }
 }

@@ -88,6 +88,7 @@ public struct HTMLReport {
     static let chartCSS: HTML = """
         figure{margin:1.2rem 0}figcaption{color:#444;font-size:.95rem;margin:.3rem 0}
         svg{max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:#222}
+        @media (max-width:640px){figure{overflow-x:auto}figure>svg{min-width:520px;max-width:none}}
         details{margin:.4rem 0 1rem}summary{cursor:pointer;color:#0a58ca}
         .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.9rem;margin:.3rem 0}.legend i{display:inline-block;width:.9rem;height:.9rem;border-radius:2px;margin-right:.3rem;vertical-align:-2px}
         """
@@ -244,7 +245,7 @@ public struct HTMLReport {
         // The CSV link sits beside the summary, not in it: a link inside <summary> is a
         // control inside a control (axe: nested-interactive), unreachable as a link by
         // keyboard and screen readers.
-        return "<figure\(id.map { " id=\"\($0)\"" as HTML } ?? "")>\(svg)<details><summary>Data table (\(table.rows.count) rows)</summary>\(table.html)</details><p class=\"note\"><a href=\"\(tableLinkPrefix)\(file)\" download>Download the table as CSV</a></p></figure>"
+        return "<figure\(id.map { " id=\"\($0)\"" as HTML } ?? "")>\(svg)<details><summary>Data table (\(table.rows.count) rows)</summary>\(table.scrolled)</details><p class=\"note\"><a href=\"\(tableLinkPrefix)\(file)\" download>Download the table as CSV</a></p></figure>"
     }
 
     func legend(_ groups: [String], hidden: Bool) -> HTML {

@@ -172,7 +172,7 @@ public struct AutoEnrollmentPage: Sendable {
         legend += "</div>"
         let table = DataTable(caption: "Participation rate by group", header: ["group", "now"] + s.scenarios.map { label($0.threshold) },
                               rows: rows, numeric: Set(1...(1 + s.scenarios.count)))
-        return "<figure>\(legend)\(svg)<details><summary>Data table</summary>\(table.html)</details></figure>"
+        return "<figure>\(legend)\(svg)<details><summary>Data table</summary>\(table.scrolled)</details></figure>"
     }
 }
 

@@ -43,6 +43,10 @@ public struct RoundsPage: Sendable {
     /// A message above the page: what was done, or why not (`problem`).
     public var message: String?
     public var problems: [String] = []
+    /// Schools' names by id (the round and its results name schools by id).
+    public var schoolNames: [String: String] = [:]
+
+    func schoolName(_ id: String) -> String { schoolNames[id].map { "\($0) (\(id))" } ?? id }
 
     public init(site: Dashboard.Site, viewer: String, account: HTML, csrf: String, message: String? = nil, problems: [String] = []) {
         self.site = site
@@ -137,7 +141,7 @@ public struct RoundsPage: Sendable {
         var rows: [[String]] = []
         for s in definition.schools {
             let reserves = (s.reserves ?? []).map { "\($0.seats) \($0.name) (\($0.kind))" }.joined(separator: "; ")
-            rows.append([s.id, "\(s.capacity)", reserves.isEmpty ? "–" : reserves])
+            rows.append([schoolName(s.id), "\(s.capacity)", reserves.isEmpty ? "–" : reserves])
         }
         h += scrollRegion + DataTable(caption: "\(definition.schools.count) schools", header: ["School", "Seats", "Reserved seats"], rows: rows, numeric: [1]).html + "</div>"
         if record.status == "open" {
@@ -218,7 +222,7 @@ public struct RoundsPage: Sendable {
             for (r, reserve) in school.reserves.enumerated() {
                 seats += ", \(admitted.filter { report.assignment.places[$0]?.reserve == r }.count) of \(reserve.seats) \(reserve.name)"
             }
-            rows.append([school.id, "\(school.capacity)", "\(admitted.count)", seats, report.cutoffKey(s).map(Self.cutoff) ?? "no one admitted"])
+            rows.append([schoolName(school.id), "\(school.capacity)", "\(admitted.count)", seats, report.cutoffKey(s).map(Self.cutoff) ?? "no one admitted"])
         }
         h += scrollRegion + DataTable(caption: "Schools: seats, who took them, and the cutoff (the last applicant admitted)", header: ["School", "Seats", "Assigned", "Seats by kind", "Cutoff"],
                                       rows: rows, numeric: [1, 2]).html + "</div>"
@@ -241,14 +245,14 @@ public struct RoundsPage: Sendable {
         h += "<form method=\"get\" action=\"#why\" class=\"tool\"><label>Applicant (student id) <input name=\"applicant\" required value=\"\(explain?.0 ?? "")\"></label><button type=\"submit\">Explain</button></form>"
         if let (asked, why) = explain {
             if let why {
-                h += "<div class=\"finding\"><p><b>\(why.student)</b>: " + (why.assigned.map { "assigned to \($0.school), \(Self.ordinal($0.rank)) choice (\($0.seat) seat)." } ?? "not assigned.") as HTML
+                h += "<div class=\"finding\"><p><b>\(why.student)</b>: " + (why.assigned.map { "assigned to \(schoolName($0.school)), \(Self.ordinal($0.rank)) choice (\($0.seat) seat)." } ?? "not assigned.") as HTML
                 h += "</p><ul>"
                 if why.higher.isEmpty && why.assigned != nil { h += "<li>Got the first choice.</li>" }
                 for c in why.higher {
                     let reason = c.belowCutoff && c.filled ? "full with applicants of higher priority"
                         : c.filled ? "full: its seats went by reserve or to applicants of higher priority"
                         : "seats were left, reserved for another group"
-                    h += "<li>\(Self.ordinal(c.choice)) choice \(c.school): priority \(Self.cutoff(c.priority)), cutoff \(c.cutoff.map(Self.cutoff) ?? "–") — \(reason).</li>"
+                    h += "<li>\(Self.ordinal(c.choice)) choice \(schoolName(c.school)): priority \(Self.cutoff(c.priority)), cutoff \(c.cutoff.map(Self.cutoff) ?? "–") — \(reason).</li>"
                 }
                 h += "</ul></div>"
             } else {

@@ -32,10 +32,13 @@ struct RoundPages: Sendable {
         var session: WebSession
         var district: String
         var site: Dashboard.Site
+        var names: [String: String] = [:]
         var actor: String { visitor.viewer.email ?? "" }
 
         func page(message: String? = nil, problems: [String] = []) -> RoundsPage {
-            RoundsPage(site: site, viewer: visitor.label, account: visitor.account, csrf: session.csrf, message: message, problems: problems)
+            var p = RoundsPage(site: site, viewer: visitor.label, account: visitor.account, csrf: session.csrf, message: message, problems: problems)
+            p.schoolNames = names
+            return p
         }
     }
 
@@ -49,7 +52,9 @@ struct RoundPages: Sendable {
                                            account: visitor.account))
         }
         guard let site = try await pages.site(district) else { return .response(Pages.notFound("There is no district “\(district)” in this store.")) }
-        return .found(Office(visitor: visitor, session: session, district: district, site: site))
+        var office = Office(visitor: visitor, session: session, district: district, site: site)
+        office.names = Dictionary(try await schools(site).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return .found(office)
     }
 
     /// A form's token, checked against the session's.
