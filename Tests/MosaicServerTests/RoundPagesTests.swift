@@ -46,6 +46,8 @@ import Testing
             let cookies = ["mosaic_session": session]
             let work = try await f.send(.get, "/work", cookies: cookies)
             #expect(work.status == .ok && work.body.contains("Your work, enrollment office") && work.body.contains("href=\"/districts/district/rounds\""))
+            #expect(work.body.components(separatedBy: ">Your work</a>").count == 2, "named once in the navigation, as the current page")
+            #expect(try await f.send(.get, "/districts/district/rounds", cookies: cookies).body.components(separatedBy: ">Your work</a>").count == 2)
             // Others are refused: a school leader, and the public.
             #expect(try await f.send(.get, "/districts/district/rounds", cookies: ["mosaic_session": try await f.signIn("school")]).status == .forbidden)
             #expect(try await f.send(.get, "/districts/district/rounds").status == .forbidden)

@@ -56,7 +56,9 @@ public struct WorkPage: Sendable {
 
     public var html: HTML {
         var h = SiteNavigation([.label(site.name), .link("Your work", href: "/work", current: true)],
-                               viewer: "\(email) (\(role.rawValue))", account: account).html
+                               viewer: "\(email) (\(role.rawValue))",
+                               // The account's own "Your work" link is this page: named once, as the current page.
+                               account: HTML(stringLiteral: account.markup.replacingOccurrences(of: "<a href=\"/work\">Your work</a> ", with: ""))).html
         h += "<h1>Your work, \(title)</h1>"
         if let t = site.terms.last { h += "<p class=\"note\">\(site.name) · latest term \(t.title)</p>" }
         switch role {

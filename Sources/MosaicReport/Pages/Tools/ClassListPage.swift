@@ -82,7 +82,7 @@ public struct ClassListPage: Sendable {
 
     /// The form, and the class lists when they were made.
     public func html(_ request: Request, result: (ClassListResult, ClassListInstance)? = nil, problems: [String] = []) -> HTML {
-        var h = SiteNavigation([.link(schoolName, href: schoolPath), .link("Your work", href: "/work")], viewer: viewer, account: account).html
+        var h = SiteNavigation([.link(schoolName, href: schoolPath)], viewer: viewer, account: account).html
         h += "<h1>Class lists: \(schoolName)</h1><p class=\"note\">\(termTitle) · for the district's staff and the school's leaders; every list made is logged</p>"
         h += "<p>Split a grade into classes that each mirror the grade by race and ethnicity, economic disadvantage, English learners, disability and gender, keeping apart and together the students you name.</p>"
         if !problems.isEmpty {

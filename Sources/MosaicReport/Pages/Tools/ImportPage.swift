@@ -19,7 +19,7 @@ public struct ImportPage: Sendable {
     var base: String { "/districts/\(urlEscape(site.district))/import" }
 
     func header(_ current: String?) -> HTML {
-        SiteNavigation([.label(site.name), .link("Your work", href: "/work"), .link("Import a term", href: base, current: current == nil)],
+        SiteNavigation([.label(site.name), .link("Import a term", href: base, current: current == nil)],
                        viewer: viewer, account: account).html
     }
 

@@ -60,7 +60,7 @@ public struct RoundsPage: Sendable {
     var base: String { "/districts/\(urlEscape(site.district))/rounds" }
 
     func navigation(_ trail: [(String, String?)]) -> HTML {
-        var items: [SiteNavigation.Item] = [.label(site.name), .link("Your work", href: "/work")]
+        var items: [SiteNavigation.Item] = [.label(site.name)]
         for (label, href) in trail { items.append(href.map { .link(label, href: $0) } ?? .link(label, href: "#main", current: true)) }
         return SiteNavigation(items, viewer: viewer, account: account).html
     }
