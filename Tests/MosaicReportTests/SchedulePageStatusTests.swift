@@ -25,3 +25,27 @@ import Testing
         #expect(failed.contains("The review failed: a &lt;b&gt;bad&lt;/b&gt; roster") && !failed.contains("refresh"))
     }
 }
+
+import Foundation
+import MosaicSchedule
+
+/// The re-sectioned export says when some course requests could not be kept: those
+/// students have no section of that course in the file.
+@Suite struct ScheduleExportNoticeTests {
+    func review(requests: Int, met: Int) throws -> ScheduleReview {
+        let json = """
+            {"settings": {"seed": 1, "annealingPerStudent": 1, "descentPerStudent": 1}, "students": 2, "sections": 2,
+             "singletons": [], "doubletons": [], "blocked": 0, "conflicts": [], "moves": [], "dimension": "race", "groups": ["white"],
+             "balance": [], "requests": \(requests), "requestsMet": \(met), "courses": [], "sectioningMoves": 0, "notes": [],
+             "assignments": [{"student": "a", "course": "c", "sections": ["s1"]}]}
+            """
+        return try JSONDecoder().decode(ScheduleReview.self, from: Data(json.utf8))
+    }
+
+    @Test func unkeptRequestsAreSaidBesideTheExport() throws {
+        let short = SchedulePage(district: "d", school: "s", schoolName: "S", term: "t", termTitle: "Fall", viewer: "", review: try review(requests: 3, met: 2)).html.markup
+        #expect(short.contains("1 course request could not be kept"))
+        let whole = SchedulePage(district: "d", school: "s", schoolName: "S", term: "t", termTitle: "Fall", viewer: "", review: try review(requests: 2, met: 2)).html.markup
+        #expect(!whole.contains("could not be kept") && whole.contains("enrollments.csv"))
+    }
+}

@@ -126,6 +126,9 @@ public struct SchedulePage: Sendable {
         h += r.assignments == nil
             ? "<p class=\"note\">This review was kept before re-sectioned placements were: review it again to export them.</p>"
             : "<p><a href=\"\(export)\" download>Download the re-sectioned sections as OneRoster enrollments.csv</a> <span class=\"note\">(one row per student and section, for the student information system; the download is logged)</span></p>"
+        if r.assignments != nil && requestsMet < requests {
+            h += "<p class=\"widened\"><b>\(Format.count(requests - requestsMet)) course request\(requests - requestsMet == 1 ? "" : "s") could not be kept</b> by the re-sectioning: those students have no section of that course in the file. Place them by hand before importing it.</p>"
+        }
         h += "<p>Each course with two or more sections: its sections by \(dimension.phrase) as loaded now and after a re-sectioning that keeps every student's courses and every section's size. The number is the course's mean ½Σ|p<sub>section</sub> − p<sub>course</sub>| (0: every section mirrors the course).</p>"
         h += legend
         let shown = courses.filter { $0.sections.count >= 2 }.sorted { ($0.before - $0.after, $1.id) > ($1.before - $1.after, $0.id) }
