@@ -51,7 +51,7 @@ enum Findings {
                     value: s.dissimilarityVsDistrict,
                     message: "\(s.name) differs from the district's \(what) mix by \(Int((s.dissimilarityVsDistrict * 100).rounded())) points: \(percent(Double(s.counts[k]) / t)) \(Dimension.label(d.groups[k])) against \(percent(P[k])) district-wide.",
                     actions: across, counts: s.counts + [s.unknown],
-                    outline: "\(s.name) differs from the district's \(what) mix by 25 points or more (details suppressed: a group of the school is small)."))
+                    outline: "\(s.name) differs from the district's \(what) mix by 25 points or more (its figures are not shown publicly: a group of the school is small)."))
             }
             // Scheduling: sections of the same course sorted beyond chance. Differences between
             // programmes, levels, grades and courses are not the schedule's doing.
@@ -92,7 +92,7 @@ enum Findings {
                     level: .courseEnrollment, dimension: d.dimension, subject: "district", metric: "accessGapPP", value: gap,
                     message: "\(capitalized(Dimension.label(g.group))) students are less often in a school that offers advanced courses to their grade: \(percent(rate)) of them\(best.map { ", against \(percent($0.accessRate ?? 0)) of \(Dimension.label($0.group)) students" } ?? "") (\(Int(gap.rounded())) points); \(offered - g.eligible) of them are in a grade the district offers such courses to, but not in their school.",
                     actions: course, counts: [offered, g.eligible, offered - g.eligible],
-                    outline: "\(capitalized(Dimension.label(g.group))) students are less often in a school that offers advanced courses to their grade (details suppressed: small counts).",
+                    outline: "\(capitalized(Dimension.label(g.group))) students are less often in a school that offers advanced courses to their grade (its figures are not shown publicly: they would let a count under the minimum be worked out).",
                     group: g.group))
             }
             // Course enrollment: advanced participation.
@@ -106,7 +106,7 @@ enum Findings {
                     message: "\(capitalized(Dimension.label(g.group))) students take advanced courses at \(percent(g.rate)) against \(percent(d.advanced.overallRate)) overall (representation \(fixed(g.representationIndex, 2))): \(Int(g.missing.rounded())) students missing if they took part at the rate of the other students in their schools, \(Int(g.missingToHighest.rounded())) to reach the highest group's rate\(reference(g, d.advanced.reference)).",
                     actions: course, counts: [g.eligible, g.participants, g.eligible - g.participants, Int(g.missing.rounded()), Int(g.missingToHighest.rounded())]
                         + (g.missingToReference.map { [Int($0.rounded())] } ?? []),
-                    outline: "\(capitalized(Dimension.label(g.group))) students take advanced courses at less than four fifths of the overall rate (details suppressed: small counts).",
+                    outline: "\(capitalized(Dimension.label(g.group))) students take advanced courses at less than four fifths of the overall rate (its figures are not shown publicly: they would let a count under the minimum be worked out).",
                     group: g.group))
             }
             // Schools, the most missing students first.
@@ -119,7 +119,7 @@ enum Findings {
                     value: g.representationIndex,
                     message: "In \(s.name), \(Dimension.label(g.group)) students take advanced courses at \(percent(g.rate)) (representation \(fixed(g.representationIndex, 2))): \(Int(g.missing.rounded())) missing at the school's rate for other students.",
                     actions: course, counts: [g.eligible, g.participants, g.eligible - g.participants, Int(g.missing.rounded())],
-                    outline: "In \(s.name), \(Dimension.label(g.group)) students take advanced courses at less than four fifths of the school's overall rate (details suppressed: small counts).",
+                    outline: "In \(s.name), \(Dimension.label(g.group)) students take advanced courses at less than four fifths of the school's overall rate (its figures are not shown publicly: they would let a count under the minimum be worked out).",
                     group: g.group))
             }
         }
