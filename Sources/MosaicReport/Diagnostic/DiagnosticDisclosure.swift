@@ -394,6 +394,15 @@ extension DiagnosticDisclosure {
         return aggregate(s.dissimilarityVsDistrict)
     }
 
+    /// An index as a table shows it: to `digits` decimals for the district's staff, two (as
+    /// rounded) for everyone else.
+    public func formatted(index x: Double, _ digits: Int) -> String {
+        showsEverything ? Format.fixed(x, digits) : Format.fixed(aggregate(x), min(digits, 2))
+    }
+
+    /// A share as a table shows it: coded near 0 % and 100 % under the policy.
+    public func formatted(share x: Double) -> String { policy?.code(share: x) ?? Format.percent(x) }
+
     /// The district against its reference, shown (rounded) when the district's row is.
     public func districtVsReference(_ dim: DimensionResult) -> Double? {
         guard let r = dim.districtVsReference else { return nil }

@@ -113,14 +113,21 @@ public struct Dashboard: Sendable {
 
     /// The district overview: the three levels for every dimension and the findings (the
     /// report), with its tables as CSV beside it.
-    /// `previous`: the term before, for the changes the Key Question grid states.
-    public func overview(_ d: Diagnostic, term: String, previous: Diagnostic? = nil) -> HTMLReport.Document {
-        var r = report(d, title: "Overview \(d.termTitle)", term: term, current: .overview)
+    /// The report the Key Question grid is drawn from: the term before for its changes, the
+    /// schools page (sorted by distance from the district) for its links.
+    func keyQuestionReport(_ d: Diagnostic, title: String, term: String, previous: Diagnostic?) -> HTMLReport {
+        var r = report(d, title: title, term: term, current: .overview)
         if let i = site.terms.firstIndex(where: { $0.id == term }), i > 0, let previous {
             r.previous = (site.terms[i - 1].title, previous)
         }
         let schools = "\(termBase(term))/schools"
         r.schoolsLink = { dimension in "\(schools)?dimension=\(dimension.rawValue)&sort=difference" }
+        return r
+    }
+
+    /// `previous`: the term before, for the changes the Key Question grid states.
+    public func overview(_ d: Diagnostic, term: String, previous: Diagnostic? = nil) -> HTMLReport.Document {
+        var r = keyQuestionReport(d, title: "Overview \(d.termTitle)", term: term, previous: previous)
         r.onePagerLink = "\(termBase(term))/one-pager"
         return r.document()
     }
@@ -128,12 +135,7 @@ public struct Dashboard: Sendable {
     /// The printable one-pager for a board meeting (this dashboard's audience: the public
     /// view unless the server asks for the staff's).
     public func onePager(_ d: Diagnostic, term: String, previous: Diagnostic? = nil) -> HTML {
-        var r = report(d, title: "One-pager", term: term, current: .overview)
-        if let i = site.terms.firstIndex(where: { $0.id == term }), i > 0, let previous {
-            r.previous = (site.terms[i - 1].title, previous)
-        }
-        let schools = "\(termBase(term))/schools"
-        r.schoolsLink = { dimension in "\(schools)?dimension=\(dimension.rawValue)&sort=difference" }
+        let r = keyQuestionReport(d, title: "One-pager", term: term, previous: previous)
         return OnePager(district: site.name, termTitle: site.terms.first { $0.id == term }?.title ?? d.termTitle, report: r,
                         link: "the district's overview in Mosaic, \(termBase(term))").html
     }

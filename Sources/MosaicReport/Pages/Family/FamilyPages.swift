@@ -115,7 +115,7 @@ public struct FamilyPages: Sendable {
     }
 
     /// The grades a family may choose, with how each language names them.
-    static let grades: [String] = ["PK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
+    public static let grades: [String] = ["PK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
 
     func gradeName(_ code: String) -> String {
         switch code {

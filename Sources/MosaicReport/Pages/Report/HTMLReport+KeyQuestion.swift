@@ -33,10 +33,7 @@ struct KeyQuestion {
     /// The schools page for a dimension (the dashboard), or nil (the report file: anchors).
     let schoolsLink: ((Dimension) -> String)?
 
-    /// Up to `digits` decimals for staff; two (as rounded) for everyone else.
-    func index(_ x: Double, _ digits: Int = 2) -> String {
-        disclosure.showsEverything ? Format.fixed(x, digits) : Format.fixed(disclosure.aggregate(x), min(digits, 2))
-    }
+    func index(_ x: Double, _ digits: Int = 2) -> String { disclosure.formatted(index: x, digits) }
 
     static func referenceVerdict(_ x: Double) -> (String, Tone) {
         x <= 0.05 ? ("Close to the reference", .good) : x <= 0.15 ? ("Somewhat different", .fair) : ("Very different", .poor)
@@ -166,7 +163,7 @@ struct KeyQuestion {
             let shown = disclosure.composition(dim).district
             let known = dim.known
             for (k, g) in dim.groups.enumerated() {
-                let district: String = shown[k].map { known > 0 ? policy(share: Double($0) / Double(known)) : "–" } ?? "suppressed"
+                let district: String = shown[k].map { known > 0 ? disclosure.formatted(share: Double($0) / Double(known)) : "–" } ?? "suppressed"
                 rows.append(["\(dim.dimension.title): \(groupLabel(g))", district, Format.percent(dim.referenceShares![k])])
             }
         }
@@ -174,8 +171,6 @@ struct KeyQuestion {
                               rows: rows, numeric: [1, 2])
         return "<details><summary>The reference: \(referenceName) — its composition beside the district's</summary>\(scrollRegion)\(table.html)</div></details>"
     }
-
-    func policy(share: Double) -> String { disclosure.policy?.code(share: share) ?? Format.percent(share) }
 
     static let css: HTML = """
         table.kq{width:100%;font-size:.88rem}table.kq td{vertical-align:top;width:29%;border-left:4px solid #ddd;background:#fafbfc}

@@ -257,9 +257,7 @@ public struct HTMLReport {
 
     /// An index for a table: to `digits` decimals for the district's staff, two (as
     /// rounded) for everyone else.
-    func index(_ x: Double, _ digits: Int) -> String {
-        disclosure.showsEverything ? Format.fixed(x, digits) : Format.fixed(disclosure.aggregate(x), min(digits, 2))
-    }
+    func index(_ x: Double, _ digits: Int) -> String { disclosure.formatted(index: x, digits) }
 
     /// A share for a table cell: coded near the ends.
     func share(_ x: Double) -> String { policy.code(share: x) ?? Format.percent(x) }

@@ -148,16 +148,17 @@ struct Pages: Sendable {
         return .success((dashboard, term, d))
     }
 
+    /// The diagnostic of the term before `term`, for the changes the Key Question grid states.
+    func previousDiagnostic(_ site: Dashboard.Site, before term: String) async throws -> Diagnostic? {
+        guard let i = site.terms.firstIndex(where: { $0.id == term }), i > 0 else { return nil }
+        return try await server.diagnostics.diagnostic(district: site.district, term: site.terms[i - 1].id, version: site.version)
+    }
+
     func overview(_ request: Request, _ context: MosaicRequestContext, file: String) async throws -> Response {
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
-            // The term before this one, for the changes the Key Question grid states.
-            var previous: Diagnostic?
-            if let i = dashboard.site.terms.firstIndex(where: { $0.id == term }), i > 0 {
-                previous = try await server.diagnostics.diagnostic(district: dashboard.site.district, term: dashboard.site.terms[i - 1].id,
-                                                                   version: dashboard.site.version)
-            }
+            let previous = try await previousDiagnostic(dashboard.site, before: term)
             let report = isPublic(context) ? await server.pages.overview(dashboard, d, term: term, previous: previous)
                 : dashboard.overview(d, term: term, previous: previous)
             if file == "index.html" { return Self.html(report.page) }
@@ -183,11 +184,7 @@ struct Pages: Sendable {
             let staff = request.uri.queryParameters["view"] == "staff" && staffOrPublic.policy.minimumN <= 1
             var dashboard = staff ? staffOrPublic : Dashboard(site: staffOrPublic.site, policy: server.policy, viewer: staffOrPublic.viewer, audience: .public)
             dashboard.account = staffOrPublic.account
-            var previous: Diagnostic?
-            if let i = dashboard.site.terms.firstIndex(where: { $0.id == term }), i > 0 {
-                previous = try await server.diagnostics.diagnostic(district: dashboard.site.district, term: dashboard.site.terms[i - 1].id,
-                                                                   version: dashboard.site.version)
-            }
+            let previous = try await previousDiagnostic(dashboard.site, before: term)
             let page = dashboard.onePager(d, term: term, previous: previous)
             guard pdf else { return Self.html(page) }
             do {

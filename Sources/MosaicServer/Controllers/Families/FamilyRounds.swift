@@ -202,7 +202,7 @@ struct FamilyRounds: Sendable {
         let known = Set(schools.map(\.id))
         let choices = form.choices.filter(known.contains)
         var problems: [String] = []
-        if child.name.isEmpty || child.name.count > 120 || !["PK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"].contains(child.grade) {
+        if child.name.isEmpty || child.name.count > 120 || !FamilyPages.grades.contains(child.grade) {
             problems.append("apply.problem.child")
         }
         if !Self.plausibleBirthDate(child.birthDate, now: now) { problems.append("apply.problem.birth") }
