@@ -293,6 +293,12 @@ public actor MemoryStore: Store {
         applicationsByRound["\(district) \(round)"] = stored
     }
 
+    public func replaceApplicationSecret(district: String, round: String, applicant: String, secretHash: String) async throws -> ApplicationRecord? {
+        guard applicationsByRound["\(district) \(round)"]?[applicant] != nil else { return nil }
+        applicationsByRound["\(district) \(round)"]?[applicant]?.secretHash = secretHash
+        return applicationsByRound["\(district) \(round)"]?[applicant]
+    }
+
     public func application(district: String, round: String, reference: String) async throws -> ApplicationRecord? {
         applicationsByRound["\(district) \(round)"]?.values.first { $0.reference == reference }
     }

@@ -595,6 +595,13 @@ public final class SQLStore: Store {
         }
     }
 
+    public func replaceApplicationSecret(district: String, round: String, applicant: String, secretHash: String) async throws -> ApplicationRecord? {
+        guard let number = Int(round) else { return nil }
+        try await database.execute("UPDATE applications SET secret_hash = ? WHERE district_id = ? AND round_id = ? AND applicant = ?",
+                                   [SQLValue(secretHash), SQLValue(district), SQLValue(number), SQLValue(applicant)])
+        return try await application(district: district, round: round, applicant: applicant)
+    }
+
     public func application(district: String, round: String, reference: String) async throws -> ApplicationRecord? {
         try await application(district: district, round: round, where: "reference", is: reference)
     }

@@ -92,6 +92,10 @@ public protocol Store: Sendable {
     func putApplications(_ applications: [ApplicationRecord], district: String, round: String, replacingSource: String?) async throws
     /// The application a family's reference number names.
     func application(district: String, round: String, reference: String) async throws -> ApplicationRecord?
+    /// Gives an application a new secret (a family's lost code), changing nothing else of
+    /// it: one row update, so a family's own resubmission at the same moment is never
+    /// overwritten by a stale copy. Nil when there is no such application.
+    func replaceApplicationSecret(district: String, round: String, applicant: String, secretHash: String) async throws -> ApplicationRecord?
     /// The application of one applicant (a child), or nil.
     func application(district: String, round: String, applicant: String) async throws -> ApplicationRecord?
     /// Issues invitations to apply, in one transaction: each replaces the child's earlier

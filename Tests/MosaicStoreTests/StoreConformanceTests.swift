@@ -358,6 +358,14 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
 
             try await store.putApplications([application("st2", "R-B"), application("st1", "R-A")], district: "D1", round: "1", replacingSource: nil)
             #expect(try await store.applications(district: "D1", round: "1").map(\.applicant) == ["st1", "st2"])
+            // A new secret for a lost code changes the secret only: the office opened the
+            // application, the family then sent new choices, and those stay.
+            let opened = try #require(try await store.application(district: "D1", round: "1", applicant: "st1"))
+            try await store.putApplications([application("st1", "R-A", prefs: "S02")], district: "D1", round: "1", replacingSource: nil)
+            let renewed = try #require(try await store.replaceApplicationSecret(district: "D1", round: "1", applicant: "st1", secretHash: "new-hash"))
+            #expect(renewed.secretHash == "new-hash" && renewed.json.contains("S02") && opened.json.contains("S01"))
+            #expect(try await store.replaceApplicationSecret(district: "D1", round: "1", applicant: "nobody", secretHash: "x") == nil)
+            try await store.putApplications([application("st1", "R-A")], district: "D1", round: "1", replacingSource: nil)
             #expect(try await store.applications(district: "D1", round: "2").isEmpty)
             // A family resubmits: the application is replaced, the others stay.
             try await store.putApplications([application("st1", "R-A", prefs: "S02")], district: "D1", round: "1", replacingSource: nil)

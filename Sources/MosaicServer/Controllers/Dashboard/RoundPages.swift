@@ -194,12 +194,12 @@ struct RoundPages: Sendable {
         }
         if let refused = checked(form.csrf, o) { return refused }
         let applicant = (form.applicant ?? "").trimmingCharacters(in: .whitespaces)
-        guard var application = try await server.store.application(district: o.district, round: record.id, applicant: applicant) else {
+        let code = Rounds.randomCode(10)
+        // Only the secret changes: a family resubmitting at the same moment keeps its choices.
+        guard let application = try await server.store.replaceApplicationSecret(district: o.district, round: record.id, applicant: applicant,
+                                                                                 secretHash: Rounds.hash(code)) else {
             return try await round(request, context, message: "No code given:", problems: ["no application for “\(applicant)” in this round"], status: .notFound)
         }
-        let code = Rounds.randomCode(10)
-        application.secretHash = Rounds.hash(code)
-        try await server.store.putApplications([application], district: o.district, round: record.id, replacingSource: nil)
         try await Rounds.audit(server, o.district, o.actor, "application-code-reissued", "round \(record.id): \(applicant) (\(application.reference))")
         return try await round(request, context, message: "A new code for \(applicant): the old one no longer works.",
                                recovered: (applicant, application.reference, code))
