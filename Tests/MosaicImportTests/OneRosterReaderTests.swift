@@ -65,6 +65,18 @@ func fixtureRoster(_ name: String) -> String {
         #expect(r.termsWithSections.map { r.sessions[$0].id } == ["T2", "T1"])
     }
 
+    /// A course's Spanish title is an optional column of mosaic_courses.csv: read where
+    /// given (trimmed), absent where the cell is empty, and never a reason to refuse.
+    @Test func readsTheCoursesSpanishTitles() throws {
+        let copy = try RosterCopy("roster-1.1")
+        defer { try? FileManager.default.removeItem(at: copy.url) }
+        try copy.replace(in: "mosaic_courses.csv", "sourcedId,level\nC-ENGH,honors",
+                         with: "sourcedId,level,titleEs\nC-ENGH,honors, Inglés de honores \nC-MATH,general,")
+        let r = try OneRosterReader.read(copy.url.path)
+        #expect(r.courses.map(\.titleEs) == [nil, "Inglés de honores", nil, nil])
+        #expect(r.courses.map(\.level) == [.general, .honors, .general, .general])
+    }
+
     /// The open-honors ledger: rows read as choices, and written back the same.
     @Test func readsTheOpenHonorsLedger() throws {
         let copy = try RosterCopy("roster-1.1")

@@ -326,6 +326,12 @@ extension RoundsTests {
         #expect(en.1.contains("How placement works") && en.1.contains("Fees and waivers") && (en.1.contains(" not shown ·") || en.1.contains(" not shown</p>")))
         #expect(es.1.contains("Cómo funciona la asignación") && es.1.contains("Costos y exenciones") && (es.1.contains(" no se muestra ·") || es.1.contains(" no se muestra</p>")))
         for s in schools { #expect(en.1.contains(s.name.replacingOccurrences(of: "&", with: "&amp;"))) }
+        // Course titles are in the page's language where the district gave them in Spanish.
+        let taught = Set(roster.sections.map(\.course))
+        let course = try #require(roster.courses.indices.first { taught.contains($0) && roster.courses[$0].level.isAdvanced && roster.courses[$0].titleEs != nil }
+            .map { roster.courses[$0] })
+        #expect(en.1.contains(course.title) && !en.1.contains(course.titleEs!))
+        #expect(es.1.contains(course.titleEs!) && !es.1.contains(course.title))
         // Without school locations the page says distances are not available.
         #expect(en.1.contains("Distances are not available"))
     }

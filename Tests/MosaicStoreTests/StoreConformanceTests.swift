@@ -37,6 +37,7 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
                         .init(student: 1, section: 0, optedIn: "2026-01-26", optedOut: "2026-02-10")]
         r.assessments = [.init(student: 0, subject: "math", score: 312, proficient: true),
                          .init(student: 1, subject: "math", score: 287.5, proficient: nil)]
+        r.courses[1].titleEs = "Inglés de honores 9"
         try await withStore(backend) { (store: any Store) async throws in
             try await store.migrate()
             try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)

@@ -45,14 +45,18 @@ public struct Roster: Sendable {
     public struct Course: Sendable, Equatable {
         public var id: String
         public var title: String
+        /// The title in Spanish where the district gives one (`mosaic_courses.csv`
+        /// column `titleEs`); family pages in Spanish show it, falling back to `title`.
+        public var titleEs: String?
         public var code: String
         public var grades: [Grade]
         public var org: Int
         public var level: CourseLevel
 
-        public init(id: String, title: String, code: String, grades: [Grade], org: Int, level: CourseLevel) {
+        public init(id: String, title: String, titleEs: String? = nil, code: String, grades: [Grade], org: Int, level: CourseLevel) {
             self.id = id
             self.title = title
+            self.titleEs = titleEs
             self.code = code
             self.grades = grades
             self.org = org

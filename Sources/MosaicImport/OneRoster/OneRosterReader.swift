@@ -266,7 +266,7 @@ struct Reading {
 
     mutating func readCourses() {
         var seen: [String: Int] = [:]
-        var levels: [String: (CourseLevel, Int)] = [:]
+        var levels: [String: (level: CourseLevel, titleEs: String?, line: Int)] = [:]
         if source.has("mosaic_courses.csv") {
             var levelSeen: [String: Int] = [:]
             RosterFile.read("mosaic_courses.csv", from: source, required: ["sourcedId", "level"], log: log) { f, r in
@@ -276,7 +276,10 @@ struct Reading {
                     log.add(f.name, r.line, "level '\(level)' is not a course level (\(CourseLevel.allCases.map(\.rawValue).joined(separator: ", ")))")
                     return
                 }
-                levels[id] = (l, r.line)
+                // Optional: the course's title in Spanish, for the family pages.
+                guard let es = f.field("titleEs", r, log) else { return }
+                let titleEs = es.trimmingWhitespace()
+                levels[id] = (l, titleEs.isEmpty ? nil : titleEs, r.line)
             }
         }
         RosterFile.read("courses.csv", from: source, required: ["sourcedId", "title", "orgSourcedId"], log: log) { f, r in
@@ -293,10 +296,10 @@ struct Reading {
                 log.add(f.name, r.line, "schoolYearSourcedId '\(year)' is not an academic session")
             }
             courseIndex[id] = courses.count
-            courses.append(.init(id: id, title: title, code: code, grades: Reading.grades(gradeText, f.name, r.line, log), org: o,
-                                 level: levels[id]?.0 ?? .general))
+            courses.append(.init(id: id, title: title, titleEs: levels[id]?.titleEs, code: code,
+                                 grades: Reading.grades(gradeText, f.name, r.line, log), org: o, level: levels[id]?.level ?? .general))
         }
-        for (id, (_, line)) in levels where courseIndex[id] == nil {
+        for (id, (_, _, line)) in levels where courseIndex[id] == nil {
             log.add("mosaic_courses.csv", line, "sourcedId '\(id)' is not a course")
         }
     }

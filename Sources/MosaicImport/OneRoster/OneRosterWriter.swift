@@ -34,8 +34,11 @@ public enum OneRosterWriter {
             let c = r.courses[i]
             w.record([c.id, "", "", "", c.title, c.code, c.grades.map(\.description).joined(separator: ","), r.orgs[c.org].id, ""])
         }
-        try file("mosaic_courses.csv", ["sourcedId", "level"], r.courses.count) { i, w in
-            w.record([r.courses[i].id, r.courses[i].level.rawValue])
+        // The Spanish titles column only when some course has one (the file stays as before otherwise).
+        let spanish = r.courses.contains { $0.titleEs != nil }
+        try file("mosaic_courses.csv", ["sourcedId", "level"] + (spanish ? ["titleEs"] : []), r.courses.count) { i, w in
+            let c = r.courses[i]
+            w.record([c.id, c.level.rawValue] + (spanish ? [c.titleEs ?? ""] : []))
         }
         try file("classes.csv", ["sourcedId", "status", "dateLastModified", "title", "grades", "courseSourcedId", "classCode", "classType", "location", "schoolSourcedId", "termSourcedIds", "subjects", "periods"], r.sections.count) { i, w in
             let c = r.sections[i]

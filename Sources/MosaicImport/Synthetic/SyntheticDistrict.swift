@@ -134,11 +134,16 @@ struct Builder {
 
     static let sectionSize = 26
 
+    /// The advanced levels' names in Spanish, for the synthetic courses' Spanish titles.
+    static let spanishLevel: [CourseLevel: String] = [.honors: "honores", .openHonors: "honores abiertos", .ap: "AP", .ib: "IB",
+                                                      .dual: "inscripción doble"]
+
     /// The district-wide course for a subject, level and grade band.
-    mutating func course(_ code: String, _ title: String, level: CourseLevel, grades: [Grade]) -> Int {
+    /// `titleEs` is its title in Spanish (the district's own, as a roster's `mosaic_courses.csv` gives it).
+    mutating func course(_ code: String, _ title: String, _ titleEs: String, level: CourseLevel, grades: [Grade]) -> Int {
         if let c = courseIndex[code] { return c }
         courseIndex[code] = courses.count
-        courses.append(.init(id: "c-\(code)", title: title, code: code, grades: grades, org: 0, level: level))
+        courses.append(.init(id: "c-\(code)", title: title, titleEs: titleEs, code: code, grades: grades, org: 0, level: level))
         return courses.count - 1
     }
 
@@ -181,16 +186,16 @@ struct Builder {
             guard !roster.isEmpty else { continue }
             let grade = Grade(ordinal: 4 + g)
             if level == .elementary {
-                let homeroom = course("HR\(g)", "Grade \(grade) Homeroom", level: .general, grades: [grade])
+                let homeroom = course("HR\(g)", "Grade \(grade) Homeroom", "Grupo base, grado \(grade)", level: .general, grades: [grade])
                 deal(roster, into: homeroom, school: school, s: s, code: "HR\(g)", period: "1", using: &rng)
                 let gifted = roster.filter { students[Int($0.student)].gifted == true }
                 if !gifted.isEmpty {
-                    deal(gifted, into: course("GT\(g)", "Grade \(grade) Gifted Pull-out", level: .gifted, grades: [grade]),
+                    deal(gifted, into: course("GT\(g)", "Grade \(grade) Gifted Pull-out", "Dotados y talentosos (fuera del aula), grado \(grade)", level: .gifted, grades: [grade]),
                          school: school, s: s, code: "GT\(g)", period: "5", using: &rng)
                 }
                 let ells = roster.filter { students[Int($0.student)].englishLearner == true }
                 if !ells.isEmpty {
-                    deal(ells, into: course("ESL\(g)", "Grade \(grade) ESL", level: .esl, grades: [grade]),
+                    deal(ells, into: course("ESL\(g)", "Grade \(grade) ESL", "Inglés como segundo idioma, grado \(grade)", level: .esl, grades: [grade]),
                          school: school, s: s, code: "ESL\(g)", period: "3", using: &rng)
                 }
                 continue
@@ -202,19 +207,22 @@ struct Builder {
             let advanced = Array(ranked.prefix(advancedCount)), general = Array(ranked.dropFirst(advancedCount))
             let advancedLevels: [CourseLevel] = level == .middle ? [.honors, .honors, .openHonors, .honors]
                 : g >= 11 ? [.ap, .ap, .ib, .dual] : [.honors, .honors, .openHonors, .honors]
-            for (period, subject) in ["English", "Mathematics", "Science", "Social Studies"].enumerated() {
+            for (period, (subject, subjectEs)) in [("English", "Inglés"), ("Mathematics", "Matemáticas"), ("Science", "Ciencias"),
+                                                    ("Social Studies", "Estudios sociales")].enumerated() {
                 let code = "\(subject.prefix(3).uppercased())\(g)"
                 let lvl = advancedLevels[period]
-                deal(general, into: course(code, "\(subject) \(grade)", level: .general, grades: [grade]),
+                deal(general, into: course(code, "\(subject) \(grade)", "\(subjectEs) \(grade)", level: .general, grades: [grade]),
                      school: school, s: s, code: code, period: "\(period + 1)", using: &rng)
                 if !advanced.isEmpty {
-                    deal(advanced, into: course("\(code)-\(lvl.rawValue)", "\(lvl.title) \(subject) \(grade)", level: lvl, grades: [grade]),
+                    deal(advanced, into: course("\(code)-\(lvl.rawValue)", "\(lvl.title) \(subject) \(grade)",
+                                                 "\(subjectEs) \(grade), \(Self.spanishLevel[lvl] ?? lvl.title)", level: lvl, grades: [grade]),
                          school: school, s: s, code: "\(code)-\(lvl.rawValue)", period: "\(period + 1)", using: &rng)
                 }
             }
-            for (offset, subject) in ["Physical Education", "Arts", "World Languages"].enumerated() {
+            for (offset, (subject, subjectEs)) in [("Physical Education", "Educación física"), ("Arts", "Artes"),
+                                                    ("World Languages", "Idiomas")].enumerated() {
                 let code = "\(subject.prefix(3).uppercased())\(g)"
-                deal(ranked.shuffled(using: &rng), into: course(code, "\(subject) \(grade)", level: .general, grades: [grade]),
+                deal(ranked.shuffled(using: &rng), into: course(code, "\(subject) \(grade)", "\(subjectEs) \(grade)", level: .general, grades: [grade]),
                      school: school, s: s, code: code, period: "\(offset + 5)", using: &rng, shuffle: false)
             }
             // Period 8: ESL for English learners, intervention for the lowest placed, an elective for the rest.
@@ -223,10 +231,11 @@ struct Builder {
             let rest = ranked.filter { !ellSet.contains($0.student) }
             let interventionCount = rest.count / 8
             let intervention = Array(rest.suffix(interventionCount)), elective = Array(rest.dropLast(interventionCount))
-            for (members, code, title, lvl) in [(ells, "ESL\(g)", "ESL \(grade)", CourseLevel.esl),
-                                               (intervention, "INT\(g)", "Intervention \(grade)", .intervention),
-                                               (elective, "ELE\(g)", "Elective \(grade)", .general)] where !members.isEmpty {
-                deal(members, into: course(code, title, level: lvl, grades: [grade]), school: school, s: s, code: code, period: "8", using: &rng)
+            for (members, code, title, titleEs, lvl) in [
+                (ells, "ESL\(g)", "ESL \(grade)", "Inglés como segundo idioma \(grade)", CourseLevel.esl),
+                (intervention, "INT\(g)", "Intervention \(grade)", "Ayuda adicional \(grade)", .intervention),
+                (elective, "ELE\(g)", "Elective \(grade)", "Optativa \(grade)", .general)] where !members.isEmpty {
+                deal(members, into: course(code, title, titleEs, level: lvl, grades: [grade]), school: school, s: s, code: code, period: "8", using: &rng)
             }
         }
     }

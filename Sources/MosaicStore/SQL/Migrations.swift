@@ -240,6 +240,9 @@ enum Migrations {
                 FOREIGN KEY (district_id, round_id, run_id) REFERENCES match_runs (district_id, round_id, run_id))
             """,
         ]),
+        Migration(version: 15, name: "courses' titles in Spanish, for the family pages", statements: [
+            "ALTER TABLE courses ADD COLUMN title_es TEXT",
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }

@@ -25,11 +25,11 @@ enum RosterRows {
                         SQLValue(s.endDate), SQLValue(s.schoolYear), SQLValue(s.parent)]
         }
         try await db.insert(into: "courses",
-                            columns: ["district_id", "term_id", "idx", "sourced_id", "title", "code", "grades", "org", "level"],
+                            columns: ["district_id", "term_id", "idx", "sourced_id", "title", "code", "grades", "org", "level", "title_es"],
                             rows: r.courses.count) { i, b in
             let c = r.courses[i]
             b += key + [SQLValue(i), SQLValue(c.id), SQLValue(c.title), SQLValue(c.code), list(c.grades.map(\.description)),
-                        SQLValue(c.org), SQLValue(c.level.rawValue)]
+                        SQLValue(c.org), SQLValue(c.level.rawValue), SQLValue(c.titleEs)]
         }
         try await db.insert(into: "sections",
                             columns: ["district_id", "term_id", "idx", "sourced_id", "title", "course", "school", "terms",
@@ -87,8 +87,8 @@ enum RosterRows {
             Roster.Session(id: $0[0].text ?? "", title: $0[1].text ?? "", type: $0[2].text ?? "", startDate: $0[3].text ?? "",
                            endDate: $0[4].text ?? "", parent: $0[5].int, schoolYear: $0[6].int ?? 0)
         }
-        let courses = try await db.query("SELECT sourced_id, title, code, grades, org, level FROM courses \(whereKey)", key).map {
-            Roster.Course(id: $0[0].text ?? "", title: $0[1].text ?? "", code: $0[2].text ?? "",
+        let courses = try await db.query("SELECT sourced_id, title, code, grades, org, level, title_es FROM courses \(whereKey)", key).map {
+            Roster.Course(id: $0[0].text ?? "", title: $0[1].text ?? "", titleEs: $0[6].text, code: $0[2].text ?? "",
                           grades: split($0[3]).compactMap(Grade.init), org: $0[4].int ?? 0,
                           level: $0[5].text.flatMap(CourseLevel.init(rawValue:)) ?? .general)
         }

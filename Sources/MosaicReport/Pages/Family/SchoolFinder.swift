@@ -32,14 +32,16 @@ public struct FinderSchool: Sendable {
 extension FamilyPages {
     /// The finder's schools from a term's roster and diagnostic: every share shown passes
     /// `policy` (a group's share is shown only where its count is, so no hidden count can
-    /// be read back from a share and the total).
+    /// be read back from a share and the total). Course titles are in `language` where
+    /// the district gave them (`Roster.Course.titleEs`), in English otherwise.
     public static func finderSchools(roster: Roster, diagnostic: Diagnostic, policy: SuppressionPolicy,
-                                     locations: [String: (x: Double, y: Double)]) -> [FinderSchool] {
+                                     locations: [String: (x: Double, y: Double)], language: Language = .en) -> [FinderSchool] {
         var courses: [String: [CourseLevel: Set<String>]] = [:]
         for section in roster.sections {
             let course = roster.courses[section.course]
             guard course.level != .general else { continue }
-            courses[roster.orgs[section.school].id, default: [:]][course.level, default: []].insert(course.title)
+            let title = language == .es ? course.titleEs ?? course.title : course.title
+            courses[roster.orgs[section.school].id, default: [:]][course.level, default: []].insert(title)
         }
         let dims = diagnostic.dimensions.filter { $0.dimension == .race || $0.dimension == .economic }
         let disclosure = DiagnosticDisclosure.cached(diagnostic, audience: .public, policy: policy)

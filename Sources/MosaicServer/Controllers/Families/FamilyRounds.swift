@@ -40,7 +40,9 @@ struct FamilyRounds: Sendable {
         let open = rounds.last { $0.status == "open" }.map { (name: $0.name, path: "/apply/\(district)/\($0.id)") }
         // Computed once per version of the district and of its rounds (schools' locations
         // come from the rounds), not per request.
-        let stamp = rounds.map { "\($0.id)@\($0.updatedAt.timeIntervalSince1970)" }.joined(separator: ",")
+        // and per language (course titles in Spanish where the district gave them).
+        let pages = FamilyPages(language: language(request), path: request.uri.path)
+        let stamp = pages.t.language.rawValue + ":" + rounds.map { "\($0.id)@\($0.updatedAt.timeIntervalSince1970)" }.joined(separator: ",")
         let schools = try await server.pages.finder(stamp, district: district, version: TermRecord.version(of: terms)) {
             let roster = try await server.rosters.roster(term, from: server.store)
             var locations: [String: (x: Double, y: Double)] = [:]
@@ -48,9 +50,9 @@ struct FamilyRounds: Sendable {
                 guard let body = try? JSONDecoder().decode(Rounds.Body.self, from: Data(round.json.utf8)) else { continue }
                 for s in body.schools { if let p = s.location { locations[s.id] = (p.x, p.y) } }
             }
-            return FamilyPages.finderSchools(roster: roster, diagnostic: diagnostic, policy: server.policy, locations: locations)
+            return FamilyPages.finderSchools(roster: roster, diagnostic: diagnostic, policy: server.policy, locations: locations,
+                                             language: pages.t.language)
         }
-        let pages = FamilyPages(language: language(request), path: request.uri.path)
         // Enrichment clusters come from each school's latest enrichment round this term
         // (not from courses): a school with clusters never reads "none listed".
         var withClusters = schools
