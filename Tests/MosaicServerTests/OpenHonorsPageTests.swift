@@ -42,6 +42,20 @@ import Testing
                        roster: roster, session: roster.sessions[term], section: section, student: student)
     }
 
+    /// The public version of the page is cached for anonymous readers only: an advocate's
+    /// copy (their email, their sign-out form and its CSRF token) never reaches anyone else.
+    @Test func aSignedInReadersPageIsNotSharedThroughTheCache() async throws {
+        let s = try await Self.setting()
+        let advocate = ["mosaic_session": try await s.f.signIn("advocate")]
+        let theirs = try await s.f.send(.get, s.route, cookies: advocate)
+        #expect(theirs.status == .ok && theirs.body.contains("Sign out") && theirs.body.contains("advocate@district.example"))
+        let anonymous = try await s.f.send(.get, s.route)
+        #expect(anonymous.status == .ok && !anonymous.body.contains("Sign out") && !anonymous.body.contains("advocate@district.example"))
+        #expect(anonymous.body.contains("Sign in"))
+        // And the other way round: an anonymous copy is not what the advocate gets.
+        #expect(try await s.f.send(.get, s.route, cookies: advocate).body.contains("Sign out"))
+    }
+
     @Test func everyoneSeesRatesStaffSeeClassesAndTheScenario() async throws {
         let s = try await Self.setting()
         let anonymous = try await s.f.send(.get, s.route)

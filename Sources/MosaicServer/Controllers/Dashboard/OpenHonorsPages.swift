@@ -100,12 +100,15 @@ struct OpenHonorsPages: Sendable {
         guard let dimension = Dimension.five.first(where: { $0.rawValue == dimensionText }) else {
             return Pages.badRequest("dimension '\(dimensionText)' is not one of \(Dimension.five.map(\.rawValue).joined(separator: ", "))")
         }
-        // The public page is the same for every reader of a date and dimension: rendered
-        // once per version of the term (the weekly series runs over every enrollment).
+        // The public page is the same for every anonymous reader of a date and dimension:
+        // rendered once per version of the term (the weekly series runs over every
+        // enrollment). A signed-in reader's page names them and carries their sign-out
+        // form (its CSRF token), so it is never shared through the cache.
         if !staff {
             let key = ["open-honors", c.term, c.school, on, dimension.rawValue, "\(status.code)", message ?? ""].joined(separator: "\u{1F}")
             let render: @Sendable () -> HTML? = { Self.render(c, visitor: visitor, staff: false, on: on, dimension: dimension, today: today,
                                                                  classes: [], csrf: nil, message: message, policy: server.policy) }
+            guard visitor.anonymous else { return Pages.html(render() ?? "", status: status) }
             let html = await server.pages.page(key, district: c.district, version: c.version, render: render) ?? ""
             return Pages.html(html, status: status)
         }
