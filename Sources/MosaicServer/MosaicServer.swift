@@ -71,8 +71,9 @@ public struct MosaicServer: Sendable {
         let router = Router(context: MosaicRequestContext.self)
         router.add(middleware: Observability(registry: registry))
         router.add(middleware: PrivateResponses())
-        router.add(middleware: NotFoundPages())
         router.add(middleware: Authentication(store: store))
+        // Inside authentication: the site's 404 page keeps the reader's account links.
+        router.add(middleware: NotFoundPages())
         router.get("healthz") { _, _ in "ok" }
         let registry = registry
         router.get("metrics") { _, context in

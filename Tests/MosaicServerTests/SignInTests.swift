@@ -212,6 +212,10 @@ extension Fixture {
                     let cookies = sessions[viewer].map { ["mosaic_session": $0] } ?? [:]
                     let r = try await f.send(.get, route, cookies: cookies)
                     #expect(r.status == status, "\(route) as \(viewer): \(r.status)")
+                    // One layout: every page a signed-in reader gets carries the account's links.
+                    if viewer != "public", route != "/login", r.body.hasPrefix("<!DOCTYPE") {
+                        #expect(r.body.contains("Sign out"), "\(route) as \(viewer): no Sign out")
+                    }
                 }
             }
             // Only the district's staff see the district's overview unsuppressed.

@@ -50,6 +50,7 @@ struct Authentication: RouterMiddleware {
             identity.sessionViewer = Viewer(user)
         }
         context.identity = identity
-        return try await next(request, context)
+        let links = identity.session.map(Pages.accountLinks) ?? Pages.signInLink
+        return try await Pages.$account.withValue(links) { try await next(request, context) }
     }
 }

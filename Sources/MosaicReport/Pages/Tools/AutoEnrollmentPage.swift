@@ -17,6 +17,8 @@ public struct AutoEnrollmentPage: Sendable {
     public var subjects: [String]
     /// The form as submitted: thresholds as typed.
     public var thresholds: String
+    /// The account's links (Your work, Sign out), as every staff page has them.
+    public var account: HTML = ""
 
     public init(district: String, term: String, viewer: String, simulation: AutoEnrollmentSimulation, subjects: [String], thresholds: String) {
         self.district = district
@@ -42,7 +44,7 @@ public struct AutoEnrollmentPage: Sendable {
     public var html: HTML {
         let s = simulation
         let termBase = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))"
-        var h = SiteNavigation([.link("Advanced coursework", href: "\(termBase)/advanced")], viewer: viewer).html
+        var h = SiteNavigation([.link("Advanced coursework", href: "\(termBase)/advanced")], viewer: viewer, account: account).html
         h += "<h1>Auto-enrollment: what if every student who reaches the cut-off were enrolled?</h1>"
         h += "<p class=\"note\">\(s.termTitle) · \(Format.count(s.eligible)) students in a grade offered an advanced class, \(Format.count(s.assessed)) with a \(s.subject) result · for the district's staff</p>"
         h += form

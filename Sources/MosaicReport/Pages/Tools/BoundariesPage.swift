@@ -119,9 +119,13 @@ public struct BoundariesPage: Sendable {
     public var csrf: String?
     public var message: String?
 
-    public init(district: String, viewer: String, csrf: String?, message: String? = nil) {
+    /// The account's links (Your work, Sign out), as every staff page has them.
+    public var account: HTML
+
+    public init(district: String, viewer: String, account: HTML = "", csrf: String?, message: String? = nil) {
         self.district = district
         self.viewer = viewer
+        self.account = account
         self.csrf = csrf
         self.message = message
     }
@@ -138,7 +142,7 @@ public struct BoundariesPage: Sendable {
     var base: String { "/districts/\(urlEscape(district))/boundaries" }
 
     func shell(_ title: String, refresh: Int? = nil, _ body: HTML) -> HTML {
-        var h = SiteNavigation([.link("Boundary scenarios", href: base)], viewer: viewer).html
+        var h = SiteNavigation([.link("Boundary scenarios", href: base)], viewer: viewer, account: account).html
         if let message { h += "<p class=\"message\" role=\"alert\">\(message)</p>" }
         return Dashboard.standalone(title: "\(title) — Mosaic", css: HTMLReport.kpiCSS + Self.css, refresh: refresh, body: h + body)
     }

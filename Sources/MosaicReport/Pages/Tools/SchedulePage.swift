@@ -15,6 +15,8 @@ public struct SchedulePage: Sendable {
     public var term: String
     public var termTitle: String
     public var viewer: String
+    /// The account's links (Your work, Sign out), as every staff page has them.
+    public var account: HTML = ""
     /// The kept review: the audit and the sections before and after.
     public var review: ScheduleReview
     /// When and by whom the review was computed; whether the term was imported again
@@ -45,9 +47,9 @@ public struct SchedulePage: Sendable {
     }
 
     /// The site bar of every schedule page.
-    static func header(district: String, term: String, school: String, schoolName: String, viewer: String) -> HTML {
+    static func header(district: String, term: String, school: String, schoolName: String, viewer: String, account: HTML) -> HTML {
         let back = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))"
-        return SiteNavigation([.link(schoolName, href: back)], viewer: viewer).html
+        return SiteNavigation([.link(schoolName, href: back)], viewer: viewer, account: account).html
     }
 
     static func form(_ action: String, csrf: String, label: String) -> HTML {
@@ -56,8 +58,8 @@ public struct SchedulePage: Sendable {
 
     /// The page before the school's schedule has been reviewed this term.
     public static func notYetReviewed(district: String, school: String, schoolName: String, term: String, termTitle: String, viewer: String,
-                                      recompute: (action: String, csrf: String)?) -> HTML {
-        var h = header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer)
+                                      account: HTML = "", recompute: (action: String, csrf: String)?) -> HTML {
+        var h = header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer, account: account)
         h += "<h1>Schedule: \(schoolName)</h1><p class=\"note\">\(termTitle) · for the district's staff and the school's leaders</p>"
         h += "<p>This term's master schedule has not been reviewed yet. A review audits the schedule (singletons, doubletons, courses a student needs that meet only at the same time, and which groups they block) and re-sections the same students into sections that mirror their course, keeping every student's courses and every section's size.</p>"
         if let recompute { h += form(recompute.action, csrf: recompute.csrf, label: "Review the schedule") }
@@ -66,8 +68,8 @@ public struct SchedulePage: Sendable {
 
     /// A review waiting for a worker, running (the page reloads itself) or failed.
     public static func job(district: String, school: String, schoolName: String, term: String, termTitle: String, viewer: String,
-                           done: Int, total: Int, ahead: Int?, failure: String?) -> HTML {
-        var h = header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer)
+                           account: HTML = "", done: Int, total: Int, ahead: Int?, failure: String?) -> HTML {
+        var h = header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer, account: account)
         h += "<h1>Reviewing the schedule: \(schoolName)</h1><p class=\"note\">\(termTitle)</p>"
         let back = "/districts/\(urlEscape(district))/terms/\(urlEscape(term))/schools/\(urlEscape(school))/schedule"
         if let failure {
@@ -88,7 +90,7 @@ public struct SchedulePage: Sendable {
         let r = review, dimension = Dimension(rawValue: r.dimension) ?? .race
         let (students, sections, singletons, doubletons, blocked) = (r.students, r.sections, r.singletons, r.doubletons, r.blocked)
         let (conflicts, moves, balance, requests, requestsMet, courses, notes) = (r.conflicts, r.moves, r.balance, r.requests, r.requestsMet, r.courses, r.notes)
-        var h = Self.header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer)
+        var h = Self.header(district: district, term: term, school: school, schoolName: schoolName, viewer: viewer, account: account)
         h += "<h1>Schedule: \(schoolName)</h1><p class=\"note\">\(termTitle) · \(Format.count(students)) students · \(Format.count(sections)) sections · for the district's staff and the school's leaders</p>"
         if outOfDate { h += "<p class=\"widened\" role=\"status\"><b>Out of date:</b> the term was imported again after this review was computed. Review it again to see the schedule as it is now.</p>" }
         if !computed.isEmpty || recompute != nil {

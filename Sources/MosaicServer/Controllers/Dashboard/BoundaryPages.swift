@@ -73,7 +73,7 @@ struct BoundaryPages: Sendable {
     }
 
     func page(_ p: Place, message: String? = nil) -> BoundariesPage {
-        BoundariesPage(district: p.district, viewer: p.visitor.label, csrf: p.csrf, message: message)
+        BoundariesPage(district: p.district, viewer: p.visitor.label, account: p.visitor.account, csrf: p.csrf, message: message)
     }
 
     static func staffOnly(_ html: HTML, status: HTTPResponse.Status = .ok) -> Response {

@@ -37,22 +37,22 @@ struct Pages: Sendable {
     }
 
     /// A 403 page: what is refused and why, in the site's style.
-    static func refused(_ heading: String, _ message: String, account: HTML = "") -> Response {
+    static func refused(_ heading: String, _ message: String, account: HTML? = nil) -> Response {
         html(Dashboard.standalone(title: "Refused — Mosaic",
-                                  body: SiteNavigation(account: account).html + "<h1>\(heading)</h1><p>\(message)</p>"),
+                                  body: SiteNavigation(account: account ?? Self.account).html + "<h1>\(heading)</h1><p>\(message)</p>"),
              status: .forbidden)
     }
 
     /// A bad query or form value: 400 with the reason.
     static func badRequest(_ message: String, heading: String = "Cannot show that") -> Response {
         html(Dashboard.standalone(title: "Bad request — Mosaic",
-                                  body: SiteNavigation().html + "<h1>\(heading)</h1><p>\(message)</p>"),
+                                  body: SiteNavigation(account: Self.account).html + "<h1>\(heading)</h1><p>\(message)</p>"),
              status: .badRequest)
     }
 
     static func notFound(_ message: String) -> Response {
         html(Dashboard.standalone(title: "Not found — Mosaic",
-                                  body: SiteNavigation().html + "<h1>Not found</h1><p>\(message)</p>"),
+                                  body: SiteNavigation(account: Self.account).html + "<h1>Not found</h1><p>\(message)</p>"),
              status: .notFound)
     }
 
@@ -71,9 +71,18 @@ struct Pages: Sendable {
             return Visitor(viewer: viewer, label: "Public view · counts under \(server.options.minimumN) suppressed",
                            account: Self.signInLink, anonymous: true)
         }
-        let form: HTML = "<a href=\"/work\">Your work</a> <form method=\"post\" action=\"/logout\" style=\"display:inline\"><input type=\"hidden\" name=\"csrf\" value=\"\(session.csrf)\"><button type=\"submit\" style=\"font:inherit;color:#0a58ca;background:none;border:0;padding:0;cursor:pointer;text-decoration:underline\">Sign out</button></form>"
-        return Visitor(viewer: viewer, label: "\(email) (\(role.rawValue))", account: form)
+        return Visitor(viewer: viewer, label: "\(email) (\(role.rawValue))", account: Self.accountLinks(session))
     }
+
+    /// The signed-in reader's links: their work and the sign-out form.
+    static func accountLinks(_ session: WebSession) -> HTML {
+        "<a href=\"/work\">Your work</a> <form method=\"post\" action=\"/logout\" style=\"display:inline\"><input type=\"hidden\" name=\"csrf\" value=\"\(session.csrf)\"><button type=\"submit\" style=\"font:inherit;color:#0a58ca;background:none;border:0;padding:0;cursor:pointer;text-decoration:underline\">Sign out</button></form>"
+    }
+
+    /// The request's account links (set by ``Authentication`` for the whole request), so a
+    /// page made far from any controller (a 404, a bad request) keeps the one layout.
+    @TaskLocal static var account: HTML = ""
+
 
     /// The policy a district-wide page applies for this viewer.
     func policy(_ visitor: Visitor, _ district: String) -> SuppressionPolicy {
@@ -226,7 +235,7 @@ struct Pages: Sendable {
             let visitor = visitor(context)
             switch visitor.viewer.access(school: id, in: dashboard.site.district) {
             case .forbidden:
-                return Self.html(Dashboard.standalone(title: "Not yours — Mosaic", body: SiteNavigation().html + "<h1>Not one of your schools</h1><p>This account leads \(visitor.viewer.schools.joined(separator: ", ")); other schools of the district are not open to it.</p>"),
+                return Self.html(Dashboard.standalone(title: "Not yours — Mosaic", body: SiteNavigation(account: visitor.account).html + "<h1>Not one of your schools</h1><p>This account leads \(visitor.viewer.schools.joined(separator: ", ")); other schools of the district are not open to it.</p>"),
                                  status: .forbidden)
             case .unsuppressed:
                 let account = dashboard.account

@@ -76,8 +76,9 @@ struct PolicyPages: Sendable {
         }
         try await server.store.record(AuditEvent(district: district, at: Date(), actor: visitor.viewer.email ?? "", action: "view-auto-enroll",
                                                  detail: "\(term): \(subject) at \(typed), opt-out \(rateText), seed \(seed)"))
-        let page = AutoEnrollmentPage(district: district, term: term, viewer: visitor.label, simulation: simulation,
+        var page = AutoEnrollmentPage(district: district, term: term, viewer: visitor.label, simulation: simulation,
                                       subjects: subjects, thresholds: typed)
+        page.account = visitor.account
         var response = Pages.html(page.html)
         response.headers[.cacheControl] = "no-store"
         return response

@@ -48,10 +48,11 @@ struct SchedulePages: Sendable {
             // The first review under way: its progress.
             if let underway { return Response(status: .seeOther, headers: [.location: Self.base(p) + "/jobs/\(underway.id)"]) }
             return Self.private(SchedulePage.notYetReviewed(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id,
-                                                            termTitle: p.term.title, viewer: p.visitor.label, recompute: recompute))
+                                                            termTitle: p.term.title, viewer: p.visitor.label, account: p.visitor.account, recompute: recompute))
         }
         var page = SchedulePage(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id, termTitle: p.term.title,
                                 viewer: p.visitor.label, review: review)
+        page.account = p.visitor.account
         page.computed = "Reviewed \(kept.runAt.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))) by \(kept.runBy)."
         page.outOfDate = kept.basis != p.term.importedAt
         page.recompute = underway == nil ? recompute : nil
@@ -102,7 +103,7 @@ struct SchedulePages: Sendable {
             }
         } catch {
             return Pages.html(SchedulePage.job(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id, termTitle: p.term.title,
-                                               viewer: p.visitor.label, done: 0, total: 1, ahead: nil, failure: error.description),
+                                               viewer: p.visitor.label, account: p.visitor.account, done: 0, total: 1, ahead: nil, failure: error.description),
                               status: .serviceUnavailable)
         }
         // A review already under way is joined, not started twice.
@@ -128,7 +129,7 @@ struct SchedulePages: Sendable {
         case .failed(let why): failure = why
         }
         return Self.private(SchedulePage.job(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id, termTitle: p.term.title,
-                                             viewer: p.visitor.label, done: job.done, total: job.total, ahead: ahead, failure: failure))
+                                             viewer: p.visitor.label, account: p.visitor.account, done: job.done, total: job.total, ahead: ahead, failure: failure))
     }
 
     /// The school's review queued or running now (not one that failed).
