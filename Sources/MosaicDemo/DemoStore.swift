@@ -266,7 +266,8 @@ public struct DemoStore: Sendable {
             Instance.School(id: id[s.id]!, capacity: s.capacity, reserves: s.reserves, precedence: s.precedence,
                             location: s.location.map { Instance.Point(x: $0.x * 10, y: $0.y * 10) })
         }
-        let definition = RoundDefinition(term: term.id, name: "School choice 2027 (example)", priorityClasses: city.priorityClasses, schools: schools)
+        var definition = RoundDefinition(term: term.id, name: "School choice 2027 (example)", priorityClasses: city.priorityClasses, schools: schools)
+        definition.names = ["es": "Elección de escuela 2027 (ejemplo)"]
         let round = try await store.addApplicationRound(ApplicationRoundRecord(
             district: district, term: term.id, name: definition.name, status: "open",
             json: try Rounds.storedJSON(definition), updatedAt: Date(timeIntervalSince1970: 1_790_000_000)))
@@ -296,6 +297,7 @@ public struct DemoStore: Sendable {
         // A second round, still taking applications, for the family form.
         var next = definition
         next.name = "Mid-year transfers 2027 (example, open)"
+        next.names = ["es": "Traslados a mitad de año 2027 (ejemplo, abierta)"]
         let open = try await store.addApplicationRound(ApplicationRoundRecord(
             district: district, term: term.id, name: next.name, status: "open",
             json: try Rounds.storedJSON(next), updatedAt: Date(timeIntervalSince1970: 1_790_000_000)))

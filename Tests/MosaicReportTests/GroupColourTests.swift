@@ -17,6 +17,12 @@ import Testing
         }
         #expect(abs(GroupColour.contrast("#F0E442", "#FFFFFF") - 1.32) < 0.01, "the yellow White was drawn in (1.32:1, as the issue measured)")
         #expect(GroupColour.of("hispanic·disadvantaged") == GroupColour.of("hispanic"))
+        // Series that are not groups (thresholds, dimensions) and verdicts: thin lines and
+        // edges, so 3:1 too (the yellow and orange of the full Okabe–Ito set are out).
+        for colour in seriesPalette + [SeverityColour.good, SeverityColour.fair, SeverityColour.poor] {
+            #expect(GroupColour.contrast(colour, "#FFFFFF") >= 3, "\(colour)")
+        }
+        #expect(Set(seriesPalette).count == seriesPalette.count)
     }
 
     /// Hispanic students in the composition bars, the advanced bars and the school page: one colour.

@@ -83,8 +83,19 @@ extension String {
 /// keyboard can scroll it too (axe: scrollable-region-focusable, found at 390 px).
 let scrollRegion: HTML = "<div class=\"scroll\" tabindex=\"0\">"
 
-/// Colour-blind-safe colours for groups (Okabe & Ito 2008), grey for unknown or hidden.
-let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+/// Colour-blind-safe colours for series that are not groups (thresholds, dimensions,
+/// today/after): Okabe & Ito (2008) without its orange, sky blue and yellow, which draw
+/// thin lines and marks at under 3:1 on white (WCAG 1.4.11); groups use ``GroupColour``.
+public let seriesPalette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#7B3294", "#1F6F8B", "#6B6B00", "#000000"]
+let palette = seriesPalette
+
+/// A verdict's colour (low, moderate, high segregation; a Key Question cell's edge, the
+/// home page's bars): at least 3:1 on white, never the only sign (the words and figure
+/// are beside it).
+public enum SeverityColour {
+    public static let good = "#009E73", fair = "#A66300", poor = "#B0003A"
+    static func of(index v: Double) -> String { v >= 0.6 ? poor : v >= 0.3 ? fair : good }
+}
 let hiddenColour = "#BBBBBB"
 
 /// A table as HTML and as CSV, with the same cells.

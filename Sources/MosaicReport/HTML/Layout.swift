@@ -79,7 +79,7 @@ public enum Layout {
             \(HTMLReport.kpiCSS)
             \(HTMLReport.chartCSS)
             .finding{border-left:4px solid #0072B2;background:#f8fafc;padding:.5rem .8rem;margin:.6rem 0}
-            .finding.courseEnrollment{border-color:#E69F00}.finding.scheduling{border-color:#009E73}
+            .finding.courseEnrollment{border-color:#A66300}.finding.scheduling{border-color:#009E73}
             .finding ul{margin:.3rem 0 0 1rem;padding:0;font-size:.92rem;color:#333}
             ol.findings{padding-left:1.6rem}ol.findings li.finding{margin:.5rem 0}.tag{display:block;font-size:.8rem;font-weight:600;color:#444}
             .note{color:#555;font-size:.9rem}

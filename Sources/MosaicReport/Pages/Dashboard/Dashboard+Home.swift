@@ -21,7 +21,7 @@ extension Dashboard {
                 // D as a number and a bar (0 = every school alike, 1 = complete separation).
                 func d(_ dimension: Dimension) -> HTML {
                     guard let v = latest[s.district]?.dimensions.first(where: { $0.dimension == dimension })?.acrossSchools.D, v.isFinite else { return "<td class=\"n\">–</td>" }
-                    return "<td class=\"n\" style=\"white-space:nowrap\">\(Format.fixed(v, 2)) <span aria-hidden=\"true\" style=\"display:inline-block;vertical-align:middle;width:4rem;height:.55rem;background:#eef2f7;border-radius:3px\"><span style=\"display:block;height:100%;width:\(Int((v * 100).rounded()))%;background:\(v >= 0.6 ? "#D55E00" : v >= 0.3 ? "#E69F00" : "#009E73");border-radius:3px\"></span></span></td>"
+                    return "<td class=\"n\" style=\"white-space:nowrap\">\(Format.fixed(v, 2)) <span aria-hidden=\"true\" style=\"display:inline-block;vertical-align:middle;width:4rem;height:.55rem;background:#eef2f7;border-radius:3px\"><span style=\"display:block;height:100%;width:\(Int((v * 100).rounded()))%;background:\(SeverityColour.of(index: v));border-radius:3px\"></span></span></td>"
                 }
                 h += "<tr><th scope=\"row\">\(s.name)\((s.synthetic ? " <span class=\"note\">(synthetic)</span>" : "") as HTML)</th>\(d(.race))\(d(.economic))<td>\(latestLink)</td><td class=\"wide\">\(earlier)</td><td style=\"white-space:nowrap\"><a href=\"\(base)/trends\">Trends</a> · <a href=\"\(base)/plan\">Action plan</a></td><td style=\"white-space:nowrap\"><a href=\"/find/\(urlEscape(s.district))\">Find a school</a></td></tr>"
             }

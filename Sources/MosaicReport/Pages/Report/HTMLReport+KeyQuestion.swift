@@ -174,7 +174,7 @@ struct KeyQuestion {
 
     static let css: HTML = """
         table.kq{width:100%;font-size:.88rem}table.kq td{vertical-align:top;width:29%;border-left:4px solid #ddd;background:#fafbfc}
-        table.kq td.good{border-left-color:#009E73}table.kq td.fair{border-left-color:#E69F00}table.kq td.poor{border-left-color:#D55E00}
+        table.kq td.good{border-left-color:\(SeverityColour.good)}table.kq td.fair{border-left-color:\(SeverityColour.fair)}table.kq td.poor{border-left-color:\(SeverityColour.poor)}
         td.kq .fig{font-size:1.15rem;display:block}td.kq .verdict{font-weight:600;display:block}td.kq .words{display:block;color:#333;margin:.2rem 0}
         td.kq .change{display:block;color:#444;font-style:italic}td.kq a{font-size:.85rem}
         @media (max-width:640px){table.kq thead{display:none}table.kq tr{display:block;margin:.6rem 0;border-top:2px solid #ddd}

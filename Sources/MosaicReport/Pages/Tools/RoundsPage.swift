@@ -278,7 +278,7 @@ public struct RoundsPage: Sendable {
     static let css: HTML = """
         form.tool{background:#f5f7fa;border-radius:8px;padding:.8rem 1rem;margin:.8rem 0}form.tool label{display:block;margin:.4rem 0}
         form.tool input,form.tool select{font:inherit;padding:.3rem;max-width:100%}form.tool button{font:inherit;font-weight:600;background:#0a58ca;color:#fff;border:0;border-radius:6px;padding:.5rem 1rem;margin-top:.5rem;cursor:pointer}
-        .seats{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.2rem 1rem}.seats input{width:6rem}
+        .seats{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.2rem 1rem}.seats label{display:flex;flex-direction:column;justify-content:space-between}.seats input{width:6rem}
         .done{border-left:4px solid #009E73;background:#f0faf6;padding:.5rem .8rem}.problem{border-left:4px solid #b00020;background:#fdecee;padding:.5rem .8rem}
         ul.problems{font-size:.9rem}.codes{border:2px solid #E69F00;border-radius:8px;padding:.2rem 1rem;margin:1rem 0}
         """
