@@ -1,0 +1,45 @@
+import Foundation
+import MosaicTestSupport
+import Testing
+
+/// `mosaic crdc` (contract `crdc.md`) on the published CRDC 2015-16 high-school file.
+@Suite struct CRDCCommandTests {
+    static let file = TestSupport.shared.appendingPathComponent("data/crdc/crdc_2015-16_school_ap_enrollment_by_race.csv").path
+
+    @Test func jsonAnswersEveryKeyOfTheContract() throws {
+        let run = try Run(["crdc", Self.file, "--state", "georgia", "--district", "Cobb County", "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let ours = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
+        let mismatches = ContractExample.compare(ours, try ContractExample.example("crdc.md"), path: "", allowExtra: true)
+        #expect(mismatches.isEmpty, "\(mismatches)")
+        let doc = try #require(ours as? [String: Any])
+        let district = try #require((doc["districts"] as? [[String: Any]])?.first)
+        #expect(district["district"] as? String == "Cobb County" && district["highSchools"] as? Int == 20)
+        #expect(abs((district["D"] as? Double ?? 0) - 0.37925979626136047) < 1e-12)
+        #expect((district["schools"] as? [Any])?.count == 20)
+        #expect((doc["states"] as? [[String: Any]])?.map { $0["state"] as? String } == ["GEORGIA"])
+    }
+
+    @Test func theWholeCountryAsATableAndAsCSV() throws {
+        let table = try Run(["crdc", Self.file, "--limit", "3"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("12,757 districts, the 3 largest listed"))
+        #expect(table.stdout.contains("2,992 districts; 77.6% have fewer students of colour among AP students than among all students, 3.8% under half"))
+        #expect(table.stdout.contains("-1.6771 + 0.9107"))
+        // Six AP cells above the school's count: noted on stderr, not refused.
+        #expect(table.stderr.contains("kept as published"))
+        let csv = try Run(["crdc", Self.file, "--format", "csv", "--min-students", "1000"])
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("state,district,highSchools,highSchoolsWithAP,students,apStudents,") == true)
+        #expect(lines.count - 1 == 3_299, "districts with 1,000 high-school students or more")
+    }
+
+    @Test func badInputIsNamed() throws {
+        let unknown = try Run(["crdc", Self.file, "--state", "Georgie"])
+        #expect(unknown.status != 0 && unknown.stdout.isEmpty)
+        #expect(unknown.stderr.contains("no state \"Georgie\" in the file; states are written like \"GEORGIA\""))
+        let broken = try Run(["crdc", "Tests/MosaicImportTests/Fixtures/crdc/broken.csv"])
+        #expect(broken.status != 0 && broken.stdout.isEmpty)
+        #expect(broken.stderr.contains("broken.csv:5: 'Black' is '-3'"))
+    }
+}
