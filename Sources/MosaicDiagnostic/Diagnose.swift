@@ -536,61 +536,79 @@ func participation(code: [UInt8], G: Int, groups: [String], term: TermView, r: R
             if participates[Int(st)] { referenceParticipants += 1 }
         }
     }
-    func rates(_ eligible: [Int], _ participants: [Int], others: (Int) -> Double?) -> (Double, [Advanced.Group]) {
-        let E = eligible.reduce(0, +), Pn = participants.reduce(0, +)
-        let overall = E > 0 ? Double(Pn) / Double(E) : 0
-        let rate = (0..<G).map { eligible[$0] > 0 ? Double(participants[$0]) / Double(eligible[$0]) : 0 }
-        // The highest rate among groups large enough to be stable (all groups when none is).
-        let stable = (0..<G).filter { eligible[$0] >= minimumN }
-        let pool = stable.isEmpty ? (0..<G).filter { eligible[$0] > 0 } : stable
-        let highest = pool.map { rate[$0] }.max() ?? 0
-        return (overall, (0..<G).map { g in
-            .init(group: groups[g], eligible: eligible[g], participants: participants[g], rate: rate[g],
-                  representationIndex: overall > 0 ? rate[g] / overall : 0,
-                  gapToHighestPP: eligible[g] > 0 ? 100 * (highest - rate[g]) : 0,
-                  missing: others(g) ?? 0,
-                  missingToHighest: max(0, Double(eligible[g]) * highest - Double(participants[g])))
-        })
-    }
-    // missing_g = Σ_s max(0, eligible_sg · r_s,others − participants_sg).
-    func missing(_ g: Int, in schools: Range<Int>) -> Double {
-        var sum = 0.0
-        for s in schools {
-            var eo = 0, po = 0
-            for k in 0..<G where k != g { eo += eligibleSG[s * G + k]; po += participantsSG[s * G + k] }
-            guard eo > 0 else { continue }
-            sum += max(0, Double(eligibleSG[s * G + g]) * Double(po) / Double(eo) - Double(participantsSG[s * G + g]))
-        }
-        return sum
-    }
-    var (overall, district) = rates(eligibleG, participantsG) { g in missing(g, in: 0..<S) }
-    // Access: the highest rate among groups large enough to be stable, as for participation.
-    let access = (0..<G).map { offeredG[$0] > 0 ? Double(eligibleG[$0]) / Double(offeredG[$0]) : 0 }
-    let stable = (0..<G).filter { offeredG[$0] >= minimumN }
-    let pool = stable.isEmpty ? (0..<G).filter { offeredG[$0] > 0 } : stable
-    let highestAccess = pool.map { access[$0] }.max() ?? 0
+    let schoolNames = (0..<S).map { s -> (id: String, name: String) in (r.orgs[term.schools[s]].id, r.orgs[term.schools[s]].name) }
+    var out = Advanced(eligibleSG: eligibleSG, participantsSG: participantsSG, eligibleG: eligibleG, participantsG: participantsG,
+                       offeredG: offeredG, schools: schoolNames, groups: groups, minimumN: minimumN)
     let referenceRate = referenceEligible > 0 ? Double(referenceParticipants) / Double(referenceEligible) : 0
-    for g in 0..<G {
-        district[g].inOfferedGrades = offeredG[g]
-        district[g].accessRate = access[g]
-        district[g].accessGapPP = offeredG[g] > 0 ? 100 * (highestAccess - access[g]) : 0
-        if reference != nil {
-            district[g].missingToReference = max(0, Double(eligibleG[g]) * referenceRate - Double(participantsG[g]))
-        }
+    if reference != nil {
+        for g in 0..<G { out.groups[g].missingToReference = max(0, Double(eligibleG[g]) * referenceRate - Double(participantsG[g])) }
     }
-    var schools: [Advanced.School] = []
-    for s in 0..<S {
-        let e = Array(eligibleSG[(s * G)..<(s * G + G)]), p = Array(participantsSG[(s * G)..<(s * G + G)])
-        guard e.reduce(0, +) > 0 else { continue }
-        let org = r.orgs[term.schools[s]]
-        schools.append(.init(id: org.id, name: org.name, groups: rates(e, p) { g in missing(g, in: s..<(s + 1)) }.1))
-    }
-    var out = Advanced(overallRate: overall, groups: district, schools: schools)
     if let reference {
         out.reference = .init(name: reference.group.name, criteria: reference.group.texts, eligible: referenceEligible,
                               participants: referenceParticipants, rate: referenceRate)
     }
     return out
+}
+
+extension Advanced {
+    /// Participation from counts: eligible students and participants per school and group
+    /// (`[s * G + g]`), per group district-wide (each student once), and students whose
+    /// grade has the class somewhere in the district (`offeredG`, for access).
+    ///
+    /// Rates `participants / eligible`; the highest rate among groups of at least
+    /// `minimumN` eligible students (all groups when none is); `missing_g = Σ_s max(0,
+    /// eligible_sg · r_s,others − participants_sg)`; access `eligible / inOfferedGrades`.
+    /// Shared by the roster diagnostic and public data (contract `crdc.md`).
+    /// - Complexity: O(schools · groups²).
+    public init(eligibleSG: [Int], participantsSG: [Int], eligibleG: [Int], participantsG: [Int], offeredG: [Int],
+                schools: [(id: String, name: String)], groups: [String], minimumN: Int) {
+        let G = groups.count, S = schools.count
+        func rates(_ eligible: [Int], _ participants: [Int], others: (Int) -> Double?) -> (Double, [Advanced.Group]) {
+            let E = eligible.reduce(0, +), Pn = participants.reduce(0, +)
+            let overall = E > 0 ? Double(Pn) / Double(E) : 0
+            let rate = (0..<G).map { eligible[$0] > 0 ? Double(participants[$0]) / Double(eligible[$0]) : 0 }
+            // The highest rate among groups large enough to be stable (all groups when none is).
+            let stable = (0..<G).filter { eligible[$0] >= minimumN }
+            let pool = stable.isEmpty ? (0..<G).filter { eligible[$0] > 0 } : stable
+            let highest = pool.map { rate[$0] }.max() ?? 0
+            return (overall, (0..<G).map { g in
+                .init(group: groups[g], eligible: eligible[g], participants: participants[g], rate: rate[g],
+                      representationIndex: overall > 0 ? rate[g] / overall : 0,
+                      gapToHighestPP: eligible[g] > 0 ? 100 * (highest - rate[g]) : 0,
+                      missing: others(g) ?? 0,
+                      missingToHighest: max(0, Double(eligible[g]) * highest - Double(participants[g])))
+            })
+        }
+        // missing_g = Σ_s max(0, eligible_sg · r_s,others − participants_sg).
+        func missing(_ g: Int, in range: Range<Int>) -> Double {
+            var sum = 0.0
+            for s in range {
+                var eo = 0, po = 0
+                for k in 0..<G where k != g { eo += eligibleSG[s * G + k]; po += participantsSG[s * G + k] }
+                guard eo > 0 else { continue }
+                sum += max(0, Double(eligibleSG[s * G + g]) * Double(po) / Double(eo) - Double(participantsSG[s * G + g]))
+            }
+            return sum
+        }
+        var (overall, district) = rates(eligibleG, participantsG) { g in missing(g, in: 0..<S) }
+        // Access: the highest rate among groups large enough to be stable, as for participation.
+        let access = (0..<G).map { offeredG[$0] > 0 ? Double(eligibleG[$0]) / Double(offeredG[$0]) : 0 }
+        let stable = (0..<G).filter { offeredG[$0] >= minimumN }
+        let pool = stable.isEmpty ? (0..<G).filter { offeredG[$0] > 0 } : stable
+        let highestAccess = pool.map { access[$0] }.max() ?? 0
+        for g in 0..<G {
+            district[g].inOfferedGrades = offeredG[g]
+            district[g].accessRate = access[g]
+            district[g].accessGapPP = offeredG[g] > 0 ? 100 * (highestAccess - access[g]) : 0
+        }
+        var perSchool: [Advanced.School] = []
+        for s in 0..<S {
+            let e = Array(eligibleSG[(s * G)..<(s * G + G)]), p = Array(participantsSG[(s * G)..<(s * G + G)])
+            guard e.reduce(0, +) > 0 else { continue }
+            perSchool.append(.init(id: schools[s].id, name: schools[s].name, groups: rates(e, p) { g in missing(g, in: s..<(s + 1)) }.1))
+        }
+        self.init(overallRate: overall, groups: district, schools: perSchool)
+    }
 }
 
 /// The reference group of `missingToReference` and which students are in it.

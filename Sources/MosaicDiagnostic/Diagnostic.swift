@@ -26,6 +26,54 @@ public struct Diagnostic: Sendable, Codable, Equatable {
     /// What the district is measured against at the first level ("New York City public
     /// schools, 2017-18"); nil without a reference or a name for it.
     public var referenceName: String? = nil
+    /// For a district known from public data only (contract `crdc.md`): the source, its
+    /// state's figures and its peers (nil for a roster or school-count district).
+    public var publicData: PublicDataContext? = nil
+}
+
+/// Where a public-data district stands in its state: the source (labelled wherever it is
+/// shown), the percentile of its D among the state's districts with two or more high
+/// schools, and the districts of the state nearest to it in size and composition.
+public struct PublicDataContext: Sendable, Codable, Equatable {
+    public struct Peer: Sendable, Codable, Equatable {
+        public var id: String
+        public var name: String
+        public var students: Int
+        public var studentsOfColorShare: Double
+        public var highSchools: Int
+        public var D: Double
+        public init(id: String, name: String, students: Int, studentsOfColorShare: Double, highSchools: Int, D: Double) {
+            self.id = id
+            self.name = name
+            self.students = students
+            self.studentsOfColorShare = studentsOfColorShare
+            self.highSchools = highSchools
+            self.D = D
+        }
+    }
+
+    /// "public data: CRDC 2015-16, high schools".
+    public var source: String
+    public var state: String
+    public var statePercentileD: Double?
+    /// The state's districts with two or more high schools (the percentile's base).
+    public var districtsCompared: Int
+    public var highSchoolsWithAP: Int
+    public var studentsOfColorShare: Double?
+    public var apStudentsOfColorShare: Double?
+    public var peers: [Peer]
+
+    public init(source: String, state: String, statePercentileD: Double?, districtsCompared: Int, highSchoolsWithAP: Int,
+                studentsOfColorShare: Double?, apStudentsOfColorShare: Double?, peers: [Peer]) {
+        self.source = source
+        self.state = state
+        self.statePercentileD = statePercentileD
+        self.districtsCompared = districtsCompared
+        self.highSchoolsWithAP = highSchoolsWithAP
+        self.studentsOfColorShare = studentsOfColorShare
+        self.apStudentsOfColorShare = apStudentsOfColorShare
+        self.peers = peers
+    }
 }
 
 /// Who holds honors credit in the term's open-honors classes on one day, by group: the

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MosaicCore
 import MosaicMetrics
 
@@ -269,4 +274,61 @@ public struct PublicDataSelection: Sendable {
         }
         return previous[b.count]
     }
+}
+
+extension PublicDataAnalysis {
+    /// The districts of `district`'s state nearest to it: distance `|ln(n/n')| + ½Σ|p − p'|`
+    /// over size and race composition, the district itself left out.
+    /// - Complexity: O(districts of the state · groups).
+    public func peers(of district: Int, count: Int = 5) -> [Int] {
+        let d = districts[district]
+        let n = Double(max(1, d.totalStudents)), p = shares(d.students)
+        return districts.indices
+            .filter { $0 != district && districts[$0].state == d.state && districts[$0].totalStudents > 0 }
+            .map { j -> (Double, Int) in
+                let o = districts[j]
+                return (abs(log(Double(o.totalStudents) / n)) + dissimilarity(of: shares(o.students), against: p), j)
+            }
+            .sorted { $0 < $1 }
+            .prefix(count).map(\.1)
+    }
+}
+
+/// A public-data district's diagnostic (contract `crdc.md`): the across-schools level for
+/// race over its high schools, the district against its state's high schools, and AP as
+/// its advanced coursework — eligible where the school offers AP, so a group's access is
+/// the share of its students whose high school offers any. No classes: the within-school
+/// level is absent, as for school counts. Groups in Mosaic's roster order.
+/// - Complexity: O(schools · groups²).
+public func diagnose(publicDistrict d: PublicDistrictFigures, state: PublicStateFigures, context: PublicDataContext,
+                     termID: String, termTitle: String, options o: DiagnosticOptions) -> Diagnostic {
+    let groups = Dimension.race.rosterGroups
+    let order = groups.map { PublicHighSchool.raceGroups.firstIndex(of: $0)! }
+    func mapped(_ c: [Int]) -> [Int] { order.map { c[$0] } }
+    let counts = mapped(d.students), P = shares(counts)
+    let schools = d.schools.enumerated().map { i, s in (id: "hs\(i + 1)", name: s.name, counts: mapped(s.students), unknown: 0) }
+    let across = acrossSchools(schools, groups: groups, P: P)
+    let G = groups.count
+    var eligibleSG: [Int] = [], participantsSG: [Int] = []
+    for s in d.schools {
+        eligibleSG += s.offersAP ? mapped(s.students) : Array(repeating: 0, count: G)
+        participantsSG += mapped(s.apStudents)
+    }
+    let eligibleG = (0..<G).map { g in stride(from: g, to: eligibleSG.count, by: G).reduce(0) { $0 + eligibleSG[$1] } }
+    let advanced = Advanced(eligibleSG: eligibleSG, participantsSG: participantsSG, eligibleG: eligibleG, participantsG: mapped(d.apStudents),
+                            offeredG: d.highSchoolsWithAP > 0 ? counts : Array(repeating: 0, count: G),
+                            schools: schools.map { ($0.id, $0.name) }, groups: groups, minimumN: o.minimumN)
+    let reference = mapped(state.students)
+    let dimension = DimensionResult(
+        dimension: .race, groups: groups, counts: counts, unknown: 0,
+        districtVsReference: counts.reduce(0, +) > 0 ? dissimilarity(of: P, against: shares(reference)) : nil,
+        referenceCounts: reference, acrossSchools: across,
+        withinSchools: WithinSchools(hBetween: .nan, hWithin: .nan, mBetween: .nan, mWithin: .nan, schools: []),
+        advanced: advanced)
+    var diagnostic = Diagnostic(
+        termID: termID, termTitle: termTitle, students: d.totalStudents, schools: d.highSchools, classes: 0, enrollments: 0,
+        baselineDraws: 0, seed: o.seed, dimensions: [dimension], findings: Findings.derive([dimension], options: o),
+        referenceName: o.referenceName)
+    diagnostic.publicData = context
+    return diagnostic
 }

@@ -28,7 +28,37 @@ public actor MemoryStore: Store {
 
     public func schemaVersion() async throws -> Int { version }
 
-    public func districts() async throws -> [DistrictRecord] { districtList.values.sorted { $0.id < $1.id } }
+    public func districts() async throws -> [DistrictRecord] { districtList.values.filter { $0.publicData == nil }.sorted { $0.id < $1.id } }
+
+    public func district(_ id: String) async throws -> DistrictRecord? { districtList[id] }
+
+    public func publicDistricts(matching query: String, state: String?, limit: Int) async throws -> [DistrictRecord] {
+        let words = query.lowercased().split(whereSeparator: \.isWhitespace).prefix(8)
+        return Array(districtList.values
+            .filter { d in d.publicData != nil && (state == nil || d.state == state) && words.allSatisfy { d.name.lowercased().contains($0) } }
+            .sorted { ($0.name, $0.state ?? "", $0.id) < ($1.name, $1.state ?? "", $1.id) }
+            .prefix(max(0, limit)))
+    }
+
+    public func publicStates() async throws -> [(state: String, districts: Int)] {
+        Dictionary(grouping: districtList.values.filter { $0.publicData != nil }.compactMap(\.state), by: { $0 })
+            .map { ($0.key, $0.value.count) }.sorted { $0.0 < $1.0 }
+    }
+
+    public func importPublicDistricts(_ items: [PublicDistrictImport], replace: Bool) async throws {
+        let existing = Set(districtList.values.filter { $0.publicData != nil }.map(\.id))
+        if !replace, let clash = items.first(where: { existing.contains($0.district.id) }) {
+            throw StoreError.termExists(district: clash.district.id, term: clash.term.id)
+        }
+        if replace {
+            let kept = Set(items.map(\.district.id))
+            for id in existing where !kept.contains(id) { termList[id] = nil; districtList[id] = nil }
+        }
+        for item in items {
+            districtList[item.district.id] = item.district
+            termList[item.district.id, default: [:]][item.term.id] = Term(record: item.term, roster: item.roster, diagnostic: item.diagnostic)
+        }
+    }
 
     public func terms(district: String) async throws -> [TermRecord] {
         (termList[district] ?? [:]).values.map(\.record).sorted {
@@ -38,7 +68,7 @@ public actor MemoryStore: Store {
 
     public func allTerms() async throws -> [String: [TermRecord]] {
         var out: [String: [TermRecord]] = [:]
-        for d in termList.keys { out[d] = try await terms(district: d) }
+        for d in termList.keys where districtList[d]?.publicData == nil { out[d] = try await terms(district: d) }
         return out
     }
 

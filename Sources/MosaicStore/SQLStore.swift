@@ -53,9 +53,83 @@ public final class SQLStore: Store {
 
     // MARK: Districts and terms
 
+    static let districtColumns = "district_id, name, synthetic, state, public_data"
+    static func district(_ row: [SQLValue]) -> DistrictRecord {
+        DistrictRecord(id: row[0].text ?? "", name: row[1].text ?? "", synthetic: row[2].bool ?? false, state: row[3].text,
+                       publicData: row[4].text)
+    }
+
     public func districts() async throws -> [DistrictRecord] {
-        try await database.query("SELECT district_id, name, synthetic FROM districts ORDER BY district_id", []).map {
-            DistrictRecord(id: $0[0].text ?? "", name: $0[1].text ?? "", synthetic: $0[2].bool ?? false)
+        try await database.query("SELECT \(Self.districtColumns) FROM districts WHERE public_data IS NULL ORDER BY district_id", [])
+            .map(Self.district)
+    }
+
+    public func district(_ id: String) async throws -> DistrictRecord? {
+        try await database.query("SELECT \(Self.districtColumns) FROM districts WHERE district_id = ?", [SQLValue(id)]).first.map(Self.district)
+    }
+
+    public func publicDistricts(matching query: String, state: String?, limit: Int) async throws -> [DistrictRecord] {
+        var sql = "SELECT \(Self.districtColumns) FROM districts WHERE public_data IS NOT NULL"
+        var binds: [SQLValue] = []
+        if let state { sql += " AND state = ?"; binds.append(SQLValue(state)) }
+        // Every word of the query somewhere in the name, any case (LIKE's wildcards escaped).
+        for word in query.lowercased().split(whereSeparator: \.isWhitespace).prefix(8) {
+            let escaped = word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            sql += " AND lower(name) LIKE ? ESCAPE '\\'"
+            binds.append(SQLValue("%\(escaped)%"))
+        }
+        sql += " ORDER BY name, state, district_id LIMIT \(max(0, limit))"
+        return try await database.query(sql, binds).map(Self.district)
+    }
+
+    public func publicStates() async throws -> [(state: String, districts: Int)] {
+        try await database.query("""
+            SELECT state, COUNT(*) FROM districts WHERE public_data IS NOT NULL AND state IS NOT NULL GROUP BY state ORDER BY state
+            """, []).map { ($0[0].text ?? "", $0[1].int ?? 0) }
+    }
+
+    public func importPublicDistricts(_ items: [PublicDistrictImport], replace: Bool) async throws {
+        try await database.transaction { db in
+            let existing = Set(try await db.query("SELECT district_id FROM districts WHERE public_data IS NOT NULL", []).compactMap { $0[0].text })
+            if replace {
+                for table in Self.termTables + ["terms"] {
+                    try await db.execute("DELETE FROM \(table) WHERE district_id IN (SELECT district_id FROM districts WHERE public_data IS NOT NULL)")
+                }
+            } else if let clash = items.first(where: { existing.contains($0.district.id) }) {
+                throw StoreError.termExists(district: clash.district.id, term: clash.term.id)
+            }
+            // Districts already stored (replace) keep their rows (a plan may point at them):
+            // their name, state and source are brought up to date.
+            for item in items where existing.contains(item.district.id) {
+                try await db.execute("UPDATE districts SET name = ?, state = ?, public_data = ? WHERE district_id = ?",
+                                     [SQLValue(item.district.name), SQLValue(item.district.state), SQLValue(item.district.publicData),
+                                      SQLValue(item.district.id)])
+            }
+            let new = items.filter { !existing.contains($0.district.id) }
+            try await db.insert(into: "districts", columns: ["district_id", "name", "synthetic", "state", "public_data"], rows: new.count) { i, b in
+                let d = new[i].district
+                b += [SQLValue(d.id), SQLValue(d.name), SQLValue(d.synthetic), SQLValue(d.state), SQLValue(d.publicData)]
+            }
+            try await db.insert(into: "terms", columns: ["district_id", "term_id", "title", "school_year", "imported_at", "students", "schools",
+                                                        "sections", "enrollments", "roster_version"], rows: items.count) { i, b in
+                let t = items[i].term
+                b += [SQLValue(t.district), SQLValue(t.id), SQLValue(t.title), SQLValue(t.schoolYear), SQLValue(Timestamp.text(t.importedAt)),
+                      SQLValue(t.students), SQLValue(t.schools), SQLValue(t.sections), SQLValue(t.enrollments), SQLValue(items[i].roster.version)]
+            }
+            try await RosterRows.insertCounts(items.map { ($0.roster, [SQLValue($0.term.district), SQLValue($0.term.id)]) }, into: db)
+            if replace {
+                // A public district the new data no longer has goes, unless something of the
+                // district's own (a user, a plan, a round, boundaries) points at it.
+                let owners = ["terms", "users", "plan_items", "plan_counters", "application_rounds", "enrichment_rounds", "boundary_instances"]
+                try await db.execute("DELETE FROM districts WHERE public_data IS NOT NULL AND "
+                    + owners.map { "NOT EXISTS (SELECT 1 FROM \($0) o WHERE o.district_id = districts.district_id)" }.joined(separator: " AND "))
+            }
+            try await db.insert(into: "diagnostics", columns: ["district_id", "term_id", "computed_at", "options", "json"], rows: items.count) { i, b in
+                let d = items[i].diagnostic
+                b += [SQLValue(items[i].term.district), SQLValue(items[i].term.id), SQLValue(Timestamp.text(d.computedAt)),
+                      SQLValue(d.options), SQLValue(d.json)]
+            }
         }
     }
 
@@ -68,8 +142,9 @@ public final class SQLStore: Store {
 
     public func allTerms() async throws -> [String: [TermRecord]] {
         Dictionary(grouping: try await database.query("""
-            SELECT term_id, title, school_year, imported_at, students, schools, sections, enrollments, district_id, revision
-            FROM terms ORDER BY district_id, imported_at, term_id
+            SELECT t.term_id, t.title, t.school_year, t.imported_at, t.students, t.schools, t.sections, t.enrollments, t.district_id, t.revision
+            FROM terms t JOIN districts d ON d.district_id = t.district_id WHERE d.public_data IS NULL
+            ORDER BY t.district_id, t.imported_at, t.term_id
             """, []).map(Self.term), by: \.district)
     }
 
@@ -104,8 +179,9 @@ public final class SQLStore: Store {
             }
             let known = try await db.query("SELECT 1 FROM districts WHERE district_id = ?", [SQLValue(district.id)])
             if known.isEmpty {
-                try await db.execute("INSERT INTO districts (district_id, name, synthetic) VALUES (?, ?, ?)",
-                                     [SQLValue(district.id), SQLValue(district.name), SQLValue(district.synthetic)])
+                try await db.execute("INSERT INTO districts (district_id, name, synthetic, state, public_data) VALUES (?, ?, ?, ?, ?)",
+                                     [SQLValue(district.id), SQLValue(district.name), SQLValue(district.synthetic),
+                                      SQLValue(district.state), SQLValue(district.publicData)])
             }
             try await db.execute("""
                 INSERT INTO terms (district_id, term_id, title, school_year, imported_at, students, schools, sections,

@@ -12,10 +12,25 @@ public protocol Store: Sendable {
     /// The newest migration applied (0 for an empty store).
     func schemaVersion() async throws -> Int
 
+    /// The districts with rosters or school counts of their own, by id. Districts known
+    /// from public data only (thousands of them) are left out: find them with
+    /// ``publicDistricts(matching:state:limit:)``.
     func districts() async throws -> [DistrictRecord]
+    /// One district, whatever its kind.
+    func district(_ id: String) async throws -> DistrictRecord?
     func terms(district: String) async throws -> [TermRecord]
-    /// Every district's terms (as ``terms(district:)`` orders them), in one read.
+    /// Every district's terms (as ``terms(district:)`` orders them), in one read; the
+    /// districts of ``districts()`` only.
     func allTerms() async throws -> [String: [TermRecord]]
+
+    /// Public-data districts whose name contains `query` (any case; every word of it, in
+    /// any order), in `state` when given, by name, at most `limit`.
+    func publicDistricts(matching query: String, state: String?, limit: Int) async throws -> [DistrictRecord]
+    /// The states with public-data districts, and how many each has, by name.
+    func publicStates() async throws -> [(state: String, districts: Int)]
+    /// Stores many public-data districts, each with one term, in one transaction (all or
+    /// nothing); with `replace`, the public-data districts stored before are removed first.
+    func importPublicDistricts(_ districts: [PublicDistrictImport], replace: Bool) async throws
 
     /// Stores a term's roster and its diagnostic in one transaction: after an error or
     /// an interruption the store is as it was. A term already stored is refused unless
@@ -171,11 +186,34 @@ public struct DistrictRecord: Sendable, Equatable, Codable {
     public var name: String
     /// Synthetic districts are labelled so wherever they are shown.
     public var synthetic: Bool
+    /// The state, where known ("GEORGIA" as federal data writes it).
+    public var state: String? = nil
+    /// A district known from public data only is labelled with its source wherever it is
+    /// shown ("public data: CRDC 2015-16, high schools"); nil for a roster district.
+    public var publicData: String? = nil
 
-    public init(id: String, name: String, synthetic: Bool) {
+    public init(id: String, name: String, synthetic: Bool, state: String? = nil, publicData: String? = nil) {
         self.id = id
         self.name = name
         self.synthetic = synthetic
+        self.state = state
+        self.publicData = publicData
+    }
+}
+
+/// One public-data district as ``Store/importPublicDistricts(_:replace:)`` stores it.
+public struct PublicDistrictImport: Sendable {
+    public var district: DistrictRecord
+    public var term: TermRecord
+    public var roster: Roster
+    public var diagnostic: StoredDiagnostic
+
+    public init(district: DistrictRecord, term: TermRecord, roster: Roster, diagnostic: StoredDiagnostic) {
+        precondition(term.district == district.id && district.publicData != nil)
+        self.district = district
+        self.term = term
+        self.roster = roster
+        self.diagnostic = diagnostic
     }
 }
 

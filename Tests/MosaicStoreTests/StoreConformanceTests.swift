@@ -473,3 +473,57 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
         }
     }
 }
+
+/// Districts known from public data only (issue 24): thousands, stored in one transaction,
+/// found by search and state, never listed with the roster districts.
+@Suite struct PublicDistrictStoreTests {
+    static func item(_ id: String, _ name: String, state: String, students: Int) -> PublicDistrictImport {
+        let district = DistrictRecord(id: id, name: name, synthetic: false, state: state, publicData: "public data: CRDC 2015-16, high schools")
+        let roster = Roster(version: "crdc-2015-16", orgs: [.init(id: id, name: name, type: "district"), .init(id: "hs1", name: "\(name) High", type: "school", parent: 0)],
+                            sessions: [.init(id: "2015-16", title: "2015-16", type: "schoolYear", startDate: "2015-07-01", endDate: "2016-06-30", schoolYear: 2016)],
+                            courses: [], sections: [], students: [], enrollmentSection: [], enrollmentStudent: [],
+                            reference: [.race: ["black": 10, "white": 20]])
+        let term = TermRecord(district: id, id: "2015-16", title: "2015-16 (CRDC, high schools)", schoolYear: 2016,
+                              importedAt: Date(timeIntervalSince1970: 1_790_000_000), students: students, schools: 1, sections: 0, enrollments: 0)
+        return PublicDistrictImport(district: district, term: term, roster: roster,
+                                    diagnostic: StoredDiagnostic(json: "{\"id\":\"\(id)\"}", computedAt: Date(timeIntervalSince1970: 1_790_000_000), options: "crdc"))
+    }
+
+    @Test(arguments: Backend.allCases)
+    func publicDistrictsAreStoredTogetherAndFoundBySearch(_ backend: Backend) async throws {
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            let r = try fixtureRoster()
+            try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
+            let items = [Self.item("crdc-ga-cobb", "Cobb County", state: "GEORGIA", students: 35_141),
+                         Self.item("crdc-ga-fulton", "Fulton County", state: "GEORGIA", students: 28_000),
+                         Self.item("crdc-tx-cobb", "COBB ISD 100%_x", state: "TEXAS", students: 900)]
+            try await store.importPublicDistricts(items, replace: false)
+            // Listed apart from the roster districts; each found by id.
+            #expect(try await store.districts().map(\.id) == ["D1"])
+            #expect(try await store.allTerms().keys.sorted() == ["D1"])
+            #expect(try await store.district("crdc-ga-cobb") == items[0].district)
+            #expect(try await store.terms(district: "crdc-ga-fulton") == [items[1].term])
+            let back = try await store.roster(district: "crdc-ga-cobb", term: "2015-16")
+            #expect(back.orgs == items[0].roster.orgs && back.sessions == items[0].roster.sessions && back.reference == items[0].roster.reference)
+            #expect(try await store.diagnostic(district: "crdc-tx-cobb", term: "2015-16")?.json == "{\"id\":\"crdc-tx-cobb\"}")
+            // Search: every word, any case, in a state; LIKE's wildcards are plain text.
+            #expect(try await store.publicDistricts(matching: "cobb", state: nil, limit: 10).map(\.id) == ["crdc-tx-cobb", "crdc-ga-cobb"])
+            #expect(try await store.publicDistricts(matching: "county COBB", state: nil, limit: 10).map(\.id) == ["crdc-ga-cobb"])
+            #expect(try await store.publicDistricts(matching: "cobb", state: "GEORGIA", limit: 10).map(\.id) == ["crdc-ga-cobb"])
+            #expect(try await store.publicDistricts(matching: "100%_", state: nil, limit: 10).map(\.id) == ["crdc-tx-cobb"])
+            #expect(try await store.publicDistricts(matching: "1%0", state: nil, limit: 10).isEmpty)
+            #expect(try await store.publicDistricts(matching: "", state: "GEORGIA", limit: 1).map(\.id) == ["crdc-ga-cobb"])
+            #expect(try await store.publicStates().map { "\($0.state)=\($0.districts)" } == ["GEORGIA=2", "TEXAS=1"])
+            // Again without replace: refused, nothing changed; with replace: the new set.
+            await #expect(throws: StoreError.self) { try await store.importPublicDistricts([Self.item("crdc-ga-cobb", "Cobb", state: "GEORGIA", students: 1)], replace: false) }
+            try await store.importPublicDistricts([Self.item("crdc-ga-cobb", "Cobb County School District", state: "GEORGIA", students: 35_000)], replace: true)
+            #expect(try await store.publicStates().map { "\($0.state)=\($0.districts)" } == ["GEORGIA=1"])
+            #expect(try await store.district("crdc-ga-fulton") == nil)
+            #expect(try await store.district("crdc-ga-cobb")?.name == "Cobb County School District")
+            #expect(try await store.terms(district: "crdc-ga-cobb").map(\.students) == [35_000])
+            #expect(try await store.terms(district: "crdc-ga-fulton").isEmpty)
+            #expect(try await store.districts().map(\.id) == ["D1"])
+        }
+    }
+}

@@ -243,6 +243,11 @@ enum Migrations {
         Migration(version: 15, name: "courses' titles in Spanish, for the family pages", statements: [
             "ALTER TABLE courses ADD COLUMN title_es TEXT",
         ]),
+        Migration(version: 16, name: "districts known from public data: their state and source", statements: [
+            "ALTER TABLE districts ADD COLUMN state TEXT",
+            "ALTER TABLE districts ADD COLUMN public_data TEXT",
+            "CREATE INDEX districts_public ON districts (public_data, state, name)",
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }

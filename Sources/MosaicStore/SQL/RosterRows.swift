@@ -68,6 +68,37 @@ enum RosterRows {
         }
     }
 
+    /// The rows of many rosters that hold only orgs, sessions and reference counts (school
+    /// counts or public data), each under its own key, in as few statements as the
+    /// database allows.
+    static func insertCounts(_ rosters: [(roster: Roster, key: [SQLValue])], into db: any SQLDatabase) async throws {
+        for r in rosters {
+            precondition(r.roster.courses.isEmpty && r.roster.sections.isEmpty && r.roster.students.isEmpty && r.roster.enrollmentCount == 0,
+                         "insertCounts takes rosters of counts only")
+        }
+        let orgs = rosters.flatMap { r in r.roster.orgs.enumerated().map { (r.key, $0, $1) } }
+        try await db.insert(into: "orgs", columns: ["district_id", "term_id", "idx", "sourced_id", "name", "type", "parent"], rows: orgs.count) { i, b in
+            let (key, idx, o) = orgs[i]
+            b += key + [SQLValue(idx), SQLValue(o.id), SQLValue(o.name), SQLValue(o.type), SQLValue(o.parent)]
+        }
+        let sessions = rosters.flatMap { r in r.roster.sessions.enumerated().map { (r.key, $0, $1) } }
+        try await db.insert(into: "academic_sessions",
+                            columns: ["district_id", "term_id", "idx", "sourced_id", "title", "type", "start_date", "end_date", "school_year", "parent"],
+                            rows: sessions.count) { i, b in
+            let (key, idx, s) = sessions[i]
+            b += key + [SQLValue(idx), SQLValue(s.id), SQLValue(s.title), SQLValue(s.type), SQLValue(s.startDate), SQLValue(s.endDate),
+                        SQLValue(s.schoolYear), SQLValue(s.parent)]
+        }
+        let counts = rosters.flatMap { r in
+            (r.roster.reference ?? [:]).sorted { $0.key.rawValue < $1.key.rawValue }
+                .flatMap { d, groups in groups.sorted { $0.key < $1.key }.map { (r.key, d, $0.key, $0.value) } }
+        }
+        try await db.insert(into: "reference_counts", columns: ["district_id", "term_id", "dimension", "grp", "count"], rows: counts.count) { i, b in
+            let (key, d, g, n) = counts[i]
+            b += key + [SQLValue(d.rawValue), SQLValue(g), SQLValue(n)]
+        }
+    }
+
     static func insertOpenHonors(_ ledger: [Roster.OpenHonorsChoice], key: [SQLValue], _ db: any SQLDatabase) async throws {
         try await db.insert(into: "open_honors", columns: ["district_id", "term_id", "idx", "student", "section", "opted_in", "opted_out"],
                             rows: ledger.count) { i, b in

@@ -51,7 +51,7 @@ struct API: Sendable {
     /// The stored diagnostic of a district's term; throws the 404 that says which is unknown.
     func lookup(_ context: MosaicRequestContext) async throws -> (district: String, term: String, version: String, diagnostic: Diagnostic) {
         let district = try context.parameters.require("district"), term = try context.parameters.require("term")
-        guard try await server.store.districts().contains(where: { $0.id == district }) else {
+        guard try await server.store.district(district) != nil else {
             throw APIError(.notFound, "no district '\(district)'")
         }
         let terms = try await server.store.terms(district: district)

@@ -102,7 +102,7 @@ struct Pages: Sendable {
     }
 
     func site(_ district: String) async throws -> Dashboard.Site? {
-        guard let d = try await server.store.districts().first(where: { $0.id == district }) else { return nil }
+        guard let d = try await server.store.district(district) else { return nil }
         let terms = try await server.store.terms(district: district)
         return Dashboard.Site(district: d.id, name: d.name, synthetic: d.synthetic, terms: terms.map { .init(id: $0.id, title: $0.title) },
                               version: TermRecord.version(of: terms))

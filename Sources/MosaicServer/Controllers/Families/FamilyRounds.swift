@@ -28,7 +28,7 @@ struct FamilyRounds: Sendable {
     /// suppression policy; distances from the schools' locations in its latest round.
     func finder(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let district = try context.parameters.require("district")
-        guard let site = try await server.store.districts().first(where: { $0.id == district }) else {
+        guard let site = try await server.store.district(district) else {
             return Pages.notFound("There is no district “\(district)” in this store.")
         }
         let terms = try await server.store.terms(district: district)
