@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "MosaicServerTests",
             dependencies: [
-                "MosaicServer", "MosaicStore", "MosaicImport", "MosaicDiagnostic", "MosaicTestSupport", "ZIPFoundation",
+                "MosaicServer", "MosaicStore", "MosaicImport", "MosaicDiagnostic", "MosaicDemo", "MosaicTestSupport", "ZIPFoundation",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

@@ -24,6 +24,8 @@ public struct DemoStore: Sendable {
     public var snapshot: String
     public var zones: String
     public var locations: String
+    /// The CRDC high-school file (default: the copy shipped with Mosaic).
+    public var crdcFile: String = CRDCData.highSchools
     public var guidebook: Guidebook
     /// What the demo tells the person building it (the example paths and codes).
     public var say: @Sendable (String) -> Void
@@ -86,6 +88,19 @@ public struct DemoStore: Sendable {
         try await seedEnrichment(store)
         try await seedScheduleReview(store)
         try await buildNYC(into: store, nyc)
+        try await buildPublicDistricts(into: store)
+    }
+
+    /// Every US district of the CRDC 2015-16 high-school file (shipped with Mosaic), as
+    /// public-data districts with their states as references (issue 24).
+    func buildPublicDistricts(into store: any Store) async throws {
+        let clock = ContinuousClock(), started = clock.now
+        let crdc = try CRDCFile.read(crdcFile)
+        let analysis = PublicDataAnalysis(crdc.schools)
+        let items = try PublicDistricts.items(analysis, guidebook: guidebook, importedAt: Date(timeIntervalSince1970: 1_467_244_800),
+                                              progress: progress)
+        try await store.importPublicDistricts(items, replace: true)
+        say("CRDC 2015-16: \(Format.count(items.count)) public-data districts in \(analysis.states.count) states (\(Format.count(crdc.schools.count)) high schools) in \(Format.fixed(Double((clock.now - started).components.attoseconds) * 1e-18 + Double((clock.now - started).components.seconds), 1)) s")
     }
 
     /// The city's counts per dimension (NYC's groups, in `Dimension.groups` order): every

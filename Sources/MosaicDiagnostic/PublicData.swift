@@ -280,10 +280,11 @@ extension PublicDataAnalysis {
     /// The districts of `district`'s state nearest to it: distance `|ln(n/n')| + ½Σ|p − p'|`
     /// over size and race composition, the district itself left out.
     /// - Complexity: O(districts of the state · groups).
-    public func peers(of district: Int, count: Int = 5) -> [Int] {
+    /// `candidates`: the indices of the state's districts (all districts when nil).
+    public func peers(of district: Int, among candidates: [Int]? = nil, count: Int = 5) -> [Int] {
         let d = districts[district]
         let n = Double(max(1, d.totalStudents)), p = shares(d.students)
-        return districts.indices
+        return (candidates ?? Array(districts.indices))
             .filter { $0 != district && districts[$0].state == d.state && districts[$0].totalStudents > 0 }
             .map { j -> (Double, Int) in
                 let o = districts[j]

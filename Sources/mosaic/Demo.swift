@@ -56,16 +56,17 @@ struct Demo: AsyncParsableCommand {
             return store
         }
         // (A PostgreSQL demo store is built again with --rebuild: its terms are replaced.)
-        // A store built by an earlier mosaic (no NYC districts yet) is built again: every term
+        // A store built by an earlier mosaic (no NYC or public-data districts yet) is built again: every term
         // is replaced, and the example plan added only where the district has none.
         let guidebook = try Terminal.reportingImportErrors { try Guidebook.load(actions) }
         let demo = DemoStore(students: students, schools: schools, baseline: baseline, snapshot: snapshot,
                              zones: NYCData.zones, locations: NYCData.locations, guidebook: guidebook,
                              say: { Terminal.error("demo: " + $0) }, progress: Terminal.progress())
         let districts = try await store.districts()
+        let publicData = try await store.publicStates()
         try await Terminal.reportingStoreErrors(url) {
             do {
-                if districts.isEmpty || !districts.contains(where: { $0.id.hasPrefix("nyc-") }) || (rebuild && postgres) {
+                if districts.isEmpty || !districts.contains(where: { $0.id.hasPrefix("nyc-") }) || publicData.isEmpty || (rebuild && postgres) {
                     try await demo.build(into: store)
                 }
                 try await demo.seedBoundaries(store)

@@ -9,6 +9,6 @@ struct Mosaic: AsyncParsableCommand {
             Is each student enrolled in a school and attending classes that are racially, \
             ethnically and socioeconomically diverse? Mosaic computes the indices that answer it.
             """,
-        subcommands: [Diagnose.self, Import.self, Match.self, Schedule.self, Boundaries.self, PolicyCommand.self, Serve.self, Demo.self, User.self, Token.self, Segregation.self, CRDC.self, Generate.self, NYCCounts.self, Bench.self]
+        subcommands: [Diagnose.self, Import.self, Match.self, Schedule.self, Boundaries.self, PolicyCommand.self, Serve.self, Demo.self, User.self, Token.self, Segregation.self, CRDC.self, ImportCRDC.self, Generate.self, NYCCounts.self, Bench.self]
     )
 }

@@ -145,6 +145,17 @@ let guidebook = Guidebook(
         #expect(back.dimensions[0].acrossSchools.H == .infinity)
         #expect(back.findings == d.findings && back.dimensions[1] == d.dimensions[1])
         #expect(throws: (any Error).self) { try Diagnostic(archived: "{\"students\": 1}") }
+        // Each action's text is kept once, however many findings name it.
+        #expect(d.findings.count > 1 && d.findings.allSatisfy { !$0.actions.isEmpty })
+        let summary = try #require(d.findings.first?.actions.first?.summary)
+        #expect(text.components(separatedBy: summary).count == 2)
+        // A diagnostic stored before (the diagnostic's own JSON) still reads.
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.outputFormatting = [.sortedKeys]
+        let before = String(decoding: try encoder.encode(d), as: UTF8.self)
+        #expect(try Diagnostic(archived: before).findings == d.findings)
+        #expect(throws: (any Error).self) { try Diagnostic(archived: "{\"actions\":[],\"diagnostic\":{},\"findingActions\":[],\"format\":2}") }
     }
 
     @Test func theSameSeedGivesTheSameBaselinesOnAnyNumberOfThreads() throws {

@@ -8,6 +8,14 @@ public struct PublicHighSchool: Sendable, Equatable {
     /// The index of `white` in ``raceGroups``: students of colour are the others.
     public static let white = 6
 
+    /// A state as pages write it: "NEW YORK" → "New York", "DISTRICT OF COLUMBIA" →
+    /// "District of Columbia" (federal files write states in capitals).
+    public static func stateName(_ state: String) -> String {
+        state.lowercased().split(separator: " ").enumerated().map { i, w in
+            i > 0 && ["of", "and", "the"].contains(w) ? String(w) : w.prefix(1).uppercased() + w.dropFirst()
+        }.joined(separator: " ")
+    }
+
     public var state: String
     public var district: String
     public var name: String

@@ -5,11 +5,16 @@ extension Dashboard {
     /// The store's districts and their terms: the home page.
     /// - Parameter latest: each district's latest diagnostic, for its headline: how far
     ///   its schools are from reflecting it (D by race and by income).
-    public static func home(_ sites: [Site], latest: [String: Diagnostic] = [:], viewer: String, account: HTML = "") -> HTML {
+    /// - Parameter publicStates: the states with public-data districts (the finder's).
+    public static func home(_ sites: [Site], latest: [String: Diagnostic] = [:], publicStates: [(state: String, districts: Int)] = [],
+                            viewer: String, account: HTML = "") -> HTML {
         var h = SiteNavigation(viewer: viewer, account: account, atHome: true).html
         h += "<h1>Is each student in a diverse school and diverse classes?</h1>"
         h += "<p>Mosaic measures diversity across schools, within schools and inside classrooms, by race and ethnicity, economic disadvantage, English learners, disability and gender, and follows it term by term.</p>"
-        if sites.isEmpty { h += "<p>The store holds no district yet: import a roster with <code>mosaic import</code>.</p>" }
+        // Any US district first: most readers come to look up their own.
+        if !publicStates.isEmpty { h += publicFinder(states: publicStates) }
+        if sites.isEmpty && publicStates.isEmpty { h += "<p>The store holds no district yet: import a roster with <code>mosaic import</code>.</p>" }
+        if !sites.isEmpty && !publicStates.isEmpty { h += "<h2>Districts with their own data</h2>" }
         // One row per district: a store may hold many (the demo: a synthetic roster
         // district and NYC's 32 community school districts).
         if !sites.isEmpty {
@@ -28,6 +33,6 @@ extension Dashboard {
             h += "</tbody></table></div>"
             h += "<p class=\"note\">D: the share of students who would have to change schools for every school to mirror its district (Massey &amp; Denton: under 0.3 low, 0.3–0.6 moderate, above 0.6 high). Synthetic districts are invented for demonstration; the NYC community school districts are the NYC DOE Demographic Snapshot (NYC Open Data), school-level counts.</p>"
         }
-        return standalone(title: "Mosaic", body: h)
+        return standalone(title: "Mosaic", css: publicStates.isEmpty ? "" : finderCSS, body: h)
     }
 }

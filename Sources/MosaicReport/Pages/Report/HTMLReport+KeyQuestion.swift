@@ -107,6 +107,9 @@ struct KeyQuestion {
 
     func classrooms(_ dim: DimensionResult) -> Cell {
         guard d.hasClassrooms else {
+            if d.publicData != nil {
+                return Cell(figure: "–", verdict: "Not measured", tone: .none, words: "Public data has no classes to compare; who takes AP is under Advanced coursework.")
+            }
             return Cell(figure: "–", verdict: "Not measured", tone: .none, words: "This term has school counts only: no classes to compare.")
         }
         let (sorted, n, bySection) = Self.sortedSchools(dim)

@@ -59,6 +59,7 @@ public struct HTMLReport {
             body += "<p class=\"note\"><a href=\"\(onePagerLink)\">Printable one-pager for a board meeting</a> · <a href=\"\(onePagerLink).pdf\" download>as PDF</a> (public view)</p>"
         }
         body += keyQuestion.html
+        if let p = d.publicData { body += publicDataSection(p) }
         body += findingsSection()
         for dim in d.dimensions {
             body += "<section id=\"\(dim.dimension.rawValue)\"><h2>\(dim.dimension.title)</h2>"
@@ -120,6 +121,9 @@ public struct HTMLReport {
         var h: HTML = "<header><h1>Is each student in a diverse school and diverse classes?</h1>"
         if d.hasClassrooms {
             h += "<p class=\"note\">Diversity diagnostic for term <b>\(d.termTitle)</b> (\(d.termID)) · \(Format.count(d.students)) students · \(d.schools) schools · \(Format.count(d.classes)) classes · classroom baselines: \(d.baselineDraws) random assignments per school (seed \(d.seed))</p>"
+        } else if let p = d.publicData {
+            h += "<p class=\"note\">Diversity diagnostic for \(p.state)'s <b>\(d.termTitle)</b> · \(Format.count(d.students)) high-school students · \(d.schools) high school\(d.schools == 1 ? "" : "s"), \(p.highSchoolsWithAP) with AP</p>"
+            h += "<p class=\"synthetic\"><b>\(p.source.prefix(1).uppercased() + p.source.dropFirst()).</b> The federal Civil Rights Data Collection's counts of each high school's students and AP students by race: no roster and no classes. Measured: the district against \(p.state)'s high schools, its high schools against the district, and who takes AP. Not measured: classrooms, and the other dimensions. These counts are already public; the public view still applies Mosaic's minimum-n rule, so small groups are treated on this page as on every other.</p>"
         } else {
             h += "<p class=\"note\">Diversity diagnostic for term <b>\(d.termTitle)</b> (\(d.termID)) · \(Format.count(d.students)) students · \(d.schools) schools</p>"
             h += "<p class=\"note\"><b>School-level counts only.</b> This term has no classes or courses, so the across-schools level and the district against its reference are measured; classrooms and advanced coursework are not.</p>"
@@ -229,6 +233,31 @@ public struct HTMLReport {
         }
         if let r = dim.districtVsReference { cards.add("\(Format.fixed(r, 2))", "district vs reference (½ Σ|P − r|)") }
         return cards.html
+    }
+
+    /// A public-data district among its state's districts: the percentile of its D and the
+    /// districts nearest to it in size and composition. A peer's share of students of
+    /// colour is shown only where neither it nor the white share stands for fewer students
+    /// than the minimum (the same rule as every count here).
+    func publicDataSection(_ p: PublicDataContext) -> HTML {
+        var h: HTML = "<section id=\"among-state\"><h2>Among \(p.state)'s districts</h2>"
+        if let pct = p.statePercentileD, let dim = d.dimensions.first {
+            h += "<p>Its high schools are more segregated (D = \(index(dim.acrossSchools.D, 2))) than <b>\(Format.percent(pct, digits: 0))</b> of \(p.state)'s \(Format.count(p.districtsCompared)) districts with two or more high schools.</p>"
+        } else {
+            h += "<p>With one high school, the district has no segregation across its high schools to compare (D needs two or more).</p>"
+        }
+        guard !p.peers.isEmpty else { return h + "</section>" }
+        func share(_ peer: PublicDataContext.Peer) -> String {
+            let colour = Int((peer.studentsOfColorShare * Double(peer.students)).rounded()), white = peer.students - colour
+            let small = { (n: Int) in n > 0 && n < self.policy.minimumN }
+            return small(colour) || small(white) ? "not shown" : Format.percent(peer.studentsOfColorShare, digits: 0)
+        }
+        h += "\(scrollRegion)<table><caption>The \(p.peers.count) districts of \(p.state) nearest in size and students' race</caption><thead><tr><th scope=\"col\">District</th><th scope=\"col\" class=\"n\">Students</th><th scope=\"col\" class=\"n\">High schools</th><th scope=\"col\" class=\"n\">Students of colour</th><th scope=\"col\" class=\"n\">D across high schools</th></tr></thead><tbody>"
+        for peer in p.peers {
+            h += "<tr><th scope=\"row\"><a href=\"/districts/\(urlEscape(peer.id))/terms/\(urlEscape(d.termID))\">\(peer.name)</a></th><td class=\"n\">\(Format.count(peer.students))</td><td class=\"n\">\(peer.highSchools)</td><td class=\"n\">\(share(peer))</td><td class=\"n\">\(peer.highSchools >= 2 ? index(peer.D, 2) : "–")</td></tr>"
+        }
+        h += "</tbody></table></div>"
+        return h + "</section>"
     }
 
     /// The Key Question grid for this report's audience.

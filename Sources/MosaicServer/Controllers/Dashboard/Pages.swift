@@ -13,6 +13,9 @@ struct Pages: Sendable {
 
     func add(to router: Router<MosaicRequestContext>) {
         router.get("/") { request, context in try await self.home(request, context) }
+        router.get("districts") { request, context in try await self.finder(request, context) }
+        router.get("districts/search.json") { request, context in try await self.search(request, context) }
+        router.get("districts/:district") { request, context in try await self.latest(request, context) }
         router.get("districts/:district/trends") { request, context in try await self.trends(request, context) }
         router.get("districts/:district/terms/:term") { request, context in try await self.overview(request, context, file: "index.html") }
         router.get("districts/:district/terms/:term/schools") { request, context in try await self.schools(request, context) }
@@ -127,19 +130,66 @@ struct Pages: Sendable {
             return Dashboard.Site(district: d.id, name: d.name, synthetic: d.synthetic, terms: list.map { .init(id: $0.id, title: $0.title) },
                                   version: TermRecord.version(of: list))
         }
+        let states = try await server.store.publicStates()
         let version = sites.map { "\($0.district)=\($0.version)" }.joined(separator: ",")
+            + "|" + states.map { "\($0.state)=\($0.districts)" }.joined(separator: ",")
         let render: @Sendable () async throws -> HTML = {
             var latest: [String: Diagnostic] = [:]
             for s in sites {
                 if let t = s.terms.last { latest[s.district] = try await server.diagnostics.diagnostic(district: s.district, term: t.id, version: s.version) }
             }
-            return Dashboard.home(sites, latest: latest, viewer: visitor.label, account: visitor.account)
+            return Dashboard.home(sites, latest: latest, publicStates: states, viewer: visitor.label, account: visitor.account)
         }
         guard visitor.anonymous else { return Self.html(try await render()) }
         if let hit = await server.pages.cached("home", district: "", version: version) { return Self.html(hit) }
         let page = try await render()
         await server.pages.keep(page, as: "home", district: "", version: version)
         return Self.html(page)
+    }
+
+    /// The most public-data districts a search lists.
+    static let searchLimit = 50
+
+    /// Public-data districts by name and state: at most ``searchLimit``, and whether more match.
+    func found(_ request: Request) async throws -> (query: String, state: String?, found: [Dashboard.FoundDistrict], more: Bool) {
+        let q = request.uri.queryParameters
+        let query = String((q["q"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+        let state = q["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        guard !(query.isEmpty && state == nil) else { return (query, state, [], false) }
+        // A state lists all its districts; a name search the first matches.
+        let limit = state != nil && query.isEmpty ? 5_000 : Self.searchLimit
+        let rows = try await server.store.publicDistricts(matching: query, state: state, limit: limit + 1)
+        return (query, state, rows.prefix(limit).map { .init(id: $0.id, name: $0.name, state: $0.state ?? "") }, rows.count > limit)
+    }
+
+    /// `/districts`: find any public-data district by name, or browse a state.
+    func finder(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let visitor = visitor(context)
+        let (query, state, found, more) = try await found(request)
+        let states = try await server.store.publicStates()
+        if let state, !states.contains(where: { $0.state == state }) {
+            return Self.badRequest("There is no state “\(state)” among the public-data districts; choose one from the list on the home page.")
+        }
+        return Self.html(Dashboard.districtFinder(states: states, query: query, state: state, found: found, more: more,
+                                                  viewer: visitor.label, account: visitor.account))
+    }
+
+    /// `/districts/search.json`: the same search for the page's as-you-type list.
+    func search(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let (_, _, found, more) = try await found(request)
+        return API.json(.object([
+            ("districts", .array(found.map { .object([("id", .string($0.id)), ("name", .string($0.name)), ("state", .string($0.state)),
+                                                      ("path", .string("/districts/\(urlEscape($0.id))"))]) })),
+            ("more", .bool(more)),
+        ]))
+    }
+
+    /// `/districts/ID`: the district's latest term.
+    func latest(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let district = try context.parameters.require("district")
+        guard try await server.store.district(district) != nil else { return Self.notFound("There is no district “\(district)” in this store.") }
+        guard let term = try await server.store.terms(district: district).last else { return Self.notFound("District “\(district)” has no term yet.") }
+        return Response(status: .seeOther, headers: [.location: "/districts/\(urlEscape(district))/terms/\(urlEscape(term.id))"])
     }
 
     /// The site, the term and its diagnostic, or the page that says what is not there.
