@@ -333,3 +333,28 @@ public func diagnose(publicDistrict d: PublicDistrictFigures, state: PublicState
     diagnostic.publicData = context
     return diagnostic
 }
+
+extension PublicDataAnalysis {
+    /// A state's high-school students by race, as a roster's reference (issue 24): the
+    /// first level for a roster district that names its state. `name` in any case; an
+    /// unknown state names the closest.
+    /// - Returns: the counts by ``Dimension/race`` roster group and the name pages give it.
+    public func stateReference(_ name: String) throws(PublicDataSelection.Unknown) -> (reference: Roster.Reference, name: String) {
+        let key = PublicDataSelection.key(name)
+        guard let state = states.first(where: { PublicDataSelection.key($0.state) == key }) else {
+            throw PublicDataSelection.Unknown(description: "no state \"\(name)\" in the CRDC file; states are written like \(PublicDataSelection.closest(name, among: states.map(\.state)))")
+        }
+        let groups = Dimension.race.rosterGroups
+        let counts = groups.map { state.students[PublicHighSchool.raceGroups.firstIndex(of: $0)!] }
+        return ([.race: Dictionary(uniqueKeysWithValues: zip(groups, counts))],
+                "\(PublicHighSchool.stateName(state.state)) public high schools, CRDC 2015-16")
+    }
+}
+
+extension Roster {
+    /// The state the district org names: its parent org of type `state` (orgs.csv), if any.
+    public func state(of district: Roster.Org) -> String? {
+        guard let p = district.parent, orgs.indices.contains(p), orgs[p].type == "state" else { return nil }
+        return orgs[p].name
+    }
+}

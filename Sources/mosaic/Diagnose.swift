@@ -32,6 +32,7 @@ struct Diagnose: ParsableCommand {
         "The students each group's missingToReference is measured against, as DIMENSION=GROUP[,GROUP…]; repeat to combine dimensions (students in all of them). Default: race=white,asian with economic=notDisadvantaged.",
         valueName: "DIMENSION=GROUPS"))
     var referenceGroup: [String] = []
+    @OptionGroup var stateReference: StateReferenceOptions
     @Option(name: .customLong("reference-name"), help: ArgumentHelp("What mosaic_reference.csv is, as pages and reports name it (for example \"New York State, 2024-25\").", valueName: "NAME"))
     var referenceName: String?
     @Option(help: ArgumentHelp("An earlier roster of the same district: adds what changed since then (M across schools split into composition and sorting; each group's own change in advanced participation).", valueName: "EARLIER_ROSTER"))
@@ -60,18 +61,20 @@ struct Diagnose: ParsableCommand {
             let guidebook = try Terminal.reportingImportErrors { try Guidebook.load(actions) }
             let clock = ContinuousClock()
             let started = clock.now
-            let r = try Terminal.reportingImportErrors {
+            var r = try Terminal.reportingImportErrors {
                 try OneRosterReader.read(roster) { file, rows in progress?("reading \(file)", rows, 0) }
             }
             Terminal.endProgress()
             let read = clock.now
+            var options = DiagnosticOptions(
+                term: term, baselineDraws: baseline, seed: seed, minimumN: minN, parallelism: threads,
+                guidebook: guidebook, progress: progress)
+            options.referenceGroup = (try? reference()) ?? .equalOpportunitySchools
+            options.referenceName = referenceName
+            let districts = r.orgs.filter { $0.type == "district" }
+            try stateReference.apply(to: &r, district: districts.count == 1 ? districts[0] : nil, options: &options, source: roster)
             let diagnostic: Diagnostic
             do {
-                var options = DiagnosticOptions(
-                    term: term, baselineDraws: baseline, seed: seed, minimumN: minN, parallelism: threads,
-                    guidebook: guidebook, progress: progress)
-                options.referenceGroup = (try? reference()) ?? .equalOpportunitySchools
-                options.referenceName = referenceName
                 diagnostic = try diagnose(r, options: options)
             } catch {
                 Terminal.error("\(roster): \(error.description)")

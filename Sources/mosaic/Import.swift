@@ -28,6 +28,7 @@ struct Import: AsyncParsableCommand {
     @Option(help: "The random seed; the same seed gives the same diagnostic.") var seed: UInt64 = 0
     @Option(name: .customLong("min-n"), help: "Findings rest on at least this many students.") var minN: Int = 10
     @Option(help: "The guidebook's actions (default: the copy shipped with Mosaic).") var actions: String?
+    @OptionGroup var stateReference: StateReferenceOptions
     @Option(name: .customLong("reference-name"), help: ArgumentHelp("What mosaic_reference.csv is, as pages name it (for example \"New York State, 2024-25\").", valueName: "NAME"))
     var referenceName: String?
 
@@ -42,17 +43,22 @@ struct Import: AsyncParsableCommand {
         let started = clock.now
         let progress = Terminal.progress()
         let guidebook = try Terminal.reportingImportErrors { try Guidebook.load(actions) }
-        let r = try Terminal.reportingImportErrors {
+        var r = try Terminal.reportingImportErrors {
             try OneRosterReader.read(roster) { file, rows in progress?("reading \(file)", rows, 0) }
         }
         Terminal.endProgress()
         let owner = try districtOrg(of: r)
+        var options = DiagnosticOptions(
+            term: session, baselineDraws: baseline, seed: seed, minimumN: minN,
+            parallelism: ProcessInfo.processInfo.activeProcessorCount, guidebook: guidebook, progress: progress)
+        options.referenceName = referenceName
+        do {
+            try stateReference.apply(to: &r, district: owner, options: &options, source: roster)
+        } catch ExitCodeError.failure {
+            throw ExitCode.failure
+        }
         let diagnostic: Diagnostic
         do {
-            var options = DiagnosticOptions(
-                term: session, baselineDraws: baseline, seed: seed, minimumN: minN,
-                parallelism: ProcessInfo.processInfo.activeProcessorCount, guidebook: guidebook, progress: progress)
-            options.referenceName = referenceName
             diagnostic = try diagnose(r, options: options)
         } catch {
             Terminal.error("\(roster): \(error.description)")
