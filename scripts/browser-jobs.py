@@ -226,7 +226,28 @@ def advocate(j):
 
 
 # The import last: it adds a term, which becomes every role's latest.
-JOBS = [("board member", board_member), ("principal", principal), ("enrollment office", enrollment_office),
+def board_member_anywhere(j):
+    """Any US district from public data, in three clicks from /: type its name, pick it
+    from the list that answers as you type, read its page (issue 24)."""
+    j.open("/")
+    box = j.driver.find_element(By.ID, "find-q")
+    box.click()                                                   # 1
+    box.send_keys("cobb county")
+    j.wait(lambda: "Cobb County, Georgia" in j.driver.find_element(By.ID, "find-results").text, "the list answering as you type", 30)
+    j.shot("search")
+    j.driver.find_element(By.LINK_TEXT, "Cobb County, Georgia").click()   # 2
+    j.wait(lambda: "/districts/crdc-georgia-cobb-county/terms/" in j.driver.current_url, "the district's page", 60)
+    text = j.text()
+    j.expect("Public data: CRDC 2015-16, high schools." in text, "the source labelled")
+    j.expect("The district vs. Georgia public high schools, CRDC 2015-16" in text, "its state as the first level")
+    j.expect("Among Georgia's districts" in text, "its place among the state's districts")
+    j.shot("district")
+    j.click("Advanced coursework")                                # 3
+    j.wait(lambda: j.driver.current_url.endswith("/advanced"), "who takes AP", 60)
+    j.shot("ap")
+
+
+JOBS = [("board member", board_member), ("board member, any district", board_member_anywhere), ("principal", principal), ("enrollment office", enrollment_office),
         ("family", family), ("advocate", advocate), ("equity officer", equity_officer)]
 
 

@@ -44,6 +44,7 @@ public struct MosaicServer: Sendable {
     let diagnostics: DiagnosticCache
     let pages: PageCache
     let rosters: RosterCache
+    let publicDistricts = PublicDistrictIndex()
     let throttle: LoginThrottle
     /// CPU-heavy work (boundary scenarios, schedule reviews), bounded.
     public let jobs: JobQueue

@@ -45,6 +45,9 @@ public actor MemoryStore: Store {
             .map { ($0.key, $0.value.count) }.sorted { $0.0 < $1.0 }
     }
 
+    var publicImports = 0
+    public func publicDataVersion() async throws -> String { "memory/\(publicImports)" }
+
     public func importPublicDistricts(_ items: [PublicDistrictImport], replace: Bool) async throws {
         let existing = Set(districtList.values.filter { $0.publicData != nil }.map(\.id))
         if !replace, let clash = items.first(where: { existing.contains($0.district.id) }) {
@@ -58,6 +61,7 @@ public actor MemoryStore: Store {
             districtList[item.district.id] = item.district
             termList[item.district.id, default: [:]][item.term.id] = Term(record: item.term, roster: item.roster, diagnostic: item.diagnostic)
         }
+        publicImports += 1
     }
 
     public func terms(district: String) async throws -> [TermRecord] {

@@ -84,9 +84,12 @@ public final class SQLStore: Store {
     }
 
     public func publicStates() async throws -> [(state: String, districts: Int)] {
-        try await database.query("""
-            SELECT state, COUNT(*) FROM districts WHERE public_data IS NOT NULL AND state IS NOT NULL GROUP BY state ORDER BY state
-            """, []).map { ($0[0].text ?? "", $0[1].int ?? 0) }
+        try await database.query("SELECT state, districts FROM public_states ORDER BY state", []).map { ($0[0].text ?? "", $0[1].int ?? 0) }
+    }
+
+    public func publicDataVersion() async throws -> String {
+        let row = try await database.query("SELECT MAX(imported_at), CAST(SUM(districts) AS BIGINT) FROM public_states", []).first
+        return "\(row?[0].text ?? "none")/\(row?[1].int ?? 0)"
     }
 
     public func importPublicDistricts(_ items: [PublicDistrictImport], replace: Bool) async throws {
@@ -130,6 +133,12 @@ public final class SQLStore: Store {
                 b += [SQLValue(items[i].term.district), SQLValue(items[i].term.id), SQLValue(Timestamp.text(d.computedAt)),
                       SQLValue(d.options), SQLValue(d.json)]
             }
+            // The states' counts, and a stamp any server sees change (its search index).
+            try await db.execute("DELETE FROM public_states")
+            try await db.execute("""
+                INSERT INTO public_states (state, districts, imported_at)
+                SELECT state, COUNT(*), ? FROM districts WHERE public_data IS NOT NULL AND state IS NOT NULL GROUP BY state
+                """, [SQLValue(Timestamp.text(Date()) + "#" + UUID().uuidString)])
         }
     }
 

@@ -28,6 +28,9 @@ public protocol Store: Sendable {
     func publicDistricts(matching query: String, state: String?, limit: Int) async throws -> [DistrictRecord]
     /// The states with public-data districts, and how many each has, by name.
     func publicStates() async throws -> [(state: String, districts: Int)]
+    /// Changes with every ``importPublicDistricts(_:replace:)``, whichever server made it
+    /// (what a server's in-memory index of the public-data districts is kept against).
+    func publicDataVersion() async throws -> String
     /// Stores many public-data districts, each with one term, in one transaction (all or
     /// nothing); with `replace`, the public-data districts stored before are removed first.
     func importPublicDistricts(_ districts: [PublicDistrictImport], replace: Bool) async throws

@@ -517,7 +517,9 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
             #expect(try await store.publicStates().map { "\($0.state)=\($0.districts)" } == ["GEORGIA=2", "TEXAS=1"])
             // Again without replace: refused, nothing changed; with replace: the new set.
             await #expect(throws: StoreError.self) { try await store.importPublicDistricts([Self.item("crdc-ga-cobb", "Cobb", state: "GEORGIA", students: 1)], replace: false) }
+            let before = try await store.publicDataVersion()
             try await store.importPublicDistricts([Self.item("crdc-ga-cobb", "Cobb County School District", state: "GEORGIA", students: 35_000)], replace: true)
+            #expect(try await store.publicDataVersion() != before)
             #expect(try await store.publicStates().map { "\($0.state)=\($0.districts)" } == ["GEORGIA=1"])
             #expect(try await store.district("crdc-ga-fulton") == nil)
             #expect(try await store.district("crdc-ga-cobb")?.name == "Cobb County School District")

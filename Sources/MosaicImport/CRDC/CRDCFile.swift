@@ -187,6 +187,10 @@ public struct CRDCFile: Sendable {
 
     /// Field `i` decoded in the file's encoding, spaces (and no-break spaces) trimmed.
     static func text(_ r: CSVStream.Record, _ i: Int, _ encoding: Encoding) -> String {
+        // Most fields are plain ASCII without spaces at either end: no decoding needed.
+        if let b = r.bytes(i), !b.isEmpty, b.allSatisfy({ $0 < 0x80 }), b.first != 0x20, b.last != 0x20 {
+            return String(decoding: b, as: UTF8.self)
+        }
         let s: String
         switch encoding {
         case .utf8: s = r.string(i) ?? ""

@@ -248,6 +248,9 @@ enum Migrations {
             "ALTER TABLE districts ADD COLUMN public_data TEXT",
             "CREATE INDEX districts_public ON districts (public_data, state, name)",
         ]),
+        Migration(version: 17, name: "public-data states counted once per import, and the import's time", statements: [
+            "CREATE TABLE public_states (state TEXT PRIMARY KEY, districts BIGINT NOT NULL, imported_at TEXT NOT NULL)",
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }

@@ -158,8 +158,11 @@ struct Pages: Sendable {
         guard !(query.isEmpty && state == nil) else { return (query, state, [], false) }
         // A state lists all its districts; a name search the first matches.
         let limit = state != nil && query.isEmpty ? 5_000 : Self.searchLimit
-        let rows = try await server.store.publicDistricts(matching: query, state: state, limit: limit + 1)
-        return (query, state, rows.prefix(limit).map { .init(id: $0.id, name: $0.name, state: $0.state ?? "") }, rows.count > limit)
+        let store = server.store
+        let (rows, more) = try await server.publicDistricts.search(query, state: state, limit: limit, version: try await store.publicDataVersion()) {
+            try await store.publicDistricts(matching: "", state: nil, limit: 1_000_000)
+        }
+        return (query, state, rows.map { .init(id: $0.id, name: $0.name, state: $0.state ?? "") }, more)
     }
 
     /// `/districts`: find any public-data district by name, or browse a state.
