@@ -3,6 +3,7 @@ import MosaicCore
 import MosaicDemo
 import MosaicDiagnostic
 import MosaicImport
+@testable import MosaicServer
 import MosaicStore
 import MosaicTestSupport
 import Testing
@@ -50,6 +51,7 @@ import Testing
         let found = try await f.send(.get, "/districts?q=COBB")
         #expect(found.status == .ok && found.body.contains("2 districts match."))
         #expect(found.body.contains("<a href=\"/districts/crdc-georgia-cobb-county\">Cobb County, Georgia</a>"))
+
         let json = try await f.send(.get, "/districts/search.json?q=cobb&state=GEORGIA")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.body.utf8)) as? [String: Any])
         #expect((doc["districts"] as? [[String: Any]])?.map { $0["id"] as? String } == ["crdc-georgia-cobb-county"] && doc["more"] as? Bool == false)
@@ -77,4 +79,28 @@ import Testing
         #expect(advanced.status == .ok && advanced.body.contains("Advanced coursework"))
     }
 
+    /// The index: every word, any case; names that start with what was typed first; the
+    /// limit and whether more match; read again when the public data's version moves.
+    @Test func theIndexRanksNamesThatStartWithTheQueryFirst() async throws {
+        let index = PublicDistrictIndex()
+        let records = ["Acme-Cobb Unified", "Cobb County", "Cobbler Springs", "Zeta Cobb"].enumerated().map {
+            DistrictRecord(id: "d\($0.offset)", name: $0.element, synthetic: false, state: $0.offset == 3 ? "TEXAS" : "GEORGIA", publicData: "x")
+        }
+        let loads = Counter()
+        let load: @Sendable () async throws -> [DistrictRecord] = { await loads.add(); return records }
+        let all = try await index.search("cobb", state: nil, limit: 10, version: "1", load: load)
+        #expect(all.found.map(\.name) == ["Cobb County", "Cobbler Springs", "Acme-Cobb Unified", "Zeta Cobb"] && !all.more)
+        let two = try await index.search("COBB", state: nil, limit: 2, version: "1", load: load)
+        #expect(two.found.map(\.name) == ["Cobb County", "Cobbler Springs"] && two.more)
+        #expect(try await index.search("cobb zeta", state: nil, limit: 10, version: "1", load: load).found.map(\.name) == ["Zeta Cobb"])
+        #expect(try await index.search("cobb", state: "TEXAS", limit: 10, version: "1", load: load).found.map(\.id) == ["d3"])
+        #expect(await loads.count == 1)
+        _ = try await index.search("cobb", state: nil, limit: 10, version: "2", load: load)
+        #expect(await loads.count == 2)
+    }
+}
+
+actor Counter {
+    var count = 0
+    func add() { count += 1 }
 }

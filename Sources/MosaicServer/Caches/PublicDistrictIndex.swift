@@ -1,3 +1,4 @@
+import Foundation
 import MosaicStore
 
 /// Every public-data district's id, name and state, read once per version of the public
@@ -28,7 +29,8 @@ actor PublicDistrictIndex {
     private var entries: [Entry] = []
 
     /// The districts whose name holds every word of `query` (any case), in `state` when
-    /// given, by name; at most `limit`, and whether more match.
+    /// given: those whose name starts with the query first, then by name; at most
+    /// `limit`, and whether more match.
     /// - Complexity: O(districts · query words) per search.
     func search(_ query: String, state: String?, limit: Int, version: String,
                 load: @Sendable () async throws -> [DistrictRecord]) async throws -> (found: [DistrictRecord], more: Bool) {
@@ -39,11 +41,15 @@ actor PublicDistrictIndex {
             self.version = version
         }
         let words = query.lowercased().split(whereSeparator: \.isWhitespace).prefix(8).map { Array($0.utf8) }
-        var found: [DistrictRecord] = []
+        // Names that start with what was typed first ("cobb" finds Cobb County before
+        // Acme-Cobb), then the others, each by name.
+        let typed = Array(query.lowercased().trimmingCharacters(in: .whitespaces).utf8)
+        var starting: [DistrictRecord] = [], others: [DistrictRecord] = []
         for e in entries where (state == nil || e.record.state == state) && words.allSatisfy({ Self.contains(e.key, $0) }) {
-            if found.count == limit { return (found, true) }
-            found.append(e.record)
+            if !typed.isEmpty && e.key.starts(with: typed) { starting.append(e.record) } else { others.append(e.record) }
+            if starting.count > limit { break }
         }
-        return (found, false)
+        let found = starting + others
+        return (Array(found.prefix(limit)), found.count > limit)
     }
 }
