@@ -102,9 +102,21 @@ public struct Instance: Sendable, Codable, Equatable {
                 out.append("schools[\(i)] \(s.id): precedence “\(p)” is not reserveFirst or openFirst")
             }
         }
+        // A school listed twice is found with one stamp per school (a Set per student cost
+        // a tenth of `mosaic match` at NYC size).
+        let schoolIndex = Dictionary(schools.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var stamp = [Int](repeating: -1, count: schools.count)
         for (i, st) in students.enumerated() {
-            for p in st.prefs where !schoolIDs.contains(p) { out.append("students[\(i)] \(st.id): prefs name an unknown school “\(p)”") }
-            if Set(st.prefs).count != st.prefs.count { out.append("students[\(i)] \(st.id): prefs list a school twice") }
+            var twice = false, unknown: Set<String> = []
+            for p in st.prefs {
+                guard let k = schoolIndex[p] else {
+                    out.append("students[\(i)] \(st.id): prefs name an unknown school “\(p)”")
+                    if !unknown.insert(p).inserted { twice = true }
+                    continue
+                }
+                if stamp[k] == i { twice = true } else { stamp[k] = i }
+            }
+            if twice { out.append("students[\(i)] \(st.id): prefs list a school twice") }
             if let l = st.lottery, l < 0 || l > Int(UInt32.max) { out.append("students[\(i)] \(st.id): lottery \(l) is not between 0 and \(UInt32.max)") }
         }
         for (s, order) in (explicitPriorities ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -125,7 +137,8 @@ public struct Instance: Sendable, Codable, Equatable {
     public func market(tieBreaking: TieBreaking, using rng: inout some RandomNumberGenerator) -> Market {
         let n = students.count
         let schoolIndex = Dictionary(uniqueKeysWithValues: schools.enumerated().map { ($1.id, $0) })
-        let studentIndex = Dictionary(uniqueKeysWithValues: students.enumerated().map { ($1.id, $0) })
+        // Student ids are looked up only for explicit priorities.
+        let studentIndex = explicitPriorities == nil ? [:] : Dictionary(uniqueKeysWithValues: students.enumerated().map { ($1.id, $0) })
         let cls = classes
         func index(_ c: String) -> Int { cls.firstIndex(of: c) ?? cls.count }
         let classes = Market.Classes(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MosaicBoundaries
+import MosaicChoice
 import MosaicCore
 import MosaicImport
 import MosaicMetrics
@@ -19,6 +20,8 @@ struct Generate: ParsableCommand {
             unless --students says otherwise; 7 periods and an X block, about 150 courses and 400 sections). \
             With --kind enrichment, --out names the JSON file of an enrichment-cluster round (600 students \
             unless --students says otherwise, --clusters of them, five ranked interests each). \
+            With --kind match, --out names the JSON file of a city's choice market (contract match.md: \
+            80,000 students and 700 programmes like NYC's high-school match with --students 80000; the lottery in the file).
             With --kind boundaries, --out names the JSON file of a generated city to redraw (contract \
             boundaries.md): --schools schools, --blocks-per-school blocks each, residential segregation \
             of strength --segregation, today's zones grown from the schools along neighbourhood lines \
@@ -26,7 +29,7 @@ struct Generate: ParsableCommand {
             """
     )
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case roster, sectioning, enrichment, boundaries }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case roster, sectioning, enrichment, boundaries, match }
 
     @Option(help: "The folder to write (created if needed), or the JSON file with the other kinds.") var out: String
     @Option(help: "roster (a district), sectioning (a high school's course requests and master schedule), enrichment (an enrichment round) or boundaries (a city to redraw).") var kind: Kind = .roster
@@ -36,6 +39,11 @@ struct Generate: ParsableCommand {
     var capacity: Double = 1.08
     @Option(help: "Schools in the district.") var schools: Int = 40
     @Option(help: "With --kind enrichment: the clusters staff propose (students / 20 unless given).") var clusters: Int?
+    @Option(help: "With --kind match: programmes in the city's choice market.") var programmes: Int = 700
+    @Option(help: "With --kind match: the programmes each student ranks.") var choices: Int = 12
+    @Option(help: "With --kind match: seats in all (default: students × 1.0625).") var seats: Int?
+    @Option(name: .customLong("reserve-share"), help: "With --kind match: the share of programmes holding 40 % of their seats for economically disadvantaged students.")
+    var reserveShare: Double = 0
     @Option(name: .customLong("blocks-per-school"), help: "With --kind boundaries: city blocks per school.") var blocksPerSchool = 64
     @Option(help: "With --kind boundaries: residential segregation, 0 (none) to 1 (strong) or more.") var segregation = 1.0
     @Option(name: .customLong("zone-lines"), help: "With --kind boundaries: how closely today's zones follow neighbourhood lines, as the cost of crossing one in school spacings (0: nearest school).") var zoneLines = 1.2
@@ -67,6 +75,29 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
+        if kind == .match {
+            guard programmes >= 1, choices >= 1, (0...1).contains(reserveShare) else {
+                Terminal.error("--programmes and --choices are at least 1; --reserve-share lies between 0 and 1")
+                throw ExitCode.failure
+            }
+            var rng = SeededGenerator(seed: seed)
+            var market = Instance.synthetic(students: students, programmes: programmes, choices: min(choices, programmes),
+                                            seats: seats ?? Int((Double(students) * 1.0625).rounded()), reserveShare: reserveShare, using: &rng)
+            // The lottery is in the file (one number per student, a shuffle of 1…n), so any
+            // reader of it assigns the same students.
+            let numbers = Array(1...market.students.count).shuffled(using: &rng)
+            for i in market.students.indices { market.students[i].lottery = numbers[i] }
+            do {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                try encoder.encode(market).write(to: URL(fileURLWithPath: out))
+            } catch {
+                Terminal.error("\(out): cannot be written: \(error.localizedDescription)")
+                throw ExitCode.failure
+            }
+            Terminal.error("wrote a synthetic choice market to \(out): \(market.students.count) students, \(market.schools.count) programmes, \(min(choices, programmes)) choices each (seed \(seed))")
+            return
+        }
         if kind == .boundaries {
             guard blocksPerSchool >= 1, segregation >= 0, zoneLines >= 0, zoneReach >= 0 else {
                 Terminal.error("--blocks-per-school is at least 1; --segregation, --zone-lines and --zone-reach are 0 or more")

@@ -53,7 +53,13 @@ struct MatchRun: ParsableCommand {
         }
         let problem: Instance
         do {
-            problem = try JSONDecoder().decode(Instance.self, from: data)
+            // The byte-level reader for a well-formed instance; JSONDecoder for anything it
+            // does not take, so a malformed file gets the same message as before.
+            if let fast = data.withUnsafeBytes({ Instance(fastJSON: $0) }) {
+                problem = fast
+            } else {
+                problem = try JSONDecoder().decode(Instance.self, from: data)
+            }
         } catch {
             Terminal.error("\(instance): not an instance of match.md: \(Self.describe(error))")
             throw ExitCodeError.failure

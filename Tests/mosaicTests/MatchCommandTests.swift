@@ -128,3 +128,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/c.html"))
     }
 }
+
+/// `mosaic generate --kind match` (issue 25): the NYC-size market the whole command is
+/// measured on, with its lottery in the file, the same for the same seed.
+@Suite struct GenerateMatchCommandTests {
+    @Test func aGeneratedMarketCarriesItsLotteryAndMatches() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gen-match-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.json").path, b = dir.appendingPathComponent("b.json").path
+        for path in [a, b] {
+            let run = try Run(["generate", "--kind", "match", "--students", "2000", "--programmes", "30", "--choices", "6", "--seed", "3", "--out", path])
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        #expect(FileManager.default.contents(atPath: a) == FileManager.default.contents(atPath: b))
+        let doc = try #require(try JSONSerialization.jsonObject(with: FileManager.default.contents(atPath: a)!) as? [String: Any])
+        let students = try #require(doc["students"] as? [[String: Any]])
+        #expect(students.count == 2_000 && (doc["schools"] as? [Any])?.count == 30)
+        #expect(Set(students.compactMap { $0["lottery"] as? Int }) == Set(1...2_000))
+        #expect(students.allSatisfy { ($0["prefs"] as? [String])?.count == 6 })
+        let match = try Run(["match", a, "--format", "csv"])
+        #expect(match.status == 0, "\(match.stderr)")
+        #expect(match.stdout.split(separator: "\n").count == 2_001)
+    }
+}

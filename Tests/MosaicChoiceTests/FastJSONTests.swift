@@ -1,0 +1,67 @@
+import Foundation
+import MosaicCore
+import MosaicMetrics
+@testable import MosaicChoice
+import MosaicTestSupport
+import Testing
+
+/// The byte-level instance reader (issue 25) reads what JSONDecoder reads, and gives up
+/// (nil, so JSONDecoder reports) on whatever it does not.
+@Suite struct FastJSONTests {
+    static func fast(_ text: String) -> Instance? { Data(text.utf8).withUnsafeBytes { Instance(fastJSON: $0) } }
+    static func foundation(_ text: String) -> Instance? { try? JSONDecoder().decode(Instance.self, from: Data(text.utf8)) }
+
+    @Test(arguments: [0.0, 0.3])
+    func syntheticMarketsReadAsJSONDecoderReadsThem(reserveShare: Double) throws {
+        var rng = SeededGenerator(seed: 11)
+        var instance = Instance.synthetic(students: 3_000, programmes: 40, choices: 8, seats: 3_200, reserveShare: reserveShare, using: &rng)
+        for i in instance.students.indices where i % 3 == 0 { instance.students[i].lottery = i * 7 }
+        instance.explicitPriorities = [instance.schools[0].id: instance.students.map(\.id).reversed()]
+        for format in [JSONEncoder.OutputFormatting.sortedKeys, [.prettyPrinted, .withoutEscapingSlashes]] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = format
+            let text = String(decoding: try encoder.encode(instance), as: UTF8.self)
+            let fast = try #require(Self.fast(text))
+            #expect(fast == Self.foundation(text))
+            #expect(fast == instance)
+        }
+    }
+
+    @Test func escapesNullsUnknownKeysAndAByteOrderMark() throws {
+        let text = "\u{FEFF}" + #"""
+            {"name": "K\u00e9 \"2027\" \ud83d\ude00\n", "extra": {"a": [1, 2.5e3, true, false, null, {"b": "c"}]},
+             "priorityClasses": null,
+             "schools": [{"id": "S\/1", "capacity": 0, "reserves": null, "precedence": null, "location": {"x": 1, "y": -0.25e-1}, "note": "x"},
+                         {"id": "Écola", "capacity": 3, "reserves": [{"name": "low", "group": {"economic": "disadvantaged"}, "seats": 1, "kind": "hard"}],
+                          "precedence": "openFirst"}],
+             "students": [{"id": "a\tb", "prefs": ["S/1", "Écola"], "lottery": -0, "sibling": null, "zones": [], "groups": {}, "location": null},
+                          {"id": "z", "prefs": [], "groups": {"race": "black", "economic": "disadvantaged"}, "zones": ["Écola"], "sibling": "S/1", "lottery": 12}],
+             "explicitPriorities": {"Écola": ["z", "a\tb"]}}
+            """#
+        let fast = try #require(Self.fast(text))
+        #expect(fast == Self.foundation(text))
+        #expect(fast.name == "Ké \"2027\" 😀\n" && fast.schools[0].id == "S/1" && fast.students[0].id == "a\tb")
+    }
+
+    /// Whatever the byte-level reader does not take goes to JSONDecoder (which reports it,
+    /// or reads it): it never reads something else.
+    @Test(arguments: [
+        #"{"schools": [], "students": [{"id": "a", "prefs": [], "lottery": 3.5}]}"#,    // a fraction where a count belongs
+        #"{"schools": [], "students": [{"id": "a", "prefs": [], "lottery": 1e2}]}"#,    // JSONDecoder reads this one
+        #"{"schools": [], "students": [{"id": "a"}]}"#,                                 // prefs missing
+        #"{"schools": [], "students": []} x"#,                                          // trailing bytes
+        #"{"schools": [], "students": [{"id": "\ud83d", "prefs": []}]}"#,               // a lone surrogate
+        #"{"schools": [{"id": "a", "capacity": 012}], "students": []}"#,                // a leading zero
+        #"{"schools": [{"id": 7, "capacity": 1}], "students": []}"#,                    // a number where a string belongs
+        #"{"schools": [], "students": [], }"#,                                          // a trailing comma
+        "{\"schools\": [], \"students\": [{\"id\": \"a\nb\", \"prefs\": []}]}",          // a raw control character
+    ])
+    func whatItDoesNotTakeGoesToJSONDecoder(_ text: String) {
+        #expect(Self.fast(text) == nil)
+    }
+
+    @Test func aWellFormedMinimalInstanceReads() {
+        let text = #"{"schools":[{"id":"A","capacity":1}],"students":[{"id":"s","prefs":["A"]}]}"#
+        #expect(Self.fast(text) != nil && Self.fast(text) == Self.foundation(text))
+    }
+}
