@@ -27,14 +27,26 @@ public struct MatchReport: Sendable {
         return p.reserve.map { market.schools[p.school].reserves[$0].name } ?? "open"
     }
 
+    /// The contract's CSV, one row per student by id. Built as bytes: a field is quoted
+    /// (``csvField(_:)``) only when it holds a comma, quote or line break.
     public var csv: String {
-        var out = "student_id,school_id,rank,seat_type\n"
-        for st in order {
-            let school: String = assignment.places[st].map { market.schools[$0.school].id } ?? ""
-            let fields: [String] = [market.studentIDs[st], school, rank(st).map(String.init) ?? "", seatName(st)]
-            out += fields.map(csvField).joined(separator: ",") + "\n"
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + market.studentCount * 32)
+        out += "student_id,school_id,rank,seat_type\n".utf8
+        func field(_ s: String) {
+            if s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) { out += csvField(s).utf8 } else { out += s.utf8 }
         }
-        return out
+        for st in order {
+            field(market.studentIDs[st])
+            out.append(0x2C)
+            if let p = assignment.places[st] { field(market.schools[p.school].id) }
+            out.append(0x2C)
+            if let r = rank(st) { out += String(r).utf8 }
+            out.append(0x2C)
+            field(seatName(st))
+            out.append(0x0A)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The school's cutoff as JSON (null when it admitted no one).

@@ -65,3 +65,17 @@ import Testing
         #expect(Self.fast(text) != nil && Self.fast(text) == Self.foundation(text))
     }
 }
+
+/// The match CSV is written as bytes: plain ids as they are, an id with a comma or quote
+/// quoted as RFC 4180 says, an unassigned student with empty school and rank.
+@Suite struct MatchCSVTests {
+    @Test func fieldsAreQuotedOnlyWhereTheyMustBe() throws {
+        let instance = Instance(schools: [.init(id: "A, the first", capacity: 1), .init(id: "B", capacity: 1)],
+                                students: [.init(id: "s\"1", prefs: ["A, the first"], lottery: 1), .init(id: "s2", prefs: ["A, the first", "B"], lottery: 2),
+                                           .init(id: "s3", prefs: ["A, the first"], lottery: 3)])
+        var rng = SeededGenerator(seed: 1)
+        let market = instance.market(tieBreaking: .single, using: &rng)
+        let report = MatchReport(instance: instance, market: market, assignment: market.deferredAcceptance())
+        #expect(report.csv == "student_id,school_id,rank,seat_type\n\"s\"\"1\",\"A, the first\",1,open\ns2,B,2,open\ns3,,,\n")
+    }
+}
