@@ -39,11 +39,10 @@ public enum PublicDistricts {
         var taken = Set<String>()
         let ids = analysis.districts.map { id(state: $0.state, district: $0.district, taken: &taken) }
         let states = Dictionary(uniqueKeysWithValues: analysis.states.map { ($0.state, $0) })
-        var compared: [String: Int] = [:], inState: [String: [Int]] = [:]
+        var inState: [String: [Int]] = [:]
         for (i, d) in analysis.districts.enumerated() { inState[d.state, default: []].append(i) }
-        for d in analysis.districts where d.highSchools >= 2 { compared[d.state, default: 0] += 1 }
         let n = analysis.districts.count
-        let byState = inState, comparedIn = compared
+        let byState = inState
         let results = Mutex([PublicDistrictImport?](repeating: nil, count: n))
         let failure = Mutex<(any Error)?>(nil)
         let done = Atomic<Int>(0)
@@ -52,8 +51,7 @@ public enum PublicDistricts {
             var local: [(Int, PublicDistrictImport)] = []
             for i in (c * chunk)..<min(n, (c + 1) * chunk) {
                 do { local.append((i, try item(i, analysis, ids: ids, state: states[analysis.districts[i].state]!,
-                                               peers: analysis.peers(of: i, among: byState[analysis.districts[i].state]),
-                                               compared: comparedIn[analysis.districts[i].state] ?? 0, guidebook: guidebook,
+                                               peers: analysis.peers(of: i, among: byState[analysis.districts[i].state]), guidebook: guidebook,
                                                minimumN: minimumN, importedAt: importedAt))) }
                 catch { failure.withLock { $0 = $0 ?? error } }
             }
@@ -65,7 +63,7 @@ public enum PublicDistricts {
         return results.withLock { $0.compactMap { $0 } }
     }
 
-    static func item(_ i: Int, _ analysis: PublicDataAnalysis, ids: [String], state: PublicStateFigures, peers nearest: [Int], compared: Int,
+    static func item(_ i: Int, _ analysis: PublicDataAnalysis, ids: [String], state: PublicStateFigures, peers nearest: [Int],
                      guidebook: Guidebook, minimumN: Int, importedAt: Date) throws -> PublicDistrictImport {
         let d = analysis.districts[i]
         let stateName = PublicHighSchool.stateName(d.state)
@@ -75,7 +73,7 @@ public enum PublicDistricts {
             return .init(id: ids[j], name: p.district, students: p.totalStudents, studentsOfColorShare: p.studentsOfColorShare ?? 0,
                          highSchools: p.highSchools, D: p.D)
         }
-        let context = PublicDataContext(source: source, state: stateName, statePercentileD: d.statePercentileD, districtsCompared: compared,
+        let context = PublicDataContext(source: source, state: stateName, statePercentileD: d.statePercentileD, districtsCompared: state.districtsCompared,
                                         highSchoolsWithAP: d.highSchoolsWithAP, studentsOfColorShare: d.studentsOfColorShare,
                                         apStudentsOfColorShare: d.apStudentsOfColorShare, peers: peers)
         var options = DiagnosticOptions(baselineDraws: 0, minimumN: minimumN, guidebook: guidebook)

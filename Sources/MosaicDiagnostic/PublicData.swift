@@ -58,6 +58,9 @@ public struct PublicStateFigures: Sendable, Equatable {
     public var highSchools: Int
     public var students: [Int]
     public var apStudents: [Int]
+    /// The state's districts with two or more high schools: those `statePercentileD`
+    /// compares.
+    public var districtsCompared: Int
 
     /// Each group's share of the state's high-school students.
     public var composition: [Double] { shares(students) }
@@ -78,31 +81,31 @@ public struct PublicDataAnalysis: Sendable {
             if byDistrict[key] == nil { order.append(key) }
             byDistrict[key, default: []].append(i)
         }
-        var stateOrder: [String] = [], stateIndex: [String: Int] = [:]
+        var stateIndex: [String: Int] = [:]
         var states: [PublicStateFigures] = []
         for s in schools where stateIndex[s.state] == nil {
             stateIndex[s.state] = states.count
-            stateOrder.append(s.state)
             states.append(PublicStateFigures(state: s.state, districts: 0, highSchools: 0, students: Array(repeating: 0, count: K),
-                                             apStudents: Array(repeating: 0, count: K)))
+                                             apStudents: Array(repeating: 0, count: K), districtsCompared: 0))
         }
         for s in schools {
             let j = stateIndex[s.state]!
             states[j].highSchools += 1
             for k in 0..<K { states[j].students[k] += s.students[k]; states[j].apStudents[k] += s.apStudents[k] }
         }
+        let compositions = states.map(\.composition)
         var districts: [PublicDistrictFigures] = []
         districts.reserveCapacity(order.count)
         for key in order {
             let members = byDistrict[key]!.map { schools[$0] }
-            let state = states[stateIndex[members[0].state]!]
-            districts.append(Self.figures(members, state: state.composition))
+            districts.append(Self.figures(members, state: compositions[stateIndex[members[0].state]!]))
         }
         for d in districts { states[stateIndex[d.state]!].districts += 1 }
         // Percentiles within each state, over districts with two or more high schools.
         var dsByState: [String: [Double]] = [:]
         for d in districts where d.highSchools >= 2 { dsByState[d.state, default: []].append(d.D) }
         for key in dsByState.keys { dsByState[key]!.sort() }
+        for (state, ds) in dsByState { states[stateIndex[state]!].districtsCompared = ds.count }
         for i in districts.indices where districts[i].highSchools >= 2 {
             let sorted = dsByState[districts[i].state]!
             districts[i].statePercentileD = Double(Self.countBelow(districts[i].D, in: sorted)) / Double(sorted.count)

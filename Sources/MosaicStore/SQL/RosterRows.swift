@@ -12,18 +12,8 @@ enum RosterRows {
     }
 
     static func insert(_ r: Roster, key: [SQLValue], into db: any SQLDatabase, failAfter: String? = nil) async throws {
-        try await db.insert(into: "orgs", columns: ["district_id", "term_id", "idx", "sourced_id", "name", "type", "parent"],
-                            rows: r.orgs.count) { i, b in
-            let o = r.orgs[i]
-            b += key + [SQLValue(i), SQLValue(o.id), SQLValue(o.name), SQLValue(o.type), SQLValue(o.parent)]
-        }
-        try await db.insert(into: "academic_sessions",
-                            columns: ["district_id", "term_id", "idx", "sourced_id", "title", "type", "start_date", "end_date",
-                                      "school_year", "parent"], rows: r.sessions.count) { i, b in
-            let s = r.sessions[i]
-            b += key + [SQLValue(i), SQLValue(s.id), SQLValue(s.title), SQLValue(s.type), SQLValue(s.startDate),
-                        SQLValue(s.endDate), SQLValue(s.schoolYear), SQLValue(s.parent)]
-        }
+        try await insertOrgs([(r, key)], into: db)
+        try await insertSessions([(r, key)], into: db)
         try await db.insert(into: "courses",
                             columns: ["district_id", "term_id", "idx", "sourced_id", "title", "code", "grades", "org", "level", "title_es"],
                             rows: r.courses.count) { i, b in
@@ -58,14 +48,7 @@ enum RosterRows {
             let a = r.assessments[i]
             b += key + [SQLValue(i), SQLValue(a.student), SQLValue(a.subject), .double(a.score), SQLValue(a.proficient)]
         }
-        if let reference = r.reference {
-            let rows = reference.sorted { $0.key.rawValue < $1.key.rawValue }
-                .flatMap { d, groups in groups.sorted { $0.key < $1.key }.map { (d, $0.key, $0.value) } }
-            try await db.insert(into: "reference_counts", columns: ["district_id", "term_id", "dimension", "grp", "count"],
-                                rows: rows.count) { i, b in
-                b += key + [SQLValue(rows[i].0.rawValue), SQLValue(rows[i].1), SQLValue(rows[i].2)]
-            }
-        }
+        try await insertReferenceCounts([(r, key)], into: db)
     }
 
     /// The rows of many rosters that hold only orgs, sessions and reference counts (school
@@ -76,11 +59,21 @@ enum RosterRows {
             precondition(r.roster.courses.isEmpty && r.roster.sections.isEmpty && r.roster.students.isEmpty && r.roster.enrollmentCount == 0,
                          "insertCounts takes rosters of counts only")
         }
+        try await insertOrgs(rosters, into: db)
+        try await insertSessions(rosters, into: db)
+        try await insertReferenceCounts(rosters, into: db)
+    }
+
+    /// Each roster's orgs under its key (one roster's for an import, many for public data).
+    static func insertOrgs(_ rosters: [(roster: Roster, key: [SQLValue])], into db: any SQLDatabase) async throws {
         let orgs = rosters.flatMap { r in r.roster.orgs.enumerated().map { (r.key, $0, $1) } }
         try await db.insert(into: "orgs", columns: ["district_id", "term_id", "idx", "sourced_id", "name", "type", "parent"], rows: orgs.count) { i, b in
             let (key, idx, o) = orgs[i]
             b += key + [SQLValue(idx), SQLValue(o.id), SQLValue(o.name), SQLValue(o.type), SQLValue(o.parent)]
         }
+    }
+
+    static func insertSessions(_ rosters: [(roster: Roster, key: [SQLValue])], into db: any SQLDatabase) async throws {
         let sessions = rosters.flatMap { r in r.roster.sessions.enumerated().map { (r.key, $0, $1) } }
         try await db.insert(into: "academic_sessions",
                             columns: ["district_id", "term_id", "idx", "sourced_id", "title", "type", "start_date", "end_date", "school_year", "parent"],
@@ -89,6 +82,10 @@ enum RosterRows {
             b += key + [SQLValue(idx), SQLValue(s.id), SQLValue(s.title), SQLValue(s.type), SQLValue(s.startDate), SQLValue(s.endDate),
                         SQLValue(s.schoolYear), SQLValue(s.parent)]
         }
+    }
+
+    /// The reference counts, dimensions and groups in name order (none without a reference).
+    static func insertReferenceCounts(_ rosters: [(roster: Roster, key: [SQLValue])], into db: any SQLDatabase) async throws {
         let counts = rosters.flatMap { r in
             (r.roster.reference ?? [:]).sorted { $0.key.rawValue < $1.key.rawValue }
                 .flatMap { d, groups in groups.sorted { $0.key < $1.key }.map { (r.key, d, $0.key, $0.value) } }

@@ -11,7 +11,8 @@ extension Dashboard {
             self.name = name
             self.state = state
         }
-        var path: String { "/districts/\(urlEscape(id))" }
+        /// The district's own address (it goes on to the latest term).
+        public var path: String { "/districts/\(urlEscape(id))" }
     }
 
     static let finderCSS: HTML = """

@@ -249,8 +249,7 @@ public struct HTMLReport {
         guard !p.peers.isEmpty else { return h + "</section>" }
         func share(_ peer: PublicDataContext.Peer) -> String {
             let colour = Int((peer.studentsOfColorShare * Double(peer.students)).rounded()), white = peer.students - colour
-            let small = { (n: Int) in n > 0 && n < self.policy.minimumN }
-            return small(colour) || small(white) ? "not shown" : Format.percent(peer.studentsOfColorShare, digits: 0)
+            return policy.suppresses(colour) || policy.suppresses(white) ? "not shown" : Format.percent(peer.studentsOfColorShare, digits: 0)
         }
         h += "\(scrollRegion)<table><caption>The \(p.peers.count) districts of \(p.state) nearest in size and students' race</caption><thead><tr><th scope=\"col\">District</th><th scope=\"col\" class=\"n\">Students</th><th scope=\"col\" class=\"n\">High schools</th><th scope=\"col\" class=\"n\">Students of colour</th><th scope=\"col\" class=\"n\">D across high schools</th></tr></thead><tbody>"
         for peer in p.peers {

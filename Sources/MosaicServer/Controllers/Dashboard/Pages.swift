@@ -86,7 +86,6 @@ struct Pages: Sendable {
     /// page made far from any controller (a 404, a bad request) keeps the one layout.
     @TaskLocal static var account: HTML = ""
 
-
     /// The policy a district-wide page applies for this viewer.
     func policy(_ visitor: Visitor, _ district: String) -> SuppressionPolicy {
         visitor.viewer.seesDistrictUnsuppressed(district) ? MosaicServer.unsuppressed : server.policy
@@ -182,7 +181,7 @@ struct Pages: Sendable {
         let (_, _, found, more) = try await found(request)
         return API.json(.object([
             ("districts", .array(found.map { .object([("id", .string($0.id)), ("name", .string($0.name)), ("state", .string($0.state)),
-                                                      ("path", .string("/districts/\(urlEscape($0.id))"))]) })),
+                                                      ("path", .string($0.path))]) })),
             ("more", .bool(more)),
         ]))
     }
