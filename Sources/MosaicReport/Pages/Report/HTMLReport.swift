@@ -238,7 +238,8 @@ public struct HTMLReport {
     /// A public-data district among its state's districts: the percentile of its D and the
     /// districts nearest to it in size and composition. A peer's share of students of
     /// colour is shown only where neither it nor the white share stands for fewer students
-    /// than the minimum (the same rule as every count here).
+    /// than the minimum, and coded below and above the policy's shares (the same rules as
+    /// every count and share here).
     func publicDataSection(_ p: PublicDataContext) -> HTML {
         var h: HTML = "<section id=\"among-state\"><h2>Among \(p.state)'s districts</h2>"
         if let pct = p.statePercentileD, let dim = d.dimensions.first {
@@ -249,7 +250,8 @@ public struct HTMLReport {
         guard !p.peers.isEmpty else { return h + "</section>" }
         func share(_ peer: PublicDataContext.Peer) -> String {
             let colour = Int((peer.studentsOfColorShare * Double(peer.students)).rounded()), white = peer.students - colour
-            return policy.suppresses(colour) || policy.suppresses(white) ? "not shown" : Format.percent(peer.studentsOfColorShare, digits: 0)
+            guard !policy.suppresses(colour), !policy.suppresses(white) else { return "not shown" }
+            return policy.code(share: peer.studentsOfColorShare) ?? Format.percent(peer.studentsOfColorShare, digits: 0)
         }
         h += "\(scrollRegion)<table><caption>The \(p.peers.count) districts of \(p.state) nearest in size and students' race</caption><thead><tr><th scope=\"col\">District</th><th scope=\"col\" class=\"n\">Students</th><th scope=\"col\" class=\"n\">High schools</th><th scope=\"col\" class=\"n\">Students of colour</th><th scope=\"col\" class=\"n\">D across high schools</th></tr></thead><tbody>"
         for peer in p.peers {
