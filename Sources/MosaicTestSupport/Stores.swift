@@ -40,7 +40,19 @@ public func withStore(_ backend: Backend, failAfterTable: String? = nil,
         var failure: (any Error)?
         do { try await body(store) } catch { failure = error }
         try await store.close()
-        try await server.execute("DROP DATABASE \(name) WITH (FORCE)", [])
+        // FORCE ends the test's own sessions, but not an autovacuum worker that may be on the
+        // fresh database (a superuser's process: "must be a member of the role whose
+        // process is being terminated"); it finishes in moments, so try again, for up to 10 s.
+        var attempt = 0
+        while true {
+            do {
+                try await server.execute("DROP DATABASE \(name) WITH (FORCE)", [])
+                break
+            } catch where attempt < 40 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
         try await server.close()
         if let failure { throw failure }
     }
