@@ -136,12 +136,50 @@ struct FastJSON {
         return negative ? -v : v
     }
 
+    /// Powers of ten a Double holds exactly.
+    static let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { p, _ in p * 10 } }
+
+    /// A number as JSON writes it (`-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`;
+    /// anything else gives up). A decimal of at most 15 significant digits and no exponent
+    /// is m / 10^k with both exact, so one division rounds it correctly (Clinger 1990, "How
+    /// to read floating point numbers accurately"); others go through the C library.
     mutating func double() -> Double? {
         space()
         let start = i
-        while i < b.count, (b[i] >= 0x30 && b[i] <= 0x39) || b[i] == 0x2D || b[i] == 0x2B || b[i] == 0x2E || b[i] == 0x65 || b[i] == 0x45 { i += 1 }
-        guard i > start else { return nil }
-        return Double(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
+        var negative = false
+        if i < b.count, b[i] == 0x2D { negative = true; i += 1 }
+        func digit(_ k: Int) -> Bool { k < b.count && b[k] >= 0x30 && b[k] <= 0x39 }
+        guard digit(i) else { return nil }
+        var mantissa: UInt64 = 0, digits = 0, fraction = 0
+        if b[i] == 0x30 {
+            i += 1
+        } else {
+            while digit(i) { mantissa = mantissa &* 10 &+ UInt64(b[i] - 0x30); digits += 1; i += 1 }
+        }
+        if i < b.count, b[i] == 0x2E {
+            i += 1
+            guard digit(i) else { return nil }
+            while digit(i) {
+                mantissa = mantissa &* 10 &+ UInt64(b[i] - 0x30)
+                if mantissa != 0 { digits += 1 }
+                fraction += 1
+                i += 1
+            }
+        }
+        var exponent = false
+        if i < b.count, b[i] == 0x65 || b[i] == 0x45 {
+            exponent = true
+            i += 1
+            if i < b.count, b[i] == 0x2B || b[i] == 0x2D { i += 1 }
+            guard digit(i) else { return nil }
+            while digit(i) { i += 1 }
+        }
+        if !exponent && digits <= 15 && fraction <= 22 {
+            let v = Double(mantissa) / Self.exactPowersOfTen[fraction]
+            return negative ? -v : v
+        }
+        // JSONDecoder refuses a number too large for a Double (the C library gives infinity).
+        return Double(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)).flatMap { $0.isFinite ? $0 : nil }
     }
 
     /// An object's key: its bytes where it has no escape (compared without making a
@@ -213,14 +251,21 @@ struct FastJSON {
         return true
     }
 
+    /// The strings of the array being read, reused from one array to the next: appending
+    /// to a fresh array grew each student's preferences five times over.
+    var scratch: [String] = []
+
     mutating func strings() -> [String]? {
-        var out: [String] = []
+        var out = scratch
+        scratch = []
+        out.removeAll(keepingCapacity: true)
+        defer { scratch = out }
         guard array({ r in
             guard let s = r.string() else { return false }
             out.append(s)
             return true
         }) else { return nil }
-        return out
+        return Array(out[...])   // a copy of exactly its size (Array(out) would share the scratch)
     }
 
     mutating func stringMap() -> [String: String]? {
@@ -231,6 +276,49 @@ struct FastJSON {
             return true
         }) else { return nil }
         return out
+    }
+
+    /// A flat object's bytes, `{` to `}`, as a dictionary key.
+    struct Span: Hashable {
+        let bytes: UnsafeBufferPointer<UInt8>
+        static func == (a: Span, b: Span) -> Bool { a.bytes.elementsEqual(b.bytes) }
+        func hash(into hasher: inout Hasher) { hasher.combine(bytes: UnsafeRawBufferPointer(bytes)) }
+    }
+
+    /// Students' groups written alike, read once: most students share one of a few dozen
+    /// `groups` objects, and a dictionary per student cost a twelfth of `mosaic match`. The
+    /// cache holds at most `groupsCacheLimit` distinct objects; past that each is read.
+    var groupsCache: [Span: [String: String]] = [:]
+    static let groupsCacheLimit = 4_096
+
+    mutating func groups() -> [String: String]? {
+        space()
+        guard i < b.count, b[i] == 0x7B else { return nil }
+        // The object's end, when it holds strings only (else it is read as it is).
+        var j = i + 1, inString = false
+        while j < b.count {
+            let c = b[j]
+            if inString {
+                if c == 0x5C { j += 2; continue }
+                if c == 0x22 { inString = false }
+            } else if c == 0x22 {
+                inString = true
+            } else if c == 0x7D {
+                break
+            } else if c == 0x7B || c == 0x5B {
+                return stringMap()
+            }
+            j += 1
+        }
+        guard j < b.count else { return nil }
+        let span = Span(bytes: UnsafeBufferPointer(rebasing: b[i...j]))
+        if let known = groupsCache[span] {
+            i = j + 1
+            return known
+        }
+        guard let map = stringMap() else { return nil }
+        if i == j + 1 && groupsCache.count < Self.groupsCacheLimit { groupsCache[span] = map }
+        return map
     }
 
     mutating func point() -> Location? {
@@ -309,7 +397,7 @@ struct FastJSON {
             case "zones":
                 return r.optional(into: &zones) { $0.strings() }
             case "groups":
-                return r.optional(into: &groups) { $0.stringMap() }
+                return r.optional(into: &groups) { $0.groups() }
             case "location":
                 return r.optional(into: &location) { $0.point() }
             default: return r.skip()

@@ -79,10 +79,26 @@ public struct Instance: Sendable, Codable, Equatable {
     public var classes: [String] { priorityClasses ?? ["sibling", "zone", "other"] }
 
     /// Every problem with the instance, each as `where: what` (empty when it can run).
-    public func problems() -> [String] {
+    public func problems() -> [String] { resolved().problems }
+
+    /// The instance's ids as indices, and every problem found while resolving them: what
+    /// `problems()` reports and what a market is built from, so that checking an instance
+    /// and then running it looks each preference up once (at NYC size the lookups were a
+    /// fifth of `mosaic match`, issue 25).
+    struct Resolution {
+        var problems: [String] = []
+        var schoolIndex: IDTable
+        /// Each student's preferences as school indices (unknown schools left out).
+        var prefs: [[Int]]
+    }
+
+    /// - Complexity: O(students × preferences + schools × reserves), expected.
+    func resolved() -> Resolution {
         var out: [String] = []
-        let schoolIDs = Set(schools.map(\.id)), studentIDs = Set(students.map(\.id))
-        if schoolIDs.count != schools.count { out.append("schools: two schools share an id") }
+        let schoolIndex = IDTable(schools.lazy.map(\.id))
+        var studentIDs = IDTable(capacity: students.count)
+        for i in students.indices { studentIDs.insert(students[i].id, at: i) }   // (a copy of each student cost a retain per field)
+        if schoolIndex.count != schools.count { out.append("schools: two schools share an id") }
         if studentIDs.count != students.count { out.append("students: two students share an id") }
         if students.count >= Market.maxStudents { out.append("students: \(students.count) students, more than the \(Market.maxStudents - 1) a market holds") }
         for c in classes where !["sibling", "zone", "other"].contains(c) {
@@ -104,28 +120,50 @@ public struct Instance: Sendable, Codable, Equatable {
         }
         // A school listed twice is found with one stamp per school (a Set per student cost
         // a tenth of `mosaic match` at NYC size).
-        let schoolIndex = Dictionary(schools.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         var stamp = [Int](repeating: -1, count: schools.count)
-        for (i, st) in students.enumerated() {
+        var prefs: [[Int]] = []
+        prefs.reserveCapacity(students.count)
+        for i in students.indices {
             var twice = false, unknown: Set<String> = []
-            for p in st.prefs {
+            var resolved: [Int] = []
+            resolved.reserveCapacity(students[i].prefs.count)
+            for p in students[i].prefs {
                 guard let k = schoolIndex[p] else {
-                    out.append("students[\(i)] \(st.id): prefs name an unknown school “\(p)”")
+                    out.append("students[\(i)] \(students[i].id): prefs name an unknown school “\(p)”")
                     if !unknown.insert(p).inserted { twice = true }
                     continue
                 }
                 if stamp[k] == i { twice = true } else { stamp[k] = i }
+                resolved.append(k)
             }
-            if twice { out.append("students[\(i)] \(st.id): prefs list a school twice") }
-            if let l = st.lottery, l < 0 || l > Int(UInt32.max) { out.append("students[\(i)] \(st.id): lottery \(l) is not between 0 and \(UInt32.max)") }
+            prefs.append(resolved)
+            if twice { out.append("students[\(i)] \(students[i].id): prefs list a school twice") }
+            if let l = students[i].lottery, l < 0 || l > Int(UInt32.max) {
+                out.append("students[\(i)] \(students[i].id): lottery \(l) is not between 0 and \(UInt32.max)")
+            }
         }
+        let allStudents = explicitPriorities == nil ? [] : Set(students.map(\.id))
         for (s, order) in (explicitPriorities ?? [:]).sorted(by: { $0.key < $1.key }) {
-            if !schoolIDs.contains(s) { out.append("explicitPriorities: unknown school “\(s)”") }
-            if order.count != students.count || Set(order) != studentIDs {
+            if schoolIndex[s] == nil { out.append("explicitPriorities: unknown school “\(s)”") }
+            if order.count != students.count || Set(order) != allStudents {
                 out.append("explicitPriorities.\(s): must order every student exactly once (\(order.count) listed, \(students.count) students)")
             }
         }
-        return out
+        return Resolution(problems: out, schoolIndex: schoolIndex, prefs: prefs)
+    }
+
+    /// The instance's problems, when it has any (``Instance/checkedMarket(tieBreaking:using:)``).
+    public struct Problems: Error, Sendable, Equatable {
+        /// Each as `where: what`, as `problems()` gives them.
+        public var problems: [String]
+    }
+
+    /// The market, or the instance's problems: `problems()` then `market(tieBreaking:using:)`
+    /// with each id looked up once. The generator is used only when there are none.
+    public func checkedMarket(tieBreaking: TieBreaking, using rng: inout some RandomNumberGenerator) throws(Problems) -> Market {
+        let resolution = resolved()
+        guard resolution.problems.isEmpty else { throw Problems(problems: resolution.problems) }
+        return market(resolution, tieBreaking: tieBreaking, using: &rng)
     }
 
     /// The market for the mechanisms: priorities from explicit orders, else the key
@@ -135,16 +173,27 @@ public struct Instance: Sendable, Codable, Equatable {
     /// student and school (`multiple`); given numbers are used as they are.
     /// - Precondition: `problems()` is empty.
     public func market(tieBreaking: TieBreaking, using rng: inout some RandomNumberGenerator) -> Market {
+        market(resolved(), tieBreaking: tieBreaking, using: &rng)
+    }
+
+    func market(_ resolution: Resolution, tieBreaking: TieBreaking, using rng: inout some RandomNumberGenerator) -> Market {
         let n = students.count
-        let schoolIndex = Dictionary(uniqueKeysWithValues: schools.enumerated().map { ($1.id, $0) })
+        let schoolIndex = resolution.schoolIndex
         // Student ids are looked up only for explicit priorities.
-        let studentIndex = explicitPriorities == nil ? [:] : Dictionary(uniqueKeysWithValues: students.enumerated().map { ($1.id, $0) })
+        let studentIndex = IDTable(explicitPriorities == nil ? [] : students.map(\.id))
         let cls = classes
         func index(_ c: String) -> Int { cls.firstIndex(of: c) ?? cls.count }
-        let classes = Market.Classes(
-            sibling: index("sibling"), zone: index("zone"), other: index("other"),
-            siblingSchool: students.map { st in st.sibling.flatMap { schoolIndex[$0] }.map(Int32.init) ?? -1 },
-            zones: students.map { st in (st.zones ?? []).compactMap { schoolIndex[$0] }.map(Int32.init) })
+        var siblingSchool = [Int32](repeating: -1, count: n), zones = [[Int32]](repeating: [], count: n)
+        var given = [Int?](repeating: nil, count: n), ids = [String]()
+        ids.reserveCapacity(n)
+        for i in 0..<n {
+            if let s = students[i].sibling, let k = schoolIndex[s] { siblingSchool[i] = Int32(k) }
+            if let z = students[i].zones, !z.isEmpty { zones[i] = z.compactMap { schoolIndex[$0].map(Int32.init) } }
+            given[i] = students[i].lottery
+            ids.append(students[i].id)
+        }
+        let classes = Market.Classes(sibling: index("sibling"), zone: index("zone"), other: index("other"),
+                                     siblingSchool: siblingSchool, zones: zones)
         // One eligibility array per distinct group, shared by every reserve of that group.
         var eligibility: [[String: String]: [Bool]] = [:]
         let marketSchools = schools.map { school -> Market.School in
@@ -162,9 +211,8 @@ public struct Instance: Sendable, Codable, Equatable {
             return Market.School(id: school.id, capacity: school.capacity, reserves: reserves,
                                  precedence: school.precedence.flatMap(Market.Precedence.init(rawValue:)) ?? .reserveFirst, rank: rank)
         }
-        let lottery = Market.Lottery.drawn(students: n, given: students.map(\.lottery), tieBreaking: tieBreaking, using: &rng)
-        return Market(studentIDs: students.map(\.id), prefs: students.map { $0.prefs.map { schoolIndex[$0]! } },
-                      schools: marketSchools, classes: classes, lottery: lottery)
+        let lottery = Market.Lottery.drawn(students: n, given: given, tieBreaking: tieBreaking, using: &rng)
+        return Market(studentIDs: ids, prefs: resolution.prefs, schools: marketSchools, classes: classes, lottery: lottery)
     }
 }
 

@@ -18,7 +18,13 @@ public struct MatchReport: Sendable {
     }
 
     /// Students in id order.
-    public var order: [Int] { market.studentIDs.indices.sorted { market.studentIDs[$0] < market.studentIDs[$1] } }
+    /// - Complexity: O(students) when the instance lists them in id order (checked first),
+    ///   else O(students log students) comparisons.
+    public var order: [Int] {
+        let ids = market.studentIDs
+        if zip(ids, ids.dropFirst()).allSatisfy({ $0 <= $1 }) { return Array(ids.indices) }
+        return ids.indices.sorted { ids[$0] < ids[$1] }
+    }
 
     public func rank(_ st: Int) -> Int? { assignment.places[st].flatMap { p in market.prefs[st].firstIndex(of: p.school).map { $0 + 1 } } }
 
@@ -29,7 +35,10 @@ public struct MatchReport: Sendable {
 
     /// The contract's CSV, one row per student by id. Built as bytes: a field is quoted
     /// (``csvField(_:)``) only when it holds a comma, quote or line break.
-    public var csv: String {
+    public var csv: String { String(decoding: csvBytes, as: UTF8.self) }
+
+    /// The CSV's UTF-8 bytes, for writing as they are.
+    public var csvBytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64 + market.studentCount * 32)
         out += "student_id,school_id,rank,seat_type\n".utf8
@@ -46,7 +55,7 @@ public struct MatchReport: Sendable {
             field(seatName(st))
             out.append(0x0A)
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// The school's cutoff as JSON (null when it admitted no one).

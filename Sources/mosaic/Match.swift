@@ -46,8 +46,9 @@ struct MatchRun: ParsableCommand {
     }
 
     /// Reads and checks an instance: every problem as `FILE: where: what`.
-    static func load(_ instance: String) throws -> (Instance, Data) {
-        guard let data = FileManager.default.contents(atPath: instance) else {
+    static func load(_ instance: String, check: Bool = true) throws -> (Instance, Data) {
+        // Mapped, not copied: the pages come from the file cache as the reader reaches them.
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: instance), options: .alwaysMapped) else {
             Terminal.error("\(instance): cannot be read")
             throw ExitCodeError.failure
         }
@@ -64,16 +65,20 @@ struct MatchRun: ParsableCommand {
             Terminal.error("\(instance): not an instance of match.md: \(Self.describe(error))")
             throw ExitCodeError.failure
         }
-        let problems = problem.problems()
+        if check { try Self.report(problem.problems(), in: instance) }
+        return (problem, data)
+    }
+
+    static func report(_ problems: [String], in instance: String) throws {
         guard problems.isEmpty else {
             for p in problems { Terminal.error("\(instance): \(p)") }
             throw ExitCodeError.failure
         }
-        return (problem, data)
     }
 
     func match() throws {
-        let (problem, data) = try Self.load(instance)
+        // Checked with the market below, where each id is looked up once.
+        let (problem, data) = try Self.load(instance, check: simulate != nil)
         var rng = SeededGenerator(seed: seed)
         let tie: Instance.TieBreaking = tieBreaking == .single ? .single : .multiple
         let mech = MosaicChoice.Mechanism(rawValue: mechanism.rawValue)!
@@ -88,9 +93,11 @@ struct MatchRun: ParsableCommand {
             print(format == .json ? result.json(seed: seed).serialized() : Self.table(result, seed: seed), terminator: format == .json ? "\n" : "")
             return
         }
-        let market = problem.market(tieBreaking: tie, using: &rng)
+        let market: Market
+        do { market = try problem.checkedMarket(tieBreaking: tie, using: &rng) } catch { try Self.report(error.problems, in: instance); return }
         let assignment = market.assign(mech)
-        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        // The input's hash is printed by the table and the JSON, not the CSV.
+        var hash: String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
         let result = MatchReport(instance: problem, market: market, assignment: assignment)
         if let explain {
             guard let st = market.studentIDs.firstIndex(of: explain) else {
@@ -102,7 +109,7 @@ struct MatchRun: ParsableCommand {
             return
         }
         switch format {
-        case .csv: print(result.csv, terminator: "")
+        case .csv: FileHandle.standardOutput.write(Data(result.csvBytes))
         case .json: print(result.json(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash).serialized())
         case .table: print(result.table(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash), terminator: "")
         }

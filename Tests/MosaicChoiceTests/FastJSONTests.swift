@@ -55,9 +55,51 @@ import Testing
         #"{"schools": [{"id": 7, "capacity": 1}], "students": []}"#,                    // a number where a string belongs
         #"{"schools": [], "students": [], }"#,                                          // a trailing comma
         "{\"schools\": [], \"students\": [{\"id\": \"a\nb\", \"prefs\": []}]}",          // a raw control character
+        #"{"schools": [{"id": "a", "capacity": 1, "location": {"x": +1, "y": 0}}], "students": []}"#,   // numbers JSON does not write
+        #"{"schools": [{"id": "a", "capacity": 1, "location": {"x": .5, "y": 0}}], "students": []}"#,
+        #"{"schools": [{"id": "a", "capacity": 1, "location": {"x": 5., "y": 0}}], "students": []}"#,
+        #"{"schools": [{"id": "a", "capacity": 1, "location": {"x": 01.5, "y": 0}}], "students": []}"#,
+        #"{"schools": [{"id": "a", "capacity": 1, "location": {"x": 1e, "y": 0}}], "students": []}"#,
+        #"{"schools": [], "students": [{"id": "a", "prefs": [], "groups": {"race": {"x": "y"}}}]}"#,   // groups nested
+        #"{"schools": [], "students": [{"id": "a", "prefs": [], "groups": {"race": "x"}}, {"id": "b", "prefs": [], "groups": {"race": "x"}"#,
     ])
     func whatItDoesNotTakeGoesToJSONDecoder(_ text: String) {
         #expect(Self.fast(text) == nil)
+    }
+
+    /// Decimals read by the exact fast path and by the C library give the Double
+    /// JSONDecoder gives, to the bit.
+    @Test func numbersReadAsJSONDecoderReadsThem() throws {
+        var rng = SeededGenerator(seed: 25)
+        var texts = ["0", "-0", "0.1", "0.30000000000000004", "4.35", "123456789012345", "1234567890123456", "0.000000000000000000001",
+                     "0.0000000000000000000001", "99999999999999999999", "1.7976931348623157e308", "5e-324", "-0.25e-1", "2.5E+3", "1E400"]
+        for _ in 0..<2_000 {
+            let v = Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF) * (rng.next() % 2 == 0 ? 1 : -1)
+            texts.append("\(v)")
+            texts.append(String(Double(Int(rng.next() % 2_000_000) - 1_000_000) / 1_000))
+        }
+        for t in texts {
+            let text = #"{"schools": [{"id": "a", "capacity": 1, "location": {"x": \#(t), "y": 0}}], "students": []}"#
+            let fast = Self.fast(text)?.schools[0].location?.x, slow = Self.foundation(text)?.schools[0].location?.x
+            #expect(fast?.bitPattern == slow?.bitPattern, "\(t)")
+        }
+    }
+
+    /// Groups written alike are read once and shared; alike means the same bytes, so a
+    /// string holding a brace or an escape is read as it is.
+    @Test func groupsWrittenAlikeReadAlike() throws {
+        let text = #"""
+            {"schools": [], "students": [
+              {"id": "a", "prefs": [], "groups": {"race": "black", "economic": "disadvantaged"}},
+              {"id": "b", "prefs": [], "groups": {"race": "black", "economic": "disadvantaged"}},
+              {"id": "c", "prefs": [], "groups": {"economic": "disadvantaged", "race": "black"}},
+              {"id": "d", "prefs": [], "groups": {"race": "a}b", "note": "\"{"}},
+              {"id": "e", "prefs": [], "groups": {"race": "a}b", "note": "\"{"}},
+              {"id": "f", "prefs": [], "groups": {}}, {"id": "g", "prefs": [], "groups": null}]}
+            """#
+        let fast = try #require(Self.fast(text))
+        #expect(fast == Self.foundation(text))
+        #expect(fast.students[3].groups == ["race": "a}b", "note": "\"{"] && fast.students[5].groups == [:] && fast.students[6].groups == nil)
     }
 
     @Test func aWellFormedMinimalInstanceReads() {
