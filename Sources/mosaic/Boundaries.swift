@@ -97,7 +97,7 @@ struct BoundariesRun: ParsableCommand {
         Terminal.endProgress()
         let plan = BoundaryPlan(problem, assignment: outcome.assignment, transportBeyond: transportBeyond)
         switch format {
-        case .json: print(plan.json(objective: objective, seed: seed, outcome: outcome).serialized())
+        case .json: Terminal.output(plan.json(objective: objective, seed: seed, outcome: outcome))
         case .table: print(Self.table(plan, objective: objective, seed: seed, outcome: outcome), terminator: "")
         case .csv: print(problem.assignmentCSV(plan.assignment), terminator: "")
         case .svg:

@@ -59,7 +59,7 @@ struct CRDC: ParsableCommand {
                 encoding: crdc.encoding.rawValue, states: selection.states, districts: selection.districts,
                 fit: APRepresentationFit(selection.districts))
             switch format {
-            case .json: print(output.json.serialized())
+            case .json: Terminal.output(output.json)
             case .csv: print(output.csv, terminator: "")
             case .table: print(output.text(limit: limit), terminator: "")
             }

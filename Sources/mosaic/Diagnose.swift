@@ -109,7 +109,7 @@ struct Diagnose: ParsableCommand {
                     fields.append(("change", c.json(earlier: earlier, later: diagnostic, policy: policy)))
                     json = .object(fields)
                 }
-                print(json.serialized())
+                Terminal.output(json)
             case .html:
                 let files = HTMLReport(diagnostic, policy: SuppressionPolicy(minimumN: minN), synthetic: r.orgs.contains { $0.name.contains("Synthetic") }).files()
                 try writeReport(files, to: out!)

@@ -109,8 +109,8 @@ struct MatchRun: ParsableCommand {
             return
         }
         switch format {
-        case .csv: FileHandle.standardOutput.write(Data(result.csvBytes))
-        case .json: print(result.json(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash).serialized())
+        case .csv: Terminal.output(result.csvBytes)
+        case .json: Terminal.output(result.json(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash))
         case .table: print(result.table(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash), terminator: "")
         }
     }

@@ -84,7 +84,7 @@ struct Segregation: ParsableCommand {
                 throw ExitCodeError.failure
             }
             switch format {
-            case .json: print(profile.json(seed: seed).serialized())
+            case .json: Terminal.output(profile.json(seed: seed))
             case .table:
                 print(profile.text(.init(source: file, unitColumn: unit, withinColumn: within, unitLimit: units, seed: seed)), terminator: "")
             }

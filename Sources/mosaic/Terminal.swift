@@ -13,6 +13,20 @@ enum Terminal {
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
+    /// A result on stdout as bytes, after whatever `print` has buffered: a document of
+    /// 100 MB is written as it was built, not copied into a `String` first.
+    static func output(_ bytes: [UInt8]) {
+        fflush(nil)   // every stream: what print buffered goes first
+        try? FileHandle.standardOutput.write(contentsOf: bytes)
+    }
+
+    /// A JSON document on stdout, then a line break (as `print` wrote it).
+    static func output(_ json: JSONValue) {
+        var bytes = json.serializedBytes()
+        bytes.append(0x0A)
+        output(bytes)
+    }
+
     /// A progress reporter for long work, drawn on one line of stderr when it is a
     /// terminal (`baseline 412/1000`, or `reading enrollments.csv: 2,500,000 rows` when
     /// the total is unknown, `of` = 0), silent in pipes and logs.
