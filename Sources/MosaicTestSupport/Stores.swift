@@ -25,6 +25,28 @@ public func withStore(_ backend: Backend, failAfterTable: String? = nil,
         do { try await body(store) } catch { try? await store.close(); throw error }
         try await store.close()
     case .postgres:
+        try await withStoreURL(.postgres) { url in
+            let db = try await PostgresDatabase.open(url: url, logger: TestSupport.logger)
+            let store = failAfterTable.map { SQLStore(db, _failAfterTable: $0) } ?? SQLStore(db)
+            var failure: (any Error)?
+            do { try await body(store) } catch { failure = error }
+            try await store.close()
+            if let failure { throw failure }
+        }
+    }
+}
+
+/// The URL of a fresh, empty store (`sqlite:PATH` or `postgres://…`) for one test —
+/// for a command run as a process — removed afterwards.
+public func withStoreURL(_ backend: Backend, _ body: (String) async throws -> Void) async throws {
+    switch backend {
+    case .memory:
+        preconditionFailure("a memory store has no URL")
+    case .sqlite:
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID()).sqlite").path
+        defer { for s in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        try await body("sqlite:\(path)")
+    case .postgres:
         guard let admin = ProcessInfo.processInfo.environment["MOSAIC_TEST_POSTGRES"] else {
             Issue.record("MOSAIC_TEST_POSTGRES is not set: run the tests with bash scripts/test, which starts PostgreSQL")
             return
@@ -35,11 +57,8 @@ public func withStore(_ backend: Backend, failAfterTable: String? = nil,
         try await server.execute("CREATE DATABASE \(name)", [])
         var url = URLComponents(string: admin)!
         url.path = "/\(name)"
-        let db = try await PostgresDatabase.open(url: url.string!, logger: TestSupport.logger)
-        let store = failAfterTable.map { SQLStore(db, _failAfterTable: $0) } ?? SQLStore(db)
         var failure: (any Error)?
-        do { try await body(store) } catch { failure = error }
-        try await store.close()
+        do { try await body(url.string!) } catch { failure = error }
         // FORCE ends the test's own sessions, but not an autovacuum worker that may be on the
         // fresh database (a superuser's process: "must be a member of the role whose
         // process is being terminated"); it finishes in moments, so try again, for up to 10 s.

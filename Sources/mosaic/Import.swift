@@ -24,6 +24,7 @@ struct Import: AsyncParsableCommand {
     @Option(help: "The term's title as pages show it; default: the academic session's title.") var title: String?
     @Option(help: "The academic session (sourcedId) to diagnose; default: the latest term with classes.") var session: String?
     @Flag(help: "Replace a term already stored under this name (in the same transaction).") var replace = false
+    @Flag(help: "Print how long reading, diagnosing and storing took (stderr).") var timings = false
     @Option(help: "Random assignments per school for the classroom baselines.") var baseline: Int = 200
     @Option(help: "The random seed; the same seed gives the same diagnostic.") var seed: UInt64 = 0
     @Option(name: .customLong("min-n"), help: "Findings rest on at least this many students.") var minN: Int = 10
@@ -47,6 +48,7 @@ struct Import: AsyncParsableCommand {
             try OneRosterReader.read(roster) { file, rows in progress?("reading \(file)", rows, 0) }
         }
         Terminal.endProgress()
+        let read = clock.now
         let owner = try districtOrg(of: r)
         var options = DiagnosticOptions(
             term: session, baselineDraws: baseline, seed: seed, minimumN: minN,
@@ -64,6 +66,7 @@ struct Import: AsyncParsableCommand {
             Terminal.error("\(roster): \(error.description)")
             throw ExitCode.failure
         }
+        let diagnosed = clock.now
         let session = r.sessions.first { $0.id == diagnostic.termID }
         let now = Date()
         let record = TermRecord(
@@ -87,6 +90,9 @@ struct Import: AsyncParsableCommand {
             }
         }
         let seconds = (clock.now - started).seconds
+        if timings {
+            Terminal.error("timings: read \(Format.fixed((read - started).seconds, 2)) s, diagnosed \(Format.fixed((diagnosed - read).seconds, 2)) s, stored \(Format.fixed((clock.now - diagnosed).seconds, 2)) s (\(Format.count(r.enrollmentCount)) enrollments)")
+        }
         print("stored term '\(term)' (\(record.title)) of \(owner.name) [\(owner.id)]: \(Format.count(record.students)) students, \(Format.count(record.schools)) schools, \(Format.count(record.sections)) classes, \(Format.count(record.enrollments)) enrollments and the diagnostic (\(baseline) draws) in \(Format.fixed(seconds, 1)) s")
     }
 

@@ -71,6 +71,33 @@ func term(_ id: String, _ r: Roster, at seconds: TimeInterval = 0) -> TermRecord
         }
     }
 
+    /// Bulk loading writes every value as it is: PostgreSQL's COPY text format escapes
+    /// a backslash, tab, line break and carriage return, and tells NULL (`\N`) from the
+    /// text `\N` and from an empty string.
+    @Test(arguments: Backend.allCases)
+    func awkwardTextsAndNumbersReadBackAsWritten(_ backend: Backend) async throws {
+        var r = try fixtureRoster()
+        r.courses[0].title = "Tab\there, line\nbreak, return\r, back\\slash, \\N, \\t"
+        r.courses[0].titleEs = "\\N"
+        r.courses[1].titleEs = ""
+        r.sections[0].title = "Ünïcödé 名前 😀 \"quoted\" 'single'"
+        r.students[0].homeLanguage = ""
+        r.students[1].homeLanguage = nil
+        r.students[2].homeLanguage = "\\"
+        r.assessments = [.init(student: 0, subject: "math\tscience", score: 1e-7, proficient: true),
+                         .init(student: 1, subject: "", score: 1.7976931348623157e308, proficient: false),
+                         .init(student: 2, subject: "reading", score: -0.5, proficient: nil)]
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            try await store.importTerm(term("fall", r), district: district, roster: r, diagnostic: nil, replace: false)
+            let back = try await store.roster(district: "D1", term: "fall")
+            #expect(back.courses == r.courses)
+            #expect(back.sections == r.sections)
+            #expect(back.students == r.students)
+            #expect(back.assessments == r.assessments)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func aStoredTermIsReplacedOnlyWhenAsked(_ backend: Backend) async throws {
         let r = try fixtureRoster()

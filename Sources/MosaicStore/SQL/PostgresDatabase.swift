@@ -128,4 +128,74 @@ struct PostgresTransaction: SQLDatabase {
     }
 
     func close() async throws {}
+
+    /// Rows streamed with `COPY table (columns) FROM STDIN` (text format) on the
+    /// transaction's connection, in buffers of `copyBatch` rows: no statement per thousand
+    /// rows to parse, plan and bind (issue 25: the store built 3.3× slower on PostgreSQL
+    /// than on SQLite with multi-row INSERTs). All or nothing with the transaction; a row
+    /// the table refuses fails the COPY, and so the transaction, with the server's message.
+    func insert(into table: String, columns: [String], rows: Int, values: (Int, inout [SQLValue]) -> Void) async throws {
+        guard rows > 0 else { return }
+        do {
+            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                var binds: [SQLValue] = []
+                var buffer = ByteBuffer()
+                var start = 0
+                while start < rows {
+                    let end = min(rows, start + Self.copyBatch)
+                    buffer.clear()
+                    for r in start..<end {
+                        binds.removeAll(keepingCapacity: true)
+                        values(r, &binds)
+                        precondition(binds.count == columns.count, "\(table): wrong number of values per row")
+                        CopyText.append(row: binds, to: &buffer)
+                    }
+                    try await writer.write(buffer)
+                    start = end
+                }
+            }
+        } catch let error as PSQLError {
+            throw StoreError.database(error.serverInfo?[.message] ?? "\(error.code)", sql: "COPY \(table) FROM STDIN")
+        }
+    }
+
+    static let copyBatch = 8_192
+}
+
+/// PostgreSQL's COPY text format: columns split by a tab, rows ended by a line break,
+/// NULL as `\N`, and a backslash, tab, line break or carriage return in a value escaped
+/// with a backslash (PostgreSQL documentation, "COPY: Text Format").
+enum CopyText {
+    static func append(row: [SQLValue], to buffer: inout ByteBuffer) {
+        for (k, v) in row.enumerated() {
+            if k > 0 { buffer.writeInteger(UInt8(0x09)) }
+            switch v {
+            case .null: buffer.writeStaticString("\\N")
+            case .int(let i): buffer.writeString(String(i))
+            case .double(let d):
+                if d.isNaN { buffer.writeStaticString("NaN") }
+                else if d.isInfinite { buffer.writeStaticString(d > 0 ? "Infinity" : "-Infinity") }
+                else { buffer.writeString(d.description) }
+            case .text(let s): append(text: s, to: &buffer)
+            }
+        }
+        buffer.writeInteger(UInt8(0x0A))
+    }
+
+    static func append(text: String, to buffer: inout ByteBuffer) {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+            buffer.writeString(text)
+            return
+        }
+        for c in utf8 {
+            switch c {
+            case 0x5C: buffer.writeStaticString("\\\\")
+            case 0x09: buffer.writeStaticString("\\t")
+            case 0x0A: buffer.writeStaticString("\\n")
+            case 0x0D: buffer.writeStaticString("\\r")
+            default: buffer.writeInteger(c)
+            }
+        }
+    }
 }

@@ -58,13 +58,21 @@ public protocol SQLDatabase: Sendable {
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [[SQLValue]]
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func close() async throws
+    /// Inserts `rows` rows, `values` appending row `i`'s values in `columns` order: bulk
+    /// loading, which each backend does its fastest way (``multiRowInsert(into:columns:rows:values:)``
+    /// by default; PostgreSQL's transactions stream `COPY … FROM STDIN`).
+    func insert(into table: String, columns: [String], rows: Int, values: (Int, inout [SQLValue]) -> Void) async throws
 }
 
 extension SQLDatabase {
     func execute(_ sql: String) async throws { try await execute(sql, []) }
 
+    public func insert(into table: String, columns: [String], rows: Int, values: (Int, inout [SQLValue]) -> Void) async throws {
+        try await multiRowInsert(into: table, columns: columns, rows: rows, values: values)
+    }
+
     /// Inserts rows in statements of as many rows as the dialect binds at once.
-    func insert(into table: String, columns: [String], rows: Int, values: (Int, inout [SQLValue]) -> Void) async throws {
+    public func multiRowInsert(into table: String, columns: [String], rows: Int, values: (Int, inout [SQLValue]) -> Void) async throws {
         guard rows > 0 else { return }
         let perStatement = max(1, min(1_000, dialect.maxBinds / columns.count))
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
