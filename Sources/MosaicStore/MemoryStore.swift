@@ -360,6 +360,7 @@ public actor MemoryStore: Store {
     public func invitationCount(district: String, round: String) async throws -> Int { invitationsByRound["\(district) \(round)"]?.count ?? 0 }
 
     var throttles: [ThrottleKey: ThrottleCount] = [:]
+    var jobList: [String: StoredJob] = [:]
 
     public func hit(_ key: ThrottleKey, window: TimeInterval, now: Date) async throws -> ThrottleCount {
         var count = try await hits(key, window: window, now: now)

@@ -181,6 +181,30 @@ public protocol Store: Sendable {
     /// The events a query asks for, newest first: one page of them, filtered.
     func auditLog(_ query: AuditQuery) async throws -> [AuditEvent]
 
+    /// Queues a job (``StoredJob``: its `state`, counts and times are set here).
+    /// - Throws: ``JobQueueFull`` when `capacity` jobs are already queued.
+    func submitJob(_ job: StoredJob, capacity: Int, now: Date) async throws -> StoredJob
+    /// Claims the oldest queued job of these kinds for `worker`, or nil: each job is
+    /// claimed once, however many servers ask at the same moment (PostgreSQL: `SELECT …
+    /// FOR UPDATE SKIP LOCKED`; SQLite: one writer at a time).
+    func claimJob(worker: String, kinds: [String], now: Date) async throws -> StoredJob?
+    /// Records progress and the worker's heartbeat; false when the job is no longer this
+    /// worker's (it was given to another after its heartbeat stopped): stop working on it.
+    func reportJob(_ id: String, worker: String, done: Int, total: Int, now: Date) async throws -> Bool
+    /// Records how the worker's job ended: `result` when it finished, else `error`. False
+    /// when the job is no longer this worker's.
+    func endJob(_ id: String, worker: String, result: String?, error: String?, now: Date) async throws -> Bool
+    /// Jobs running with no heartbeat since `before` (their server stopped) go back to
+    /// the queue, or fail with ``jobAbandonedMessage`` once claimed `maxAttempts` times.
+    /// - Returns: the ids of the jobs moved.
+    func requeueStaleJobs(before: Date, maxAttempts: Int, now: Date) async throws -> [String]
+    /// One job, or nil.
+    func job(_ id: String) async throws -> StoredJob?
+    /// A district's jobs of one owner, newest first, at most `limit`.
+    func jobs(district: String, owner: String, limit: Int) async throws -> [StoredJob]
+    /// Forgets jobs that ended before `before`.
+    func pruneJobs(endedBefore before: Date) async throws
+
     func close() async throws
 }
 

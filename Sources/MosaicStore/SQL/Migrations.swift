@@ -251,6 +251,16 @@ enum Migrations {
         Migration(version: 17, name: "public-data states counted once per import, and the import's time", statements: [
             "CREATE TABLE public_states (state TEXT PRIMARY KEY, districts BIGINT NOT NULL, imported_at TEXT NOT NULL)",
         ]),
+        Migration(version: 18, name: "background jobs shared by every server", statements: [
+            """
+            CREATE TABLE jobs (
+                job_id TEXT PRIMARY KEY, district_id TEXT NOT NULL, owner TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+                parameters TEXT NOT NULL, state TEXT NOT NULL, done BIGINT NOT NULL, total BIGINT NOT NULL, result TEXT, error TEXT,
+                attempts BIGINT NOT NULL, worker TEXT, submitted_at TEXT NOT NULL, heartbeat_at TEXT, finished_at TEXT)
+            """,
+            "CREATE INDEX jobs_queue ON jobs (state, submitted_at, job_id)",
+            "CREATE INDEX jobs_owner ON jobs (district_id, owner, submitted_at)",
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }

@@ -1,0 +1,82 @@
+import Foundation
+
+/// A background job (a boundary scenario, a schedule review, an import) as the store
+/// keeps it, so that every server of a deployment sees it and any of them can run it:
+/// a server submits it, a free worker on any server claims it (one claim per job, however
+/// many servers ask at once), reports progress as a heartbeat, and records how it ended.
+/// A job whose heartbeat stops — its server was killed — goes back to the queue for
+/// another server, or fails with a reason once it has been tried `maxAttempts` times.
+/// Its work is named by `kind` and described by `parameters` (JSON the kind's handler
+/// reads), not held as code, so a server that did not submit it can run it.
+public struct StoredJob: Sendable, Equatable {
+    public enum State: String, Sendable, CaseIterable {
+        case queued, running, finished, failed
+    }
+
+    public var id: String
+    public var district: String
+    /// What it belongs to (`boundaries D 3`): its pages find it by that.
+    public var owner: String
+    /// Which handler runs it (`boundaries`, `schedule-review`, `import`).
+    public var kind: String
+    /// As its page names it ("Scenario: fewest moves").
+    public var name: String
+    /// What the handler needs, as JSON.
+    public var parameters: String
+    public var state: State
+    public var done: Int
+    public var total: Int
+    /// When finished: what it stored (a scenario id, a page to open).
+    public var result: String?
+    /// When failed: why, as its page says it.
+    public var error: String?
+    /// How many times a worker has claimed it.
+    public var attempts: Int
+    /// The worker running it (or that last ran it): `host:port#n`.
+    public var worker: String?
+    public var submittedAt: Date
+    /// The running worker's last sign of life.
+    public var heartbeatAt: Date?
+    public var finishedAt: Date?
+
+    public init(id: String, district: String, owner: String, kind: String, name: String, parameters: String,
+                state: State = .queued, done: Int = 0, total: Int = 0, result: String? = nil, error: String? = nil,
+                attempts: Int = 0, worker: String? = nil, submittedAt: Date, heartbeatAt: Date? = nil, finishedAt: Date? = nil) {
+        self.id = id
+        self.district = district
+        self.owner = owner
+        self.kind = kind
+        self.name = name
+        self.parameters = parameters
+        self.state = state
+        self.done = done
+        self.total = total
+        self.result = result
+        self.error = error
+        self.attempts = attempts
+        self.worker = worker
+        self.submittedAt = submittedAt
+        self.heartbeatAt = heartbeatAt
+        self.finishedAt = finishedAt
+    }
+
+    /// A fresh job id: 16 random hex digits (ids appear in URLs; they are not guessable
+    /// and need no counter shared between servers).
+    public static func newID() -> String {
+        var g = SystemRandomNumberGenerator()
+        return String(format: "%016llx", g.next() as UInt64)
+    }
+}
+
+/// What `submitJob` refuses when the queue is full: the message says so to the person
+/// who asked.
+public struct JobQueueFull: Error, Equatable, CustomStringConvertible {
+    public let waiting: Int
+    public init(waiting: Int) { self.waiting = waiting }
+    public var description: String {
+        "The service is busy: \(waiting) runs are already waiting. Try again when one has finished."
+    }
+}
+
+/// Why a job whose server stopped failed once it had been tried as often as allowed.
+public let jobAbandonedMessage = "The server running it stopped before it finished, each time it was tried."
