@@ -28,13 +28,38 @@ public final class SQLStore: Store {
     // MARK: Schema
 
     public func schemaVersion() async throws -> Int {
-        try await database.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-        return try await database.query("SELECT MAX(version) FROM schema_migrations", []).first?.first?.int ?? 0
+        if database.dialect == .postgres,
+           try await database.query("SELECT to_regclass('schema_migrations') IS NULL", []).first?.first?.int == 1 {
+            return 0
+        }
+        return try await Self.schemaVersion(database)
     }
 
+    static func schemaVersion(_ db: any SQLDatabase) async throws -> Int {
+        try await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        return try await db.query("SELECT MAX(version) FROM schema_migrations", []).first?.first?.int ?? 0
+    }
+
+    /// Applies the migrations the store lacks, once however many processes start at the
+    /// same moment: all of them in one transaction, which on PostgreSQL first takes an
+    /// advisory lock (two servers started together on an empty database both ran `CREATE
+    /// TABLE IF NOT EXISTS`, and one failed: that statement is not safe against a concurrent
+    /// one) and on SQLite takes the write lock (`BEGIN IMMEDIATE`; a transaction per
+    /// migration let one process take the lock back again and again while the others
+    /// timed out). The others wait, then find nothing to do.
     @discardableResult
     public func migrate() async throws -> [Int] {
-        let current = try await schemaVersion()
+        try await database.transaction { db in
+            if db.dialect == .postgres { _ = try await db.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", []) }
+            return try await Self.migrate(db)
+        }
+    }
+
+    /// The advisory lock key of migrations ("mosaic" as a number).
+    static let migrationLock: Int64 = 0x6D6F_7361_6963
+
+    static func migrate(_ database: any SQLDatabase) async throws -> [Int] {
+        let current = try await schemaVersion(database)
         guard current <= Migrations.newest else { throw StoreError.newerSchema(found: current, known: Migrations.newest) }
         var applied: [Int] = []
         for m in Migrations.all where m.version > current {
