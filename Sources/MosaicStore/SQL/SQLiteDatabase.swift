@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteNIO
+import Synchronization
 
 /// A SQLite file (the embedded default; SQLite is compiled into the binary). One
 /// connection serves single statements; each transaction opens a connection of its own
@@ -8,11 +9,14 @@ import SQLiteNIO
 public final class SQLiteDatabase: SQLDatabase {
     public let path: String
     let connection: SQLiteConnection
+    /// This process's writers to the file, one at a time (``WriteGate``).
+    let gate: WriteGate
     public var dialect: SQLDialect { .sqlite }
 
     private init(path: String, connection: SQLiteConnection) {
         self.path = path
         self.connection = connection
+        gate = WriteGate.forFile(path)
     }
 
     /// Opens (creating if need be) the database file at `path`.
@@ -40,11 +44,16 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     public func execute(_ sql: String, _ binds: [SQLValue]) async throws {
-        try await Self.run(connection, sql, binds, collect: false)
+        guard WriteGate.writes(sql) else {
+            try await Self.run(connection, sql, binds, collect: false)
+            return
+        }
+        try await gate.passing { try await Self.run(connection, sql, binds, collect: false) }
     }
 
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [[SQLValue]] {
-        try await Self.run(connection, sql, binds, collect: true)
+        guard WriteGate.writes(sql) else { return try await Self.run(connection, sql, binds, collect: true) }
+        return try await gate.passing { try await Self.run(connection, sql, binds, collect: true) }
     }
 
     @discardableResult
@@ -82,6 +91,10 @@ public final class SQLiteDatabase: SQLDatabase {
     static func describe(_ error: SQLiteError) -> String { "\(error)" }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await gate.passing { try await transactionHoldingTheGate(body) }
+    }
+
+    private func transactionHoldingTheGate<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let c = try await SQLiteConnection.open(storage: .file(path: path))
         let scoped = SQLiteTransaction(connection: c)
         do {
@@ -121,4 +134,68 @@ struct SQLiteTransaction: SQLDatabase {
     }
 
     func close() async throws {}
+}
+
+/// One process's writers to one SQLite file, let through one at a time, waiting in Swift.
+/// SQLite allows one writer; a second waits in its busy handler, which blocks one of
+/// SQLiteNIO's pool threads (as many as the cores). With the threads all blocked so, the
+/// writer holding the lock could not run its next statement: eight write transactions at
+/// once stalled 30 s and six failed with "database is locked" (`SQLiteConcurrencyTests`).
+/// Other processes on the file still meet in SQLite's busy handler, each with its threads.
+final class WriteGate: Sendable {
+    private struct State {
+        var busy = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+    private let state = Mutex(State())
+
+    private static let gates = Mutex<[String: WriteGate]>([:])
+
+    /// The gate of the file at this absolute path, shared by every database opened on it.
+    static func forFile(_ path: String) -> WriteGate {
+        gates.withLock { all in
+            if let gate = all[path] { return gate }
+            let gate = WriteGate()
+            all[path] = gate
+            return gate
+        }
+    }
+
+    /// Whether a statement writes (and so needs the file's write lock): everything the store
+    /// sends but `SELECT`, `WITH … SELECT` and `PRAGMA`.
+    static func writes(_ sql: String) -> Bool {
+        let head = sql.drop { $0.isWhitespace }.prefix(6).uppercased()
+        return !(head.hasPrefix("SELECT") || head.hasPrefix("PRAGMA") || head.hasPrefix("WITH"))
+    }
+
+    func passing<T>(_ body: () async throws -> T) async throws -> T {
+        await enter()
+        do {
+            let result = try await body()
+            leave()
+            return result
+        } catch {
+            leave()
+            throw error
+        }
+    }
+
+    private func enter() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now: Bool = state.withLock { s in
+                if s.busy { s.waiting.append(c); return false }
+                s.busy = true
+                return true
+            }
+            if now { c.resume() }
+        }
+    }
+
+    private func leave() {
+        let next: CheckedContinuation<Void, Never>? = state.withLock { s in
+            if s.waiting.isEmpty { s.busy = false; return nil }
+            return s.waiting.removeFirst()
+        }
+        next?.resume()
+    }
 }
