@@ -13,6 +13,17 @@ extension MemoryStore {
         return job
     }
 
+    public func submitExclusiveJob(_ job: StoredJob, capacity: Int, now: Date) async throws -> (job: StoredJob, new: Bool) {
+        if let underway = jobList.values.first(where: {
+            exclusiveJobs.contains($0.id) && $0.district == job.district && $0.owner == job.owner && [.queued, .running].contains($0.state)
+        }) {
+            return (underway, false)
+        }
+        let queued = try await submitJob(job, capacity: capacity, now: now)
+        exclusiveJobs.insert(queued.id)
+        return (queued, true)
+    }
+
     public func claimJob(worker: String, kinds: [String], now: Date) async throws -> StoredJob? {
         guard var next = jobList.values.filter({ $0.state == .queued && kinds.contains($0.kind) })
             .min(by: { ($0.submittedAt, $0.id) < ($1.submittedAt, $1.id) }) else { return nil }

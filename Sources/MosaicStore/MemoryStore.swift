@@ -361,6 +361,7 @@ public actor MemoryStore: Store {
 
     var throttles: [ThrottleKey: ThrottleCount] = [:]
     var jobList: [String: StoredJob] = [:]
+    var exclusiveJobs: Set<String> = []
 
     public func hit(_ key: ThrottleKey, window: TimeInterval, now: Date) async throws -> ThrottleCount {
         var count = try await hits(key, window: window, now: now)

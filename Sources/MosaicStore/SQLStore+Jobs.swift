@@ -16,23 +16,44 @@ extension SQLStore {
     }
 
     public func submitJob(_ job: StoredJob, capacity: Int, now: Date) async throws -> StoredJob {
+        let (queued, inserted) = try await insertJob(job, capacity: capacity, now: now, exclusive: false)
+        guard inserted else { throw try await full() }
+        return queued
+    }
+
+    public func submitExclusiveJob(_ job: StoredJob, capacity: Int, now: Date) async throws -> (job: StoredJob, new: Bool) {
+        let (queued, inserted) = try await insertJob(job, capacity: capacity, now: now, exclusive: true)
+        if inserted { return (queued, true) }
+        if let underway = try await database.query("""
+            SELECT \(Self.jobColumns) FROM jobs WHERE district_id = ? AND owner = ? AND exclusive = 1 AND state IN ('queued', 'running')
+            """, [SQLValue(job.district), SQLValue(job.owner)]).first.map(Self.job) {
+            return (underway, false)
+        }
+        throw try await full()
+    }
+
+    /// Inserts the job while fewer than `capacity` wait, in one statement; an exclusive job
+    /// also only while no exclusive job of its owner is queued or running (the unique index
+    /// `jobs_exclusive`).
+    private func insertJob(_ job: StoredJob, capacity: Int, now: Date, exclusive: Bool) async throws -> (StoredJob, Bool) {
         var job = job
         job.state = .queued
         (job.done, job.attempts, job.result, job.error, job.worker) = (0, 0, nil, nil, nil)
         (job.submittedAt, job.heartbeatAt, job.finishedAt) = (now, nil, nil)
-        // Inserted only while fewer than `capacity` wait, in one statement.
+        let conflict = exclusive ? "ON CONFLICT (district_id, owner) WHERE exclusive = 1 AND state IN ('queued', 'running') DO NOTHING" : ""
         let rows = try await database.query("""
-            INSERT INTO jobs (\(Self.jobColumns))
-            SELECT ?, ?, ?, ?, ?, ?, 'queued', 0, ?, NULL, NULL, 0, NULL, ?, NULL, NULL
+            INSERT INTO jobs (\(Self.jobColumns), exclusive)
+            SELECT ?, ?, ?, ?, ?, ?, 'queued', 0, ?, NULL, NULL, 0, NULL, ?, NULL, NULL, ?
             WHERE (SELECT COUNT(*) FROM jobs WHERE state = 'queued') < ?
+            \(conflict)
             RETURNING job_id
             """, [SQLValue(job.id), SQLValue(job.district), SQLValue(job.owner), SQLValue(job.kind), SQLValue(job.name),
-                  SQLValue(job.parameters), SQLValue(job.total), SQLValue(Timestamp.text(now)), SQLValue(capacity)])
-        guard !rows.isEmpty else {
-            let waiting = try await database.query("SELECT COUNT(*) FROM jobs WHERE state = 'queued'", []).first?.first?.int ?? capacity
-            throw JobQueueFull(waiting: waiting)
-        }
-        return job
+                  SQLValue(job.parameters), SQLValue(job.total), SQLValue(Timestamp.text(now)), SQLValue(exclusive ? 1 : 0), SQLValue(capacity)])
+        return (job, !rows.isEmpty)
+    }
+
+    private func full() async throws -> JobQueueFull {
+        JobQueueFull(waiting: try await database.query("SELECT COUNT(*) FROM jobs WHERE state = 'queued'", []).first?.first?.int ?? 0)
     }
 
     public func claimJob(worker: String, kinds: [String], now: Date) async throws -> StoredJob? {

@@ -184,6 +184,12 @@ public protocol Store: Sendable {
     /// Queues a job (``StoredJob``: its `state`, counts and times are set here).
     /// - Throws: ``JobQueueFull`` when `capacity` jobs are already queued.
     func submitJob(_ job: StoredJob, capacity: Int, now: Date) async throws -> StoredJob
+    /// Queues a job unless one of the same district and owner queued this way is queued or
+    /// running, which it then returns (`new` false): decided by the database (a unique
+    /// index over such jobs), so two servers asked at the same moment start one job — one
+    /// schedule review per school at a time.
+    /// - Throws: ``JobQueueFull`` when `capacity` jobs are already queued.
+    func submitExclusiveJob(_ job: StoredJob, capacity: Int, now: Date) async throws -> (job: StoredJob, new: Bool)
     /// Claims the oldest queued job of these kinds for `worker`, or nil: each job is
     /// claimed once, however many servers ask at the same moment (PostgreSQL: `SELECT …
     /// FOR UPDATE SKIP LOCKED`; SQLite: one writer at a time).

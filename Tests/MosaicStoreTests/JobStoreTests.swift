@@ -80,6 +80,40 @@ import Testing
         }
     }
 
+    /// An exclusive job is queued once per owner at a time: six servers asking at once
+    /// start one job and all get its id; once it has ended the next request starts another.
+    @Test(arguments: Backend.allCases)
+    func anExclusiveJobIsStartedOncePerOwnerAtATime(_ backend: Backend) async throws {
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            let review = Self.job(1, kind: "schedule-review", owner: "schedule D1 T S")
+            let answers = try await withThrowingTaskGroup(of: (String, Bool).self) { group in
+                for n in 1...6 {
+                    group.addTask {
+                        var job = review
+                        job.id = String(format: "try%04d", n)
+                        let (queued, new) = try await store.submitExclusiveJob(job, capacity: 10, now: Self.t0 + Double(n))
+                        return (queued.id, new)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.filter(\.1).count == 1)
+            #expect(Set(answers.map(\.0)).count == 1)
+            // Another owner is not held back, nor is a plain job of the same owner.
+            #expect(try await store.submitExclusiveJob(Self.job(2, kind: "schedule-review", owner: "schedule D1 T S2"), capacity: 10, now: Self.t0 + 10).new)
+            _ = try await store.submitJob(Self.job(3, kind: "schedule-review", owner: "schedule D1 T S"), capacity: 10, now: Self.t0 + 11)
+            // Still one at a time while it runs; after it ends, a new one starts.
+            let first = try #require(answers.first?.0)
+            let claimed = try #require(try await store.claimJob(worker: "a#1", kinds: ["schedule-review"], now: Self.t0 + 12))
+            #expect(claimed.id == first)
+            #expect(try await !store.submitExclusiveJob(Self.job(4, kind: "schedule-review", owner: "schedule D1 T S"), capacity: 10, now: Self.t0 + 13).new)
+            #expect(try await store.endJob(first, worker: "a#1", result: "S", error: nil, now: Self.t0 + 14))
+            let next = try await store.submitExclusiveJob(Self.job(5, kind: "schedule-review", owner: "schedule D1 T S"), capacity: 10, now: Self.t0 + 15)
+            #expect(next.new && next.job.id == "job0005")
+        }
+    }
+
     /// A job whose server stopped (no heartbeat) goes back to the queue and another server
     /// runs it; the stopped server's late reports are refused; after `maxAttempts` claims
     /// it fails with a reason.

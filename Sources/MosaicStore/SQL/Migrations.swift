@@ -261,6 +261,10 @@ enum Migrations {
             "CREATE INDEX jobs_queue ON jobs (state, submitted_at, job_id)",
             "CREATE INDEX jobs_owner ON jobs (district_id, owner, submitted_at)",
         ]),
+        Migration(version: 19, name: "jobs one at a time per owner, where asked", statements: [
+            "ALTER TABLE jobs ADD COLUMN exclusive BIGINT NOT NULL DEFAULT 0",
+            "CREATE UNIQUE INDEX jobs_exclusive ON jobs (district_id, owner) WHERE exclusive = 1 AND state IN ('queued', 'running')",
+        ]),
     ]
 
     static var newest: Int { all.last?.version ?? 0 }
