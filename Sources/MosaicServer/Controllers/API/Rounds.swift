@@ -373,10 +373,11 @@ public struct RoundMatch: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         input = String(decoding: try encoder.encode(instance), as: UTF8.self) + "\n"
-        let problems = instance.problems()
-        guard problems.isEmpty else { throw Problem(message: problems.joined(separator: "; ")) }
         var rng = SeededGenerator(seed: seed)
-        let market = instance.market(tieBreaking: tieBreaking, using: &rng)
+        let market: Market
+        do { market = try instance.checkedMarket(tieBreaking: tieBreaking, using: &rng) } catch {
+            throw Problem(message: error.problems.joined(separator: "; "))
+        }
         let report = MatchReport(instance: instance, market: market, assignment: market.assign(mechanism))
         inputSha256 = Rounds.hash(input)
         let result = report.json(mechanism: mechanism.rawValue, seed: seed, inputSha256: inputSha256)
