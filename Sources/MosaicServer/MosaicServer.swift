@@ -28,6 +28,10 @@ public struct MosaicServer: Sendable {
         /// Background jobs run at once (default: one fewer than the cores) and waiting.
         public var jobWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
         public var jobCapacity = 8
+        /// This server among a deployment's servers, in the jobs it runs: `host name:port`.
+        public var serverName: String
+        /// A running job with no heartbeat for this long is run again by another worker.
+        public var jobTimeout: Duration = .seconds(30)
 
         public init(host: String = "127.0.0.1", port: Int = 8080, minimumN: Int = 10, guidebook: Guidebook = Guidebook(rootCauses: [], actions: []),
                     secureCookies: Bool = false) {
@@ -36,6 +40,13 @@ public struct MosaicServer: Sendable {
             self.minimumN = minimumN
             self.guidebook = guidebook
             self.secureCookies = secureCookies
+            serverName = "\(Self.hostName()):\(port)"
+        }
+
+        static func hostName() -> String {
+            var buffer = [CChar](repeating: 0, count: 256)
+            guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
 
@@ -46,8 +57,9 @@ public struct MosaicServer: Sendable {
     let rosters: RosterCache
     let publicDistricts = PublicDistrictIndex()
     let throttle: LoginThrottle
-    /// CPU-heavy work (boundary scenarios, schedule reviews), bounded.
-    public let jobs: JobQueue
+    /// CPU-heavy work (boundary scenarios, schedule reviews, imports), bounded, kept in
+    /// the store: `jobs.start()` before serving.
+    public let jobs: JobRunner
     /// This server's metrics, served at `/metrics`.
     public let registry: PrometheusCollectorRegistry
 
@@ -58,7 +70,13 @@ public struct MosaicServer: Sendable {
         pages = PageCache()
         rosters = RosterCache()
         throttle = LoginThrottle(store: store)
-        jobs = JobQueue(workers: options.jobWorkers, capacity: options.jobCapacity)
+        var jobSettings = JobRunner.Settings(workers: options.jobWorkers, capacity: options.jobCapacity)
+        jobSettings.staleAfter = options.jobTimeout
+        jobSettings.heartbeat = min(.seconds(1), options.jobTimeout / 5)
+        jobs = JobRunner(store: store, name: options.serverName, settings: jobSettings)
+        jobs.register(BoundaryPages.kind, BoundaryPages.handler(store: store))
+        jobs.register(SchedulePages.kind, SchedulePages.handler(store: store))
+        jobs.register(ImportPages.kind(options.serverName), ImportPages.handler(store: store, options: options))
         registry = PrometheusCollectorRegistry()
     }
 
@@ -73,16 +91,28 @@ public struct MosaicServer: Sendable {
         router.add(middleware: Observability(registry: registry))
         router.add(middleware: PrivateResponses())
         router.add(middleware: Authentication(store: store))
+        router.add(middleware: ReplicaReads())
         // Inside authentication: the site's 404 page keeps the reader's account links.
         router.add(middleware: NotFoundPages())
         router.get("healthz") { _, _ in "ok" }
-        let registry = registry
+        let registry = registry, store = store
         router.get("metrics") { _, context in
             guard MosaicRequestContext.isLoopback(context.remoteAddress) else {
                 throw APIError(.forbidden, "/metrics answers only to this machine (127.0.0.1)")
             }
+            var text = registry.emitToBuffer()
+            if let replicated = (store as? SQLStore)?.database as? ReplicatedDatabase {
+                let reads = replicated.replicaReads
+                text += Array("""
+                    # HELP mosaic_store_replica_reads_total Reads answered by the read replica, and reads it could not answer (asked of the primary).
+                    # TYPE mosaic_store_replica_reads_total counter
+                    mosaic_store_replica_reads_total{outcome="replica"} \(reads.replica)
+                    mosaic_store_replica_reads_total{outcome="fallback"} \(reads.fallback)
+
+                    """.utf8)
+            }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+                            body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
         let openAPI = OpenAPI.document().serialized() + "\n"
         router.get("openapi.json") { _, _ in API.json(text: openAPI) }

@@ -74,6 +74,10 @@ extension MemoryStore {
 
     public func job(_ id: String) async throws -> StoredJob? { jobList[id] }
 
+    public func queuedJobsAhead(of job: StoredJob) async throws -> Int {
+        jobList.values.filter { $0.state == .queued && ($0.submittedAt, $0.id) < (job.submittedAt, job.id) }.count
+    }
+
     public func jobs(district: String, owner: String, limit: Int) async throws -> [StoredJob] {
         Array(jobList.values.filter { $0.district == district && $0.owner == owner }
             .sorted { ($0.submittedAt, $0.id) > ($1.submittedAt, $1.id) }.prefix(limit))

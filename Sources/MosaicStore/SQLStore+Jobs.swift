@@ -60,6 +60,10 @@ extension SQLStore {
         guard !kinds.isEmpty else { return nil }
         let skipLocked = database.dialect == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
         let kindList = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
+        // An idle worker asks often: a read first, so that asking takes no write lock
+        // (SQLite has one writer at a time).
+        guard try await !database.query("SELECT 1 FROM jobs WHERE state = 'queued' AND kind IN (\(kindList)) LIMIT 1",
+                                        kinds.map(SQLValue.init)).isEmpty else { return nil }
         return try await database.query("""
             UPDATE jobs SET state = 'running', worker = ?, heartbeat_at = ?, attempts = attempts + 1
             WHERE state = 'queued' AND job_id = (
@@ -97,6 +101,13 @@ extension SQLStore {
 
     public func job(_ id: String) async throws -> StoredJob? {
         try await database.query("SELECT \(Self.jobColumns) FROM jobs WHERE job_id = ?", [SQLValue(id)]).first.map(Self.job)
+    }
+
+    public func queuedJobsAhead(of job: StoredJob) async throws -> Int {
+        let at = SQLValue(Timestamp.text(job.submittedAt))
+        return try await database.query("""
+            SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND (submitted_at < ? OR (submitted_at = ? AND job_id < ?))
+            """, [at, at, SQLValue(job.id)]).first?.first?.int ?? 0
     }
 
     public func jobs(district: String, owner: String, limit: Int) async throws -> [StoredJob] {

@@ -206,6 +206,9 @@ public protocol Store: Sendable {
     func requeueStaleJobs(before: Date, maxAttempts: Int, now: Date) async throws -> [String]
     /// One job, or nil.
     func job(_ id: String) async throws -> StoredJob?
+    /// How many queued jobs were submitted before this one (its place in the queue, 0 =
+    /// next), counting every server's.
+    func queuedJobsAhead(of job: StoredJob) async throws -> Int
     /// A district's jobs of one owner, newest first, at most `limit`.
     func jobs(district: String, owner: String, limit: Int) async throws -> [StoredJob]
     /// Forgets jobs that ended before `before`.
@@ -565,6 +568,7 @@ public struct AuditEvent: Sendable, Equatable {
 /// What can go wrong in the store, said for the analyst who runs the command.
 public enum StoreError: Error, Equatable, CustomStringConvertible {
     case badURL(String)
+    case replicaNeedsPostgres(String)
     case cannotOpen(String, String)
     case termExists(district: String, term: String)
     case noSuchDistrict(String)
@@ -586,6 +590,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .badURL(let u):
             "'\(u)' is not a store URL (expected sqlite:PATH or postgres://user:password@host:port/database)"
+        case .replicaNeedsPostgres: "a read replica is a PostgreSQL hot standby of a PostgreSQL store: --db names no PostgreSQL database"
         case .cannotOpen(_, let why): "cannot open the store: \(why)"
         case .termExists(let d, let t):
             "term '\(t)' is already stored for district '\(d)'; import it under another --term name, or pass --replace"
@@ -610,10 +615,18 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Opens the store a URL names: `sqlite:PATH`, `postgres://…`, or `memory:` (tests).
-/// Opens the store a URL names (`sqlite:PATH`, `postgres://…`, `memory:`).
-/// - Parameter logger: the caller's logger: the PostgreSQL client logs its connection
-///   trouble there (the store makes none of its own).
-public func openStore(_ url: String, logger: Logger) async throws -> any Store {
+/// - Parameters:
+///   - logger: the caller's logger: the PostgreSQL client logs its connection trouble
+///     there (the store makes none of its own).
+///   - readReplica: a PostgreSQL hot standby of `url` (streaming replication) that may
+///     answer reads where ``ReadRouting`` allows it (``ReplicatedDatabase``).
+public func openStore(_ url: String, readReplica: String? = nil, logger: Logger) async throws -> any Store {
+    if let readReplica {
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else { throw StoreError.replicaNeedsPostgres(url) }
+        guard readReplica.hasPrefix("postgres://") || readReplica.hasPrefix("postgresql://") else { throw StoreError.badURL(readReplica) }
+        return SQLStore(ReplicatedDatabase(primary: try await PostgresDatabase.open(url: url, logger: logger),
+                                           replica: try await PostgresDatabase.open(url: readReplica, logger: logger), logger: logger))
+    }
     if url == "memory:" { return MemoryStore() }
     if url.hasPrefix("sqlite:") {
         let path = String(url.dropFirst("sqlite:".count))

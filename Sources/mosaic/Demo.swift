@@ -81,7 +81,9 @@ struct Demo: AsyncParsableCommand {
         }
         let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: 10, guidebook: guidebook))
         Terminal.error("serving the demo store \(Terminal.redacted(path)) on http://\(host):\(port)/ (Ctrl-C stops)")
+        server.jobs.start()
         try await server.application().runService()
+        server.jobs.stop()
         try? await store.close()
     }
 }

@@ -22,23 +22,37 @@ struct Serve: AsyncParsableCommand {
     var actions: String?
     @Flag(help: "Mark sign-in cookies Secure (sent over HTTPS only): for a deployment behind TLS.")
     var secureCookies = false
+    @Option(help: "A PostgreSQL hot standby of --db (streaming replication): pages for visitors not signed in read it; writes and signed-in reads go to --db.")
+    var readReplica: String?
+    @Option(help: "This server's name among a deployment's servers, recorded on the jobs it runs (default: host name:port).")
+    var serverName: String?
+    @Option(help: "Background jobs this server runs at once (default: one fewer than the cores).") var jobWorkers: Int?
+    @Option(help: "Seconds without a heartbeat after which a running job is taken to have lost its server and is run again by another.")
+    var jobTimeout: Int = 30
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port takes 1 to 65535") }
         guard minN >= 1 else { throw ValidationError("--min-n is at least 1") }
+        guard (3...3600).contains(jobTimeout) else { throw ValidationError("--job-timeout takes 3 to 3600 seconds") }
+        if let jobWorkers, !(1...64).contains(jobWorkers) { throw ValidationError("--job-workers takes 1 to 64") }
     }
 
     func run() async throws {
         let store = try await Terminal.reportingStoreErrors(db) {
-            let store = try await openStore(db, logger: Terminal.logger)
+            let store = try await openStore(db, readReplica: readReplica, logger: Terminal.logger)
             try await store.migrate()
             return store
         }
         let guidebook = try Terminal.reportingImportErrors { try Guidebook.load(actions) }
-        let server = MosaicServer(store: store, options: .init(host: host, port: port, minimumN: minN, guidebook: guidebook,
-                                                               secureCookies: secureCookies))
-        Terminal.error("serving \(Terminal.redacted(db)) on http://\(host):\(port)/ (Ctrl-C stops)")
+        var options = MosaicServer.Options(host: host, port: port, minimumN: minN, guidebook: guidebook, secureCookies: secureCookies)
+        if let serverName { options.serverName = serverName }
+        if let jobWorkers { options.jobWorkers = jobWorkers }
+        options.jobTimeout = .seconds(jobTimeout)
+        let server = MosaicServer(store: store, options: options)
+        Terminal.error("serving \(Terminal.redacted(db))\(readReplica.map { ", public reads from \(Terminal.redacted($0))" } ?? "") on http://\(host):\(port)/ (Ctrl-C stops)")
+        server.jobs.start()
         try await server.application().runService()
+        server.jobs.stop()
         try? await store.close()
     }
 }

@@ -138,4 +138,12 @@ import Testing
             #expect(try await store.claimJob(worker: "c#1", kinds: ["boundaries"], now: Self.t0 + 131) == nil)
         }
     }
+
+    /// Jobs submitted in the same millisecond keep their order: ids sort as they were made
+    /// (the queue breaks ties of `submitted_at` by id; random ids made the order a coin toss).
+    @Test func jobIDsSortAsTheyWereMade() {
+        let t = Date(timeIntervalSince1970: 1_790_000_000.123)
+        let ids = (0..<50).map { StoredJob.newID(now: t + Double($0) * 0.000_002) }
+        #expect(ids == ids.sorted() && Set(ids).count == 50 && ids.allSatisfy { $0.count == 21 })
+    }
 }

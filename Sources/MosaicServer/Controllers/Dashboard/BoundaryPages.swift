@@ -108,7 +108,7 @@ struct BoundaryPages: Sendable {
             return Pages.notFound("Boundary instance “\(l.record.name)” cannot be run: \(error.description)")
         }
         let scenarios = try await server.store.boundaryScenarios(district: p.district, instance: l.record.id).compactMap(Self.row)
-        let jobs = server.jobs.unfinished(owner: Self.owner(p.district, l.record.id)).map(Self.shown)
+        let jobs = try await server.jobs.unfinished(district: p.district, owner: Self.owner(p.district, l.record.id)).map(Self.shown)
         try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: p.visitor.viewer.email ?? "", action: "view-boundaries",
                                                  detail: "instance \(l.record.id)"))
         return Self.staffOnly(page(p, message: message).instance(Self.summary(l), map: today, jobs: jobs, scenarios: scenarios,
@@ -190,35 +190,60 @@ struct BoundaryPages: Sendable {
             return try await instance(request, context, message: "Not run: " + problems.joined(separator: "; ") + ".", form: form.fields, status: .badRequest)
         }
         let actor = viewer.email ?? ""
-        let store = server.store
         let total = settings.kind == "redraw" ? settings.restarts * settings.sweeps * problem.unitCount : 1
         let record = l.record
-        let id: String
+        let job: StoredJob
         do {
-            id = try server.jobs.submit(owner: Self.owner(p.district, record.id), name: name, total: total) { progress in
-                let result = try await settings.run(problem) { done in progress(done, total) }
-                let settingsJSON = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
-                let saved = try await store.addBoundaryScenario(BoundaryScenarioRecord(
-                    district: record.district, instance: record.id, name: name, kind: settings.kind, settings: settingsJSON,
-                    result: result, runAt: Date(), runBy: actor))
-                return saved.id
-            }
-        } catch {
-            return try await instance(request, context, message: "Not run: \(error.description)", form: form.fields, status: .serviceUnavailable)
+            job = try await server.jobs.submit(district: p.district, owner: Self.owner(p.district, record.id), kind: Self.kind, name: name,
+                                               parameters: ScenarioJob(instance: record.id, name: name, settings: settings, actor: actor), total: total)
+        } catch let full as JobQueueFull {
+            return try await instance(request, context, message: "Not run: \(full.description)", form: form.fields, status: .serviceUnavailable)
         }
-        try await store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "boundary-scenario",
-                                          detail: "instance \(record.id), job \(id): \(name) (\(settings.summary))"))
-        return Response(status: .seeOther, headers: [.location: "/districts/\(p.district)/boundaries/\(record.id)/jobs/\(id)"])
+        try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "boundary-scenario",
+                                                 detail: "instance \(record.id), job \(job.id): \(name) (\(settings.summary))"))
+        return Response(status: .seeOther, headers: [.location: "/districts/\(p.district)/boundaries/\(record.id)/jobs/\(job.id)"])
+    }
+
+    /// The kind of a boundary run in the jobs table.
+    static let kind = "boundaries"
+
+    /// What a boundary run's job carries: any server can run it from the store.
+    struct ScenarioJob: Codable {
+        var instance: String
+        var name: String
+        var settings: BoundaryScenario
+        var actor: String
+    }
+
+    /// Runs a scenario on the instance as stored and keeps it under the instance's next
+    /// number; returns the scenario's id.
+    static func handler(store: any Store) -> JobRunner.Handler {
+        { context in
+            let p = try context.parameters(ScenarioJob.self)
+            let district = context.job.district
+            guard let record = try await store.boundaryInstances(district: district).first(where: { $0.id == p.instance }),
+                  let instance = try? JSONDecoder().decode(BoundaryInstance.self, from: Data(record.json.utf8)) else {
+                throw JobRunner.HandlerError("District “\(district)” no longer has boundary instance “\(p.instance)”.")
+            }
+            let problem = try BoundaryProblem(instance, dimension: p.settings.dimension, limits: p.settings.limits)
+            let total = context.job.total
+            let result = try await p.settings.run(problem) { done in context.progress(done, total) }
+            guard await context.holding() else { throw CancellationError() }
+            let settingsJSON = String(decoding: try JSONEncoder().encode(p.settings), as: UTF8.self)
+            return try await store.addBoundaryScenario(BoundaryScenarioRecord(
+                district: district, instance: record.id, name: p.name, kind: p.settings.kind, settings: settingsJSON,
+                result: result, runAt: Date(), runBy: p.actor)).id
+        }
     }
 
     /// The owner of an instance's runs in the job queue.
     static func owner(_ district: String, _ instance: String) -> String { "boundaries \(district) \(instance)" }
 
     /// A queued, running or failed run as the instance's page lists it.
-    static func shown(_ job: JobQueue.Job) -> BoundariesPage.Job {
+    static func shown(_ job: StoredJob, ahead: Int) -> BoundariesPage.Job {
         switch job.state {
-        case .queued(let ahead): .init(id: job.id, name: job.name, done: 0, total: job.total, failure: nil, ahead: ahead)
-        case .failed(let why): .init(id: job.id, name: job.name, done: job.done, total: job.total, failure: why)
+        case .queued: .init(id: job.id, name: job.name, done: 0, total: job.total, failure: nil, ahead: ahead)
+        case .failed: .init(id: job.id, name: job.name, done: job.done, total: job.total, failure: job.error ?? "it stopped")
         case .running, .finished: .init(id: job.id, name: job.name, done: job.done, total: job.total, failure: nil)
         }
     }
@@ -228,13 +253,13 @@ struct BoundaryPages: Sendable {
         switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
         switch try await loaded(p, context) { case .response(let r): return r; case .found(let x): l = x }
         let id = try context.parameters.require("job")
-        guard let job = server.jobs.job(id), job.owner == Self.owner(p.district, l.record.id) else {
-            return Pages.notFound("No run “\(id)” here (runs are kept while the service runs).")
+        guard let (job, ahead) = try await server.jobs.job(id, district: p.district, owner: Self.owner(p.district, l.record.id)) else {
+            return Pages.notFound("No run “\(id)” here (runs are kept for a week after they end).")
         }
-        if case .finished(let scenario) = job.state {
+        if job.state == .finished, let scenario = job.result {
             return Response(status: .seeOther, headers: [.location: "/districts/\(p.district)/boundaries/\(l.record.id)/scenarios/\(scenario)"])
         }
-        return Self.staffOnly(page(p).job(instance: Self.summary(l), Self.shown(job)))
+        return Self.staffOnly(page(p).job(instance: Self.summary(l), Self.shown(job, ahead: ahead)))
     }
 
     // MARK: A scenario

@@ -87,26 +87,63 @@ struct ImportPages: Sendable {
             return SchedulePages.private(s.page().form(problems: problems, term: term, title: title), status: .badRequest)
         }
         let district = s.site.district, actor = s.visitor.viewer.email ?? "", store = server.store, options = server.options
-        let id: String
+        let job: StoredJob
         do {
-            id = try server.jobs.submit(owner: "import \(district)", name: "Importing term \(term)", total: 1000) { progress in
-                defer { try? FileManager.default.removeItem(at: folder) }
-                return try await Self.importTerm(zip.path, district: district, term: term, title: title.isEmpty ? nil : title, replace: replace,
-                                                 actor: actor, store: store, options: options, progress: progress)
-            }
-        } catch {
+            job = try await server.jobs.submit(district: district, owner: Self.owner(district), kind: Self.kind(server.jobs.name), name: "Importing term \(term)",
+                                               parameters: ImportJob(folder: folder.path, term: term, title: title.isEmpty ? nil : title, replace: replace,
+                                                                     actor: actor), total: 1000)
+        } catch let full as JobQueueFull {
             try? FileManager.default.removeItem(at: folder)
-            return SchedulePages.private(s.page().form(problems: ["the service is busy (\(error.description)); try again in a minute"], term: term, title: title),
+            return SchedulePages.private(s.page().form(problems: ["the service is busy (\(full.description)); try again in a minute"], term: term, title: title),
                                          status: .serviceUnavailable)
         }
-        try await store.record(AuditEvent(district: district, at: Date(), actor: actor, action: "import-start", detail: "term \(term): job \(id), \(size) bytes"))
-        return Response(status: .seeOther, headers: [.location: "/districts/\(urlEscape(district))/import/jobs/\(id)"])
+        try await store.record(AuditEvent(district: district, at: Date(), actor: actor, action: "import-start", detail: "term \(term): job \(job.id), \(size) bytes"))
+        return Response(status: .seeOther, headers: [.location: "/districts/\(urlEscape(district))/import/jobs/\(job.id)"])
+    }
+
+    static func owner(_ district: String) -> String { "import \(district)" }
+
+    /// The kind of an import in the jobs table: the upload is kept on the server that
+    /// received it, so only that server runs it (after a restart too, while its folder
+    /// is there).
+    static func kind(_ server: String) -> String { "import@\(server)" }
+
+    /// What an import's job carries: where the upload is on this server, and the form.
+    struct ImportJob: Codable {
+        var folder: String
+        var term: String
+        var title: String?
+        var replace: Bool
+        var actor: String
+    }
+
+    static func handler(store: any Store, options: MosaicServer.Options) -> JobRunner.Handler {
+        { context in
+            let p = try context.parameters(ImportJob.self)
+            let zip = URL(fileURLWithPath: p.folder).appendingPathComponent("roster.zip").path
+            guard FileManager.default.fileExists(atPath: zip) else {
+                throw Refusal(problems: ["roster.zip: the upload is no longer on the server that received it (it was restarted and its temporary files removed); send the file again"])
+            }
+            do {
+                let path = try await importTerm(zip, district: context.job.district, term: p.term, title: p.title, replace: p.replace, actor: p.actor,
+                                                store: store, options: options, progress: context.progress, holding: context.holding)
+                try? FileManager.default.removeItem(atPath: p.folder)
+                return path
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // Refused: the job fails for good, and the upload goes.
+                try? FileManager.default.removeItem(atPath: p.folder)
+                throw error
+            }
+        }
     }
 
     /// Reads, checks, diagnoses and stores a roster: progress 0–300 reading, 300–950
     /// diagnosing, 950–1000 storing. Throws `Refusal` with every problem; stores nothing then.
     static func importTerm(_ path: String, district: String, term: String, title: String?, replace: Bool, actor: String,
-                           store: any Store, options: MosaicServer.Options, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> String {
+                           store: any Store, options: MosaicServer.Options, progress: @escaping @Sendable (Int, Int) -> Void,
+                           holding: @Sendable () async -> Bool = { true }) async throws -> String {
         progress(0, 1000)
         let roster: Roster
         switch Self.read(path, progress: progress) {
@@ -127,6 +164,7 @@ struct ImportPages: Sendable {
             throw Refusal(problems: ["roster.zip: \(error.description)"])
         }
         progress(950, 1000)
+        guard await holding() else { throw CancellationError() }
         let session = roster.sessions.first { $0.id == diagnostic.termID }
         let now = Date()
         let record = TermRecord(district: district, id: term, title: title ?? diagnostic.termTitle, schoolYear: session?.schoolYear ?? 0,
@@ -164,16 +202,16 @@ struct ImportPages: Sendable {
         let s: Staff
         switch try await staff(context) { case .response(let r): return r; case .found(let x): s = x }
         let id = try context.parameters.require("job")
-        guard let job = server.jobs.job(id), job.owner == "import \(s.site.district)" else {
-            return Pages.notFound("No import “\(id)” here (imports under way are kept while the service runs).")
+        guard let (job, ahead) = try await server.jobs.job(id, district: s.site.district, owner: Self.owner(s.site.district)) else {
+            return Pages.notFound("No import “\(id)” here (imports are kept for a week after they end).")
         }
         let step = job.done < 300 ? "Reading and checking the roster" : job.done < 950 ? "Computing the diagnostic" : "Storing the term"
         switch job.state {
-        case .finished(let page): return Response(status: .seeOther, headers: [.location: page])
-        case .failed(let why):
+        case .finished: return Response(status: .seeOther, headers: [.location: job.result ?? "/districts/\(urlEscape(s.site.district))"])
+        case .failed:
             return SchedulePages.private(s.page().job(name: job.name, step: step, done: job.done, total: job.total, ahead: nil,
-                                                      problems: why.split(separator: "\n").map(String.init)))
-        case .queued(let ahead):
+                                                      problems: (job.error ?? "it stopped").split(separator: "\n").map(String.init)))
+        case .queued:
             return SchedulePages.private(s.page().job(name: job.name, step: step, done: job.done, total: job.total, ahead: ahead, problems: nil))
         case .running:
             return SchedulePages.private(s.page().job(name: job.name, step: step, done: job.done, total: job.total, ahead: nil, problems: nil))

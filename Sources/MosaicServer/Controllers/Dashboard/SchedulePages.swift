@@ -42,7 +42,7 @@ struct SchedulePages: Sendable {
         let p: Place
         switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
         let recompute = p.csrf.map { (action: Self.base(p) + "/review", csrf: $0) }
-        let underway = underway(p)
+        let underway = try await underway(p)
         guard let kept = try await server.store.scheduleReview(district: p.district, term: p.term.id, school: p.school),
               let review = try? JSONDecoder().decode(ScheduleReview.self, from: Data(kept.json.utf8)) else {
             // The first review under way: its progress.
@@ -87,53 +87,78 @@ struct SchedulePages: Sendable {
         guard let session = p.csrf, let form = try await SignIn.decode(SignIn.LogoutForm.self, request), form.csrf == session else {
             return Pages.refused("Refused", "The form had expired. Go back and reload the page.", account: p.visitor.account)
         }
-        let store = server.store, actor = p.visitor.viewer.email ?? ""
-        let (district, term, school, session_, basis) = (p.district, p.term.id, p.school, p.session, p.term.importedAt)
-        let id: String, new: Bool
+        let actor = p.visitor.viewer.email ?? ""
+        let submitted: (job: StoredJob, new: Bool)
         do {
-            (id, new) = try server.jobs.submitOnce(owner: Self.owner(p), name: "Schedule review: \(p.schoolName)") { progress in
-                let roster = try await store.roster(district: district, term: term)
-                let review = try await Task.detached(priority: .utility) {
-                    try ScheduleReview.review(roster, school: school, term: session_, settings: Self.settings, progress: progress)
-                }.value
-                let json = String(decoding: try JSONEncoder().encode(review), as: UTF8.self)
-                try await store.saveScheduleReview(ScheduleReviewRecord(district: district, term: term, school: school, basis: basis,
-                                                                        json: json, runAt: Date(), runBy: actor))
-                return school
-            }
-        } catch {
+            submitted = try await server.jobs.submitOnce(district: p.district, owner: Self.owner(p), kind: Self.kind, name: "Schedule review: \(p.schoolName)",
+                                                         parameters: ReviewJob(term: p.term.id, session: p.session, school: p.school,
+                                                                               basis: p.term.importedAt, actor: actor))
+        } catch let full as JobQueueFull {
             return Pages.html(SchedulePage.job(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id, termTitle: p.term.title,
-                                               viewer: p.visitor.label, account: p.visitor.account, done: 0, total: 1, ahead: nil, failure: error.description),
+                                               viewer: p.visitor.label, account: p.visitor.account, done: 0, total: 1, ahead: nil, failure: full.description),
                               status: .serviceUnavailable)
         }
         // A review already under way is joined, not started twice.
-        if new {
-            try await store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "schedule-review",
-                                              detail: "\(p.term.id)/\(p.school): job \(id)"))
+        if submitted.new {
+            try await server.store.record(AuditEvent(district: p.district, at: Date(), actor: actor, action: "schedule-review",
+                                                     detail: "\(p.term.id)/\(p.school): job \(submitted.job.id)"))
         }
-        return Response(status: .seeOther, headers: [.location: Self.base(p) + "/jobs/\(id)"])
+        return Response(status: .seeOther, headers: [.location: Self.base(p) + "/jobs/\(submitted.job.id)"])
+    }
+
+    /// The kind of a schedule review in the jobs table.
+    static let kind = "schedule-review"
+
+    /// What a schedule review's job carries: any server can run it from the store.
+    struct ReviewJob: Codable {
+        var term: String
+        /// The roster's academic session of the term.
+        var session: String
+        var school: String
+        /// When the roster reviewed was imported (the review is out of date after another import).
+        var basis: Date
+        var actor: String
+    }
+
+    /// Reads the term's roster, reviews the school's schedule and keeps the review;
+    /// returns the school's id.
+    static func handler(store: any Store) -> JobRunner.Handler {
+        { context in
+            let p = try context.parameters(ReviewJob.self)
+            let district = context.job.district
+            let roster = try await store.roster(district: district, term: p.term)
+            let progress = context.progress
+            let review = try await Task.detached(priority: .utility) {
+                try ScheduleReview.review(roster, school: p.school, term: p.session, settings: Self.settings, progress: progress)
+            }.value
+            let json = String(decoding: try JSONEncoder().encode(review), as: UTF8.self)
+            guard await context.holding() else { throw CancellationError() }
+            try await store.saveScheduleReview(ScheduleReviewRecord(district: district, term: p.term, school: p.school, basis: p.basis,
+                                                                    json: json, runAt: Date(), runBy: p.actor))
+            return p.school
+        }
     }
 
     func job(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
         let p: Place
         switch try await place(request, context) { case .response(let r): return r; case .found(let x): p = x }
         let id = try context.parameters.require("job")
-        guard let job = server.jobs.job(id), job.owner == Self.owner(p) else {
-            return Pages.notFound("No review “\(id)” here (reviews under way are kept while the service runs).")
+        guard let (job, queuedAhead) = try await server.jobs.job(id, district: p.district, owner: Self.owner(p)) else {
+            return Pages.notFound("No review “\(id)” here (reviews are kept for a week after they end).")
         }
         var ahead: Int?, failure: String?
         switch job.state {
         case .finished: return Response(status: .seeOther, headers: [.location: Self.base(p)])
-        case .queued(let n): ahead = n
+        case .queued: ahead = queuedAhead
         case .running: break
-        case .failed(let why): failure = why
+        case .failed: failure = job.error ?? "it stopped"
         }
         return Self.private(SchedulePage.job(district: p.district, school: p.school, schoolName: p.schoolName, term: p.term.id, termTitle: p.term.title,
                                              viewer: p.visitor.label, account: p.visitor.account, done: job.done, total: job.total, ahead: ahead, failure: failure))
     }
 
     /// The school's review queued or running now (not one that failed).
-    func underway(_ p: Place) -> JobQueue.Job? { server.jobs.underway(owner: Self.owner(p)) }
+    func underway(_ p: Place) async throws -> StoredJob? { try await server.jobs.underway(district: p.district, owner: Self.owner(p)) }
 
     static func base(_ p: Place) -> String {
         "/districts/\(urlEscape(p.district))/terms/\(urlEscape(p.term.id))/schools/\(urlEscape(p.school))/schedule"
