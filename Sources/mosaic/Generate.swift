@@ -49,6 +49,9 @@ struct Generate: ParsableCommand {
     @Option(name: .customLong("zone-lines"), help: "With --kind boundaries: how closely today's zones follow neighbourhood lines, as the cost of crossing one in school spacings (0: nearest school).") var zoneLines = 1.2
     @Option(name: .customLong("zone-reach"), help: "With --kind boundaries: spread of schools' reach (σ of its log); larger buildings draw larger zones.") var zoneReach = 0.0
     @Option(help: "The random seed; the same seed gives the same roster.") var seed: UInt64 = 1
+    @Option(name: .customLong("district-id"), help: "With --kind roster: the district org's sourcedId (a state of generated districts gives each its own).")
+    var districtID = "district"
+    @Option(name: .customLong("district-name"), help: "With --kind roster: the district's name.") var districtName = "Synthetic Unified School District"
     @Option(help: "How much race and income skew placement into advanced courses, 0 (none) to about 2.") var tracking: Double = 0.8
     @Option(help: "How strongly students are dealt to sections in placement order, 0 (at random) to 1.") var sorting: Double = 0.5
     @Option(name: .customLong("snapshot"), help: "The NYC Demographic Snapshot school file the school compositions come from; default: the copy shipped with Mosaic.")
@@ -62,6 +65,10 @@ struct Generate: ParsableCommand {
         guard tracking >= 0 else { throw ValidationError("--tracking is 0 or more") }
         if let clusters, clusters < 1 { throw ValidationError("--clusters is at least 1") }
         guard capacity > 0 && capacity <= 10 else { throw ValidationError("--capacity lies above 0 and at most 10") }
+        guard !districtID.isEmpty, districtID.count <= 60, districtID.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
+            throw ValidationError("--district-id is 1 to 60 letters, digits, '.', '_' and '-'")
+        }
+        guard !districtName.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--district-name is not empty") }
     }
 
     /// Writes a JSON instance to --out, or says why it cannot.
@@ -131,9 +138,9 @@ struct Generate: ParsableCommand {
             }
             let profiles = SyntheticDistrict.Profile.from(nyc, year: SchoolYear(startYear: 2017))
             var rng = SeededGenerator(seed: seed)
-            let district = SyntheticDistrict(
-                .init(students: students, schools: schools, tracking: tracking, sorting: sorting),
-                profiles: profiles, using: &rng)
+            var options = SyntheticDistrict.Options(students: students, schools: schools, tracking: tracking, sorting: sorting)
+            (options.districtID, options.districtName) = (districtID, districtName)
+            let district = SyntheticDistrict(options, profiles: profiles, using: &rng)
             let r = district.roster
             let progress = Terminal.progress()
             try OneRosterWriter.write(r, to: out) { file, rows in progress?("writing \(file)", rows, 0) }

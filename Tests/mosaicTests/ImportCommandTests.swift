@@ -6,6 +6,31 @@ import Testing
 
 /// `mosaic import` (contract `service.md`): one transaction, all of it or nothing.
 @Suite struct ImportCommandTests {
+    /// A state of generated districts (`scripts/bench/state`): each roster names its own
+    /// district, so many share one store; a bad id is refused before anything is written.
+    @Test func generatedDistrictsOfAStateShareOneStore() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = "sqlite:" + folder.appendingPathComponent("state.sqlite").path
+        for i in 1...2 {
+            let roster = folder.appendingPathComponent("d\(i)").path
+            let generated = try Run(["generate", "--out", roster, "--students", "600", "--schools", "3", "--seed", "\(i)",
+                                     "--district-id", "d00\(i)", "--district-name", "Generated District \(i)"])
+            #expect(generated.status == 0, "\(generated.stderr)")
+            let imported = try Run(["import", roster, "--db", db, "--term", "2026-spring", "--baseline", "0"])
+            #expect(imported.status == 0, "\(imported.stderr)")
+        }
+        let store = try await openStore(db, logger: TestSupport.logger)
+        #expect(try await store.districts().map(\.id).sorted() == ["d001", "d002"])
+        #expect(try await store.district("d002")?.name == "Generated District 2")
+        #expect(try await store.terms(district: "d001").first?.students == 600)
+        try await store.close()
+        let bad = try Run(["generate", "--out", folder.appendingPathComponent("bad").path, "--students", "600", "--district-id", "d 1"])
+        #expect(bad.status != 0 && bad.stderr.contains("--district-id is 1 to 60 letters"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("bad").path))
+    }
+
     @Test func storesATermWithItsDiagnosticAndRefusesItTwice() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

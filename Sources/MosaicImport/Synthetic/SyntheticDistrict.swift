@@ -23,6 +23,10 @@ public struct SyntheticDistrict: Sendable {
         public var tracking: Double
         public var sorting: Double
         public var schoolYear: Int
+        /// The district org's sourcedId and name (a state of many generated districts
+        /// gives each its own).
+        public var districtID = "district"
+        public var districtName = "Synthetic Unified School District"
 
         public init(students: Int, schools: Int, tracking: Double = 0.8, sorting: Double = 0.5, schoolYear: Int = 2026) {
             self.students = students
@@ -74,7 +78,7 @@ public struct SyntheticDistrict: Sendable {
     public init(_ o: Options, profiles: [Profile], using rng: inout some RandomNumberGenerator) {
         precondition(!profiles.isEmpty && o.students > 0 && o.schools > 0)
         var b = Builder(o: o)
-        b.orgs.append(.init(id: "district", name: "Synthetic Unified School District", type: "district"))
+        b.orgs.append(.init(id: o.districtID, name: o.districtName, type: "district"))
         b.sessions = [
             .init(id: "y\(o.schoolYear)", title: "\(o.schoolYear - 1)-\(o.schoolYear % 100)", type: "schoolYear",
                   startDate: "\(o.schoolYear - 1)-08-25", endDate: "\(o.schoolYear)-06-20", schoolYear: o.schoolYear),

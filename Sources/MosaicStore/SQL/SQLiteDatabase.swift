@@ -48,7 +48,7 @@ public final class SQLiteDatabase: SQLDatabase {
             try await Self.run(connection, sql, binds, collect: false)
             return
         }
-        try await gate.passing { try await Self.run(connection, sql, binds, collect: false) }
+        _ = try await gate.passing { try await Self.run(connection, sql, binds, collect: false) }
     }
 
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [[SQLValue]] {
