@@ -140,10 +140,11 @@ import Testing
             gates.release("g")
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await store.job(id)?.state == .running)
-            let b = Self.runner(store, name: "b:8082", gates: gates) { $0.staleAfter = .milliseconds(500) }
+            let b = Self.runner(store, name: "b:8082", gates: gates) { $0.staleAfter = .seconds(2) }
             b.start()
             let done = try await settle(store, id) { $0.state == .finished }
-            #expect(done.result == "g done by b:8082" && done.attempts == 2 && done.worker?.hasPrefix("b:8082#") == true)
+            // Attempt 2, or later only if B's own heartbeat was ever 2 s late (a loaded test machine).
+            #expect(done.result == "g done by b:8082" && done.attempts >= 2 && done.worker?.hasPrefix("b:8082#") == true)
             b.stop()
         }
     }
@@ -174,7 +175,7 @@ import Testing
             let a = runner("a:8081", aGates) { $0.heartbeat = .seconds(60) }
             let id = try await a.submit(district: "D", owner: "o", kind: "step", name: "scenario", parameters: Step(gate: "go")).id
             _ = try await settle(store, id) { $0.state == .running && $0.worker?.hasPrefix("a:8081") == true }
-            let b = runner("b:8082", bGates) { $0.staleAfter = .milliseconds(300); $0.heartbeat = .milliseconds(50) }
+            let b = runner("b:8082", bGates) { $0.staleAfter = .seconds(2); $0.heartbeat = .milliseconds(50) }
             b.start()
             _ = try await settle(store, id) { $0.state == .running && $0.worker?.hasPrefix("b:8082") == true }
             aGates.release("go")
@@ -182,7 +183,9 @@ import Testing
             bGates.release("go")
             let done = try await settle(store, id) { $0.state == .finished }
             try await Task.sleep(for: .milliseconds(200))
-            #expect(done.result == "b:8082" && done.attempts == 2)
+            // Taken over once (attempt 2; later only if B's own heartbeat was ever 2 s late),
+            // and written once, by B.
+            #expect(done.result == "b:8082" && done.attempts >= 2)
             #expect(writes.withLock { $0 } == ["b:8082"])
             a.stop(); b.stop()
         }
