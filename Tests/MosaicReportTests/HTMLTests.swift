@@ -46,7 +46,7 @@ import Testing
             dashboard.showsStudentLists = true
             var pages: [HTML] = [dashboard.overview(d, term: "t").page, dashboard.advanced(d, term: "t"),
                                  dashboard.schools(d, term: "t", dimension: .race, sort: "name", descending: false),
-                                 dashboard.trends([(site.terms[0], d)]), Dashboard.home([site], latest: ["d": d], viewer: Self.hostile)]
+                                 dashboard.trends([(site.terms[0], d)]), Dashboard.home([site], headlines: ["d": Dictionary(d.dimensions.map { ($0.dimension, $0.acrossSchools.D) }, uniquingKeysWith: { a, _ in a })], viewer: Self.hostile)]
             for s in d.dimensions[0].acrossSchools.schools { pages.append(try #require(dashboard.school(d, term: "t", id: s.id))) }
             for page in pages {
                 #expect(!page.markup.contains("<script>"))

@@ -3,10 +3,11 @@ import MosaicDiagnostic
 
 extension Dashboard {
     /// The store's districts and their terms: the home page.
-    /// - Parameter latest: each district's latest diagnostic, for its headline: how far
-    ///   its schools are from reflecting it (D by race and by income).
+    /// - Parameter headlines: each district's headline from its latest diagnostic: how far
+    ///   its schools are from reflecting it, D across schools by dimension (race and income
+    ///   are shown).
     /// - Parameter publicStates: the states with public-data districts (the finder's).
-    public static func home(_ sites: [Site], latest: [String: Diagnostic] = [:], publicStates: [(state: String, districts: Int)] = [],
+    public static func home(_ sites: [Site], headlines: [String: [Dimension: Double]] = [:], publicStates: [(state: String, districts: Int)] = [],
                             viewer: String, account: HTML = "") -> HTML {
         var h = SiteNavigation(viewer: viewer, account: account, atHome: true).html
         h += "<h1>Is each student in a diverse school and diverse classes?</h1>"
@@ -25,7 +26,7 @@ extension Dashboard {
                 let earlier: HTML = s.terms.dropLast().reversed().map { "<a href=\"\(base)/terms/\(urlEscape($0.id))\">\($0.title.components(separatedBy: " (").first ?? $0.title)</a>" }.joined(separator: " · ")
                 // D as a number and a bar (0 = every school alike, 1 = complete separation).
                 func d(_ dimension: Dimension) -> HTML {
-                    guard let v = latest[s.district]?.dimensions.first(where: { $0.dimension == dimension })?.acrossSchools.D, v.isFinite else { return "<td class=\"n\">–</td>" }
+                    guard let v = headlines[s.district]?[dimension], v.isFinite else { return "<td class=\"n\">–</td>" }
                     return "<td class=\"n\" style=\"white-space:nowrap\">\(Format.fixed(v, 2)) <span aria-hidden=\"true\" style=\"display:inline-block;vertical-align:middle;width:4rem;height:.55rem;background:#eef2f7;border-radius:3px\"><span style=\"display:block;height:100%;width:\(Int((v * 100).rounded()))%;background:\(SeverityColour.of(index: v));border-radius:3px\"></span></span></td>"
                 }
                 h += "<tr><th scope=\"row\">\(s.name)\((s.synthetic ? " <span class=\"note\">(synthetic)</span>" : "") as HTML)</th>\(d(.race))\(d(.economic))<td>\(latestLink)</td><td class=\"wide\">\(earlier)</td><td style=\"white-space:nowrap\"><a href=\"\(base)/trends\">Trends</a> · <a href=\"\(base)/plan\">Action plan</a></td><td style=\"white-space:nowrap\"><a href=\"/find/\(urlEscape(s.district))\">Find a school</a></td></tr>"

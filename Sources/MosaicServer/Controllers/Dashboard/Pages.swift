@@ -133,11 +133,11 @@ struct Pages: Sendable {
         let version = sites.map { "\($0.district)=\($0.version)" }.joined(separator: ",")
             + "|" + states.map { "\($0.state)=\($0.districts)" }.joined(separator: ",")
         let render: @Sendable () async throws -> HTML = {
-            var latest: [String: Diagnostic] = [:]
+            var headlines: [String: [MosaicCore.Dimension: Double]] = [:]
             for s in sites {
-                if let t = s.terms.last { latest[s.district] = try await server.diagnostics.diagnostic(district: s.district, term: t.id, version: s.version) }
+                if let t = s.terms.last { headlines[s.district] = try await server.diagnostics.headline(district: s.district, term: t.id, version: s.version) }
             }
-            return Dashboard.home(sites, latest: latest, publicStates: states, viewer: visitor.label, account: visitor.account)
+            return Dashboard.home(sites, headlines: headlines, publicStates: states, viewer: visitor.label, account: visitor.account)
         }
         guard visitor.anonymous else { return Self.html(try await render()) }
         if let hit = await server.pages.cached("home", district: "", version: version) { return Self.html(hit) }

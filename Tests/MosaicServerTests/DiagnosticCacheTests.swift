@@ -1,0 +1,50 @@
+import Foundation
+import MosaicCore
+import MosaicStore
+import Testing
+
+@testable import MosaicServer
+
+/// The server's decoded diagnostics are bounded (issue 25, item 4: a server of 200
+/// districts kept every one decoded, 817 MB); the home page's headlines stay for all.
+@Suite struct DiagnosticCacheTests {
+    @Test func atMostCapacityDistrictsStayDecoded() async throws {
+        let f = try await Fixture.make()
+        let store = f.server.store
+        let district = try #require(try await store.districts().first)
+        let term = try #require(try await store.terms(district: district.id).first)
+        let roster = try await store.roster(district: district.id, term: term.id)
+        let kept = try #require(try await store.diagnostic(district: district.id, term: term.id))
+        // Three more districts with the same roster and diagnostic.
+        for i in 1...3 {
+            var record = term
+            record.district = "copy\(i)"
+            try await store.importTerm(record, district: DistrictRecord(id: "copy\(i)", name: "Copy \(i)", synthetic: true), roster: roster,
+                                       diagnostic: kept, replace: false)
+        }
+        let ids = [district.id, "copy1", "copy2", "copy3"]
+        var versions: [String: String] = [:]
+        for id in ids { versions[id] = TermRecord.version(of: try await store.terms(district: id)) }
+        let cache = DiagnosticCache(store: store, capacity: 2)
+        for id in ids { #expect(try await cache.diagnostic(district: id, term: term.id, version: versions[id]!) != nil) }
+        #expect(await cache.districtsKept == 2)
+        #expect(await cache.decodes == 4)
+        // The two most recent are kept; the first was let go and is decoded again.
+        _ = try await cache.diagnostic(district: "copy3", term: term.id, version: versions["copy3"]!)
+        #expect(await cache.decodes == 4)
+        _ = try await cache.diagnostic(district: district.id, term: term.id, version: versions[district.id]!)
+        #expect(await cache.decodes == 5)
+        #expect(await cache.districtsKept == 2)
+        // Headlines: decoded once per district version, then kept for every district.
+        var headlines: [[MosaicCore.Dimension: Double]] = []
+        for id in ids { headlines.append(try #require(try await cache.headline(district: id, term: term.id, version: versions[id]!))) }
+        let decoded = await cache.decodes
+        for id in ids { _ = try await cache.headline(district: id, term: term.id, version: versions[id]!) }
+        #expect(await cache.decodes == decoded)
+        let race = try #require(f.diagnostic.dimensions.first { $0.dimension == .race }?.acrossSchools.D)
+        #expect(headlines.allSatisfy { $0[.race] == race })
+        // A new version (an import) reads the district afresh.
+        _ = try await cache.headline(district: "copy1", term: term.id, version: "moved")
+        #expect(await cache.decodes == decoded + 1)
+    }
+}
