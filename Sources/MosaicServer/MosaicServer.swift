@@ -28,6 +28,8 @@ public struct MosaicServer: Sendable {
         /// Background jobs run at once (default: one fewer than the cores) and waiting.
         public var jobWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
         public var jobCapacity = 8
+        /// Districts whose diagnostics stay decoded (least recently used out).
+        public var diagnosticDistricts = 32
         /// This server among a deployment's servers, in the jobs it runs: `host name:port`.
         public var serverName: String
         /// A running job with no heartbeat for this long is run again by another worker.
@@ -66,7 +68,7 @@ public struct MosaicServer: Sendable {
     public init(store: any Store, options: Options) {
         self.store = store
         self.options = options
-        diagnostics = DiagnosticCache(store: store)
+        diagnostics = DiagnosticCache(store: store, capacity: options.diagnosticDistricts)
         pages = PageCache()
         rosters = RosterCache()
         throttle = LoginThrottle(store: store)

@@ -43,6 +43,11 @@ actor PageCache {
         return made
     }
 
+    /// The overview kept for this version, if any (served without decoding the diagnostic).
+    func keptOverview(_ dashboard: Dashboard, term: String) -> HTMLReport.Document? {
+        hit(key(dashboard.site.district, dashboard.site.version, pageKey(dashboard, term, "overview")))?.report
+    }
+
     func overview(_ dashboard: Dashboard, _ d: Diagnostic, term: String, previous: Diagnostic?) -> HTMLReport.Document {
         let k = key(dashboard.site.district, dashboard.site.version, pageKey(dashboard, term, "overview"))
         return memo(k, \.report, Entry.report) { dashboard.overview(d, term: term, previous: previous) }!
