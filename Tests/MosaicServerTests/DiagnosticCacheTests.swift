@@ -72,5 +72,12 @@ import Testing
         }
         #expect(await g.server.diagnostics.decodes == 2)
         #expect(pages[0] == pages[2] && pages[1] == pages[3])
+        // So are a school's public page and the advanced-course page.
+        for path in ["schools/\(f.own)", "advanced"] {
+            for id in [district.id, "copy", district.id, "copy"] {
+                #expect(try await g.get("/districts/\(id)/terms/\(term.id)/\(path)", as: nil).status == .ok)
+            }
+        }
+        #expect(await g.server.diagnostics.decodes == 6)
     }
 }

@@ -16,7 +16,10 @@ import Synchronization
 /// sweep puts the job back in the queue (all or nothing: a handler writes its result in
 /// one step at the end) and it runs again, up to `maxAttempts` times, then fails with
 /// ``jobAbandonedMessage``. A worker that finds its job was given to another (its own
-/// heartbeats were late) stops and writes nothing.
+/// heartbeats were late) stops and writes nothing. The heartbeat is a lease: a handler
+/// checks it holds the job just before writing its result (``Context/holding``), which
+/// renews the lease for `staleAfter`; only a server stalled longer than that between
+/// its check and its end (30 s by default) could see its job run, and written, twice.
 ///
 /// Workers start on the first submission (a test's server runs its jobs and its workers
 /// end when the queue is empty) or, for a serving process, with ``start()``: then they

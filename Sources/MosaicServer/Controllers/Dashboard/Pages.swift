@@ -219,6 +219,13 @@ struct Pages: Sendable {
         return .success((dashboard, term))
     }
 
+    /// A public page already kept for the district's version, found without decoding the
+    /// term's diagnostic (`parts` after the term, as the page's `pageKey` names them).
+    func keptPublicPage(_ request: Request, _ context: MosaicRequestContext, _ parts: String...) async throws -> HTML? {
+        guard isPublic(context), case .success(let (dashboard, term)) = try await termPage(request, context) else { return nil }
+        return await server.pages.cached(pageKey(dashboard, term, parts: parts), district: dashboard.site.district, version: dashboard.site.version)
+    }
+
     /// The diagnostic of the term before `term`, for the changes the Key Question grid states.
     func previousDiagnostic(_ site: Dashboard.Site, before term: String) async throws -> Diagnostic? {
         guard let i = site.terms.firstIndex(where: { $0.id == term }), i > 0 else { return nil }
@@ -299,6 +306,7 @@ struct Pages: Sendable {
     }
 
     func school(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        if let kept = try await keptPublicPage(request, context, "school", try context.parameters.require("school")) { return Self.html(kept) }
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboardValue, term, d)):
@@ -397,6 +405,7 @@ struct Pages: Sendable {
     }
 
     func advanced(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        if let kept = try await keptPublicPage(request, context, "advanced") { return Self.html(kept) }
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
@@ -419,7 +428,9 @@ struct Pages: Sendable {
 
 /// The cache key of a page: district and its version, term, the policy's minimum n,
 /// then the page.
-func pageKey(_ dashboard: Dashboard, _ term: String, _ parts: String...) -> String {
+func pageKey(_ dashboard: Dashboard, _ term: String, _ parts: String...) -> String { pageKey(dashboard, term, parts: parts) }
+
+func pageKey(_ dashboard: Dashboard, _ term: String, parts: [String]) -> String {
     let p = dashboard.policy
     return ([dashboard.site.district, dashboard.site.version, term, "\(p.minimumN)/\(p.lowShare)/\(p.highShare)"] + parts)
         .joined(separator: "\u{1F}")
