@@ -113,6 +113,7 @@ struct MatchRun: ParsableCommand {
         case .json: Terminal.output(result.json(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash))
         case .table: print(result.table(mechanism: mechanism.rawValue, seed: seed, inputSha256: hash), terminator: "")
         }
+        Terminal.finish()
     }
 
     static func table(_ r: Simulation, seed: UInt64) -> String {
