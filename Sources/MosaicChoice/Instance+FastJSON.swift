@@ -182,8 +182,9 @@ struct FastJSON {
         return Double(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)).flatMap { $0.isFinite ? $0 : nil }
     }
 
-    /// An object's key: its bytes where it has no escape (compared without making a
-    /// String: `case "prefs":` matches through `~=`), else the decoded text.
+    /// An object's key, or a string looked up by its bytes: its bytes where it is ASCII
+    /// without an escape (compared without making a String: `case "prefs":` matches
+    /// through `~=`), else the decoded text.
     struct Key {
         let bytes: UnsafeBufferPointer<UInt8>?
         let text: String?
@@ -265,7 +266,14 @@ struct FastJSON {
             out.append(s)
             return true
         }) else { return nil }
-        return Array(out[...])   // a copy of exactly its size (Array(out) would share the scratch)
+        // A copy of exactly its size. (`Array(out[...])` handed back the scratch's own
+        // buffer, so every list — two zones as well as twelve choices — kept the largest
+        // capacity seen and the next list allocated a new scratch: 46 MB of the 84 MB heap
+        // of `mosaic match` at NYC size.)
+        return [String](unsafeUninitializedCapacity: out.count) { buffer, count in
+            _ = buffer.initialize(fromContentsOf: out)
+            count = out.count
+        }
     }
 
     mutating func stringMap() -> [String: String]? {
@@ -278,17 +286,12 @@ struct FastJSON {
         return out
     }
 
-    /// A flat object's bytes, `{` to `}`, as a dictionary key.
-    struct Span: Hashable {
-        let bytes: UnsafeBufferPointer<UInt8>
-        static func == (a: Span, b: Span) -> Bool { a.bytes.elementsEqual(b.bytes) }
-        func hash(into hasher: inout Hasher) { hasher.combine(bytes: UnsafeRawBufferPointer(bytes)) }
-    }
-
     /// Students' groups written alike, read once: most students share one of a few dozen
-    /// `groups` objects, and a dictionary per student cost a twelfth of `mosaic match`. The
-    /// cache holds at most `groupsCacheLimit` distinct objects; past that each is read.
-    var groupsCache: [Span: [String: String]] = [:]
+    /// `groups` objects, and a dictionary per student cost a twelfth of `mosaic match`. A
+    /// flat object's bytes, `{` to `}`, find the dictionary read the first time; at most
+    /// `groupsCacheLimit` distinct objects are kept, past that each is read.
+    var groupsSeen = IDTable(capacity: 64)
+    var groupsRead: [[String: String]] = []
     static let groupsCacheLimit = 4_096
 
     mutating func groups() -> [String: String]? {
@@ -311,13 +314,16 @@ struct FastJSON {
             j += 1
         }
         guard j < b.count else { return nil }
-        let span = Span(bytes: UnsafeBufferPointer(rebasing: b[i...j]))
-        if let known = groupsCache[span] {
+        let span = UnsafeBufferPointer(rebasing: b[i...j])
+        if let known = groupsSeen.position(ofBytes: span) {
             i = j + 1
-            return known
+            return groupsRead[known]
         }
         guard let map = stringMap() else { return nil }
-        if i == j + 1 && groupsCache.count < Self.groupsCacheLimit { groupsCache[span] = map }
+        if i == j + 1 && groupsRead.count < Self.groupsCacheLimit {
+            groupsSeen.insert(bytes: span, at: groupsRead.count)
+            groupsRead.append(map)
+        }
         return map
     }
 
@@ -384,12 +390,52 @@ struct FastJSON {
         return Instance.School(id: id, capacity: capacity, reserves: reserves, precedence: precedence, location: location)
     }
 
-    mutating func student() -> Instance.Student? {
-        var id: String?, prefs: [String]?, lottery: Int?, sibling: String?, zones: [String]?, groups: [String: String]?, location: Location?
+    /// The schools read so far, when the students come after them: each student's prefs
+    /// are then looked up from their bytes as they are read and kept as positions
+    /// (``Instance/Choices``), all in `positions`.
+    var schoolIDs: Instance.SchoolIDs?
+    var schoolTable: IDTable?
+    var positions: [Int32] = []
+
+    /// One student's prefs as positions in the schools read (the range of `positions`
+    /// they were appended to), or as ids when one of them is not a school's (the check
+    /// reports it, in the ids' words).
+    enum ChoicesRead {
+        case names([String])
+        case positions(Range<Int>)
+    }
+
+    mutating func choices(_ table: IDTable, _ schools: Instance.SchoolIDs) -> ChoicesRead? {
+        let from = positions.count
+        var names: [String]?
+        guard array({ r in
+            guard let s = r.key() else { return false }
+            if names == nil {
+                if let k = s.bytes.map({ table.position(ofBytes: $0) }) ?? s.text.flatMap(table.position(of:)) {
+                    r.positions.append(Int32(k))
+                    return true
+                }
+                names = r.positions[from...].map { schools.ids[Int($0)] }
+                r.positions.removeSubrange(from...)
+            }
+            names!.append(s.string)
+            return true
+        }) else { return nil }
+        return names.map(ChoicesRead.names) ?? .positions(from..<positions.count)
+    }
+
+    mutating func student() -> (Instance.Student, Range<Int>?)? {
+        var id: String?, prefs: ChoicesRead?, lottery: Int?, sibling: String?, zones: [String]?, groups: [String: String]?, location: Location?
         guard object({ r, k in
             switch k {
             case "id": id = r.string(); return id != nil
-            case "prefs": prefs = r.strings(); return prefs != nil
+            case "prefs":
+                if let table = r.schoolTable, let schools = r.schoolIDs {
+                    prefs = r.choices(table, schools)
+                } else {
+                    prefs = r.strings().map(ChoicesRead.names)
+                }
+                return prefs != nil
             case "lottery":
                 return r.optional(into: &lottery) { $0.int() }
             case "sibling":
@@ -403,7 +449,12 @@ struct FastJSON {
             default: return r.skip()
             }
         }), let id, let prefs else { return nil }
-        return Instance.Student(id: id, prefs: prefs, lottery: lottery, sibling: sibling, zones: zones, groups: groups, location: location)
+        var range: Range<Int>?, names: [String] = []
+        switch prefs {
+        case .names(let n): names = n
+        case .positions(let r): range = r
+        }
+        return (Instance.Student(id: id, prefs: names, lottery: lottery, sibling: sibling, zones: zones, groups: groups, location: location), range)
     }
 
     mutating func instance() -> Instance? {
@@ -418,11 +469,28 @@ struct FastJSON {
                 var list: [Instance.School] = []
                 guard r.array({ r in r.school().map { list.append($0); return true } ?? false }) else { return false }
                 schools = list
+                r.schoolIDs = Instance.SchoolIDs(list.map(\.id))
+                r.schoolTable = IDTable(list.lazy.map(\.id))
                 return true
             case "students":
                 var list: [Instance.Student] = []
-                list.reserveCapacity(r.b.count / 256)
-                guard r.array({ r in r.student().map { list.append($0); return true } ?? false }) else { return false }
+                // Room for as many students as the file could hold (each takes at least
+                // the 21 bytes of `{"id":"","prefs":[]},`), so the list is never copied
+                // to grow; the pages beyond the students read are never touched.
+                list.reserveCapacity(r.b.count / 21 + 1)
+                var read: [(student: Int, positions: Range<Int>)] = []
+                guard r.array({ r in
+                    guard let (student, positions) = r.student() else { return false }
+                    if let positions { read.append((list.count, positions)) }
+                    list.append(student)
+                    return true
+                }) else { return false }
+                // Slices of the finished array (one taken while it still grew would have
+                // made every later append copy it).
+                if let schools = r.schoolIDs {
+                    let all = r.positions
+                    for (st, range) in read { list[st].choices = .positions(all[range], schools) }
+                }
                 students = list
                 return true
             case "explicitPriorities":

@@ -39,23 +39,96 @@ public struct Instance: Sendable, Codable, Equatable {
 
     public struct Student: Sendable, Codable, Equatable {
         public var id: String
-        public var prefs: [String]
+        /// The schools she ranks, most preferred first, by id.
+        public var prefs: [String] {
+            get { choices.names }
+            set { choices = .names(newValue) }
+        }
         public var lottery: Int?
         public var sibling: String?
         public var zones: [String]?
         public var groups: [String: String]?
         public var location: Point?
+        /// How `prefs` is held (``Choices``).
+        var choices: Choices
 
         public init(id: String, prefs: [String], lottery: Int? = nil, sibling: String? = nil, zones: [String]? = nil,
                     groups: [String: String]? = nil, location: Point? = nil) {
             self.id = id
-            self.prefs = prefs
+            self.choices = .names(prefs)
             self.lottery = lottery
             self.sibling = sibling
             self.zones = zones
             self.groups = groups
             self.location = location
         }
+
+        enum CodingKeys: String, CodingKey { case id, prefs, lottery, sibling, zones, groups, location }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(String.self, forKey: .id)
+            choices = .names(try c.decode([String].self, forKey: .prefs))
+            lottery = try c.decodeIfPresent(Int.self, forKey: .lottery)
+            sibling = try c.decodeIfPresent(String.self, forKey: .sibling)
+            zones = try c.decodeIfPresent([String].self, forKey: .zones)
+            groups = try c.decodeIfPresent([String: String].self, forKey: .groups)
+            location = try c.decodeIfPresent(Point.self, forKey: .location)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(prefs, forKey: .prefs)
+            try c.encodeIfPresent(lottery, forKey: .lottery)
+            try c.encodeIfPresent(sibling, forKey: .sibling)
+            try c.encodeIfPresent(zones, forKey: .zones)
+            try c.encodeIfPresent(groups, forKey: .groups)
+            try c.encodeIfPresent(location, forKey: .location)
+        }
+
+        public static func == (a: Student, b: Student) -> Bool {
+            a.id == b.id && a.choices == b.choices && a.lottery == b.lottery && a.sibling == b.sibling && a.zones == b.zones
+                && a.groups == b.groups && a.location == b.location
+        }
+    }
+
+    /// A student's ranked schools as they are held: ids as given, or — when the byte-level
+    /// reader (``init(fastJSON:)``) met them after the schools — positions in the schools
+    /// read, every student's in one array. At NYC size (80,000 students, 12 choices) an
+    /// array of ids per student was a fifth of the heap `mosaic match` touched and a
+    /// String made and then looked up for each of 960,000 choices (issue 25); `prefs`
+    /// still reads as ids.
+    enum Choices: Sendable, Equatable {
+        case names([String])
+        /// Positions in `schools.ids`.
+        case positions(ArraySlice<Int32>, SchoolIDs)
+
+        var names: [String] {
+            switch self {
+            case .names(let names): names
+            case .positions(let positions, let schools): positions.map { schools.ids[Int($0)] }
+            }
+        }
+
+        var count: Int {
+            switch self {
+            case .names(let names): names.count
+            case .positions(let positions, _): positions.count
+            }
+        }
+
+        static func == (a: Choices, b: Choices) -> Bool {
+            if case .positions(let p, let s) = a, case .positions(let q, let t) = b, s === t { return p.elementsEqual(q) }
+            return a.names == b.names
+        }
+    }
+
+    /// The ids of the schools a reader read, shared by the students whose choices are
+    /// positions in them.
+    final class SchoolIDs: Sendable {
+        let ids: [String]
+        init(_ ids: [String]) { self.ids = ids }
     }
 
     public var name: String?
@@ -89,7 +162,7 @@ public struct Instance: Sendable, Codable, Equatable {
         var problems: [String] = []
         var schoolIndex: IDTable
         /// Each student's preferences as school indices (unknown schools left out).
-        var prefs: [[Int]]
+        var prefs: Market.Preferences
     }
 
     /// - Complexity: O(students × preferences + schools × reserves), expected.
@@ -121,22 +194,36 @@ public struct Instance: Sendable, Codable, Equatable {
         // A school listed twice is found with one stamp per school (a Set per student cost
         // a tenth of `mosaic match` at NYC size).
         var stamp = [Int](repeating: -1, count: schools.count)
-        var prefs: [[Int]] = []
-        prefs.reserveCapacity(students.count)
+        var start = [Int32](repeating: 0, count: students.count + 1), resolved: [Int32] = []
+        resolved.reserveCapacity(students.reduce(0) { $0 + $1.choices.count })
+        // Choices the reader already holds as positions in these very schools are taken
+        // as they are (checked once: the schools may have changed since they were read).
+        var read: SchoolIDs?
+        if let first = students.lazy.compactMap({ st -> SchoolIDs? in
+            if case .positions(_, let ids) = st.choices { return ids } else { return nil }
+        }).first, first.ids.elementsEqual(schools.lazy.map(\.id)), schoolIndex.count == schools.count {
+            read = first
+        }
         for i in students.indices {
-            var twice = false, unknown: Set<String> = []
-            var resolved: [Int] = []
-            resolved.reserveCapacity(students[i].prefs.count)
-            for p in students[i].prefs {
-                guard let k = schoolIndex[p] else {
-                    out.append("students[\(i)] \(students[i].id): prefs name an unknown school “\(p)”")
-                    if !unknown.insert(p).inserted { twice = true }
-                    continue
+            var twice = false
+            if let read, case .positions(let positions, let ids) = students[i].choices, ids === read {
+                for k in positions {
+                    if stamp[Int(k)] == i { twice = true } else { stamp[Int(k)] = i }
                 }
-                if stamp[k] == i { twice = true } else { stamp[k] = i }
-                resolved.append(k)
+                resolved.append(contentsOf: positions)
+            } else {
+                var unknown: Set<String> = []
+                for p in students[i].prefs {
+                    guard let k = schoolIndex[p] else {
+                        out.append("students[\(i)] \(students[i].id): prefs name an unknown school “\(p)”")
+                        if !unknown.insert(p).inserted { twice = true }
+                        continue
+                    }
+                    if stamp[k] == i { twice = true } else { stamp[k] = i }
+                    resolved.append(Int32(k))
+                }
             }
-            prefs.append(resolved)
+            start[i + 1] = Int32(resolved.count)
             if twice { out.append("students[\(i)] \(students[i].id): prefs list a school twice") }
             if let l = students[i].lottery, l < 0 || l > Int(UInt32.max) {
                 out.append("students[\(i)] \(students[i].id): lottery \(l) is not between 0 and \(UInt32.max)")
@@ -149,7 +236,7 @@ public struct Instance: Sendable, Codable, Equatable {
                 out.append("explicitPriorities.\(s): must order every student exactly once (\(order.count) listed, \(students.count) students)")
             }
         }
-        return Resolution(problems: out, schoolIndex: schoolIndex, prefs: prefs)
+        return Resolution(problems: out, schoolIndex: schoolIndex, prefs: Market.Preferences(start: start, schools: resolved))
     }
 
     /// The instance's problems, when it has any (``Instance/checkedMarket(tieBreaking:using:)``).

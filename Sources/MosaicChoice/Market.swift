@@ -110,9 +110,53 @@ public struct Market: Sendable {
         }
     }
 
+    /// Every student's ranked schools in one flat array (student `st`'s are
+    /// `schools[start[st] ..< start[st + 1]]`): one allocation for a market instead of one
+    /// per student, which at NYC size (80,000 students) was a tenth of the heap `mosaic
+    /// match` touched (issue 25). `prefs[st]` reads as a collection of school indices.
+    public struct Preferences: Sendable, Equatable, RandomAccessCollection {
+        /// Where each student's schools begin, and the end: `count + 1` offsets.
+        public private(set) var start: [Int32]
+        /// The school indices, student after student.
+        public private(set) var schools: [Int32]
+
+        /// Lists as they are given, one per student.
+        public init(_ lists: [[Int]]) {
+            var start = [Int32](repeating: 0, count: lists.count + 1)
+            for (st, p) in lists.enumerated() { start[st + 1] = start[st] + Int32(p.count) }
+            var schools: [Int32] = []
+            schools.reserveCapacity(Int(start[lists.count]))
+            for p in lists { for s in p { schools.append(Int32(s)) } }
+            self.init(start: start, schools: schools)
+        }
+
+        /// - Precondition: `start` begins at 0, never decreases and ends at `schools.count`.
+        public init(start: [Int32], schools: [Int32]) {
+            precondition(start.first == 0 && start.last.map(Int.init) == schools.count)
+            self.start = start
+            self.schools = schools
+        }
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { start.count - 1 }
+
+        @inlinable public subscript(st: Int) -> Choices {
+            Choices(base: schools[Int(start[st])..<Int(start[st + 1])])
+        }
+    }
+
+    /// One student's ranked schools, most preferred first, as school indices.
+    public struct Choices: Sendable, Equatable, RandomAccessCollection {
+        public let base: ArraySlice<Int32>
+        @inlinable public init(base: ArraySlice<Int32>) { self.base = base }
+        @inlinable public var startIndex: Int { 0 }
+        @inlinable public var endIndex: Int { base.count }
+        @inlinable public subscript(k: Int) -> Int { Int(base[base.startIndex + k]) }
+    }
+
     public var studentIDs: [String]
     /// `prefs[student]`: school indices, most preferred first; unlisted = unacceptable.
-    public var prefs: [[Int]] { didSet { classTable = Market.classTable(prefs, classes) } }
+    public var prefs: Preferences { didSet { classTable = Market.classTable(prefs, classes) } }
     public var schools: [School]
     /// How schools without an explicit order rank students; nil: every student holds the
     /// same class.
@@ -124,25 +168,29 @@ public struct Market: Sendable {
     private(set) var classTable: ClassTable
 
     struct ClassTable: Sendable {
+        /// Where each student's entries begin (`prefs.start`).
         var start: [Int32]
         var klass: [UInt8]
     }
 
-    static func classTable(_ prefs: [[Int]], _ classes: Classes?) -> ClassTable {
-        var start = [Int32](repeating: 0, count: prefs.count + 1)
-        for (st, p) in prefs.enumerated() { start[st + 1] = start[st] + Int32(p.count) }
-        var klass = [UInt8](repeating: 0, count: Int(start[prefs.count]))
+    static func classTable(_ prefs: Preferences, _ classes: Classes?) -> ClassTable {
+        var klass = [UInt8](repeating: 0, count: prefs.schools.count)
         if let classes {
-            for (st, p) in prefs.enumerated() {
-                for (k, s) in p.enumerated() { klass[Int(start[st]) + k] = UInt8(min(255, classes.of(st, at: s))) }
+            for st in prefs.indices {
+                let from = Int(prefs.start[st])
+                for k in from..<Int(prefs.start[st + 1]) { klass[k] = UInt8(min(255, classes.of(st, at: Int(prefs.schools[k])))) }
             }
         }
-        return ClassTable(start: start, klass: klass)
+        return ClassTable(start: prefs.start, klass: klass)
     }
 
     /// A market whose schools all have explicit orders (or, without one, rank students in
     /// the given order).
     public init(studentIDs: [String], prefs: [[Int]], schools: [School], classes: Classes? = nil, lottery: Lottery? = nil) {
+        self.init(studentIDs: studentIDs, prefs: Preferences(prefs), schools: schools, classes: classes, lottery: lottery)
+    }
+
+    public init(studentIDs: [String], prefs: Preferences, schools: [School], classes: Classes? = nil, lottery: Lottery? = nil) {
         precondition(prefs.count == studentIDs.count && studentIDs.count < Market.maxStudents)
         precondition(schools.allSatisfy { ($0.rank?.count ?? studentIDs.count) == studentIDs.count && $0.reserves.allSatisfy { $0.eligible.count == studentIDs.count } })
         self.studentIDs = studentIDs

@@ -96,7 +96,7 @@ extension Instance {
         var base = SeededGenerator(seed: 0)
         let fixed = market(tieBreaking: tieBreaking, using: &base)   // everything but the lottery
         let dims = groupDimensions
-        let K = students.map(\.prefs.count).max() ?? 0
+        let K = students.map(\.choices.count).max() ?? 0
         // Row of a draw: for everyone and each (dimension, group), counts at ranks 1…K and
         // unassigned; then each dimension's dissimilarity (NaN when undefined).
         let blocks = [(-1, -1)] + dims.enumerated().flatMap { d, dim in dim.groups.indices.map { (d, $0) } }

@@ -70,7 +70,7 @@ func randomMarket(students n: Int, schools k: Int, choices: Int, using rng: inou
             var rng = SeededGenerator(seed: UInt64(1_000 + seed))
             let m = randomMarket(students: 30, schools: 5, choices: 3, using: &rng)
             let order = Array(0..<m.studentCount).shuffled(using: &rng)
-            let permuted = Market(studentIDs: order.map { m.studentIDs[$0] }, prefs: order.map { m.prefs[$0] },
+            let permuted = Market(studentIDs: order.map { m.studentIDs[$0] }, prefs: order.map { Array(m.prefs[$0]) },
                                   schools: m.schools.map { s in
                                       Market.School(id: s.id, capacity: s.capacity, rank: order.map { s.rank![$0] })
                                   })
@@ -172,7 +172,9 @@ func randomReserveMarket(students n: Int, schools k: Int, choices: Int, using rn
             for _ in 0..<10 {
                 let st = Int.random(in: 0..<m.studentCount, using: &rng)
                 var lie = m
-                lie.prefs[st] = Array((0..<m.schools.count).shuffled(using: &rng).prefix(Int.random(in: 1...m.schools.count, using: &rng)))
+                var lists = m.prefs.map { Array($0) }
+                lists[st] = Array((0..<m.schools.count).shuffled(using: &rng).prefix(Int.random(in: 1...m.schools.count, using: &rng)))
+                lie.prefs = Market.Preferences(lists)
                 let got = lie.deferredAcceptance().places[st]?.school
                 func position(_ s: Int?) -> Int { s.flatMap { m.prefs[st].firstIndex(of: $0) } ?? m.prefs[st].count }
                 #expect(position(got) >= position(truth.places[st]?.school), "seed \(seed): \(m.studentIDs[st]) gains by misreporting")

@@ -24,5 +24,10 @@ import Testing
         for (id, k) in expected { #expect(table[id] == k) }
         #expect(IDTable(ids).count == expected.count)
         for probe in ["not-an-id-\(count)", "abc 😀 not", "Z"] where expected[probe] == nil { #expect(table[probe] == nil) }
+        // Looked up by their bytes, as the byte-level reader does.
+        for (id, k) in expected {
+            #expect(Array(id.utf8).withUnsafeBufferPointer { table.position(ofBytes: $0) } == k)
+        }
+        #expect(Array("not-an-id".utf8).withUnsafeBufferPointer { table.position(ofBytes: $0) } == expected["not-an-id"])
     }
 }
