@@ -55,21 +55,32 @@ extension MemoryStore {
     }
 
     public func requeueStaleJobs(before: Date, maxAttempts: Int, now: Date) async throws -> [String] {
-        var moved: [String] = []
-        for (id, var job) in jobList where job.state == .running && (job.heartbeatAt ?? .distantPast) < before {
+        changeJobs(where: { $0.state == .running && ($0.heartbeatAt ?? .distantPast) < before }) { job in
             if job.attempts < maxAttempts {
                 job.state = .queued
                 job.error = nil
                 job.finishedAt = nil
             } else {
-                job.state = .failed
-                job.error = jobAbandonedMessage
-                job.finishedAt = now
+                (job.state, job.error, job.finishedAt) = (.failed, jobAbandonedMessage, now)
             }
-            jobList[id] = job
-            moved.append(id)
         }
-        return moved.sorted()
+    }
+
+    public func failUnclaimedJobs(submittedBefore before: Date, now: Date) async throws -> [String] {
+        changeJobs(where: { $0.state == .queued && $0.submittedAt < before }) { job in
+            (job.state, job.error, job.finishedAt) = (.failed, jobUnclaimedMessage, now)
+        }
+    }
+
+    /// Changes every job that matches; their ids, sorted.
+    private func changeJobs(where matches: (StoredJob) -> Bool, _ change: (inout StoredJob) -> Void) -> [String] {
+        var changed: [String] = []
+        for (id, var job) in jobList where matches(job) {
+            change(&job)
+            jobList[id] = job
+            changed.append(id)
+        }
+        return changed.sorted()
     }
 
     public func job(_ id: String) async throws -> StoredJob? { jobList[id] }

@@ -99,6 +99,14 @@ extension SQLStore {
                   SQLValue(Timestamp.text(now)), SQLValue(Timestamp.text(before))]).compactMap { $0.first?.text }.sorted()
     }
 
+    public func failUnclaimedJobs(submittedBefore before: Date, now: Date) async throws -> [String] {
+        try await database.query("""
+            UPDATE jobs SET state = 'failed', error = ?, finished_at = ?
+            WHERE state = 'queued' AND submitted_at < ?
+            RETURNING job_id
+            """, [SQLValue(jobUnclaimedMessage), SQLValue(Timestamp.text(now)), SQLValue(Timestamp.text(before))]).compactMap { $0.first?.text }.sorted()
+    }
+
     public func job(_ id: String) async throws -> StoredJob? {
         try await database.query("SELECT \(Self.jobColumns) FROM jobs WHERE job_id = ?", [SQLValue(id)]).first.map(Self.job)
     }

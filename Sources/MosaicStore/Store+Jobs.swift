@@ -83,3 +83,7 @@ public struct JobQueueFull: Error, Equatable, CustomStringConvertible {
 
 /// Why a job whose server stopped failed once it had been tried as often as allowed.
 public let jobAbandonedMessage = "The server running it stopped before it finished, each time it was tried."
+
+/// Why a job that waited too long without a server to run it failed: an import waits for
+/// the server that received its upload, which may never come back.
+public let jobUnclaimedMessage = "No server took it up in time (an upload waits for the server that received it, which did not come back). Start it again."

@@ -204,6 +204,11 @@ public protocol Store: Sendable {
     /// the queue, or fail with ``jobAbandonedMessage`` once claimed `maxAttempts` times.
     /// - Returns: the ids of the jobs moved.
     func requeueStaleJobs(before: Date, maxAttempts: Int, now: Date) async throws -> [String]
+    /// Jobs still queued that were submitted before `before` fail with
+    /// ``jobUnclaimedMessage``: no server that can run them took them up (an import's
+    /// server did not come back), and they would otherwise hold a place in the queue.
+    /// - Returns: the ids of the jobs failed.
+    func failUnclaimedJobs(submittedBefore before: Date, now: Date) async throws -> [String]
     /// One job, or nil.
     func job(_ id: String) async throws -> StoredJob?
     /// How many queued jobs were submitted before this one (its place in the queue, 0 =

@@ -149,6 +149,23 @@ import Testing
         }
     }
 
+    /// An import queued for a server that never came back is failed by the sweep of a
+    /// server that cannot run it, with the reason its page shows.
+    @Test(arguments: Backend.allCases)
+    func anImportWhoseServerNeverCameBackFails(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            try await store.migrate()
+            let gates = Gates()
+            let gone = Self.runner(store, name: "gone:8081", gates: gates)
+            let id = try await gone.submit(district: "D", owner: "o", kind: "import@gone:8081", name: "roster.csv", parameters: Step(gate: "g")).id
+            let b = Self.runner(store, name: "b:8082", gates: gates) { $0.unclaimedAfter = .milliseconds(500) }
+            b.start()
+            let failed = try await settle(store, id) { $0.state == .failed }
+            #expect(failed.error == jobUnclaimedMessage && failed.attempts == 0)
+            b.stop()
+        }
+    }
+
     /// A's heartbeats are late (it is alive but slow to report): B takes the job over and
     /// finishes it; when A's handler comes to write, it finds the job is no longer its own
     /// and writes nothing, so the result is written once.

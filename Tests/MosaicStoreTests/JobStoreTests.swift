@@ -139,6 +139,28 @@ import Testing
         }
     }
 
+    /// A job left queued with no server to run it (an import whose server never came
+    /// back) fails with a reason after the limit, and gives its place in the queue back;
+    /// younger queued jobs and running ones stay.
+    @Test(arguments: Backend.allCases)
+    func aJobNoServerTakesUpFailsAndFreesItsPlace(_ backend: Backend) async throws {
+        try await withStore(backend) { (store: any Store) async throws in
+            try await store.migrate()
+            _ = try await store.submitJob(Self.job(1, kind: "import@gone:8081"), capacity: 2, now: Self.t0)
+            _ = try await store.submitJob(Self.job(2), capacity: 2, now: Self.t0 + 10)
+            await #expect(throws: JobQueueFull(waiting: 2)) { try await store.submitJob(Self.job(3), capacity: 2, now: Self.t0 + 20) }
+            _ = try await store.claimJob(worker: "a#1", kinds: ["boundaries"], now: Self.t0 + 30)
+            _ = try await store.submitJob(Self.job(3), capacity: 2, now: Self.t0 + 3_000)
+            #expect(try await store.failUnclaimedJobs(submittedBefore: Self.t0 - 1, now: Self.t0 + 3_600) == [])
+            #expect(try await store.failUnclaimedJobs(submittedBefore: Self.t0 + 100, now: Self.t0 + 3_700) == ["job0001"])
+            let failed = try #require(try await store.job("job0001"))
+            #expect(failed.state == .failed && failed.error == jobUnclaimedMessage && failed.finishedAt == Self.t0 + 3_700)
+            let (running, young) = (try await store.job("job0002"), try await store.job("job0003"))
+            #expect(running?.state == .running && young?.state == .queued)
+            _ = try await store.submitJob(Self.job(4), capacity: 2, now: Self.t0 + 3_701)
+        }
+    }
+
     /// Jobs submitted in the same millisecond keep their order: ids sort as they were made
     /// (the queue breaks ties of `submitted_at` by id; random ids made the order a coin toss).
     @Test func jobIDsSortAsTheyWereMade() {

@@ -64,6 +64,9 @@ public final class JobRunner: Sendable {
         public var maxAttempts = 3
         /// How often an idle worker of a serving process asks the store for work.
         public var poll: Duration = .seconds(1)
+        /// A job still queued this long after it was submitted fails: no server that can
+        /// run it is there (an import waits for the server holding its upload).
+        public var unclaimedAfter: Duration = .seconds(3600)
         /// Finished and failed jobs are forgotten after this long.
         public var keep: Duration = .seconds(7 * 24 * 3600)
 
@@ -300,8 +303,8 @@ public final class JobRunner: Sendable {
         }
     }
 
-    /// A serving process's sweep: stale jobs back to the queue every `heartbeat × 5`,
-    /// old ones forgotten hourly.
+    /// A serving process's sweep: stale jobs back to the queue every `heartbeat × 5`, jobs
+    /// queued past `unclaimedAfter` failed, old ones forgotten hourly.
     private func sweep() async {
         var lastPrune = Date.distantPast
         while !Task.isCancelled {
@@ -311,6 +314,10 @@ public final class JobRunner: Sendable {
                 if !moved.isEmpty {
                     logger.notice("jobs whose server stopped: \(moved.joined(separator: ", ")) (queued again or failed)")
                     wake()
+                }
+                let unclaimed = try await store.failUnclaimedJobs(submittedBefore: now - settings.unclaimedAfter.seconds, now: now)
+                if !unclaimed.isEmpty {
+                    logger.notice("jobs no server took up within \(settings.unclaimedAfter): \(unclaimed.joined(separator: ", ")) (failed)")
                 }
                 if now.timeIntervalSince(lastPrune) > 3600 {
                     try await store.pruneJobs(endedBefore: now - settings.keep.seconds)
