@@ -79,5 +79,21 @@ import Testing
             }
         }
         #expect(await g.server.diagnostics.decodes == 6)
+        // And the schools list, by its default sort and by one asked for (its key is the
+        // sort normalised from the diagnostic: 14 decodes before).
+        for path in ["schools", "schools?dimension=economic&sort=name&order=asc"] {
+            var bodies: [String] = []
+            for id in [district.id, "copy", district.id, "copy"] {
+                let page = try await g.get("/districts/\(id)/terms/\(term.id)/\(path)", as: nil)
+                #expect(page.status == .ok)
+                bodies.append(page.body)
+            }
+            #expect(bodies[0] == bodies[2] && bodies[1] == bodies[3])
+        }
+        #expect(await g.server.diagnostics.decodes == 10)
+        // A sort the page has no column for is normalised (the default's page), as before.
+        let odd = try await g.get("/districts/\(district.id)/terms/\(term.id)/schools?sort=nonsense", as: nil)
+        let plain = try await g.get("/districts/\(district.id)/terms/\(term.id)/schools", as: nil)
+        #expect(odd.status == .ok && odd.body == plain.body)
     }
 }

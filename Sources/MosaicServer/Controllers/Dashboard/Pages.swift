@@ -290,14 +290,20 @@ struct Pages: Sendable {
     }
 
     func schools(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
+        let q = request.uri.queryParameters
+        let dimension = q["dimension"].flatMap { Dimension(rawValue: String($0)) } ?? .race
+        let descending = (q["order"].map(String.init) ?? "desc") == "desc"
+        // A kept public page is found without the diagnostic: pages are kept under the
+        // sort key normalised from it, so the key asked for (or the default) finds one
+        // only where it is a column of the page.
+        if let kept = try await keptPublicPage(request, context, "schools", dimension.rawValue, q["sort"].map(String.init) ?? "difference", "\(descending)") {
+            return Self.html(kept)
+        }
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
-            let q = request.uri.queryParameters
-            let dimension = q["dimension"].flatMap { Dimension(rawValue: String($0)) } ?? .race
             // Normalised to the columns the page has: the cache key is one of a few per dimension.
             let sort = dashboard.schoolsSortKey(q["sort"].map(String.init), d, dimension: dimension)
-            let descending = (q["order"].map(String.init) ?? "desc") == "desc"
             let page = await cached(pageKey(dashboard, term, "schools", dimension.rawValue, sort, "\(descending)"), site: dashboard.site, public: isPublic(context)) {
                 dashboard.schools(d, term: term, dimension: dimension, sort: sort, descending: descending)
             }
