@@ -91,6 +91,16 @@ import Testing
             #expect(bodies[0] == bodies[2] && bodies[1] == bodies[3])
         }
         #expect(await g.server.diagnostics.decodes == 10)
+        // And the public one-pager (rendered from the diagnostic on every request before:
+        // 14 decodes at this point instead of 12).
+        var onePagers: [String] = []
+        for id in [district.id, "copy", district.id, "copy"] {
+            let page = try await g.get("/districts/\(id)/terms/\(term.id)/one-pager", as: nil)
+            #expect(page.status == .ok && page.body.contains("The Key Question at a glance"))
+            onePagers.append(page.body)
+        }
+        #expect(onePagers[0] == onePagers[2] && onePagers[1] == onePagers[3] && onePagers[0] != onePagers[1])
+        #expect(await g.server.diagnostics.decodes == 12)
         // A sort the page has no column for is normalised (the default's page), as before.
         let odd = try await g.get("/districts/\(district.id)/terms/\(term.id)/schools?sort=nonsense", as: nil)
         let plain = try await g.get("/districts/\(district.id)/terms/\(term.id)/schools", as: nil)

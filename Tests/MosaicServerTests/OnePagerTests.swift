@@ -21,6 +21,8 @@ import Testing
         #expect(try await f.send(.get, route, cookies: district).body.contains("public view: counts under 10"))
         #expect(try await f.send(.get, route + "?view=staff", cookies: district).body.contains("staff view: every count shown — not for publication"))
         #expect(try await f.send(.get, route + "?view=staff").body.contains("public view: counts under 10"))
+        // Kept for every visitor not signed in: the same page again.
+        #expect(try await f.send(.get, route).body == open.body)
         // The overview links to it.
         #expect(try await f.send(.get, "/districts/district/terms/2026-spring").body.contains("href=\"\(route)\">Printable one-pager"))
         // A real PDF, one page (scripts/test installs Chromium before the tests).

@@ -267,25 +267,37 @@ struct Pages: Sendable {
     /// The one-pager for a board meeting, or its PDF: the public view, whoever asks; the
     /// district's own staff get theirs with `?view=staff` (marked "not for publication").
     func onePager(_ request: Request, _ context: MosaicRequestContext, pdf: Bool) async throws -> Response {
-        switch try await term(request, context) {
-        case .failure(let refusal): return Self.notFound(refusal.message)
-        case .success(let (staffOrPublic, term, d)):
-            let staff = request.uri.queryParameters["view"] == "staff" && staffOrPublic.policy.minimumN <= 1
-            var dashboard = staff ? staffOrPublic : Dashboard(site: staffOrPublic.site, policy: server.policy, viewer: staffOrPublic.viewer, audience: .public)
-            dashboard.account = staffOrPublic.account
-            let previous = try await previousDiagnostic(dashboard.site, before: term)
-            let page = dashboard.onePager(d, term: term, previous: previous)
-            guard pdf else { return Self.html(page) }
-            do {
-                let data = try await PDFPrinter.print(page.markup)
-                let name = "mosaic-\(dashboard.site.district)-\(term)\(staff ? "-staff" : "").pdf"
-                return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(name)\""],
-                                body: .init(byteBuffer: ByteBuffer(bytes: data)))
-            } catch let e as PDFPrinter.Unavailable {
-                return Self.html(Dashboard.standalone(title: "No PDF — Mosaic", body: SiteNavigation().html
-                    + "<h1>The PDF cannot be made just now</h1><p>\(e.description).</p><p><a href=\"\(request.uri.path.replacingOccurrences(of: ".pdf", with: ""))\">Open the printable page</a> and print it from the browser.</p>"),
-                                 status: .serviceUnavailable)
+        let page: HTML, district: String, termID: String, staff: Bool
+        // A visitor not signed in gets the public one-pager, the same for all: kept for
+        // the version like the other public pages, and found without the diagnostic.
+        if isPublic(context), case .success(let (dashboard, term)) = try await termPage(request, context),
+           let kept = await server.pages.cached(pageKey(dashboard, term, "one-pager"), district: dashboard.site.district, version: dashboard.site.version) {
+            (page, district, termID, staff) = (kept, dashboard.site.district, term, false)
+        } else {
+            switch try await term(request, context) {
+            case .failure(let refusal): return Self.notFound(refusal.message)
+            case .success(let (staffOrPublic, term, d)):
+                staff = request.uri.queryParameters["view"] == "staff" && staffOrPublic.policy.minimumN <= 1
+                var dashboard = staff ? staffOrPublic : Dashboard(site: staffOrPublic.site, policy: server.policy, viewer: staffOrPublic.viewer, audience: .public)
+                dashboard.account = staffOrPublic.account
+                let previous = try await previousDiagnostic(dashboard.site, before: term)
+                let shown = dashboard
+                page = await cached(pageKey(shown, term, "one-pager"), site: shown.site, public: isPublic(context)) {
+                    shown.onePager(d, term: term, previous: previous)
+                } ?? ""
+                (district, termID) = (dashboard.site.district, term)
             }
+        }
+        guard pdf else { return Self.html(page) }
+        do {
+            let data = try await PDFPrinter.print(page.markup)
+            let name = "mosaic-\(district)-\(termID)\(staff ? "-staff" : "").pdf"
+            return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(name)\""],
+                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        } catch let e as PDFPrinter.Unavailable {
+            return Self.html(Dashboard.standalone(title: "No PDF — Mosaic", body: SiteNavigation().html
+                + "<h1>The PDF cannot be made just now</h1><p>\(e.description).</p><p><a href=\"\(request.uri.path.replacingOccurrences(of: ".pdf", with: ""))\">Open the printable page</a> and print it from the browser.</p>"),
+                             status: .serviceUnavailable)
         }
     }
 
