@@ -120,7 +120,8 @@ let package = Package(
                 "MosaicServer", "MosaicStore", "MosaicImport", "MosaicDiagnostic", "MosaicDemo", "MosaicTestSupport", "ZIPFoundation",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["Snapshots"]   // read by path (PageSnapshotTests), re-recorded in place
         ),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicImport", "MosaicTestSupport"]),
         .testTarget(name: "MosaicChoiceTests", dependencies: ["MosaicChoice", "MosaicMetrics", "MosaicTestSupport"]),
@@ -129,6 +130,7 @@ let package = Package(
         .testTarget(
             name: "mosaicTests",
             dependencies: ["mosaic", "MosaicTestSupport", "MosaicStore", "MosaicDiagnostic", "MosaicSchedule"],
+            exclude: ["Snapshots"],   // read by path (Support.swift), re-recorded in place
             resources: [.copy("Fixtures")]
         ),
     ]
