@@ -30,6 +30,8 @@ public struct MosaicServer: Sendable {
         public var jobCapacity = 8
         /// Districts whose diagnostics stay decoded (least recently used out).
         public var diagnosticDistricts = 32
+        /// Districts the home page lists at once; past that, a page at a time with a filter.
+        public var homeDistrictsPerPage = 50
         /// This server among a deployment's servers, in the jobs it runs: `host name:port`.
         public var serverName: String
         /// A running job with no heartbeat for this long is run again by another worker.

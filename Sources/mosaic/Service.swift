@@ -29,12 +29,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Background jobs this server runs at once (default: one fewer than the cores).") var jobWorkers: Int?
     @Option(help: "Seconds without a heartbeat after which a running job is taken to have lost its server and is run again by another.")
     var jobTimeout: Int = 30
+    @Option(help: "Districts the home page lists at once; past that they come a page at a time, with a form to find one by name.")
+    var homePageSize: Int = 50
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port takes 1 to 65535") }
         guard minN >= 1 else { throw ValidationError("--min-n is at least 1") }
         guard (3...3600).contains(jobTimeout) else { throw ValidationError("--job-timeout takes 3 to 3600 seconds") }
         if let jobWorkers, !(1...64).contains(jobWorkers) { throw ValidationError("--job-workers takes 1 to 64") }
+        guard (1...1_000).contains(homePageSize) else { throw ValidationError("--home-page-size takes 1 to 1000") }
     }
 
     func run() async throws {
@@ -48,6 +51,7 @@ struct Serve: AsyncParsableCommand {
         if let serverName { options.serverName = serverName }
         if let jobWorkers { options.jobWorkers = jobWorkers }
         options.jobTimeout = .seconds(jobTimeout)
+        options.homeDistrictsPerPage = homePageSize
         let server = MosaicServer(store: store, options: options)
         Terminal.error("serving \(Terminal.redacted(db))\(readReplica.map { ", public reads from \(Terminal.redacted($0))" } ?? "") on http://\(host):\(port)/ (Ctrl-C stops)")
         server.jobs.start()

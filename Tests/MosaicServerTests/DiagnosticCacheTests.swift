@@ -56,11 +56,7 @@ import Testing
         let store = f.server.store
         let district = try #require(try await store.districts().first)
         let term = try #require(try await store.terms(district: district.id).first)
-        var record = term
-        record.district = "copy"
-        try await store.importTerm(record, district: DistrictRecord(id: "copy", name: "Copy", synthetic: true),
-                                   roster: try await store.roster(district: district.id, term: term.id),
-                                   diagnostic: try await store.diagnostic(district: district.id, term: term.id), replace: false)
+        try await f.copyDistrict(as: "copy", name: "Copy")
         var options = f.server.options
         options.diagnosticDistricts = 1
         let g = Fixture(server: MosaicServer(store: store, options: options), diagnostic: f.diagnostic, tokens: f.tokens, own: f.own, other: f.other)

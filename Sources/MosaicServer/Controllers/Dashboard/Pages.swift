@@ -132,17 +132,25 @@ struct Pages: Sendable {
         let states = try await server.store.publicStates()
         let version = sites.map { "\($0.district)=\($0.version)" }.joined(separator: ",")
             + "|" + states.map { "\($0.state)=\($0.districts)" }.joined(separator: ",")
+        let q = request.uri.queryParameters
+        let listing = DistrictListing(filter: q["district"].map(String.init) ?? "", page: q["page"].flatMap { Int(String($0)) }.map { min($0, 100_000) } ?? 1,
+                                      perPage: server.options.homeDistrictsPerPage)
         let render: @Sendable () async throws -> HTML = {
+            // Headlines for the districts listed only: a state's hundreds come a page at a time.
             var headlines: [String: [MosaicCore.Dimension: Double]] = [:]
-            for s in sites {
+            for s in listing.shown(sites).rows {
                 if let t = s.terms.last { headlines[s.district] = try await server.diagnostics.headline(district: s.district, term: t.id, version: s.version) }
             }
-            return Dashboard.home(sites, headlines: headlines, publicStates: states, viewer: visitor.label, account: visitor.account)
+            return Dashboard.home(sites, headlines: headlines, publicStates: states, listing: listing, viewer: visitor.label, account: visitor.account)
         }
-        guard visitor.anonymous else { return Self.html(try await render()) }
-        if let hit = await server.pages.cached("home", district: "", version: version) { return Self.html(hit) }
+        // Every visitor not signed in reads the same pages: each page of the full list is
+        // kept; a filtered list (any text) is rendered, at most a page of headlines.
+        guard visitor.anonymous, listing.filter.isEmpty else { return Self.html(try await render()) }
+        let shownPage = listing.shown(sites).page
+        let key = shownPage == 1 ? "home" : "home\u{1F}\(shownPage)"
+        if let hit = await server.pages.cached(key, district: "", version: version) { return Self.html(hit) }
         let page = try await render()
-        await server.pages.keep(page, as: "home", district: "", version: version)
+        await server.pages.keep(page, as: key, district: "", version: version)
         return Self.html(page)
     }
 
