@@ -53,7 +53,7 @@ extension Dashboard {
     /// Links to the previous and next pages of districts, keeping the filter.
     static func pager(_ listing: DistrictListing, page: Int, pages: Int, matched: Int) -> HTML {
         func link(_ k: Int) -> String {
-            "/?page=\(k)" + (listing.filter.isEmpty ? "" : "&district=\(listing.filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+            "/?page=\(k)" + (listing.filter.isEmpty ? "" : "&district=\(urlEscape(listing.filter))")
         }
         var h: HTML = "<nav class=\"pager\" aria-label=\"Pages of districts\"><p>"
         if page > 1 { h += "<a href=\"\(link(page - 1))\" rel=\"prev\">Previous \(listing.perPage)</a> · " }

@@ -135,10 +135,11 @@ struct Pages: Sendable {
         let q = request.uri.queryParameters
         let listing = DistrictListing(filter: q["district"].map(String.init) ?? "", page: q["page"].flatMap { Int(String($0)) }.map { min($0, 100_000) } ?? 1,
                                       perPage: server.options.homeDistrictsPerPage)
+        let shown = listing.shown(sites)
         let render: @Sendable () async throws -> HTML = {
             // Headlines for the districts listed only: a state's hundreds come a page at a time.
             var headlines: [String: [MosaicCore.Dimension: Double]] = [:]
-            for s in listing.shown(sites).rows {
+            for s in shown.rows {
                 if let t = s.terms.last { headlines[s.district] = try await server.diagnostics.headline(district: s.district, term: t.id, version: s.version) }
             }
             return Dashboard.home(sites, headlines: headlines, publicStates: states, listing: listing, viewer: visitor.label, account: visitor.account)
@@ -146,8 +147,7 @@ struct Pages: Sendable {
         // Every visitor not signed in reads the same pages: each page of the full list is
         // kept; a filtered list (any text) is rendered, at most a page of headlines.
         guard visitor.anonymous, listing.filter.isEmpty else { return Self.html(try await render()) }
-        let shownPage = listing.shown(sites).page
-        let key = shownPage == 1 ? "home" : "home\u{1F}\(shownPage)"
+        let key = shown.page == 1 ? "home" : "home\u{1F}\(shown.page)"
         if let hit = await server.pages.cached(key, district: "", version: version) { return Self.html(hit) }
         let page = try await render()
         await server.pages.keep(page, as: key, district: "", version: version)
@@ -228,10 +228,13 @@ struct Pages: Sendable {
     }
 
     /// A public page already kept for the district's version, found without decoding the
-    /// term's diagnostic (`parts` after the term, as the page's `pageKey` names them).
-    func keptPublicPage(_ request: Request, _ context: MosaicRequestContext, _ parts: String...) async throws -> HTML? {
-        guard isPublic(context), case .success(let (dashboard, term)) = try await termPage(request, context) else { return nil }
-        return await server.pages.cached(pageKey(dashboard, term, parts: parts), district: dashboard.site.district, version: dashboard.site.version)
+    /// term's diagnostic (`parts` after the term, as the page's `pageKey` names them), with
+    /// the site and the term it is for.
+    func keptPublicPage(_ request: Request, _ context: MosaicRequestContext, _ parts: String...) async throws -> (page: HTML, dashboard: Dashboard, term: String)? {
+        guard isPublic(context), case .success(let (dashboard, term)) = try await termPage(request, context),
+              let page = await server.pages.cached(pageKey(dashboard, term, parts: parts), district: dashboard.site.district, version: dashboard.site.version)
+        else { return nil }
+        return (page, dashboard, term)
     }
 
     /// The diagnostic of the term before `term`, for the changes the Key Question grid states.
@@ -278,9 +281,8 @@ struct Pages: Sendable {
         let page: HTML, district: String, termID: String, staff: Bool
         // A visitor not signed in gets the public one-pager, the same for all: kept for
         // the version like the other public pages, and found without the diagnostic.
-        if isPublic(context), case .success(let (dashboard, term)) = try await termPage(request, context),
-           let kept = await server.pages.cached(pageKey(dashboard, term, "one-pager"), district: dashboard.site.district, version: dashboard.site.version) {
-            (page, district, termID, staff) = (kept, dashboard.site.district, term, false)
+        if let kept = try await keptPublicPage(request, context, "one-pager") {
+            (page, district, termID, staff) = (kept.page, kept.dashboard.site.district, kept.term, false)
         } else {
             switch try await term(request, context) {
             case .failure(let refusal): return Self.notFound(refusal.message)
@@ -317,7 +319,7 @@ struct Pages: Sendable {
         // sort key normalised from it, so the key asked for (or the default) finds one
         // only where it is a column of the page.
         if let kept = try await keptPublicPage(request, context, "schools", dimension.rawValue, q["sort"].map(String.init) ?? "difference", "\(descending)") {
-            return Self.html(kept)
+            return Self.html(kept.page)
         }
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
@@ -332,7 +334,7 @@ struct Pages: Sendable {
     }
 
     func school(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        if let kept = try await keptPublicPage(request, context, "school", try context.parameters.require("school")) { return Self.html(kept) }
+        if let kept = try await keptPublicPage(request, context, "school", try context.parameters.require("school")) { return Self.html(kept.page) }
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboardValue, term, d)):
@@ -431,7 +433,7 @@ struct Pages: Sendable {
     }
 
     func advanced(_ request: Request, _ context: MosaicRequestContext) async throws -> Response {
-        if let kept = try await keptPublicPage(request, context, "advanced") { return Self.html(kept) }
+        if let kept = try await keptPublicPage(request, context, "advanced") { return Self.html(kept.page) }
         switch try await term(request, context) {
         case .failure(let refusal): return Self.notFound(refusal.message)
         case .success(let (dashboard, term, d)):
